@@ -1,0 +1,119 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { defaultDbPath, openStore, type Store } from '../store/db.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** True when stderr is a terminal (progress lines may overwrite themselves). */
+  isTTY?: boolean;
+}
+
+export interface Context {
+  io: Io;
+  json: boolean;
+  dbPath: string;
+  /** Opens the store lazily; closed by the runner after the command. */
+  store(): Store;
+  /** Writes the command's result: JSON on stdout with --json, else the human rendering. */
+  result(data: unknown, human?: () => string): void;
+  /** Progress and logs: always stderr. */
+  log(msg: string): void;
+  progress(msg: string): void;
+}
+
+export interface Command {
+  /** Words that name the command, e.g. 'custodian add'. */
+  name: string;
+  summary: string;
+  /** Usage line after `chatarchief `, e.g. 'custodian add --id <slug> ...'. */
+  usage: string;
+  /** Longer help text (options explained). */
+  help?: string;
+  options?: OptionSpec;
+  /** Whether positional arguments are accepted. */
+  positionals?: boolean;
+  run(ctx: Context, args: { values: Record<string, unknown>; positionals: string[] }): Promise<number | void> | number | void;
+}
+
+export const GLOBAL_OPTIONS: OptionSpec = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export function parseCommandArgs(cmd: Command, argv: string[]): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: { ...GLOBAL_OPTIONS, ...(cmd.options ?? {}) },
+      allowPositionals: cmd.positionals ?? false,
+      strict: true,
+    });
+    return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
+  } catch (e) {
+    throw new UserError(`${(e as Error).message}\nusage: chatarchief ${cmd.usage}`);
+  }
+}
+
+/**
+ * Validates parsed options with a zod schema; the error names each bad option and what was expected.
+ */
+export function validateOptions<T extends z.ZodType>(cmd: Command, schema: T, values: unknown): z.infer<T> {
+  const r = schema.safeParse(values);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => {
+    const opt = i.path.length ? `--${String(i.path[0])}` : 'options';
+    return `${opt}: ${i.message}`;
+  });
+  throw new UserError(`${lines.join('\n')}\nusage: chatarchief ${cmd.usage}`);
+}
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'expected a real calendar date');
+
+export const CATEGORIES = ['zakelijk', 'privé', 'partijpolitiek'] as const;
+export type Category = (typeof CATEGORIES)[number];
+/** Accepts `prive` for `privé` so reviewers can type it on any keyboard. */
+export const categorySchema = z
+  .string()
+  .transform((s) => (s.toLowerCase() === 'prive' ? 'privé' : s.toLowerCase()))
+  .pipe(z.enum(CATEGORIES, { message: 'expected zakelijk, privé or partijpolitiek' }));
+
+export function makeContext(io: Io, global: { db?: string; json?: boolean }): Context & { close(): void } {
+  let store: Store | undefined;
+  const dbPath = defaultDbPath(global.db ?? io.env.CHATARCHIEF_DB);
+  const json = Boolean(global.json);
+  return {
+    io,
+    json,
+    dbPath,
+    store() {
+      store ??= openStore(dbPath);
+      return store;
+    },
+    result(data, human) {
+      if (json || !human) io.stdout(JSON.stringify(data, null, json ? 2 : 2) + '\n');
+      else {
+        const text = human();
+        io.stdout(text.endsWith('\n') || text === '' ? text : text + '\n');
+      }
+    },
+    log(msg) {
+      io.stderr(msg.endsWith('\n') ? msg : msg + '\n');
+    },
+    progress(msg) {
+      io.stderr(msg + '\n');
+    },
+    close() {
+      store?.close();
+      store = undefined;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { UserError } from '../errors.js';
+import { GLOBAL_OPTIONS, makeContext, parseCommandArgs, type Command, type Io } from './command.js';
+import { COMMANDS } from './registry.js';
+import { VERSION } from '../version.js';
+
+function findCommand(argv: string[]): { cmd: Command; rest: string[] } | null {
+  // Longest match of leading non-option words against command names.
+  const words: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith('-')) break;
+    words.push(a);
+  }
+  for (let n = Math.min(words.length, 3); n >= 1; n--) {
+    const name = words.slice(0, n).join(' ');
+    const cmd = COMMANDS.find((c) => c.name === name);
+    if (cmd) {
+      const idx = argv.indexOf(words[n - 1]!, 0);
+      return { cmd, rest: [...argv.slice(0, idx + 1).filter((a) => a.startsWith('-')), ...argv.slice(idx + 1)] };
+    }
+  }
+  return null;
+}
+
+export function helpText(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `chatarchief ${VERSION}: secure, mark and export the chats of bewindspersonen`,
+    '',
+    'usage: chatarchief <command> [options]   (global: --db <file>, --json, --help)',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'The database is --db <file>, else $CHATARCHIEF_DB, else ./chatarchief.db.',
+    'Exit codes: 0 success, 1 bad input or usage, 2 internal error.',
+  ].join('\n');
+}
+
+function commandHelp(cmd: Command): string {
+  return [`usage: chatarchief ${cmd.usage}`, '', cmd.summary, ...(cmd.help ? ['', cmd.help.trim()] : [])].join('\n');
+}
+
+/** Runs the CLI and returns the exit code. Never calls process.exit, so tests can run it in-process. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    const topic = argv[0] === 'help' ? findCommand(argv.slice(1)) : null;
+    io.stdout((topic ? commandHelp(topic.cmd) : helpText()) + '\n');
+    return argv.length === 0 ? 1 : 0;
+  }
+  if (argv[0] === '--version') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    const prefix = argv.filter((a) => !a.startsWith('-')).slice(0, 1)[0] ?? argv[0]!;
+    const subs = COMMANDS.filter((c) => c.name.startsWith(prefix + ' '));
+    io.stderr(
+      subs.length
+        ? `chatarchief: '${prefix}' needs a subcommand: ${subs.map((c) => c.name).join(', ')}\n`
+        : `chatarchief: unknown command '${argv[0]}'. Run 'chatarchief --help' for the list.\n`,
+    );
+    return 1;
+  }
+  const { cmd, rest } = found;
+  let ctx: ReturnType<typeof makeContext> | undefined;
+  try {
+    const args = parseCommandArgs(cmd, rest);
+    if (args.values.help) {
+      io.stdout(commandHelp(cmd) + '\n');
+      return 0;
+    }
+    ctx = makeContext(io, { db: args.values.db as string | undefined, json: args.values.json as boolean | undefined });
+    const code = await cmd.run(ctx, args);
+    return typeof code === 'number' ? code : 0;
+  } catch (e) {
+    if (e instanceof UserError) {
+      io.stderr(`chatarchief ${cmd.name}: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as Error;
+    io.stderr(`chatarchief ${cmd.name}: internal error: ${err?.stack ?? String(e)}\n`);
+    return 2;
+  } finally {
+    ctx?.close();
+  }
+}
+
+export { GLOBAL_OPTIONS };

@@ -1,0 +1,75 @@
+import type { DB } from './db.js';
+import { nowIso } from './db.js';
+
+export interface Custodian {
+  id: string;
+  name: string;
+  function: string;
+  department: string;
+  termFrom: string;
+  termTo: string | null;
+  tz: string;
+  secondReviewer: boolean;
+  defaultCategory: string;
+  createdAt: string;
+}
+
+interface Row {
+  id: string; name: string; function: string; department: string; term_from: string; term_to: string | null;
+  tz: string; second_reviewer: number; default_category: string; created_at: string;
+}
+
+const fromRow = (r: Row): Custodian => ({
+  id: r.id,
+  name: r.name,
+  function: r.function,
+  department: r.department,
+  termFrom: r.term_from,
+  termTo: r.term_to,
+  tz: r.tz,
+  secondReviewer: r.second_reviewer === 1,
+  defaultCategory: r.default_category,
+  createdAt: r.created_at,
+});
+
+export function addCustodian(db: DB, c: Omit<Custodian, 'createdAt' | 'secondReviewer' | 'defaultCategory'> & Partial<Pick<Custodian, 'secondReviewer' | 'defaultCategory'>>): Custodian {
+  db.prepare(
+    `INSERT INTO custodians (id, name, function, department, term_from, term_to, tz, second_reviewer, default_category, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(c.id, c.name, c.function, c.department, c.termFrom, c.termTo, c.tz, c.secondReviewer ? 1 : 0, c.defaultCategory ?? 'zakelijk', nowIso());
+  return getCustodian(db, c.id)!;
+}
+
+export function getCustodian(db: DB, id: string): Custodian | null {
+  const r = db.prepare('SELECT * FROM custodians WHERE id = ?').get(id) as Row | undefined;
+  return r ? fromRow(r) : null;
+}
+
+export function listCustodians(db: DB, opts: { department?: string } = {}): Custodian[] {
+  const rows = (opts.department
+    ? db.prepare('SELECT * FROM custodians WHERE department = ? ORDER BY id').all(opts.department)
+    : db.prepare('SELECT * FROM custodians ORDER BY id').all()) as Row[];
+  return rows.map(fromRow);
+}
+
+export function updateCustodian(db: DB, id: string, patch: { secondReviewer?: boolean; defaultCategory?: string; termTo?: string | null; name?: string; function?: string; department?: string; tz?: string }): Custodian {
+  const sets: string[] = [];
+  const vals: unknown[] = [];
+  const map: Record<string, [string, (v: unknown) => unknown]> = {
+    secondReviewer: ['second_reviewer', (v) => (v ? 1 : 0)],
+    defaultCategory: ['default_category', (v) => v],
+    termTo: ['term_to', (v) => v],
+    name: ['name', (v) => v],
+    function: ['function', (v) => v],
+    department: ['department', (v) => v],
+    tz: ['tz', (v) => v],
+  };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    const m = map[k]!;
+    sets.push(`${m[0]} = ?`);
+    vals.push(m[1](v));
+  }
+  if (sets.length) db.prepare(`UPDATE custodians SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id);
+  return getCustodian(db, id)!;
+}

@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MIGRATIONS } from './migrations.js';
+import { BlobStore } from './blobs.js';
+
+export type DB = Database.Database;
+
+export interface Store {
+  db: DB;
+  path: string;
+  blobs: BlobStore;
+  close(): void;
+}
+
+/** The database the CLI uses: `--db`, else `$CHATARCHIEF_DB`, else `./chatarchief.db`. */
+export function defaultDbPath(flag?: string): string {
+  return path.resolve(flag ?? process.env.CHATARCHIEF_DB ?? 'chatarchief.db');
+}
+
+/** Blob store folder beside the database: `x.db` → `x.blobs`. */
+export function blobDirFor(dbPath: string): string {
+  const dir = path.dirname(dbPath);
+  const base = path.basename(dbPath).replace(/\.(db|sqlite3?)$/i, '');
+  return path.join(dir, `${base}.blobs`);
+}
+
+/** Opens (creating if needed) and migrates a store. WAL mode and foreign keys are on. */
+export function openStore(dbPath: string, opts: { readonly?: boolean } = {}): Store {
+  if (opts.readonly && !fs.existsSync(dbPath)) {
+    throw new Error(`no database at ${dbPath}`);
+  }
+  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  const db = new Database(dbPath);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  const blobs = new BlobStore(blobDirFor(dbPath));
+  return { db, path: dbPath, blobs, close: () => db.close() };
+}
+
+export function schemaVersion(db: DB): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every migration above the database's version, each in its own transaction. */
+export function migrate(db: DB): void {
+  const current = schemaVersion(db);
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this chatarchief (${MIGRATIONS.length}); upgrade the tool`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+export const nowIso = (): string => new Date().toISOString();

@@ -1,0 +1,262 @@
+/**
+ * Versioned schema migrations. Each entry moves the database from version i to i+1 and runs in one transaction.
+ * Never edit a migration that has shipped: add a new one. `PRAGMA user_version` holds the current version.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // v1: custodians, sources (chain of custody), contacts, conversations, messages, attachments.
+  `
+  CREATE TABLE custodians (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    function TEXT NOT NULL,
+    department TEXT NOT NULL,
+    term_from TEXT NOT NULL,
+    term_to TEXT,
+    tz TEXT NOT NULL DEFAULT 'Europe/Amsterdam',
+    second_reviewer INTEGER NOT NULL DEFAULT 0,
+    default_category TEXT NOT NULL DEFAULT 'zakelijk',
+    created_at TEXT NOT NULL
+  );
+
+  -- One ingest run = one veiligstelling (read-out) with operator and device.
+  CREATE TABLE veiligstellingen (
+    id INTEGER PRIMARY KEY,
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    operator TEXT NOT NULL,
+    device TEXT,
+    started_at TEXT NOT NULL
+  );
+
+  CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    veiligstelling_id INTEGER NOT NULL REFERENCES veiligstellingen(id),
+    file_name TEXT NOT NULL,
+    original_path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    device TEXT,
+    ingested_at TEXT NOT NULL,
+    format TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    date_order TEXT,
+    date_order_evidence TEXT,
+    parser_version TEXT NOT NULL,
+    low_fidelity INTEGER NOT NULL DEFAULT 0,
+    exported_at TEXT,
+    first_message_at TEXT,
+    last_message_at TEXT,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    warnings_json TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (custodian_id, sha256)
+  );
+
+  -- Files inside a source (zip entries) kept in the blob store: the chat text and the media.
+  CREATE TABLE source_files (
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (source_id, path)
+  );
+
+  CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    display_name TEXT,
+    phone_e164 TEXT,
+    is_custodian INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX contacts_phone ON contacts(custodian_id, phone_e164);
+
+  -- A contact has one identity per platform handle (display name, number, Signal ACI, SMS address).
+  CREATE TABLE contact_identities (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    platform TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    display_name TEXT,
+    UNIQUE (custodian_id, platform, handle)
+  );
+
+  CREATE TABLE conversations (
+    id INTEGER PRIMARY KEY,
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    platform TEXT NOT NULL,
+    chat_key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    title_history_json TEXT NOT NULL DEFAULT '[]',
+    is_group INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (custodian_id, platform, chat_key)
+  );
+
+  CREATE TABLE conversation_participants (
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    PRIMARY KEY (conversation_id, contact_id)
+  );
+
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    seq INTEGER NOT NULL,
+    dedup_key TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    sent_at_ms INTEGER NOT NULL,
+    local_time TEXT NOT NULL,
+    local_iso TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    time_ambiguous INTEGER NOT NULL DEFAULT 0,
+    time_invalid INTEGER NOT NULL DEFAULT 0,
+    sender TEXT,
+    sender_raw TEXT,
+    sender_contact_id INTEGER REFERENCES contacts(id),
+    from_self INTEGER,
+    kind TEXT NOT NULL,
+    event TEXT,
+    text TEXT NOT NULL,
+    edited INTEGER NOT NULL DEFAULT 0,
+    view_once INTEGER NOT NULL DEFAULT 0,
+    deleted_by TEXT,
+    stable_key TEXT,
+    reply_to_key TEXT,
+    reply_to_message_id INTEGER REFERENCES messages(id),
+    raw_text TEXT NOT NULL,
+    source_line INTEGER NOT NULL,
+    first_source_id INTEGER NOT NULL REFERENCES sources(id),
+    extra_json TEXT,
+    UNIQUE (conversation_id, dedup_key)
+  );
+  CREATE INDEX messages_conv_seq ON messages(conversation_id, seq);
+  CREATE INDEX messages_conv_time ON messages(conversation_id, sent_at_ms);
+  CREATE INDEX messages_stable ON messages(conversation_id, stable_key);
+
+  CREATE TABLE message_sources (
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (message_id, source_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX message_sources_source ON message_sources(source_id);
+
+  -- A later export of the same chat that covers the message's time but lacks it.
+  CREATE TABLE message_missing (
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (message_id, source_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    ordinal INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    mime TEXT,
+    sha256 TEXT,
+    size INTEGER,
+    missing INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (message_id, ordinal)
+  );
+
+  -- Source-level findings (e.g. Signal export may lack disappearing messages).
+  CREATE TABLE source_findings (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    conversation_id INTEGER REFERENCES conversations(id)
+  );
+  `,
+  // v2: markings (rule suggestions and manual markings), decisions, the hash-chained audit log.
+  `
+  CREATE TABLE markings (
+    id INTEGER PRIMARY KEY,
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    level TEXT NOT NULL CHECK (level IN ('contact','conversation','message','passage')),
+    target_id INTEGER NOT NULL,
+    span_start INTEGER,
+    span_end INTEGER,
+    origin TEXT NOT NULL CHECK (origin IN ('rule','manual')),
+    suggested_category TEXT NOT NULL,
+    category TEXT NOT NULL CHECK (category IN ('zakelijk','privé','partijpolitiek')),
+    status TEXT NOT NULL CHECK (status IN ('suggested','confirmed','rejected','changed')),
+    rule_id TEXT,
+    rule_file_hash TEXT,
+    evidence_json TEXT NOT NULL DEFAULT '{}',
+    -- 1 while the current rules still produce this suggestion; 0 after a rule change removed it.
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX markings_rule_target ON markings(custodian_id, level, target_id, IFNULL(span_start,-1), IFNULL(span_end,-1), IFNULL(rule_id,''), origin)
+    WHERE origin = 'rule';
+  CREATE INDEX markings_target ON markings(level, target_id);
+
+  CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    marking_id INTEGER NOT NULL REFERENCES markings(id),
+    action TEXT NOT NULL CHECK (action IN ('confirm','reject','change','mark','second-confirm','undo')),
+    category TEXT,
+    reviewer TEXT NOT NULL,
+    reason TEXT,
+    decided_at TEXT NOT NULL,
+    audit_seq INTEGER
+  );
+  CREATE INDEX decisions_marking ON decisions(marking_id);
+
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    payload_json TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+
+  -- Rule-engine runs, so reports can say which rule files were used.
+  CREATE TABLE tag_runs (
+    id INTEGER PRIMARY KEY,
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    at TEXT NOT NULL,
+    rule_files_json TEXT NOT NULL,
+    counts_json TEXT NOT NULL
+  );
+  `,
+  // v3: exports (ledger for vervolgexport) and hand-recorded channels for coverage reports.
+  `
+  CREATE TABLE exports (
+    id INTEGER PRIMARY KEY,
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    set_kind TEXT NOT NULL CHECK (set_kind IN ('ruw','geschoond')),
+    period_from TEXT,
+    period_to TEXT,
+    out_path TEXT NOT NULL,
+    package_sha256 TEXT NOT NULL,
+    allow_unreviewed INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE export_ledger (
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    set_kind TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    export_id INTEGER NOT NULL REFERENCES exports(id),
+    PRIMARY KEY (custodian_id, set_kind, object_id, content_hash)
+  );
+
+  CREATE TABLE channel_records (
+    id INTEGER PRIMARY KEY,
+    custodian_id TEXT NOT NULL REFERENCES custodians(id),
+    channel TEXT NOT NULL,
+    period_from TEXT NOT NULL,
+    period_to TEXT NOT NULL,
+    note TEXT,
+    recorded_at TEXT NOT NULL
+  );
+  `,
+];
