@@ -259,4 +259,11 @@ export const MIGRATIONS: readonly string[] = [
     recorded_at TEXT NOT NULL
   );
   `,
+  // v4: a recorded channel period can also say that it could NOT be secured (failed read-out) or that there was
+  // nothing to secure (no account, leave); the coverage report shows the note and counts gaps accordingly.
+  `
+  ALTER TABLE channel_records ADD COLUMN status TEXT NOT NULL DEFAULT 'secured'
+    CHECK (status IN ('secured','not-secured','not-applicable'));
+  CREATE INDEX channel_records_custodian ON channel_records(custodian_id, channel);
+  `,
 ];
