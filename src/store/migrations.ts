@@ -266,4 +266,22 @@ export const MIGRATIONS: readonly string[] = [
     CHECK (status IN ('secured','not-secured','not-applicable'));
   CREATE INDEX channel_records_custodian ON channel_records(custodian_id, channel);
   `,
+  // v5 (review): a decision says which earlier decision it undoes and whether it waits for a second reviewer (four-eyes);
+  // review_pending holds the proposal a marking awaits; every custodian has its own audit hash chain; decisions and the
+  // audit log are append-only (the triggers stop accidental edits; the hash chain exposes deliberate ones).
+  `
+  ALTER TABLE decisions ADD COLUMN undoes INTEGER REFERENCES decisions(id);
+  ALTER TABLE decisions ADD COLUMN needs_second INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX decisions_audit ON decisions(audit_seq);
+  ALTER TABLE audit_log ADD COLUMN custodian_id TEXT;
+  CREATE INDEX audit_log_custodian ON audit_log(custodian_id, seq);
+  CREATE TABLE review_pending (
+    marking_id INTEGER PRIMARY KEY REFERENCES markings(id),
+    decision_id INTEGER NOT NULL REFERENCES decisions(id)
+  );
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+  CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+  `,
 ];
