@@ -1,0 +1,327 @@
+import type { MessageJson } from '../store/messages.js';
+import type { Screen } from './screen.js';
+
+/**
+ * The cleaning function of the geschoonde set: a pure function over (messages, effective markings, private contacts)
+ * → rendered slots. The exporter writes these slots to chat.json/chat.html; the review page's "voorbeeld geschoonde
+ * set" renders the same slots, so what a reviewer previews is exactly what is exported.
+ *
+ * Precedence (documented in the package's LEESMIJ):
+ * 1. A conversation is excluded as a whole (one marker for all its messages) when it has an effective privé or
+ *    partijpolitiek conversation-level marking, or when every participant other than the custodian has an effective
+ *    privé or partijpolitiek contact-level marking ("all conversations with this contact").
+ * 2. Otherwise a message becomes a marker when an effective privé/partijpolitiek marking applies to it at message level
+ *    or at contact level of its sender ("all messages from this contact"). Message level wins over contact level for
+ *    the category shown; decided markings win over undecided ones.
+ * 3. A zakelijk marking never un-hides what another effective marking hides (the privacy-safe, monotone choice).
+ * 4. A message with no effective marking at any level (message, sender contact, conversation) takes the custodian's
+ *    default category; a non-zakelijk default makes it a marker without marking id.
+ * 5. In a kept message, privé/partijpolitiek passages are replaced span by span (UTF-16 offsets into the stored text,
+ *    overlapping spans merged), then private contacts' names and numbers are replaced by their pseudonym.
+ */
+
+export type Category = 'zakelijk' | 'privé' | 'partijpolitiek';
+export type MarkingLevel = 'contact' | 'conversation' | 'message' | 'passage';
+
+/** A marking that counts for the export (see src/store/exports.ts for how status maps to "effective"). */
+export interface EffectiveMarking {
+  id: number;
+  level: MarkingLevel;
+  targetId: number;
+  span: [number, number] | null;
+  category: Category;
+  /** An undecided suggestion that counts because of --allow-unreviewed. */
+  undecided: boolean;
+  /** The decision that made the marking count (null when undecided). */
+  decisionId: number | null;
+  decidedAt: string | null;
+  ruleId: string | null;
+}
+
+export interface CleaningParticipant {
+  contactId: number;
+  name: string | null;
+  phone: string | null;
+  isCustodian: boolean;
+}
+
+export interface CleaningContext {
+  conversationId: number;
+  title: string;
+  isGroup: boolean;
+  participants: readonly CleaningParticipant[];
+  conversationMarkings: readonly EffectiveMarking[];
+  /** Effective contact-level markings by contact id (only contacts that matter for this conversation are needed). */
+  contactMarkings: ReadonlyMap<number, readonly EffectiveMarking[]>;
+  defaultCategory: Category;
+  /** Pseudonyms of private contacts by contact id. */
+  pseudonyms: ReadonlyMap<number, string>;
+  /** Finds private contacts' names and numbers in text that is kept. */
+  screen: Screen;
+}
+
+export interface MarkingRef {
+  category: Category;
+  /** `M-<id>`, or null for the custodian's default category. */
+  markingId: number | null;
+  /** `B-<id>` of the decision, or null when undecided or default. */
+  decisionId: number | null;
+  decidedAt: string | null;
+  undecided: boolean;
+  /** Level that caused the marker: message, contact, conversation or default. */
+  level: MarkingLevel | 'default';
+}
+
+export interface KeptAttachment {
+  /** Index in the stored attachment list; the package file is named after it, never after the original name. */
+  ordinal: number;
+  name: string;
+  mime: string | null;
+  sha256: string | null;
+  size: number | null;
+  missing: boolean;
+}
+
+export interface PassageRedaction {
+  /** Offsets (UTF-16) of the replacement text in the cleaned text. */
+  start: number;
+  end: number;
+  categories: Category[];
+  markingIds: number[];
+}
+
+export interface MessageSlot {
+  type: 'message';
+  id: number;
+  seq: number;
+  sentAt: string;
+  localTime: string;
+  sender: string | null;
+  fromSelf: boolean | null;
+  kind: string;
+  event: string | null;
+  text: string;
+  edited: boolean;
+  viewOnce: boolean;
+  deletedBy: string | null;
+  replyToMessageId: number | null;
+  timeAmbiguous: boolean;
+  timeInvalid: boolean;
+  attachments: KeptAttachment[];
+  passages: PassageRedaction[];
+}
+
+export interface MarkerSlot extends MarkingRef {
+  type: 'marker';
+  id: number;
+  seq: number;
+  sentAt: string;
+  localTime: string;
+  kind: string;
+  sender: string | null;
+  fromSelf: boolean | null;
+  label: string;
+  /** One stub per withheld attachment: the count is kept, nothing else. */
+  attachments: { withheld: true; category: Category }[];
+}
+
+export interface ConversationMarkerSlot extends MarkingRef {
+  type: 'conversation-marker';
+  label: string;
+  /** Period of the excluded messages. */
+  from: string | null;
+  to: string | null;
+  /** How many message slots of the ruwe dataset this one marker stands for. */
+  slotCount: number;
+}
+
+export type Slot = MessageSlot | MarkerSlot | ConversationMarkerSlot;
+
+export const CATEGORY_LABEL: Record<Category, string> = { zakelijk: 'zakelijk', privé: 'privé', partijpolitiek: 'partijpolitiek' };
+
+const isHidden = (m: EffectiveMarking): boolean => m.category !== 'zakelijk';
+/** Decided before undecided, then the oldest marking. */
+const byPreference = (a: EffectiveMarking, b: EffectiveMarking): number => Number(a.undecided) - Number(b.undecided) || a.id - b.id;
+
+function ref(m: EffectiveMarking, level: MarkingLevel): MarkingRef {
+  return { category: m.category, markingId: m.id, decisionId: m.decisionId, decidedAt: m.decidedAt, undecided: m.undecided, level };
+}
+
+/** `privé · M-12 · B-34`, `privé · M-12 · onbeoordeeld`, or `privé · standaardcategorie`. */
+export function refText(r: MarkingRef): string {
+  if (r.markingId === null) return `${r.category} · standaardcategorie`;
+  return `${r.category} · M-${r.markingId} · ${r.decisionId !== null ? `B-${r.decisionId}` : 'onbeoordeeld'}`;
+}
+
+/** Why the whole conversation is excluded, or null when it is not. */
+export function conversationExclusion(ctx: CleaningContext): MarkingRef | null {
+  const conv = ctx.conversationMarkings.filter(isHidden).sort(byPreference)[0];
+  if (conv) return ref(conv, 'conversation');
+  const others = ctx.participants.filter((p) => !p.isCustodian);
+  if (!others.length) return null;
+  const hidden: EffectiveMarking[] = [];
+  for (const p of others) {
+    const m = (ctx.contactMarkings.get(p.contactId) ?? []).filter(isHidden).sort(byPreference)[0];
+    if (!m) return null;
+    hidden.push(m);
+  }
+  return ref(hidden.sort(byPreference)[0]!, 'contact');
+}
+
+/** The marking that hides a message (message level before sender's contact level), or null. */
+export function messageMarking(msg: MessageJson, own: readonly EffectiveMarking[], ctx: CleaningContext): MarkingRef | null {
+  const m = own.filter((x) => x.level === 'message' && isHidden(x)).sort(byPreference)[0];
+  if (m) return ref(m, 'message');
+  const c = msg.senderContactId != null ? (ctx.contactMarkings.get(msg.senderContactId) ?? []).filter(isHidden).sort(byPreference)[0] : undefined;
+  if (c) return ref(c, 'contact');
+  const covered =
+    own.some((x) => x.level === 'message' || x.level === 'passage') ||
+    ctx.conversationMarkings.length > 0 ||
+    (msg.senderContactId != null && (ctx.contactMarkings.get(msg.senderContactId)?.length ?? 0) > 0);
+  if (!covered && ctx.defaultCategory !== 'zakelijk') {
+    return { category: ctx.defaultCategory, markingId: null, decisionId: null, decidedAt: null, undecided: false, level: 'default' };
+  }
+  return null;
+}
+
+/** The sender as the geschoonde set shows it: a private contact by pseudonym, anyone else by (screened) name. */
+export function senderShown(msg: MessageJson, ctx: CleaningContext): string | null {
+  if (msg.senderContactId != null) {
+    const p = ctx.pseudonyms.get(msg.senderContactId);
+    if (p) return p;
+  }
+  return msg.sender === null ? null : ctx.screen.redact(msg.sender);
+}
+
+function mergedPassages(text: string, marks: readonly EffectiveMarking[]): { start: number; end: number; marks: EffectiveMarking[] }[] {
+  const spans = marks
+    .filter((m) => m.level === 'passage' && isHidden(m) && m.span)
+    .map((m) => ({ start: Math.max(0, Math.min(m.span![0], text.length)), end: Math.max(0, Math.min(m.span![1], text.length)), marks: [m] }))
+    .filter((s) => s.end > s.start)
+    .sort((a, b) => a.start - b.start);
+  const out: typeof spans = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    if (last && s.start <= last.end) {
+      last.end = Math.max(last.end, s.end);
+      last.marks.push(...s.marks);
+    } else out.push({ ...s, marks: [...s.marks] });
+  }
+  return out;
+}
+
+/** Replaces hidden passages, then screens the kept parts for private names and numbers. */
+export function cleanText(text: string, marks: readonly EffectiveMarking[], screen: Screen): { text: string; passages: PassageRedaction[] } {
+  const spans = mergedPassages(text, marks);
+  let out = '';
+  let at = 0;
+  const passages: PassageRedaction[] = [];
+  for (const s of spans) {
+    out += screen.redact(text.slice(at, s.start));
+    const categories = [...new Set(s.marks.map((m) => m.category))].sort() as Category[];
+    const markingIds = [...new Set(s.marks.map((m) => m.id))].sort((a, b) => a - b);
+    const label = `[passage afgeschermd: ${[categories.join('/'), ...markingIds.map((id) => `M-${id}`)].join(' · ')}]`;
+    passages.push({ start: out.length, end: out.length + label.length, categories, markingIds });
+    out += label;
+    at = s.end;
+  }
+  out += screen.redact(text.slice(at));
+  return { text: out, passages };
+}
+
+/** One message of a conversation that is not excluded as a whole. `own` holds its message and passage markings. */
+export function cleanMessage(msg: MessageJson, own: readonly EffectiveMarking[], ctx: CleaningContext): MessageSlot | MarkerSlot {
+  const hidden = messageMarking(msg, own, ctx);
+  if (hidden) {
+    return {
+      type: 'marker',
+      id: msg.id,
+      seq: msg.seq,
+      sentAt: msg.sentAt,
+      localTime: msg.localTime,
+      kind: msg.kind,
+      sender: senderShown(msg, ctx),
+      fromSelf: msg.fromSelf ?? null,
+      ...hidden,
+      label: `[bericht afgeschermd: ${refText(hidden)}]`,
+      attachments: msg.attachments.map(() => ({ withheld: true as const, category: hidden.category })),
+    };
+  }
+  const { text, passages } = cleanText(msg.text, own, ctx.screen);
+  return {
+    type: 'message',
+    id: msg.id,
+    seq: msg.seq,
+    sentAt: msg.sentAt,
+    localTime: msg.localTime,
+    sender: senderShown(msg, ctx),
+    fromSelf: msg.fromSelf ?? null,
+    kind: msg.kind,
+    event: msg.event,
+    text,
+    edited: msg.edited,
+    viewOnce: msg.viewOnce,
+    deletedBy: msg.deletedBy ?? null,
+    replyToMessageId: msg.replyToMessageId ?? null,
+    timeAmbiguous: msg.timeAmbiguous,
+    timeInvalid: msg.timeInvalid,
+    attachments: msg.attachments.map((a, ordinal) => ({
+      ordinal,
+      name: ctx.screen.redact(a.name),
+      mime: a.mime ?? null,
+      sha256: a.sha256,
+      size: a.size,
+      missing: a.missing,
+    })),
+    passages,
+  };
+}
+
+export function conversationMarkerSlot(excl: MarkingRef, stats: { from: string | null; to: string | null; count: number }): ConversationMarkerSlot {
+  return {
+    type: 'conversation-marker',
+    ...excl,
+    label: `[gesprek afgeschermd: ${refText(excl)} · ${stats.count} berichten]`,
+    from: stats.from,
+    to: stats.to,
+    slotCount: stats.count,
+  };
+}
+
+/**
+ * Cleans a conversation, streaming: yields one slot per message, or, for an excluded conversation, a single
+ * conversation marker after consuming all messages (its period and count come from them).
+ */
+export function* cleanConversation(
+  messages: Iterable<{ message: MessageJson; markings: readonly EffectiveMarking[] }>,
+  ctx: CleaningContext,
+): Generator<Slot> {
+  const excl = conversationExclusion(ctx);
+  if (!excl) {
+    for (const { message, markings } of messages) yield cleanMessage(message, markings, ctx);
+    return;
+  }
+  let count = 0;
+  let from: { at: string; ms: number } | null = null;
+  let to: { at: string; ms: number } | null = null;
+  for (const { message } of messages) {
+    count++;
+    const ms = Date.parse(message.sentAt);
+    if (!from || ms < from.ms) from = { at: message.sentAt, ms };
+    if (!to || ms > to.ms) to = { at: message.sentAt, ms };
+  }
+  yield conversationMarkerSlot(excl, { from: from?.at ?? null, to: to?.at ?? null, count });
+}
+
+/** The conversation title as the geschoonde set shows it. */
+export function titleShown(ctx: CleaningContext, excluded: boolean): string {
+  return excluded ? 'Afgeschermd gesprek' : ctx.screen.redact(ctx.title);
+}
+
+/** Participants as the geschoonde set shows them: private contacts by pseudonym, others by name (number only when nameless). */
+export function participantsShown(ctx: CleaningContext): { name: string; custodian: boolean }[] {
+  return ctx.participants.map((p) => ({
+    name: ctx.pseudonyms.get(p.contactId) ?? ctx.screen.redact(p.name ?? p.phone ?? `Contact ${p.contactId}`),
+    custodian: p.isCustodian,
+  }));
+}

@@ -1,0 +1,180 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+/**
+ * Screening of private contacts' names and phone numbers in text (pure; no I/O).
+ *
+ * The cleaner uses it to replace a private contact's name or number inside content that is otherwise kept (a business
+ * message mentioning the contact, a group's system event "X heeft Y toegevoegd", a title, an attachment name);
+ * `verify` uses the same matcher to prove that no such name or number is left anywhere in a geschoonde package.
+ *
+ * Matching rules (documented in the package's LEESMIJ):
+ * - Names match as a whole word sequence, case-insensitively after Unicode NFC; any run of non-letter, non-digit
+ *   characters between the words counts as a separator ("Marieke  de\nVries" matches "Marieke de Vries"). Names shorter
+ *   than 4 characters (letters and digits) are not screened: too ambiguous to find reliably ("Mam").
+ * - A name that is also the name of a business participant or of the custodian is not screened (it is public).
+ * - Phone numbers match in E.164 and in the common written forms: `+31612345678`, `+31 6 12345678`, `0031 6 …`,
+ *   `0612345678`, `06-12345678`, `06 1234 5678`, `(06) 12 34 56 78`, and the bare national number. A number must not
+ *   touch a letter or digit on either side.
+ */
+
+export interface PrivateContact {
+  contactId: number;
+  /** Stable pseudonym such as "Privécontact 3". */
+  pseudonym: string;
+  /** Every name the contact is known by (contact, platform identities, sender names). */
+  names: string[];
+  /** E.164 numbers. */
+  phones: string[];
+}
+
+export interface ScreenHit {
+  start: number;
+  end: number;
+  kind: 'name' | 'phone';
+  contactId: number;
+  pseudonym: string;
+}
+
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+const MIN_NAME_CHARS = 4;
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function tokens(s: string): Token[] {
+  const out: Token[] = [];
+  // Offsets index `s` itself; each word is compared in NFC lower case, so decomposed accents still match.
+  for (const m of s.matchAll(WORD)) out.push({ text: m[0].normalize('NFC').toLowerCase(), start: m.index!, end: m.index! + m[0].length });
+  return out;
+}
+
+/** The word sequence of a name, or null when it is too short to screen. */
+export function nameWords(name: string): string[] | null {
+  const words = tokens(name).map((t) => t.text);
+  return words.join('').length >= MIN_NAME_CHARS ? words : null;
+}
+
+interface PhoneForms {
+  contact: PrivateContact;
+  digits: Set<string>;
+}
+
+function phoneDigitForms(e164: string): string[] {
+  const p = parsePhoneNumberFromString(e164);
+  const all = e164.replace(/\D/g, '');
+  if (!p) return [all];
+  const cc = p.countryCallingCode;
+  const nsn = p.nationalNumber;
+  return [...new Set([`${cc}${nsn}`, `00${cc}${nsn}`, `0${nsn}`, nsn, all])];
+}
+
+const PHONE_RUN = /\+?\d[\d \u00a0\u202f\-().\/]*\d/g;
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+
+export class Screen {
+  private readonly byFirstWord = new Map<string, { words: string[]; contact: PrivateContact }[]>();
+  private readonly phones: PhoneForms[] = [];
+  private readonly maxPhoneDigits: number;
+
+  /**
+   * @param contacts the private contacts to screen
+   * @param publicNames names that are public in the package (business participants, the custodian): never screened
+   */
+  constructor(readonly contacts: readonly PrivateContact[], publicNames: readonly string[] = []) {
+    const pub = new Set(publicNames.map((n) => nameWords(n)?.join(' ')).filter((x): x is string => !!x));
+    for (const c of contacts) {
+      for (const n of c.names) {
+        const words = nameWords(n);
+        if (!words || pub.has(words.join(' '))) continue;
+        const list = this.byFirstWord.get(words[0]!) ?? [];
+        if (!list.some((x) => x.words.join(' ') === words.join(' '))) list.push({ words, contact: c });
+        this.byFirstWord.set(words[0]!, list);
+      }
+      const digits = new Set(c.phones.flatMap(phoneDigitForms).filter((d) => d.length >= 6));
+      if (digits.size) this.phones.push({ contact: c, digits });
+    }
+    // Longest names first, so "Marieke de Vries" wins over "Marieke".
+    for (const list of this.byFirstWord.values()) list.sort((a, b) => b.words.length - a.words.length);
+    this.maxPhoneDigits = Math.max(0, ...this.phones.flatMap((p) => [...p.digits].map((d) => d.length)));
+  }
+
+  get empty(): boolean {
+    return this.byFirstWord.size === 0 && this.phones.length === 0;
+  }
+
+  /** Every name or number of a private contact in `s`, as UTF-16 offsets into `s`, non-overlapping, in order. */
+  find(s: string): ScreenHit[] {
+    if (this.empty || s.length === 0) return [];
+    const hits = [...this.findNames(s), ...this.findPhones(s)].sort((a, b) => a.start - b.start || b.end - a.end);
+    const out: ScreenHit[] = [];
+    for (const h of hits) if (!out.length || h.start >= out[out.length - 1]!.end) out.push(h);
+    return out;
+  }
+
+  /** Replaces every hit by `[<pseudonym>]`. */
+  redact(s: string): string {
+    const hits = this.find(s);
+    if (!hits.length) return s;
+    let out = '';
+    let at = 0;
+    for (const h of hits) {
+      out += s.slice(at, h.start) + `[${h.pseudonym}]`;
+      at = h.end;
+    }
+    return out + s.slice(at);
+  }
+
+  private findNames(s: string): ScreenHit[] {
+    if (!this.byFirstWord.size) return [];
+    const toks = tokens(s);
+    const out: ScreenHit[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const cands = this.byFirstWord.get(toks[i]!.text);
+      if (!cands) continue;
+      for (const c of cands) {
+        if (i + c.words.length > toks.length) continue;
+        let ok = true;
+        for (let k = 1; k < c.words.length && ok; k++) ok = toks[i + k]!.text === c.words[k];
+        if (!ok) continue;
+        const end = toks[i + c.words.length - 1]!.end;
+        out.push({ start: toks[i]!.start, end, kind: 'name', contactId: c.contact.contactId, pseudonym: c.contact.pseudonym });
+        i += c.words.length - 1;
+        break;
+      }
+    }
+    return out;
+  }
+
+  private findPhones(s: string): ScreenHit[] {
+    if (!this.phones.length) return [];
+    const out: ScreenHit[] = [];
+    for (const m of s.matchAll(PHONE_RUN)) {
+      const run = m[0];
+      const base = m.index!;
+      // Digit groups of the run (a leading '+' belongs to its group) with their offsets.
+      const groups = [...run.matchAll(/\+?\d+/g)].map((g) => ({ d: g[0].replace('+', ''), start: base + g.index!, end: base + g.index! + g[0].length }));
+      for (let i = 0; i < groups.length; i++) {
+        if (isWordChar(s[groups[i]!.start - 1])) continue;
+        let digits = '';
+        for (let j = i; j < groups.length; j++) {
+          digits += groups[j]!.d;
+          if (digits.length > this.maxPhoneDigits) break;
+          if (isWordChar(s[groups[j]!.end])) continue;
+          const p = this.phones.find((x) => x.digits.has(digits));
+          if (p) {
+            // "(06) 12 34 56 78": the opening parenthesis belongs to the number.
+            const st = groups[i]!.start;
+            const start = s[st - 1] === '(' && s.slice(st, groups[j]!.end).includes(')') ? st - 1 : st;
+            out.push({ start, end: groups[j]!.end, kind: 'phone', contactId: p.contact.contactId, pseudonym: p.contact.pseudonym });
+            i = j;
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { cleanConversation, cleanMessage, conversationExclusion, participantsShown, titleShown, type CleaningContext, type EffectiveMarking } from '../../src/export/clean.js';
+import { Screen } from '../../src/export/screen.js';
+import type { MessageJson } from '../../src/store/messages.js';
+
+const CUSTODIAN = 1;
+const ANNA = 2; // business: Anna de Vries (DG Waterstaat)
+const MARIEKE = 3; // private: the minister's sister
+
+function msg(id: number, over: Partial<MessageJson> = {}): MessageJson {
+  return {
+    id, conversationId: 10, seq: id, sentAt: `2025-03-11T09:${String(10 + id).padStart(2, '0')}:00+01:00`, localTime: `11-03-2025 09:${10 + id}`,
+    sender: 'Anna de Vries', senderContactId: ANNA, fromSelf: false, kind: 'text', event: null, text: 'Kun je de kaart van dijkring 43 sturen?',
+    edited: false, viewOnce: false, timeAmbiguous: false, timeInvalid: false, attachments: [], sources: [1], missingIn: [],
+    ...over,
+  };
+}
+
+function mark(id: number, level: EffectiveMarking['level'], targetId: number, category: EffectiveMarking['category'], over: Partial<EffectiveMarking> = {}): EffectiveMarking {
+  return { id, level, targetId, span: null, category, undecided: false, decisionId: id + 100, decidedAt: '2025-03-12T10:00:00Z', ruleId: 'prive.familie', ...over };
+}
+
+const screen = new Screen(
+  [{ contactId: MARIEKE, pseudonym: 'Privécontact 3', names: ['Marieke Jansen', 'Zus Marieke'], phones: ['+31612345678'] }],
+  ['Anna de Vries', 'J. de Vries'],
+);
+
+function ctx(over: Partial<CleaningContext> = {}): CleaningContext {
+  return {
+    conversationId: 10, title: 'Crisisoverleg Hoogwater', isGroup: true,
+    participants: [
+      { contactId: CUSTODIAN, name: 'J. de Vries', phone: '+31600000001', isCustodian: true },
+      { contactId: ANNA, name: 'Anna de Vries', phone: '+31600000002', isCustodian: false },
+      { contactId: MARIEKE, name: 'Marieke Jansen', phone: '+31612345678', isCustodian: false },
+    ],
+    conversationMarkings: [], contactMarkings: new Map(), defaultCategory: 'zakelijk',
+    pseudonyms: new Map([[MARIEKE, 'Privécontact 3']]), screen, ...over,
+  };
+}
+
+describe('cleanMessage', () => {
+  it('keeps a business message verbatim, attachments included', () => {
+    const m = msg(1, { attachments: [{ name: 'kaart-dijkring-43.png', sha256: 'a'.repeat(64), size: 1200, missing: false, mime: 'image/png' }] });
+    const s = cleanMessage(m, [], ctx());
+    expect(s).toMatchObject({ type: 'message', id: 1, seq: 1, sender: 'Anna de Vries', text: m.text, passages: [] });
+    expect(s.attachments).toEqual([{ ordinal: 0, name: 'kaart-dijkring-43.png', mime: 'image/png', sha256: 'a'.repeat(64), size: 1200, missing: false }]);
+  });
+
+  it('turns a privé message into a marker that keeps id, seq, time, kind and sender but no content or attachment', () => {
+    const m = msg(2, { text: 'Zaterdag verjaardag van mama, neem jij de taart mee?', attachments: [{ name: 'taart-recept.jpg', sha256: 'b'.repeat(64), size: 99, missing: false }] });
+    const s = cleanMessage(m, [mark(7, 'message', 2, 'privé')], ctx());
+    expect(s).toMatchObject({ type: 'marker', id: 2, seq: 2, sentAt: m.sentAt, kind: 'text', sender: 'Anna de Vries', category: 'privé', markingId: 7, decisionId: 107, level: 'message' });
+    expect(s.label).toBe('[bericht afgeschermd: privé · M-7 · B-107]');
+    expect(s.attachments).toEqual([{ withheld: true, category: 'privé' }]);
+    const json = JSON.stringify(s);
+    expect(json).not.toMatch(/verjaardag|taart|recept|bbbb/);
+  });
+
+  it('shows a private sender by pseudonym and hides all messages of a contact marked privé', () => {
+    const m = msg(3, { sender: 'Marieke Jansen', senderContactId: MARIEKE, text: 'Ik bel je vanavond' });
+    const c = ctx({ contactMarkings: new Map([[MARIEKE, [mark(8, 'contact', MARIEKE, 'privé')]]]) });
+    const s = cleanMessage(m, [], c);
+    expect(s).toMatchObject({ type: 'marker', sender: 'Privécontact 3', level: 'contact', markingId: 8 });
+    expect(JSON.stringify(s)).not.toMatch(/Marieke|vanavond/);
+  });
+
+  it('replaces only the marked passage, with UTF-16 offsets that survive emoji', () => {
+    const text = '👍 Akkoord met de nota. Mijn vader ligt in het ziekenhuis. Morgen om 9 uur overleg.';
+    const start = text.indexOf('Mijn vader');
+    const end = text.indexOf(' Morgen');
+    const s = cleanMessage(msg(4, { text }), [mark(9, 'passage', 4, 'privé', { span: [start, end] })], ctx());
+    expect(s.type).toBe('message');
+    if (s.type !== 'message') return;
+    expect(s.text).toBe('👍 Akkoord met de nota. [passage afgeschermd: privé · M-9] Morgen om 9 uur overleg.');
+    expect(s.text.slice(s.passages[0]!.start, s.passages[0]!.end)).toBe('[passage afgeschermd: privé · M-9]');
+  });
+
+  it('merges overlapping passages and ignores zakelijk ones', () => {
+    const text = 'Eerst werk. Dan de partijvergadering en het congres. Einde.';
+    const a = text.indexOf('partijvergadering');
+    const b = text.indexOf('congres');
+    const s = cleanMessage(msg(5, { text }), [
+      mark(11, 'passage', 5, 'partijpolitiek', { span: [a, b + 3] }),
+      mark(12, 'passage', 5, 'partijpolitiek', { span: [b, b + 'congres'.length] }),
+      mark(13, 'passage', 5, 'zakelijk', { span: [0, 5] }),
+    ], ctx());
+    expect(s.type === 'message' && s.text).toBe('Eerst werk. Dan de [passage afgeschermd: partijpolitiek · M-11 · M-12]. Einde.');
+  });
+
+  it('screens private names and numbers in kept content (system events, text, attachment names)', () => {
+    const ev = cleanMessage(msg(6, { kind: 'system', event: 'member-added', sender: null, senderContactId: null, text: 'Anna de Vries heeft Marieke Jansen toegevoegd' }), [], ctx());
+    expect(ev.type === 'message' && ev.text).toBe('Anna de Vries heeft [Privécontact 3] toegevoegd');
+    for (const written of ['+31612345678', '+31 6 12345678', '06-12345678', '06 1234 5678', '0031 6 1234 5678', '(06) 12 34 56 78', '0612345678']) {
+      const s = cleanMessage(msg(7, { text: `Bel ${written} even.` }), [], ctx());
+      expect(s.type === 'message' && s.text, written).toBe('Bel [Privécontact 3] even.');
+    }
+    const other = cleanMessage(msg(8, { text: 'Nummer 0612345679 en ref 70612345678 blijven staan.' }), [], ctx());
+    expect(other.type === 'message' && other.text).toBe('Nummer 0612345679 en ref 70612345678 blijven staan.');
+  });
+
+  it('never lets a zakelijk marking un-hide a privé one', () => {
+    const s = cleanMessage(msg(9), [mark(14, 'message', 9, 'zakelijk'), mark(15, 'message', 9, 'privé')], ctx());
+    expect(s).toMatchObject({ type: 'marker', markingId: 15 });
+  });
+
+  it('labels an undecided suggestion counted under --allow-unreviewed', () => {
+    const s = cleanMessage(msg(10), [mark(16, 'message', 10, 'partijpolitiek', { undecided: true, decisionId: null, decidedAt: null })], ctx());
+    expect(s).toMatchObject({ type: 'marker', undecided: true, decisionId: null, label: '[bericht afgeschermd: partijpolitiek · M-16 · onbeoordeeld]' });
+  });
+
+  it('applies a non-zakelijk custodian default only to messages no marking covers', () => {
+    const c = ctx({ defaultCategory: 'privé' });
+    expect(cleanMessage(msg(11), [], c)).toMatchObject({ type: 'marker', level: 'default', markingId: null, label: '[bericht afgeschermd: privé · standaardcategorie]' });
+    expect(cleanMessage(msg(12), [mark(17, 'message', 12, 'zakelijk')], c)).toMatchObject({ type: 'message' });
+    expect(cleanMessage(msg(13), [], { ...c, conversationMarkings: [mark(18, 'conversation', 10, 'zakelijk')] })).toMatchObject({ type: 'message' });
+  });
+});
+
+describe('cleanConversation', () => {
+  const messages = [msg(1), msg(2, { sentAt: '2025-03-11T08:00:00+00:00' }), msg(3)].map((m) => ({ message: m, markings: [] }));
+
+  it('yields one slot per message for a business conversation', () => {
+    expect([...cleanConversation(messages, ctx())].map((s) => s.type)).toEqual(['message', 'message', 'message']);
+  });
+
+  it('collapses a conversation marked privé into one marker with period and count', () => {
+    const c = ctx({ conversationMarkings: [mark(20, 'conversation', 10, 'privé')] });
+    const slots = [...cleanConversation(messages, c)];
+    expect(slots).toHaveLength(1);
+    expect(slots[0]).toMatchObject({ type: 'conversation-marker', slotCount: 3, from: '2025-03-11T08:00:00+00:00', to: msg(3).sentAt, markingId: 20, level: 'conversation' });
+    expect(titleShown(c, true)).toBe('Afgeschermd gesprek');
+  });
+
+  it('excludes a conversation whose every other participant is a private contact', () => {
+    const oneToOne = ctx({
+      isGroup: false, title: 'Marieke Jansen',
+      participants: [ctx().participants[0]!, ctx().participants[2]!],
+      contactMarkings: new Map([[MARIEKE, [mark(21, 'contact', MARIEKE, 'privé')]]]),
+    });
+    expect(conversationExclusion(oneToOne)).toMatchObject({ level: 'contact', markingId: 21 });
+    expect(conversationExclusion(ctx({ contactMarkings: oneToOne.contactMarkings }))).toBeNull();
+    expect(participantsShown(oneToOne).map((p) => p.name)).toEqual(['J. de Vries', 'Privécontact 3']);
+  });
+});
