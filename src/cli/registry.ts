@@ -1,7 +1,9 @@
 import type { Command } from './command.js';
 import { custodianCommands } from './commands/custodian.js';
+import { ingestCommands } from './commands/ingest.js';
 
 /** Every CLI command. Each feature module exports its commands; add them here. */
 export const COMMANDS: Command[] = [
   ...custodianCommands,
+  ...ingestCommands,
 ];

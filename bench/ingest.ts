@@ -1,0 +1,91 @@
+/**
+ * Ingest benchmark (issue 2): generates WhatsApp exports of 100k and 1M messages (Android-NL and iOS-NL shapes),
+ * then measures, each in a fresh process: our parser alone, the npm package whatsapp-chat-parser on the same file,
+ * and a full ingest into a new store. Reports times, messages per second, peak RSS and the ratios.
+ * Targets: parse ≥ 3× faster than whatsapp-chat-parser; full 1M ingest ≤ 2× that package's parse time; flat RSS.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchDir, child, fmt, peakRssMiB, secs } from './util.js';
+
+const self = fileURLToPath(import.meta.url);
+type Result = { ms: number; messages: number; rss: number };
+
+async function generate(n: number, shape: 'android-nl' | 'ios-nl'): Promise<string> {
+  const { generateWhatsAppExport } = await import('../parsers/whatsapp/generate.js');
+  const dir = path.join(benchDir(), `wa-${shape}-${n}`);
+  const name = shape === 'ios-nl' ? '_chat.txt' : 'WhatsApp-chat met Crisisteam Hoogwater.txt';
+  const file = path.join(dir, name);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(dir, { recursive: true });
+  const fd = fs.openSync(file + '.tmp', 'w');
+  for (const chunk of generateWhatsAppExport({ messages: n, shape, seed: 42 })) fs.writeSync(fd, chunk);
+  fs.closeSync(fd);
+  fs.renameSync(file + '.tmp', file);
+  return file;
+}
+
+async function runParse(file: string): Promise<Result> {
+  const { scanWhatsApp, parseWhatsApp } = await import('../parsers/whatsapp/index.js');
+  const { splitLines } = await import('../parsers/lines.js');
+  const t = performance.now();
+  const lines = () => splitLines(fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>);
+  const scan = await scanWhatsApp(lines());
+  let n = 0;
+  for await (const _m of parseWhatsApp(lines(), { dateOrder: scan.dateOrder, zone: 'Europe/Amsterdam', scan })) n++;
+  return { ms: performance.now() - t, messages: n, rss: peakRssMiB() };
+}
+
+async function runBaseline(file: string): Promise<Result> {
+  const { parseString } = await import('whatsapp-chat-parser');
+  const t = performance.now();
+  const text = fs.readFileSync(file, 'utf8');
+  const msgs = parseString(text, { parseAttachments: true });
+  return { ms: performance.now() - t, messages: msgs.length, rss: peakRssMiB() };
+}
+
+async function runIngest(file: string): Promise<Result> {
+  const { openStore } = await import('../src/store/db.js');
+  const { addCustodian } = await import('../src/store/custodians.js');
+  const { ingestPaths } = await import('../src/ingest/run.js');
+  const dir = fs.mkdtempSync(path.join(benchDir(), 'store-'));
+  const store = openStore(path.join(dir, 'bench.db'));
+  const custodian = addCustodian(store.db, { id: 'bench', name: 'Bench', function: 'Minister', department: 'BZK', termFrom: '2020-01-01', termTo: null, tz: 'Europe/Amsterdam' });
+  const t = performance.now();
+  const r = await ingestPaths(store, [file], { custodian, operator: 'bench', device: null });
+  const ms = performance.now() - t;
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { ms, messages: r.sources[0]!.messagesNew, rss: peakRssMiB() };
+}
+
+async function orchestrate(): Promise<void> {
+  const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
+  const rows: string[] = [];
+  for (const shape of ['android-nl', 'ios-nl'] as const) {
+    for (const n of sizes) {
+      process.stderr.write(`generating ${fmt(n)} messages (${shape})…\n`);
+      const file = await generate(n, shape);
+      const size = fs.statSync(file).size;
+      process.stderr.write(`measuring on ${file} (${fmt(size / 1e6)} MB)…\n`);
+      const ours = child<Result>(self, ['parse', file]);
+      const base = child<Result>(self, ['baseline', file]);
+      const full = child<Result>(self, ['ingest', file]);
+      rows.push(
+        `${shape} ${fmt(n)} msgs (${fmt(size / 1e6)} MB):\n` +
+          `  parse (chatarchief)        ${secs(ours.ms).padStart(9)}  ${fmt(ours.messages / (ours.ms / 1000)).padStart(10)} msg/s  peak RSS ${ours.rss} MiB\n` +
+          `  parse (whatsapp-chat-parser) ${secs(base.ms).padStart(7)}  ${fmt(base.messages / (base.ms / 1000)).padStart(10)} msg/s  peak RSS ${base.rss} MiB\n` +
+          `  full ingest into store     ${secs(full.ms).padStart(9)}  ${fmt(full.messages / (full.ms / 1000)).padStart(10)} msg/s  peak RSS ${full.rss} MiB\n` +
+          `  parse speed-up ${(base.ms / ours.ms).toFixed(2)}× (target ≥ 3×); ingest/baseline-parse ${(full.ms / base.ms).toFixed(2)} (target ≤ 2)`,
+      );
+      process.stdout.write(rows[rows.length - 1] + '\n');
+    }
+  }
+}
+
+const [mode, arg] = process.argv.slice(2);
+if (mode === 'parse') console.log(JSON.stringify(await runParse(arg!)));
+else if (mode === 'baseline') console.log(JSON.stringify(await runBaseline(arg!)));
+else if (mode === 'ingest') console.log(JSON.stringify(await runIngest(arg!)));
+else await orchestrate();

@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: runs every benchmark script in bench/ (each in its own process) and prints their reports.
+ * `npm run bench -- ingest` runs one. Sizes can be reduced for a quick look with BENCH_SIZES=10000,100000.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const names = fs
+  .readdirSync(here)
+  .filter((f) => f.endsWith('.js') && !['run.js', 'util.js'].includes(f))
+  .map((f) => f.replace(/\.js$/, ''))
+  .filter((n) => only.length === 0 || only.includes(n))
+  .sort();
+let failed = 0;
+for (const n of names) {
+  process.stdout.write(`\n== bench: ${n} ==\n`);
+  const r = spawnSync(process.execPath, ['--expose-gc', path.join(here, `${n}.js`)], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,130 @@
+import os from 'node:os';
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import { ingestPaths } from '../../ingest/run.js';
+import { DEFAULT_ZIP_LIMITS } from '../../ingest/zip.js';
+import { getConversation, iterateMessages, listConversations } from '../../store/messages.js';
+import { validateOptions, type Command } from '../command.js';
+import { table } from '../format.js';
+import { requireCustodian } from './custodian.js';
+
+const positiveInt = z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().positive());
+
+const ingestSchema = z.object({
+  custodian: z.string({ message: 'required: --custodian <id>' }).min(1),
+  operator: z.string().min(1).optional(),
+  device: z.string().min(1).optional(),
+  'date-order': z.enum(['dmy', 'mdy'], { message: 'expected dmy or mdy' }).optional(),
+  format: z.enum(['whatsapp', 'signal-export', 'sms-xml', 'sigtop-json', 'signal-txt'], { message: 'expected whatsapp, signal-export, sms-xml, sigtop-json or signal-txt' }).optional(),
+  'max-zip-entries': positiveInt.optional(),
+  'max-zip-bytes': positiveInt.optional(),
+  'max-zip-ratio': positiveInt.optional(),
+});
+
+const ingest: Command = {
+  name: 'ingest',
+  summary: 'secure device exports (WhatsApp .zip/.txt, Signal exports, folders) for a custodian',
+  usage:
+    'ingest <path...> --custodian <id> [--operator <name>] [--device <label>] [--date-order dmy|mdy] [--format <f>] [--max-zip-entries N] [--max-zip-bytes N] [--max-zip-ratio N] [--json]',
+  help: `A path is a WhatsApp export .zip (iOS _chat.txt or Android "WhatsApp Chat with X.txt" / "WhatsApp-chat met X.txt", with media),
+a bare .txt, a Signal export (zip or folder with main.jsonl), SMS Backup & Restore .xml, sigtop .json, or a folder
+(every export in it is ingested). One run is one veiligstelling and is all-or-nothing.
+--operator defaults to the login name; --device labels the phone that was read out.
+Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max-zip-bytes ${DEFAULT_ZIP_LIMITS.maxTotalBytes} (uncompressed total),
+--max-zip-ratio ${DEFAULT_ZIP_LIMITS.maxRatio} (per entry over 1 MiB).`,
+  options: {
+    custodian: { type: 'string' }, operator: { type: 'string' }, device: { type: 'string' }, 'date-order': { type: 'string' },
+    format: { type: 'string' }, 'max-zip-entries': { type: 'string' }, 'max-zip-bytes': { type: 'string' }, 'max-zip-ratio': { type: 'string' },
+  },
+  positionals: true,
+  async run(ctx, { values, positionals }) {
+    if (positionals.length === 0) throw new UserError(`name at least one export file or folder\nusage: chatarchief ${this.usage}`);
+    const o = validateOptions(this, ingestSchema, values);
+    const store = ctx.store();
+    const custodian = requireCustodian(store.db, o.custodian);
+    const started = Date.now();
+    const result = await ingestPaths(store, positionals, {
+      custodian,
+      operator: o.operator ?? os.userInfo().username,
+      device: o.device ?? null,
+      dateOrder: o['date-order'],
+      format: o.format,
+      zipLimits: {
+        maxEntries: o['max-zip-entries'] ?? DEFAULT_ZIP_LIMITS.maxEntries,
+        maxTotalBytes: o['max-zip-bytes'] ?? DEFAULT_ZIP_LIMITS.maxTotalBytes,
+        maxRatio: o['max-zip-ratio'] ?? DEFAULT_ZIP_LIMITS.maxRatio,
+      },
+      progress: (m) => ctx.progress(m),
+    });
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    for (const s of result.sources) for (const w of s.warnings) ctx.log(`warning: ${s.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+    ctx.result({ veiligstellingId: result.veiligstellingId, sources: result.sources }, () =>
+      [
+        table(
+          ['source', 'file', 'format', 'date order', 'conversation', 'new', 'seen before', 'missing', 'attachments', 'warnings'],
+          result.sources.map((s) => [
+            s.duplicateSource ? `${s.id} (duplicate)` : s.id, s.file, s.format, s.dateOrder ?? '', s.conversationIds?.join(',') ?? s.conversationId ?? '',
+            s.messagesNew, s.messagesSeenBefore, s.messagesMissing, s.attachmentsMissing ? `${s.attachments} (${s.attachmentsMissing} missing)` : s.attachments,
+            s.warnings.length,
+          ]),
+        ),
+        ...result.sources.filter((s) => s.dateOrderEvidence).map((s) => `source ${s.id}: date order ${s.dateOrder} (${s.dateOrderEvidence})`),
+        result.veiligstellingId === null ? 'Nothing new: every file was ingested before.' : `Veiligstelling ${result.veiligstellingId} recorded in ${secs}s.`,
+      ].join('\n'),
+    );
+  },
+};
+
+const conversations: Command = {
+  name: 'conversations',
+  summary: "list a custodian's conversations",
+  usage: 'conversations --custodian <id> [--json]',
+  options: { custodian: { type: 'string' } },
+  run(ctx, { values }) {
+    const db = ctx.store().db;
+    const c = requireCustodian(db, values.custodian);
+    const list = listConversations(db, c.id);
+    ctx.result({ conversations: list }, () =>
+      list.length
+        ? table(['id', 'platform', 'title', 'group', 'messages', 'first', 'last', 'participants'], list.map((x) => [
+            x.id, x.platform, x.title, x.isGroup ? 'yes' : 'no', x.messageCount, x.firstAt ?? '', x.lastAt ?? '', x.participants.length,
+          ]))
+        : `No conversations for ${c.id} yet. Ingest exports with: chatarchief ingest <path> --custodian ${c.id}`,
+    );
+  },
+};
+
+const messages: Command = {
+  name: 'messages',
+  summary: 'list the messages of a conversation (in file order)',
+  usage: 'messages --conversation <id> [--json]',
+  options: { conversation: { type: 'string' } },
+  run(ctx, { values }) {
+    const id = Number(values.conversation);
+    if (!Number.isInteger(id) || id <= 0) throw new UserError('--conversation <id> is required (a number; see: chatarchief conversations)');
+    const db = ctx.store().db;
+    if (!getConversation(db, id)) throw new UserError(`unknown conversation ${id}`);
+    if (ctx.json) {
+      // Streamed so that a conversation of a million messages does not sit in memory.
+      ctx.io.stdout('{"messages":[');
+      let first = true;
+      for (const m of iterateMessages(db, id)) {
+        ctx.io.stdout((first ? '\n' : ',\n') + JSON.stringify(m));
+        first = false;
+      }
+      ctx.io.stdout('\n]}\n');
+      return;
+    }
+    const out: string[] = [];
+    for (const m of iterateMessages(db, id)) {
+      const flags = [m.edited && 'edited', m.viewOnce && 'view-once', m.timeAmbiguous && 'time-ambiguous', m.timeInvalid && 'time-invalid', m.missingIn.length && `missing in ${m.missingIn.join(',')}`]
+        .filter(Boolean).join(', ');
+      const body = m.kind === 'system' ? `[${m.event}] ${m.text}` : m.kind === 'text' ? m.text : `[${m.kind}] ${m.text}`;
+      const att = m.attachments.map((a) => ` <${a.name}${a.missing ? ' (missing)' : ''}>`).join('');
+      out.push(`${m.seq}\t${m.sentAt}\t${m.sender ?? '-'}: ${body}${att}${flags ? `  {${flags}}` : ''}`);
+    }
+    ctx.result(null, () => out.join('\n'));
+  },
+};
+
+export const ingestCommands: Command[] = [ingest, conversations, messages];

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { InputError, UserError } from '../errors.js';
+import type { Store } from '../store/db.js';
+import type { Custodian } from '../store/custodians.js';
+import { createVeiligstelling, findSourceByHash } from '../store/ingest.js';
+import { discoverExports, type ExportUnit } from './discover.js';
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.js';
+import { storeSourceBytes } from './files.js';
+import { ingestWhatsApp } from './whatsapp.js';
+import { ingestSignal, isSignalFormat, sniffSignal } from './signal.js';
+import type { IngestContext, SourceReport } from './context.js';
+
+export interface IngestOptions {
+  custodian: Custodian;
+  operator: string;
+  device: string | null;
+  dateOrder?: 'dmy' | 'mdy';
+  format?: string;
+  zipLimits?: ZipLimits;
+  progress?: (msg: string) => void;
+}
+
+/**
+ * Ingests the given paths as one veiligstelling. All-or-nothing: the whole run is one transaction, so a bad file
+ * leaves the database exactly as it was (blobs already copied stay as unreferenced, content-addressed files).
+ */
+export async function ingestPaths(store: Store, paths: string[], opts: IngestOptions): Promise<{ veiligstellingId: number | null; sources: SourceReport[] }> {
+  const progress = opts.progress ?? (() => {});
+  const units = await discoverExports(paths, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
+  if (units.length === 0) throw new UserError(`no exports found in ${paths.join(', ')}`);
+  const db = store.db;
+  const reports: SourceReport[] = [];
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const veiligstellingId = createVeiligstelling(db, opts.custodian.id, opts.operator, opts.device);
+    const ctx: IngestContext = {
+      db, blobs: store.blobs, custodian: opts.custodian, operator: opts.operator, device: opts.device, veiligstellingId,
+      dateOrder: opts.dateOrder, format: opts.format, progress,
+    };
+    for (const [i, unit] of units.entries()) {
+      progress(`[${i + 1}/${units.length}] ${unit.sourcePath}`);
+      reports.push(await ingestUnit(ctx, unit));
+    }
+    if (reports.every((r) => r.duplicateSource)) {
+      // Nothing new: do not record an empty veiligstelling.
+      db.exec('ROLLBACK');
+      return { veiligstellingId: null, sources: reports };
+    }
+    db.exec('COMMIT');
+    return { veiligstellingId, sources: reports };
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  } finally {
+    for (const u of units) u.zip?.close();
+  }
+}
+
+async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceReport> {
+  const stored = await storeSourceBytes(ctx, unit);
+  const dup = findSourceByHash(ctx.db, ctx.custodian.id, stored.sha256);
+  if (dup) {
+    const prev = ctx.db.prepare('SELECT format, date_order FROM sources WHERE id = ?').get(dup.id) as { format: string; date_order: string | null };
+    return {
+      id: dup.id, file: unit.sourcePath, sha256: stored.sha256, format: prev.format, dateOrder: prev.date_order, duplicateSource: true,
+      conversationId: dup.conversationIds[0] ?? null, conversationIds: dup.conversationIds, messagesNew: 0, messagesSeenBefore: 0,
+      messagesMissing: 0, attachments: 0, warnings: [],
+    };
+  }
+  let format = ctx.format ?? unit.format;
+  if (format === null) format = await sniffFormat(unit);
+  if (format === 'whatsapp') return ingestWhatsApp(ctx, unit, stored);
+  if (isSignalFormat(format)) return ingestSignal(ctx, unit, stored, format);
+  throw new UserError(`unknown format '${format}'`);
+}
+
+/** Decides the format of a bare text file from its first bytes. */
+async function sniffFormat(unit: ExportUnit): Promise<string> {
+  const s = await unit.main.open();
+  let head = Buffer.alloc(0);
+  for await (const c of s) {
+    head = Buffer.concat([head, c as Buffer]);
+    if (head.length >= 64 * 1024) break;
+  }
+  s.destroy();
+  const text = head.toString('utf8').replace(/^\ufeff/, '');
+  const signal = sniffSignal(path.basename(unit.main.rel), text);
+  if (signal) return signal;
+  if (/\u0000/.test(text.slice(0, 4096))) {
+    throw new InputError(unit.main.display, 'binary data, not a text export (expected a WhatsApp .txt/.zip or a Signal export)');
+  }
+  return 'whatsapp';
+}

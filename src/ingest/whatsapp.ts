@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { addParticipant, addSourceFile, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
+import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
+import { splitLines } from '../../parsers/lines.js';
+import { toE164 } from '../../parsers/phone.js';
+import {
+  WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsApp, scanWhatsApp,
+} from '../../parsers/whatsapp/index.js';
+import type { ParsedChat } from '../../parsers/types.js';
+import { readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
+import type { ExportUnit } from './discover.js';
+import { storeExportFiles, type StoredSource } from './files.js';
+
+/** Ingests one WhatsApp export (zip, bare .txt, or folder with media) as one source. */
+export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, stored: StoredSource): Promise<SourceReport> {
+  const warnings = new WarningLog();
+  const lines = () => splitLines(readChunks(unit.main), warnings.add);
+  let scan;
+  try {
+    scan = await scanWhatsApp(lines(), { dateOrder: ctx.dateOrder, fileName: path.basename(unit.main.rel) });
+  } catch (e) {
+    if (e instanceof WhatsAppFormatError) {
+      throw new InputError(unit.main.display, `not a WhatsApp export: ${e.message}`, e.line !== undefined ? { line: e.line } : {});
+    }
+    throw e;
+  }
+  // Warnings from pass 1 (e.g. invalid UTF-8) are reported again by pass 2; keep pass 2's.
+  warnings.list.length = 0;
+  const containerName = path.basename(unit.sourcePath);
+  const title =
+    chatTitleFromFileName(path.basename(unit.main.rel)) ??
+    (unit.container === 'zip' ? chatTitleFromFileName(containerName) : null) ??
+    scan.subjects[scan.subjects.length - 1] ??
+    scan.chatNameHint ??
+    (scan.authors.join(', ') || containerName);
+  const chat: ParsedChat = {
+    platform: 'whatsapp',
+    chatKey: null,
+    title,
+    titleHistory: scan.subjects.filter((s) => s !== title),
+    isGroup: scan.isGroup,
+    participants: scan.authors.map((a) => ({ name: a, phone: toE164(a), key: null })),
+  };
+  const conv = ensureConversation(ctx.db, ctx.custodian.id, chat);
+  const sourceId = createSource(ctx.db, {
+    custodianId: ctx.custodian.id,
+    veiligstellingId: ctx.veiligstellingId,
+    fileName: containerName,
+    originalPath: unit.sourcePath,
+    size: stored.size,
+    sha256: stored.sha256,
+    operator: ctx.operator,
+    device: ctx.device,
+    format: `whatsapp-${scan.platform}`,
+    platform: 'whatsapp',
+    dateOrder: scan.dateOrder,
+    dateOrderEvidence: scan.dateOrderEvidence,
+    parserVersion: WHATSAPP_PARSER_VERSION,
+    lowFidelity: false,
+    exportedAt: unit.main.modified ? unit.main.modified.toISOString() : null,
+  });
+  const media = await storeExportFiles(ctx, unit, sourceId);
+  addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');
+
+  const contactIds = new Map<string, number>();
+  const contactFor = (name: string, phone: string | null, fromSelf: boolean): number => {
+    let id = contactIds.get(name);
+    if (id === undefined) {
+      id = ensureContact(ctx.db, ctx.custodian.id, 'whatsapp', { name, phone, key: null }, fromSelf);
+      contactIds.set(name, id);
+      addParticipant(ctx.db, conv.id, id);
+    }
+    return id;
+  };
+  for (const p of chat.participants) contactFor(p.name!, p.phone, false);
+
+  const writer = new MessageWriter(ctx.db, conv.id, sourceId);
+  let attachments = 0;
+  let attachmentsMissing = 0;
+  for await (const m of parseWhatsApp(lines(), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
+    const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
+    const atts: StoredAttachment[] = m.attachments.map((a) => {
+      const f = a.omitted ? undefined : media.get(a.name) ?? media.get(path.posix.basename(a.name));
+      if (!f) attachmentsMissing++;
+      return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f };
+    });
+    attachments += atts.length;
+    writer.write(m, senderId, atts);
+    if (writer.count % 100_000 === 0) ctx.progress(`  ${unit.main.display}: ${writer.count} messages`);
+  }
+  const missing = writer.markMissing();
+  finishSource(ctx.db, sourceId, { firstAt: writer.firstAt, lastAt: writer.lastAt, count: writer.count, warnings: warnings.list });
+  return {
+    id: sourceId,
+    file: unit.sourcePath,
+    sha256: stored.sha256,
+    format: `whatsapp-${scan.platform}`,
+    dateOrder: scan.dateOrder,
+    dateOrderEvidence: scan.dateOrderEvidence,
+    duplicateSource: false,
+    conversationId: conv.id,
+    messagesNew: writer.newCount,
+    messagesSeenBefore: writer.seenCount,
+    messagesMissing: missing,
+    attachments,
+    attachmentsMissing,
+    warnings: warnings.list,
+  };
+}

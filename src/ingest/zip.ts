@@ -1,0 +1,136 @@
+import yauzl from 'yauzl';
+import type { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+
+/**
+ * Safe zip access. Refuses entries with `..`, absolute paths, backslashes or symlinks, and bounds the entry count,
+ * the total uncompressed size and the per-entry compression ratio so that a zip bomb cannot fill the disk.
+ * Declared sizes are checked against the bytes actually inflated (yauzl's validateEntrySizes).
+ */
+export interface ZipLimits {
+  /** Most entries a zip may hold. */
+  maxEntries: number;
+  /** Most uncompressed bytes over all entries. */
+  maxTotalBytes: number;
+  /** Highest uncompressed/compressed ratio for an entry larger than 1 MiB. */
+  maxRatio: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 50_000,
+  maxTotalBytes: 16 * 1024 ** 3,
+  maxRatio: 200,
+};
+
+export interface ZipEntryInfo {
+  name: string;
+  size: number;
+  compressedSize: number;
+  isDirectory: boolean;
+  modified: Date | null;
+}
+
+export interface ZipArchive {
+  file: string;
+  entries: ZipEntryInfo[];
+  open(name: string): Promise<Readable>;
+  close(): void;
+}
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+export async function openZip(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipArchive> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, z) =>
+      err || !z ? reject(zipError(file, err)) : resolve(z),
+    ),
+  );
+  const raw = new Map<string, yauzl.Entry>();
+  const entries: ZipEntryInfo[] = [];
+  let total = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', (e) => reject(zipError(file, e)));
+      zip.on('end', () => resolve());
+      zip.on('entry', (entry: yauzl.Entry) => {
+        try {
+          const name = decodeName(entry);
+          const bad = unsafeName(name);
+          if (bad) throw new InputError(file, `refused zip entry '${name}': ${bad}`, { entry: name });
+          const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+          if (mode === S_IFLNK) throw new InputError(file, `refused zip entry '${name}': symbolic links are not allowed`, { entry: name });
+          if (entries.length + 1 > limits.maxEntries) {
+            throw new InputError(file, `zip has more than ${limits.maxEntries} entries (limit --max-zip-entries)`);
+          }
+          total += entry.uncompressedSize;
+          if (total > limits.maxTotalBytes) {
+            throw new InputError(file, `zip would expand to more than ${limits.maxTotalBytes} bytes (limit --max-zip-bytes)`, { entry: name });
+          }
+          if (entry.uncompressedSize > 1024 * 1024 && entry.uncompressedSize > limits.maxRatio * Math.max(1, entry.compressedSize)) {
+            throw new InputError(
+              file,
+              `zip entry '${name}' has compression ratio ${(entry.uncompressedSize / Math.max(1, entry.compressedSize)).toFixed(0)}:1, above the limit ${limits.maxRatio}:1 (--max-zip-ratio); refusing a possible zip bomb`,
+              { entry: name },
+            );
+          }
+          const isDirectory = name.endsWith('/');
+          let modified: Date | null = null;
+          try { modified = entry.getLastModDate(); } catch { modified = null; }
+          entries.push({ name, size: entry.uncompressedSize, compressedSize: entry.compressedSize, isDirectory, modified });
+          raw.set(name, entry);
+          zip.readEntry();
+        } catch (e) {
+          reject(e);
+        }
+      });
+      zip.readEntry();
+    });
+  } catch (e) {
+    zip.close();
+    throw e;
+  }
+  return {
+    file,
+    entries,
+    open(name) {
+      const entry = raw.get(name);
+      if (!entry) return Promise.reject(new InputError(file, `no entry '${name}' in zip`));
+      return new Promise<Readable>((resolve, reject) =>
+        zip.openReadStream(entry, (err, stream) => {
+          if (err || !stream) return reject(zipError(file, err, name));
+          // Turn late inflate/size errors into InputErrors that name the entry.
+          const wrapped = stream as Readable;
+          const origEmit = wrapped.emit.bind(wrapped);
+          wrapped.emit = ((ev: string, ...args: unknown[]) =>
+            ev === 'error' ? origEmit('error', zipError(file, args[0] as Error, name)) : origEmit(ev, ...args)) as typeof wrapped.emit;
+          resolve(wrapped);
+        }),
+      );
+    },
+    close() {
+      zip.close();
+    },
+  };
+}
+
+function decodeName(entry: yauzl.Entry): string {
+  const buf = entry.fileName as unknown as Buffer;
+  // General purpose bit 11 = UTF-8. Without it the spec says CP437, but exporters (WhatsApp, macOS) write UTF-8 anyway.
+  return Buffer.isBuffer(buf) ? buf.toString('utf8') : String(buf);
+}
+
+function unsafeName(name: string): string | null {
+  if (name.length === 0) return 'empty file name';
+  if (name.includes('\\')) return 'backslash in path';
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'absolute path';
+  if (name.split('/').some((seg) => seg === '..')) return "path contains '..'";
+  if (name.includes('\0')) return 'NUL in file name';
+  return null;
+}
+
+function zipError(file: string, err: Error | null | undefined, entry?: string): Error {
+  if (err instanceof InputError) return err;
+  const msg = err?.message ?? 'unknown error';
+  return new InputError(file, `not a readable zip (truncated or corrupt): ${msg}`, entry ? { entry } : {});
+}

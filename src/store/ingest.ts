@@ -1,0 +1,176 @@
+import crypto from 'node:crypto';
+import type { DB } from './db.js';
+import { nowIso } from './db.js';
+import type { ParsedChat, ParsedMessage, Participant, Platform } from '../../parsers/types.js';
+
+/**
+ * Writes ingested sources, contacts, conversations and messages. The caller wraps one whole ingest run in a
+ * transaction (BEGIN … COMMIT/ROLLBACK), so a failure leaves the database unchanged.
+ */
+
+export interface SourceInfo {
+  custodianId: string;
+  veiligstellingId: number;
+  fileName: string;
+  originalPath: string;
+  size: number;
+  sha256: string;
+  operator: string;
+  device: string | null;
+  format: string;
+  platform: Platform;
+  dateOrder: string | null;
+  dateOrderEvidence: string | null;
+  parserVersion: string;
+  lowFidelity: boolean;
+  exportedAt: string | null;
+}
+
+export function findSourceByHash(db: DB, custodianId: string, sha256: string): { id: number; conversationIds: number[] } | null {
+  const r = db.prepare('SELECT id FROM sources WHERE custodian_id = ? AND sha256 = ?').get(custodianId, sha256) as { id: number } | undefined;
+  if (!r) return null;
+  const conv = db
+    .prepare('SELECT DISTINCT m.conversation_id AS c FROM message_sources ms JOIN messages m ON m.id = ms.message_id WHERE ms.source_id = ? ORDER BY 1')
+    .all(r.id) as { c: number }[];
+  return { id: r.id, conversationIds: conv.map((x) => x.c) };
+}
+
+export function createVeiligstelling(db: DB, custodianId: string, operator: string, device: string | null): number {
+  return Number(
+    db.prepare('INSERT INTO veiligstellingen (custodian_id, operator, device, started_at) VALUES (?, ?, ?, ?)').run(custodianId, operator, device, nowIso())
+      .lastInsertRowid,
+  );
+}
+
+export function createSource(db: DB, s: SourceInfo): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO sources (custodian_id, veiligstelling_id, file_name, original_path, size, sha256, operator, device, ingested_at, format,
+           platform, date_order, date_order_evidence, parser_version, low_fidelity, exported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(s.custodianId, s.veiligstellingId, s.fileName, s.originalPath, s.size, s.sha256, s.operator, s.device, nowIso(), s.format, s.platform,
+        s.dateOrder, s.dateOrderEvidence, s.parserVersion, s.lowFidelity ? 1 : 0, s.exportedAt).lastInsertRowid,
+  );
+}
+
+export function finishSource(db: DB, sourceId: number, f: { firstAt: string | null; lastAt: string | null; count: number; warnings: unknown[] }): void {
+  db.prepare('UPDATE sources SET first_message_at = ?, last_message_at = ?, message_count = ?, warnings_json = ? WHERE id = ?').run(
+    f.firstAt, f.lastAt, f.count, JSON.stringify(f.warnings), sourceId,
+  );
+}
+
+export function addSourceFile(db: DB, sourceId: number, path: string, size: number, sha256: string, role: string): void {
+  db.prepare('INSERT OR IGNORE INTO source_files (source_id, path, size, sha256, role) VALUES (?, ?, ?, ?, ?)').run(sourceId, path, size, sha256, role);
+}
+
+export function addSourceFinding(db: DB, sourceId: number, code: string, message: string, conversationId: number | null): void {
+  db.prepare('INSERT INTO source_findings (source_id, code, message, conversation_id) VALUES (?, ?, ?, ?)').run(sourceId, code, message, conversationId);
+}
+
+/** Normalises a display name or title for matching: marks removed, spaces folded, lower case. */
+export function matchKey(s: string): string {
+  return s
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/[\s\u00a0\u202f]+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/**
+ * Finds or creates the contact for a platform handle. One person is one contact across platforms: a handle with a
+ * phone number joins the contact that has that number; otherwise an exact display-name match joins.
+ */
+export function ensureContact(db: DB, custodianId: string, platform: Platform, p: Participant, fromSelf = false): number {
+  const handle = p.phone ?? p.key ?? (p.name ? `name:${matchKey(p.name)}` : null);
+  if (!handle) throw new Error('participant without name, phone or key');
+  const existing = db
+    .prepare('SELECT contact_id FROM contact_identities WHERE custodian_id = ? AND platform = ? AND handle = ?')
+    .get(custodianId, platform, handle) as { contact_id: number } | undefined;
+  let contactId = existing?.contact_id;
+  if (contactId === undefined && p.phone) {
+    contactId = (db.prepare('SELECT id FROM contacts WHERE custodian_id = ? AND phone_e164 = ? ORDER BY id LIMIT 1').get(custodianId, p.phone) as
+      | { id: number }
+      | undefined)?.id;
+  }
+  if (contactId === undefined && p.name) {
+    const key = matchKey(p.name);
+    const rows = db.prepare('SELECT id, display_name FROM contacts WHERE custodian_id = ? AND display_name IS NOT NULL').all(custodianId) as {
+      id: number; display_name: string;
+    }[];
+    contactId = rows.find((r) => matchKey(r.display_name) === key)?.id;
+  }
+  if (contactId === undefined) {
+    contactId = Number(
+      db.prepare('INSERT INTO contacts (custodian_id, display_name, phone_e164, is_custodian) VALUES (?, ?, ?, ?)').run(
+        custodianId, p.name, p.phone, fromSelf ? 1 : 0,
+      ).lastInsertRowid,
+    );
+  } else {
+    db.prepare(
+      `UPDATE contacts SET display_name = COALESCE(display_name, ?), phone_e164 = COALESCE(phone_e164, ?), is_custodian = MAX(is_custodian, ?) WHERE id = ?`,
+    ).run(p.name, p.phone, fromSelf ? 1 : 0, contactId);
+  }
+  if (!existing) {
+    db.prepare('INSERT OR IGNORE INTO contact_identities (contact_id, custodian_id, platform, handle, display_name) VALUES (?, ?, ?, ?, ?)').run(
+      contactId, custodianId, platform, handle, p.name,
+    );
+  }
+  return contactId;
+}
+
+/**
+ * Finds the conversation for a chat, or creates it. With a platform chat key (Signal) the key decides. Without one
+ * (WhatsApp), a conversation of the same platform matches when one of the chat's titles (current or earlier, following
+ * renames) equals one of its titles (a 1:1 chat is titled by the other person).
+ */
+export function ensureConversation(db: DB, custodianId: string, chat: ParsedChat): { id: number; created: boolean } {
+  const titles = [...chat.titleHistory, chat.title].map(matchKey).filter(Boolean);
+  if (chat.chatKey) {
+    const r = db.prepare('SELECT id FROM conversations WHERE custodian_id = ? AND platform = ? AND chat_key = ?').get(custodianId, chat.platform, chat.chatKey) as
+      | { id: number }
+      | undefined;
+    if (r) {
+      updateTitle(db, r.id, chat);
+      return { id: r.id, created: false };
+    }
+  } else {
+    const rows = db.prepare('SELECT id, title, title_history_json, is_group FROM conversations WHERE custodian_id = ? AND platform = ?').all(custodianId, chat.platform) as {
+      id: number; title: string; title_history_json: string; is_group: number;
+    }[];
+    for (const r of rows) {
+      const known = [...(JSON.parse(r.title_history_json) as string[]), r.title].map(matchKey);
+      if (titles.some((t) => known.includes(t))) {
+        updateTitle(db, r.id, chat);
+        return { id: r.id, created: false };
+      }
+    }
+  }
+  let key = chat.chatKey ?? `title:${titles[titles.length - 1] ?? 'chat'}`;
+  // An unrelated chat with the same title gets its own key.
+  while (db.prepare('SELECT 1 FROM conversations WHERE custodian_id = ? AND platform = ? AND chat_key = ?').get(custodianId, chat.platform, key)) {
+    key = `${key}#${crypto.randomBytes(3).toString('hex')}`;
+  }
+  const id = Number(
+    db.prepare('INSERT INTO conversations (custodian_id, platform, chat_key, title, title_history_json, is_group, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      custodianId, chat.platform, key, chat.title, JSON.stringify(dedupe(chat.titleHistory.filter((t) => t !== chat.title))), chat.isGroup ? 1 : 0, nowIso(),
+    ).lastInsertRowid,
+  );
+  return { id, created: true };
+}
+
+function updateTitle(db: DB, id: number, chat: ParsedChat): void {
+  const r = db.prepare('SELECT title, title_history_json FROM conversations WHERE id = ?').get(id) as { title: string; title_history_json: string };
+  const history = dedupe([...(JSON.parse(r.title_history_json) as string[]), r.title, ...chat.titleHistory].filter((t) => t !== chat.title));
+  // A group stays a group even when a later export happens to show only two authors.
+  db.prepare('UPDATE conversations SET title = ?, title_history_json = ?, is_group = MAX(is_group, ?) WHERE id = ?').run(
+    chat.title, JSON.stringify(history), chat.isGroup ? 1 : 0, id,
+  );
+}
+
+const dedupe = (xs: string[]): string[] => [...new Set(xs)];
+
+export function addParticipant(db: DB, conversationId: number, contactId: number): void {
+  db.prepare('INSERT OR IGNORE INTO conversation_participants (conversation_id, contact_id) VALUES (?, ?)').run(conversationId, contactId);
+}

@@ -1,0 +1,130 @@
+import crypto from 'node:crypto';
+import type { DB } from './db.js';
+import type { ParsedMessage } from '../../parsers/types.js';
+import { matchKey } from './ingest.js';
+
+export interface StoredAttachment {
+  name: string;
+  mime: string | null;
+  sha256: string | null;
+  size: number | null;
+  missing: boolean;
+}
+
+export type WriteOutcome = 'new' | 'seen';
+
+/**
+ * Inserts the messages of one source into one conversation, deduplicating against earlier sources.
+ * Key: conversation, local timestamp, sender, body hash (or the format's stable key), plus an occurrence number
+ * for identical repeats inside one source. Memory does not grow with the number of messages: repeats are
+ * detected through the database (a key already linked to this source is a repeat).
+ */
+export class MessageWriter {
+  private nextSeq: number;
+  private readonly find;
+  private readonly linkedHere;
+  private readonly insert;
+  private readonly link;
+  private readonly insertAtt;
+  minMs = Number.POSITIVE_INFINITY;
+  maxMs = Number.NEGATIVE_INFINITY;
+  firstAt: string | null = null;
+  lastAt: string | null = null;
+  count = 0;
+  newCount = 0;
+  seenCount = 0;
+
+  constructor(
+    private readonly db: DB,
+    readonly conversationId: number,
+    readonly sourceId: number,
+  ) {
+    const r = db.prepare('SELECT MAX(seq) AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number | null };
+    this.nextSeq = (r.s ?? -1) + 1;
+    this.find = db.prepare('SELECT id FROM messages WHERE conversation_id = ? AND dedup_key = ?').pluck();
+    this.linkedHere = db.prepare('SELECT 1 FROM message_sources WHERE message_id = ? AND source_id = ?').pluck();
+    this.insert = db.prepare(
+      `INSERT INTO messages (conversation_id, seq, dedup_key, sent_at, sent_at_ms, local_time, local_iso, zone, time_ambiguous, time_invalid,
+         sender, sender_raw, sender_contact_id, from_self, kind, event, text, edited, view_once, deleted_by, stable_key, reply_to_key,
+         raw_text, source_line, first_source_id, extra_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.link = db.prepare('INSERT OR IGNORE INTO message_sources (message_id, source_id) VALUES (?, ?)');
+    this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  static baseKey(m: ParsedMessage): string {
+    if (m.stableKey) return `k:${m.stableKey}`;
+    const body = crypto.createHash('sha256').update(`${m.kind}\u0000${m.event ?? ''}\u0000${m.text}`).digest('base64url').slice(0, 22);
+    return `t:${m.localIso}|${matchKey(m.sender ?? '')}|${body}`;
+  }
+
+  write(m: ParsedMessage, senderContactId: number | null, attachments: StoredAttachment[]): { id: number; outcome: WriteOutcome } {
+    this.count++;
+    if (m.sentAtMs < this.minMs) this.minMs = m.sentAtMs;
+    if (m.sentAtMs > this.maxMs) this.maxMs = m.sentAtMs;
+    if (this.firstAt === null || m.sentAtMs < Date.parse(this.firstAt)) this.firstAt = m.sentAt;
+    if (this.lastAt === null || m.sentAtMs >= Date.parse(this.lastAt)) this.lastAt = m.sentAt;
+    const base = MessageWriter.baseKey(m);
+    for (let occ = 0; ; occ++) {
+      const key = occ === 0 ? base : `${base}#${occ}`;
+      const id = this.find.get(this.conversationId, key) as number | undefined;
+      if (id === undefined) {
+        const newId = this.insertNew(m, key, senderContactId, attachments);
+        this.newCount++;
+        return { id: newId, outcome: 'new' };
+      }
+      if (this.linkedHere.get(id, this.sourceId) === undefined) {
+        this.link.run(id, this.sourceId);
+        this.seenCount++;
+        return { id, outcome: 'seen' };
+      }
+      // Same key already taken by an identical repeat earlier in this source: next occurrence.
+    }
+  }
+
+  private insertNew(m: ParsedMessage, key: string, senderContactId: number | null, attachments: StoredAttachment[]): number {
+    const extra: Record<string, unknown> = { ...(m.extra ?? {}) };
+    if (m.reactions?.length) extra.reactions = m.reactions;
+    if (m.revisions?.length) extra.revisions = m.revisions;
+    const id = Number(
+      this.insert.run(
+        this.conversationId, this.nextSeq++, key, m.sentAt, m.sentAtMs, m.localTime, m.localIso, m.zone, m.timeAmbiguous ? 1 : 0, m.timeInvalid ? 1 : 0,
+        m.sender, m.senderRaw, senderContactId, m.fromSelf === null ? null : m.fromSelf ? 1 : 0, m.kind, m.event, m.text, m.edited ? 1 : 0,
+        m.viewOnce ? 1 : 0, m.deletedBy ?? null, m.stableKey ?? null, m.replyToKey ?? null, m.rawText, m.line, this.sourceId,
+        Object.keys(extra).length ? JSON.stringify(extra) : null,
+      ).lastInsertRowid,
+    );
+    this.link.run(id, this.sourceId);
+    attachments.forEach((a, i) => this.insertAtt.run(id, i, a.name, a.mime, a.sha256, a.size, a.missing ? 1 : 0));
+    return id;
+  }
+
+  /**
+   * Records, for messages of this conversation that earlier sources contained and this source lacks although it covers
+   * their time, that they are missing here (a possible deletion on the phone). Nothing is removed. Returns the count.
+   */
+  markMissing(): number {
+    if (this.count === 0) return 0;
+    const r = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO message_missing (message_id, source_id)
+         SELECT m.id, @s FROM messages m
+         WHERE m.conversation_id = @c AND m.sent_at_ms BETWEEN @lo AND @hi
+           AND NOT EXISTS (SELECT 1 FROM message_sources ms WHERE ms.message_id = m.id AND ms.source_id = @s)`,
+      )
+      .run({ s: this.sourceId, c: this.conversationId, lo: this.minMs, hi: this.maxMs });
+    return r.changes;
+  }
+
+  /** Links quoted replies to the quoted message when it is in the store. */
+  resolveReplies(): void {
+    this.db
+      .prepare(
+        `UPDATE messages SET reply_to_message_id = (
+           SELECT m2.id FROM messages m2 WHERE m2.conversation_id = messages.conversation_id AND m2.stable_key = messages.reply_to_key LIMIT 1)
+         WHERE conversation_id = ? AND reply_to_key IS NOT NULL AND reply_to_message_id IS NULL`,
+      )
+      .run(this.conversationId);
+  }
+}
