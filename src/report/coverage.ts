@@ -1,0 +1,277 @@
+/**
+ * Coverage: which periods of each custodian's term are secured, per channel, computed as pure functions from the facts
+ * that `src/store/reports.ts` loads.
+ *
+ * - A veiligstelling (one ingest run) covers, per platform, the period from the first message of its exports up to
+ *   the moment of the read-out: the latest of an export's own time (`exported_at`) and its last message. A chat export
+ *   holds the chat's whole history on the phone, so this is what the read-out secured.
+ * - A channel's coverage is the union over its veiligstellingen, plus hand-recorded periods (`chatarchief record`).
+ * - `chat` is the union of every chat platform (WhatsApp, Signal, SMS and records named chat), like the "veiliggestelde
+ *   chat" column of the 2024 report. It is always assessed. A single platform is assessed only for a custodian who has
+ *   data on it (a minister who never used Signal has no Signal gap). A recorded channel (e-mail, social media, ...) is
+ *   assessed for every custodian once any custodian has a record of it.
+ * - Gaps are the parts of the term (up to the as-of date) that no secured period covers, leaving out `not-applicable`
+ *   records (no account, leave). Gaps shorter than the tolerance (default 7 days) are listed apart as `shortGaps`:
+ *   a phone handed out a few days into the term, or read out at departure a few days before the formal end, is how
+ *   the report's authors count "volledig veiliggesteld" (read-outs t/m 2 July for terms that end 7 July).
+ */
+import type { ChannelRecord } from '../store/channels.js';
+import type { CustodianFact, VeiligstellingFact } from '../store/reports.js';
+import {
+  dateOf, dayEnd, dayStart, daysBetween, durationDays, instant, isoIn, lastDateOf, overlaps, subtract, union, type Interval,
+} from './intervals.js';
+
+export const CHAT_PLATFORMS = ['whatsapp', 'signal', 'sms'] as const;
+
+export const CHANNEL_LABELS: Record<string, string> = {
+  chat: 'Chat (alle)',
+  whatsapp: 'WhatsApp',
+  signal: 'Signal',
+  sms: 'SMS',
+  email: 'E-mail',
+  social: 'Sociale media',
+};
+
+export const channelLabel = (c: string): string => CHANNEL_LABELS[c] ?? c;
+
+export interface CoverageOptions {
+  /** Report date (YYYY-MM-DD); the term is assessed up to the end of this day. */
+  asOf: string;
+  /** Target frequency: more days than this without a read-out is overdue (monthly: 31). */
+  maxIntervalDays: number;
+  /** Uncovered stretches shorter than this many days are `shortGaps`, not `gaps`. */
+  toleranceDays: number;
+}
+
+export interface Period {
+  from: string;
+  to: string;
+  /** First day, in the custodian's zone. */
+  fromDate: string;
+  /** Last day (inclusive), in the custodian's zone. */
+  toDate: string;
+  days: number;
+  /** Notes of records that explain this period (for gaps: `not-secured` records). */
+  notes?: string[];
+}
+
+export interface ChannelCoverage {
+  channel: string;
+  label: string;
+  /** Whether gaps are assessed for this custodian on this channel (see the module comment). */
+  assessed: boolean;
+  secured: Period[];
+  gaps: Period[];
+  shortGaps: Period[];
+  notApplicable: Period[];
+  notSecured: Period[];
+  /** Veiligstellingen that secured something on this channel. */
+  veiligstellingIds: number[];
+  /** Ids of hand-recorded periods that contributed. */
+  recordIds: number[];
+}
+
+export interface VeiligstellingSummary {
+  id: number;
+  operator: string;
+  device: string | null;
+  startedAt: string;
+  /** Moment of the read-out: the latest export time or last message over its sources; null when it has none. */
+  readoutAt: string | null;
+  readoutDate: string | null;
+  platforms: string[];
+  sourceCount: number;
+  messageCount: number;
+}
+
+export interface CustodianCoverage {
+  custodian: CustodianFact;
+  channels: ChannelCoverage[];
+  veiligstellingen: VeiligstellingSummary[];
+  /** Latest moment a chat was secured (read-out or recorded chat period end). */
+  lastSecuredAt: string | null;
+  lastSecuredDate: string | null;
+  daysSinceLast: number | null;
+  /** Days of the term, after the last secured moment and up to the as-of date or term end, without a chat read-out. */
+  unsecuredDays: number;
+  overdue: boolean;
+  /** Whether the term (up to the as-of date) has started at all. */
+  termStarted: boolean;
+  notes: string[];
+}
+
+export interface CoverageReport {
+  asOf: string;
+  maxIntervalDays: number;
+  toleranceDays: number;
+  /** Channel columns in display order. */
+  channels: string[];
+  custodians: CustodianCoverage[];
+}
+
+const isChatChannel = (c: string): boolean => c === 'chat' || (CHAT_PLATFORMS as readonly string[]).includes(c);
+
+/** Display order: chat, the platforms, e-mail, social media, then other recorded channels alphabetically. */
+export function orderChannels(names: Iterable<string>): string[] {
+  const fixed = ['chat', ...CHAT_PLATFORMS, 'email', 'social'];
+  const set = new Set(names);
+  set.add('chat');
+  return [...fixed.filter((c) => set.has(c)), ...[...set].filter((c) => !fixed.includes(c)).sort()];
+}
+
+/**
+ * What one veiligstelling secured per platform: from the first message of that platform's exports up to the read-out
+ * moment of the whole veiligstelling (the phone was read out once; a chat that was quiet since its last message is
+ * still secured up to that moment).
+ */
+function veiligstellingSpans(v: VeiligstellingFact): { perPlatform: Map<string, Interval>; readout: number | null } {
+  let readout: number | null = null;
+  const firsts = new Map<string, number>();
+  for (const s of v.sources) {
+    const end = Math.max(instant(s.lastMessageAt) ?? -Infinity, instant(s.exportedAt) ?? -Infinity);
+    if (Number.isFinite(end)) readout = Math.max(readout ?? -Infinity, end);
+    const first = instant(s.firstMessageAt);
+    if (first !== null) firsts.set(s.platform, Math.min(firsts.get(s.platform) ?? Infinity, first));
+  }
+  const perPlatform = new Map<string, Interval>();
+  // The read-out moment itself is secured: the half-open span ends 1 ms after it.
+  if (readout !== null) for (const [p, first] of firsts) perPlatform.set(p, { from: Math.min(first, readout), to: readout + 1 });
+  return { perPlatform, readout };
+}
+
+function toPeriod(i: Interval, zone: string, notes?: string[]): Period {
+  const p: Period = { from: isoIn(i.from, zone), to: isoIn(i.to, zone), fromDate: dateOf(i.from, zone), toDate: lastDateOf(i.to, zone), days: durationDays(i) };
+  if (notes && notes.length) p.notes = notes;
+  return p;
+}
+
+function recordInterval(r: ChannelRecord, zone: string): Interval {
+  return { from: dayStart(r.from, zone), to: dayEnd(r.to, zone) };
+}
+
+/** Whether a record counts for a channel column: its own name, and every chat platform record for `chat`. */
+const recordFeeds = (r: ChannelRecord, channel: string): boolean => r.channel === channel || (channel === 'chat' && isChatChannel(r.channel));
+
+export function computeCustodianCoverage(
+  c: CustodianFact,
+  veiligstellingen: readonly VeiligstellingFact[],
+  records: readonly ChannelRecord[],
+  columns: readonly string[],
+  opts: CoverageOptions,
+): CustodianCoverage {
+  const zone = c.tz;
+  const termStart = dayStart(c.termFrom, zone);
+  const termEnd = c.termTo ? dayEnd(c.termTo, zone) : Infinity;
+  const asOfEnd = dayEnd(opts.asOf, zone);
+  const window: Interval = { from: termStart, to: Math.min(termEnd, asOfEnd) };
+  const termStarted = window.to > window.from;
+  const toleranceMs = opts.toleranceDays * 86_400_000;
+
+  const spans = veiligstellingen.map((v) => ({ v, ...veiligstellingSpans(v) }));
+  const platformsUsed = new Set<string>();
+  for (const s of spans) for (const p of s.perPlatform.keys()) platformsUsed.add(p);
+  for (const r of records) platformsUsed.add(r.channel);
+
+  const channels: ChannelCoverage[] = columns.map((channel) => {
+    const fromV = spans
+      .map((s) => ({ id: s.v.id, i: channel === 'chat' ? hull([...s.perPlatform.values()]) : s.perPlatform.get(channel) }))
+      .filter((x): x is { id: number; i: Interval } => x.i !== undefined);
+    const mine = records.filter((r) => recordFeeds(r, channel));
+    const byStatus = (st: ChannelRecord['status']) => mine.filter((r) => r.status === st);
+    const secured = union([...fromV.map((x) => x.i), ...byStatus('secured').map((r) => recordInterval(r, zone))]);
+    const notApplicable = union(byStatus('not-applicable').map((r) => recordInterval(r, zone)));
+    const notSecuredRecords = byStatus('not-secured');
+    const assessed = channel === 'chat' || !(CHAT_PLATFORMS as readonly string[]).includes(channel) || platformsUsed.has(channel);
+    const holes = assessed && termStarted ? subtract(window, [...secured, ...notApplicable]) : [];
+    const notesFor = (i: Interval) =>
+      notSecuredRecords.filter((r) => overlaps(recordInterval(r, zone), i) && r.note).map((r) => r.note!);
+    return {
+      channel,
+      label: channelLabel(channel),
+      assessed,
+      secured: secured.map((i) => toPeriod(i, zone)),
+      gaps: holes.filter((h) => h.to - h.from >= toleranceMs).map((h) => toPeriod(h, zone, notesFor(h))),
+      shortGaps: holes.filter((h) => h.to - h.from < toleranceMs).map((h) => toPeriod(h, zone, notesFor(h))),
+      notApplicable: notApplicable.map((i) => toPeriod(i, zone)),
+      notSecured: union(notSecuredRecords.map((r) => recordInterval(r, zone))).map((i) => toPeriod(i, zone)),
+      veiligstellingIds: fromV.map((x) => x.id),
+      recordIds: mine.map((r) => r.id),
+    };
+  });
+
+  // The last secured chat moment: a read-out, or the end of a recorded secured chat period.
+  const chatEnds = [
+    ...spans.map((s) => (s.perPlatform.size ? s.readout : null)),
+    ...records.filter((r) => isChatChannel(r.channel) && r.status === 'secured').map((r) => dayEnd(r.to, zone)),
+  ].filter((x): x is number => x !== null);
+  const lastSecured = chatEnds.length ? Math.max(...chatEnds) : null;
+  const chatNotApplicable = union(records.filter((r) => isChatChannel(r.channel) && r.status === 'not-applicable').map((r) => recordInterval(r, zone)));
+  const openFrom = Math.max(lastSecured ?? termStart, termStart);
+  const unsecured = termStarted && openFrom < window.to ? subtract({ from: openFrom, to: window.to }, chatNotApplicable) : [];
+  const unsecuredMs = unsecured.reduce((n, i) => n + (i.to - i.from), 0);
+  const unsecuredDays = Math.floor(unsecuredMs / 86_400_000);
+  const lastSecuredDate = lastSecured === null ? null : lastDateOf(lastSecured, zone);
+
+  const notes = records
+    .filter((r) => r.note)
+    .map((r) => `${channelLabel(r.channel)}: ${r.note}`)
+    .filter((n, i, all) => all.indexOf(n) === i);
+
+  return {
+    custodian: c,
+    channels,
+    veiligstellingen: spans
+      .map(({ v, perPlatform, readout }) => ({
+        id: v.id,
+        operator: v.operator,
+        device: v.device,
+        startedAt: v.startedAt,
+        readoutAt: readout === null ? null : isoIn(readout, zone),
+        readoutDate: readout === null ? null : dateOf(readout, zone),
+        platforms: [...perPlatform.keys()].sort(),
+        sourceCount: v.sources.length,
+        messageCount: v.sources.reduce((n, s) => n + s.messageCount, 0),
+      }))
+      .sort((a, b) => (a.readoutAt ?? a.startedAt).localeCompare(b.readoutAt ?? b.startedAt) || a.id - b.id),
+    lastSecuredAt: lastSecured === null ? null : isoIn(lastSecured, zone),
+    lastSecuredDate,
+    daysSinceLast: lastSecuredDate === null ? null : daysBetween(lastSecuredDate, opts.asOf),
+    unsecuredDays,
+    overdue: unsecuredDays > opts.maxIntervalDays,
+    termStarted,
+    notes,
+  };
+}
+
+/** Smallest interval holding all of them; undefined for none. */
+function hull(items: Interval[]): Interval | undefined {
+  if (!items.length) return undefined;
+  return { from: Math.min(...items.map((i) => i.from)), to: Math.max(...items.map((i) => i.to)) };
+}
+
+export function computeCoverage(
+  custodians: readonly CustodianFact[],
+  veiligstellingen: readonly VeiligstellingFact[],
+  records: readonly ChannelRecord[],
+  opts: CoverageOptions,
+): CoverageReport {
+  const names = new Set<string>();
+  for (const v of veiligstellingen) for (const s of v.sources) if (s.firstMessageAt) names.add(s.platform);
+  for (const r of records) names.add(r.channel);
+  const columns = orderChannels(names);
+  return {
+    asOf: opts.asOf,
+    maxIntervalDays: opts.maxIntervalDays,
+    toleranceDays: opts.toleranceDays,
+    channels: columns,
+    custodians: custodians.map((c) =>
+      computeCustodianCoverage(
+        c,
+        veiligstellingen.filter((v) => v.custodianId === c.id),
+        records.filter((r) => r.custodianId === c.id),
+        columns,
+        opts,
+      ),
+    ),
+  };
+}

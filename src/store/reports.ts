@@ -1,0 +1,298 @@
+/**
+ * Every query the coverage, findings and status reports need. Returns plain facts; `src/report/` computes on them.
+ */
+import type { DB } from './db.js';
+import type { Custodian } from './custodians.js';
+
+export type CustodianFact = Pick<Custodian, 'id' | 'name' | 'function' | 'department' | 'termFrom' | 'termTo' | 'tz'>;
+
+export interface SourceFact {
+  id: number;
+  platform: string;
+  fileName: string;
+  format: string;
+  exportedAt: string | null;
+  firstMessageAt: string | null;
+  lastMessageAt: string | null;
+  messageCount: number;
+  lowFidelity: boolean;
+}
+
+export interface VeiligstellingFact {
+  id: number;
+  custodianId: string;
+  operator: string;
+  device: string | null;
+  startedAt: string;
+  sources: SourceFact[];
+}
+
+interface SourceRow {
+  id: number; veiligstelling_id: number; platform: string; file_name: string; format: string; exported_at: string | null;
+  first_message_at: string | null; last_message_at: string | null; message_count: number; low_fidelity: number;
+}
+
+/**
+ * Veiligstellingen with their sources. When the ingest left a source's first/last message time empty, it is taken from
+ * the messages that source contained.
+ */
+export function loadVeiligstellingen(db: DB, opts: { custodianId?: string } = {}): VeiligstellingFact[] {
+  const where = opts.custodianId ? 'WHERE v.custodian_id = ?' : '';
+  const args = opts.custodianId ? [opts.custodianId] : [];
+  const vs = db
+    .prepare(`SELECT v.id, v.custodian_id, v.operator, v.device, v.started_at FROM veiligstellingen v ${where} ORDER BY v.started_at, v.id`)
+    .all(...args) as { id: number; custodian_id: string; operator: string; device: string | null; started_at: string }[];
+  const sources = db
+    .prepare(
+      `SELECT s.id, s.veiligstelling_id, s.platform, s.file_name, s.format, s.exported_at, s.message_count, s.low_fidelity,
+         CASE WHEN s.first_message_at IS NULL THEN (SELECT m.sent_at FROM message_sources ms JOIN messages m ON m.id = ms.message_id
+           WHERE ms.source_id = s.id ORDER BY m.sent_at_ms ASC LIMIT 1) ELSE s.first_message_at END AS first_message_at,
+         CASE WHEN s.last_message_at IS NULL THEN (SELECT m.sent_at FROM message_sources ms JOIN messages m ON m.id = ms.message_id
+           WHERE ms.source_id = s.id ORDER BY m.sent_at_ms DESC LIMIT 1) ELSE s.last_message_at END AS last_message_at
+       FROM sources s JOIN veiligstellingen v ON v.id = s.veiligstelling_id ${where} ORDER BY s.id`,
+    )
+    .all(...args) as SourceRow[];
+  const byV = new Map<number, SourceFact[]>();
+  for (const s of sources) {
+    const list = byV.get(s.veiligstelling_id) ?? [];
+    list.push({
+      id: s.id, platform: s.platform, fileName: s.file_name, format: s.format, exportedAt: s.exported_at,
+      firstMessageAt: s.first_message_at, lastMessageAt: s.last_message_at, messageCount: s.message_count, lowFidelity: s.low_fidelity === 1,
+    });
+    byV.set(s.veiligstelling_id, list);
+  }
+  return vs.map((v) => ({ id: v.id, custodianId: v.custodian_id, operator: v.operator, device: v.device, startedAt: v.started_at, sources: byV.get(v.id) ?? [] }));
+}
+
+/** A message that carries one or more finding flags, with its conversation and custodian. */
+export interface FlaggedMessageFact {
+  custodianId: string;
+  conversationId: number;
+  conversationTitle: string;
+  platform: string;
+  messageId: number;
+  sentAt: string;
+  localTime: string;
+  sender: string | null;
+  fromSelf: boolean | null;
+  kind: string;
+  event: string | null;
+  /** The stored text; the findings report only shows it for system events (never chat content). */
+  text: string;
+  viewOnce: boolean;
+  deletedBy: string | null;
+  timeAmbiguous: boolean;
+  timeInvalid: boolean;
+  extra: Record<string, unknown> | null;
+  firstSourceId: number;
+}
+
+export interface MissingMessageFact extends Omit<FlaggedMessageFact, 'text' | 'extra'> {
+  /** The later export that lacks the message. */
+  sourceId: number;
+  sourceFile: string;
+}
+
+export interface MissingAttachmentFact extends Omit<FlaggedMessageFact, 'text' | 'extra'> {
+  attachmentName: string;
+  /** The export the message came from. */
+  sourceId: number;
+  sourceFile: string;
+}
+
+export interface SourceFindingFact {
+  custodianId: string;
+  sourceId: number;
+  sourceFile: string;
+  platform: string;
+  format: string;
+  code: string;
+  message: string;
+  conversationId: number | null;
+  conversationTitle: string | null;
+  ingestedAt: string;
+  firstMessageAt: string | null;
+  lastMessageAt: string | null;
+  /** Where the finding was stored: the source_findings table or the source's warnings. */
+  origin: 'finding' | 'warning';
+}
+
+export interface FindingFacts {
+  flagged: FlaggedMessageFact[];
+  missing: MissingMessageFact[];
+  missingAttachments: MissingAttachmentFact[];
+  sourceFindings: SourceFindingFact[];
+}
+
+const MESSAGE_COLUMNS = `c.custodian_id, c.id AS conversation_id, c.title AS conversation_title, c.platform, m.id AS message_id, m.sent_at,
+  m.local_time, m.sender, m.from_self, m.kind, m.event, m.view_once, m.deleted_by, m.time_ambiguous, m.time_invalid, m.first_source_id`;
+
+interface MessageFactRow {
+  custodian_id: string; conversation_id: number; conversation_title: string; platform: string; message_id: number; sent_at: string;
+  local_time: string; sender: string | null; from_self: number | null; kind: string; event: string | null; view_once: number;
+  deleted_by: string | null; time_ambiguous: number; time_invalid: number; first_source_id: number;
+}
+
+const messageFact = (r: MessageFactRow): Omit<FlaggedMessageFact, 'text' | 'extra'> => ({
+  custodianId: r.custodian_id, conversationId: r.conversation_id, conversationTitle: r.conversation_title, platform: r.platform,
+  messageId: r.message_id, sentAt: r.sent_at, localTime: r.local_time, sender: r.sender, fromSelf: r.from_self === null ? null : r.from_self === 1,
+  kind: r.kind, event: r.event, viewOnce: r.view_once === 1, deletedBy: r.deleted_by, timeAmbiguous: r.time_ambiguous === 1,
+  timeInvalid: r.time_invalid === 1, firstSourceId: r.first_source_id,
+});
+
+/** The Signal warning code meaning that messages with a disappearing timer were left out of the export. */
+export const DISAPPEARING_ABSENT = 'disappearing-messages-may-be-absent';
+
+/** Everything the findings report lists: one scan of the messages for the flags, plus the tables of losses. */
+export function loadFindingFacts(db: DB, opts: { custodianId?: string } = {}): FindingFacts {
+  const cWhere = opts.custodianId ? 'AND c.custodian_id = ?' : '';
+  const args = opts.custodianId ? [opts.custodianId] : [];
+  const flagged = (
+    db
+      .prepare(
+        `SELECT ${MESSAGE_COLUMNS}, m.text, m.extra_json FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE ((m.kind = 'system' AND m.event IN ('disappearing-on','disappearing-off','disappearing-timer')) OR m.view_once = 1
+           OR m.kind = 'deleted' OR m.time_ambiguous = 1 OR m.time_invalid = 1) ${cWhere}
+         ORDER BY c.custodian_id, m.sent_at_ms, m.id`,
+      )
+      .all(...args) as (MessageFactRow & { text: string; extra_json: string | null })[]
+  ).map((r) => ({ ...messageFact(r), text: r.text, extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null }));
+  const missing = (
+    db
+      .prepare(
+        `SELECT ${MESSAGE_COLUMNS}, s.id AS source_id, s.file_name FROM message_missing mm JOIN messages m ON m.id = mm.message_id
+         JOIN conversations c ON c.id = m.conversation_id JOIN sources s ON s.id = mm.source_id WHERE 1 = 1 ${cWhere}
+         ORDER BY c.custodian_id, m.sent_at_ms, m.id, s.id`,
+      )
+      .all(...args) as (MessageFactRow & { source_id: number; file_name: string })[]
+  ).map((r) => ({ ...messageFact(r), sourceId: r.source_id, sourceFile: r.file_name }));
+  const missingAttachments = (
+    db
+      .prepare(
+        `SELECT ${MESSAGE_COLUMNS}, a.name AS attachment_name, s.id AS source_id, s.file_name FROM attachments a
+         JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id JOIN sources s ON s.id = m.first_source_id
+         WHERE a.missing = 1 ${cWhere} ORDER BY c.custodian_id, m.sent_at_ms, m.id, a.ordinal`,
+      )
+      .all(...args) as (MessageFactRow & { attachment_name: string; source_id: number; file_name: string })[]
+  ).map((r) => ({ ...messageFact(r), attachmentName: r.attachment_name, sourceId: r.source_id, sourceFile: r.file_name }));
+  return { flagged, missing, missingAttachments, sourceFindings: loadSourceFindings(db, opts) };
+}
+
+interface SourceFindingRow {
+  custodian_id: string; source_id: number; file_name: string; platform: string; format: string; ingested_at: string;
+  first_message_at: string | null; last_message_at: string | null;
+}
+
+/** Source-level findings: the source_findings table, plus warnings with the same code that have no row there. */
+function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindingFact[] {
+  const sWhere = opts.custodianId ? 'AND s.custodian_id = ?' : '';
+  const args = opts.custodianId ? [opts.custodianId] : [];
+  const base = 's.custodian_id, s.id AS source_id, s.file_name, s.platform, s.format, s.ingested_at, s.first_message_at, s.last_message_at';
+  const out: SourceFindingFact[] = [];
+  const rows = db
+    .prepare(
+      `SELECT ${base}, f.code, f.message, f.conversation_id, c.title FROM source_findings f JOIN sources s ON s.id = f.source_id
+       LEFT JOIN conversations c ON c.id = f.conversation_id WHERE f.code = ? ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
+    )
+    .all(DISAPPEARING_ABSENT, ...args) as (SourceFindingRow & { code: string; message: string; conversation_id: number | null; title: string | null })[];
+  const seen = new Set<number>();
+  const fact = (r: SourceFindingRow, more: Pick<SourceFindingFact, 'code' | 'message' | 'conversationId' | 'conversationTitle' | 'origin'>): SourceFindingFact => ({
+    custodianId: r.custodian_id, sourceId: r.source_id, sourceFile: r.file_name, platform: r.platform, format: r.format, ingestedAt: r.ingested_at,
+    firstMessageAt: r.first_message_at, lastMessageAt: r.last_message_at, ...more,
+  });
+  for (const r of rows) {
+    seen.add(r.source_id);
+    out.push(fact(r, { code: r.code, message: r.message, conversationId: r.conversation_id, conversationTitle: r.title, origin: 'finding' }));
+  }
+  const warned = db
+    .prepare(`SELECT ${base}, s.warnings_json FROM sources s WHERE s.warnings_json LIKE ? ${sWhere} ORDER BY s.custodian_id, s.id`)
+    .all(`%${DISAPPEARING_ABSENT}%`, ...args) as (SourceFindingRow & { warnings_json: string })[];
+  for (const r of warned) {
+    if (seen.has(r.source_id)) continue;
+    let warnings: { code?: unknown; message?: unknown }[] = [];
+    try {
+      warnings = JSON.parse(r.warnings_json) as typeof warnings;
+    } catch {
+      continue;
+    }
+    const w = Array.isArray(warnings) ? warnings.find((x) => x && x.code === DISAPPEARING_ABSENT) : undefined;
+    if (!w) continue;
+    out.push(fact(r, { code: DISAPPEARING_ABSENT, message: String(w.message ?? ''), conversationId: null, conversationTitle: null, origin: 'warning' }));
+  }
+  return out.sort((a, b) => a.custodianId.localeCompare(b.custodianId) || a.sourceId - b.sourceId);
+}
+
+export interface ExportFact {
+  count: number;
+  lastCreatedAt: string | null;
+  lastPeriodTo: string | null;
+}
+
+/** What the status report needs of one custodian's markings, reviews and exports. */
+export interface StatusFact {
+  custodianId: string;
+  messages: number;
+  /** Messages covered by a decided (confirmed/changed) privé or partijpolitiek marking at any level. */
+  nonBusinessMessages: number;
+  /** Markings a reviewer decided (confirmed, changed or rejected), any category. */
+  decidedMarkings: number;
+  /** Decided privé/partijpolitiek markings on messages and passages (schoning/markering). */
+  decidedMessageMarkings: number;
+  openSuggestions: number;
+  /** Privé/partijpolitiek markings (not rejected) that exclude whole contacts or conversations. */
+  exclusions: { contacts: number; conversations: number; decided: number; byRule: number };
+  tagRuns: number;
+  exports: { ruw: ExportFact; geschoond: ExportFact };
+}
+
+const NON_BUSINESS = `('privé','partijpolitiek')`;
+const DECIDED = `('confirmed','changed')`;
+
+export function loadStatusFacts(db: DB, custodianIds: readonly string[]): StatusFact[] {
+  const one = (sql: string) => db.prepare(sql);
+  const messages = one('SELECT COUNT(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.custodian_id = ?');
+  const covered = one(
+    `WITH nb AS (SELECT level, target_id FROM markings WHERE custodian_id = ? AND status IN ${DECIDED} AND category IN ${NON_BUSINESS}),
+     covered AS (
+       SELECT target_id AS mid FROM nb WHERE level IN ('message','passage')
+       UNION SELECT m.id FROM nb JOIN messages m ON m.conversation_id = nb.target_id WHERE nb.level = 'conversation'
+       UNION SELECT m.id FROM nb JOIN conversation_participants p ON p.contact_id = nb.target_id
+         JOIN conversations c ON c.id = p.conversation_id AND c.is_group = 0 JOIN messages m ON m.conversation_id = c.id WHERE nb.level = 'contact'
+       UNION SELECT m.id FROM nb JOIN messages m ON m.sender_contact_id = nb.target_id WHERE nb.level = 'contact')
+     SELECT COUNT(*) AS n FROM covered`,
+  );
+  const markingCounts = one(
+    `SELECT
+       SUM(status IN ('confirmed','changed','rejected')) AS decided,
+       SUM(status IN ${DECIDED} AND category IN ${NON_BUSINESS} AND level IN ('message','passage')) AS decided_msg,
+       SUM(status = 'suggested' AND active = 1) AS open,
+       SUM(status <> 'rejected' AND category IN ${NON_BUSINESS} AND level = 'contact') AS ex_contacts,
+       SUM(status <> 'rejected' AND category IN ${NON_BUSINESS} AND level = 'conversation') AS ex_conversations,
+       SUM(status IN ${DECIDED} AND category IN ${NON_BUSINESS} AND level IN ('contact','conversation')) AS ex_decided,
+       SUM(status <> 'rejected' AND category IN ${NON_BUSINESS} AND level IN ('contact','conversation') AND origin = 'rule') AS ex_rule
+     FROM markings WHERE custodian_id = ?`,
+  );
+  const tagRuns = one('SELECT COUNT(*) AS n FROM tag_runs WHERE custodian_id = ?');
+  const exportsOf = one(
+    `SELECT COUNT(*) AS n, MAX(created_at) AS last_at, MAX(period_to) AS last_to FROM exports WHERE custodian_id = ? AND set_kind = ?`,
+  );
+  const exp = (id: string, kind: string): ExportFact => {
+    const r = exportsOf.get(id, kind) as { n: number; last_at: string | null; last_to: string | null };
+    return { count: r.n, lastCreatedAt: r.last_at, lastPeriodTo: r.last_to };
+  };
+  return custodianIds.map((id) => {
+    const m = markingCounts.get(id) as Record<string, number | null>;
+    const n = (k: string) => m[k] ?? 0;
+    return {
+      custodianId: id,
+      messages: (messages.get(id) as { n: number }).n,
+      nonBusinessMessages: (covered.get(id) as { n: number }).n,
+      decidedMarkings: n('decided'),
+      decidedMessageMarkings: n('decided_msg'),
+      openSuggestions: n('open'),
+      exclusions: { contacts: n('ex_contacts'), conversations: n('ex_conversations'), decided: n('ex_decided'), byRule: n('ex_rule') },
+      tagRuns: (tagRuns.get(id) as { n: number }).n,
+      exports: { ruw: exp(id, 'ruw'), geschoond: exp(id, 'geschoond') },
+    };
+  });
+}
