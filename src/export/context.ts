@@ -1,0 +1,99 @@
+import type { DB } from '../store/db.js';
+import type { Custodian } from '../store/custodians.js';
+import { getCustodian } from '../store/custodians.js';
+import { getConversation, iterateMessages } from '../store/messages.js';
+import {
+  contactMarkings, conversationMarkings, conversationsInScope, custodianContacts, messageMarkingLookup,
+  type Scope, type ScopedConversation, type StoredMarking,
+} from '../store/exports.js';
+import { cleanConversation, conversationExclusion, type Category, type CleaningContext, type MarkingRef, type Slot } from './clean.js';
+import { Screen, type PrivateContact } from './screen.js';
+
+/**
+ * Everything the cleaning needs for one custodian and period, computed once per export: effective contact and
+ * conversation markings, which conversations are withheld whole, which contacts are private, their pseudonyms and the
+ * name/number screen.
+ *
+ * A contact is private when an effective contact-level marking says privé or partijpolitiek, or when it takes part in
+ * no conversation of the scope that is kept (it only appears in withheld content). Its pseudonym is
+ * "Privécontact <n>", n = its position among all the custodian's contacts in id order, so it stays the same across
+ * exports. The custodian is never private.
+ */
+export interface ExportContext {
+  custodian: Custodian;
+  scope: Scope;
+  allowUnreviewed: boolean;
+  conversations: ScopedConversation[];
+  contactMarkings: Map<number, StoredMarking[]>;
+  conversationMarkings: Map<number, StoredMarking[]>;
+  exclusions: Map<number, MarkingRef | null>;
+  privateContacts: PrivateContact[];
+  pseudonyms: Map<number, string>;
+  /** Names shown in the geschoonde set (business participants and the custodian). */
+  publicNames: string[];
+  screen: Screen;
+  messageMarkings: (messageId: number) => StoredMarking[];
+}
+
+export const pseudonymFor = (rank: number): string => `Privécontact ${rank}`;
+
+export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, allowUnreviewed: boolean): ExportContext {
+  const conversations = conversationsInScope(db, scope);
+  const cMarks = contactMarkings(db, custodian.id, allowUnreviewed);
+  const convMarks = new Map(conversations.map((c) => [c.id, conversationMarkings(db, c.id, allowUnreviewed)]));
+  const hiddenContact = (id: number): boolean => (cMarks.get(id) ?? []).some((m) => m.category !== 'zakelijk');
+  const exclusions = new Map<number, MarkingRef | null>();
+  const visible = new Set<number>();
+  for (const c of conversations) {
+    const excl = conversationExclusion(baseContext(c, convMarks.get(c.id) ?? [], cMarks, custodian, new Map(), new Screen([])));
+    exclusions.set(c.id, excl);
+    if (!excl) for (const p of c.participants) visible.add(p.contactId);
+  }
+  const inScope = new Set(conversations.flatMap((c) => c.participants.map((p) => p.contactId)));
+  const isPrivate = (id: number, isCustodian: boolean): boolean => !isCustodian && (hiddenContact(id) || (inScope.has(id) && !visible.has(id)));
+  const candidates = new Set([...inScope, ...cMarks.keys()]);
+  const contacts = custodianContacts(db, custodian.id, candidates);
+  const privateContacts: PrivateContact[] = [];
+  const publicNames = [custodian.name];
+  for (const k of contacts) {
+    if (isPrivate(k.id, k.isCustodian)) privateContacts.push({ contactId: k.id, pseudonym: pseudonymFor(k.rank), names: k.names, phones: k.phones });
+    else if (visible.has(k.id) || k.isCustodian) publicNames.push(...k.names);
+  }
+  const pseudonyms = new Map(privateContacts.map((p) => [p.contactId, p.pseudonym]));
+  return {
+    custodian, scope, allowUnreviewed, conversations, contactMarkings: cMarks, conversationMarkings: convMarks, exclusions,
+    privateContacts, pseudonyms, publicNames, screen: new Screen(privateContacts, publicNames), messageMarkings: messageMarkingLookup(db, allowUnreviewed),
+  };
+}
+
+function baseContext(
+  c: ScopedConversation, convMarks: StoredMarking[], cMarks: Map<number, StoredMarking[]>, custodian: Custodian,
+  pseudonyms: Map<number, string>, screen: Screen,
+): CleaningContext {
+  return {
+    conversationId: c.id, title: c.title, isGroup: c.isGroup, participants: c.participants,
+    conversationMarkings: convMarks, contactMarkings: cMarks, defaultCategory: custodian.defaultCategory as Category, pseudonyms, screen,
+  };
+}
+
+export function cleaningContextFor(x: ExportContext, c: ScopedConversation): CleaningContext {
+  return baseContext(c, x.conversationMarkings.get(c.id) ?? [], x.contactMarkings, x.custodian, x.pseudonyms, x.screen);
+}
+
+/**
+ * The geschoonde rendering of one conversation, as the export will write it (for the review page's "voorbeeld
+ * geschoonde set"). Undecided suggestions count as marked by default, as with --allow-unreviewed. Private contacts
+ * are determined over all the custodian's conversations. Streams: iterate and render in pages.
+ */
+export function* previewConversation(db: DB, conversationId: number, opts: { allowUnreviewed?: boolean } = {}): Generator<Slot> {
+  const conv = getConversation(db, conversationId);
+  if (!conv) throw new Error(`no conversation ${conversationId}`);
+  const custodian = getCustodian(db, conv.custodianId)!;
+  const x = buildExportContext(db, custodian, { custodianId: custodian.id }, opts.allowUnreviewed ?? true);
+  const c = x.conversations.find((k) => k.id === conversationId);
+  if (!c) return;
+  const messages = (function* () {
+    for (const message of iterateMessages(db, conversationId)) yield { message, markings: x.messageMarkings(message.id) };
+  })();
+  yield* cleanConversation(messages, cleaningContextFor(x, c));
+}
