@@ -1,9 +1,11 @@
 import type { Command } from './command.js';
 import { custodianCommands } from './commands/custodian.js';
 import { ingestCommands } from './commands/ingest.js';
+import { reportCommands } from './commands/report.js';
 
 /** Every CLI command. Each feature module exports its commands; add them here. */
 export const COMMANDS: Command[] = [
   ...custodianCommands,
   ...ingestCommands,
+  ...reportCommands,
 ];

@@ -4,7 +4,8 @@
  *
  * - A veiligstelling (one ingest run) covers, per platform, the period from the first message of its exports up to
  *   the moment of the read-out: the latest of an export's own time (`exported_at`) and its last message. A chat export
- *   holds the chat's whole history on the phone, so this is what the read-out secured.
+ *   holds the chat's whole history on the phone, so this is what the read-out secured. A veiligstelling read out after
+ *   the as-of date is left out (the report shows the state on that date).
  * - A channel's coverage is the union over its veiligstellingen, plus hand-recorded periods (`chatarchief record`).
  * - `chat` is the union of every chat platform (WhatsApp, Signal, SMS and records named chat), like the "veiliggestelde
  *   chat" column of the 2024 report. It is always assessed. A single platform is assessed only for a custodian who has
@@ -24,7 +25,7 @@ import {
 export const CHAT_PLATFORMS = ['whatsapp', 'signal', 'sms'] as const;
 
 export const CHANNEL_LABELS: Record<string, string> = {
-  chat: 'Chat (alle)',
+  chat: 'Chat',
   whatsapp: 'WhatsApp',
   signal: 'Signal',
   sms: 'SMS',
@@ -127,8 +128,12 @@ export function orderChannels(names: Iterable<string>): string[] {
 function veiligstellingSpans(v: VeiligstellingFact): { perPlatform: Map<string, Interval>; readout: number | null } {
   let readout: number | null = null;
   const firsts = new Map<string, number>();
+  // An export's own time (a zip entry date, a file's modification time) cannot be later than its ingest: a later one
+  // is a wrong clock and is ignored.
+  const ingested = instant(v.startedAt) ?? Infinity;
   for (const s of v.sources) {
-    const end = Math.max(instant(s.lastMessageAt) ?? -Infinity, instant(s.exportedAt) ?? -Infinity);
+    const exported = instant(s.exportedAt);
+    const end = Math.max(instant(s.lastMessageAt) ?? -Infinity, exported !== null && exported <= ingested ? exported : -Infinity);
     if (Number.isFinite(end)) readout = Math.max(readout ?? -Infinity, end);
     const first = instant(s.firstMessageAt);
     if (first !== null) firsts.set(s.platform, Math.min(firsts.get(s.platform) ?? Infinity, first));
@@ -149,8 +154,15 @@ function recordInterval(r: ChannelRecord, zone: string): Interval {
   return { from: dayStart(r.from, zone), to: dayEnd(r.to, zone) };
 }
 
-/** Whether a record counts for a channel column: its own name, and every chat platform record for `chat`. */
-const recordFeeds = (r: ChannelRecord, channel: string): boolean => r.channel === channel || (channel === 'chat' && isChatChannel(r.channel));
+/**
+ * Whether a record counts for a channel column: its own name; every chat platform record for `chat`; and a `chat`
+ * record that is not-secured or not-applicable (a failed read-out, leave) for every platform too. A secured `chat`
+ * record does not say which platform, so it counts for `chat` only.
+ */
+const recordFeeds = (r: ChannelRecord, channel: string): boolean =>
+  r.channel === channel ||
+  (channel === 'chat' && isChatChannel(r.channel)) ||
+  (r.channel === 'chat' && r.status !== 'secured' && (CHAT_PLATFORMS as readonly string[]).includes(channel));
 
 export function computeCustodianCoverage(
   c: CustodianFact,
@@ -167,7 +179,10 @@ export function computeCustodianCoverage(
   const termStarted = window.to > window.from;
   const toleranceMs = opts.toleranceDays * 86_400_000;
 
-  const spans = veiligstellingen.map((v) => ({ v, ...veiligstellingSpans(v) }));
+  // A veiligstelling read out after the as-of date did not exist yet on that date.
+  const spans = veiligstellingen
+    .map((v) => ({ v, ...veiligstellingSpans(v) }))
+    .filter((s) => (s.readout ?? instant(s.v.startedAt) ?? 0) < asOfEnd);
   const platformsUsed = new Set<string>();
   for (const s of spans) for (const p of s.perPlatform.keys()) platformsUsed.add(p);
   for (const r of records) platformsUsed.add(r.channel);
@@ -200,8 +215,9 @@ export function computeCustodianCoverage(
   });
 
   // The last secured chat moment: a read-out, or the end of a recorded secured chat period.
+  // Exclusive ends: 1 ms after a read-out, the start of the day after a recorded period.
   const chatEnds = [
-    ...spans.map((s) => (s.perPlatform.size ? s.readout : null)),
+    ...spans.map((s) => (s.perPlatform.size && s.readout !== null ? s.readout + 1 : null)),
     ...records.filter((r) => isChatChannel(r.channel) && r.status === 'secured').map((r) => dayEnd(r.to, zone)),
   ].filter((x): x is number => x !== null);
   const lastSecured = chatEnds.length ? Math.max(...chatEnds) : null;
@@ -233,7 +249,7 @@ export function computeCustodianCoverage(
         messageCount: v.sources.reduce((n, s) => n + s.messageCount, 0),
       }))
       .sort((a, b) => (a.readoutAt ?? a.startedAt).localeCompare(b.readoutAt ?? b.startedAt) || a.id - b.id),
-    lastSecuredAt: lastSecured === null ? null : isoIn(lastSecured, zone),
+    lastSecuredAt: lastSecured === null ? null : isoIn(lastSecured - 1, zone),
     lastSecuredDate,
     daysSinceLast: lastSecuredDate === null ? null : daysBetween(lastSecuredDate, opts.asOf),
     unsecuredDays,
@@ -274,4 +290,25 @@ export function computeCoverage(
       ),
     ),
   };
+}
+
+const sameCoverage = (a: ChannelCoverage, b: ChannelCoverage): boolean =>
+  JSON.stringify([a.secured, a.gaps, a.notSecured, a.notApplicable]) === JSON.stringify([b.secured, b.gaps, b.notSecured, b.notApplicable]);
+
+const unused = (a: ChannelCoverage): boolean => !a.assessed && !a.secured.length && !a.notSecured.length && !a.notApplicable.length;
+
+/**
+ * The columns worth showing. With a single chat platform in the report whose column says what the chat column says
+ * (or nothing) for every custodian, the platform column is left out and the chat column names the platform. With
+ * several platforms every column stays, so the reader sees which platform was secured. The JSON keeps every channel.
+ */
+export function displayColumns(r: CoverageReport): { index: number; channel: string; label: string }[] {
+  const cols = r.channels.map((channel, index) => ({ index, channel, label: channelLabel(channel) }));
+  const chatIdx = r.channels.indexOf('chat');
+  const platforms = cols.filter((c) => (CHAT_PLATFORMS as readonly string[]).includes(c.channel));
+  if (platforms.length !== 1) return cols;
+  const p = platforms[0]!;
+  const redundant = r.custodians.every((c) => sameCoverage(c.channels[p.index]!, c.channels[chatIdx]!) || unused(c.channels[p.index]!));
+  if (!redundant) return cols;
+  return cols.filter((c) => c !== p).map((c) => (c.channel === 'chat' ? { ...c, label: `Chat (${p.label})` } : c));
 }

@@ -62,6 +62,18 @@ describe('coverage of a veiligstelling', () => {
     expect(ch(r, 'a', 'signal').gaps.map((g) => [g.fromDate, g.toDate])).toEqual([['2022-01-10', '2022-02-01'], ['2022-03-01', '2022-09-01']]);
   });
 
+  it('leaves out veiligstellingen read out after the as-of date, and export times later than the ingest', () => {
+    const early = v('a', source('whatsapp', '2022-01-10T09:00:00+01:00', '2022-02-01T09:00:00+01:00'));
+    const late = v('a', source('whatsapp', '2022-01-10T09:00:00+01:00', '2022-04-01T09:00:00+02:00'));
+    const r = computeCoverage([custodian('a', '2022-01-10', null)], [early, late], [], { ...OPTS, asOf: '2022-03-01' });
+    expect(r.custodians[0]!.veiligstellingen.map((x) => x.id)).toEqual([early.id]);
+    expect(ch(r, 'a', 'chat').secured.map((p) => p.toDate)).toEqual(['2022-02-01']);
+    expect(r.custodians[0]!.daysSinceLast).toBe(28);
+    // A file time after the ingest (wrong clock) does not stretch the coverage.
+    const skewed = { ...early, startedAt: '2022-02-02T10:00:00Z', sources: [{ ...early.sources[0]!, exportedAt: '2023-01-01T00:00:00Z' }] };
+    expect(ch(computeCoverage([custodian('a', '2022-01-10', null)], [skewed], [], OPTS), 'a', 'chat').secured.map((p) => p.toDate)).toEqual(['2022-02-01']);
+  });
+
   it('reads sources without messages (no coverage) but keeps their export time as a read-out', () => {
     const vs = [v('a', source('sms', null, null, '2022-02-01T10:00:00+01:00'))];
     const r = computeCoverage([custodian('a', '2022-01-10', null)], vs, [], { ...OPTS, asOf: '2022-02-05' });
@@ -101,7 +113,7 @@ describe('gaps, tolerance and overdue', () => {
     expect(ch(r, 'a', 'chat').gaps).toEqual([]);
     expect(ch(r, 'a', 'chat').notApplicable.map((p) => [p.fromDate, p.toDate])).toEqual([['2024-05-25', '2024-07-07']]);
     expect(a.overdue).toBe(false);
-    expect(a.notes).toEqual(['Chat (alle): met verlof tot einde kabinetsperiode']);
+    expect(a.notes).toEqual(['Chat: met verlof tot einde kabinetsperiode']);
     const b = r.custodians[1]!;
     const gap = ch(r, 'b', 'chat').gaps;
     expect(gap.map((g) => [g.fromDate, g.toDate, g.notes])).toEqual([['2022-01-10', '2022-09-06', ['Technisch probleem; veiligstelling niet mogelijk.']]]);

@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import { buildCoverageReport, buildFindingsReport, buildFullReport, buildStatusReport, DEFAULTS, todayInAmsterdam } from '../../report/build.js';
+import { findingsReportHtml, fullReportHtml, statusReportHtml } from '../../report/render-html.js';
+import { coverageCsv, coverageTable, findingsCsv, findingsTable, statusCsv, statusTable } from '../../report/render-text.js';
+import { channelLabel } from '../../report/coverage.js';
+import { CHANNEL_STATUSES, recordChannel } from '../../store/channels.js';
+import { listCustodians } from '../../store/custodians.js';
+import type { DB } from '../../store/db.js';
+import { isoDate, validateOptions, type Command, type Context } from '../command.js';
+import { requireCustodian } from './custodian.js';
+
+const CHANNEL_ALIASES: Record<string, string> = { 'e-mail': 'email', mail: 'email', 'social-media': 'social', 'sociale-media': 'social', socials: 'social' };
+
+const channel = z
+  .string({ message: 'required: the channel, e.g. email, social, whatsapp or a name of your own' })
+  .transform((s) => s.trim().toLowerCase())
+  .transform((s) => CHANNEL_ALIASES[s] ?? s)
+  .pipe(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'expected email, social or a name of lower-case letters, digits and dashes (at most 32)'));
+
+const recordSchema = z
+  .object({
+    custodian: z.string({ message: 'required: the custodian id' }).min(1, 'required: the custodian id'),
+    channel,
+    from: isoDate,
+    to: isoDate,
+    note: z.string().trim().min(1, 'expected a non-empty note').max(500, 'expected a note of at most 500 characters').optional(),
+    status: z.enum(CHANNEL_STATUSES, { message: `expected one of ${CHANNEL_STATUSES.join(', ')}` }).default('secured'),
+  })
+  .refine((o) => o.to >= o.from, { message: '--to must not be before --from', path: ['to'] });
+
+const record: Command = {
+  name: 'record',
+  summary: 'record a channel secured outside this tool (e-mail, social media, a chat kept elsewhere) for the coverage report',
+  usage: 'record --custodian <id> --channel email|social|<name> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--note <text>] [--status secured|not-secured|not-applicable]',
+  help: `The period runs from --from through --to (both days included, in the custodian's zone).
+--status secured (default) adds coverage, e.g. --channel email --note "veiliggesteld in het account van MINEZK".
+--status not-secured records that the period could not be secured (e.g. a failed read-out); it stays a gap and the note explains it.
+--status not-applicable records that there was nothing to secure (no account, leave); it is not counted as a gap.
+A record named whatsapp, signal, sms or chat counts for the chat coverage.`,
+  options: { custodian: { type: 'string' }, channel: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, note: { type: 'string' }, status: { type: 'string' } },
+  run(ctx, { values }) {
+    const o = validateOptions(this, recordSchema, values);
+    const db = ctx.store().db;
+    requireCustodian(db, o.custodian);
+    const r = recordChannel(db, { custodianId: o.custodian, channel: o.channel, from: o.from, to: o.to, status: o.status, note: o.note ?? null });
+    ctx.result({ record: r }, () => `Recorded ${channelLabel(r.channel)} for ${r.custodianId}: ${r.from} t/m ${r.to} (${r.status})${r.note ? `, note: ${r.note}` : ''}.`);
+  },
+};
+
+const FORMATS = ['table', 'json', 'csv', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+const positiveInt = (what: string) =>
+  z.string().regex(/^\d+$/, `expected a whole number of ${what}`).transform(Number).pipe(z.number().int().min(0).max(3650, `expected at most 3650 ${what}`));
+
+const common = {
+  format: z.enum(FORMATS, { message: `expected one of ${FORMATS.join(', ')}` }).optional(),
+  out: z.string().min(1).optional(),
+  'as-of': isoDate.optional(),
+  json: z.boolean().optional(),
+};
+
+const commonOptions = { format: { type: 'string' }, out: { type: 'string' }, 'as-of': { type: 'string' } } as const;
+
+/** --json is the same as --format json; a conflicting --format is an error. */
+function formatOf(o: { format?: Format; json?: boolean }): Format {
+  if (o.json && o.format && o.format !== 'json') throw new UserError(`--json conflicts with --format ${o.format}`);
+  return o.json ? 'json' : (o.format ?? 'table');
+}
+
+/** Writes the output to stdout, or atomically to --out (temporary file, then rename). */
+function emit(ctx: Context, out: string | undefined, text: string): void {
+  if (!out) {
+    ctx.io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    return;
+  }
+  const file = path.resolve(out);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new UserError(`cannot write ${file}: ${(e as Error).message}`);
+  }
+  ctx.log(`wrote ${file}`);
+}
+
+function requireDepartment(db: DB, department: string | undefined): void {
+  if (department === undefined) return;
+  const known = [...new Set(listCustodians(db).map((c) => c.department))].sort();
+  if (!known.includes(department)) {
+    throw new UserError(`unknown department '${department}'; known: ${known.length ? known.join(', ') : 'none (add custodians first)'}`);
+  }
+}
+
+const coverageSchema = z.object({
+  ...common,
+  'max-interval-days': positiveInt('days').optional(),
+  'tolerance-days': positiveInt('days').optional(),
+  department: z.string().min(1).optional(),
+  custodian: z.string().min(1).optional(),
+});
+
+const coverage: Command = {
+  name: 'report coverage',
+  summary: 'which periods of each custodian are secured per channel, the gaps, and who is overdue',
+  usage: 'report coverage [--as-of <YYYY-MM-DD>] [--format table|json|csv|html] [--out <file>] [--max-interval-days <n>] [--tolerance-days <n>] [--department <name>] [--custodian <id>]',
+  help: `One row per custodian: function, term, per channel (chat, WhatsApp, Signal, SMS and recorded channels) the secured periods,
+the gaps inside the term, days since the last veiligstelling, and whether it is overdue.
+--as-of (default today) assesses the term up to that day. --max-interval-days (default ${DEFAULTS.maxIntervalDays}: monthly) is the target
+frequency. --tolerance-days (default ${DEFAULTS.toleranceDays}) leaves uncovered stretches shorter than that out of the gaps (they stay in the JSON
+as shortGaps). --format html writes the whole rapport: this table, a timeline and findings per custodian, and the status per department.`,
+  options: { ...commonOptions, 'max-interval-days': { type: 'string' }, 'tolerance-days': { type: 'string' }, department: { type: 'string' }, custodian: { type: 'string' } },
+  run(ctx, { values }) {
+    const o = validateOptions(this, coverageSchema, values);
+    const format = formatOf(o);
+    const db = ctx.store().db;
+    if (o.custodian) requireCustodian(db, o.custodian);
+    requireDepartment(db, o.department);
+    const opts = {
+      asOf: o['as-of'] ?? todayInAmsterdam(), maxIntervalDays: o['max-interval-days'], toleranceDays: o['tolerance-days'],
+      department: o.department, custodianId: o.custodian,
+    };
+    if (format === 'html') return emit(ctx, o.out, fullReportHtml(buildFullReport(db, opts)));
+    const r = buildCoverageReport(db, opts);
+    emit(ctx, o.out, format === 'json' ? JSON.stringify(r, null, 2) : format === 'csv' ? coverageCsv(r) : coverageTable(r));
+  },
+};
+
+const findingsSchema = z.object({ ...common, custodian: z.string().min(1).optional() });
+
+const findings: Command = {
+  name: 'report findings',
+  summary: 'every forbidden or information-losing event: disappearing messages, view once, deletions, missing messages and media',
+  usage: 'report findings [--custodian <id>] [--format table|json|csv|html] [--out <file>]',
+  help: `Lists, with conversation, person and time: disappearing messages switched on, timer changed or off; view-once media;
+messages deleted by the sender or by the custodian; messages present in an earlier export and missing from a later one;
+attachments missing from an export; Signal exports that may lack disappearing messages; ambiguous or invalid time stamps.
+Chat content is never shown, only system texts and attachment names.`,
+  options: { format: commonOptions.format, out: commonOptions.out, custodian: { type: 'string' } },
+  run(ctx, { values }) {
+    const o = validateOptions(this, findingsSchema, values);
+    const format = formatOf(o);
+    const db = ctx.store().db;
+    if (o.custodian) requireCustodian(db, o.custodian);
+    const r = buildFindingsReport(db, { custodianId: o.custodian });
+    if (format === 'html') {
+      const tz = new Map(listCustodians(db).map((c) => [c.id, c.tz]));
+      return emit(ctx, o.out, findingsReportHtml(r, (id) => tz.get(id) ?? 'Europe/Amsterdam'));
+    }
+    emit(ctx, o.out, format === 'json' ? JSON.stringify(r, null, 2) : format === 'csv' ? findingsCsv(r) : findingsTable(r));
+  },
+};
+
+const statusSchema = z.object({
+  ...common,
+  department: z.string().min(1).optional(),
+  'max-interval-days': positiveInt('days').optional(),
+  'max-private-percent': z.string().regex(/^\d+(\.\d+)?$/, 'expected a percentage such as 5').transform(Number).pipe(z.number().max(100, 'expected at most 100')).optional(),
+});
+
+const status: Command = {
+  name: 'report status',
+  summary: "the five rows of the report's per-department tables, computed from the data",
+  usage: 'report status [--department <name>] [--as-of <YYYY-MM-DD>] [--format table|json|csv|html] [--out <file>] [--max-interval-days <n>] [--max-private-percent <p>]',
+  help: `Per department: separation of business and private use (share of confirmed privé/partijpolitiek messages; at most
+--max-private-percent, default ${DEFAULTS.privateShareThreshold * 100}, counts as separated), frequency of securing (median and longest interval between read-outs, from the start
+of the term; target --max-interval-days, default ${DEFAULTS.maxIntervalDays}), exclusion of private and party contacts (contact/conversation markings),
+cleaning or marking (decided markings and exported geschoonde sets), and the ruwe dataset kept (exported).`,
+  options: { ...commonOptions, department: { type: 'string' }, 'max-interval-days': { type: 'string' }, 'max-private-percent': { type: 'string' } },
+  run(ctx, { values }) {
+    const o = validateOptions(this, statusSchema, values);
+    const format = formatOf(o);
+    const db = ctx.store().db;
+    requireDepartment(db, o.department);
+    const pct = o['max-private-percent'];
+    const r = buildStatusReport(db, {
+      asOf: o['as-of'] ?? todayInAmsterdam(), department: o.department, maxIntervalDays: o['max-interval-days'],
+      privateShareThreshold: pct === undefined ? undefined : pct / 100,
+    });
+    if (format === 'html') return emit(ctx, o.out, statusReportHtml(r));
+    emit(ctx, o.out, format === 'json' ? JSON.stringify(r, null, 2) : format === 'csv' ? statusCsv(r) : statusTable(r));
+  },
+};
+
+export const reportCommands: Command[] = [record, coverage, findings, status];

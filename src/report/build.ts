@@ -1,0 +1,86 @@
+/**
+ * Builds the reports from a store: loads the facts (src/store/reports.ts, src/store/channels.ts) and runs the pure
+ * computations. These are the functions the CLI and the demo call.
+ */
+import { DateTime } from 'luxon';
+import type { DB } from '../store/db.js';
+import { listChannelRecords } from '../store/channels.js';
+import { listCustodians } from '../store/custodians.js';
+import { loadFindingFacts, loadStatusFacts, loadVeiligstellingen, type CustodianFact } from '../store/reports.js';
+import { computeCoverage, type CoverageReport } from './coverage.js';
+import { computeFindings, countFindings, type Finding } from './findings.js';
+import { computeStatus, type StatusReport } from './status.js';
+
+export interface ReportOptions {
+  /** YYYY-MM-DD; default today in Europe/Amsterdam. */
+  asOf?: string;
+  /** Target frequency in days (default 31: monthly). */
+  maxIntervalDays?: number;
+  /** Uncovered stretches shorter than this are not gaps (default 7). */
+  toleranceDays?: number;
+  /** Share of confirmed privé/partijpolitiek messages that still counts as separated devices (default 0.05). */
+  privateShareThreshold?: number;
+  custodianId?: string;
+  department?: string;
+}
+
+export const DEFAULTS = { maxIntervalDays: 31, toleranceDays: 7, privateShareThreshold: 0.05 } as const;
+
+export const todayInAmsterdam = (): string => DateTime.now().setZone('Europe/Amsterdam').toISODate()!;
+
+function custodianFacts(db: DB, opts: ReportOptions): CustodianFact[] {
+  return listCustodians(db, { department: opts.department })
+    .filter((c) => !opts.custodianId || c.id === opts.custodianId)
+    .map((c) => ({ id: c.id, name: c.name, function: c.function, department: c.department, termFrom: c.termFrom, termTo: c.termTo, tz: c.tz }));
+}
+
+export function buildCoverageReport(db: DB, opts: ReportOptions = {}): CoverageReport {
+  const custodians = custodianFacts(db, opts);
+  const ids = new Set(custodians.map((c) => c.id));
+  const veiligstellingen = loadVeiligstellingen(db, { custodianId: opts.custodianId }).filter((v) => ids.has(v.custodianId));
+  const records = listChannelRecords(db, { custodianId: opts.custodianId }).filter((r) => ids.has(r.custodianId));
+  return computeCoverage(custodians, veiligstellingen, records, {
+    asOf: opts.asOf ?? todayInAmsterdam(),
+    maxIntervalDays: opts.maxIntervalDays ?? DEFAULTS.maxIntervalDays,
+    toleranceDays: opts.toleranceDays ?? DEFAULTS.toleranceDays,
+  });
+}
+
+export interface FindingsReport {
+  custodians: { id: string; name: string; function: string; department: string }[];
+  counts: ReturnType<typeof countFindings>;
+  findings: Finding[];
+}
+
+export function buildFindingsReport(db: DB, opts: ReportOptions = {}): FindingsReport {
+  const custodians = custodianFacts(db, opts);
+  const ids = new Set(custodians.map((c) => c.id));
+  const findings = computeFindings(loadFindingFacts(db, { custodianId: opts.custodianId })).filter((f) => ids.has(f.custodianId));
+  return {
+    custodians: custodians.map((c) => ({ id: c.id, name: c.name, function: c.function, department: c.department })),
+    counts: countFindings(findings),
+    findings,
+  };
+}
+
+export function buildStatusReport(db: DB, opts: ReportOptions = {}, coverage?: CoverageReport): StatusReport {
+  const cov = coverage ?? buildCoverageReport(db, opts);
+  const custodians = cov.custodians.map((c) => c.custodian);
+  return computeStatus(custodians, cov.custodians, loadStatusFacts(db, custodians.map((c) => c.id)), {
+    asOf: cov.asOf,
+    maxIntervalDays: cov.maxIntervalDays,
+    privateShareThreshold: opts.privateShareThreshold ?? DEFAULTS.privateShareThreshold,
+  });
+}
+
+/** Everything the HTML rapport shows: coverage, findings per custodian, status per department. */
+export interface FullReport {
+  coverage: CoverageReport;
+  findings: FindingsReport;
+  status: StatusReport;
+}
+
+export function buildFullReport(db: DB, opts: ReportOptions = {}): FullReport {
+  const coverage = buildCoverageReport(db, opts);
+  return { coverage, findings: buildFindingsReport(db, opts), status: buildStatusReport(db, opts, coverage) };
+}

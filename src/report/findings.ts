@@ -1,0 +1,149 @@
+/**
+ * Findings: every event that the tijdelijke instructie forbids or that means lost information, with conversation,
+ * person and time. Pure functions over the facts of `loadFindingFacts`. Chat content is never copied into a finding:
+ * only system texts (a timer change says which timer) and attachment file names are shown.
+ */
+import type { FindingFacts, FlaggedMessageFact } from '../store/reports.js';
+import { instant } from './intervals.js';
+
+export const FINDING_CODES = [
+  'disappearing-on',
+  'disappearing-timer',
+  'disappearing-off',
+  'view-once',
+  'deleted-by-custodian',
+  'deleted-by-sender',
+  'deleted',
+  'missing-in-later-export',
+  'attachment-missing',
+  'disappearing-may-be-absent',
+  'time-ambiguous',
+  'time-invalid',
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+/** `instructie`: the instruction forbids it; `verlies`: information is (possibly) lost; `tijd`: the time is uncertain. */
+export type FindingGroup = 'instructie' | 'verlies' | 'tijd';
+
+export const FINDING_INFO: Record<FindingCode, { label: string; group: FindingGroup }> = {
+  'disappearing-on': { label: 'Verdwijnende berichten aangezet', group: 'instructie' },
+  'disappearing-timer': { label: 'Timer verdwijnende berichten gewijzigd', group: 'instructie' },
+  'disappearing-off': { label: 'Verdwijnende berichten uitgezet', group: 'instructie' },
+  'view-once': { label: 'Eenmalige weergave', group: 'instructie' },
+  'deleted-by-custodian': { label: 'Bericht verwijderd door bewindspersoon', group: 'verlies' },
+  'deleted-by-sender': { label: 'Bericht verwijderd door afzender', group: 'verlies' },
+  deleted: { label: 'Bericht verwijderd', group: 'verlies' },
+  'missing-in-later-export': { label: 'Ontbreekt in latere export', group: 'verlies' },
+  'attachment-missing': { label: 'Bijlage ontbreekt in export', group: 'verlies' },
+  'disappearing-may-be-absent': { label: 'Signal-export mist mogelijk verdwijnende berichten', group: 'verlies' },
+  'time-ambiguous': { label: 'Tijdstip dubbelzinnig (uur van de wintertijd)', group: 'tijd' },
+  'time-invalid': { label: 'Tijdstip bestaat niet (uur van de zomertijd)', group: 'tijd' },
+};
+
+export const GROUP_LABELS: Record<FindingGroup, string> = {
+  instructie: 'In strijd met de instructie',
+  verlies: 'Verlies van informatie',
+  tijd: 'Onzeker tijdstip',
+};
+
+export interface Finding {
+  custodianId: string;
+  code: FindingCode;
+  label: string;
+  group: FindingGroup;
+  conversationId: number | null;
+  conversation: string | null;
+  platform: string;
+  /** Who did it or whose message it is (display name), when known. */
+  person: string | null;
+  /** Instant (ISO 8601 with offset); for source findings the time of the export's last message or of the ingest. */
+  at: string | null;
+  /** Time as written in the export. */
+  localTime: string | null;
+  messageId: number | null;
+  sourceId: number | null;
+  sourceFile: string | null;
+  /** What happened, without chat content. */
+  detail: string;
+}
+
+const SYSTEM_DETAIL_MAX = 240;
+
+function deletedCode(m: FlaggedMessageFact): FindingCode {
+  if (m.deletedBy === 'self' || (m.deletedBy === 'sender' && m.fromSelf === true)) return 'deleted-by-custodian';
+  if (m.deletedBy === 'sender') return 'deleted-by-sender';
+  return 'deleted';
+}
+
+/** The actor of a system event: the sender when the export names one, else a name the parser kept in `extra`. */
+function actor(m: FlaggedMessageFact): string | null {
+  if (m.sender) return m.sender;
+  const e = m.extra ?? {};
+  for (const k of ['actor', 'author', 'by']) if (typeof e[k] === 'string' && e[k]) return e[k] as string;
+  return m.fromSelf ? 'bewindspersoon' : null;
+}
+
+function timerDetail(m: FlaggedMessageFact): string {
+  const e = m.extra ?? {};
+  const secs = [e.timerSeconds, e.expiresInSeconds, e.timer].find((x) => typeof x === 'number') as number | undefined;
+  const text = m.text.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const base = text.length > SYSTEM_DETAIL_MAX ? `${text.slice(0, SYSTEM_DETAIL_MAX)}…` : text;
+  return secs !== undefined ? `${base}${base ? ' ' : ''}(timer ${formatSeconds(secs)})` : base;
+}
+
+export function formatSeconds(s: number): string {
+  if (s <= 0) return 'uit';
+  if (s % 86_400 === 0) return `${s / 86_400} ${s === 86_400 ? 'dag' : 'dagen'}`;
+  if (s % 3_600 === 0) return `${s / 3_600} uur`;
+  if (s % 60 === 0) return `${s / 60} min`;
+  return `${s} s`;
+}
+
+function fromMessage(m: Omit<FlaggedMessageFact, 'text' | 'extra'>, code: FindingCode, detail: string, source?: { id: number; file: string }): Finding {
+  const info = FINDING_INFO[code];
+  return {
+    custodianId: m.custodianId, code, label: info.label, group: info.group, conversationId: m.conversationId, conversation: m.conversationTitle,
+    platform: m.platform, person: m.sender, at: m.sentAt, localTime: m.localTime, messageId: m.messageId,
+    sourceId: source?.id ?? m.firstSourceId, sourceFile: source?.file ?? null, detail,
+  };
+}
+
+export function computeFindings(facts: FindingFacts): Finding[] {
+  const out: Finding[] = [];
+  for (const m of facts.flagged) {
+    if (m.kind === 'system' && (m.event === 'disappearing-on' || m.event === 'disappearing-off' || m.event === 'disappearing-timer')) {
+      out.push({ ...fromMessage(m, m.event, timerDetail(m)), person: actor(m) });
+    }
+    if (m.viewOnce) out.push(fromMessage(m, 'view-once', m.fromSelf ? 'verstuurd door de bewindspersoon' : 'ontvangen'));
+    if (m.kind === 'deleted') {
+      const code = deletedCode(m);
+      out.push(fromMessage(m, code, m.deletedBy && !['self', 'sender'].includes(m.deletedBy) ? `verwijderd door ${m.deletedBy}` : ''));
+    }
+    if (m.timeAmbiguous) out.push(fromMessage(m, 'time-ambiguous', `"${m.localTime}" kan twee tijdstippen zijn; het eerste is aangenomen`));
+    if (m.timeInvalid) out.push(fromMessage(m, 'time-invalid', `"${m.localTime}" valt in het overgeslagen uur`));
+  }
+  for (const m of facts.missing) {
+    out.push(fromMessage(m, 'missing-in-later-export', `ontbreekt in ${m.sourceFile} (bron ${m.sourceId}), die deze periode wel bevat`, { id: m.sourceId, file: m.sourceFile }));
+  }
+  for (const a of facts.missingAttachments) {
+    out.push(fromMessage(a, 'attachment-missing', a.attachmentName, { id: a.sourceId, file: a.sourceFile }));
+  }
+  for (const s of facts.sourceFindings) {
+    const info = FINDING_INFO['disappearing-may-be-absent'];
+    out.push({
+      custodianId: s.custodianId, code: 'disappearing-may-be-absent', label: info.label, group: info.group, conversationId: s.conversationId,
+      conversation: s.conversationTitle, platform: s.platform, person: null, at: s.lastMessageAt ?? s.ingestedAt, localTime: null, messageId: null,
+      sourceId: s.sourceId, sourceFile: s.sourceFile, detail: s.message || `export ${s.format} laat berichten met een timer weg`,
+    });
+  }
+  return out.sort(
+    (a, b) => a.custodianId.localeCompare(b.custodianId) || (instant(a.at) ?? 0) - (instant(b.at) ?? 0) || (a.messageId ?? 0) - (b.messageId ?? 0) || FINDING_CODES.indexOf(a.code) - FINDING_CODES.indexOf(b.code),
+  );
+}
+
+/** Counts per code, in the fixed code order (codes without findings left out). */
+export function countFindings(findings: readonly Finding[]): { code: FindingCode; label: string; group: FindingGroup; count: number }[] {
+  const n = new Map<FindingCode, number>();
+  for (const f of findings) n.set(f.code, (n.get(f.code) ?? 0) + 1);
+  return FINDING_CODES.filter((c) => n.has(c)).map((c) => ({ code: c, label: FINDING_INFO[c].label, group: FINDING_INFO[c].group, count: n.get(c)! }));
+}

@@ -1,0 +1,109 @@
+/**
+ * Plain-text tables and CSV for the three reports. The CSV has one header row and RFC 4180 quoting; cells that would
+ * start a spreadsheet formula are prefixed with an apostrophe.
+ */
+import { table } from '../cli/format.js';
+import { displayColumns, type ChannelCoverage, type CoverageReport, type CustodianCoverage, type Period } from './coverage.js';
+import type { FindingsReport } from './build.js';
+import { GROUP_LABELS } from './findings.js';
+import { VERDICT_LABELS, type StatusReport } from './status.js';
+
+export type Cell = string | number | null | undefined;
+
+export function csv(headers: string[], rows: Cell[][]): string {
+  const cell = (c: Cell): string => {
+    let s = c === null || c === undefined ? '' : String(c);
+    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [headers, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+export const periodText = (p: Period): string => (p.fromDate === p.toDate ? p.fromDate : `${p.fromDate} t/m ${p.toDate}`);
+
+/** What a channel cell says: the secured periods, or why there are none. */
+export function securedText(ch: ChannelCoverage): string {
+  if (ch.secured.length) return ch.secured.map(periodText).join(', ');
+  if (ch.notSecured.length) return 'niet veiliggesteld';
+  if (ch.notApplicable.length) return 'n.v.t.';
+  return ch.assessed ? 'niet veiliggesteld' : '—';
+}
+
+/** The gaps of the shown columns, e.g. `Chat: 2024-01-01 t/m 2024-07-07 (189 d); E-mail: ...`. */
+export function gapsText(c: CustodianCoverage, cols: { index: number; label: string }[]): string {
+  return cols
+    .filter((col) => c.channels[col.index]!.gaps.length)
+    .map((col) => `${col.label}: ${c.channels[col.index]!.gaps.map((g) => `${periodText(g)} (${g.days} d)`).join(', ')}`)
+    .join('; ');
+}
+
+function coverageRows(r: CoverageReport): { headers: string[]; rows: Cell[][] } {
+  const cols = displayColumns(r);
+  const headers = ['id', 'functie', 'aanstelling van', 'aanstelling tot', ...cols.map((c) => c.label), 'hiaten', 'laatste', 'dagen sinds', 'achterstallig', 'opmerkingen'];
+  const rows = r.custodians.map((c) => [
+    c.custodian.id,
+    c.custodian.function,
+    c.custodian.termFrom,
+    c.custodian.termTo ?? '',
+    ...cols.map((col) => securedText(c.channels[col.index]!)),
+    gapsText(c, cols) || '—',
+    c.lastSecuredDate ?? 'nooit',
+    c.daysSinceLast ?? '',
+    !c.termStarted ? 'n.v.t.' : c.overdue ? `ja (${c.unsecuredDays} d)` : 'nee',
+    c.notes.join('; '),
+  ]);
+  return { headers, rows };
+}
+
+export function coverageTable(r: CoverageReport): string {
+  if (!r.custodians.length) return 'No custodians yet. Add one with: chatarchief custodian add --id <slug> ...';
+  const { headers, rows } = coverageRows(r);
+  return [
+    table(headers, rows),
+    '',
+    `Peildatum ${r.asOf}; norm: elke ${r.maxIntervalDays} dagen uitlezen; hiaten korter dan ${r.toleranceDays} dagen niet meegeteld.`,
+  ].join('\n');
+}
+
+export function coverageCsv(r: CoverageReport): string {
+  const { headers, rows } = coverageRows(r);
+  return csv(headers, rows);
+}
+
+function findingRows(r: FindingsReport): { headers: string[]; rows: Cell[][] } {
+  return {
+    headers: ['custodian', 'tijd', 'lokale tijd', 'groep', 'code', 'bevinding', 'platform', 'gesprek', 'persoon', 'bericht', 'bron', 'detail'],
+    rows: r.findings.map((f) => [
+      f.custodianId, f.at, f.localTime, GROUP_LABELS[f.group], f.code, f.label, f.platform, f.conversation, f.person, f.messageId, f.sourceFile ?? f.sourceId, f.detail,
+    ]),
+  };
+}
+
+export function findingsTable(r: FindingsReport): string {
+  if (!r.findings.length) return 'Geen bevindingen.';
+  const rows = r.findings.map((f) => [f.custodianId, f.localTime ?? f.at?.slice(0, 16) ?? '', f.label, f.conversation ?? '', f.person ?? '', f.detail]);
+  return [
+    table(['custodian', 'tijd', 'bevinding', 'gesprek', 'persoon', 'detail'], rows),
+    '',
+    r.counts.map((c) => `${c.label}: ${c.count}`).join('; '),
+  ].join('\n');
+}
+
+export function findingsCsv(r: FindingsReport): string {
+  const { headers, rows } = findingRows(r);
+  return csv(headers, rows);
+}
+
+export function statusTable(r: StatusReport): string {
+  if (!r.departments.length) return 'Geen departementen (nog geen bewindspersonen).';
+  return r.departments
+    .map((d) => [`${d.department} (${d.custodians.join(', ')})`, table(['onderdeel', 'status', 'toelichting'], d.rows.map((row) => [row.label, VERDICT_LABELS[row.value], row.text]))].join('\n'))
+    .join('\n\n');
+}
+
+export function statusCsv(r: StatusReport): string {
+  return csv(
+    ['departement', 'onderdeel', 'status', 'toelichting'],
+    r.departments.flatMap((d) => d.rows.map((row) => [d.department, row.label, VERDICT_LABELS[row.value], row.text])),
+  );
+}
