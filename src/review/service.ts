@@ -1,0 +1,249 @@
+/**
+ * Recording reviewer decisions: one write transaction per request, one decision row and one audit entry per marking,
+ * and the marking's stored state updated from the replayed decisions. The CLI and the web server both call these.
+ */
+import { UserError } from '../errors.js';
+import type { Category } from '../cli/command.js';
+import { appendAudit, nextAuditSeq } from '../store/audit.js';
+import { getCustodian } from '../store/custodians.js';
+import type { DB } from '../store/db.js';
+import { nowIso } from '../store/db.js';
+import {
+  conversationSuggestionIds, decisionsFor, getMarking, insertDecision, insertManualMarking, setMarkingState, targetInfo,
+  type DecisionAction, type DecisionRecord, type MarkingLevel, type MarkingRecord,
+} from '../store/decisions.js';
+import { applyDecision, outcomeOf, projection, replay, sameReviewer, type Replay } from './state.js';
+
+export type ReviewErrorCode =
+  | 'not-found' | 'other-custodian' | 'reason-required' | 'awaiting-second' | 'inactive' | 'invalid' | 'nothing-to-undo' | 'undo-not-yours';
+
+export class ReviewError extends UserError {
+  constructor(message: string, readonly code: ReviewErrorCode) {
+    super(message, { code });
+    this.name = 'ReviewError';
+  }
+}
+
+export type DecideAction = 'confirm' | 'reject' | 'change' | 'undo';
+
+export interface DecideInput {
+  markingIds: number[];
+  action: DecideAction;
+  /** Required for `change`. */
+  category?: Category;
+  reviewer: string;
+  reason?: string | null;
+  /** When set, every marking must belong to this custodian (the web server serves one custodian). */
+  custodianId?: string;
+}
+
+export interface DecisionOutcome {
+  markingId: number;
+  /** The decision recorded, or null when the marking already had this outcome (nothing written). */
+  decisionId: number | null;
+  action: DecisionAction | null;
+  status: string;
+  category: string;
+  awaitingSecond: boolean;
+}
+
+export interface BulkInput {
+  conversationId: number;
+  /** Only the suggestions of this rule; else every suggestion of the conversation. */
+  ruleId?: string;
+  action: 'confirm' | 'reject' | 'change';
+  category?: Category;
+  reviewer: string;
+  reason?: string | null;
+  custodianId?: string;
+}
+
+export interface MarkInput {
+  level: MarkingLevel;
+  targetId: number;
+  /** [start, end) in UTF-16 code units of messages.text; passages only. */
+  span?: [number, number] | null;
+  category: Category;
+  reviewer: string;
+  reason?: string | null;
+  custodianId?: string;
+}
+
+interface Ctx { db: DB; reviewer: string; reason: string | null; at: string; bulk?: Record<string, unknown> }
+
+function cleanReviewer(s: string): string {
+  const r = (s ?? '').normalize('NFC').trim().replace(/\s+/g, ' ');
+  if (!r) throw new ReviewError('a reviewer name is required (--reviewer <name>)', 'invalid');
+  if (r.length > 200) throw new ReviewError('the reviewer name is longer than 200 characters', 'invalid');
+  return r;
+}
+
+function cleanReason(s: string | null | undefined): string | null {
+  const r = (s ?? '').trim();
+  return r ? r : null;
+}
+
+function loadMarking(db: DB, id: number, custodianId?: string): MarkingRecord {
+  const m = getMarking(db, id);
+  if (!m) throw new ReviewError(`marking ${id} does not exist`, 'not-found');
+  if (custodianId !== undefined && m.custodianId !== custodianId) throw new ReviewError(`marking ${id} belongs to another custodian`, 'other-custodian');
+  return m;
+}
+
+function fourEyes(db: DB, custodianId: string): boolean {
+  return getCustodian(db, custodianId)?.secondReviewer ?? false;
+}
+
+/** Writes one decision: decision row, audit entry (same seq), and the marking's new stored state. */
+function record(ctx: Ctx, m: MarkingRecord, r: Replay, d: Omit<DecisionRecord, 'id' | 'auditSeq' | 'reviewer' | 'decidedAt' | 'markingId'>): DecisionOutcome {
+  const { db } = ctx;
+  const seq = nextAuditSeq(db);
+  const full = { ...d, markingId: m.id, reviewer: ctx.reviewer, decidedAt: ctx.at, auditSeq: seq };
+  const id = insertDecision(db, full);
+  const next = applyDecision(m, r, { ...full, id });
+  const p = projection(m, next.state);
+  setMarkingState(db, m.id, { ...p, at: ctx.at });
+  appendAudit(db, {
+    custodianId: m.custodianId,
+    seq,
+    at: ctx.at,
+    actor: ctx.reviewer,
+    action: `decision.${d.action}`,
+    payload: {
+      decisionId: id,
+      markingId: m.id,
+      action: d.action,
+      category: d.category,
+      reason: d.reason,
+      needsSecond: d.needsSecond,
+      undoes: d.undoes,
+      marking: { level: m.level, targetId: m.targetId, span: m.span, origin: m.origin, ruleId: m.ruleId, suggestedCategory: m.suggestedCategory },
+      result: p,
+      ...(ctx.bulk ? { bulk: ctx.bulk } : {}),
+    },
+  });
+  return { markingId: m.id, decisionId: id, action: d.action, status: p.status, category: p.category, awaitingSecond: p.pendingDecisionId !== null };
+}
+
+function unchanged(m: MarkingRecord, r: Replay): DecisionOutcome {
+  const p = projection(m, r.state);
+  return { markingId: m.id, decisionId: null, action: null, status: p.status, category: p.category, awaitingSecond: p.pendingDecisionId !== null };
+}
+
+/** Decides one marking inside the caller's transaction. In bulk mode it returns null (skips) instead of overriding. */
+function decideOne(ctx: Ctx, m: MarkingRecord, action: DecideAction, category: string | undefined, opts: { bulk?: boolean } = {}): DecisionOutcome | null {
+  const r = replay(m, decisionsFor(ctx.db, [m.id]).get(m.id) ?? []);
+  const { state } = r;
+  if (action === 'undo') {
+    const top = r.stack[r.stack.length - 1];
+    if (!top) throw new ReviewError(`marking ${m.id} has no decision to undo`, 'nothing-to-undo');
+    if (!sameReviewer(top.decision.reviewer, ctx.reviewer)) {
+      throw new ReviewError(`marking ${m.id}: the latest decision is by ${top.decision.reviewer}; only they can undo it (record a new decision instead)`, 'undo-not-yours');
+    }
+    return record(ctx, m, r, { action: 'undo', category: null, reason: ctx.reason, undoes: top.decision.id, needsSecond: false });
+  }
+  // A change to the suggested category is a confirmation.
+  const act: 'confirm' | 'reject' | 'change' = action === 'change' && category === m.suggestedCategory ? 'confirm' : action;
+  const cat = act === 'change' ? category! : m.suggestedCategory;
+  const target = outcomeOf({ action: act, category: cat }, cat);
+  const eyes = fourEyes(ctx.db, m.custodianId);
+  const p = state.pending;
+  if (p) {
+    const proposed = outcomeOf(p, state.category);
+    if (proposed.status === target.status && proposed.category === target.category) {
+      if (!sameReviewer(p.reviewer, ctx.reviewer)) {
+        return record(ctx, m, r, { action: 'second-confirm', category: proposed.category, reason: ctx.reason, undoes: null, needsSecond: false });
+      }
+      if (opts.bulk) return null;
+      if (eyes) throw new ReviewError(`marking ${m.id}: you proposed this decision; it awaits a second reviewer`, 'awaiting-second');
+    } else if (opts.bulk) {
+      return null;
+    }
+  } else if (state.status !== 'suggested') {
+    if (state.status === target.status && state.category === target.category) return opts.bulk ? null : unchanged(m, r);
+    if (opts.bulk) return null;
+  }
+  if (!m.active && state.status === 'suggested' && !p) {
+    if (opts.bulk) return null;
+    throw new ReviewError(`marking ${m.id}: this suggestion disappeared after a rule change and was never decided; add a manual marking instead`, 'inactive');
+  }
+  const overriding = p !== null || state.status !== 'suggested';
+  if ((act !== 'confirm' || overriding) && !ctx.reason) {
+    const why = act === 'reject' ? 'rejecting' : act === 'change' ? 'changing the category' : 'overriding an earlier decision';
+    throw new ReviewError(`marking ${m.id}: a reason is required when ${why} (--reason <text>)`, 'reason-required');
+  }
+  return record(ctx, m, r, { action: act, category: target.category, reason: ctx.reason, undoes: null, needsSecond: eyes });
+}
+
+function validCategory(action: string, category: string | undefined): void {
+  if (action === 'change' && !category) throw new ReviewError('changing a category needs the new category', 'invalid');
+}
+
+/** Confirms, rejects, re-categorises or undoes markings: all or nothing. */
+export function decide(db: DB, input: DecideInput): DecisionOutcome[] {
+  validCategory(input.action, input.category);
+  if (!input.markingIds.length) throw new ReviewError('no marking ids given', 'invalid');
+  const ctx: Ctx = { db, reviewer: cleanReviewer(input.reviewer), reason: cleanReason(input.reason), at: nowIso() };
+  return db.transaction(() => {
+    const out: DecisionOutcome[] = [];
+    for (const id of [...new Set(input.markingIds)]) {
+      out.push(decideOne(ctx, loadMarking(db, id, input.custodianId), input.action, input.category)!);
+    }
+    return out;
+  }).immediate();
+}
+
+/**
+ * Decides every open suggestion of a conversation (optionally of one rule). Markings already decided, or whose pending
+ * proposal differs, are left alone; a matching proposal by another reviewer is second-confirmed.
+ */
+export function decideBulk(db: DB, input: BulkInput): { decided: DecisionOutcome[]; skipped: number } {
+  validCategory(input.action, input.category);
+  const info = targetInfo(db, 'conversation', input.conversationId);
+  if (!info) throw new ReviewError(`conversation ${input.conversationId} does not exist`, 'not-found');
+  if (input.custodianId !== undefined && info.custodianId !== input.custodianId) throw new ReviewError(`conversation ${input.conversationId} belongs to another custodian`, 'other-custodian');
+  const bulk = { scope: input.ruleId === undefined ? 'conversation' : 'rule', conversationId: input.conversationId, ...(input.ruleId !== undefined ? { ruleId: input.ruleId } : {}) };
+  const ctx: Ctx = { db, reviewer: cleanReviewer(input.reviewer), reason: cleanReason(input.reason), at: nowIso(), bulk };
+  return db.transaction(() => {
+    const decided: DecisionOutcome[] = [];
+    let skipped = 0;
+    for (const id of conversationSuggestionIds(db, input.conversationId, input.ruleId)) {
+      const o = decideOne(ctx, loadMarking(db, id), input.action, input.category, { bulk: true });
+      if (o) decided.push(o);
+      else skipped++;
+    }
+    return { decided, skipped };
+  }).immediate();
+}
+
+/** Adds a manual marking (contact, conversation, message or passage) and records it as a decision. */
+export function mark(db: DB, input: MarkInput): { markingId: number } & DecisionOutcome {
+  const reviewer = cleanReviewer(input.reviewer);
+  const level = input.level;
+  const span = input.span ?? null;
+  if (level === 'passage' && !span) throw new ReviewError('a passage marking needs a span start:end', 'invalid');
+  if (level !== 'passage' && span) throw new ReviewError('a span is only allowed on a message (passage marking)', 'invalid');
+  const info = targetInfo(db, level === 'passage' ? 'message' : level, input.targetId);
+  if (!info) throw new ReviewError(`${level === 'passage' ? 'message' : level} ${input.targetId} does not exist`, 'not-found');
+  if (input.custodianId !== undefined && info.custodianId !== input.custodianId) throw new ReviewError(`${level} ${input.targetId} belongs to another custodian`, 'other-custodian');
+  if (span) checkSpan(span, info.text ?? '', input.targetId);
+  const ctx: Ctx = { db, reviewer, reason: cleanReason(input.reason), at: nowIso() };
+  return db.transaction(() => {
+    const eyes = fourEyes(db, info.custodianId);
+    const evidence = { manual: true, markedBy: reviewer, ...(ctx.reason ? { reason: ctx.reason } : {}) };
+    const id = insertManualMarking(db, { custodianId: info.custodianId, level, targetId: input.targetId, span, category: input.category, status: 'rejected', evidence, at: ctx.at });
+    const m = loadMarking(db, id);
+    const o = record(ctx, m, replay(m, []), { action: 'mark', category: input.category, reason: ctx.reason, undoes: null, needsSecond: eyes });
+    return { ...o, markingId: id };
+  }).immediate();
+}
+
+/** A span must lie inside the text, be non-empty and not cut a surrogate pair in half. */
+export function checkSpan(span: [number, number], text: string, messageId: number): void {
+  const [s, e] = span;
+  if (!Number.isInteger(s) || !Number.isInteger(e) || s < 0 || e <= s || e > text.length) {
+    throw new ReviewError(`span ${s}:${e} is not inside message ${messageId} (its text has ${text.length} UTF-16 code units; expected 0 <= start < end <= ${text.length})`, 'invalid');
+  }
+  const low = (i: number) => i > 0 && i < text.length && /[\uDC00-\uDFFF]/.test(text[i]!) && /[\uD800-\uDBFF]/.test(text[i - 1]!);
+  if (low(s) || low(e)) throw new ReviewError(`span ${s}:${e} cuts a character (surrogate pair) of message ${messageId} in half`, 'invalid');
+}

@@ -1,0 +1,104 @@
+/**
+ * JSON shapes of the review (API and `review list --json`). A MarkingView carries the issue-4 marking contract fields
+ * (`id`, `level`, `targetId`, `span`, `category`, `status`, `ruleId`, `evidence`) plus the review state.
+ */
+import type { ConversationJson } from '../store/messages.js';
+import type { LastDecision, ProgressRow, ReviewBucket, ReviewMarkingRow } from '../store/review.js';
+
+export interface MarkingView {
+  id: number;
+  level: 'contact' | 'conversation' | 'message' | 'passage';
+  targetId: number;
+  span: [number, number] | null;
+  /** Effective category (what the marking says now). */
+  category: string;
+  status: 'suggested' | 'confirmed' | 'rejected' | 'changed';
+  ruleId: string | null;
+  evidence: Record<string, unknown>;
+  /** What the rule (or the manual marker) said. */
+  suggestedCategory: string;
+  origin: 'rule' | 'manual';
+  /** False when the current rules no longer make this suggestion (its decision, if any, stays). */
+  active: boolean;
+  /** open | pending (awaits a second reviewer) | decided | lapsed (undecided and no longer suggested). */
+  state: ReviewBucket;
+  awaitingSecond: LastDecision | null;
+  lastDecision: LastDecision | null;
+  conversationId: number | null;
+  conversationTitle: string | null;
+  messageSeq: number | null;
+}
+
+export function markingView(r: ReviewMarkingRow): MarkingView {
+  return {
+    id: r.id,
+    level: r.level,
+    targetId: r.targetId,
+    span: r.span,
+    category: r.category,
+    status: r.status,
+    ruleId: r.ruleId,
+    evidence: r.evidence,
+    suggestedCategory: r.suggestedCategory,
+    origin: r.origin,
+    active: r.active,
+    state: r.bucket,
+    awaitingSecond: r.pending,
+    lastDecision: r.lastDecision,
+    conversationId: r.conversationId,
+    conversationTitle: r.conversationTitle,
+    messageSeq: r.messageSeq,
+  };
+}
+
+export interface Counts { open: number; pending: number; decided: number; lapsed: number; total: number }
+
+export const emptyCounts = (): Counts => ({ open: 0, pending: 0, decided: 0, lapsed: 0, total: 0 });
+
+export interface ConversationSummary {
+  id: number;
+  title: string;
+  platform: string;
+  isGroup: boolean;
+  messageCount: number;
+  firstAt: string | null;
+  lastAt: string | null;
+  counts: Counts;
+  /** Markings per effective category (all states). */
+  categories: Record<string, number>;
+  rules: string[];
+}
+
+/** Joins conversations with their marking counts. */
+export function conversationSummaries(convs: ConversationJson[], progress: ProgressRow[]): ConversationSummary[] {
+  const by = new Map<number, ConversationSummary>();
+  for (const c of convs) {
+    by.set(c.id, {
+      id: c.id, title: c.title, platform: c.platform, isGroup: c.isGroup, messageCount: c.messageCount, firstAt: c.firstAt, lastAt: c.lastAt,
+      counts: emptyCounts(), categories: {}, rules: [],
+    });
+  }
+  for (const p of progress) {
+    const s = by.get(p.conversationId);
+    if (!s) continue;
+    s.counts[p.bucket] += p.n;
+    s.counts.total += p.n;
+    s.categories[p.category] = (s.categories[p.category] ?? 0) + p.n;
+    if (p.ruleId && !s.rules.includes(p.ruleId)) s.rules.push(p.ruleId);
+  }
+  for (const s of by.values()) s.rules.sort();
+  return [...by.values()];
+}
+
+/** A short human description of why a marking was suggested: rule id and matched term(s). */
+export function evidenceSummary(m: Pick<MarkingView, 'ruleId' | 'evidence' | 'origin'>): string {
+  const e = m.evidence ?? {};
+  if (m.origin === 'manual') return `handmatig${typeof e.markedBy === 'string' ? ` (${e.markedBy})` : ''}`;
+  const terms: string[] = [];
+  for (const k of ['term', 'terms', 'matched', 'match', 'pattern', 'contact', 'title', 'phone', 'name', 'kind']) {
+    const v = e[k];
+    if (typeof v === 'string' && v) terms.push(v);
+    else if (Array.isArray(v)) terms.push(...v.filter((x): x is string => typeof x === 'string'));
+  }
+  return [m.ruleId ?? '', terms.length ? `"${[...new Set(terms)].join('", "')}"` : ''].filter(Boolean).join(' ');
+}

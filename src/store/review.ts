@@ -1,0 +1,186 @@
+import type { DB } from './db.js';
+import { markingFromRow, type MarkingDbRow, type MarkingRecord } from './decisions.js';
+import { toMessageJson, type MessageJson, type MessageRow } from './messages.js';
+
+/**
+ * Read queries of the review page and `review list`: markings with their review state, progress per conversation,
+ * and pages of messages (a conversation of 100,000 messages is read 200 at a time, never whole).
+ */
+
+/** open: undecided and awaiting a reviewer; pending: a four-eyes proposal awaits a second reviewer; decided; lapsed:
+ * an undecided suggestion that the current rules no longer make. */
+export type ReviewBucket = 'open' | 'pending' | 'decided' | 'lapsed';
+
+export const BUCKET_SQL = `CASE WHEN p.decision_id IS NOT NULL THEN 'pending' WHEN k.status <> 'suggested' THEN 'decided' WHEN k.active = 1 THEN 'open' ELSE 'lapsed' END`;
+
+export interface LastDecision { id: number; action: string; category: string | null; reviewer: string; reason: string | null; decidedAt: string }
+
+export interface ReviewMarkingRow extends MarkingRecord {
+  bucket: ReviewBucket;
+  pendingDecisionId: number | null;
+  /** The conversation the marking is in (null for contact-level markings). */
+  conversationId: number | null;
+  conversationTitle: string | null;
+  /** For message and passage markings: the message's seq and its 0-based position in the conversation. */
+  messageSeq: number | null;
+  lastDecision: LastDecision | null;
+  pending: LastDecision | null;
+}
+
+type Joined = MarkingDbRow & { bucket: ReviewBucket; pending_decision_id: number | null; conv_id: number | null; conv_title: string | null; msg_seq: number | null };
+
+const SELECT = `SELECT k.*, ${BUCKET_SQL} AS bucket, p.decision_id AS pending_decision_id,
+    COALESCE(msg.conversation_id, CASE WHEN k.level = 'conversation' THEN k.target_id END) AS conv_id,
+    c.title AS conv_title, msg.seq AS msg_seq
+  FROM markings k
+  LEFT JOIN review_pending p ON p.marking_id = k.id
+  LEFT JOIN messages msg ON k.level IN ('message','passage') AND msg.id = k.target_id
+  LEFT JOIN conversations c ON c.id = COALESCE(msg.conversation_id, CASE WHEN k.level = 'conversation' THEN k.target_id END)`;
+
+function decisionById(db: DB, id: number | null): LastDecision | null {
+  if (id === null) return null;
+  const r = db.prepare('SELECT id, action, category, reviewer, reason, decided_at FROM decisions WHERE id = ?').get(id) as
+    { id: number; action: string; category: string | null; reviewer: string; reason: string | null; decided_at: string } | undefined;
+  return r ? { id: r.id, action: r.action, category: r.category, reviewer: r.reviewer, reason: r.reason, decidedAt: r.decided_at } : null;
+}
+
+function withDecisions(db: DB, rows: Joined[]): ReviewMarkingRow[] {
+  const last = db.prepare('SELECT MAX(id) FROM decisions WHERE marking_id = ?').pluck();
+  return rows.map((r) => ({
+    ...markingFromRow(r),
+    bucket: r.bucket,
+    pendingDecisionId: r.pending_decision_id,
+    conversationId: r.conv_id,
+    conversationTitle: r.conv_title,
+    messageSeq: r.msg_seq,
+    lastDecision: decisionById(db, (last.get(r.id) as number | null) ?? null),
+    pending: decisionById(db, r.pending_decision_id),
+  }));
+}
+
+export interface MarkingFilter {
+  bucket?: ReviewBucket;
+  ruleId?: string;
+  conversationId?: number;
+  limit?: number;
+}
+
+/** The custodian's markings with their review state, in conversation and message order. */
+export function listReviewMarkings(db: DB, custodianId: string, f: MarkingFilter = {}): ReviewMarkingRow[] {
+  const where = ['k.custodian_id = ?'];
+  const args: unknown[] = [custodianId];
+  if (f.bucket) { where.push(`${BUCKET_SQL} = ?`); args.push(f.bucket); }
+  if (f.ruleId !== undefined) { where.push('k.rule_id = ?'); args.push(f.ruleId); }
+  if (f.conversationId !== undefined) { where.push(`COALESCE(msg.conversation_id, CASE WHEN k.level = 'conversation' THEN k.target_id END) = ?`); args.push(f.conversationId); }
+  const limit = f.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : '';
+  const rows = db.prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY conv_id IS NULL DESC, conv_id, msg.seq, k.id${limit}`).all(...args) as Joined[];
+  return withDecisions(db, rows);
+}
+
+export function getReviewMarkings(db: DB, ids: readonly number[]): ReviewMarkingRow[] {
+  const stmt = db.prepare(`${SELECT} WHERE k.id = ?`);
+  return withDecisions(db, ids.map((id) => stmt.get(id) as Joined | undefined).filter((r): r is Joined => r !== undefined));
+}
+
+/**
+ * Markings shown in a conversation's header: the conversation-level ones and the contact-level ones of its
+ * participants (those reach beyond this conversation).
+ */
+export function headerMarkings(db: DB, conversationId: number): ReviewMarkingRow[] {
+  const rows = db
+    .prepare(
+      `${SELECT} WHERE (k.level = 'conversation' AND k.target_id = ?)
+         OR (k.level = 'contact' AND k.target_id IN (SELECT contact_id FROM conversation_participants WHERE conversation_id = ?))
+       ORDER BY k.level DESC, k.id`,
+    )
+    .all(conversationId, conversationId) as Joined[];
+  return withDecisions(db, rows);
+}
+
+/** Message and passage markings of the given messages. */
+export function messageMarkings(db: DB, messageIds: readonly number[]): ReviewMarkingRow[] {
+  if (!messageIds.length) return [];
+  const stmt = db.prepare(`${SELECT} WHERE k.level IN ('message','passage') AND k.target_id = ? ORDER BY k.span_start IS NOT NULL, k.span_start, k.id`);
+  const rows: Joined[] = [];
+  for (const id of messageIds) rows.push(...(stmt.all(id) as Joined[]));
+  return withDecisions(db, rows);
+}
+
+/**
+ * Positions (0-based index in seq order) of the messages that carry markings in a bucket, for "next open suggestion"
+ * navigation without loading the conversation.
+ */
+export function markedMessagePositions(db: DB, conversationId: number, bucket?: ReviewBucket): { index: number; messageId: number; markingIds: number[] }[] {
+  const rows = db
+    .prepare(
+      `WITH pos AS (SELECT id, ROW_NUMBER() OVER (ORDER BY seq) - 1 AS idx FROM messages WHERE conversation_id = ?)
+       SELECT pos.idx AS idx, pos.id AS mid, k.id AS kid FROM pos
+         JOIN markings k ON k.level IN ('message','passage') AND k.target_id = pos.id
+         LEFT JOIN review_pending p ON p.marking_id = k.id
+       ${bucket ? `WHERE ${BUCKET_SQL} = ?` : ''}
+       ORDER BY pos.idx, k.id`,
+    )
+    .all(...(bucket ? [conversationId, bucket] : [conversationId])) as { idx: number; mid: number; kid: number }[];
+  const out: { index: number; messageId: number; markingIds: number[] }[] = [];
+  for (const r of rows) {
+    const last = out[out.length - 1];
+    if (last && last.messageId === r.mid) last.markingIds.push(r.kid);
+    else out.push({ index: r.idx, messageId: r.mid, markingIds: [r.kid] });
+  }
+  return out;
+}
+
+export interface ProgressRow { conversationId: number; bucket: ReviewBucket; category: string; ruleId: string | null; n: number }
+
+/** Marking counts per conversation, bucket, effective category and rule (contact markings count for each conversation of the contact). */
+export function reviewProgress(db: DB, custodianId: string): ProgressRow[] {
+  return db
+    .prepare(
+      `SELECT conv AS conversationId, bucket, category, rule_id AS ruleId, COUNT(*) AS n FROM (
+         SELECT k.target_id AS conv, ${BUCKET_SQL} AS bucket, k.category, k.rule_id FROM markings k
+           LEFT JOIN review_pending p ON p.marking_id = k.id
+           WHERE k.custodian_id = ? AND k.level = 'conversation'
+         UNION ALL
+         SELECT msg.conversation_id, ${BUCKET_SQL}, k.category, k.rule_id FROM markings k
+           JOIN messages msg ON msg.id = k.target_id
+           LEFT JOIN review_pending p ON p.marking_id = k.id
+           WHERE k.custodian_id = ? AND k.level IN ('message','passage')
+         UNION ALL
+         SELECT cp.conversation_id, ${BUCKET_SQL}, k.category, k.rule_id FROM markings k
+           JOIN conversation_participants cp ON cp.contact_id = k.target_id
+           LEFT JOIN review_pending p ON p.marking_id = k.id
+           WHERE k.custodian_id = ? AND k.level = 'contact'
+       ) GROUP BY conv, bucket, category, rule_id`,
+    )
+    .all(custodianId, custodianId, custodianId) as ProgressRow[];
+}
+
+/** The rule ids that made suggestions for a custodian. */
+export function reviewRuleIds(db: DB, custodianId: string): string[] {
+  return db.prepare('SELECT DISTINCT rule_id FROM markings WHERE custodian_id = ? AND rule_id IS NOT NULL ORDER BY rule_id').pluck().all(custodianId) as string[];
+}
+
+/** One page of a conversation's messages in seq order, as contract JSON, with the position of the first one. */
+export function messagePage(db: DB, conversationId: number, offset: number, limit: number): MessageJson[] {
+  const rows = db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(conversationId, limit, offset) as MessageRow[];
+  const att = db.prepare('SELECT name, sha256, size, missing, mime FROM attachments WHERE message_id = ? ORDER BY ordinal');
+  const src = db.prepare('SELECT source_id FROM message_sources WHERE message_id = ? ORDER BY source_id').pluck();
+  const mis = db.prepare('SELECT source_id FROM message_missing WHERE message_id = ? ORDER BY source_id').pluck();
+  return rows.map((r) =>
+    toMessageJson(r, {
+      attachments: (att.all(r.id) as { name: string; sha256: string | null; size: number | null; missing: number; mime: string | null }[]).map((a) => ({
+        name: a.name, sha256: a.sha256, size: a.size, missing: a.missing === 1, mime: a.mime,
+      })),
+      sources: src.all(r.id) as number[],
+      missingIn: mis.all(r.id) as number[],
+    }),
+  );
+}
+
+/** Position (0-based, seq order) of a message in its conversation. */
+export function messagePosition(db: DB, messageId: number): { conversationId: number; index: number } | null {
+  const r = db.prepare('SELECT conversation_id AS c, seq FROM messages WHERE id = ?').get(messageId) as { c: number; seq: number } | undefined;
+  if (!r) return null;
+  const n = db.prepare('SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq < ?').pluck().get(r.c, r.seq) as number;
+  return { conversationId: r.c, index: n };
+}
