@@ -54,6 +54,7 @@
 export { SignalFormatError, type SignalEvent, type SignalFormat, type SignalParseOptions } from './common.js';
 export { parseSignalExport, type SignalExportOptions } from './export-jsonl.js';
 export { exportFileRef } from './export-items.js';
+export { parseSmsXml, fixSurrogateRefs, type SmsXmlOptions } from './sms-xml.js';
 export { groupIdFromMasterKey } from './group-id.js';
 
 /** Bump when the output of any parser here changes for the same input. */
