@@ -22,9 +22,11 @@ export interface ResolvedTime {
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+const p2 = (n: number): string => (n < 10 ? '0' + n : '' + n);
 
 export function wallClockIso(w: WallClock): string {
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+  const y = w.year >= 1000 && w.year <= 9999 ? '' + w.year : pad(w.year, 4);
+  return y + '-' + p2(w.month) + '-' + p2(w.day) + 'T' + p2(w.hour) + ':' + p2(w.minute) + ':' + p2(w.second);
 }
 
 /** Checks that the fields form a real calendar date and clock time (ignoring time zones). */
@@ -34,37 +36,63 @@ export function isValidWallClock(w: WallClock): boolean {
   return w.day <= dim;
 }
 
+/** Offsets (minutes) per zone and 15-minute UTC bucket: every real zone changes offset on a quarter hour. */
+const offsetCache = new Map<string, Map<number, number>>();
+
+let lastZone = '';
+let lastCache: Map<number, number> = new Map();
+
+function offsetAt(ms: number, zone: string): number {
+  let byBucket = zone === lastZone ? lastCache : offsetCache.get(zone);
+  if (!byBucket) offsetCache.set(zone, (byBucket = new Map()));
+  lastZone = zone;
+  lastCache = byBucket;
+  const bucket = Math.floor(ms / 900_000);
+  let off = byBucket.get(bucket);
+  if (off === undefined) {
+    off = DateTime.fromMillis(bucket * 900_000, { zone }).offset;
+    if (byBucket.size > 500_000) byBucket.clear();
+    byBucket.set(bucket, off);
+  }
+  return off;
+}
+
 /**
  * Interprets a wall-clock time (as written in an export, without zone) in an IANA zone.
  * Never throws for a DST edge: ambiguous times take the earlier offset, non-existent ones are flagged.
+ * Fast path: offsets are cached per quarter hour, and the ISO text is built from the wall clock and the offset.
  */
 export function resolveWallClock(w: WallClock, zone: string): ResolvedTime {
   const localIso = wallClockIso(w);
   // Naive UTC reading of the wall clock; the true instant is naive - offset.
   const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  const offsetAt = (ms: number): number => DateTime.fromMillis(ms, { zone }).offset; // minutes
-  // Candidate offsets: those in force a day before and a day after cover any single transition.
-  const candidates = Array.from(new Set([offsetAt(naive - 86_400_000), offsetAt(naive), offsetAt(naive + 86_400_000)]));
+  const before = offsetAt(naive - 86_400_000, zone);
+  const after = offsetAt(naive + 86_400_000, zone);
+  if (before === after && offsetAt(naive - before * 60_000, zone) === before) {
+    // No transition within a day: the common case.
+    return { localIso, sentAt: localIso + offsetText(before), sentAtMs: naive - before * 60_000, timeAmbiguous: false, timeInvalid: false };
+  }
+  const candidates = before === after ? [before] : [before, after];
   const matches: number[] = [];
   for (const off of candidates) {
     const ms = naive - off * 60_000;
-    if (offsetAt(ms) === off) matches.push(ms);
+    if (offsetAt(ms, zone) === off) matches.push(ms);
   }
-  let ms: number;
-  let timeAmbiguous = false;
-  let timeInvalid = false;
   if (matches.length === 0) {
     // Spring-forward gap: read with the offset in force just before the gap (the clock had not moved yet).
-    timeInvalid = true;
-    ms = naive - offsetAt(naive - 86_400_000) * 60_000;
-  } else {
-    matches.sort((a, b) => a - b);
-    ms = matches[0]!;
-    timeAmbiguous = new Set(matches).size > 1;
+    return { localIso, sentAt: formatWithOffset(localIso, before), sentAtMs: naive - before * 60_000, timeAmbiguous: false, timeInvalid: true };
   }
-  const dt = DateTime.fromMillis(ms, { zone });
-  const sentAt = timeInvalid ? formatWithOffset(localIso, offsetAt(naive - 86_400_000)) : dt.toISO({ suppressMilliseconds: true })!;
-  return { localIso, sentAt, sentAtMs: ms, timeAmbiguous, timeInvalid };
+  // Ambiguous (fall-back): both offsets give a real instant; take the earlier one, i.e. the larger offset.
+  const ms = matches.length > 1 ? Math.min(...matches) : matches[0]!;
+  const off = (naive - ms) / 60_000;
+  return { localIso, sentAt: formatWithOffset(localIso, off), sentAtMs: ms, timeAmbiguous: matches.length > 1 && matches[0] !== matches[1], timeInvalid: false };
+}
+
+const offsetTexts = new Map<number, string>();
+function offsetText(offsetMinutes: number): string {
+  let t = offsetTexts.get(offsetMinutes);
+  if (t === undefined) offsetTexts.set(offsetMinutes, (t = formatWithOffset('', offsetMinutes)));
+  return t;
 }
 
 function formatWithOffset(localIso: string, offsetMinutes: number): string {
