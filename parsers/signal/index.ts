@@ -55,6 +55,7 @@ export { SignalFormatError, type SignalEvent, type SignalFormat, type SignalPars
 export { parseSignalExport, type SignalExportOptions } from './export-jsonl.js';
 export { exportFileRef } from './export-items.js';
 export { parseSmsXml, fixSurrogateRefs, type SmsXmlOptions } from './sms-xml.js';
+export { parseSigtopJson, type SigtopJsonOptions } from './sigtop-json.js';
 export { groupIdFromMasterKey } from './group-id.js';
 
 /** Bump when the output of any parser here changes for the same input. */
