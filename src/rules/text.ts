@@ -1,0 +1,228 @@
+/**
+ * Text primitives of the rule engine: case- and diacritic-folding, a tokenizer that runs once per message and keeps
+ * UTF-16 offsets into the original text, and span helpers (sentence / paragraph around a hit, spans that never cut a
+ * surrogate pair or separate a combining mark from its base).
+ *
+ * Offsets everywhere are UTF-16 code-unit indices into the stored `messages.text` (JavaScript string indices),
+ * end-exclusive: the span [start, end) is `text.slice(start, end)`.
+ */
+
+/** Character classes of one UTF-16 code unit. */
+const SEP = 0; // breaks words and phrases (punctuation, emoji, symbols)
+const WORD = 1; // letter or digit
+const MARK = 2; // combining mark: part of the word before it
+const GAP = 3; // breaks words but may sit between the words of a phrase (whitespace, line breaks, - / . ')
+const UNKNOWN = 255;
+
+const CLASS = new Uint8Array(65536).fill(UNKNOWN);
+const FOLD: (string | undefined)[] = new Array(65536);
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const COMBINING = /\p{M}/u;
+const GAP_CHARS = /[\s\u00a0\u00ad\u1680\u2000-\u200f\u2010-\u2015\u2028\u2029\u202a-\u202f\u205f-\u2069\u3000\ufeff\-/.'\u2019\u2018]/;
+
+function classify(c: number): number {
+  const ch = String.fromCharCode(c);
+  if (c >= 0xd800 && c <= 0xdfff) return SEP;
+  if (GAP_CHARS.test(ch)) return GAP;
+  if (COMBINING.test(ch)) return MARK;
+  if (LETTER_OR_DIGIT.test(ch)) return WORD;
+  return SEP;
+}
+
+export function charClass(c: number): number {
+  let k = CLASS[c]!;
+  if (k === UNKNOWN) {
+    k = classify(c);
+    CLASS[c] = k;
+  }
+  return k;
+}
+for (let c = 0; c < 128; c++) charClass(c);
+
+/** Folds one code unit: compatibility decomposition, combining marks dropped, lower case (`É` → `e`, `ĳ` → `ij`). */
+function foldUnit(c: number): string {
+  let f = FOLD[c];
+  if (f === undefined) {
+    f = String.fromCharCode(c).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    FOLD[c] = f;
+  }
+  return f;
+}
+
+/**
+ * Case- and diacritic-insensitive form of a whole string, with whitespace runs collapsed and trimmed. Used for
+ * names and titles (`Privé  Zaken` → `prive zaken`).
+ */
+export function foldText(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[\s\u00a0\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/g, ' ')
+    .trim();
+}
+
+/** The tokens of one text. Arrays are reused between calls: read them before tokenizing the next text. */
+export interface Tokens {
+  count: number;
+  /** Folded token text (lower case, no diacritics). */
+  folded: string[];
+  starts: Int32Array;
+  ends: Int32Array;
+  /** 1 when only whitespace, line breaks or - / . ' separate token i from token i-1 (so a phrase may continue). */
+  joinPrev: Uint8Array;
+}
+
+export class Tokenizer {
+  private cap = 256;
+  readonly tokens: Tokens = {
+    count: 0,
+    folded: [],
+    starts: new Int32Array(256),
+    ends: new Int32Array(256),
+    joinPrev: new Uint8Array(256),
+  };
+
+  private grow(): void {
+    this.cap *= 2;
+    const t = this.tokens;
+    const s = new Int32Array(this.cap);
+    s.set(t.starts);
+    const e = new Int32Array(this.cap);
+    e.set(t.ends);
+    const j = new Uint8Array(this.cap);
+    j.set(t.joinPrev);
+    t.starts = s;
+    t.ends = e;
+    t.joinPrev = j;
+  }
+
+  /** Splits `text` into words (letters, digits and their combining marks) in one pass. */
+  tokenize(text: string): Tokens {
+    const t = this.tokens;
+    const n = text.length;
+    const lower = text.toLowerCase();
+    const sameLength = lower.length === n;
+    let count = 0;
+    let inToken = false;
+    let start = 0;
+    let ascii = true;
+    let joinable = false;
+    for (let i = 0; i <= n; i++) {
+      const c = i < n ? text.charCodeAt(i) : 32;
+      const k = c < 128 ? CLASS[c]! : charClass(c);
+      if (k === WORD || (k === MARK && inToken)) {
+        if (!inToken) {
+          inToken = true;
+          start = i;
+          ascii = true;
+        }
+        if (c >= 128) ascii = false;
+        continue;
+      }
+      if (inToken) {
+        if (count === this.cap) this.grow();
+        t.starts[count] = start;
+        t.ends[count] = i;
+        t.joinPrev[count] = count > 0 && joinable ? 1 : 0;
+        t.folded[count] = ascii && sameLength ? lower.slice(start, i) : foldRange(text, start, i);
+        count++;
+        inToken = false;
+        joinable = true;
+      }
+      if (k !== GAP) joinable = false;
+    }
+    t.count = count;
+    return t;
+  }
+}
+
+function foldRange(text: string, start: number, end: number): string {
+  let out = '';
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    out += c < 128 ? (c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : text[i]!) : foldUnit(c);
+  }
+  return out;
+}
+
+/** Folds a single word the way the tokenizer does (for building indexes). */
+export function foldWord(word: string): string {
+  return foldRange(word, 0, word.length);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Spans
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+const EXTENDER = /^(?:\p{M}|\u200d|[\u{1f3fb}-\u{1f3ff}]|[\u{e0020}-\u{e007f}])$/u;
+
+/** True when the code point starting at `i` attaches to the one before it (mark, ZWJ, skin tone, tag). */
+function attachesBackward(text: string, i: number): boolean {
+  if (i <= 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  if (isLow(c) && isHigh(text.charCodeAt(i - 1))) return true;
+  const cp = text.codePointAt(i)!;
+  if (EXTENDER.test(String.fromCodePoint(cp))) return true;
+  return text.charCodeAt(i - 1) === 0x200d; // the code point after a ZWJ belongs to the sequence
+}
+
+/**
+ * Widens [start, end) so it neither cuts a surrogate pair nor separates a combining mark, ZWJ sequence, skin-tone
+ * modifier or variation selector from its base character.
+ */
+export function safeSpan(text: string, start: number, end: number): [number, number] {
+  let s = Math.max(0, Math.min(start, text.length));
+  let e = Math.max(s, Math.min(end, text.length));
+  while (s > 0 && attachesBackward(text, s)) s--;
+  while (e < text.length && attachesBackward(text, e)) e++;
+  return [s, e];
+}
+
+export type PassageUnit = 'sentence' | 'paragraph';
+
+const isLineBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029 || c === 0x85;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 0xa0 || c === 0x202f || c === 12 || c === 11 || isLineBreak(c);
+const isTerminator = (c: number) => c === 46 || c === 33 || c === 63 || c === 0x2026;
+/** Invisible marks that WhatsApp puts at the start of lines; trimmed off span edges like whitespace. */
+const isInvisible = (c: number) => (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff;
+
+/**
+ * The sentence or paragraph (a line: chat paragraphs are separated by line breaks) around [start, end), trimmed of
+ * surrounding whitespace. Sentences end at . ! ? … followed by whitespace, or at a line break.
+ */
+export function expandToUnit(text: string, start: number, end: number, unit: PassageUnit): [number, number] {
+  const n = text.length;
+  let s = start;
+  while (s > 0) {
+    const c = text.charCodeAt(s - 1);
+    if (isLineBreak(c)) break;
+    if (unit === 'sentence' && isSpace(c) && s - 2 >= 0 && isTerminator(text.charCodeAt(s - 2))) break;
+    s--;
+  }
+  let e = end;
+  while (e < n) {
+    const c = text.charCodeAt(e);
+    if (isLineBreak(c)) break;
+    if (unit === 'sentence' && isTerminator(c) && e >= end) {
+      let k = e + 1;
+      while (k < n && isTerminator(text.charCodeAt(k))) k++;
+      if (k === n || isSpace(text.charCodeAt(k))) {
+        e = k;
+        break;
+      }
+    }
+    e++;
+  }
+  return trimSpan(text, s, e);
+}
+
+/** Removes whitespace and invisible marks from both ends of [start, end). */
+export function trimSpan(text: string, start: number, end: number): [number, number] {
+  let s = start;
+  let e = end;
+  while (s < e && (isSpace(text.charCodeAt(s)) || isInvisible(text.charCodeAt(s)))) s++;
+  while (e > s && (isSpace(text.charCodeAt(e - 1)) || isInvisible(text.charCodeAt(e - 1)))) e--;
+  return safeSpan(text, s, e);
+}
