@@ -2,10 +2,12 @@ import type { Command } from './command.js';
 import { custodianCommands } from './commands/custodian.js';
 import { ingestCommands } from './commands/ingest.js';
 import { reportCommands } from './commands/report.js';
+import { rulesCommands } from './commands/rules.js';
 
 /** Every CLI command. Each feature module exports its commands; add them here. */
 export const COMMANDS: Command[] = [
   ...custodianCommands,
   ...ingestCommands,
   ...reportCommands,
+  ...rulesCommands,
 ];

@@ -1,0 +1,150 @@
+import type { DB } from './db.js';
+import { nowIso } from './db.js';
+import { markingFromRow, type MarkingDbRow, type MarkingLevel, type MarkingRecord, type MarkingStatus } from './decisions.js';
+
+/**
+ * Markings: rule suggestions (origin 'rule') and manual markings (origin 'manual', written by the review). This
+ * module writes the rule engine's suggestions and lists markings; `decisions.ts` (review) changes their status and
+ * owns the row mapping (`markingFromRow`).
+ *
+ * A marking is *decided* when its status is not 'suggested' or any decision row refers to it. Re-tagging never
+ * touches a decided marking's status, category, suggested category or evidence: it only flips `active` (0 when the
+ * current rules no longer produce the suggestion, 1 when they do again). Undecided suggestions that vanished are
+ * deleted; undecided ones that still fire are updated in place (same id).
+ */
+
+export type { MarkingLevel, MarkingRecord, MarkingStatus };
+
+/** The `chatarchief markings --json` item: a contract for the review, the export and tests. */
+export interface MarkingJson {
+  id: number;
+  level: MarkingLevel;
+  targetId: number;
+  /** UTF-16 offsets [start, end) into the message's stored text; null unless level is 'passage'. */
+  span: [number, number] | null;
+  category: string;
+  status: MarkingStatus;
+  ruleId: string | null;
+  evidence: unknown;
+}
+
+export interface SuggestionRow {
+  level: MarkingLevel;
+  targetId: number;
+  span: [number, number] | null;
+  category: string;
+  ruleId: string;
+  ruleFileHash: string;
+  evidenceJson: string;
+}
+
+export interface SyncCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  reactivated: number;
+  deactivated: number;
+  deleted: number;
+}
+
+const keyOf = (level: string, target: number, s: number | null, e: number | null, rule: string | null) => `${level}|${target}|${s ?? ''}|${e ?? ''}|${rule ?? ''}`;
+
+/**
+ * Makes the custodian's rule suggestions equal to `suggestions` (see the module comment for what changes) and
+ * records the run in tag_runs. One transaction: a failure leaves the markings as they were.
+ */
+export function syncRuleSuggestions(
+  db: DB,
+  custodianId: string,
+  suggestions: Iterable<SuggestionRow>,
+  run: { ruleFiles: unknown; counts: unknown },
+): SyncCounts {
+  const counts: SyncCounts = { inserted: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, deleted: 0 };
+  const existing = db.prepare(
+    `SELECT m.id, m.level, m.target_id, m.span_start, m.span_end, m.rule_id, m.category, m.suggested_category, m.rule_file_hash,
+            m.evidence_json, m.active, m.status, EXISTS (SELECT 1 FROM decisions d WHERE d.marking_id = m.id) AS has_decision
+     FROM markings m WHERE m.custodian_id = ? AND m.origin = 'rule'`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO markings (custodian_id, level, target_id, span_start, span_end, origin, suggested_category, category, status,
+       rule_id, rule_file_hash, evidence_json, active, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'rule', ?, ?, 'suggested', ?, ?, ?, 1, ?, ?)`,
+  );
+  const update = db.prepare(
+    `UPDATE markings SET suggested_category = ?, category = ?, rule_file_hash = ?, evidence_json = ?, active = 1, updated_at = ? WHERE id = ?`,
+  );
+  const setActive = db.prepare('UPDATE markings SET active = ?, updated_at = ? WHERE id = ?');
+  const del = db.prepare('DELETE FROM markings WHERE id = ?');
+  const runInsert = db.prepare('INSERT INTO tag_runs (custodian_id, at, rule_files_json, counts_json) VALUES (?, ?, ?, ?)');
+
+  db.transaction(() => {
+    const now = nowIso();
+    type Existing = Pick<MarkingDbRow, 'id' | 'category' | 'suggested_category' | 'rule_file_hash' | 'evidence_json' | 'active' | 'status'> & { has_decision: number; seen?: boolean };
+    const byKey = new Map<string, Existing>();
+    for (const r of existing.iterate(custodianId) as IterableIterator<MarkingDbRow & { has_decision: number }>) {
+      byKey.set(keyOf(r.level, r.target_id, r.span_start, r.span_end, r.rule_id), r);
+    }
+    const decided = (r: Existing) => r.status !== 'suggested' || r.has_decision === 1;
+    for (const s of suggestions) {
+      const key = keyOf(s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.ruleId);
+      const r = byKey.get(key);
+      if (!r) {
+        insert.run(custodianId, s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.category, s.category, s.ruleId, s.ruleFileHash, s.evidenceJson, now, now);
+        counts.inserted++;
+        byKey.set(key, { id: -1, category: s.category, suggested_category: s.category, rule_file_hash: s.ruleFileHash, evidence_json: s.evidenceJson, active: 1, status: 'suggested', has_decision: 0, seen: true });
+        continue;
+      }
+      if (r.seen) continue;
+      r.seen = true;
+      if (decided(r)) {
+        if (r.active === 0) {
+          setActive.run(1, now, r.id);
+          counts.reactivated++;
+        } else counts.unchanged++;
+      } else if (r.suggested_category !== s.category || r.category !== s.category || r.rule_file_hash !== s.ruleFileHash || r.evidence_json !== s.evidenceJson || r.active === 0) {
+        update.run(s.category, s.category, s.ruleFileHash, s.evidenceJson, now, r.id);
+        counts.updated++;
+      } else counts.unchanged++;
+    }
+    for (const r of byKey.values()) {
+      if (r.seen) continue;
+      if (decided(r)) {
+        if (r.active === 1) {
+          setActive.run(0, now, r.id);
+          counts.deactivated++;
+        }
+      } else {
+        del.run(r.id);
+        counts.deleted++;
+      }
+    }
+    runInsert.run(custodianId, now, JSON.stringify(run.ruleFiles), JSON.stringify({ ...(run.counts as object), store: counts }));
+  })();
+  return counts;
+}
+
+/** Projects a record onto the JSON contract (exactly these fields). */
+export function toMarkingJson(m: MarkingRecord): MarkingJson {
+  return { id: m.id, level: m.level, targetId: m.targetId, span: m.span, category: m.category, status: m.status, ruleId: m.ruleId, evidence: m.evidence };
+}
+
+/**
+ * Every marking that concerns a conversation: contact level for its participants, conversation level for it, and
+ * message and passage level for its messages (in message order, then span). Includes inactive decided markings.
+ */
+export function listMarkingsForConversation(db: DB, conversationId: number): MarkingRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT mk.*, 0 AS o1, 0 AS o2 FROM markings mk WHERE mk.level = 'conversation' AND mk.target_id = @c
+         AND mk.custodian_id = (SELECT custodian_id FROM conversations WHERE id = @c)
+       UNION ALL
+       SELECT mk.*, 1 AS o1, mk.target_id AS o2 FROM markings mk
+         WHERE mk.level = 'contact' AND mk.target_id IN (SELECT contact_id FROM conversation_participants WHERE conversation_id = @c)
+       UNION ALL
+       SELECT mk.*, 2 AS o1, m.seq AS o2 FROM markings mk JOIN messages m ON m.id = mk.target_id
+         WHERE mk.level IN ('message', 'passage') AND m.conversation_id = @c
+       ORDER BY o1, o2, span_start, id`,
+    )
+    .all({ c: conversationId }) as MarkingDbRow[];
+  return rows.map(markingFromRow);
+}
