@@ -36,6 +36,8 @@ export function openStore(dbPath: string, opts: { readonly?: boolean } = {}): St
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
   migrate(db);
   const blobs = new BlobStore(blobDirFor(dbPath));
   return { db, path: dbPath, blobs, close: () => db.close() };

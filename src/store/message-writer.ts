@@ -22,7 +22,6 @@ export type WriteOutcome = 'new' | 'seen';
 export class MessageWriter {
   private nextSeq: number;
   private readonly find;
-  private readonly linkedHere;
   private readonly insert;
   private readonly link;
   private readonly insertAtt;
@@ -42,21 +41,26 @@ export class MessageWriter {
     const r = db.prepare('SELECT MAX(seq) AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number | null };
     this.nextSeq = (r.s ?? -1) + 1;
     this.find = db.prepare('SELECT id FROM messages WHERE conversation_id = ? AND dedup_key = ?').pluck();
-    this.linkedHere = db.prepare('SELECT 1 FROM message_sources WHERE message_id = ? AND source_id = ?').pluck();
     this.insert = db.prepare(
       `INSERT INTO messages (conversation_id, seq, dedup_key, sent_at, sent_at_ms, local_time, local_iso, zone, time_ambiguous, time_invalid,
          sender, sender_raw, sender_contact_id, from_self, kind, event, text, edited, view_once, deleted_by, stable_key, reply_to_key,
          raw_text, source_line, first_source_id, extra_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (conversation_id, dedup_key) DO NOTHING`,
     );
     this.link = db.prepare('INSERT OR IGNORE INTO message_sources (message_id, source_id) VALUES (?, ?)');
     this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
 
-  static baseKey(m: ParsedMessage): string {
+  private readonly senderKeys = new Map<string, string>();
+
+  baseKey(m: ParsedMessage): string {
     if (m.stableKey) return `k:${m.stableKey}`;
-    const body = crypto.createHash('sha256').update(`${m.kind}\u0000${m.event ?? ''}\u0000${m.text}`).digest('base64url').slice(0, 22);
-    return `t:${m.localIso}|${matchKey(m.sender ?? '')}|${body}`;
+    const body = crypto.hash('sha256', `${m.kind}\u0000${m.event ?? ''}\u0000${m.text}`, 'base64url').slice(0, 22);
+    const sender = m.sender ?? '';
+    let sk = this.senderKeys.get(sender);
+    if (sk === undefined) this.senderKeys.set(sender, (sk = matchKey(sender)));
+    return `t:${m.localIso}|${sk}|${body}`;
   }
 
   write(m: ParsedMessage, senderContactId: number | null, attachments: StoredAttachment[]): { id: number; outcome: WriteOutcome } {
@@ -65,17 +69,16 @@ export class MessageWriter {
     if (m.sentAtMs > this.maxMs) this.maxMs = m.sentAtMs;
     if (this.firstAt === null || m.sentAtMs < Date.parse(this.firstAt)) this.firstAt = m.sentAt;
     if (this.lastAt === null || m.sentAtMs >= Date.parse(this.lastAt)) this.lastAt = m.sentAt;
-    const base = MessageWriter.baseKey(m);
+    const base = this.baseKey(m);
     for (let occ = 0; ; occ++) {
       const key = occ === 0 ? base : `${base}#${occ}`;
-      const id = this.find.get(this.conversationId, key) as number | undefined;
-      if (id === undefined) {
-        const newId = this.insertNew(m, key, senderContactId, attachments);
+      const newId = this.insertNew(m, key, senderContactId, attachments);
+      if (newId !== null) {
         this.newCount++;
         return { id: newId, outcome: 'new' };
       }
-      if (this.linkedHere.get(id, this.sourceId) === undefined) {
-        this.link.run(id, this.sourceId);
+      const id = this.find.get(this.conversationId, key) as number;
+      if (this.link.run(id, this.sourceId).changes === 1) {
         this.seenCount++;
         return { id, outcome: 'seen' };
       }
@@ -83,18 +86,20 @@ export class MessageWriter {
     }
   }
 
-  private insertNew(m: ParsedMessage, key: string, senderContactId: number | null, attachments: StoredAttachment[]): number {
+  /** Inserts the message unless its key exists; returns the new id, or null when the key was taken. */
+  private insertNew(m: ParsedMessage, key: string, senderContactId: number | null, attachments: StoredAttachment[]): number | null {
     const extra: Record<string, unknown> = { ...(m.extra ?? {}) };
     if (m.reactions?.length) extra.reactions = m.reactions;
     if (m.revisions?.length) extra.revisions = m.revisions;
-    const id = Number(
-      this.insert.run(
-        this.conversationId, this.nextSeq++, key, m.sentAt, m.sentAtMs, m.localTime, m.localIso, m.zone, m.timeAmbiguous ? 1 : 0, m.timeInvalid ? 1 : 0,
+    const r = this.insert.run(
+        this.conversationId, this.nextSeq, key, m.sentAt, m.sentAtMs, m.localTime, m.localIso, m.zone, m.timeAmbiguous ? 1 : 0, m.timeInvalid ? 1 : 0,
         m.sender, m.senderRaw, senderContactId, m.fromSelf === null ? null : m.fromSelf ? 1 : 0, m.kind, m.event, m.text, m.edited ? 1 : 0,
         m.viewOnce ? 1 : 0, m.deletedBy ?? null, m.stableKey ?? null, m.replyToKey ?? null, m.rawText, m.line, this.sourceId,
         Object.keys(extra).length ? JSON.stringify(extra) : null,
-      ).lastInsertRowid,
-    );
+      );
+    if (r.changes === 0) return null;
+    this.nextSeq++;
+    const id = Number(r.lastInsertRowid);
     this.link.run(id, this.sourceId);
     attachments.forEach((a, i) => this.insertAtt.run(id, i, a.name, a.mime, a.sha256, a.size, a.missing ? 1 : 0));
     return id;

@@ -133,7 +133,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX messages_conv_seq ON messages(conversation_id, seq);
   CREATE INDEX messages_conv_time ON messages(conversation_id, sent_at_ms);
-  CREATE INDEX messages_stable ON messages(conversation_id, stable_key);
+  CREATE INDEX messages_stable ON messages(conversation_id, stable_key) WHERE stable_key IS NOT NULL;
 
   CREATE TABLE message_sources (
     message_id INTEGER NOT NULL REFERENCES messages(id),
