@@ -56,6 +56,7 @@ export { parseSignalExport, type SignalExportOptions } from './export-jsonl.js';
 export { exportFileRef } from './export-items.js';
 export { parseSmsXml, fixSurrogateRefs, type SmsXmlOptions } from './sms-xml.js';
 export { parseSigtopJson, type SigtopJsonOptions } from './sigtop-json.js';
+export { parseSignalText, detectTextVariant, type SignalTextOptions, type TextVariant } from './text.js';
 export { groupIdFromMasterKey } from './group-id.js';
 
 /** Bump when the output of any parser here changes for the same input. */
