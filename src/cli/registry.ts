@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { custodianCommands } from './commands/custodian.js';
+import { exportCommands } from './commands/export.js';
 import { ingestCommands } from './commands/ingest.js';
 import { reportCommands } from './commands/report.js';
 import { rulesCommands } from './commands/rules.js';
@@ -7,6 +8,7 @@ import { rulesCommands } from './commands/rules.js';
 /** Every CLI command. Each feature module exports its commands; add them here. */
 export const COMMANDS: Command[] = [
   ...custodianCommands,
+  ...exportCommands,
   ...ingestCommands,
   ...reportCommands,
   ...rulesCommands,

@@ -210,16 +210,24 @@ function mergedPassages(text: string, marks: readonly EffectiveMarking[]): { sta
   return out;
 }
 
+/** The withheld passages of a stored text (merged; offsets into the stored text), as the ruwe dataset records them. */
+export function hiddenPassages(text: string, marks: readonly EffectiveMarking[]): PassageRedaction[] {
+  return mergedPassages(text, marks).map((s) => ({
+    start: s.start,
+    end: s.end,
+    categories: [...new Set(s.marks.map((m) => m.category))].sort() as Category[],
+    markingIds: [...new Set(s.marks.map((m) => m.id))].sort((a, b) => a - b),
+  }));
+}
+
 /** Replaces hidden passages, then screens the kept parts for private names and numbers. */
 export function cleanText(text: string, marks: readonly EffectiveMarking[], screen: Screen): { text: string; passages: PassageRedaction[] } {
-  const spans = mergedPassages(text, marks);
   let out = '';
   let at = 0;
   const passages: PassageRedaction[] = [];
-  for (const s of spans) {
+  for (const s of hiddenPassages(text, marks)) {
     out += screen.redact(text.slice(at, s.start));
-    const categories = [...new Set(s.marks.map((m) => m.category))].sort() as Category[];
-    const markingIds = [...new Set(s.marks.map((m) => m.id))].sort((a, b) => a - b);
+    const { categories, markingIds } = s;
     const label = `[passage afgeschermd: ${[categories.join('/'), ...markingIds.map((id) => `M-${id}`)].join(' · ')}]`;
     passages.push({ start: out.length, end: out.length + label.length, categories, markingIds });
     out += label;

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { DB } from '../store/db.js';
 import type { Custodian } from '../store/custodians.js';
 import { getCustodian } from '../store/custodians.js';
@@ -32,7 +33,16 @@ export interface ExportContext {
   /** Names shown in the geschoonde set (business participants and the custodian). */
   publicNames: string[];
   screen: Screen;
-  messageMarkings: (messageId: number) => StoredMarking[];
+  messageMarkings: ReturnType<typeof messageMarkingLookup>;
+}
+
+/** The scope of dates (inclusive, YYYY-MM-DD) in the custodian's zone. */
+export function scopeOf(custodianId: string, tz: string, from?: string, to?: string): Scope {
+  return {
+    custodianId,
+    fromMs: from ? DateTime.fromISO(from, { zone: tz }).startOf('day').toMillis() : undefined,
+    toMs: to ? DateTime.fromISO(to, { zone: tz }).plus({ days: 1 }).startOf('day').toMillis() : undefined,
+  };
 }
 
 export const pseudonymFor = (rank: number): string => `Privécontact ${rank}`;
@@ -93,7 +103,7 @@ export function* previewConversation(db: DB, conversationId: number, opts: { all
   const c = x.conversations.find((k) => k.id === conversationId);
   if (!c) return;
   const messages = (function* () {
-    for (const message of iterateMessages(db, conversationId)) yield { message, markings: x.messageMarkings(message.id) };
+    for (const message of iterateMessages(db, conversationId)) yield { message, markings: x.messageMarkings(message.id).effective };
   })();
   yield* cleanConversation(messages, cleaningContextFor(x, c));
 }

@@ -92,14 +92,27 @@ export function conversationMarkings(db: DB, conversationId: number, allowUnrevi
   return rows.map((r) => effectiveMarking(db, r, allowUnreviewed)).filter((x): x is StoredMarking => x !== null);
 }
 
-/** A lookup of the effective message- and passage-level markings of one message (prepared once, called per message). */
-export function messageMarkingLookup(db: DB, allowUnreviewed: boolean): (messageId: number) => StoredMarking[] {
+/**
+ * A lookup of the message- and passage-level markings of one message (prepared once, called per message): all of them
+ * as stored (for the review log) and the effective ones (for the cleaning).
+ */
+export function messageMarkingLookup(db: DB, allowUnreviewed: boolean): (messageId: number) => { all: MarkingRecord[]; effective: StoredMarking[] } {
   const stmt = db.prepare(`SELECT * FROM markings WHERE level IN ('message','passage') AND target_id = ? ORDER BY id`);
+  const none = { all: [], effective: [] };
   return (messageId) => {
     const rows = stmt.all(messageId) as MarkingDbRow[];
-    if (!rows.length) return [];
-    return rows.map((r) => effectiveMarking(db, r, allowUnreviewed)).filter((x): x is StoredMarking => x !== null);
+    if (!rows.length) return none;
+    return {
+      all: rows.map(markingFromRow),
+      effective: rows.map((r) => effectiveMarking(db, r, allowUnreviewed)).filter((x): x is StoredMarking => x !== null),
+    };
   };
+}
+
+/** Contact- and conversation-level markings as stored (for the review log). */
+export function markingRecordsFor(db: DB, level: 'contact' | 'conversation', targetIds: readonly number[]): MarkingRecord[] {
+  const stmt = db.prepare('SELECT * FROM markings WHERE level = ? AND target_id = ? ORDER BY id');
+  return targetIds.flatMap((id) => (stmt.all(level, id) as MarkingDbRow[]).map(markingFromRow));
 }
 
 export interface OpenSuggestions {

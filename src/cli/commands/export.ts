@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import { OpenSuggestionsError, runExport, type ExportResult } from '../../export/run.js';
+import { verifyPackages, type VerifyReport } from '../../export/verify.js';
+import { isoDate, validateOptions, type Command } from '../command.js';
+import { table } from '../format.js';
+
+const exportSchema = z.object({
+  custodian: z.string({ message: 'required: the custodian id (see chatarchief custodian list)' }).min(1),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  out: z.string({ message: 'required: the folder to create for the packages' }).min(1),
+  set: z.enum(['geschoond', 'ruw', 'both'], { message: 'expected geschoond, ruw or both' }).default('both'),
+  'allow-unreviewed': z.boolean().default(false),
+}).refine((o) => !o.from || !o.to || o.to >= o.from, { message: '--to must not be before --from', path: ['to'] });
+
+/** SOURCE_DATE_EPOCH (seconds) fixes the export time, for reproducible packages. */
+function exportTime(env: NodeJS.ProcessEnv): Date | undefined {
+  const s = env.SOURCE_DATE_EPOCH;
+  if (s === undefined) return undefined;
+  if (!/^\d+$/.test(s)) throw new UserError(`SOURCE_DATE_EPOCH: expected seconds since 1970, got '${s}'`);
+  return new Date(Number(s) * 1000);
+}
+
+function renderExport(r: ExportResult): string {
+  const lines = [
+    `Exported ${r.custodianId}, period ${r.period.from} – ${r.period.to} (delivery ${r.delivery}) to ${r.out}`,
+    ...(r.allowUnreviewed ? [`NOTE: --allow-unreviewed: ${r.openSuggestions} undecided suggestion(s) counted as marked; the packages say so.`] : []),
+    '',
+    table(
+      ['set', 'package', 'conversations', 'messages', 'markers', 'passages', 'files', 'bytes', 'new objects', 'left out (delivered before)'],
+      r.packages.map((p) => [p.set, p.bagName, p.conversations, p.messages, p.markers, p.passages, p.counts.files, p.counts.bytes, p.newObjects, p.skippedAlreadyDelivered]),
+    ),
+    '',
+    ...r.packages.map((p) => `${p.set}: package SHA-256 (of manifest-sha256.txt) ${p.packageSha256}`),
+    ...r.packages.filter((p) => p.changedSinceDelivery).map((p) => `${p.set}: ${p.changedSinceDelivery} object(s) changed since an earlier delivery and were NOT delivered again, e.g. ${p.changedExamples.slice(0, 5).join(', ')}`),
+    '',
+    `Check with: chatarchief verify ${r.out}`,
+  ];
+  return lines.join('\n');
+}
+
+function renderOpen(e: OpenSuggestionsError): string {
+  const o = e.open;
+  return [
+    `Refused: ${e.message}.`,
+    `Open by level: ${Object.entries(o.byLevel).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ...(o.byConversation.length ? ['', table(['conversation', 'title', 'open'], o.byConversation.map((c) => [c.conversationId, c.title, c.open]))] : []),
+    ...(o.contacts.length ? ['', table(['contact', 'name', 'open'], o.contacts.map((c) => [c.contactId, c.name ?? '', c.open]))] : []),
+    '',
+    `First open markings: ${o.examples.map((m) => `M-${m.id} (${m.level} ${m.targetId}, ${m.category}${m.ruleId ? `, ${m.ruleId}` : ''})`).join('; ')}`,
+  ].join('\n');
+}
+
+const exportCmd: Command = {
+  name: 'export',
+  summary: 'export the ruwe dataset and the geschoonde set of a custodian as MDTO + BagIt packages',
+  usage: 'export --custodian <id> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] --out <dir> [--set geschoond|ruw|both] [--allow-unreviewed] [--json]',
+  help: `Writes one BagIt bag per set into --out (a new or empty folder), atomically: everything is written beside it first
+and renamed into place together with the export ledger. Refuses (exit 1, listing what is open) while suggestions in
+the period are undecided, unless --allow-unreviewed: then they count as marked and the packages say so. A later export
+of the same custodian contains only objects not delivered before (vervolgexport). --from/--to are dates in the
+custodian's zone, inclusive. SOURCE_DATE_EPOCH fixes the export time (reproducible packages).`,
+  options: { custodian: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, set: { type: 'string' }, 'allow-unreviewed': { type: 'boolean' } },
+  run(ctx, { values }) {
+    const o = validateOptions(this, exportSchema, values);
+    try {
+      const r = runExport(ctx.store(), {
+        custodianId: o.custodian, from: o.from, to: o.to, out: o.out, allowUnreviewed: o['allow-unreviewed'],
+        sets: o.set === 'both' ? ['ruw', 'geschoond'] : [o.set], now: exportTime(ctx.io.env), log: (m) => ctx.progress(m),
+      });
+      ctx.result(r, () => renderExport(r));
+      return 0;
+    } catch (e) {
+      if (!(e instanceof OpenSuggestionsError)) throw e;
+      if (ctx.json) ctx.result({ refused: true, reason: e.message, open: e.open });
+      else ctx.log(renderOpen(e));
+      return 1;
+    }
+  },
+};
+
+function renderVerify(r: VerifyReport): string {
+  return [
+    table(['check', 'package', 'status', 'detail'], r.checks.map((c) => [c.name, c.package, c.status, c.detail])),
+    ...(r.findings.length ? ['', 'Findings:', ...r.findings.map((f) => `  [${f.check}] ${f.package}: ${f.message}`)] : []),
+    '',
+    r.ok ? 'OK: every check passed (see "skipped" rows for what was not checked).' : 'FAILED: see the findings above.',
+  ].join('\n');
+}
+
+const verifyCmd: Command = {
+  name: 'verify',
+  summary: 'check exported packages: bag manifests, MDTO sidecars (XSD), pakbon, 1:1 slots, and no private content in the geschoonde set',
+  usage: 'verify <package-dir> [<package-dir>] [--xsd <MDTO-XML1.0.1.xsd>] [--db <file>] [--json]',
+  help: `Give the geschoonde and the ruwe package (or the --out folder of an export, holding both). The leak check takes
+the withheld content from the ruwe package of the same delivery; without it, from the store (--db, or the default
+database when it exists). xmllint (Debian: libxml2-utils) validates the sidecars; the XSD is --xsd, $CHATARCHIEF_MDTO_XSD,
+or shared/schemas/MDTO-XML1.0.1.xsd beside the installation. Exit 1 when a check fails.`,
+  options: { xsd: { type: 'string' } },
+  positionals: true,
+  run(ctx, { values, positionals }) {
+    if (positionals.length < 1) throw new UserError(`expected one or two package folders\nusage: chatarchief ${this.usage}`);
+    const xsd = values.xsd as string | undefined;
+    if (xsd && !fs.existsSync(xsd)) throw new UserError(`--xsd ${xsd}: no such file`);
+    const useStore = values.db !== undefined || fs.existsSync(ctx.dbPath);
+    let report: VerifyReport;
+    try {
+      report = verifyPackages(positionals, { store: useStore ? ctx.store() : null, ...(xsd ? { xsd } : {}) });
+    } catch (e) {
+      if (e instanceof Error && /not a folder|not a BagIt bag/.test(e.message)) throw new UserError(e.message);
+      throw e;
+    }
+    ctx.result(report, () => renderVerify(report));
+    return report.ok ? 0 : 1;
+  },
+};
+
+export const exportCommands: Command[] = [exportCmd, verifyCmd];

@@ -1,0 +1,205 @@
+import { DateTime } from 'luxon';
+import { decisionsFor, type MarkingRecord } from '../store/decisions.js';
+import { conversationStats, markingRecordsFor, type ScopedConversation } from '../store/exports.js';
+import { iterateMessages, type MessageJson } from '../store/messages.js';
+import { FORMAT_VERSION, JsonLinesArrayWriter, type ChatHeader } from './chatjson.js';
+import {
+  cleanMessage, conversationMarkerSlot, hiddenPassages, messageMarking, participantsShown, titleShown,
+  type CleaningContext, type MarkingRef,
+} from './clean.js';
+import { cleaningContextFor } from './context.js';
+import { safeExtension, type HashingFile } from './files.js';
+import { ChatHtmlWriter } from './html.js';
+import { other } from './ids.js';
+import type { Ref } from './mdto.js';
+import { OWN_FORMATS } from './pronom.js';
+import { archiefvormer, closeWithSidecar, exportEvent, restriction, sha256, writeFileSidecar, writeObjectSidecar, type SetWriter } from './writer.js';
+
+/** One conversation of one set: chat.json, chat.html, review-log.json, media, and their MDTO sidecars. */
+
+export interface ConversationResult {
+  ref: Ref & { id: string };
+  messages: number;
+  markers: number;
+  passages: number;
+  excluded: boolean;
+  media: number;
+  withheldAttachments: number;
+  alreadyDelivered: number;
+  firstMs: number | null;
+  lastMs: number | null;
+}
+
+const APPLICATIONS: Record<string, string> = { whatsapp: 'WhatsApp', signal: 'Signal', sms: 'SMS' };
+export const dateIn = (ms: number | null, zone: string): string | null => (ms === null ? null : DateTime.fromMillis(ms, { zone }).toISODate());
+
+function participants(w: SetWriter, conv: ScopedConversation, ctx: CleaningContext, excluded: boolean): ChatHeader['participants'] {
+  if (w.set === 'ruw') {
+    return conv.participants.map((p) => ({
+      name: p.name ?? p.phone ?? `Contact ${p.contactId}`, custodian: p.isCustodian, contactId: p.contactId, phone: p.phone,
+      private: w.x.pseudonyms.has(p.contactId), pseudonym: w.x.pseudonyms.get(p.contactId) ?? null,
+    }));
+  }
+  const shown = participantsShown(ctx);
+  if (!excluded) return shown;
+  // A withheld conversation shows nobody but the custodian by name.
+  return shown.map((s, i) => (s.custodian ? s : { name: w.x.pseudonyms.get(conv.participants[i]!.contactId) ?? 'Deelnemer (afgeschermd)', custodian: false }));
+}
+
+class ReviewLog {
+  private readonly out: JsonLinesArrayWriter;
+
+  constructor(private readonly w: SetWriter, file: HashingFile, conversationId: number) {
+    this.out = new JsonLinesArrayWriter(file, { format: 'chatarchief-review-log', formatVersion: FORMAT_VERSION, set: w.set, conversationId }, 'entries');
+  }
+
+  add(records: readonly MarkingRecord[], effective: ReadonlySet<number>): void {
+    if (!records.length) return;
+    const ds = decisionsFor(this.w.db, records.map((r) => r.id));
+    const ruw = this.w.set === 'ruw';
+    for (const r of records) {
+      this.out.item({
+        markingId: r.id, level: r.level, targetId: r.targetId, span: r.span, origin: r.origin, ruleId: r.ruleId,
+        suggestedCategory: r.suggestedCategory, category: r.category, status: r.status, active: r.active, effective: effective.has(r.id),
+        decisions: (ds.get(r.id) ?? []).map((d) => ({
+          id: d.id, action: d.action, category: d.category, reviewer: d.reviewer, decidedAt: d.decidedAt, needsSecond: d.needsSecond, undoes: d.undoes,
+          ...(ruw ? { reason: d.reason } : {}),
+        })),
+        // Evidence (matched terms) and reasons may quote private content: only the ruwe dataset carries them.
+        ...(ruw ? { evidence: r.evidence, ruleFileHash: r.ruleFileHash } : {}),
+      });
+    }
+  }
+
+  close(): HashingFile {
+    this.out.close();
+    return this.out.file;
+  }
+}
+
+function cleaningOf(msg: MessageJson, eff: Parameters<typeof hiddenPassages>[1], ctx: CleaningContext, excl: MarkingRef | null) {
+  if (excl) return { outcome: 'conversation-marker' as const, ref: excl, passages: [] };
+  const hidden = messageMarking(msg, eff, ctx);
+  if (hidden) return { outcome: 'marker' as const, ref: hidden, passages: [] };
+  return { outcome: 'kept' as const, ref: null, passages: hiddenPassages(msg.text, eff) };
+}
+
+export function writeConversation(w: SetWriter, dossierRel: string, dossier: Ref, conv: ScopedConversation): ConversationResult | null {
+  const { db, x } = w;
+  const stats = conversationStats(db, conv.id, x.scope, w.set);
+  if (stats.count === 0) return null;
+  const alreadyDelivered = conversationStats(db, conv.id, x.scope).count - stats.count;
+  const ctx = cleaningContextFor(x, conv);
+  const excl = x.exclusions.get(conv.id) ?? null;
+  const geschoond = w.set === 'geschoond';
+  const folder = `Gesprek_${String(conv.id).padStart(6, '0')}`;
+  const rel = `${dossierRel}/${folder}`;
+  const ref = { naam: geschoond ? titleShown(ctx, !!excl) : conv.title, id: w.ids.conversation(w.set, conv.id) };
+  const header: ChatHeader = {
+    conversationId: conv.id, title: ref.naam, ...(geschoond ? {} : { titleHistory: conv.titleHistory }), platform: conv.platform,
+    application: APPLICATIONS[conv.platform] ?? conv.platform, isGroup: conv.isGroup,
+    custodian: { id: x.custodian.id, name: x.custodian.name, function: x.custodian.function, department: x.custodian.department },
+    participants: participants(w, conv, ctx, !!excl), beginDate: stats.firstAt, endDate: stats.lastAt,
+    eventCount: geschoond && excl ? 1 : stats.count, messageCount: stats.count, excluded: !!excl, period: w.period,
+    alreadyDelivered, allowUnreviewed: x.allowUnreviewed, exportedAt: w.exportedAt,
+  };
+  const chat = new JsonLinesArrayWriter(w.pw.open(`${rel}/chat.json`), { format: 'chatarchief-chat', formatVersion: FORMAT_VERSION, set: w.set, header }, 'slots');
+  const html = new ChatHtmlWriter(w.pw.open(`${rel}/chat.html`), header, w.set);
+  const log = new ReviewLog(w, w.pw.open(`${rel}/review-log.json`), conv.id);
+  const top = [...markingRecordsFor(db, 'contact', conv.participants.map((p) => p.contactId)), ...markingRecordsFor(db, 'conversation', [conv.id])];
+  const topEffective = new Set([...(x.conversationMarkings.get(conv.id) ?? []), ...[...x.contactMarkings.values()].flat()].map((m) => m.id));
+  log.add(top, topEffective);
+
+  const media: Ref[] = [];
+  const r: ConversationResult = { ref, messages: 0, markers: 0, passages: 0, excluded: !!excl, media: 0, withheldAttachments: 0, alreadyDelivered, firstMs: null, lastMs: null };
+  const excluded = { count: 0 };
+  const exclHash = excl ? sha256(JSON.stringify({ excludedBy: excl })) : '';
+  const period = { fromMs: x.scope.fromMs, toMs: x.scope.toMs };
+
+  for (const msg of iterateMessages(db, conv.id, period)) {
+    const objectId = `message:${msg.id}`;
+    const prev = w.delivered(objectId);
+    const marks = x.messageMarkings(msg.id);
+    if (geschoond && excl) {
+      if (prev !== null) { w.ledger.skip(objectId, prev, exclHash); continue; }
+      w.ledger.add(objectId, exclHash);
+      excluded.count++;
+      r.withheldAttachments += msg.attachments.length;
+    } else {
+      const slot = geschoond ? cleanMessage(msg, marks.effective, ctx) : null;
+      const copies = slot?.type === 'marker' ? [] : msg.attachments.map((a, i) => mediaFile(w, msg.id, i, a));
+      const fileOf = (i: number): string | null => copies[i]?.name ?? null;
+      const out = slot
+        ? slot.type === 'message' ? { ...slot, attachments: slot.attachments.map((a) => ({ ...a, file: fileOf(a.ordinal) })) } : slot
+        : { type: 'raw-message', message: { ...msg, attachments: msg.attachments.map((a, i) => ({ ...a, file: fileOf(i) })) }, cleaning: cleaningOf(msg, marks.effective, ctx, excl) };
+      const json = JSON.stringify(out);
+      const hash = sha256(json);
+      if (prev !== null) { w.ledger.skip(objectId, prev, hash); continue; }
+      w.ledger.add(objectId, hash);
+      chat.raw(json);
+      if (slot) html.slot(slot, fileOf);
+      else html.raw(msg, fileOf);
+      for (const c of copies) if (c) media.push(copyMedia(w, rel, c, ref));
+      if (slot?.type === 'marker') { r.markers++; r.withheldAttachments += slot.attachments.length; }
+      if (slot?.type === 'message') r.passages += slot.passages.length;
+    }
+    r.messages++;
+    const ms = Date.parse(msg.sentAt);
+    r.firstMs = r.firstMs === null ? ms : Math.min(r.firstMs, ms);
+    r.lastMs = r.lastMs === null ? ms : Math.max(r.lastMs, ms);
+    log.add(marks.all, new Set(marks.effective.map((m) => m.id)));
+  }
+  if (geschoond && excl) {
+    const slot = conversationMarkerSlot(excl, { from: stats.firstAt, to: stats.lastAt, count: excluded.count });
+    chat.item(slot);
+    html.slot(slot, () => null);
+    r.markers = 1;
+  }
+  r.media = media.length;
+  chat.close();
+  const reps = [closeWithSidecar(w, chat.file, ref, OWN_FORMATS.json), closeWithSidecar(w, html.close(), ref, OWN_FORMATS.html), ...media];
+  const logRef = closeWithSidecar(w, log.close(), ref, OWN_FORMATS.json);
+  writeObjectSidecar(w, rel, conversationSpec(w, conv, ctx, r, dossier, reps, logRef));
+  return r;
+}
+
+interface MediaCopy { name: string; sha256: string; mime: string | null }
+
+/** The package file of an attachment whose bytes are in the blob store: named after message id and position only. */
+function mediaFile(w: SetWriter, messageId: number, ordinal: number, a: MessageJson['attachments'][number]): MediaCopy | null {
+  if (!a.sha256 || !w.blobs.has(a.sha256)) return null;
+  return { name: `media_${messageId}_${ordinal}.${safeExtension(a.name)}`, sha256: a.sha256, mime: a.mime ?? null };
+}
+
+function copyMedia(w: SetWriter, rel: string, c: MediaCopy, owner: Ref & { id: string }): Ref {
+  const f = w.pw.copyFile(`${rel}/${c.name}`, w.blobs.pathFor(c.sha256));
+  return writeFileSidecar(w, f, owner, undefined, c.mime);
+}
+
+function conversationSpec(w: SetWriter, conv: ScopedConversation, ctx: CleaningContext, r: ConversationResult, dossier: Ref, reps: Ref[], log: Ref) {
+  const zone = w.x.custodian.tz;
+  const geschoond = w.set === 'geschoond';
+  const app = APPLICATIONS[conv.platform] ?? conv.platform;
+  const kept = geschoond && !r.excluded;
+  const people = conv.participants.filter((p) => !geschoond || (kept && !w.x.pseudonyms.has(p.contactId)) || p.isCustodian);
+  const about = [
+    `${app}-${conv.isGroup ? 'groepsgesprek' : 'gesprek'}; ${r.messages} berichten in deze levering`,
+    ...(r.alreadyDelivered ? [`Vervolgexport: ${r.alreadyDelivered} berichten van dit gesprek in deze periode zijn eerder geleverd en weggelaten.`] : []),
+    ...(w.x.allowUnreviewed ? ['Geëxporteerd met onbeoordeelde suggesties (--allow-unreviewed); die zijn als gemarkeerd behandeld.'] : []),
+  ];
+  const cleaning = r.excluded
+    ? `Gesprek als geheel afgeschermd (${r.messages} berichten).`
+    : `${r.markers} berichten en ${r.passages} passages afgeschermd; ${r.withheldAttachments} bijlagen achtergehouden.`;
+  return {
+    id: r.ref.id, naam: r.ref.naam, aggregatieniveau: 'Archiefstuk' as const, omschrijving: about,
+    dekkingInTijd: r.firstMs === null ? null : { begin: dateIn(r.firstMs, zone)!, eind: dateIn(r.lastMs, zone)! },
+    taal: ['nl'],
+    events: [exportEvent(w, geschoond ? `Geschoonde set: ${cleaning}` : `Ruwe dataset; de geschoonde set: ${cleaning}`)],
+    isOnderdeelVan: dossier, heeftRepresentatie: reps, aanvullendeMetagegevens: [log],
+    gerelateerd: [{ ref: { naam: `${r.ref.naam} (${other(w.set) === 'ruw' ? 'ruwe dataset' : 'geschoonde set'})`, id: w.ids.conversation(other(w.set), conv.id) }, relatie: geschoond ? 'Is geschoonde versie van' : 'Heeft geschoonde versie' }],
+    archiefvormer: archiefvormer(w),
+    betrokkenen: people.map((p) => ({ rol: p.isCustodian ? 'Bewindspersoon' : 'Correspondent', actor: { naam: geschoond ? ctx.screen.redact(p.name ?? p.phone ?? `Contact ${p.contactId}`) : (p.name ?? p.phone ?? `Contact ${p.contactId}`) } })),
+    beperkingGebruik: restriction(w.set),
+  };
+}
+

@@ -1,0 +1,98 @@
+import { jsonSchemas } from './chatjson.js';
+
+/**
+ * The documentation informatieobject shipped in every package ("Documentatie_chatformaat"): the JSON Schemas of
+ * chat.json and review-log.json, and LEESMIJ.md describing layout, cleaning rules, identifiers, pakbon and hashes.
+ * The MDTO SIP specification asks that an own metadata schema is delivered as an informatieobject of its own.
+ */
+
+export const LEESMIJ = `# Chatberichten van bewindspersonen: opbouw van deze levering (chatarchief, formaat versie 1)
+
+Elke levering bestaat uit twee BagIt-pakketten (RFC 8493, versie 1.0): de **ruwe dataset** (alles wat is
+veiliggesteld, beperkt openbaar) en de **geschoonde set** (zakelijke inhoud letterlijk; privé- en partijpolitieke
+inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`) is een MDTO-sidecarstructuur
+(MDTO 1.0.1, SIP-specificatie van het Nationaal Archief).
+
+## Mappen en objecten
+- \`Chatberichten_<bewindspersoon>/\`: Serie (de bewindspersoon). Ontbreekt in een vervolgexport als de Serie al eerder
+  is geleverd; de Dossier-sidecar verwijst dan met \`isOnderdeelVan\` naar de identificatie van de Serie.
+- \`Periode_<van>_<tot>/\`: Dossier (de exportperiode).
+- \`Gesprek_<id>/\`: Archiefstuk (één gesprek in de periode) met \`chat.json\` (canoniek), \`chat.html\` (leesbare,
+  afdrukbare weergave), \`review-log.json\` (aanvullende metagegevens: markeringen en besluiten) en de mediabestanden
+  \`media_<bericht-id>_<volgnummer>.<extensie>\`. Bestandsnamen bevatten nooit een naam van een persoon of een
+  oorspronkelijke bijlagenaam; de titel staat in \`<naam>\` van de sidecar.
+- Alleen in de ruwe dataset: \`Bronbestanden/\` (de oorspronkelijke exportbestanden, byte voor byte; SHA-256 gelijk
+  aan het ingestverslag in \`Verantwoording/bronnen.json\`) en \`Verantwoording/\` (alle markeringen, besluiten, de
+  audit-hashketen van de bewindspersoon, de contacten met hun pseudoniem en het ingestverslag).
+- \`Documentatie_chatformaat/\`: deze LEESMIJ en de JSON Schemas. Wordt opnieuw geleverd wanneer de inhoud wijzigt.
+- Elke map heeft \`<mapnaam>.mdto.xml\`; elk bestand heeft \`<bestandsnaam>.bestand.mdto.xml\` ernaast (omvang,
+  PRONOM-formaat, SHA-256 met datum-tijd, isRepresentatieVan).
+
+## Schoning (geschoonde set)
+1. Een gesprek wordt als geheel afgeschermd (één markering met periode en aantal berichten, \`conversation-marker\`)
+   bij een geldende markering privé of partijpolitiek op gespreksniveau, of wanneer iedere deelnemer behalve de
+   bewindspersoon een geldende markering privé of partijpolitiek op contactniveau heeft.
+2. Anders wordt een bericht een markering (\`marker\`: zelfde id, volgnummer, tijd en soort, de afzender, de categorie,
+   het markeringsnummer M-<id> en het besluit B-<id>) bij een geldende markering privé of partijpolitiek op
+   berichtniveau of op contactniveau van de afzender. Bijlagen worden achtergehouden (een stub met de categorie).
+3. Een markering \`zakelijk\` maakt nooit zichtbaar wat een andere geldende markering afschermt.
+4. Zonder enige geldende markering geldt de standaardcategorie van de bewindspersoon.
+5. Passages: alleen het gemarkeerde stuk tekst wordt vervangen door \`[passage afgeschermd: <categorie> · M-<id>]\`
+   (UTF-16-posities in de opgeslagen tekst; overlappende passages samengevoegd).
+6. Een privécontact (geldende contactmarkering privé/partijpolitiek, of alleen aanwezig in afgeschermde inhoud)
+   verschijnt als "Privécontact <n>", met n de plaats van het contact in de contactenlijst van de bewindspersoon
+   (vast over leveringen heen). Zijn naam (vanaf 4 letters/cijfers, als hele woorden) en telefoonnummer (E.164 en
+   gangbare schrijfwijzen) worden ook in overigens zakelijke tekst, titels en bijlagenamen vervangen door
+   \`[Privécontact <n>]\`. Telefoonnummers van deelnemers staan niet in de geschoonde set.
+7. Geldend: een markering met status \`confirmed\` of \`changed\` (met haar huidige categorie). \`rejected\` en niet
+   meer actieve, onbeslist gebleven suggesties gelden niet. Zolang er in de periode onbesliste suggesties zijn,
+   weigert de export; met \`--allow-unreviewed\` tellen ze als gemarkeerd (de privacyveilige keuze) en zeggen
+   bag-info.txt, pakbon.xml, de sidecars en elke chat.json dat.
+8. De ruwe dataset legt per bericht vast wat de schoning ermee deed (\`cleaning\`), zodat een controleur dat kan
+   nagaan. Het review-log van de geschoonde set bevat geen bewijsteksten en geen redenen (die kunnen privé-inhoud
+   citeren); die staan alleen in de ruwe dataset.
+Ruw en geschoond hebben per gesprek evenveel berichtplaatsen: elk bericht is in de geschoonde set een bericht of een
+markering, of valt onder de ene gespreksmarkering (\`slotCount\` = aantal berichten).
+
+## chat.json en review-log.json
+Zie \`chat.schema.json\` en \`review-log.schema.json\` (JSON Schema 2020-12). Beide bestanden zijn geldige JSON in een
+stroombare opmaak: regel 1 bevat alles tot en met \`"slots":[\` (of \`"entries":[\`), daarna één element per regel (met
+een komma aan het eind behalve bij het laatste), de laatste regel is \`]}\`. De kop volgt de RSMF-kopvelden:
+custodian, participants, beginDate, endDate, eventCount, application.
+
+## Identificaties
+\`identificatieBron\` is steeds \`chatarchief\`. Serie \`chatarchief:<bwp>:<set>:serie\`; Dossier
+\`chatarchief:<bwp>:<set>:periode:<van>_<tot>:levering-<n>\`; Archiefstuk
+\`chatarchief:<bwp>:<set>:gesprek:<id>:<van>_<tot>:levering-<n>\`; bestand \`<object-id>/<bestandsnaam>\`. Ruwe en
+geschoonde versie van een gesprek verwijzen naar elkaar met \`gerelateerdInformatieobject\` ("Is geschoonde versie
+van" / "Heeft geschoonde versie"); dat klopt exact wanneer beide sets samen zijn geëxporteerd.
+
+## Eigen begrippen ("Begrippenlijst chatarchief")
+dekkingInTijdType "Periode van de berichten"; betrokkeneTypeRelatie "Bewindspersoon", "Correspondent";
+gerelateerdInformatieobjectTypeRelatie "Is geschoonde versie van", "Heeft geschoonde versie". beperkingGebruik ruw:
+"Beperkt openbaar: eerbiediging van de persoonlijke levenssfeer" (code Openbaarheid/AW1995/BeperktOpenbaar-levenssfeer/1.0,
+af te stemmen met het e-Depot); geschoond: "Nader te bepalen" (BeperkingGebruik MDTO).
+
+## Pakbon, hashes en vervolgexport
+\`pakbon.xml\` is een tagbestand (geen payload) met id, naam, set, doellocatie, \`sipHash\`, aanmaaktijd, archiefvormer,
+contact, aantallen informatieobjecten en bestanden, aantal en totaal bytes van bestanden die geen .mdto.xml zijn,
+onbeoordeelde suggesties en vervolggegevens. **Pakket-SHA-256** (\`sipHash\`, bag-info \`Chatarchief-Package-SHA256\`):
+de SHA-256 van de bytes van \`manifest-sha256.txt\`, dat de SHA-256 van elk payloadbestand bevat. \`levering.json\`
+(tagbestand) noemt elk geleverd object met zijn inhoudshash (\`message:<id>\`, \`source:<sha256>\`, \`serie\`,
+\`documentatie:<hash>\`); een vervolgexport bevat alleen objecten die nog niet eerder zijn geleverd en noemt de
+eerdere leveringen en het aantal weggelaten en sindsdien gewijzigde objecten.
+
+## Controle
+\`chatarchief verify <geschoond> <ruw>\` controleert de manifesten, elke sidecar tegen de XSD, omvang en hash in de
+sidecars, de pakbon, de één-op-één berichtplaatsen tussen ruw en geschoond, en dat geen afgeschermde tekst, naam of
+telefoonnummer van een privécontact in de geschoonde set staat.
+`;
+
+/** The files of the documentation object, by name. */
+export function documentationFiles(): { name: string; text: string }[] {
+  const schemas = jsonSchemas();
+  return [
+    { name: 'LEESMIJ.md', text: LEESMIJ },
+    ...Object.entries(schemas).map(([name, s]) => ({ name, text: JSON.stringify(s, null, 2) + '\n' })),
+  ];
+}

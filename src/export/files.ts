@@ -1,0 +1,204 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Writing a bag's payload: every file is hashed while it is written (SHA-256 computed once, reused for the MDTO
+ * checksum and the BagIt manifest), and its manifest line is appended at once, so a package of any size is written
+ * with flat memory.
+ */
+
+/** SIP name rules (MDTO SIP-specificatie): no spaces, none of < > : " / \ | ? * # &, no control characters, ≤ 255. */
+const RESERVED = /[\s<>:"/\\|?*#&\u0000-\u001f\u007f]/g;
+
+export function isSipName(s: string): boolean {
+  return s.length > 0 && s.length <= 255 && !new RegExp(RESERVED.source).test(s) && s !== '.' && s !== '..';
+}
+
+/** Makes a SIP-safe name: reserved characters become `_`, runs collapse, at most `max` characters (extension kept). */
+export function sipName(s: string, max = 120): string {
+  let n = s.normalize('NFC').replace(RESERVED, '_').replace(/_+/g, '_').replace(/^[._]+/, '');
+  if (!n) n = 'bestand';
+  if (n.length > max) {
+    const ext = path.extname(n).slice(0, 12);
+    n = n.slice(0, max - ext.length) + ext;
+  }
+  return n;
+}
+
+/** A safe lower-case extension (letters and digits, ≤ 10) from a file name, or `bin`. */
+export function safeExtension(name: string): string {
+  const ext = path.extname(name).slice(1).toLowerCase();
+  return /^[a-z0-9]{1,10}$/.test(ext) ? ext : 'bin';
+}
+
+export interface WrittenFile {
+  /** Path relative to the bag root, with forward slashes (e.g. `data/Chatberichten_x/…/chat.json`). */
+  rel: string;
+  size: number;
+  sha256: string;
+  /** The first bytes, for format identification. */
+  head: Buffer;
+}
+
+const CHUNK = 1 << 16;
+
+/** A file being written with buffering and hashing; `close()` returns its size and hash. */
+export class HashingFile {
+  private readonly fd: number;
+  private readonly hash = crypto.createHash('sha256');
+  private parts: string[] = [];
+  private pending = 0;
+  private size = 0;
+  private head: Buffer | null = null;
+
+  constructor(private readonly abs: string, private readonly rel: string, private readonly onClose: (f: WrittenFile) => void) {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    this.fd = fs.openSync(abs, 'wx');
+  }
+
+  write(s: string): void {
+    this.parts.push(s);
+    this.pending += s.length;
+    if (this.pending >= CHUNK) this.flush();
+  }
+
+  writeBytes(b: Buffer): void {
+    this.flush();
+    this.emit(b);
+  }
+
+  private flush(): void {
+    if (!this.parts.length) return;
+    const b = Buffer.from(this.parts.join(''), 'utf8');
+    this.parts = [];
+    this.pending = 0;
+    this.emit(b);
+  }
+
+  private emit(b: Buffer): void {
+    if (!b.length) return;
+    if (!this.head) this.head = Buffer.from(b.subarray(0, 64));
+    this.hash.update(b);
+    let off = 0;
+    while (off < b.length) off += fs.writeSync(this.fd, b, off, b.length - off);
+    this.size += b.length;
+  }
+
+  close(): WrittenFile {
+    this.flush();
+    fs.closeSync(this.fd);
+    const f = { rel: this.rel, size: this.size, sha256: this.hash.digest('hex'), head: this.head ?? Buffer.alloc(0) };
+    this.onClose(f);
+    return f;
+  }
+}
+
+export interface PayloadCounts {
+  /** All payload files (BagIt Payload-Oxum). */
+  files: number;
+  bytes: number;
+  /** Payload files that are not `.mdto.xml` sidecars (pakbon). */
+  contentFiles: number;
+  contentBytes: number;
+  informatieobjecten: number;
+  bestanden: number;
+}
+
+/** The payload (`data/`) of one bag, with its manifest written as files are closed. */
+export class PayloadWriter {
+  readonly counts: PayloadCounts = { files: 0, bytes: 0, contentFiles: 0, contentBytes: 0, informatieobjecten: 0, bestanden: 0 };
+  private readonly manifestFd: number;
+
+  constructor(readonly bagDir: string) {
+    fs.mkdirSync(path.join(bagDir, 'data'), { recursive: true });
+    this.manifestFd = fs.openSync(path.join(bagDir, 'manifest-sha256.txt'), 'wx');
+  }
+
+  private record = (f: WrittenFile): void => {
+    fs.writeSync(this.manifestFd, `${f.sha256}  ${f.rel}\n`);
+    this.counts.files++;
+    this.counts.bytes += f.size;
+    if (f.rel.endsWith('.mdto.xml')) {
+      if (f.rel.endsWith('.bestand.mdto.xml')) this.counts.bestanden++;
+      else this.counts.informatieobjecten++;
+    } else {
+      this.counts.contentFiles++;
+      this.counts.contentBytes += f.size;
+    }
+  };
+
+  /** Opens `data/<rel>` for streaming writes. */
+  open(rel: string): HashingFile {
+    for (const part of rel.split('/')) if (!isSipName(part)) throw new Error(`not a SIP-safe name: ${part}`);
+    return new HashingFile(path.join(this.bagDir, 'data', ...rel.split('/')), `data/${rel}`, this.record);
+  }
+
+  writeText(rel: string, text: string): WrittenFile {
+    const f = this.open(rel);
+    f.write(text);
+    return f.close();
+  }
+
+  /** Copies a file in (streaming, hashed). */
+  copyFile(rel: string, src: string): WrittenFile {
+    const f = this.open(rel);
+    const fd = fs.openSync(src, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        const n = fs.readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        f.writeBytes(Buffer.from(buf.subarray(0, n)));
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    return f.close();
+  }
+
+  close(): void {
+    fs.closeSync(this.manifestFd);
+  }
+}
+
+/** SHA-256 and size of a file, streamed. */
+export function hashFile(file: string): { sha256: string; size: number } {
+  const hash = crypto.createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  let size = 0;
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+      size += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/** Reads a text file line by line with flat memory (sync generator). */
+export function* readLines(file: string): Generator<string> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let rest = '';
+    const decoder = new TextDecoder('utf-8');
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const chunk = rest + decoder.decode(buf.subarray(0, n), { stream: true });
+      const lines = chunk.split('\n');
+      rest = lines.pop()!;
+      yield* lines;
+    }
+    rest += decoder.decode();
+    if (rest) yield rest;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

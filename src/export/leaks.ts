@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Store } from '../store/db.js';
+import { getCustodian } from '../store/custodians.js';
+import { iterateMessages } from '../store/messages.js';
+import { readBagInfo } from './bagit.js';
+import { jsonSchemas, parseJsonLinesArray } from './chatjson.js';
+import { conversationExclusion, hiddenPassages, messageMarking, titleShown } from './clean.js';
+import { buildExportContext, cleaningContextFor, scopeOf } from './context.js';
+import { LEESMIJ } from './docs.js';
+import { readLines } from './files.js';
+import { FragmentIndex } from './fragments.js';
+import { HTML_LABELS } from './html.js';
+import { restriction } from './writer.js';
+import { Screen, type PrivateContact } from './screen.js';
+
+/**
+ * The leak check of `verify`: no text of a withheld message or passage, and no name or number of a private contact,
+ * anywhere in a geschoonde package (every file: JSON string values, HTML and XML text, tag files, media bytes).
+ *
+ * What counts as withheld comes from one of two sources (documented; the first that is available is used):
+ * 1. the ruwe dataset of the same delivery: its chat.json records per message what the cleaning did (`cleaning`),
+ *    and Verantwoording/contacten.json lists the private contacts with all their names and numbers;
+ * 2. the store (--db): the same effective markings and cleaning rules the export used, for the custodian, period and
+ *    --allow-unreviewed setting recorded in the geschoonde package's bag-info.txt.
+ */
+
+export interface LeakSource {
+  fragments: FragmentIndex;
+  screen: Screen;
+  describe: string;
+}
+
+export interface Leak {
+  file: string;
+  line: number;
+  kind: 'text' | 'name' | 'phone';
+  /** The fragment found (shortened), and where the withheld text came from. */
+  found: string;
+  origin: string;
+}
+
+/** Fixed texts of the package itself: finding a fragment in them proves nothing. */
+function addBoilerplate(idx: FragmentIndex): void {
+  idx.addPublic(LEESMIJ);
+  for (const s of Object.values(jsonSchemas())) idx.addPublic(JSON.stringify(s));
+  for (const v of Object.values(HTML_LABELS)) idx.addPublic(v);
+  for (const set of ['ruw', 'geschoond'] as const) {
+    const r = restriction(set);
+    idx.addPublic(`${r.type.label} ${r.beschrijving ?? ''}`);
+  }
+  idx.addPublic('Afgeschermd gesprek. Deelnemer (afgeschermd). bericht afgeschermd. passage afgeschermd. gesprek afgeschermd. standaardcategorie. onbeoordeeld. berichten');
+}
+
+/**
+ * Adds one message: `passages` null means the whole message is withheld; otherwise the message is kept and the given
+ * passages are withheld. Pass "marked" collects withheld text, pass "public" the kept text.
+ */
+function addMessage(
+  idx: FragmentIndex, pass: 'marked' | 'public', m: { id: number; text: string; attachments: { name: string }[] }, passages: { start: number; end: number }[] | null,
+): void {
+  if (passages === null) {
+    if (pass === 'marked') {
+      idx.addMarked(m.text, `message ${m.id}`);
+      for (const a of m.attachments) idx.addMarked(a.name, `attachment of message ${m.id}`);
+    }
+    return;
+  }
+  let kept = '';
+  let at = 0;
+  for (const p of passages) {
+    if (pass === 'marked') idx.addMarked(m.text.slice(p.start, p.end), `passage of message ${m.id}`);
+    kept += m.text.slice(at, p.start) + '\n';
+    at = p.end;
+  }
+  if (pass === 'public') {
+    idx.addPublic(kept + m.text.slice(at));
+    for (const a of m.attachments) idx.addPublic(a.name);
+  }
+}
+
+/** Leak source 1: a ruwe package (bag dir). Two passes over its chat.json files: withheld text, then kept text. */
+export function sourceFromRawPackage(bagDir: string): LeakSource {
+  const idx = new FragmentIndex();
+  const chats = findFiles(path.join(bagDir, 'data'), (n) => n === 'chat.json');
+  const contacts = findFiles(path.join(bagDir, 'data'), (n) => n === 'contacten.json');
+  const privateContacts: PrivateContact[] = [];
+  const publicNames = new Set<string>();
+  for (const f of contacts) {
+    for (const e of parseJsonLinesArray(readLines(f))) {
+      if (!('item' in e)) continue;
+      const k = e.item as { id: number; private: boolean; pseudonym: string | null; names: string[]; phones: string[] };
+      if (k.private) privateContacts.push({ contactId: k.id, pseudonym: k.pseudonym ?? '', names: k.names, phones: k.phones });
+    }
+  }
+  for (const pass of ['marked', 'public'] as const) {
+    for (const f of chats) {
+      let excluded = false;
+      for (const e of parseJsonLinesArray(readLines(f))) {
+        if ('head' in e) {
+          const h = (e.head as { header: { title: string; excluded: boolean; participants: { name: string; private?: boolean }[]; custodian: { name: string } } }).header;
+          excluded = h.excluded;
+          if (pass === 'marked' && excluded) idx.addMarked(h.title, `conversation title (${path.basename(path.dirname(f))})`);
+          if (pass === 'public') {
+            if (!excluded) idx.addPublic(h.title);
+            publicNames.add(h.custodian.name);
+            for (const p of h.participants) if (!p.private && !excluded) publicNames.add(p.name);
+          }
+          continue;
+        }
+        const s = e.item as { message: { id: number; text: string; attachments: { name: string }[] }; cleaning: { outcome: string; passages: { start: number; end: number }[] } };
+        addMessage(idx, pass, s.message, s.cleaning.outcome === 'kept' ? s.cleaning.passages : null);
+      }
+    }
+  }
+  for (const n of publicNames) idx.addPublic(n);
+  addBoilerplate(idx);
+  return { fragments: idx, screen: new Screen(privateContacts, [...publicNames]), describe: `the ruwe dataset ${bagDir}` };
+}
+
+/** Leak source 2: the store, for the custodian, period and --allow-unreviewed setting in the package's bag-info.txt. */
+export function sourceFromStore(store: Store, geschoondBag: string): LeakSource {
+  const info = readBagInfo(geschoondBag);
+  const custodian = getCustodian(store.db, info.get('Chatarchief-Custodian') ?? '');
+  const [from, to] = (info.get('Chatarchief-Period') ?? '').split('_');
+  if (!custodian || !from || !to) throw new Error(`${geschoondBag}: bag-info.txt lacks Chatarchief-Custodian/Chatarchief-Period known to the store`);
+  const x = buildExportContext(store.db, custodian, scopeOf(custodian.id, custodian.tz, from, to), info.get('Chatarchief-Allow-Unreviewed') === 'true');
+  const idx = new FragmentIndex();
+  for (const pass of ['marked', 'public'] as const) {
+    for (const conv of x.conversations) {
+      const ctx = cleaningContextFor(x, conv);
+      const excl = conversationExclusion(ctx);
+      if (excl && pass === 'marked') idx.addMarked(conv.title, `conversation ${conv.id} title`);
+      if (!excl && pass === 'public') idx.addPublic(titleShown(ctx, false));
+      for (const m of iterateMessages(store.db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
+        const eff = x.messageMarkings(m.id).effective;
+        addMessage(idx, pass, m, excl || messageMarking(m, eff, ctx) ? null : hiddenPassages(m.text, eff));
+      }
+    }
+  }
+  for (const n of x.publicNames) idx.addPublic(n);
+  idx.addPublic(`${custodian.name} ${custodian.function} ${custodian.department}`);
+  addBoilerplate(idx);
+  return { fragments: idx, screen: x.screen, describe: `the store ${store.path}` };
+}
+
+function findFiles(dir: string, pick: (name: string) => boolean): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...findFiles(p, pick));
+    else if (pick(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+const decodeEntities = (s: string): string =>
+  s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENTITIES[e.toLowerCase()] ?? m));
+
+/** The texts of one line of a file that the package shows: JSON string values, markup text, or the line itself. */
+function textsOf(file: string, line: string, state: { inStyle: boolean }): string[] {
+  if (file.endsWith('.json')) {
+    const out: string[] = [];
+    for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"(\s*:)?/g)) {
+      if (m[2]) continue; // a key
+      try { out.push(JSON.parse(`"${m[1]}"`) as string); } catch { out.push(m[1]!); }
+    }
+    return out;
+  }
+  if (/\.(html|xml)$/.test(file)) {
+    let s = line;
+    if (state.inStyle) {
+      const end = s.indexOf('</style>');
+      if (end < 0) return [];
+      s = s.slice(end);
+      state.inStyle = false;
+    }
+    s = s.replace(/<style>[\s\S]*?<\/style>/g, ' ');
+    const open = s.indexOf('<style>');
+    if (open >= 0) { s = s.slice(0, open); state.inStyle = true; }
+    return [decodeEntities(s.replace(/<[^>]*>/g, '\n'))];
+  }
+  return [line];
+}
+
+/** Scans every file of a geschoonde bag for withheld text and private names and numbers. */
+export function scanPackage(bagDir: string, src: LeakSource, limit = 200): Leak[] {
+  const leaks: Leak[] = [];
+  const files = findFiles(bagDir, () => true);
+  for (const abs of files) {
+    const rel = path.relative(bagDir, abs).split(path.sep).join('/');
+    const state = { inStyle: false };
+    let n = 0;
+    for (const line of readLines(abs)) {
+      n++;
+      for (const t of textsOf(rel, line, state)) {
+        for (const h of src.fragments.scan(t)) leaks.push({ file: rel, line: n, kind: 'text', found: h.fragment.slice(0, 60), origin: h.origin });
+        for (const h of src.screen.find(t)) leaks.push({ file: rel, line: n, kind: h.kind, found: h.kind === 'phone' ? t.slice(h.start, h.end) : h.pseudonym, origin: `private contact ${h.contactId}` });
+      }
+      if (leaks.length >= limit) return leaks;
+    }
+  }
+  return leaks;
+}

@@ -1,0 +1,227 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { iterateDecisions } from '../store/decisions.js';
+import { custodianContacts, iterateAllMarkings, iterateAuditChain, sourcesInScope, type SourceRecord } from '../store/exports.js';
+import { finishBag, packageSha256 } from './bagit.js';
+import { JsonLinesArrayWriter } from './chatjson.js';
+import { dateIn, writeConversation, type ConversationResult } from './conversation.js';
+import { pseudonymFor } from './context.js';
+import { documentationFiles } from './docs.js';
+import { HashingFile, PayloadWriter, sipName, type PayloadCounts } from './files.js';
+import { Ids } from './ids.js';
+import type { Ref } from './mdto.js';
+import { pakbonXml } from './pakbon.js';
+import { OWN_FORMATS } from './pronom.js';
+import {
+  archiefvormer, closeWithSidecar, exportEvent, restriction, sha256, writeFileSidecar, writeObjectSidecar, writeTextWithSidecar, type SetWriter,
+} from './writer.js';
+
+/** One set (ruw or geschoond) as one BagIt bag: payload tree, sidecars, levering.json, pakbon.xml and the bag files. */
+
+export interface SetResult {
+  set: SetWriter['set'];
+  bagName: string;
+  packageSha256: string;
+  counts: PayloadCounts;
+  conversations: number;
+  messages: number;
+  markers: number;
+  passages: number;
+  excludedConversations: number;
+  sources: number;
+  newObjects: number;
+  skippedAlreadyDelivered: number;
+  changedSinceDelivery: number;
+  changedExamples: string[];
+}
+
+export interface SetOptions {
+  bagName: string;
+  openSuggestions: number;
+  previousExports: number[];
+}
+
+export function writeSet(w: SetWriter, o: SetOptions): SetResult {
+  const { x, ids, set } = w;
+  const periodKey = ids.periodKey;
+  const serie: Ref & { id: string } = { naam: `Chatberichten ${x.custodian.name} (${x.custodian.function})`, id: ids.serie(set) };
+  const serieNew = w.delivered('serie') === null;
+  const serieRel = `Chatberichten_${x.custodian.id}`;
+  const dossierRel = `${serieNew ? `${serieRel}/` : ''}Periode_${periodKey}`;
+  const periodText = `${w.period.from ?? 'begin'} t/m ${w.period.to ?? 'heden'}`;
+  const dossier: Ref & { id: string } = { naam: `Chatberichten ${x.custodian.name}, periode ${periodText}${set === 'ruw' ? ' (ruwe dataset)' : ' (geschoonde set)'}`, id: ids.dossier(set) };
+
+  const parts: Ref[] = [];
+  const results: ConversationResult[] = [];
+  for (const conv of x.conversations) {
+    const r = writeConversation(w, dossierRel, dossier, conv);
+    if (!r) continue;
+    results.push(r);
+    parts.push(r.ref);
+  }
+  let sources = 0;
+  if (set === 'ruw' && results.length) {
+    const s = writeSources(w, dossierRel, dossier);
+    sources = s.count;
+    if (s.ref) parts.push(s.ref);
+    parts.push(writeAccountability(w, dossierRel, dossier));
+  }
+
+  const msgs = results.reduce((a, r) => a + r.messages, 0);
+  const first = Math.min(...results.map((r) => r.firstMs ?? Infinity));
+  const last = Math.max(...results.map((r) => r.lastMs ?? -Infinity));
+  const zone = x.custodian.tz;
+  writeObjectSidecar(w, dossierRel, {
+    id: dossier.id, naam: dossier.naam, aggregatieniveau: 'Dossier',
+    omschrijving: [
+      `Veiliggestelde chatberichten van ${x.custodian.name} (${x.custodian.function}, ${x.custodian.department}), periode ${periodText}: ${results.length} gesprekken, ${msgs} berichten.`,
+      ...(x.allowUnreviewed ? [`Let op: geëxporteerd met --allow-unreviewed; ${o.openSuggestions} onbeoordeelde suggesties zijn als gemarkeerd behandeld.`] : []),
+      ...(o.previousExports.length ? [`Vervolgexport: bevat alleen objecten die niet eerder zijn geleverd (eerdere exports: ${o.previousExports.join(', ')}).`] : []),
+    ],
+    dekkingInTijd: results.length ? { begin: w.period.from ?? dateIn(first, zone)!, eind: w.period.to ?? dateIn(last, zone)! } : null,
+    taal: ['nl'],
+    events: [exportEvent(w, set === 'ruw' ? 'Ruwe dataset' : 'Geschoonde set')],
+    isOnderdeelVan: serie, bevatOnderdeel: parts, archiefvormer: archiefvormer(w),
+    gerelateerd: [{ ref: { naam: dossier.naam, id: ids.dossier(set === 'ruw' ? 'geschoond' : 'ruw') }, relatie: set === 'ruw' ? 'Heeft geschoonde versie' : 'Is geschoonde versie van' }],
+    beperkingGebruik: restriction(set),
+  });
+  if (serieNew) {
+    writeObjectSidecar(w, serieRel, {
+      id: serie.id, naam: serie.naam, aggregatieniveau: 'Serie',
+      omschrijving: [`WhatsApp-, Signal- en sms-berichten van ${x.custodian.name} als ${x.custodian.function}, veiliggesteld met chatarchief.`],
+      taal: ['nl'], bevatOnderdeel: [dossier], archiefvormer: archiefvormer(w), beperkingGebruik: restriction(set),
+    });
+    w.ledger.add('serie', sha256(serie.id));
+  }
+  writeDocumentation(w);
+  w.pw.close();
+  w.ledger.close();
+
+  const pkgSha = packageSha256(w.pw.bagDir);
+  writeLevering(w, o, pkgSha);
+  const counts = w.pw.counts;
+  const result: SetResult = {
+    set, bagName: o.bagName, packageSha256: pkgSha, counts, conversations: results.length, messages: msgs,
+    markers: results.reduce((a, r) => a + r.markers, 0), passages: results.reduce((a, r) => a + r.passages, 0),
+    excludedConversations: results.filter((r) => r.excluded).length, sources,
+    newObjects: w.ledger.count, skippedAlreadyDelivered: w.ledger.skipped, changedSinceDelivery: w.ledger.changed, changedExamples: w.ledger.changedExamples,
+  };
+  fs.writeFileSync(path.join(w.pw.bagDir, 'pakbon.xml'), pakbonXml({
+    id: `${ids.dossier(set)}:pakket`, naam: dossier.naam, set, doellocatie: 'Nader op te geven door de ontvangende archiefdienst', sipHash: pkgSha,
+    aangemaakt: w.exportedAt, archiefvormer: x.custodian.department, contact: 'Niet opgegeven', counts,
+    bewindspersoon: { id: x.custodian.id, naam: x.custodian.name, functie: x.custodian.function }, periode: { van: w.period.from, tot: w.period.to },
+    onbeoordeeldToegestaan: x.allowUnreviewed, onbeoordeeld: o.openSuggestions,
+    vervolg: { eerdereLeveringen: o.previousExports, nieuweObjecten: result.newObjects, eerderGeleverd: result.skippedAlreadyDelivered, gewijzigdSindsLevering: result.changedSinceDelivery },
+    bijzonderheden: [
+      'Sidecars volgens MDTO-XML 1.0.1; chat.json volgt het eigen, gedocumenteerde formaat in Documentatie_chatformaat (JSON Schema).',
+      ...(x.allowUnreviewed ? ['Geëxporteerd met onbeoordeelde suggesties (--allow-unreviewed); die zijn als gemarkeerd behandeld.'] : []),
+    ],
+  }), { flag: 'wx' });
+  finishBag(w.pw.bagDir, counts, [
+    ['Source-Organization', x.custodian.department],
+    ['External-Description', dossier.naam],
+    ['External-Identifier', dossier.id],
+    ['Bag-Group-Identifier', `chatarchief:${x.custodian.id}:${periodKey}:levering-${ids.delivery}`],
+    ['Bagging-Date', w.exportedAt.slice(0, 10)],
+    ['Chatarchief-Set', set],
+    ['Chatarchief-Custodian', x.custodian.id],
+    ['Chatarchief-Period', periodKey],
+    ['Chatarchief-Allow-Unreviewed', String(x.allowUnreviewed)],
+    ['Chatarchief-Package-SHA256', pkgSha],
+    ['Chatarchief-Version', w.tool],
+  ]);
+  return result;
+}
+
+function writeDocumentation(w: SetWriter): void {
+  const files = documentationFiles();
+  const hash16 = sha256(files.map((f) => `${f.name}\n${f.text}`).join('\n')).slice(0, 16);
+  const objectId = `documentatie:${hash16}`;
+  if (w.delivered(objectId) !== null) return;
+  const rel = 'Documentatie_chatformaat';
+  const owner = { naam: 'Documentatie van het chatformaat (chat.json, review-log.json) en van de schoning', id: Ids.documentation(hash16) };
+  const reps = files.map((f) => writeTextWithSidecar(w, `${rel}/${f.name}`, f.text, owner, f.name.endsWith('.md') ? OWN_FORMATS.markdown : OWN_FORMATS.json));
+  writeObjectSidecar(w, rel, {
+    id: owner.id, naam: owner.naam, aggregatieniveau: 'Archiefstuk', omschrijving: ['Beschrijving van de opbouw van de levering en JSON Schemas van de eigen formaten.'],
+    taal: ['nl'], heeftRepresentatie: reps, archiefvormer: archiefvormer(w), beperkingGebruik: { type: { label: 'Geen beperking', lijst: 'Begrippenlijst BeperkingGebruik MDTO' } },
+  });
+  w.ledger.add(objectId, hash16);
+}
+
+/** Ruwe dataset: the original source export files, byte for byte, not delivered before. */
+function writeSources(w: SetWriter, dossierRel: string, dossier: Ref): { count: number; ref: Ref | null } {
+  const todo = sourcesInScope(w.db, w.x.scope).filter((s) => {
+    const prev = w.delivered(`source:${s.sha256}`);
+    if (prev !== null) w.ledger.skip(`source:${s.sha256}`, prev, s.sha256);
+    return prev === null;
+  });
+  if (!todo.length) return { count: 0, ref: null };
+  const rel = `${dossierRel}/Bronbestanden`;
+  const owner = { naam: `Bronbestanden (oorspronkelijke exports), periode ${w.ids.periodKey}`, id: w.ids.sources() };
+  const reps: Ref[] = [];
+  for (const s of todo) {
+    if (w.blobs.has(s.sha256)) {
+      const f = w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(s.fileName)}`, w.blobs.pathFor(s.sha256));
+      if (f.sha256 !== s.sha256) throw new Error(`source ${s.id} (${s.fileName}): blob bytes hash to ${f.sha256}, the ingest record says ${s.sha256}`);
+      reps.push(writeFileSidecar(w, f, owner));
+    } else {
+      // A folder export: its files, each byte-identical to its ingest record.
+      const files = s.files.filter((f) => w.blobs.has(f.sha256));
+      if (!files.length) throw new Error(`source ${s.id} (${s.fileName}): its bytes are not in the blob store (${w.blobs.dir})`);
+      for (const sf of files) {
+        const f = w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(sf.path.replace(/[\\/]/g, '__'))}`, w.blobs.pathFor(sf.sha256));
+        reps.push(writeFileSidecar(w, f, owner));
+      }
+    }
+    w.ledger.add(`source:${s.sha256}`, s.sha256);
+  }
+  writeObjectSidecar(w, rel, {
+    id: owner.id, naam: owner.naam, aggregatieniveau: 'Archiefstuk',
+    omschrijving: [`${todo.length} oorspronkelijke exportbestanden, byte voor byte gelijk aan wat bij de veiligstelling is ingelezen (SHA-256 in Verantwoording/bronnen.json).`],
+    events: [exportEvent(w, 'Bronbestanden ongewijzigd overgenomen')], isOnderdeelVan: dossier, heeftRepresentatie: reps,
+    archiefvormer: archiefvormer(w), beperkingGebruik: restriction('ruw'),
+  });
+  return { count: todo.length, ref: owner };
+}
+
+/** Ruwe dataset: all markings, decisions, the audit chain, contacts with pseudonyms and the ingest record. */
+function writeAccountability(w: SetWriter, dossierRel: string, dossier: Ref): Ref {
+  const rel = `${dossierRel}/Verantwoording`;
+  const owner = { naam: `Verantwoording van veiligstelling, beoordeling en schoning, periode ${w.ids.periodKey}`, id: w.ids.accountability() };
+  const c = w.x.custodian.id;
+  const list = (name: string, head: Record<string, unknown>, items: Iterable<unknown>): Ref => {
+    const out = new JsonLinesArrayWriter(w.pw.open(`${rel}/${name}`), { format: `chatarchief-${name.replace('.json', '')}`, formatVersion: 1, custodianId: c, ...head }, 'items');
+    for (const it of items) out.item(it);
+    out.close();
+    return closeWithSidecar(w, out.file, owner, OWN_FORMATS.json);
+  };
+  const privateIds = new Set(w.x.privateContacts.map((p) => p.contactId));
+  const reps = [
+    list('bronnen.json', { about: 'Ingest record of the sources in this period (sha256 = SHA-256 of the source file as read)' }, sourcesInScope(w.db, w.x.scope) as SourceRecord[]),
+    list('contacten.json', { about: 'Contacts; private = pseudonymised in the geschoonde set of this export' },
+      custodianContacts(w.db, c, privateIds).map((k) => ({ ...k, private: privateIds.has(k.id), pseudonym: privateIds.has(k.id) ? pseudonymFor(k.rank) : null }))),
+    list('markeringen.json', { about: 'All markings of the custodian as stored' }, iterateAllMarkings(w.db, c)),
+    list('besluiten.json', { about: 'All decisions of the custodian' }, iterateDecisions(w.db, c)),
+    list('auditlog.json', { about: 'The custodian\'s hash-chained audit log (see src/store/audit.ts for the hash definition)' }, iterateAuditChain(w.db, c)),
+  ];
+  writeObjectSidecar(w, rel, {
+    id: owner.id, naam: owner.naam, aggregatieniveau: 'Archiefstuk',
+    omschrijving: ['Markeringen, besluiten, audit-hashketen, contacten met pseudoniemen en het ingestverslag.'],
+    events: [exportEvent(w, 'Verantwoording meegeleverd met de ruwe dataset')], isOnderdeelVan: dossier, heeftRepresentatie: reps,
+    archiefvormer: archiefvormer(w), beperkingGebruik: restriction('ruw'),
+  });
+  return owner;
+}
+
+/** levering.json (tag file): what this package delivers, what it leaves out as delivered before. */
+function writeLevering(w: SetWriter, o: SetOptions, pkgSha: string): void {
+  const f = new HashingFile(path.join(w.pw.bagDir, 'levering.json'), 'levering.json', () => {});
+  const out = new JsonLinesArrayWriter(f, {
+    format: 'chatarchief-levering', formatVersion: 1, set: w.set, custodianId: w.x.custodian.id, period: w.period, delivery: w.ids.delivery,
+    packageSha256: pkgSha, previousExports: o.previousExports, skippedAlreadyDelivered: w.ledger.skipped,
+    changedSinceDelivery: { count: w.ledger.changed, examples: w.ledger.changedExamples },
+  }, 'objects');
+  for (const e of w.ledger.entries()) out.item(e);
+  out.close();
+  f.close();
+}

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { getCustodian } from '../store/custodians.js';
+import type { Store } from '../store/db.js';
+import { conversationStats, ledgerLookup, listExports, openSuggestions, recordExport, type OpenSuggestions, type SetKind } from '../store/exports.js';
+import { VERSION } from '../version.js';
+import { dateIn } from './conversation.js';
+import { buildExportContext, scopeOf } from './context.js';
+import { PayloadWriter } from './files.js';
+import { Ids } from './ids.js';
+import { writeSet, type SetResult } from './package.js';
+import { LedgerSink, type SetWriter } from './writer.js';
+
+/**
+ * `chatarchief export`: both deliveries of a custodian and period, written into a temporary folder beside --out and
+ * renamed into place in the same database transaction that records the exports and their ledger entries; a failure
+ * leaves neither a (partial) package nor a ledger entry.
+ */
+
+export interface ExportOptions {
+  custodianId: string;
+  from?: string;
+  to?: string;
+  out: string;
+  sets: SetKind[];
+  allowUnreviewed: boolean;
+  /** Export time (SOURCE_DATE_EPOCH makes packages reproducible). */
+  now?: Date;
+  log?: (msg: string) => void;
+}
+
+export interface ExportResult {
+  out: string;
+  custodianId: string;
+  period: { from: string; to: string };
+  delivery: number;
+  allowUnreviewed: boolean;
+  openSuggestions: number;
+  packages: (SetResult & { path: string; exportId: number })[];
+}
+
+/** Thrown while suggestions in scope are undecided (exit 1); carries what is open. */
+export class OpenSuggestionsError extends UserError {
+  constructor(readonly open: OpenSuggestions) {
+    super(`${open.total} suggestion(s) in scope are undecided; decide them (chatarchief review) or export with --allow-unreviewed`);
+  }
+}
+
+function prepareOut(out: string): string {
+  const abs = path.resolve(out);
+  if (fs.existsSync(abs)) {
+    if (!fs.statSync(abs).isDirectory() || fs.readdirSync(abs).length > 0) throw new UserError(`--out ${out}: exists and is not an empty folder; choose a new folder`);
+  }
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  return abs;
+}
+
+export function runExport(store: Store, o: ExportOptions): ExportResult {
+  const { db } = store;
+  const custodian = getCustodian(db, o.custodianId);
+  if (!custodian) throw new UserError(`unknown custodian '${o.custodianId}' (see: chatarchief custodian list)`);
+  if (o.from && o.to && o.to < o.from) throw new UserError('--to must not be before --from');
+  const scope = scopeOf(custodian.id, custodian.tz, o.from, o.to);
+  const open = openSuggestions(db, scope);
+  if (open.total > 0 && !o.allowUnreviewed) throw new OpenSuggestionsError(open);
+  const out = prepareOut(o.out);
+  const log = o.log ?? (() => {});
+
+  const x = buildExportContext(db, custodian, scope, o.allowUnreviewed);
+  if (!x.conversations.length) throw new UserError(`nothing to export: custodian '${custodian.id}' has no messages in the period`);
+  const stats = x.conversations.map((c) => conversationStats(db, c.id, scope));
+  const period = {
+    from: o.from ?? dateIn(Math.min(...stats.map((s) => s.firstMs ?? Infinity)), custodian.tz)!,
+    to: o.to ?? dateIn(Math.max(...stats.map((s) => s.lastMs ?? -Infinity)), custodian.tz)!,
+  };
+  const periodKey = `${period.from}_${period.to}`;
+  const samePeriod = (set: SetKind) => listExports(db, custodian.id, set).filter((e) => e.periodFrom === period.from && e.periodTo === period.to).length;
+  const delivery = 1 + Math.max(samePeriod('ruw'), samePeriod('geschoond'));
+  const ids = new Ids(custodian.id, periodKey, delivery);
+  const exportedAt = (o.now ?? new Date()).toISOString();
+
+  const tmpRoot = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.partial-`));
+  try {
+    const pkgDir = path.join(tmpRoot, 'pkg');
+    const workDir = path.join(tmpRoot, 'work');
+    fs.mkdirSync(workDir, { recursive: true });
+    const written: { r: SetResult; w: SetWriter }[] = [];
+    for (const set of o.sets) {
+      const bagName = `${custodian.id}_${periodKey}_levering-${delivery}_${set}`;
+      log(`${set}: writing ${bagName}`);
+      const previousExports = listExports(db, custodian.id, set).map((e) => e.id);
+      const w: SetWriter = {
+        db, blobs: store.blobs, x, set, pw: new PayloadWriter(path.join(pkgDir, bagName)), ids, exportedAt, period,
+        delivered: ledgerLookup(db, custodian.id, set), ledger: new LedgerSink(path.join(workDir, `ledger-${set}.tsv`)), tool: `chatarchief ${VERSION}`,
+      };
+      written.push({ r: writeSet(w, { bagName, openSuggestions: open.total, previousExports }), w });
+    }
+    if (written.every(({ r }) => r.messages === 0)) {
+      throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before (see table exports)`);
+    }
+    const packages = db.transaction(() => {
+      const rows = written.map(({ r, w }) => ({
+        ...r,
+        path: path.join(out, r.bagName),
+        exportId: recordExport(db, {
+          custodianId: custodian.id, setKind: r.set, periodFrom: period.from, periodTo: period.to, outPath: path.join(out, r.bagName),
+          packageSha256: r.packageSha256, allowUnreviewed: o.allowUnreviewed,
+        }, () => w.ledger.entries()),
+      }));
+      // Last step inside the transaction: if the rename fails, nothing is recorded either.
+      if (fs.existsSync(out)) fs.rmdirSync(out);
+      fs.renameSync(pkgDir, out);
+      return rows;
+    }).immediate();
+    return { out, custodianId: custodian.id, period, delivery, allowUnreviewed: o.allowUnreviewed, openSuggestions: open.total, packages };
+  } finally {
+    fs.rmSync(tmpRoot, { recursive: true, force: true });
+  }
+}
