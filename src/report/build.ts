@@ -29,8 +29,10 @@ export const DEFAULTS = { maxIntervalDays: 31, toleranceDays: 7, privateShareThr
 export const todayInAmsterdam = (): string => DateTime.now().setZone('Europe/Amsterdam').toISODate()!;
 
 function custodianFacts(db: DB, opts: ReportOptions): CustodianFact[] {
+  // Grouped by department like the report's tables; within one, by function and start of term.
   return listCustodians(db, { department: opts.department })
     .filter((c) => !opts.custodianId || c.id === opts.custodianId)
+    .sort((a, b) => a.department.localeCompare(b.department, 'nl') || a.function.localeCompare(b.function, 'nl') || a.termFrom.localeCompare(b.termFrom) || a.id.localeCompare(b.id))
     .map((c) => ({ id: c.id, name: c.name, function: c.function, department: c.department, termFrom: c.termFrom, termTo: c.termTo, tz: c.tz }));
 }
 

@@ -228,10 +228,15 @@ export function computeCustodianCoverage(
   const unsecuredDays = Math.floor(unsecuredMs / 86_400_000);
   const lastSecuredDate = lastSecured === null ? null : lastDateOf(lastSecured, zone);
 
-  const notes = records
-    .filter((r) => r.note)
-    .map((r) => `${channelLabel(r.channel)}: ${r.note}`)
-    .filter((n, i, all) => all.indexOf(n) === i);
+  // One note per text, naming every channel it was recorded for: "Chat, E-mail: zit veilig-gesteld in ...".
+  const byNote = new Map<string, string[]>();
+  for (const r of records) {
+    if (!r.note) continue;
+    const chans = byNote.get(r.note) ?? [];
+    if (!chans.includes(channelLabel(r.channel))) chans.push(channelLabel(r.channel));
+    byNote.set(r.note, chans);
+  }
+  const notes = [...byNote].map(([note, chans]) => `${chans.join(', ')}: ${note}`);
 
   return {
     custodian: c,

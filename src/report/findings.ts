@@ -75,12 +75,22 @@ function deletedCode(m: FlaggedMessageFact): FindingCode {
   return 'deleted';
 }
 
-/** The actor of a system event: the sender when the export names one, else a name the parser kept in `extra`. */
+const SELF = /^(?:you|u|je|jij)$/i;
+export const SELF_LABEL = 'bewindspersoon (zelf)';
+
+/**
+ * The actor of a system event: the sender when the export names one, else the actor the parser kept in `extra` (a
+ * name, or `{name, phone}` for Signal). "You"/"U"/"Je" is the owner of the exported phone: the custodian.
+ */
 function actor(m: FlaggedMessageFact): string | null {
   if (m.sender) return m.sender;
   const e = m.extra ?? {};
-  for (const k of ['actor', 'author', 'by']) if (typeof e[k] === 'string' && e[k]) return e[k] as string;
-  return m.fromSelf ? 'bewindspersoon' : null;
+  for (const k of ['actor', 'author', 'by']) {
+    const v = e[k];
+    const name = typeof v === 'string' ? v : v && typeof v === 'object' ? ((v as { name?: unknown }).name ?? (v as { phone?: unknown }).phone) : null;
+    if (typeof name === 'string' && name) return SELF.test(name.trim()) ? SELF_LABEL : name;
+  }
+  return m.fromSelf ? SELF_LABEL : null;
 }
 
 function timerDetail(m: FlaggedMessageFact): string {
@@ -125,7 +135,9 @@ export function computeFindings(facts: FindingFacts): Finding[] {
   for (const m of facts.missing) {
     out.push(fromMessage(m, 'missing-in-later-export', `ontbreekt in ${m.sourceFile} (bron ${m.sourceId}), die deze periode wel bevat`, { id: m.sourceId, file: m.sourceFile }));
   }
+  // View-once media is never in an export: the view-once finding already says so.
   for (const a of facts.missingAttachments) {
+    if (a.viewOnce) continue;
     out.push(fromMessage(a, 'attachment-missing', a.attachmentName, { id: a.sourceId, file: a.sourceFile }));
   }
   for (const s of facts.sourceFindings) {

@@ -4,10 +4,10 @@
  */
 import { VERSION } from '../version.js';
 import type { FindingsReport, FullReport } from './build.js';
-import { displayColumns, type CoverageReport, type CustodianCoverage } from './coverage.js';
+import { channelLabel, displayColumns, type CoverageReport, type CustodianCoverage, type Period } from './coverage.js';
 import { GROUP_LABELS, countFindings, type Finding } from './findings.js';
 import { esc, fmtDate, fmtInstant } from './html-util.js';
-import { periodText, securedText } from './render-text.js';
+import { securedText } from './render-text.js';
 import { VERDICT_LABELS, type StatusReport } from './status.js';
 import { COLORS, timelineSvg } from './timeline.js';
 
@@ -47,9 +47,10 @@ svg .lbl { font-size: 11px; fill: #37474f; } svg .yr { font-size: 11px; fill: #3
 .legend i { display: inline-block; width: 14px; height: 10px; margin-right: 5px; vertical-align: -1px; border-radius: 2px; }
 .legend i.dot { width: 8px; height: 8px; border-radius: 50%; }
 .counts { margin: 4px 0; font-size: 13px; }
-.counts span { margin-right: 14px; white-space: nowrap; }
+.counts { display: flex; flex-wrap: wrap; gap: 2px 16px; }
+.counts span { white-space: nowrap; }
 .note { color: var(--muted); font-size: 12px; }
-.dept { break-inside: avoid; page-break-inside: avoid; }
+.dept { break-inside: avoid; page-break-inside: avoid; margin-top: 22px; }
 .empty { color: var(--muted); font-style: italic; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print { body { padding: 0; max-width: none; font-size: 11px; } nav { display: none; } h2 { break-after: avoid; } a { color: inherit; text-decoration: none; } }
@@ -77,12 +78,14 @@ export function page(title: string, meta: string, body: string): string {
 
 const badge = (cls: string, text: string) => `<span class="badge b-${cls}">${esc(text)}</span>`;
 
+const dutchPeriod = (p: Period): string => (p.fromDate === p.toDate ? fmtDate(p.fromDate) : `${fmtDate(p.fromDate)} t/m ${fmtDate(p.toDate)}`);
+
 function channelCell(c: CustodianCoverage, i: number): string {
   const ch = c.channels[i]!;
-  const text = securedText(ch);
-  const cls = ch.secured.length ? '' : text === 'niet veiliggesteld' ? 'none' : 'na';
-  const gaps = ch.gaps.map((g) => `<div class="gap">hiaat ${esc(periodText(g))}</div>`).join('');
-  return `<td class="${cls}">${esc(text).replace(/, /g, ',<br>')}${gaps}</td>`;
+  const text = ch.secured.length ? ch.secured.map((p) => esc(dutchPeriod(p))).join('<br>') : esc(securedText(ch));
+  const cls = ch.secured.length ? '' : securedText(ch) === 'niet veiliggesteld' ? 'none' : 'na';
+  const gaps = ch.gaps.map((g) => `<div class="gap">hiaat ${esc(dutchPeriod(g))}</div>`).join('');
+  return `<td class="${cls}">${text}${gaps}</td>`;
 }
 
 function overdueCell(c: CustodianCoverage): string {
@@ -117,12 +120,12 @@ function legend(): string {
 export function findingsTableHtml(findings: readonly Finding[], tz: string): string {
   if (!findings.length) return '<p class="empty">Geen bevindingen.</p>';
   const counts = countFindings(findings)
-    .map((c) => `<span style="color:${COLORS.finding[c.group]}">●</span> <span>${esc(c.label)}: <b>${c.count}</b></span>`)
+    .map((c) => `<span><b style="color:${COLORS.finding[c.group]}">●</b> ${esc(c.label)}: <b>${c.count}</b></span>`)
     .join(' ');
   const rows = findings.slice(0, FINDINGS_SHOWN).map(
     (f) =>
       `<tr><td class="nowrap">${esc(f.at ? fmtInstant(f.at, tz) : '')}</td><td>${esc(f.label)}</td><td>${esc(f.conversation ?? '')}` +
-      `<span class="note"> ${esc(f.platform)}</span></td><td>${esc(f.person ?? '')}</td><td>${esc(f.detail)}</td></tr>`,
+      `<span class="note"> ${esc(channelLabel(f.platform))}</span></td><td>${esc(f.person ?? '')}</td><td>${esc(f.detail)}</td></tr>`,
   );
   const more = findings.length > FINDINGS_SHOWN
     ? `<p class="note">Eerste ${FINDINGS_SHOWN} van ${findings.length} bevindingen getoond; de volledige lijst: <code>chatarchief report findings --format csv</code>.</p>`
@@ -149,7 +152,7 @@ export function statusHtml(r: StatusReport): string {
   if (!r.departments.length) return '<p class="empty">Nog geen bewindspersonen.</p>';
   return r.departments
     .map(
-      (d) => `<div class="dept"><h3>${esc(d.department)}</h3><p class="facts">${d.custodians.map(esc).join(', ')}</p>
+      (d) => `<div class="dept"><h3>${esc(d.department)}</h3><p class="facts">${d.custodians.map((c) => `${esc(c.function)} (${esc(c.name)})`).join(' · ')}</p>
 <table class="status"><thead><tr><th style="width:38%"></th><th style="width:9%">Status</th><th>Toelichting</th></tr></thead><tbody>
 ${d.rows.map((row) => `<tr data-key="${esc(row.key)}"><td>${esc(row.label)}</td><td>${badge(row.value, VERDICT_LABELS[row.value])}</td><td>${esc(row.text)}</td></tr>`).join('\n')}
 </tbody></table></div>`,

@@ -97,7 +97,7 @@ export function findingsCsv(r: FindingsReport): string {
 export function statusTable(r: StatusReport): string {
   if (!r.departments.length) return 'Geen departementen (nog geen bewindspersonen).';
   return r.departments
-    .map((d) => [`${d.department} (${d.custodians.join(', ')})`, table(['onderdeel', 'status', 'toelichting'], d.rows.map((row) => [row.label, VERDICT_LABELS[row.value], row.text]))].join('\n'))
+    .map((d) => [`${d.department} (${d.custodians.map((c) => c.id).join(', ')})`, table(['onderdeel', 'status', 'toelichting'], d.rows.map((row) => [row.label, VERDICT_LABELS[row.value], row.text]))].join('\n'))
     .join('\n\n');
 }
 

@@ -28,7 +28,7 @@ export interface StatusRow {
 
 export interface DepartmentStatus {
   department: string;
-  custodians: string[];
+  custodians: { id: string; name: string; function: string }[];
   rows: StatusRow[];
 }
 
@@ -123,7 +123,12 @@ function frequencyRow(cov: CustodianCoverage[], opts: StatusOptions): Pick<Statu
   const med = median(intervals.map((i) => i.days));
   const longest = [...intervals].sort((a, b) => b.days - a.days)[0] ?? null;
   const details = { veiligstellingen: count, intervals, medianDays: med, longest };
-  if (med === null || !longest) return { value: 'onbekend', text: 'Geen aanstellingsperiode om te beoordelen.', details };
+  if (med === null || !longest) {
+    const text = cov.some((c) => c.termStarted)
+      ? `${nl(count)} veiligstelling(en); nog geen tussenpoos om te beoordelen (aanstelling korter dan de norm van ${opts.maxIntervalDays} dagen).`
+      : 'De aanstelling is op de peildatum nog niet begonnen.';
+    return { value: 'onbekend', text, details };
+  }
   const value: Verdict = longest.days <= opts.maxIntervalDays ? 'ja' : med <= opts.maxIntervalDays ? 'deels' : 'nee';
   const text =
     `${nl(count)} veiligstelling(en); mediaan ${nl(med)} dagen, langste ${nl(longest.days)} dagen ` +
@@ -139,9 +144,11 @@ function exclusionRow(facts: StatusFact[]): Pick<StatusRow, 'value' | 'text' | '
   if (!withData.length) return { value: 'onbekend', text: 'Nog geen berichten veiliggesteld.', details };
   const value = allSome(withData.map((f) => f.exclusions.contacts + f.exclusions.conversations > 0));
   const users = withData.filter((f) => f.exclusions.contacts + f.exclusions.conversations > 0).length;
+  const untagged = withData.filter((f) => f.tagRuns === 0).length;
   const text =
     `${nl(details.contacts)} contact(en) en ${nl(details.conversations)} gesprek(ken) als privé/partijpolitiek uitgezonderd ` +
-    `(${nl(details.decided)} beoordeeld, ${nl(details.byRule)} via regels); bij ${users} van ${withData.length} bewindspersonen.`;
+    `(${nl(details.decided)} beoordeeld, ${nl(details.byRule)} via regels); bij ${users} van ${withData.length} bewindspersonen` +
+    (untagged ? `; bij ${untagged} nog geen regels toegepast (chatarchief tag)` : '') + '.';
   return { value, text, details };
 }
 
@@ -192,7 +199,8 @@ export function computeStatus(
     maxIntervalDays: opts.maxIntervalDays,
     privateShareThreshold: opts.privateShareThreshold,
     departments: departments.map((department) => {
-      const ids = custodians.filter((c) => c.department === department).map((c) => c.id);
+      const members = custodians.filter((c) => c.department === department);
+      const ids = members.map((c) => c.id);
       const f = ids.map((id) => factById.get(id)).filter((x): x is StatusFact => x !== undefined);
       const cv = ids.map((id) => covById.get(id)).filter((x): x is CustodianCoverage => x !== undefined);
       const computed: Record<StatusKey, Pick<StatusRow, 'value' | 'text' | 'details'>> = {
@@ -202,7 +210,7 @@ export function computeStatus(
         schoning: cleaningRow(f),
         'ruwe-dataset': rawRow(f, covById),
       };
-      return { department, custodians: ids, rows: STATUS_ROWS.map((r) => ({ key: r.key, label: r.label, ...computed[r.key] })) };
+      return { department, custodians: members.map((c) => ({ id: c.id, name: c.name, function: c.function })), rows: STATUS_ROWS.map((r) => ({ key: r.key, label: r.label, ...computed[r.key] })) };
     }),
   };
 }

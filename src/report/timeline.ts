@@ -120,22 +120,44 @@ export function timelineSvg(
   ].join('\n');
 }
 
-/** Year labels, and month ticks when the span is short enough to read them. */
+/**
+ * The time axis: day ticks for a short span (labelled every day, or every Monday), month ticks up to four years
+ * (labelled when the span is about a year or less), year labels otherwise. The first label carries the year.
+ */
 function axis(d0: number, d1: number, x: (ms: number) => number, y: number, tz: string): string[] {
   const out = [`<line x1="${LABEL_W}" x2="${W - RIGHT}" y1="${y + 2}" y2="${y + 2}" stroke="#607d8b"/>`];
-  const years = (d1 - d0) / (365.25 * 86_400_000);
-  let m = DateTime.fromMillis(d0, { zone: tz }).startOf('month').plus({ months: 1 });
+  const days = (d1 - d0) / 86_400_000;
   const end = DateTime.fromMillis(d1, { zone: tz });
-  while (m < end) {
-    const mx = x(m.toMillis()).toFixed(1);
-    if (m.month === 1) {
-      out.push(`<line x1="${mx}" x2="${mx}" y1="${y + 2}" y2="${y + 9}" stroke="#37474f"/>`);
-      out.push(`<text x="${mx}" y="${y + 21}" text-anchor="middle" class="yr">${m.year}</text>`);
-    } else if (years <= 4) {
-      out.push(`<line x1="${mx}" x2="${mx}" y1="${y + 2}" y2="${y + 6}" stroke="#90a4ae"/>`);
-      if (years <= 1.2) out.push(`<text x="${mx}" y="${y + 19}" text-anchor="middle" class="mo">${esc(m.setLocale('nl').toFormat('LLL'))}</text>`);
+  const tick = (d: DateTime, len: number, color: string) => {
+    const tx = x(d.toMillis()).toFixed(1);
+    out.push(`<line x1="${tx}" x2="${tx}" y1="${y + 2}" y2="${y + 2 + len}" stroke="${color}"/>`);
+  };
+  const text = (d: DateTime, label: string, cls: string) =>
+    out.push(`<text x="${x(d.toMillis()).toFixed(1)}" y="${y + 20}" text-anchor="middle" class="${cls}">${esc(label)}</text>`);
+  let first = true;
+  const fmt = (d: DateTime, f: string) => {
+    const label = d.setLocale('nl').toFormat(first ? `${f} yyyy` : f);
+    first = false;
+    return label;
+  };
+  if (days <= 75) {
+    for (let d = DateTime.fromMillis(d0, { zone: tz }).startOf('day').plus({ days: 1 }); d < end; d = d.plus({ days: 1 })) {
+      const labelled = days <= 16 || d.weekday === 1;
+      tick(d, labelled ? 6 : 3, labelled ? '#37474f' : '#90a4ae');
+      if (labelled) text(d, fmt(d, 'd LLL'), 'mo');
     }
-    m = m.plus({ months: 1 });
+    return out;
+  }
+  const years = days / 365.25;
+  for (let m = DateTime.fromMillis(d0, { zone: tz }).startOf('month').plus({ months: 1 }); m < end; m = m.plus({ months: 1 })) {
+    if (m.month === 1) {
+      tick(m, 7, '#37474f');
+      text(m, String(m.year), 'yr');
+      first = false;
+    } else if (years <= 4) {
+      tick(m, 4, '#90a4ae');
+      if (years <= 1.2) text(m, fmt(m, 'LLL'), 'mo');
+    }
   }
   return out;
 }

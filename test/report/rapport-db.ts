@@ -95,17 +95,24 @@ export const ROWS: ReportRow[] = [
 
 const fmt = (d: DateTime) => d.toFormat('dd-MM-yyyy HH:mm');
 
-/** An Android-NL WhatsApp export of the chat with the chef de cabinet, from `start` up to (and including) `until`. */
-export function chatExport(row: ReportRow, start: DateTime, until: DateTime): string {
-  const lines = [`${fmt(start)} - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.`];
+/**
+ * An Android-NL WhatsApp export of the chat with the chef de cabinet, from `start` up to (and including) `until`.
+ * Every read-out moment carries a message (e.g. "Gelukkig nieuwjaar" at 1 January 00:00), and a later export holds
+ * every earlier message: the history on the phone only grows.
+ */
+export function chatExport(row: ReportRow, start: DateTime, until: DateTime, readouts: DateTime[]): string {
+  const items: [DateTime, string][] = [];
   let n = 0;
   for (let d = start.plus({ minutes: 15 }); d <= until; d = d.plus({ days: 3 })) {
     n++;
-    lines.push(n % 2 ? `${fmt(d)} - Chef de cabinet: Stand van zaken dossier ${n}` : `${fmt(d)} - ${row.name}: Dank, akkoord met punt ${n}`);
+    items.push([d, n % 2 ? `Chef de cabinet: Stand van zaken dossier ${n}` : `${row.name}: Dank, akkoord met punt ${n}`]);
   }
-  // The read-out moment itself carries the last message (e.g. "Gelukkig nieuwjaar" at 1 January 00:00).
-  lines.push(`${fmt(until)} - Chef de cabinet: ${until.hour === 0 ? 'Gelukkig nieuwjaar!' : 'Telefoon gaat nu naar de uitlezing'}`);
-  return lines.join('\n') + '\n';
+  for (const r of readouts) {
+    if (r <= until) items.push([r, `Chef de cabinet: ${r.hour === 0 ? 'Gelukkig nieuwjaar!' : 'Telefoon gaat nu naar de uitlezing'}`]);
+  }
+  items.sort((a, b) => a[0].toMillis() - b[0].toMillis());
+  const head = `${fmt(start)} - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.`;
+  return [head, ...items.map(([d, text]) => `${fmt(d)} - ${text}`)].join('\n') + '\n';
 }
 
 export interface RapportDb {
@@ -127,12 +134,12 @@ export async function buildRapportDb(): Promise<RapportDb> {
   for (const row of ROWS) {
     await cli(['custodian', 'add', '--id', row.id, '--name', row.name, '--function', row.function, '--department', row.department, '--from', row.from, '--to', row.to]);
     const start = DateTime.fromISO(`${row.chatStart ?? row.from}T09:00`, { zone: TZ });
-    for (const [i, at] of (row.readouts ?? []).entries()) {
-      const until = DateTime.fromFormat(at, 'yyyy-MM-dd HH:mm', { zone: TZ });
+    const moments = (row.readouts ?? []).map((at) => DateTime.fromFormat(at, 'yyyy-MM-dd HH:mm', { zone: TZ }));
+    for (const [i, until] of moments.entries()) {
       const folder = path.join(dir, 'exports', row.id, String(i + 1).padStart(2, '0'));
       fs.mkdirSync(folder, { recursive: true });
       const file = path.join(folder, 'WhatsApp-chat met Chef de cabinet.txt');
-      fs.writeFileSync(file, chatExport(row, start, until));
+      fs.writeFileSync(file, chatExport(row, start, until, moments));
       // The export file was made at the read-out.
       fs.utimesSync(file, until.toJSDate(), until.toJSDate());
       await cli(['ingest', file, '--custodian', row.id, '--operator', 'RIH-operator', '--device', `iPhone ${row.id}`]);
