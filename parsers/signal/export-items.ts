@@ -286,8 +286,8 @@ function textOf(ctx: ItemContext, t: TextT | undefined, extra: Record<string, un
 }
 
 function revisionOf(ctx: ItemContext, r: RevisionT): Revision {
-  const text = r.standardMessage ? textOf(ctx, r.standardMessage.text, {}) : r.remoteDeletedMessage ? '' : '';
-  return { text, at: isoAt(toMs(r.dateSent), ctx.zone) };
+  // Earlier versions of an edited message are standard messages; anything else has no text to keep.
+  return { text: r.standardMessage ? textOf(ctx, r.standardMessage.text, {}) : '', at: isoAt(toMs(r.dateSent), ctx.zone) };
 }
 
 function mapReactions(ctx: ItemContext, list: ReactionT[] | undefined, line: number): Reaction[] {

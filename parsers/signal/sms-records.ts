@@ -171,7 +171,7 @@ export function mmsMessage(ctx: SmsContext, el: MmsElement, src: Src): { chat: S
     }
     attachments.push(att);
   });
-  if (!present(p0Name(el.parts)) && ctx.platform === 'signal' && attachments.length) {
+  if (!present(firstMediaName(el.parts)) && ctx.platform === 'signal' && attachments.length) {
     ctx.warnings.warn('attachment-names-lost', 'attachment file names are not in this XML (name="null"); names were derived from the message time and MIME type', src.line);
   }
   const text = texts.join('\n');
@@ -211,7 +211,7 @@ function addressKey(address: string | null): string {
   return [...new Set(address.split('~').map(normAddress))].sort().join('~');
 }
 
-function p0Name(parts: Attrs[]): string | undefined {
+function firstMediaName(parts: Attrs[]): string | undefined {
   const media = parts.filter((p) => p.ct && !/^(text\/plain|application\/smil)$/i.test(p.ct));
   return media.map((p) => present(p.name) ?? present(p.cl) ?? undefined).find(Boolean);
 }

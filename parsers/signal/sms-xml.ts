@@ -78,6 +78,7 @@ export async function* parseSmsXml(
   let elStart = -1; // absolute index of the '<' of the open <sms>/<mms>, or -1
   let elLine = 0;
   let mms: MmsElement | null = null;
+  let smsAttrs: Attrs | null = null;
   let sawRoot = false;
 
   const attrsOf = (node: sax.Tag | sax.QualifiedTag): Attrs => {
@@ -160,7 +161,6 @@ export async function* parseSmsXml(
       mms.addrs.push(attrsOf(node));
     }
   };
-  let smsAttrs: Attrs | null = null;
   parser.onclosetag = (name: string) => {
     if (!ctx || fatal) return;
     try {
