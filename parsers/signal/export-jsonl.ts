@@ -98,7 +98,7 @@ export async function* parseSignalExport(lines: AsyncIterable<SourceLine>, opts:
   };
 
   for await (const src of lines) {
-    const text = src.text;
+    const text = src.lineNo === 1 ? src.text.replace(/^\ufeff/, '') : src.text;
     if (!text.trim()) continue;
     const line = src.lineNo;
     let obj: unknown;

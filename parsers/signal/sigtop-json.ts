@@ -261,7 +261,7 @@ export async function* parseSigtopJson(input: Input, opts: SigtopJsonOptions): A
 
   for await (const src of lines) {
     lastLine = src.lineNo;
-    const text = src.text.trim();
+    const text = (src.lineNo === 1 ? src.text.replace(/^\ufeff/, '') : src.text).trim();
     if (!text) continue;
     if (state === 'start') {
       if (text === '[') {

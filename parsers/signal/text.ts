@@ -26,7 +26,7 @@ export function detectTextVariant(firstLine: string): TextVariant | null {
 }
 
 async function* prepend(first: SourceLine[], it: AsyncIterator<SourceLine>): AsyncGenerator<SourceLine> {
-  yield* first;
+  for (const l of first) yield l.lineNo === 1 ? { ...l, text: l.text.replace(/^\ufeff/, '') } : l;
   for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
 }
 

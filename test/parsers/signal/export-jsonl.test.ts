@@ -198,6 +198,11 @@ describe('parseSignalExport: corrupt input', () => {
     expect(c.warnings.map((w) => w.code)).toContain('unknown-export-version');
   });
 
+  it('accepts a UTF-8 byte order mark before the header', async () => {
+    const c = await run(`\ufeff${shared}`);
+    expect(c.messages).toHaveLength(9);
+  });
+
   it('keeps items of an undefined chat under a placeholder chat, with a warning', async () => {
     const c = await run(shared.replace('{"chatItem":{"chatId":"1","authorId":"4","dateSent":"1741684200000"', '{"chatItem":{"chatId":"99","authorId":"4","dateSent":"1741684200000"'));
     expect(c.messages).toHaveLength(9);

@@ -164,6 +164,11 @@ describe('parseSignalText: corrupt input', () => {
     expect(err.message).toMatch(/unknown month Okt; expected an English month abbreviation/);
   });
 
+  it('accepts a byte order mark before the first line', async () => {
+    const c = await text('\ufeffConversation: X (+31620001001)\n\nFrom: You\nType: outgoing\nSent: Fri, 24 Oct 2025 08:07:30 +0200\n\nhoi\n');
+    expect(c.messages[0]).toMatchObject({ text: 'hoi', fromSelf: true });
+  });
+
   it('reports a sigtop text block without any time', async () => {
     const err = (await text('Conversation: X (+31620001001)\n\nFrom: X (+31620001001)\nType: incoming\n\nhoi\n').catch((e: unknown) => e)) as SignalFormatError;
     expect(err).toBeInstanceOf(SignalFormatError);
