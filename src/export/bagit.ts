@@ -53,8 +53,10 @@ export function readBagInfo(bagDir: string): Map<string, string> {
 
 export interface BagCheck {
   findings: string[];
-  /** Payload files with their manifest hash (path relative to the bag root). */
+  /** Payload files (path relative to the bag root) with their manifest hash. */
   payload: Map<string, string>;
+  /** The SHA-256 and size of each payload file as found on disk. */
+  actual: Map<string, { sha256: string; size: number }>;
 }
 
 /** Percent-decoding of manifest paths (RFC 8493 §2.1.3: CR, LF and % are encoded). */
@@ -85,10 +87,11 @@ function walkFiles(dir: string, base: string, out: string[]): void {
 export function checkBag(bagDir: string): BagCheck {
   const findings: string[] = [];
   const bagit = path.join(bagDir, 'bagit.txt');
-  if (!fs.existsSync(bagit)) return { findings: [`${bagDir}: no bagit.txt (not a BagIt bag)`], payload: new Map() };
+  const actual = new Map<string, { sha256: string; size: number }>();
+  if (!fs.existsSync(bagit)) return { findings: [`${bagDir}: no bagit.txt (not a BagIt bag)`], payload: new Map(), actual };
   if (!/^BagIt-Version: 1\.0\r?\n/.test(fs.readFileSync(bagit, 'utf8'))) findings.push('bagit.txt: expected "BagIt-Version: 1.0"');
   const manifestFile = path.join(bagDir, 'manifest-sha256.txt');
-  if (!fs.existsSync(manifestFile)) return { findings: [...findings, 'manifest-sha256.txt is missing'], payload: new Map() };
+  if (!fs.existsSync(manifestFile)) return { findings: [...findings, 'manifest-sha256.txt is missing'], payload: new Map(), actual };
   const payload = readManifest(manifestFile, findings);
   let bytes = 0;
   for (const [rel, expected] of payload) {
@@ -96,6 +99,7 @@ export function checkBag(bagDir: string): BagCheck {
     if (!rel.startsWith('data/')) { findings.push(`manifest-sha256.txt lists ${rel}, outside data/`); continue; }
     if (!fs.existsSync(abs)) { findings.push(`${rel}: listed in manifest-sha256.txt but missing`); continue; }
     const h = hashFile(abs);
+    actual.set(rel, h);
     bytes += h.size;
     if (h.sha256 !== expected) findings.push(`${rel}: SHA-256 ${h.sha256} differs from manifest-sha256.txt (${expected})`);
   }
@@ -114,5 +118,5 @@ export function checkBag(bagDir: string): BagCheck {
       else if (hashFile(abs).sha256 !== expected) findings.push(`${rel}: SHA-256 differs from tagmanifest-sha256.txt`);
     }
   }
-  return { findings, payload };
+  return { findings, payload, actual };
 }

@@ -84,13 +84,48 @@ function cleaningOf(msg: MessageJson, eff: Parameters<typeof hiddenPassages>[1],
   return { outcome: 'kept' as const, ref: null, passages: hiddenPassages(msg.text, eff) };
 }
 
+interface Rendered {
+  /** The slot line for chat.json; null for a message inside a conversation withheld as a whole (geschoond). */
+  json: string | null;
+  hash: string;
+  slot: ReturnType<typeof cleanMessage> | null;
+  copies: (MediaCopy | null)[];
+}
+
+/** One message as this set writes it, and the content hash the ledger keeps for it. */
+function render(w: SetWriter, msg: MessageJson, eff: Parameters<typeof hiddenPassages>[1], ctx: CleaningContext, excl: MarkingRef | null): Rendered {
+  if (w.set === 'geschoond' && excl) return { json: null, hash: sha256(JSON.stringify({ excludedBy: excl })), slot: null, copies: [] };
+  const slot = w.set === 'geschoond' ? cleanMessage(msg, eff, ctx) : null;
+  const copies = slot?.type === 'marker' ? [] : msg.attachments.map((a, i) => mediaFile(w, msg.id, i, a));
+  const fileOf = (i: number): string | null => copies[i]?.name ?? null;
+  const out = slot
+    ? slot.type === 'message' ? { ...slot, attachments: slot.attachments.map((a) => ({ ...a, file: fileOf(a.ordinal) })) } : slot
+    : { type: 'raw-message', message: { ...msg, attachments: msg.attachments.map((a, i) => ({ ...a, file: fileOf(i) })) }, cleaning: cleaningOf(msg, eff, ctx, excl) };
+  const json = JSON.stringify(out);
+  return { json, hash: sha256(json), slot, copies };
+}
+
+/**
+ * A conversation without new messages: nothing is written, but every delivered message is rendered again so that the
+ * result can say which delivered objects have changed since (e.g. a message marked privé after it was delivered).
+ */
+function recheckDelivered(w: SetWriter, conv: ScopedConversation, ctx: CleaningContext, excl: MarkingRef | null): void {
+  for (const msg of iterateMessages(w.db, conv.id, { fromMs: w.x.scope.fromMs, toMs: w.x.scope.toMs })) {
+    const prev = w.delivered(`message:${msg.id}`);
+    if (prev !== null) w.ledger.skip(`message:${msg.id}`, prev, render(w, msg, w.x.messageMarkings(msg.id).effective, ctx, excl).hash);
+  }
+}
+
 export function writeConversation(w: SetWriter, dossierRel: string, dossier: Ref, conv: ScopedConversation): ConversationResult | null {
   const { db, x } = w;
-  const stats = conversationStats(db, conv.id, x.scope, w.set);
-  if (stats.count === 0) return null;
-  const alreadyDelivered = conversationStats(db, conv.id, x.scope).count - stats.count;
   const ctx = cleaningContextFor(x, conv);
   const excl = x.exclusions.get(conv.id) ?? null;
+  const stats = conversationStats(db, conv.id, x.scope, w.set);
+  if (stats.count === 0) {
+    recheckDelivered(w, conv, ctx, excl);
+    return null;
+  }
+  const alreadyDelivered = conversationStats(db, conv.id, x.scope).count - stats.count;
   const geschoond = w.set === 'geschoond';
   const folder = `Gesprek_${String(conv.id).padStart(6, '0')}`;
   const rel = `${dossierRel}/${folder}`;
@@ -112,36 +147,22 @@ export function writeConversation(w: SetWriter, dossierRel: string, dossier: Ref
 
   const media: Ref[] = [];
   const r: ConversationResult = { ref, messages: 0, markers: 0, passages: 0, excluded: !!excl, media: 0, withheldAttachments: 0, alreadyDelivered, firstMs: null, lastMs: null };
-  const excluded = { count: 0 };
-  const exclHash = excl ? sha256(JSON.stringify({ excludedBy: excl })) : '';
-  const period = { fromMs: x.scope.fromMs, toMs: x.scope.toMs };
-
-  for (const msg of iterateMessages(db, conv.id, period)) {
+  for (const msg of iterateMessages(db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
     const objectId = `message:${msg.id}`;
     const prev = w.delivered(objectId);
     const marks = x.messageMarkings(msg.id);
-    if (geschoond && excl) {
-      if (prev !== null) { w.ledger.skip(objectId, prev, exclHash); continue; }
-      w.ledger.add(objectId, exclHash);
-      excluded.count++;
-      r.withheldAttachments += msg.attachments.length;
-    } else {
-      const slot = geschoond ? cleanMessage(msg, marks.effective, ctx) : null;
-      const copies = slot?.type === 'marker' ? [] : msg.attachments.map((a, i) => mediaFile(w, msg.id, i, a));
-      const fileOf = (i: number): string | null => copies[i]?.name ?? null;
-      const out = slot
-        ? slot.type === 'message' ? { ...slot, attachments: slot.attachments.map((a) => ({ ...a, file: fileOf(a.ordinal) })) } : slot
-        : { type: 'raw-message', message: { ...msg, attachments: msg.attachments.map((a, i) => ({ ...a, file: fileOf(i) })) }, cleaning: cleaningOf(msg, marks.effective, ctx, excl) };
-      const json = JSON.stringify(out);
-      const hash = sha256(json);
-      if (prev !== null) { w.ledger.skip(objectId, prev, hash); continue; }
-      w.ledger.add(objectId, hash);
-      chat.raw(json);
-      if (slot) html.slot(slot, fileOf);
+    const rd = render(w, msg, marks.effective, ctx, excl);
+    if (prev !== null) { w.ledger.skip(objectId, prev, rd.hash); continue; }
+    w.ledger.add(objectId, rd.hash);
+    if (rd.json === null) r.withheldAttachments += msg.attachments.length;
+    else {
+      const fileOf = (i: number): string | null => rd.copies[i]?.name ?? null;
+      chat.raw(rd.json);
+      if (rd.slot) html.slot(rd.slot, fileOf);
       else html.raw(msg, fileOf);
-      for (const c of copies) if (c) media.push(copyMedia(w, rel, c, ref));
-      if (slot?.type === 'marker') { r.markers++; r.withheldAttachments += slot.attachments.length; }
-      if (slot?.type === 'message') r.passages += slot.passages.length;
+      for (const c of rd.copies) if (c) media.push(copyMedia(w, rel, c, ref));
+      if (rd.slot?.type === 'marker') { r.markers++; r.withheldAttachments += rd.slot.attachments.length; }
+      if (rd.slot?.type === 'message') r.passages += rd.slot.passages.length;
     }
     r.messages++;
     const ms = Date.parse(msg.sentAt);
@@ -150,7 +171,7 @@ export function writeConversation(w: SetWriter, dossierRel: string, dossier: Ref
     log.add(marks.all, new Set(marks.effective.map((m) => m.id)));
   }
   if (geschoond && excl) {
-    const slot = conversationMarkerSlot(excl, { from: stats.firstAt, to: stats.lastAt, count: excluded.count });
+    const slot = conversationMarkerSlot(excl, { from: stats.firstAt, to: stats.lastAt, count: r.messages });
     chat.item(slot);
     html.slot(slot, () => null);
     r.markers = 1;

@@ -36,6 +36,7 @@ export const HTML_LABELS = {
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'";
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2em;color:#111}h1{font-size:1.4em}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}
 dt{font-weight:600}ol{list-style:none;padding:0}li.m{border-top:1px solid #ddd;padding:.4em 0;break-inside:avoid}.meta{color:#555;font-size:.85em}
 .t{white-space:pre-wrap;overflow-wrap:anywhere}.x{background:#f3f3f3;border-left:4px solid #888;padding:.3em .6em;font-style:italic}
@@ -49,7 +50,7 @@ export class ChatHtmlWriter {
     const L = HTML_LABELS;
     file.write(
       `<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">` +
-        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
+        `<meta http-equiv="Content-Security-Policy" content="${CSP}">` +
         `<title>${esc(h.title)}</title><style>${STYLE}</style></head><body>\n` +
         `<header><h1>${esc(h.title)}</h1><p>${esc(set === 'ruw' ? L.ruw : L.geschoond)}</p><dl>` +
         `<dt>${L.custodian}</dt><dd>${esc(h.custodian.name)}, ${esc(h.custodian.function)}</dd>` +

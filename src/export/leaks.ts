@@ -10,7 +10,9 @@ import { buildExportContext, cleaningContextFor, scopeOf } from './context.js';
 import { LEESMIJ } from './docs.js';
 import { readLines } from './files.js';
 import { FragmentIndex } from './fragments.js';
-import { HTML_LABELS } from './html.js';
+import { CSP, HTML_LABELS } from './html.js';
+import { MDTO_NS } from './mdto.js';
+import { MESSAGE_KINDS, SYSTEM_EVENTS } from '../../parsers/types.js';
 import { restriction } from './writer.js';
 import { Screen, type PrivateContact } from './screen.js';
 
@@ -49,6 +51,8 @@ function addBoilerplate(idx: FragmentIndex): void {
     const r = restriction(set);
     idx.addPublic(`${r.type.label} ${r.beschrijving ?? ''}`);
   }
+  idx.addPublic([CSP, MDTO_NS, 'http://www.w3.org/2001/XMLSchema-instance https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd',
+    'SHA-256 manifest-sha256.txt utf-8 nl', ...MESSAGE_KINDS, ...SYSTEM_EVENTS, 'whatsapp WhatsApp signal Signal sms SMS'].join('\n'));
   idx.addPublic('Afgeschermd gesprek. Deelnemer (afgeschermd). bericht afgeschermd. passage afgeschermd. gesprek afgeschermd. standaardcategorie. onbeoordeeld. berichten');
 }
 
@@ -181,24 +185,46 @@ function textsOf(file: string, line: string, state: { inStyle: boolean }): strin
     s = s.replace(/<style>[\s\S]*?<\/style>/g, ' ');
     const open = s.indexOf('<style>');
     if (open >= 0) { s = s.slice(0, open); state.inStyle = true; }
-    return [decodeEntities(s.replace(/<[^>]*>/g, '\n'))];
+    // Text, comments and attribute values are all visible to a reader of the file; element names are not content.
+    const out: string[] = [];
+    s = s.replace(/<!--([\s\S]*?)-->/g, (_m, c: string) => { out.push(decodeEntities(c)); return '\n'; });
+    s = s.replace(/<[^>]*>/g, (tag) => {
+      for (const a of tag.matchAll(/=\s*(?:"([^"]*)"|'([^']*)')/g)) out.push(decodeEntities(a[1] ?? a[2] ?? ''));
+      return '\n';
+    });
+    out.push(decodeEntities(s));
+    return out;
   }
   return [line];
 }
 
-/** Scans every file of a geschoonde bag for withheld text and private names and numbers. */
+/**
+ * Scans every file of a geschoonde bag for withheld text and private names and numbers. Each line is scanned together
+ * with the last words of the line before, so text broken over lines is found too; a fragment is reported once per file.
+ */
 export function scanPackage(bagDir: string, src: LeakSource, limit = 200): Leak[] {
   const leaks: Leak[] = [];
-  const files = findFiles(bagDir, () => true);
-  for (const abs of files) {
+  for (const abs of findFiles(bagDir, () => true)) {
     const rel = path.relative(bagDir, abs).split(path.sep).join('/');
     const state = { inStyle: false };
+    const seen = new Set<string>();
+    let tail = '';
     let n = 0;
     for (const line of readLines(abs)) {
       n++;
       for (const t of textsOf(rel, line, state)) {
-        for (const h of src.fragments.scan(t)) leaks.push({ file: rel, line: n, kind: 'text', found: h.fragment.slice(0, 60), origin: h.origin });
+        // One finding per withheld source and line: its longest fragment found here.
+        const longest = new Map<string, string>();
+        for (const h of src.fragments.scan(`${tail}\n${t}`)) {
+          if (seen.has(`${h.origin}|${h.fragment}`)) continue;
+          if (h.fragment.length > (longest.get(h.origin)?.length ?? 0)) longest.set(h.origin, h.fragment);
+        }
+        for (const [origin, fragment] of longest) {
+          seen.add(`${origin}|${fragment}`);
+          leaks.push({ file: rel, line: n, kind: 'text', found: fragment.slice(0, 60), origin });
+        }
         for (const h of src.screen.find(t)) leaks.push({ file: rel, line: n, kind: h.kind, found: h.kind === 'phone' ? t.slice(h.start, h.end) : h.pseudonym, origin: `private contact ${h.contactId}` });
+        tail = t.slice(-200);
       }
       if (leaks.length >= limit) return leaks;
     }

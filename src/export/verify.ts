@@ -29,6 +29,7 @@ interface Bag {
   set: 'ruw' | 'geschoond' | null;
   group: string | null;
   payload: Map<string, string>;
+  actual: Map<string, { sha256: string; size: number }>;
 }
 
 const MAX_FINDINGS = 50;
@@ -72,12 +73,13 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
   const bags: Bag[] = resolveBags(dirs).map((dir) => {
     const info = readBagInfo(dir);
     const set = info.get('Chatarchief-Set');
-    return { dir, set: set === 'ruw' || set === 'geschoond' ? set : null, group: info.get('Bag-Group-Identifier') ?? null, payload: new Map() };
+    return { dir, set: set === 'ruw' || set === 'geschoond' ? set : null, group: info.get('Bag-Group-Identifier') ?? null, payload: new Map(), actual: new Map() };
   });
   for (const b of bags) {
     const name = path.basename(b.dir);
     const bag = checkBag(b.dir);
     b.payload = bag.payload;
+    b.actual = bag.actual;
     const info = readBagInfo(b.dir);
     report.packages.push({ path: b.dir, set: b.set, custodian: info.get('Chatarchief-Custodian') ?? null, period: info.get('Chatarchief-Period') ?? null, files: bag.payload.size });
     check('bag', name, bag.findings, `${bag.payload.size} payload files match manifest-sha256.txt and the tag manifest`);
@@ -121,7 +123,7 @@ function sidecarFacts(b: Bag): string[] {
   const out: string[] = [];
   const dataDir = path.join(b.dir, 'data');
   const dirs = new Set<string>();
-  for (const [rel, sha] of b.payload) {
+  for (const rel of b.payload.keys()) {
     const parts = rel.split('/');
     for (const p of parts) if (!isSipName(p)) out.push(`${rel}: "${p}" breaks the SIP name rules`);
     for (let i = 2; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
@@ -130,9 +132,10 @@ function sidecarFacts(b: Bag): string[] {
     const abs = path.join(b.dir, ...side.split('/'));
     if (!fs.existsSync(abs)) { out.push(`${rel}: no ${path.posix.basename(side)} beside it`); continue; }
     const facts = readBestandFacts(fs.readFileSync(abs, 'utf8'));
-    const size = fs.statSync(path.join(b.dir, ...rel.split('/'))).size;
-    if (facts.omvang !== size) out.push(`${side}: omvang ${facts.omvang}, the file has ${size} bytes`);
-    if (facts.sha256 !== sha) out.push(`${side}: checksumWaarde ${facts.sha256} differs from the file's SHA-256 ${sha}`);
+    const found = b.actual.get(rel);
+    if (!found) continue; // missing: reported by the bag check
+    if (facts.omvang !== found.size) out.push(`${side}: omvang ${facts.omvang}, the file has ${found.size} bytes`);
+    if (facts.sha256 !== found.sha256) out.push(`${side}: checksumWaarde ${facts.sha256} differs from the file's SHA-256 ${found.sha256}`);
     if (facts.naam !== path.posix.basename(rel)) out.push(`${side}: naam ${facts.naam} is not the file name`);
   }
   for (const d of dirs) {
