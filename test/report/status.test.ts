@@ -1,0 +1,106 @@
+/**
+ * The five rows of the per-department tables, computed from a store that went through the whole pipeline with the
+ * real commands: two read-outs, rule tagging, review decisions, and the export of both sets (OCW); and a department
+ * that only ingested (SZW).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const FIX = path.resolve(import.meta.dirname, 'fixtures/status');
+const DG = 'WhatsApp-chat met Directeur-generaal.txt';
+const MAM = 'WhatsApp-chat met Mam.txt';
+let dir: string;
+let db: string;
+
+const cli = async (args: string[]) => {
+  const r = await runCli([...args, '--db', db]);
+  if (r.code !== 0) throw new Error(`${args.join(' ')} → ${r.code}: ${r.stderr}`);
+  return r;
+};
+
+/** Writes an export folder with the given files (optionally only their first lines), dated at the read-out. */
+function readout(name: string, at: string, files: { file: string; lines?: number }[]): string {
+  const folder = path.join(dir, name);
+  fs.mkdirSync(folder, { recursive: true });
+  const t = DateTime.fromISO(at, { zone: 'Europe/Amsterdam' }).toJSDate();
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(FIX, f.file), 'utf8');
+    const out = path.join(folder, f.file);
+    fs.writeFileSync(out, f.lines ? text.split('\n').slice(0, f.lines).join('\n') + '\n' : text);
+    fs.utimesSync(out, t, t);
+  }
+  return folder;
+}
+
+const status = async (extra: string[] = []) => (await cli(['report', 'status', '--as-of', '2024-04-20', '--json', ...extra])).json();
+const row = (report: any, department: string, key: string) =>
+  report.departments.find((d: any) => d.department === department).rows.find((r: any) => r.key === key);
+
+beforeAll(async () => {
+  dir = tempDir('chatarchief-status-');
+  db = path.join(dir, 'status.db');
+  await cli(['custodian', 'add', '--id', 'min-ocw', '--name', 'Minister OCW', '--function', 'Minister van Onderwijs, Cultuur en Wetenschap', '--department', 'OCW', '--from', '2024-03-05']);
+  await cli(['custodian', 'add', '--id', 'min-szw', '--name', 'Minister SZW', '--function', 'Minister van Sociale Zaken en Werkgelegenheid', '--department', 'SZW', '--from', '2024-01-10']);
+  // OCW: read out on 12 March (the DG chat up to 7 March, and the private chat) and on 2 April (the whole DG chat).
+  await cli(['ingest', readout('ocw-1', '2024-03-12T12:00', [{ file: DG, lines: 5 }, { file: MAM }]), '--custodian', 'min-ocw', '--operator', 'OCW-operator']);
+  await cli(['ingest', readout('ocw-2', '2024-04-02T12:00', [{ file: DG }]), '--custodian', 'min-ocw', '--operator', 'OCW-operator']);
+  await cli(['ingest', readout('szw-1', '2024-04-02T12:00', [{ file: DG }]), '--custodian', 'min-szw', '--operator', 'RIH-operator']);
+});
+
+describe('status per department', () => {
+  it('before any review: separation unknown, contacts not excluded, nothing cleaned or kept', async () => {
+    const r = await status();
+    expect(r.departments.map((d: any) => [d.department, d.rows.map((x: any) => x.value)])).toEqual([
+      ['OCW', ['onbekend', 'ja', 'nee', 'nee', 'nee']],
+      ['SZW', ['onbekend', 'nee', 'nee', 'nee', 'nee']],
+    ]);
+    expect(row(r, 'OCW', 'uitzonderen').text).toContain('nog geen regels toegepast (chatarchief tag)');
+    // OCW: 7½ days from the start of the term to the first read-out (rounded to 8), then 21; SZW: 83 days to its only read-out.
+    expect(row(r, 'OCW', 'frequentie').details).toMatchObject({ veiligstellingen: 2, medianDays: 14.5, longest: { days: 21, from: '2024-03-12', to: '2024-04-02' } });
+    expect(row(r, 'SZW', 'frequentie').details.longest).toMatchObject({ days: 83, from: '2024-01-10', to: '2024-04-02', open: false });
+  });
+
+  it('after tagging, review and export: the share of confirmed privé content, exclusions, cleaning and the ruwe dataset', async () => {
+    await cli(['tag', '--custodian', 'min-ocw']);
+    const open = (await cli(['review', 'list', '--custodian', 'min-ocw', '--status', 'open', '--json'])).json();
+    const ids = open.markings.map((m: any) => String(m.id));
+    expect(ids.length).toBeGreaterThan(2);
+    await cli(['review', 'decide', ...ids, '--accept', '--reviewer', 'R. Jansen']);
+    const before = await status();
+    // Decided markings, but no geschoonde set yet: cleaning is partly done.
+    expect(row(before, 'OCW', 'schoning').value).toBe('deels');
+    await cli(['export', '--custodian', 'min-ocw', '--out', path.join(dir, 'e-depot'), '--set', 'both']);
+
+    const r = await status();
+    const conversations = (await cli(['conversations', '--custodian', 'min-ocw', '--json'])).json().conversations;
+    const total = conversations.reduce((n: number, c: any) => n + c.messageCount, 0);
+    const mam = conversations.find((c: any) => c.title === 'Mam').messageCount;
+    // The whole private chat (contact and conversation excluded) plus the one private sentence in the DG chat.
+    const sep = row(r, 'OCW', 'scheiding');
+    expect(sep.details).toMatchObject({ messages: total, nonBusinessMessages: mam + 1 });
+    expect(sep.value).toBe('nee');
+    expect(sep.text).toMatch(/^50,0% van de berichten op het zakelijke middel is bevestigd privé of partijpolitiek \(6 van 12\)/);
+    expect(row(r, 'OCW', 'uitzonderen')).toMatchObject({ value: 'ja', details: { contacts: 1, conversations: 1, decided: 2, byRule: 2 } });
+    expect(row(r, 'OCW', 'schoning')).toMatchObject({ value: 'ja', details: { decidedMarkings: 3, openSuggestions: 0, custodiansWithGeschoondeSet: ['min-ocw'] } });
+    expect(row(r, 'OCW', 'ruwe-dataset')).toMatchObject({ value: 'ja', details: { perCustodian: [{ custodianId: 'min-ocw', exports: 1, complete: true }] } });
+    // The department that only ingested stays at "nee".
+    expect(row(r, 'SZW', 'ruwe-dataset').value).toBe('nee');
+    // A looser norm for the share of private content makes the separation hold.
+    expect(row(await status(['--max-private-percent', '60']), 'OCW', 'scheiding').value).toBe('ja');
+  });
+
+  it('filters by department, renders table, CSV and HTML, and refuses an unknown department', async () => {
+    expect((await status(['--department', 'SZW'])).departments.map((d: any) => d.department)).toEqual(['SZW']);
+    const table = (await cli(['report', 'status', '--as-of', '2024-04-20', '--department', 'OCW'])).stdout;
+    expect(table).toMatch(/Ruwe dataset \(incl\. privé en partijpolitieke berichten\) bewaard\s+Ja\s+Ruwe dataset geëxporteerd voor 1 van 1/);
+    const csv = (await cli(['report', 'status', '--as-of', '2024-04-20', '--format', 'csv'])).stdout.trimEnd().split('\r\n');
+    expect(csv).toHaveLength(11);
+    const html = (await cli(['report', 'status', '--as-of', '2024-04-20', '--format', 'html'])).stdout;
+    expect(html).toContain('<tr data-key="uitzonderen"><td>Uitzonderen van puur privé en partijpolitieke contacten van zakelijke veiligstelling</td><td><span class="badge b-ja">Ja</span>');
+    const bad = await runCli(['report', 'status', '--department', 'XYZ', '--db', db]);
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining("unknown department 'XYZ'; known: OCW, SZW")]);
+  });
+});
