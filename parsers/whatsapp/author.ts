@@ -1,0 +1,133 @@
+/**
+ * Splits the part of a header line after the timestamp into author and body (whatsapp.md §6, §9.5–9.6),
+ * and cleans author names. System templates are tried before the author split where a naive split at the
+ * first `: ` would turn a group name like `Team: Noord` into an author.
+ */
+import { toE164 } from '../phone.js';
+import { matchSystem, systemKey, type SystemMatch } from './system.js';
+
+export interface Head {
+  /** Author exactly as written, or null for an authorless (system) line. */
+  authorRaw: string | null;
+  /** Cleaned author (null when authorless). */
+  sender: Sender | null;
+  /** Body part of the header line. */
+  body: string;
+  /** For authorless lines: the matched template (null → event 'other'). */
+  sys: SystemMatch | null;
+}
+
+export interface Sender {
+  raw: string;
+  /** Display name: bidi marks removed, NBSP/NNBSP as spaces. */
+  name: string;
+  phone: string | null;
+  /** The raw author reads like a system sentence; try the templates on the whole line first. */
+  suspicious: boolean;
+}
+
+const LRM = 0x200e;
+/** A would-be author that reads like a system sentence (quotes, Dutch verbs, English verbs of group events). */
+const SUSPICIOUS = /["“”]| heeft | hebt |created group|changed the |security code|beveiligingscode/;
+
+function authorless(rest: string): Head {
+  return { authorRaw: null, sender: null, body: rest, sys: matchSystem(systemKey(rest)) };
+}
+
+/**
+ * Splits header remainders into author and body. Keeps a table of the authors seen, looked up by length and
+ * prefix, so that known authors cost no string allocation or hashing (a chat has few distinct authors).
+ */
+export class HeadSplitter {
+  private readonly byLength: Sender[][] = [];
+  private readonly ios: boolean;
+  private chatName: string | null = null;
+
+  /**
+   * @param platform header family; only iOS writes system events with an author
+   * @param chatName iOS chat title (author of the e2e notice), used when it contains `: `
+   */
+  constructor(platform: 'ios' | 'android', chatName: string | null) {
+    this.ios = platform === 'ios';
+    this.setChatName(chatName);
+  }
+
+  setChatName(chatName: string | null): void {
+    this.chatName = chatName !== null && chatName.includes(': ') ? chatName : null;
+  }
+
+  sender(raw: string): Sender {
+    return this.lookup(raw, 0, raw.length) ?? this.add(raw);
+  }
+
+  /** The known author written at `text[start, start + len)`. */
+  private lookup(text: string, start: number, len: number): Sender | undefined {
+    const bucket = this.byLength[len];
+    if (bucket === undefined) return undefined;
+    for (let i = 0; i < bucket.length; i++) {
+      const e = bucket[i]!;
+      if (text.startsWith(e.raw, start)) return e;
+    }
+    return undefined;
+  }
+
+  private add(raw: string): Sender {
+    const name = cleanName(raw);
+    const c = name.charCodeAt(0);
+    const phone = c === 0x2b || c === 0x28 || (c >= 0x30 && c <= 0x39) ? toE164(name) : null;
+    const e: Sender = { raw, name, phone, suspicious: SUSPICIOUS.test(raw) };
+    const k = raw.length;
+    const bucket = (this.byLength[k] ??= []);
+    if (bucket.length >= 64) bucket.length = 0; // bound memory on pathological input
+    bucket.push(e);
+    return e;
+  }
+
+  /**
+   * Splits `text` from `start` (the first character after the header) into author and body.
+   * Works on the whole line to avoid allocating the remainder.
+   */
+  split(text: string, start = 0): Head {
+    // Android NL system lines and old-iOS system lines start with LRM and have no author.
+    if (text.charCodeAt(start) === LRM) return authorless(text.slice(start));
+    let k = text.indexOf(': ', start);
+    if (k < 0) {
+      // `Bram:` with no trailing space is an empty message (§9.5).
+      if (text.length > start + 1 && text.charCodeAt(text.length - 1) === 0x3a) {
+        const s = this.sender(text.slice(start, -1));
+        return { authorRaw: s.raw, sender: s, body: '', sys: null };
+      }
+      return authorless(text.slice(start));
+    }
+    let s = this.lookup(text, start, k - start) ?? this.add(text.slice(start, k));
+    if (s.suspicious) {
+      const rest = text.slice(start);
+      const sys = matchSystem(systemKey(rest));
+      if (sys) return { authorRaw: null, sender: null, body: rest, sys };
+    }
+    if (this.ios) {
+      const cn = this.chatName;
+      if (cn !== null && k - start < cn.length && text.startsWith(cn, start) && text.startsWith(': ', start + cn.length)) {
+        k = start + cn.length; // iOS group name with `: ` as pseudo-author
+        s = this.sender(cn);
+      } else if (text.charCodeAt(k + 2) !== LRM) {
+        // `Team: Noord: ‎Alice added you`: the author itself contains `: `.
+        const j = text.indexOf(': \u200e', k + 2);
+        if (j > 0 && !text.slice(start, j).includes('\u200e') && matchSystem(systemKey(text.slice(j + 2)))) {
+          k = j;
+          s = this.sender(text.slice(start, j));
+        }
+      }
+    }
+    return { authorRaw: s.raw, sender: s, body: text.slice(k + 2), sys: null };
+  }
+}
+
+const NAME_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const NAME_SPACES = /[\u00a0\u202f]/g;
+const NEEDS_CLEANING = /[\u00a0\u202f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]|^\s|\s$/;
+
+/** Display name with LRE/PDF/LRM (and other bidi marks) removed and NBSP/NNBSP as spaces. */
+export function cleanName(raw: string): string {
+  return NEEDS_CLEANING.test(raw) ? raw.replace(NAME_MARKS, '').replace(NAME_SPACES, ' ').trim() : raw;
+}
