@@ -1,0 +1,81 @@
+/** `record` and the report commands' option handling: validation messages, exit codes, --json, --out. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+let dir: string;
+let db: string;
+const run = (args: string[]) => runCli([...args, '--db', db]);
+
+beforeAll(async () => {
+  dir = tempDir('chatarchief-report-cli-');
+  db = path.join(dir, 'c.db');
+  const r = await run(['custodian', 'add', '--id', 'min-vws', '--name', 'Minister VWS', '--function', 'Minister van Volksgezondheid, Welzijn en Sport 2', '--department', 'VWS', '--from', '2024-01-10', '--to', '2024-07-07']);
+  expect(r.code, r.stderr).toBe(0);
+});
+
+describe('record', () => {
+  it('records a channel period with a note and prints it as JSON', async () => {
+    const r = await run(['record', '--custodian', 'min-vws', '--channel', 'E-mail', '--from', '2024-01-10', '--to', '2024-07-02', '--note', 'postbus MINVWS', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().record).toMatchObject({ custodianId: 'min-vws', channel: 'email', from: '2024-01-10', to: '2024-07-02', status: 'secured', note: 'postbus MINVWS' });
+    const human = await run(['record', '--custodian', 'min-vws', '--channel', 'linkedin', '--from', '2024-01-10', '--to', '2024-07-07', '--status', 'not-applicable', '--note', 'had geen account']);
+    expect(human.stdout).toBe('Recorded linkedin for min-vws: 2024-01-10 t/m 2024-07-07 (not-applicable), note: had geen account.\n');
+    const cov = (await run(['report', 'coverage', '--as-of', '2024-09-16', '--json'])).json();
+    expect(cov.channels).toEqual(['chat', 'email', 'linkedin']);
+    expect(cov.custodians[0].channels.find((c: any) => c.channel === 'linkedin').gaps).toEqual([]);
+  });
+
+  it.each([
+    [['--channel', 'email', '--from', '2024-01-10', '--to', '2024-07-02'], "--custodian: required: the custodian id"],
+    [['--custodian', 'nobody', '--channel', 'email', '--from', '2024-01-10', '--to', '2024-07-02'], "unknown custodian 'nobody'"],
+    [['--custodian', 'min-vws', '--from', '2024-01-10', '--to', '2024-07-02'], '--channel: required: the channel'],
+    [['--custodian', 'min-vws', '--channel', 'Face Book!', '--from', '2024-01-10', '--to', '2024-07-02'], '--channel: expected email, social or a name'],
+    [['--custodian', 'min-vws', '--channel', 'email', '--from', '10 januari 2024', '--to', '2024-07-02'], '--from: expected a date as YYYY-MM-DD'],
+    [['--custodian', 'min-vws', '--channel', 'email', '--from', '2024-02-30', '--to', '2024-07-02'], '--from: expected a real calendar date'],
+    [['--custodian', 'min-vws', '--channel', 'email', '--from', '2024-01-10', '--to', '2024-07-02', '--status', 'lost'], '--status: expected one of secured, not-secured, not-applicable'],
+  ])('refuses bad input %# with exit 1 and a message naming the option', async (args, message) => {
+    const before = (await run(['report', 'coverage', '--json'])).json();
+    const r = await run(['record', ...args]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect((await run(['report', 'coverage', '--json'])).json()).toEqual(before);
+  });
+});
+
+describe('report options', () => {
+  it('refuses a bad format, a conflicting --json, bad numbers and an unknown custodian', async () => {
+    const cases: [string[], string][] = [
+      [['report', 'coverage', '--format', 'pdf'], '--format: expected one of table, json, csv, html'],
+      [['report', 'coverage', '--format', 'csv', '--json'], '--json conflicts with --format csv'],
+      [['report', 'coverage', '--max-interval-days', 'monthly'], '--max-interval-days: expected a whole number of days'],
+      [['report', 'coverage', '--as-of', '2024-13-01'], '--as-of: expected a real calendar date'],
+      [['report', 'coverage', '--custodian', 'nobody'], "unknown custodian 'nobody'"],
+      [['report', 'status', '--max-private-percent', '150'], '--max-private-percent: expected at most 100'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      expect([r.code, r.stderr], args.join(' ')).toEqual([1, expect.stringContaining(message)]);
+    }
+  });
+
+  it('--format json equals --json, and --out writes the file whole and says where on stderr', async () => {
+    const a = await run(['report', 'coverage', '--as-of', '2024-09-16', '--format', 'json']);
+    const b = await run(['report', 'coverage', '--as-of', '2024-09-16', '--json']);
+    expect(a.stdout).toBe(b.stdout);
+    const out = path.join(dir, 'reports', 'dekking.csv');
+    const r = await run(['report', 'coverage', '--as-of', '2024-09-16', '--format', 'csv', '--out', out]);
+    expect([r.code, r.stdout]).toEqual([0, '']);
+    expect(r.stderr).toContain(`wrote ${out}`);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^id,functie,aanstelling van,aanstelling tot,Chat,E-mail,linkedin,hiaten,/);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['dekking.csv']);
+  });
+
+  it('says overdue for a term running at the as-of date without read-outs, and not before the term starts', async () => {
+    const mid = (await run(['report', 'coverage', '--as-of', '2024-03-01', '--json'])).json().custodians[0];
+    expect([mid.overdue, mid.unsecuredDays, mid.termStarted]).toEqual([true, 52, true]);
+    const early = (await run(['report', 'coverage', '--as-of', '2023-12-01', '--json'])).json().custodians[0];
+    expect([early.overdue, early.termStarted, early.channels[0].gaps]).toEqual([false, false, []]);
+  });
+});
