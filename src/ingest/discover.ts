@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
 import { isWhatsAppChatFileName } from '../../parsers/whatsapp/index.js';
+import { detectSignalInput, type SignalDetection } from '../../parsers/signal/index.js';
 
 /** A file inside an export: on disk or inside a zip. */
 export interface FileRef {
@@ -23,14 +24,16 @@ export interface ExportUnit {
   /** The file that is the source (hashed and kept whole): a zip, a .txt, an .xml, a .json, or a Signal export's main.jsonl. */
   sourcePath: string;
   container: 'zip' | 'file' | 'dir';
-  /** Auto-detected format, or null to let the platform adapters decide from the content. */
+  /** Detected format, or null for a text file whose content decides (WhatsApp parser). */
   format: ExportFormat | null;
   /** The main file (chat text, main.jsonl, XML, JSON). */
   main: FileRef;
-  /** Other files of the export (media), keyed by path relative to the export root and by base name. */
+  /** Further main files of the same source (a zip of several sigtop chat files). */
+  extraMains?: FileRef[];
+  /** Other files of the export (media), keyed by path relative to the export root. */
   files: Map<string, FileRef>;
   zip?: ZipArchive;
-  /** Names of all files in the export (for detection). */
+  /** Names of all files in the export. */
   names: string[];
 }
 
@@ -39,21 +42,43 @@ const fileRef = (abs: string, rel: string): FileRef => {
   return { rel, display: abs, size: st.size, modified: st.mtime, open: async () => fs.createReadStream(abs) };
 };
 
-const isSignalMain = (names: string[]) => names.some((n) => path.posix.basename(n) === 'main.jsonl');
-const ENCRYPTED_HINT =
-  'this is an encrypted Signal backup/database, which chatarchief cannot read. Make a readable export instead: ' +
-  "Signal's own chat export (Settings > Chats > Export chat history), or signalbackup-tools / sigtop with the passphrase";
+const HEAD_BYTES = 4096;
+const CANDIDATE = /\.(jsonl|json|xml|txt|backup|sqlite)$/i;
+
+async function readHead(open: () => Promise<Readable>): Promise<Buffer> {
+  const s = await open();
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of s) {
+    parts.push(c as Buffer);
+    n += (c as Buffer).length;
+    if (n >= HEAD_BYTES) break;
+  }
+  s.destroy();
+  return Buffer.concat(parts).subarray(0, HEAD_BYTES);
+}
+
+/** Refuses encrypted or unreadable Signal inputs with the parser's reason and guidance. */
+function refuseSignal(where: string, det: SignalDetection): never {
+  const what = det.format === 'encrypted' ? 'encrypted input, nothing stored' : 'not a readable export';
+  throw new InputError(where, `${what}: ${det.reason}. ${det.guidance ?? ''}`.trim(), { code: det.format });
+}
 
 /** Expands the operator's paths into export units. Throws InputError for anything that is not an export. */
 export async function discoverExports(paths: string[], limits: ZipLimits): Promise<ExportUnit[]> {
   const units: ExportUnit[] = [];
-  for (const p of paths) {
-    const abs = path.resolve(p);
-    if (!fs.existsSync(abs)) throw new UserError(`${p}: no such file or directory`);
-    const st = fs.lstatSync(abs);
-    if (st.isSymbolicLink()) throw new InputError(p, 'symbolic links are not followed; name the file itself');
-    if (st.isDirectory()) units.push(...(await discoverDir(abs, limits)));
-    else units.push(await discoverFile(abs, limits));
+  try {
+    for (const p of paths) {
+      const abs = path.resolve(p);
+      if (!fs.existsSync(abs)) throw new UserError(`${p}: no such file or directory`);
+      const st = fs.lstatSync(abs);
+      if (st.isSymbolicLink()) throw new InputError(p, 'symbolic links are not followed; name the file itself');
+      if (st.isDirectory()) units.push(...(await discoverDir(abs, limits)));
+      else units.push(await discoverFile(abs, limits));
+    }
+  } catch (e) {
+    for (const u of units) u.zip?.close();
+    throw e;
   }
   return units;
 }
@@ -61,26 +86,31 @@ export async function discoverExports(paths: string[], limits: ZipLimits): Promi
 async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit> {
   const base = path.basename(abs);
   const lower = base.toLowerCase();
-  refuseEncrypted(abs, base);
   const size = fs.statSync(abs).size;
   if (size === 0) throw new InputError(abs, 'the file is empty; expected a WhatsApp or Signal export');
   if (lower.endsWith('.zip')) return discoverZip(abs, limits);
-  const format: ExportFormat | null = lower.endsWith('.xml') ? 'sms-xml' : lower.endsWith('.json') ? 'sigtop-json' : lower === 'main.jsonl' ? 'signal-export' : null;
-  if (format === 'signal-export') return signalFolderUnit(path.dirname(abs));
-  return { sourcePath: abs, container: 'file', format, main: fileRef(abs, base), files: new Map(), names: [base] };
+  if (lower === 'main.jsonl') return signalFolderUnit(path.dirname(abs));
+  const unit = (format: ExportFormat | null): ExportUnit => ({ sourcePath: abs, container: 'file', format, main: fileRef(abs, base), files: new Map(), names: [base] });
+  if (isWhatsAppChatFileName(base) && lower.endsWith('.txt')) return unit('whatsapp');
+  const head = await readHead(async () => fs.createReadStream(abs, { end: HEAD_BYTES - 1 }));
+  const det = detectSignalInput([{ name: base, head }]);
+  if (det && (det.format === 'encrypted' || det.format === 'unsupported')) refuseSignal(abs, det);
+  if (det) {
+    const u = unit(det.format as ExportFormat);
+    if (det.format === 'sigtop-json') addSigtopAttachments(u, abs);
+    return u;
+  }
+  if (lower.endsWith('.txt')) return unit(null);
+  if (head.includes(0)) throw new InputError(abs, 'binary data, not an export (expected a WhatsApp .txt/.zip, a Signal export, SMS Backup & Restore XML or sigtop JSON)');
+  throw new InputError(abs, 'not a recognised export (expected a WhatsApp .txt/.zip, a Signal export with main.jsonl, SMS Backup & Restore XML or sigtop JSON)');
 }
 
-function refuseEncrypted(abs: string, base: string): void {
-  const lower = base.toLowerCase();
-  if (lower.endsWith('.backup') || lower === 'signalbackups') throw new InputError(abs, ENCRYPTED_HINT, { code: 'encrypted' });
-  if (lower === 'db.sqlite' || lower.endsWith('.sqlite')) {
-    const fd = fs.openSync(abs, 'r');
-    const head = Buffer.alloc(16);
-    fs.readSync(fd, head, 0, 16, 0);
-    fs.closeSync(fd);
-    if (head.toString('latin1') !== 'SQLite format 3\u0000') throw new InputError(abs, ENCRYPTED_HINT, { code: 'encrypted' });
-    throw new InputError(abs, 'a raw SQLite database is not an export; make a readable export with sigtop or Signal’s own chat export');
-  }
+/** sigtop lays attachments out as `<chat file name without .json>/<file>` beside the JSON file. */
+function addSigtopAttachments(u: ExportUnit, jsonPath: string): void {
+  const dir = jsonPath.replace(/\.json$/i, '');
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return;
+  const prefix = path.basename(dir);
+  walk(dir, (abs, rel) => u.files.set(`${prefix}/${rel}`, fileRef(abs, `${prefix}/${rel}`)));
 }
 
 async function discoverZip(abs: string, limits: ZipLimits): Promise<ExportUnit> {
@@ -91,23 +121,39 @@ async function discoverZip(abs: string, limits: ZipLimits): Promise<ExportUnit> 
     const e = entries.find((x) => x.name === name)!;
     return { rel: name, display: `${abs}!${name}`, size: e.size, modified: e.modified, open: () => zip.open(name) };
   };
-  const files = new Map<string, FileRef>();
-  let main: string | undefined;
+  const chats = names.filter((n) => isWhatsAppChatFileName(path.posix.basename(n)) && n.toLowerCase().endsWith('.txt'));
+  let mains: string[] = [];
   let format: ExportFormat | null = null;
-  if (isSignalMain(names)) {
-    main = names.find((n) => path.posix.basename(n) === 'main.jsonl');
-    format = 'signal-export';
-  } else {
-    const chats = names.filter((n) => isWhatsAppChatFileName(path.posix.basename(n)));
-    main = chats.find((n) => path.posix.basename(n) === '_chat.txt') ?? chats.sort((a, b) => a.length - b.length)[0];
-    format = main ? 'whatsapp' : null;
-  }
-  if (!main) {
+  try {
+    if (chats.length) {
+      mains = [chats.find((n) => path.posix.basename(n) === '_chat.txt') ?? [...chats].sort((a, b) => a.length - b.length)[0]!];
+      format = 'whatsapp';
+    } else {
+      const candidates = names.filter((n) => CANDIDATE.test(n) || path.posix.basename(n) === 'db.sqlite').slice(0, 200);
+      const heads = [];
+      for (const name of candidates) heads.push({ name, head: await readHead(() => zip.open(name)) });
+      for (const name of names) if (!candidates.includes(name)) heads.push({ name, head: Buffer.alloc(0) });
+      const det = detectSignalInput(heads);
+      if (det && (det.format === 'encrypted' || det.format === 'unsupported')) refuseSignal(abs, det);
+      if (det) {
+        mains = det.entries;
+        format = det.format as ExportFormat;
+      }
+    }
+  } catch (e) {
     zip.close();
-    throw new InputError(abs, `zip contains no chat file (expected _chat.txt, 'WhatsApp Chat with … .txt', 'WhatsApp-chat met … .txt' or a Signal main.jsonl; found ${names.length} other entries)`);
+    throw e;
   }
-  for (const n of names) if (n !== main) files.set(n, ref(n));
-  return { sourcePath: abs, container: 'zip', format, main: ref(main), files, zip, names };
+  if (!mains.length) {
+    zip.close();
+    throw new InputError(
+      abs,
+      `zip contains no chat file (expected _chat.txt, 'WhatsApp Chat with … .txt', 'WhatsApp-chat met … .txt', a Signal main.jsonl, SMS XML or sigtop JSON; found ${names.length} other entries)`,
+    );
+  }
+  const files = new Map<string, FileRef>();
+  for (const n of names) if (!mains.includes(n)) files.set(n, ref(n));
+  return { sourcePath: abs, container: 'zip', format, main: ref(mains[0]!), extraMains: mains.slice(1).map(ref), files, zip, names };
 }
 
 function signalFolderUnit(dir: string): ExportUnit {
@@ -133,34 +179,38 @@ function walk(dir: string, visit: (abs: string, rel: string) => void, rel = ''):
 
 /**
  * A folder: a Signal export folder (main.jsonl) is one export; a folder holding a chat .txt and its media is one
- * export per chat .txt; zips, XML and JSON files are exports of their own; subfolders are searched.
+ * export per chat .txt; zips, XML, JSON and other text files are exports of their own; subfolders are searched
+ * (a sigtop attachments folder belongs to the JSON file of the same name).
  */
 async function discoverDir(dir: string, limits: ZipLimits): Promise<ExportUnit[]> {
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   if (entries.some((e) => e.isFile() && e.name === 'main.jsonl')) return [signalFolderUnit(dir)];
-  if (entries.some((e) => e.name === 'SignalBackups' || e.name.toLowerCase().endsWith('.backup'))) {
-    throw new InputError(path.join(dir, entries.find((e) => e.name === 'SignalBackups' || e.name.toLowerCase().endsWith('.backup'))!.name), ENCRYPTED_HINT, { code: 'encrypted' });
+  const v2 = entries.find((e) => e.isDirectory() && (e.name === 'SignalBackups' || /^signal-backup-/.test(e.name)));
+  if (v2) {
+    const det = detectSignalInput([{ name: v2.name === 'SignalBackups' ? 'SignalBackups/signal-backup-0/main' : `${v2.name}/main`, head: Buffer.alloc(0) }]);
+    if (det) refuseSignal(path.join(dir, v2.name), det);
   }
   const units: ExportUnit[] = [];
   const chatTxts = entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.txt') && isWhatsAppChatFileName(e.name));
   const media = new Map<string, FileRef>();
   for (const e of entries) {
-    if (!e.isFile()) continue;
+    if (!e.isFile() || e.name.startsWith('.')) continue;
     const lower = e.name.toLowerCase();
     const abs = path.join(dir, e.name);
-    if (lower.endsWith('.zip') || lower.endsWith('.xml') || lower.endsWith('.json') || lower.endsWith('.backup') || lower === 'db.sqlite') {
-      units.push(await discoverFile(abs, limits));
-    } else if (lower.endsWith('.txt') && !chatTxts.includes(e)) {
-      units.push(await discoverFile(abs, limits));
-    } else if (!lower.endsWith('.txt') && !e.name.startsWith('.')) {
-      media.set(e.name, fileRef(abs, e.name));
-    }
+    if (chatTxts.includes(e)) continue;
+    // Beside a WhatsApp chat .txt, other files (documents too) are its media; elsewhere they may be exports.
+    const isExport = lower.endsWith('.zip') || (!chatTxts.length && (CANDIDATE.test(lower) || lower === 'db.sqlite'));
+    if (isExport) units.push(await discoverFile(abs, limits));
+    else media.set(e.name, fileRef(abs, e.name));
   }
   for (const t of chatTxts) {
     const abs = path.join(dir, t.name);
     if (fs.statSync(abs).size === 0) throw new InputError(abs, 'the file is empty; expected a WhatsApp export');
     units.push({ sourcePath: abs, container: 'dir', format: 'whatsapp', main: fileRef(abs, t.name), files: new Map(media), names: [t.name, ...media.keys()] });
   }
-  for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) units.push(...(await discoverDir(path.join(dir, e.name), limits)));
+  const sigtopDirs = new Set(entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.json')).map((e) => e.name.replace(/\.json$/i, '')));
+  for (const e of entries) {
+    if (e.isDirectory() && !e.name.startsWith('.') && !sigtopDirs.has(e.name)) units.push(...(await discoverDir(path.join(dir, e.name), limits)));
+  }
   return units;
 }

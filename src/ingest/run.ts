@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import type { Custodian } from '../store/custodians.js';
@@ -7,7 +6,7 @@ import { discoverExports, type ExportUnit } from './discover.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.js';
 import { storeSourceBytes } from './files.js';
 import { ingestWhatsApp } from './whatsapp.js';
-import { ingestSignal, isSignalFormat, sniffSignal } from './signal.js';
+import { ingestSignal, isSignalFormat } from './signal.js';
 import type { IngestContext, SourceReport } from './context.js';
 
 export interface IngestOptions {
@@ -74,7 +73,7 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
   throw new UserError(`unknown format '${format}'`);
 }
 
-/** Decides the format of a bare text file from its first bytes. */
+/** A text file that is neither WhatsApp-named nor a Signal format: the WhatsApp parser decides, unless it is binary. */
 async function sniffFormat(unit: ExportUnit): Promise<string> {
   const s = await unit.main.open();
   let head = Buffer.alloc(0);
@@ -83,10 +82,7 @@ async function sniffFormat(unit: ExportUnit): Promise<string> {
     if (head.length >= 64 * 1024) break;
   }
   s.destroy();
-  const text = head.toString('utf8').replace(/^\ufeff/, '');
-  const signal = sniffSignal(path.basename(unit.main.rel), text);
-  if (signal) return signal;
-  if (/\u0000/.test(text.slice(0, 4096))) {
+  if (head.subarray(0, 4096).includes(0)) {
     throw new InputError(unit.main.display, 'binary data, not a text export (expected a WhatsApp .txt/.zip or a Signal export)');
   }
   return 'whatsapp';

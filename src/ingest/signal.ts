@@ -1,18 +1,182 @@
-import { UserError } from '../errors.js';
-import type { IngestContext, SourceReport } from './context.js';
-import type { ExportUnit } from './discover.js';
-import type { StoredSource } from './files.js';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { addParticipant, addSourceFile, addSourceFinding, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
+import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
+import { splitLines } from '../../parsers/lines.js';
+import {
+  SIGNAL_PARSER_VERSION, SignalFormatError, parseSigtopJson, parseSignalExport, parseSignalText, parseSmsXml, type SignalEvent,
+} from '../../parsers/signal/index.js';
+import type { ParsedAttachment, ParsedChat, Platform } from '../../parsers/types.js';
+import { readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
+import type { ExportUnit, FileRef } from './discover.js';
+import { storeExportFiles, type StoredSource } from './files.js';
 
 export const SIGNAL_FORMATS = ['signal-export', 'sms-xml', 'sigtop-json', 'signal-txt'] as const;
 export type SignalFormatName = (typeof SIGNAL_FORMATS)[number];
 
 export const isSignalFormat = (f: string): f is SignalFormatName => (SIGNAL_FORMATS as readonly string[]).includes(f);
 
-/** Recognises a Signal text transcript (sigtop text, signalbackup-tools TXT) from its first bytes; null otherwise. */
-export function sniffSignal(_fileName: string, _head: string): SignalFormatName | null {
-  return null;
+/** Warning codes that mean the export may be incomplete; they become source findings for the reports. */
+const FINDING_CODES = new Set(['disappearing-messages-may-be-absent', 'view-once-media-stripped', 'lossy-export', 'low-fidelity-transcript']);
+
+interface ChatState {
+  conversationId: number;
+  writer: MessageWriter;
+  contacts: Map<string, number>;
 }
 
-export async function ingestSignal(_ctx: IngestContext, unit: ExportUnit, _stored: StoredSource, format: SignalFormatName): Promise<SourceReport> {
-  throw new UserError(`${unit.sourcePath}: ${format} ingest is not available yet`);
+/**
+ * Ingests one Signal or SMS source (Signal's own export, SMS Backup & Restore XML, sigtop JSON, a text transcript).
+ * One source may hold many chats; each becomes (or joins) a conversation with its own dedup and missing detection.
+ */
+export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored: StoredSource, format: SignalFormatName): Promise<SourceReport> {
+  const warnings = new WarningLog();
+  let sourceId: number | null = null;
+  let platform: Platform = format === 'sms-xml' ? 'sms' : 'signal';
+  let lowFidelity = format === 'signal-txt';
+  const chats = new Map<string, ChatState>();
+  let media = new Map<string, { sha256: string; size: number }>();
+  const byStem = new Map<string, { sha256: string; size: number }>();
+  let attachments = 0;
+  let attachmentsMissing = 0;
+
+  const ensureSource = async (details: Record<string, unknown>): Promise<number> => {
+    if (sourceId !== null) return sourceId;
+    const exportedMs = Number(details.backupTimeMs ?? details.exportedAtMs ?? NaN);
+    sourceId = createSource(ctx.db, {
+      custodianId: ctx.custodian.id, veiligstellingId: ctx.veiligstellingId, fileName: path.basename(unit.sourcePath), originalPath: unit.sourcePath,
+      size: stored.size, sha256: stored.sha256, operator: ctx.operator, device: ctx.device, format, platform, dateOrder: null, dateOrderEvidence: null,
+      parserVersion: `signal-${SIGNAL_PARSER_VERSION}`, lowFidelity,
+      exportedAt: Number.isFinite(exportedMs) ? new Date(exportedMs).toISOString() : unit.main.modified?.toISOString() ?? null,
+    });
+    addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');
+    media = await storeExportFiles(ctx, unit, sourceId);
+    for (const [rel, f] of media) byStem.set(rel.replace(/\.[^./]+$/, ''), f);
+    return sourceId;
+  };
+
+  const resolve = (a: ParsedAttachment): StoredAttachment => {
+    if (a.data) {
+      const r = ctx.blobs.putBuffer(a.data);
+      return { name: a.name, mime: a.mime ?? null, sha256: r.sha256, size: r.size, missing: false };
+    }
+    const f = a.omitted || !a.ref ? undefined : media.get(a.ref) ?? byStem.get(a.ref) ?? byStem.get(a.ref.replace(/\.[^./]+$/, '')) ?? looseSigtop(media, a.ref);
+    return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f };
+  };
+
+  const onChat = (chat: ParsedChat & { chatKey: string }): void => {
+    const conv = ensureConversation(ctx.db, ctx.custodian.id, chat);
+    let st = chats.get(chat.chatKey);
+    if (!st) {
+      st = { conversationId: conv.id, writer: new MessageWriter(ctx.db, conv.id, sourceId!), contacts: new Map() };
+      chats.set(chat.chatKey, st);
+    }
+    for (const p of chat.participants) {
+      if (!p.name && !p.phone && !p.key) continue;
+      const id = ensureContact(ctx.db, ctx.custodian.id, platform, p, p.key === 'self');
+      addParticipant(ctx.db, conv.id, id);
+    }
+  };
+
+  const mains = [unit.main, ...(unit.extraMains ?? [])];
+  try {
+    for (const main of mains) {
+      for await (const ev of events(format, main, ctx, warnings.add, unit.files)) {
+        if (ev.type === 'source') {
+          platform = ev.platform;
+          lowFidelity ||= ev.lowFidelity;
+          await ensureSource(ev.details);
+        } else if (ev.type === 'chat') {
+          await ensureSource({});
+          onChat(ev.chat);
+        } else {
+          const st = chats.get(ev.chatKey);
+          if (!st) throw new InputError(main.display, `message for chat '${ev.chatKey}' before that chat was described`, { line: ev.message.line });
+          const m = ev.message;
+          let senderId: number | null = null;
+          if (m.sender || m.senderPhone || m.senderKey) {
+            const k = m.senderKey ?? m.senderPhone ?? m.sender!;
+            senderId = st.contacts.get(k) ?? null;
+            if (senderId === null) {
+              senderId = ensureContact(ctx.db, ctx.custodian.id, platform, { name: m.sender, phone: m.senderPhone, key: m.senderKey }, m.fromSelf === true);
+              st.contacts.set(k, senderId);
+              addParticipant(ctx.db, st.conversationId, senderId);
+            }
+          }
+          const atts = m.attachments.map(resolve);
+          attachments += atts.length;
+          attachmentsMissing += atts.filter((a) => a.missing).length;
+          st.writer.write(m, senderId, atts);
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof SignalFormatError) {
+      throw new InputError(unit.main.display, e.message, { ...(e.line !== undefined ? { line: e.line } : {}), ...(e.entry ? { entry: e.entry } : {}) });
+    }
+    throw e;
+  }
+  if (sourceId === null || chats.size === 0) throw new InputError(unit.main.display, 'the export holds no messages');
+  let first: string | null = null;
+  let last: string | null = null;
+  let count = 0;
+  let newCount = 0;
+  let seen = 0;
+  let missing = 0;
+  for (const st of chats.values()) {
+    missing += st.writer.markMissing({ lowFidelity });
+    st.writer.resolveReplies();
+    count += st.writer.count;
+    newCount += st.writer.newCount;
+    seen += st.writer.seenCount;
+    if (st.writer.firstAt && (!first || Date.parse(st.writer.firstAt) < Date.parse(first))) first = st.writer.firstAt;
+    if (st.writer.lastAt && (!last || Date.parse(st.writer.lastAt) > Date.parse(last))) last = st.writer.lastAt;
+  }
+  for (const w of warnings.list) if (FINDING_CODES.has(w.code)) addSourceFinding(ctx.db, sourceId, w.code, w.message, null);
+  finishSource(ctx.db, sourceId, { firstAt: first, lastAt: last, count, warnings: warnings.list });
+  const conversationIds = [...new Set([...chats.values()].map((c) => c.conversationId))];
+  return {
+    id: sourceId, file: unit.sourcePath, sha256: stored.sha256, format, dateOrder: null, duplicateSource: false,
+    conversationId: conversationIds[0] ?? null, conversationIds, messagesNew: newCount, messagesSeenBefore: seen, messagesMissing: missing,
+    attachments, attachmentsMissing, lowFidelity, warnings: warnings.list,
+  };
+}
+
+function events(
+  format: SignalFormatName, main: FileRef, ctx: IngestContext, onWarning: (w: { code: string; message: string }) => void, files: Map<string, FileRef>,
+): AsyncGenerator<SignalEvent> {
+  const base = { zone: ctx.custodian.tz, entry: main.display, selfName: ctx.custodian.name, onWarning };
+  const lines = () => splitLines(readChunks(main), onWarning);
+  switch (format) {
+    case 'signal-export':
+      return (async function* () {
+        const dir = main.rel.includes('/') ? main.rel.slice(0, main.rel.lastIndexOf('/') + 1) : '';
+        const metaRef = files.get(`${dir}metadata.json`);
+        let metadata: unknown;
+        if (metaRef) {
+          const chunks: Buffer[] = [];
+          for await (const c of readChunks(metaRef)) chunks.push(c);
+          try {
+            metadata = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch (e) {
+            throw new InputError(metaRef.display, `metadata.json is not valid JSON (${(e as Error).message})`);
+          }
+        }
+        yield* parseSignalExport(lines(), { ...base, metadata });
+      })();
+    case 'sms-xml':
+      return parseSmsXml(readChunks(main), base);
+    case 'sigtop-json':
+      return parseSigtopJson(lines(), { ...base, fileName: path.posix.basename(main.rel) });
+    case 'signal-txt':
+      return parseSignalText(lines(), { ...base, fileName: path.posix.basename(main.rel) });
+  }
+}
+
+/** sigtop appends `-2`, `-3` on name clashes: match a ref loosely on its folder and base name. */
+function looseSigtop(media: Map<string, { sha256: string; size: number }>, ref: string): { sha256: string; size: number } | undefined {
+  const dir = ref.includes('/') ? ref.slice(0, ref.lastIndexOf('/') + 1) : '';
+  const stem = ref.slice(dir.length).replace(/\.[^.]+$/, '');
+  for (const [rel, f] of media) if (rel.startsWith(dir) && rel.slice(dir.length).replace(/(-\d+)?\.[^.]+$/, '') === stem) return f;
+  return undefined;
 }

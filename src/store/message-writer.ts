@@ -109,14 +109,17 @@ export class MessageWriter {
    * Records, for messages of this conversation that earlier sources contained and this source lacks although it covers
    * their time, that they are missing here (a possible deletion on the phone). Nothing is removed. Returns the count.
    */
-  markMissing(): number {
-    if (this.count === 0) return 0;
+  markMissing(opts: { lowFidelity?: boolean } = {}): number {
+    // A best-effort transcript cannot prove absence, and keys are only comparable between sources of one format.
+    if (this.count === 0 || opts.lowFidelity) return 0;
     const r = this.db
       .prepare(
         `INSERT OR IGNORE INTO message_missing (message_id, source_id)
          SELECT m.id, @s FROM messages m
          WHERE m.conversation_id = @c AND m.sent_at_ms BETWEEN @lo AND @hi
-           AND NOT EXISTS (SELECT 1 FROM message_sources ms WHERE ms.message_id = m.id AND ms.source_id = @s)`,
+           AND NOT EXISTS (SELECT 1 FROM message_sources ms WHERE ms.message_id = m.id AND ms.source_id = @s)
+           AND EXISTS (SELECT 1 FROM message_sources ms JOIN sources o ON o.id = ms.source_id
+                       WHERE ms.message_id = m.id AND o.format = (SELECT format FROM sources WHERE id = @s) AND o.low_fidelity = 0)`,
       )
       .run({ s: this.sourceId, c: this.conversationId, lo: this.minMs, hi: this.maxMs });
     return r.changes;

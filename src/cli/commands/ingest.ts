@@ -57,7 +57,9 @@ Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max
       progress: (m) => ctx.progress(m),
     });
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    for (const s of result.sources) for (const w of s.warnings) ctx.log(`warning: ${s.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+    for (const s of result.sources) {
+      for (const w of s.warnings) ctx.log(w.message.includes(s.file) ? `warning: ${w.message}` : `warning: ${s.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+    }
     ctx.result({ veiligstellingId: result.veiligstellingId, sources: result.sources }, () =>
       [
         table(
