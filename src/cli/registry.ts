@@ -3,6 +3,7 @@ import { custodianCommands } from './commands/custodian.js';
 import { exportCommands } from './commands/export.js';
 import { ingestCommands } from './commands/ingest.js';
 import { reportCommands } from './commands/report.js';
+import { reviewCommands } from './commands/review.js';
 import { rulesCommands } from './commands/rules.js';
 
 /** Every CLI command. Each feature module exports its commands; add them here. */
@@ -11,5 +12,6 @@ export const COMMANDS: Command[] = [
   ...exportCommands,
   ...ingestCommands,
   ...reportCommands,
+  ...reviewCommands,
   ...rulesCommands,
 ];

@@ -107,20 +107,44 @@ export function messageMarkings(db: DB, messageIds: readonly number[]): ReviewMa
 }
 
 /**
+ * Size of a conversation and how its seq numbers map to positions: when they run without gaps (the usual case),
+ * position = seq - base; otherwise base is null and positions need counting. Counting reads the whole index of the
+ * conversation, so callers keep the result while `dataVersion` stays the same.
+ */
+export interface ConversationShape { count: number; base: number | null }
+
+export function conversationShape(db: DB, conversationId: number): ConversationShape {
+  const r = db.prepare('SELECT MIN(seq) AS lo, MAX(seq) AS hi, COUNT(*) AS n FROM messages WHERE conversation_id = ?').get(conversationId) as { lo: number | null; hi: number | null; n: number };
+  return { count: r.n, base: r.lo !== null && r.hi !== null && r.hi - r.lo + 1 === r.n ? r.lo : null };
+}
+
+/** Changes whenever another connection commits (e.g. an ingest running beside the review server). */
+export function dataVersion(db: DB): number {
+  return db.pragma('data_version', { simple: true }) as number;
+}
+
+/**
  * Positions (0-based index in seq order) of the messages that carry markings in a bucket, for "next open suggestion"
  * navigation without loading the conversation.
  */
-export function markedMessagePositions(db: DB, conversationId: number, bucket?: ReviewBucket): { index: number; messageId: number; markingIds: number[] }[] {
-  const rows = db
-    .prepare(
+export function markedMessagePositions(db: DB, conversationId: number, bucket?: ReviewBucket, shape = conversationShape(db, conversationId)): { index: number; messageId: number; markingIds: number[] }[] {
+  const base = shape.base;
+  const filter = bucket ? ` AND ${BUCKET_SQL} = ?` : '';
+  const args = bucket ? [conversationId, bucket] : [conversationId];
+  const rows = (base !== null
+    ? db.prepare(
+      `SELECT m.seq - ${base} AS idx, m.id AS mid, k.id AS kid FROM markings k
+         JOIN messages m ON k.level IN ('message','passage') AND m.id = k.target_id
+         LEFT JOIN review_pending p ON p.marking_id = k.id
+       WHERE m.conversation_id = ?${filter} ORDER BY m.seq, k.id`,
+    )
+    : db.prepare(
       `WITH pos AS (SELECT id, ROW_NUMBER() OVER (ORDER BY seq) - 1 AS idx FROM messages WHERE conversation_id = ?)
        SELECT pos.idx AS idx, pos.id AS mid, k.id AS kid FROM pos
          JOIN markings k ON k.level IN ('message','passage') AND k.target_id = pos.id
          LEFT JOIN review_pending p ON p.marking_id = k.id
-       ${bucket ? `WHERE ${BUCKET_SQL} = ?` : ''}
-       ORDER BY pos.idx, k.id`,
-    )
-    .all(...(bucket ? [conversationId, bucket] : [conversationId])) as { idx: number; mid: number; kid: number }[];
+       WHERE 1 = 1${filter} ORDER BY pos.idx, k.id`,
+    )).all(...args) as { idx: number; mid: number; kid: number }[];
   const out: { index: number; messageId: number; markingIds: number[] }[] = [];
   for (const r of rows) {
     const last = out[out.length - 1];
@@ -130,26 +154,31 @@ export function markedMessagePositions(db: DB, conversationId: number, bucket?: 
   return out;
 }
 
+const COUNTED = `NOT (k.origin = 'manual' AND k.status = 'rejected')`;
+
 export interface ProgressRow { conversationId: number; bucket: ReviewBucket; category: string; ruleId: string | null; n: number }
 
-/** Marking counts per conversation, bucket, effective category and rule (contact markings count for each conversation of the contact). */
+/**
+ * Marking counts per conversation, bucket, effective category and rule (contact markings count for each conversation
+ * of the contact). Withdrawn manual markings (origin manual, rejected) are not counted: they mark nothing.
+ */
 export function reviewProgress(db: DB, custodianId: string): ProgressRow[] {
   return db
     .prepare(
       `SELECT conv AS conversationId, bucket, category, rule_id AS ruleId, COUNT(*) AS n FROM (
          SELECT k.target_id AS conv, ${BUCKET_SQL} AS bucket, k.category, k.rule_id FROM markings k
            LEFT JOIN review_pending p ON p.marking_id = k.id
-           WHERE k.custodian_id = ? AND k.level = 'conversation'
+           WHERE k.custodian_id = ? AND k.level = 'conversation' AND ${COUNTED}
          UNION ALL
          SELECT msg.conversation_id, ${BUCKET_SQL}, k.category, k.rule_id FROM markings k
            JOIN messages msg ON msg.id = k.target_id
            LEFT JOIN review_pending p ON p.marking_id = k.id
-           WHERE k.custodian_id = ? AND k.level IN ('message','passage')
+           WHERE k.custodian_id = ? AND k.level IN ('message','passage') AND ${COUNTED}
          UNION ALL
          SELECT cp.conversation_id, ${BUCKET_SQL}, k.category, k.rule_id FROM markings k
            JOIN conversation_participants cp ON cp.contact_id = k.target_id
            LEFT JOIN review_pending p ON p.marking_id = k.id
-           WHERE k.custodian_id = ? AND k.level = 'contact'
+           WHERE k.custodian_id = ? AND k.level = 'contact' AND ${COUNTED}
        ) GROUP BY conv, bucket, category, rule_id`,
     )
     .all(custodianId, custodianId, custodianId) as ProgressRow[];
@@ -161,8 +190,11 @@ export function reviewRuleIds(db: DB, custodianId: string): string[] {
 }
 
 /** One page of a conversation's messages in seq order, as contract JSON, with the position of the first one. */
-export function messagePage(db: DB, conversationId: number, offset: number, limit: number): MessageJson[] {
-  const rows = db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(conversationId, limit, offset) as MessageRow[];
+export function messagePage(db: DB, conversationId: number, offset: number, limit: number, shape = conversationShape(db, conversationId)): MessageJson[] {
+  const base = shape.base;
+  const rows = (base !== null
+    ? db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(conversationId, base + offset, limit)
+    : db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(conversationId, limit, offset)) as MessageRow[];
   const att = db.prepare('SELECT name, sha256, size, missing, mime FROM attachments WHERE message_id = ? ORDER BY ordinal');
   const src = db.prepare('SELECT source_id FROM message_sources WHERE message_id = ? ORDER BY source_id').pluck();
   const mis = db.prepare('SELECT source_id FROM message_missing WHERE message_id = ? ORDER BY source_id').pluck();
@@ -181,6 +213,7 @@ export function messagePage(db: DB, conversationId: number, offset: number, limi
 export function messagePosition(db: DB, messageId: number): { conversationId: number; index: number } | null {
   const r = db.prepare('SELECT conversation_id AS c, seq FROM messages WHERE id = ?').get(messageId) as { c: number; seq: number } | undefined;
   if (!r) return null;
-  const n = db.prepare('SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq < ?').pluck().get(r.c, r.seq) as number;
+  const base = conversationShape(db, r.c).base;
+  const n = base !== null ? r.seq - base : (db.prepare('SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq < ?').pluck().get(r.c, r.seq) as number);
   return { conversationId: r.c, index: n };
 }

@@ -120,3 +120,33 @@ export async function cli(argv: string[]): Promise<CliRun> {
 export function row<T = Record<string, unknown>>(f: Fixture, sql: string, ...args: unknown[]): T {
   return f.store.db.prepare(sql).get(...args) as T;
 }
+
+/**
+ * Adds a conversation of `n` messages (one transaction) with a privé suggestion on every `every`-th message, for the
+ * large-conversation tests. Returns the conversation id and the ids of the suggested messages' markings.
+ */
+export function addLargeConversation(f: Fixture, n: number, every = 1000): { conversationId: number; markingIds: number[] } {
+  const db = f.store.db;
+  return db.transaction(() => {
+    const conv = Number(db.prepare(`INSERT INTO conversations (custodian_id, platform, chat_key, title, is_group, created_at) VALUES (?, 'whatsapp', 'groot', 'Crisisoverleg Hoogwater', 1, '2024-04-01T09:05:00Z')`).run(CUSTODIAN).lastInsertRowid);
+    db.prepare('INSERT INTO conversation_participants (conversation_id, contact_id) VALUES (?, ?), (?, ?)').run(conv, f.ids.contacts.self, conv, f.ids.contacts.anna);
+    const src = (db.prepare('SELECT id FROM sources LIMIT 1').get() as { id: number }).id;
+    const ins = db.prepare(`INSERT INTO messages (conversation_id, seq, dedup_key, sent_at, sent_at_ms, local_time, local_iso, zone, sender, sender_raw, sender_contact_id, from_self, kind, text, raw_text, source_line, first_source_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 'Europe/Amsterdam', ?, ?, ?, ?, 'text', ?, ?, ?, ?)`);
+    const mk = db.prepare(`INSERT INTO markings (custodian_id, level, target_id, origin, suggested_category, category, status, rule_id, evidence_json, created_at, updated_at)
+      VALUES (?, 'message', ?, 'rule', 'privé', 'privé', 'suggested', 'prive.gezondheid', '{"term":"huisarts"}', 'x', 'x')`);
+    const markingIds: number[] = [];
+    const t0 = Date.parse('2023-01-02T07:00:00Z');
+    for (let i = 0; i < n; i++) {
+      const ms = t0 + i * 45_000;
+      const at = new Date(ms).toISOString().replace('.000Z', '+00:00');
+      const self = i % 3 === 0;
+      const text = i % every === every - 1
+        ? `Bericht ${i + 1}: ik moet straks naar de huisarts, neem jij het overleg over?`
+        : `Bericht ${i + 1}: waterstand bij Lobith ${(1000 + (i % 500)) / 100} m, dijkbewaking ${i % 7 === 0 ? 'opgeschaald' : 'normaal'}.${i % 11 === 0 ? '\nVolgende update over een uur.' : ''}`;
+      const id = Number(ins.run(conv, i, `g${i}`, at, ms, at, at.slice(0, 19), self ? 'J. de Vries' : 'Anna de Vries', self ? 'J. de Vries' : 'Anna de Vries', self ? f.ids.contacts.self : f.ids.contacts.anna, self ? 1 : 0, text, text, i + 1, src).lastInsertRowid);
+      if (i % every === every - 1) markingIds.push(Number(mk.run(CUSTODIAN, id).lastInsertRowid));
+    }
+    return { conversationId: conv, markingIds };
+  })();
+}

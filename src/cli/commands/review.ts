@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import { decide, decideBulk, mark, type DecisionOutcome } from '../../review/service.js';
+import { startReviewServer } from '../../review/server.js';
+import { verifyAudit, type VerifyReport } from '../../review/verify.js';
+import { evidenceSummary, markingView, type MarkingView } from '../../review/views.js';
+import { listReviewMarkings, type ReviewBucket } from '../../store/review.js';
+import { categorySchema, validateOptions, type Command } from '../command.js';
+import { table } from '../format.js';
+import { requireCustodian } from './custodian.js';
+
+const id = (what: string) => z.string().regex(/^\d+$/, `expected a ${what} id (a number)`).transform(Number);
+const reviewer = z.string({ message: 'required: --reviewer <name> (who decides)' }).trim().min(1, 'required: --reviewer <name> (who decides)');
+
+const server: Command = {
+  name: 'review',
+  summary: 'start the local review web page for a custodian (prints the URL with its access token)',
+  usage: 'review --custodian <id> [--port <n>] [--host 127.0.0.1]',
+  help: `Serves the review page on loopback (127.0.0.1) unless --host says otherwise. The printed URL carries a random
+access token; requests without it are refused (401) and changes need it in the X-Chatarchief-Token header.
+--port 0 (default) picks a free port. Stop with Ctrl-C.`,
+  options: { custodian: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  async run(ctx, { values }) {
+    const o = validateOptions(this, z.object({
+      custodian: z.string({ message: 'required: --custodian <id>' }),
+      port: z.string().regex(/^\d{1,5}$/, 'expected a port number 0-65535').transform(Number).refine((n) => n <= 65535, 'expected a port number 0-65535').default(0),
+      host: z.string().min(1).default('127.0.0.1'),
+    }), values);
+    const store = ctx.store();
+    const c = requireCustodian(store.db, o.custodian);
+    const srv = await startReviewServer({ db: store.db, custodianId: c.id, host: o.host, port: o.port });
+    ctx.result({ url: srv.url, host: srv.host, port: srv.port, custodian: c.id }, () => `Review page for ${c.name} (${c.id}):\n\n  ${srv.url}\n\nOpen the link in a browser on this machine. Stop with Ctrl-C.`);
+    if (!srv.loopback) ctx.log(`warning: listening on ${srv.host}, reachable from other machines; anyone with the link can review.`);
+    await new Promise<void>((resolve) => {
+      const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); void srv.close().then(resolve); };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  },
+};
+
+const STATE_NL: Record<string, string> = { open: 'open', pending: 'awaiting 2nd reviewer', decided: 'decided', lapsed: 'lapsed (rule change)' };
+
+function renderMarkings(ms: MarkingView[]): string {
+  if (!ms.length) return 'No markings match.';
+  return table(
+    ['id', 'level', 'where', 'category', 'status', 'state', 'rule / evidence', 'last decision'],
+    ms.map((m) => [
+      m.id,
+      m.level + (m.span ? ` ${m.span[0]}:${m.span[1]}` : ''),
+      m.level === 'contact' ? `contact ${m.targetId}` : `${m.conversationTitle ?? ''} (#${m.conversationId})${m.messageSeq !== null ? ` msg ${m.targetId}` : ''}`,
+      m.category + (m.category !== m.suggestedCategory ? ` (was ${m.suggestedCategory})` : ''),
+      m.status,
+      STATE_NL[m.state] + (m.active ? '' : m.state === 'lapsed' ? '' : ', suggestion gone'),
+      evidenceSummary(m),
+      m.lastDecision ? `${m.lastDecision.action} by ${m.lastDecision.reviewer}${m.lastDecision.reason ? `: ${m.lastDecision.reason}` : ''}` : '',
+    ]),
+  );
+}
+
+const list: Command = {
+  name: 'review list',
+  summary: 'list a custodian\'s suggestions and decisions (open, awaiting a second reviewer, decided)',
+  usage: 'review list --custodian <id> [--status open|decided|pending|lapsed] [--rule <id>] [--conversation <id>] [--json]',
+  help: 'open: undecided; pending: a four-eyes decision awaits a second reviewer; lapsed: undecided and no longer suggested by the rules.',
+  options: { custodian: { type: 'string' }, status: { type: 'string' }, rule: { type: 'string' }, conversation: { type: 'string' } },
+  run(ctx, { values }) {
+    const o = validateOptions(this, z.object({
+      custodian: z.string({ message: 'required: --custodian <id>' }),
+      status: z.enum(['open', 'decided', 'pending', 'lapsed'], { message: 'expected open, decided, pending or lapsed' }).optional(),
+      rule: z.string().min(1).optional(),
+      conversation: id('conversation').optional(),
+    }), values);
+    const db = ctx.store().db;
+    const c = requireCustodian(db, o.custodian);
+    const ms = listReviewMarkings(db, c.id, { bucket: o.status as ReviewBucket | undefined, ruleId: o.rule, conversationId: o.conversation }).map(markingView);
+    const counts = { open: 0, pending: 0, decided: 0, lapsed: 0 };
+    for (const m of ms) counts[m.state]++;
+    ctx.result({ custodian: c.id, counts, markings: ms }, () => `${renderMarkings(ms)}\n\n${ms.length} markings: ${counts.open} open, ${counts.pending} awaiting a second reviewer, ${counts.decided} decided, ${counts.lapsed} lapsed.`);
+  },
+};
+
+function renderOutcomes(os: DecisionOutcome[], skipped = 0): string {
+  const lines = os.map((o) =>
+    o.decisionId === null
+      ? `marking ${o.markingId}: already ${o.status} (${o.category}); nothing recorded`
+      : `marking ${o.markingId}: ${o.action} recorded (decision ${o.decisionId}) → ${o.status} ${o.category}${o.awaitingSecond ? ', awaiting a second reviewer' : ''}`,
+  );
+  if (skipped) lines.push(`${skipped} markings skipped (already decided, or awaiting a different proposal).`);
+  return lines.join('\n') || 'Nothing to decide.';
+}
+
+const decideCmd: Command = {
+  name: 'review decide',
+  summary: 'confirm, reject, re-categorise or undo suggestions (or all open suggestions of a conversation or rule)',
+  usage: 'review decide (<markingId...> | --conversation <id> [--rule <id>]) (--accept | --reject | --category <c> | --undo) --reviewer <name> [--reason <text>]',
+  help: `A reason is required when rejecting, changing the category or overriding an earlier decision.
+With four-eyes (custodian set <id> --second-reviewer true) a decision counts once a different reviewer has made the
+same decision (run the same command under another --reviewer). --undo reverts your own latest decision on a marking.
+--conversation decides every open suggestion of that conversation (of one rule with --rule); decided ones are skipped.`,
+  options: {
+    accept: { type: 'boolean' }, reject: { type: 'boolean' }, undo: { type: 'boolean' }, category: { type: 'string' },
+    reviewer: { type: 'string' }, reason: { type: 'string' }, conversation: { type: 'string' }, rule: { type: 'string' },
+  },
+  positionals: true,
+  run(ctx, { values, positionals }) {
+    const o = validateOptions(this, z.object({
+      accept: z.boolean().optional(), reject: z.boolean().optional(), undo: z.boolean().optional(),
+      category: categorySchema.optional(), reviewer, reason: z.string().optional(),
+      conversation: id('conversation').optional(), rule: z.string().min(1).optional(),
+    }), values);
+    const chosen = [o.accept && 'accept', o.reject && 'reject', o.category && 'category', o.undo && 'undo'].filter(Boolean);
+    if (chosen.length !== 1) throw new UserError(`give exactly one of --accept, --reject, --category <c>, --undo\nusage: chatarchief ${this.usage}`);
+    const action = o.accept ? 'confirm' : o.reject ? 'reject' : o.undo ? 'undo' : 'change';
+    const db = ctx.store().db;
+    if (o.conversation !== undefined) {
+      if (positionals.length) throw new UserError('give marking ids or --conversation, not both');
+      if (action === 'undo') throw new UserError('--undo works on marking ids, not on a whole conversation');
+      const r = decideBulk(db, { conversationId: o.conversation, ruleId: o.rule, action, category: o.category, reviewer: o.reviewer, reason: o.reason });
+      ctx.result(r, () => renderOutcomes(r.decided, r.skipped));
+      return;
+    }
+    if (o.rule !== undefined) throw new UserError('--rule needs --conversation <id>');
+    if (!positionals.length) throw new UserError(`give one or more marking ids (see: chatarchief review list)\nusage: chatarchief ${this.usage}`);
+    const ids = positionals.map((p) => {
+      if (!/^\d+$/.test(p)) throw new UserError(`'${p}' is not a marking id (expected a number)`);
+      return Number(p);
+    });
+    const r = decide(db, { markingIds: ids, action, category: o.category, reviewer: o.reviewer, reason: o.reason });
+    ctx.result({ decided: r }, () => renderOutcomes(r));
+  },
+};
+
+const markCmd: Command = {
+  name: 'review mark',
+  summary: 'add a manual marking to a contact, conversation, message or passage',
+  usage: 'review mark (--contact <id> | --conversation <id> | --message <id> [--span <start>:<end>]) --category <c> --reviewer <name> [--reason <text>]',
+  help: '--span marks a passage: [start, end) in UTF-16 code units of the stored message text (as `messages --json` shows it).',
+  options: {
+    contact: { type: 'string' }, conversation: { type: 'string' }, message: { type: 'string' }, span: { type: 'string' },
+    category: { type: 'string' }, reviewer: { type: 'string' }, reason: { type: 'string' },
+  },
+  run(ctx, { values }) {
+    const o = validateOptions(this, z.object({
+      contact: id('contact').optional(), conversation: id('conversation').optional(), message: id('message').optional(),
+      span: z.string().regex(/^\d+:\d+$/, 'expected <start>:<end>, e.g. 12:48').transform((s) => s.split(':').map(Number) as [number, number]).optional(),
+      category: categorySchema, reviewer, reason: z.string().optional(),
+    }), values);
+    const targets = [o.contact !== undefined, o.conversation !== undefined, o.message !== undefined].filter(Boolean).length;
+    if (targets !== 1) throw new UserError(`give exactly one of --contact, --conversation, --message\nusage: chatarchief ${this.usage}`);
+    if (o.span && o.message === undefined) throw new UserError('--span needs --message <id>');
+    const level = o.contact !== undefined ? 'contact' : o.conversation !== undefined ? 'conversation' : o.span ? 'passage' : 'message';
+    const targetId = (o.contact ?? o.conversation ?? o.message)!;
+    const r = mark(ctx.store().db, { level, targetId, span: o.span ?? null, category: o.category, reviewer: o.reviewer, reason: o.reason });
+    ctx.result(r, () => `Marked ${level} ${targetId}${o.span ? ` [${o.span[0]}, ${o.span[1]})` : ''} as ${o.category}: marking ${r.markingId}, ${r.awaitingSecond ? 'awaiting a second reviewer' : r.status}.`);
+  },
+};
+
+function renderVerify(r: VerifyReport): string {
+  const head = r.chains.map((c) => `  ${c.custodianId}: ${c.entries} entries, head #${c.headSeq} ${c.headHash.slice(0, 16)}…`).join('\n');
+  const summary = `${r.entries} audit entries, ${r.decisionsChecked} decisions and ${r.markingsChecked} reviewed markings checked.`;
+  if (r.ok) return `Audit log intact. ${summary}\n${head}`;
+  return [`AUDIT LOG NOT INTACT: ${r.findings.length} finding(s).`, ...r.findings.map((f) => `  [${f.code}] ${f.message}`), '', summary, head].join('\n');
+}
+
+const verifyCmd: Command = {
+  name: 'audit verify',
+  summary: 'check the hash-chained audit log and that decisions and markings agree with it (exit 1 on any finding)',
+  usage: 'audit verify [--custodian <id>] [--json]',
+  help: 'Reports edited, deleted, inserted or reordered log entries, decision rows that differ from the log or lack an entry, and markings whose stored state is not what the logged decisions produce.',
+  options: { custodian: { type: 'string' } },
+  run(ctx, { values }) {
+    const db = ctx.store().db;
+    const custodianId = values.custodian === undefined ? undefined : requireCustodian(db, values.custodian).id;
+    const r = verifyAudit(db, { custodianId });
+    ctx.result(r, () => renderVerify(r));
+    return r.ok ? 0 : 1;
+  },
+};
+
+export const reviewCommands: Command[] = [server, list, decideCmd, markCmd, verifyCmd];

@@ -1,0 +1,198 @@
+/**
+ * The JSON API of the review page. Every handler serves one custodian (the one the server was started for) and
+ * checks that the conversation, message or marking asked for belongs to it.
+ */
+import { z } from 'zod';
+import { CATEGORIES } from '../cli/command.js';
+import { getCustodian } from '../store/custodians.js';
+import type { DB } from '../store/db.js';
+import { getConversation, listConversations } from '../store/messages.js';
+import {
+  conversationShape, dataVersion, getReviewMarkings, headerMarkings, type ConversationShape, markedMessagePositions, messageMarkings, messagePage, messagePosition, reviewProgress, reviewRuleIds,
+} from '../store/review.js';
+import { decisionsFor, targetInfo } from '../store/decisions.js';
+import { decide, decideBulk, mark, ReviewError } from './service.js';
+import { previewPage, type PreviewProvider } from './preview.js';
+import { conversationSummaries, emptyCounts, evidenceSummary, markingView, type MarkingView } from './views.js';
+
+export const PAGE_SIZE = 200;
+const MAX_PAGE = 1000;
+
+export interface ApiContext {
+  db: DB;
+  custodianId: string;
+  preview: PreviewProvider | null;
+  /** Conversation shapes, valid while the database's data_version stays the same. */
+  shapes?: { version: number; byId: Map<number, ConversationShape> };
+}
+
+function shapeOf(ctx: ApiContext, id: number): ConversationShape {
+  const version = dataVersion(ctx.db);
+  if (!ctx.shapes || ctx.shapes.version !== version) ctx.shapes = { version, byId: new Map() };
+  let s = ctx.shapes.byId.get(id);
+  if (!s) {
+    s = conversationShape(ctx.db, id);
+    ctx.shapes.byId.set(id, s);
+  }
+  return s;
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly code = 'invalid') {
+    super(message);
+  }
+}
+
+const withSummary = (m: MarkingView) => ({ ...m, reasonText: evidenceSummary(m) });
+
+/** The full conversation (participants, counts, period): for its header only, it reads all its messages' dates. */
+function conversationOf(ctx: ApiContext, id: number) {
+  const c = getConversation(ctx.db, id);
+  if (!c || c.custodianId !== ctx.custodianId) throw new ApiError(404, `conversation ${id} not found`, 'not-found');
+  return c;
+}
+
+/** Checks cheaply that the conversation is the custodian's. */
+function ownConversation(ctx: ApiContext, id: number): void {
+  const t = targetInfo(ctx.db, 'conversation', id);
+  if (!t || t.custodianId !== ctx.custodianId) throw new ApiError(404, `conversation ${id} not found`, 'not-found');
+}
+
+function pageArgs(q: URLSearchParams): { offset: number; limit: number } {
+  const offset = Math.max(0, Number.parseInt(q.get('offset') ?? '0', 10) || 0);
+  const limit = Math.min(MAX_PAGE, Math.max(1, Number.parseInt(q.get('limit') ?? String(PAGE_SIZE), 10) || PAGE_SIZE));
+  return { offset, limit };
+}
+
+export function session(ctx: ApiContext) {
+  const c = getCustodian(ctx.db, ctx.custodianId)!;
+  return {
+    custodian: { id: c.id, name: c.name, function: c.function, department: c.department, secondReviewer: c.secondReviewer, defaultCategory: c.defaultCategory },
+    categories: CATEGORIES,
+    rules: reviewRuleIds(ctx.db, ctx.custodianId),
+    pageSize: PAGE_SIZE,
+    preview: ctx.preview !== null,
+  };
+}
+
+export function conversations(ctx: ApiContext) {
+  const list = conversationSummaries(listConversations(ctx.db, ctx.custodianId), reviewProgress(ctx.db, ctx.custodianId));
+  const totals = emptyCounts();
+  for (const s of list) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += s.counts[k];
+  return { conversations: list, totals };
+}
+
+export function conversation(ctx: ApiContext, id: number) {
+  const c = conversationOf(ctx, id);
+  return { conversation: c, header: headerMarkings(ctx.db, id).map(markingView).map(withSummary) };
+}
+
+export function messages(ctx: ApiContext, id: number, q: URLSearchParams) {
+  ownConversation(ctx, id);
+  const { offset, limit } = pageArgs(q);
+  const shape = shapeOf(ctx, id);
+  const page = messagePage(ctx.db, id, offset, limit, shape);
+  const marks = messageMarkings(ctx.db, page.map((m) => m.id)).map(markingView).map(withSummary);
+  const byMsg = new Map<number, ReturnType<typeof withSummary>[]>();
+  for (const m of marks) byMsg.set(m.targetId, [...(byMsg.get(m.targetId) ?? []), m]);
+  return {
+    conversationId: id,
+    total: shape.count,
+    offset,
+    messages: page.map((m, i) => ({ ...m, index: offset + i, markings: byMsg.get(m.id) ?? [] })),
+  };
+}
+
+export function positions(ctx: ApiContext, id: number, q: URLSearchParams) {
+  ownConversation(ctx, id);
+  const state = q.get('state');
+  const bucket = state === 'open' || state === 'pending' || state === 'decided' || state === 'lapsed' ? state : undefined;
+  return { positions: markedMessagePositions(ctx.db, id, bucket, shapeOf(ctx, id)) };
+}
+
+export function messageIndex(ctx: ApiContext, messageId: number) {
+  const p = messagePosition(ctx.db, messageId);
+  if (!p) throw new ApiError(404, `message ${messageId} not found`, 'not-found');
+  ownConversation(ctx, p.conversationId);
+  return p;
+}
+
+export function markingDetail(ctx: ApiContext, id: number) {
+  const m = getReviewMarkings(ctx.db, [id])[0];
+  if (!m || m.custodianId !== ctx.custodianId) throw new ApiError(404, `marking ${id} not found`, 'not-found');
+  return { marking: withSummary(markingView(m)), decisions: decisionsFor(ctx.db, [id]).get(id) ?? [] };
+}
+
+export function preview(ctx: ApiContext, id: number, q: URLSearchParams) {
+  ownConversation(ctx, id);
+  if (!ctx.preview) throw new ApiError(501, 'the preview of the geschoonde set is not available', 'no-preview');
+  const { offset, limit } = pageArgs(q);
+  return previewPage(ctx.preview, ctx.db, ctx.custodianId, id, offset, limit, shapeOf(ctx, id));
+}
+
+const reviewerSchema = z.string().trim().min(1, 'reviewer name required').max(200);
+const reasonSchema = z.string().max(2000).nullish();
+const categorySchema = z.enum(CATEGORIES);
+
+const decideBody = z.object({
+  markingIds: z.array(z.number().int().positive()).min(1).max(100_000),
+  action: z.enum(['confirm', 'reject', 'change', 'undo']),
+  category: categorySchema.optional(),
+  reviewer: reviewerSchema,
+  reason: reasonSchema,
+});
+
+const bulkBody = z.object({
+  conversationId: z.number().int().positive(),
+  ruleId: z.string().min(1).optional(),
+  action: z.enum(['confirm', 'reject', 'change']),
+  category: categorySchema.optional(),
+  reviewer: reviewerSchema,
+  reason: reasonSchema,
+});
+
+const markBody = z.object({
+  level: z.enum(['contact', 'conversation', 'message', 'passage']),
+  targetId: z.number().int().positive(),
+  span: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).nullish(),
+  category: categorySchema,
+  reviewer: reviewerSchema,
+  reason: reasonSchema,
+});
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  throw new ApiError(400, r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+}
+
+const fresh = (ctx: ApiContext, ids: number[]) => getReviewMarkings(ctx.db, ids).map(markingView).map(withSummary);
+
+export function postDecide(ctx: ApiContext, body: unknown) {
+  const b = parse(decideBody, body);
+  const decided = decide(ctx.db, { ...b, custodianId: ctx.custodianId });
+  return { decided, markings: fresh(ctx, decided.map((d) => d.markingId)) };
+}
+
+export function postBulk(ctx: ApiContext, body: unknown) {
+  const b = parse(bulkBody, body);
+  const r = decideBulk(ctx.db, { ...b, custodianId: ctx.custodianId });
+  return { decided: r.decided.length, skipped: r.skipped, decisionIds: r.decided.map((d) => d.decisionId) };
+}
+
+export function postMark(ctx: ApiContext, body: unknown) {
+  const b = parse(markBody, body);
+  const r = mark(ctx.db, { ...b, span: b.span ?? null, custodianId: ctx.custodianId });
+  return { ...r, marking: fresh(ctx, [r.markingId])[0] };
+}
+
+/** HTTP status for a review error code. */
+export function statusFor(e: ReviewError): number {
+  switch (e.code) {
+    case 'not-found': return 404;
+    case 'other-custodian': return 403;
+    case 'reason-required': return 422;
+    case 'invalid': return 400;
+    default: return 409;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Page script, part 1: state, the API client (token in the X-Chatarchief-Token header), DOM helpers that only ever
+ * set text (textContent / createTextNode), dialogs and messages. Plain browser JavaScript kept as a string.
+ */
+export const APP_CORE = String.raw`
+var params = new URLSearchParams(location.search);
+var S = {
+  token: params.get('token') || '',
+  reviewer: '',
+  session: null,
+  convs: [],
+  totals: null,
+  convId: null,
+  conv: null,
+  summary: null,
+  header: [],
+  total: 0,
+  pageSize: 200,
+  pages: new Map(),
+  win: null,
+  busy: false,
+  cursor: -1,
+  selected: null,
+  preview: false,
+  excluded: null,
+  undo: [],
+  modal: false
+};
+try { S.reviewer = localStorage.getItem('chatarchief.reviewer') || ''; } catch (e) { S.reviewer = ''; }
+
+var CATS = ['zakelijk', 'privé', 'partijpolitiek'];
+var KEY_CAT = { z: 'zakelijk', p: 'privé', s: 'partijpolitiek' };
+var STATUS_NL = { suggested: 'voorgesteld', confirmed: 'bevestigd', rejected: 'verworpen', changed: 'gewijzigd' };
+var STATE_NL = { open: 'open', pending: 'wacht op 2e beoordelaar', decided: 'besloten', lapsed: 'vervallen' };
+var ACTION_NL = { confirm: 'bevestigd', reject: 'verworpen', change: 'categorie gewijzigd', mark: 'gemarkeerd', 'second-confirm': 'tweede bevestiging', undo: 'ongedaan gemaakt' };
+var LEVEL_NL = { contact: 'contact', conversation: 'gesprek', message: 'bericht', passage: 'passage' };
+var ERR_NL = {
+  'reason-required': 'Geef een reden op.',
+  'awaiting-second': 'U stelde dit besluit zelf voor; het wacht op een tweede beoordelaar.',
+  'inactive': 'Deze suggestie is na een regelwijziging vervallen en nooit beoordeeld. Voeg zo nodig een handmatige markering toe.',
+  'nothing-to-undo': 'Er is niets om ongedaan te maken.',
+  'undo-not-yours': 'Het laatste besluit is van een andere beoordelaar; alleen die kan het ongedaan maken.',
+  'not-found': 'Niet gevonden.',
+  'other-custodian': 'Dit hoort bij een andere bewindspersoon.',
+  'token': 'Geen toegang: open de link uit de terminal opnieuw.',
+  'no-preview': 'Het voorbeeld van de geschoonde set is niet beschikbaar.'
+};
+
+function $(id) { return document.getElementById(id); }
+
+/** Creates an element. Children that are strings become text nodes, so chat content is never parsed as HTML. */
+function el(tag, attrs, children) {
+  var n = document.createElement(tag);
+  if (attrs) {
+    for (var k in attrs) {
+      var v = attrs[k];
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'className') n.className = v;
+      else if (k === 'dataset') { for (var d in v) n.dataset[d] = String(v[d]); }
+      else if (k.slice(0, 2) === 'on') n.addEventListener(k.slice(2), v);
+      else if (k === 'text') n.textContent = String(v);
+      else if (k === 'style') { for (var st in v) n.style[st] = v[st]; }
+      else n.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  append(n, children);
+  return n;
+}
+function append(n, children) {
+  if (children === null || children === undefined) return n;
+  if (!Array.isArray(children)) children = [children];
+  for (var i = 0; i < children.length; i++) {
+    var c = children[i];
+    if (c === null || c === undefined || c === false) continue;
+    n.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+  }
+  return n;
+}
+function clear(n) { while (n.firstChild) n.removeChild(n.firstChild); return n; }
+
+async function api(path, body) {
+  var opts = { headers: { 'X-Chatarchief-Token': S.token }, credentials: 'omit', cache: 'no-store' };
+  if (body !== undefined) {
+    opts.method = 'POST';
+    opts.headers['Content-Type'] = 'application/json';
+    opts.body = JSON.stringify(body);
+  }
+  var r = await fetch(path, opts);
+  var j = {};
+  try { j = await r.json(); } catch (e) { j = {}; }
+  if (!r.ok) {
+    var err = new Error(j.error || ('HTTP ' + r.status));
+    err.code = j.code || '';
+    err.status = r.status;
+    throw err;
+  }
+  return j;
+}
+
+function errText(e) {
+  var nl = ERR_NL[e.code];
+  return nl ? nl : 'Er ging iets mis: ' + (e.message || String(e));
+}
+
+function toast(msg, isErr) {
+  var d = el('div', { className: isErr ? 'err' : '', role: isErr ? 'alert' : 'status' }, msg);
+  var box = $('toast');
+  while (box.children.length > 1) box.firstChild.remove();
+  box.appendChild(d);
+  setTimeout(function () { d.remove(); }, isErr ? 6000 : 2500);
+}
+
+function fmtNum(n) { return Number(n || 0).toLocaleString('nl-NL'); }
+function fmtTime(iso) { return iso && iso.length >= 16 ? iso.slice(11, 16) : ''; }
+function fmtDay(iso) {
+  if (!iso || iso.length < 10) return '';
+  var y = Number(iso.slice(0, 4)), m = Number(iso.slice(5, 7)) - 1, d = Number(iso.slice(8, 10));
+  return new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m, d)));
+}
+function fmtShortDate(iso) {
+  if (!iso) return '';
+  var y = Number(iso.slice(0, 4)), m = Number(iso.slice(5, 7)) - 1, d = Number(iso.slice(8, 10));
+  return new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m, d)));
+}
+function fmtStamp(iso) { return iso ? fmtShortDate(iso) + ' ' + fmtTime(iso) : ''; }
+
+/**
+ * A modal dialog. opts: title, text, input ('textarea' | 'text' | null), value, quick (suggested texts), ok, required.
+ * Resolves with the entered text ('' without input), or null when cancelled.
+ */
+function dialog(opts) {
+  return new Promise(function (resolve) {
+    S.modal = true;
+    var prev = document.activeElement;
+    var field = null;
+    if (opts.input === 'textarea') field = el('textarea', { 'aria-label': opts.title });
+    else if (opts.input === 'text') field = el('input', { type: 'text', 'aria-label': opts.title, autocomplete: 'name' });
+    if (field && opts.value) field.value = opts.value;
+    var err = el('div', { className: 'err', role: 'alert' });
+    var quick = opts.quick && field ? el('div', { className: 'quick' }, opts.quick.map(function (q) {
+      return el('button', { type: 'button', onclick: function () { field.value = q; field.focus(); } }, q);
+    })) : null;
+    function done(v) {
+      S.modal = false;
+      overlay.remove();
+      document.removeEventListener('keydown', onKey, true);
+      if (prev && prev.focus) prev.focus();
+      resolve(v);
+    }
+    function ok() {
+      var v = field ? field.value.trim() : '';
+      if (opts.required && !v) { err.textContent = 'Dit veld is verplicht.'; if (field) field.focus(); return; }
+      done(v);
+    }
+    function onKey(ev) {
+      if (ev.key === 'Escape') { ev.preventDefault(); ev.stopPropagation(); done(null); }
+      else if (ev.key === 'Enter' && !ev.shiftKey && (!field || ev.target === field || ev.target === okBtn)) { ev.preventDefault(); ev.stopPropagation(); ok(); }
+      else ev.stopPropagation();
+    }
+    var okBtn = el('button', { type: 'button', className: 'primary', onclick: ok }, opts.ok || 'Opslaan');
+    var box = el('div', { className: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-label': opts.title }, [
+      el('h2', null, opts.title),
+      opts.text ? el('p', null, opts.text) : null,
+      field, quick, err,
+      el('div', { className: 'btns' }, [
+        opts.noCancel ? null : el('button', { type: 'button', onclick: function () { done(null); } }, 'Annuleren'),
+        okBtn
+      ])
+    ]);
+    var overlay = el('div', { className: 'overlay' }, box);
+    document.body.appendChild(overlay);
+    document.addEventListener('keydown', onKey, true);
+    (field || okBtn).focus();
+  });
+}
+
+async function askReviewer(force) {
+  if (S.reviewer && !force) return S.reviewer;
+  var name = await dialog({
+    title: 'Wie beoordeelt?', input: 'text', value: S.reviewer, required: true, ok: 'Doorgaan', noCancel: !S.reviewer,
+    text: 'Uw naam komt bij elk besluit in het auditlogboek. Deze browser onthoudt hem.'
+  });
+  if (name) {
+    S.reviewer = name.replace(/\s+/g, ' ').trim();
+    try { localStorage.setItem('chatarchief.reviewer', S.reviewer); } catch (e) { /* private mode: keep for this visit */ }
+  }
+  $('reviewer-name').textContent = S.reviewer || '–';
+  return S.reviewer;
+}
+
+var QUICK_REASONS = {
+  reject: ['Zakelijke inhoud', 'Term hier niet privé bedoeld', 'Onjuiste treffer van de regel'],
+  'privé': ['Familie of gezondheid', 'Persoonlijke afspraak', 'Privéfinanciën'],
+  partijpolitiek: ['Partijoverleg', 'Campagne of verkiezingen', 'Partijfunctie'],
+  zakelijk: ['Overleg over beleid', 'Ambtelijke afstemming', 'Zakelijk contact']
+};
+
+async function askReason(title, text, quickKey) {
+  return dialog({ title: title, text: text, input: 'textarea', required: true, quick: QUICK_REASONS[quickKey] || null, ok: 'Vastleggen' });
+}
+`;

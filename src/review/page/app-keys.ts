@@ -1,0 +1,288 @@
+/**
+ * Page script, part 4: selecting markings, recording decisions, marking passages from a text selection (UTF-16
+ * offsets into the stored message text), the keyboard, the toolbar and start-up.
+ */
+export const APP_KEYS = String.raw`
+function findMarking(id) {
+  for (var i = 0; i < S.header.length; i++) if (S.header[i].id === id) return { m: S.header[i], index: -1 };
+  var found = null;
+  S.pages.forEach(function (items) {
+    if (found || S.preview) return;
+    items.forEach(function (it) { (it.markings || []).forEach(function (m) { if (m.id === id) found = { m: m, index: it.index }; }); });
+  });
+  return found;
+}
+
+function selectMarking(id) {
+  S.selected = id;
+  document.querySelectorAll('.mk.sel, mark.pas.sel').forEach(function (n) { n.classList.remove('sel'); });
+  if (id === null || id === undefined) return;
+  document.querySelectorAll('.mk[data-mid="' + id + '"]').forEach(function (n) { n.classList.add('sel'); });
+  document.querySelectorAll('mark.pas').forEach(function (n) { if (n.dataset.mids.split(',').indexOf(String(id)) >= 0) n.classList.add('sel'); });
+}
+
+function firstOpen(ms) {
+  return ms.find(function (x) { return x.state === 'open'; }) || ms.find(function (x) { return x.state === 'pending'; }) || ms[0] || null;
+}
+
+async function setCursor(index, keepSelection) {
+  if (!S.total) return;
+  index = Math.max(0, Math.min(S.total - 1, index));
+  if (!inWindow(Math.floor(index / S.pageSize))) await jumpTo(index, false);
+  var prev = document.querySelector('#rows .msg.cursor');
+  if (prev) prev.classList.remove('cursor');
+  S.cursor = index;
+  var row = rowEl(index);
+  if (row) { row.classList.add('cursor'); row.scrollIntoView({ block: 'nearest' }); }
+  var it = itemAt(index);
+  if (!S.preview && it && !(keepSelection && S.selected !== null && findMarking(S.selected) && findMarking(S.selected).index === index)) {
+    var pick = firstOpen(it.markings || []);
+    selectMarking(pick ? pick.id : null);
+  }
+  updatePos();
+}
+
+/** Replaces markings in the caches with fresh ones from the server and redraws what shows them. */
+function applyMarkings(list) {
+  var rows = new Set(), head = false;
+  list.forEach(function (m) {
+    if (m.level === 'contact' || m.level === 'conversation') {
+      var i = S.header.findIndex(function (x) { return x.id === m.id; });
+      if (i >= 0) S.header[i] = m; else if (m.level === 'contact' || m.targetId === S.convId) S.header.push(m);
+      head = true;
+      return;
+    }
+    S.pages.forEach(function (items) {
+      items.forEach(function (it) {
+        if (it.id !== m.targetId || !it.markings) return;
+        var j = it.markings.findIndex(function (x) { return x.id === m.id; });
+        if (j >= 0) it.markings[j] = m; else it.markings.push(m);
+        rows.add(it.index);
+      });
+    });
+  });
+  if (head) { var hm = clear($('head-marks')); S.header.forEach(function (m) { hm.appendChild(markCard(m)); }); }
+  rows.forEach(function (i) { var old = rowEl(i); if (old) old.replaceWith(msgRow(itemAt(i))); });
+  selectMarking(S.selected);
+  S.positions = null;
+  refreshCountsSoon();
+}
+
+/** Navigation runs one step at a time, so a held-down key or fast presses land where they should. */
+S.nav = Promise.resolve();
+function queueNav(fn) {
+  S.nav = S.nav.then(fn).catch(function (e) { if (!e.stale) toast(errText(e), true); });
+  return S.nav;
+}
+
+async function ensureReviewer() { return S.reviewer || (await askReviewer(true)); }
+
+function noPreview() { if (S.preview) { toast('Zet het voorbeeld uit om te beoordelen (v).', true); return false; } return true; }
+
+async function decideMarking(id, action, category) {
+  if (!noPreview() || !(await ensureReviewer())) return;
+  var f = findMarking(id);
+  if (!f) return;
+  var m = f.m, reason = null;
+  if (action === 'change' && m.category === category && m.state === 'decided') { toast('Deze markering is al ' + category + '.'); return; }
+  if (action === 'reject') reason = await askReason('Reden voor verwerpen', 'Waarom klopt deze suggestie (' + m.category + ') niet?', 'reject');
+  else if (action === 'change' && category !== m.suggestedCategory) reason = await askReason('Reden voor wijziging naar ' + category, 'De regel stelde ' + m.suggestedCategory + ' voor. Waarom is het ' + category + '?', category);
+  if ((action === 'reject' || (action === 'change' && category !== m.suggestedCategory)) && reason === null) return;
+  var body = { markingIds: [id], action: action, category: category, reviewer: S.reviewer, reason: reason };
+  var r;
+  try {
+    r = await api('/api/decide', body);
+  } catch (e) {
+    if (e.code !== 'reason-required' || reason !== null) { toast(errText(e), true); return; }
+    body.reason = await askReason('Reden voor het herzien', 'Dit wijzigt een eerder besluit of een voorstel van een collega. Geef een reden op.', action === 'confirm' ? m.suggestedCategory : category || 'reject');
+    if (body.reason === null) return;
+    try { r = await api('/api/decide', body); } catch (e2) { toast(errText(e2), true); return; }
+  }
+  var d = r.decided[0];
+  if (d.decisionId === null) toast('Al ' + (STATUS_NL[d.status] || d.status) + '; niets vastgelegd.');
+  else {
+    S.undo.push(id);
+    toast(d.awaitingSecond ? 'Vastgelegd; wacht op een tweede beoordelaar.' : d.action === 'second-confirm' ? 'Tweede bevestiging vastgelegd.' : 'Vastgelegd: ' + (STATUS_NL[d.status] || d.status) + ' (' + d.category + ').');
+  }
+  applyMarkings(r.markings);
+  if (f.index >= 0) {
+    var it = itemAt(f.index);
+    var next = it && (it.markings || []).find(function (x) { return x.state === 'open'; });
+    if (next) selectMarking(next.id);
+  }
+}
+
+async function undoMarking(id) {
+  try {
+    var r = await api('/api/decide', { markingIds: [id], action: 'undo', reviewer: S.reviewer });
+    var k = S.undo.lastIndexOf(id);
+    if (k >= 0) S.undo.splice(k, 1);
+    applyMarkings(r.markings);
+    toast('Besluit ongedaan gemaakt.');
+  } catch (e) { toast(errText(e), true); }
+}
+
+async function undoLast() {
+  if (!noPreview()) return;
+  if (!S.undo.length) { toast('Niets om ongedaan te maken in deze sessie.', true); return; }
+  await undoMarking(S.undo[S.undo.length - 1]);
+}
+
+async function markTarget(level, targetId, span, category, reason) {
+  if (!noPreview() || !(await ensureReviewer())) return null;
+  try {
+    var r = await api('/api/mark', { level: level, targetId: targetId, span: span, category: category, reviewer: S.reviewer, reason: reason || null });
+    S.undo.push(r.markingId);
+    S.selected = r.markingId;
+    applyMarkings([r.marking]);
+    toast((level === 'passage' ? 'Passage' : level === 'message' ? 'Bericht' : level === 'contact' ? 'Contact' : 'Gesprek') + ' gemarkeerd als ' + category + (r.awaitingSecond ? '; wacht op een tweede beoordelaar.' : '.'));
+    return r;
+  } catch (e) { toast(errText(e), true); return null; }
+}
+
+/** The current text selection as [start, end) UTF-16 offsets into one message's text, or null when nothing is selected. */
+function selectionInMessage() {
+  var sel = window.getSelection();
+  if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
+  var r = sel.getRangeAt(0);
+  var textOf = function (n) { var e = n.nodeType === 3 ? n.parentElement : n; return e && e.closest ? e.closest('.text[data-mid]') : null; };
+  var a = textOf(r.startContainer), b = textOf(r.endContainer);
+  if (!a || a !== b) return { error: 'Selecteer tekst binnen één bericht.' };
+  var pre = document.createRange();
+  pre.selectNodeContents(a);
+  pre.setEnd(r.startContainer, r.startOffset);
+  var start = pre.toString().length;
+  var end = start + r.toString().length;
+  if (end <= start) return null;
+  return { messageId: Number(a.dataset.mid), index: Number(a.dataset.index), start: start, end: end };
+}
+
+async function onCategoryKey(cat, whole) {
+  if (!noPreview()) return;
+  var sel = selectionInMessage();
+  if (sel && sel.error) { toast(sel.error, true); return; }
+  if (sel) {
+    window.getSelection().removeAllRanges();
+    var r = await markTarget('passage', sel.messageId, [sel.start, sel.end], cat);
+    if (r && S.cursor !== sel.index) setCursor(sel.index, true);
+    return;
+  }
+  if (!whole && S.selected !== null) {
+    var f = findMarking(S.selected);
+    if (f) { await decideMarking(f.m.id, cat === f.m.suggestedCategory ? 'confirm' : 'change', cat); return; }
+  }
+  if (S.cursor < 0) { toast('Kies eerst een bericht (j/k) of selecteer tekst.', true); return; }
+  await markTarget('message', itemAt(S.cursor).id, null, cat);
+}
+
+async function openPositions() {
+  if (!S.positions) {
+    var conv = S.convId;
+    var r = await api('/api/conversations/' + conv + '/positions?state=open');
+    if (conv !== S.convId) return [];
+    S.positions = r.positions;
+  }
+  return S.positions;
+}
+
+async function nextOpen(dir) {
+  var ps = await openPositions();
+  var hit = dir > 0 ? ps.find(function (p) { return p.index > S.cursor; }) : ps.slice().reverse().find(function (p) { return p.index < S.cursor; });
+  if (!hit) {
+    var openHead = S.header.find(function (m) { return m.state === 'open'; });
+    if (openHead) { selectMarking(openHead.id); $('msgs').scrollTop = 0; toast('Open suggestie bij het gesprek of een contact (boven).'); return; }
+    toast('Geen open suggesties meer ' + (dir > 0 ? 'verderop' : 'eerder') + ' in dit gesprek.');
+    return;
+  }
+  await setCursor(hit.index, false);
+  selectMarking(hit.markingIds[0]);
+}
+
+async function bulk(action, category) {
+  if (!noPreview() || !S.convId || !(await ensureReviewer())) return;
+  var rule = $('bulk-rule').value;
+  var what = rule ? 'alle open suggesties van regel ' + rule + ' in dit gesprek' : 'alle open suggesties in dit gesprek';
+  var verb = action === 'confirm' ? 'bevestigen' : action === 'reject' ? 'verwerpen' : 'wijzigen naar ' + category;
+  var reason = await dialog({
+    title: 'Bulkactie: ' + verb, text: 'U gaat ' + what + ' ' + verb + '. Besloten suggesties blijven ongemoeid.',
+    input: 'textarea', required: action !== 'confirm', quick: action === 'confirm' ? null : QUICK_REASONS[action === 'reject' ? 'reject' : category], ok: 'Uitvoeren'
+  });
+  if (reason === null) return;
+  try {
+    var r = await api('/api/bulk', { conversationId: S.convId, ruleId: rule || undefined, action: action, category: category, reviewer: S.reviewer, reason: reason || null });
+    toast(fmtNum(r.decided) + ' besluiten vastgelegd' + (r.skipped ? ', ' + fmtNum(r.skipped) + ' overgeslagen' : '') + '.');
+    var h = await api('/api/conversations/' + S.convId);
+    S.header = h.header;
+    renderHead();
+    await reloadView();
+    refreshCountsSoon();
+  } catch (e) { toast(errText(e), true); }
+}
+
+function showHelp() {
+  var rows = [['j / k', 'volgend / vorig bericht'], ['n / N', 'volgende / vorige open suggestie'], ['z / p / s', 'zakelijk / privé / partijpolitiek: beslist over de gekozen suggestie, markeert de geselecteerde tekst als passage, of markeert het bericht'],
+    ['Shift + z / p / s', 'hele bericht markeren'], ['Enter', 'gekozen suggestie bevestigen'], ['Backspace', 'gekozen suggestie verwerpen (met reden)'], ['u', 'eigen laatste besluit ongedaan maken'], ['v', 'voorbeeld geschoonde set aan/uit'], ['Esc', 'selectie opheffen']];
+  dialog({ title: 'Sneltoetsen', ok: 'Sluiten', noCancel: true, text: 'Passage markeren: selecteer tekst in een bericht met de muis en druk op z, p of s.' }).then(function () {});
+  var box = document.querySelector('.dialog');
+  box.insertBefore(el('div', { className: 'help-grid' }, rows.flatMap(function (r) { return [el('kbd', null, r[0]), el('span', null, r[1])]; })), box.querySelector('.err'));
+}
+
+document.addEventListener('keydown', function (ev) {
+  if (S.modal) return;
+  var t = ev.target, tag = t && t.tagName;
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (t && t.isContentEditable)) return;
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  var k = ev.key;
+  if (k === '?') { ev.preventDefault(); showHelp(); return; }
+  if (!S.convId) return;
+  var lower = k.length === 1 ? k.toLowerCase() : k;
+  if (k === 'j') { ev.preventDefault(); queueNav(function () { return setCursor(S.cursor + 1); }); }
+  else if (k === 'k') { ev.preventDefault(); queueNav(function () { return setCursor(Math.max(0, S.cursor - 1)); }); }
+  else if (k === 'n' || k === 'N') { ev.preventDefault(); queueNav(function () { return nextOpen(k === 'n' ? 1 : -1); }); }
+  else if (KEY_CAT[lower]) { ev.preventDefault(); var shift = ev.shiftKey; queueNav(function () { return onCategoryKey(KEY_CAT[lower], shift); }); }
+  else if (k === 'Enter') {
+    if (tag === 'BUTTON' || (t && t.classList && t.classList.contains('conv'))) return;
+    ev.preventDefault();
+    if (!noPreview()) return;
+    queueNav(function () { if (S.selected === null) toast('Geen suggestie gekozen (j/k of klik op een markering).', true); else return decideMarking(S.selected, 'confirm'); });
+  } else if (k === 'Backspace') {
+    ev.preventDefault();
+    if (!noPreview()) return;
+    queueNav(function () { if (S.selected === null) toast('Geen suggestie gekozen.', true); else return decideMarking(S.selected, 'reject'); });
+  } else if (k === 'u') { ev.preventDefault(); queueNav(undoLast); }
+  else if (k === 'v') { ev.preventDefault(); if (!$('preview-toggle').disabled) $('preview-toggle').click(); }
+  else if (k === 'Escape') { selectMarking(null); window.getSelection().removeAllRanges(); }
+});
+
+$('preview-toggle').addEventListener('change', function () { S.preview = this.checked; reloadView(); });
+$('bulk-confirm').addEventListener('click', function () { bulk('confirm'); });
+$('bulk-reject').addEventListener('click', function () { bulk('reject'); });
+$('bulk-cat').addEventListener('change', function () { var c = this.value; this.value = ''; if (c) bulk('change', c); });
+$('mark-conv').addEventListener('change', async function () {
+  var c = this.value; this.value = '';
+  if (!c || !S.convId) return;
+  var reason = await dialog({ title: 'Hele gesprek markeren als ' + c, text: 'Een handmatige markering op gespreksniveau. Reden (optioneel):', input: 'textarea', quick: QUICK_REASONS[c], ok: 'Markeren' });
+  if (reason !== null) await markTarget('conversation', S.convId, null, c, reason);
+});
+$('next-open').addEventListener('click', function () { queueNav(function () { return nextOpen(1); }); });
+$('reviewer-change').addEventListener('click', function () { askReviewer(true); });
+
+async function boot() {
+  $('reviewer-name').textContent = S.reviewer || '–';
+  try { S.session = await api('/api/session'); } catch (e) {
+    clear($('msgs')).appendChild(el('div', { className: 'placeholder' }, errText(e)));
+    return;
+  }
+  var c = S.session.custodian;
+  S.pageSize = S.session.pageSize;
+  $('cust-name').textContent = c.name;
+  $('cust-func').textContent = c.function + ' · ' + c.department + (c.secondReviewer ? ' · vier-ogenprincipe: elk besluit vraagt een tweede beoordelaar' : '');
+  S.session.rules.forEach(function (r) { $('f-rule').appendChild(el('option', { value: r }, r)); });
+  if (!S.session.preview) { $('preview-toggle').disabled = true; $('preview-toggle').parentElement.title = 'Niet beschikbaar'; }
+  await loadConversations();
+  var h = /gesprek=(\d+)/.exec(location.hash);
+  if (h) openConversation(Number(h[1]));
+  if (!S.reviewer) await askReviewer(true);
+}
+boot();
+`;

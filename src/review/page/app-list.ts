@@ -1,0 +1,70 @@
+/** Page script, part 2: the conversation list with progress and filters (category, rule, open only). */
+export const APP_LIST = String.raw`
+var PLATFORM_NL = { whatsapp: 'WhatsApp', signal: 'Signal', sms: 'SMS' };
+
+function renderOverall() {
+  var t = S.totals;
+  if (!t) return;
+  var done = t.decided, total = t.total || 0;
+  var pct = function (n) { return total ? (100 * n / total).toFixed(2) + '%' : '0%'; };
+  clear($('overall'));
+  append($('overall'), [
+    el('div', null, fmtNum(t.open) + ' open · ' + fmtNum(t.pending) + ' wacht op 2e beoordelaar · ' + fmtNum(done) + ' van ' + fmtNum(total) + ' besloten'),
+    el('div', { className: 'bar', title: 'voortgang' }, [el('i', { className: 'd', style: { width: pct(done) } }), el('i', { className: 'p', style: { width: pct(t.pending) } })])
+  ]);
+}
+
+function passesFilters(c) {
+  var cat = $('f-cat').value, rule = $('f-rule').value, open = $('f-open').checked;
+  if (cat && !(c.categories[cat] > 0)) return false;
+  if (rule && c.rules.indexOf(rule) < 0) return false;
+  if (open && !(c.counts.open > 0)) return false;
+  return true;
+}
+
+function renderConvList() {
+  var box = clear($('convs'));
+  var shown = S.convs.filter(passesFilters);
+  if (!shown.length) { box.appendChild(el('div', { className: 'empty' }, 'Geen gesprekken voor dit filter.')); return; }
+  shown.forEach(function (c) {
+    var n = c.counts;
+    var item = el('div', {
+      className: 'conv' + (c.id === S.convId ? ' active' : ''), role: 'option', tabindex: '0', 'aria-selected': c.id === S.convId ? 'true' : 'false',
+      dataset: { cid: c.id },
+      onclick: function () { openConversation(c.id); },
+      onkeydown: function (ev) { if (ev.key === 'Enter') { ev.stopPropagation(); openConversation(c.id); } }
+    }, [
+      el('div', { className: 't' }, [el('span', { className: 'title' }, c.title || '(zonder titel)'), el('span', { className: 'plat' }, PLATFORM_NL[c.platform] || c.platform), c.isGroup ? el('span', { className: 'plat' }, 'groep') : null]),
+      el('div', { className: 'meta' }, fmtNum(c.messageCount) + ' berichten · ' + fmtShortDate(c.firstAt) + ' – ' + fmtShortDate(c.lastAt)),
+      el('div', { className: 'counts' }, [
+        el('span', { className: n.open ? 'count-open' : '' }, fmtNum(n.open) + ' open'),
+        n.pending ? el('span', { className: 'count-pending' }, fmtNum(n.pending) + ' wacht') : null,
+        el('span', { className: 'count-done' }, fmtNum(n.decided) + ' besloten'),
+        el('span', null, 'van ' + fmtNum(n.total))
+      ]),
+      el('div', { className: 'bar' }, [
+        el('i', { className: 'd', style: { width: (n.total ? (100 * n.decided / n.total).toFixed(2) : 0) + '%' } }),
+        el('i', { className: 'p', style: { width: (n.total ? (100 * n.pending / n.total).toFixed(2) : 0) + '%' } })
+      ])
+    ]);
+    box.appendChild(item);
+  });
+}
+
+async function loadConversations() {
+  var r = await api('/api/conversations');
+  S.convs = r.conversations;
+  S.totals = r.totals;
+  S.summary = S.convs.find(function (c) { return c.id === S.convId; }) || null;
+  renderOverall();
+  renderConvList();
+}
+
+var refreshTimer = null;
+function refreshCountsSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(function () { loadConversations().catch(function (e) { toast(errText(e), true); }); }, 300);
+}
+
+['f-cat', 'f-rule', 'f-open'].forEach(function (id) { $(id).addEventListener('change', renderConvList); });
+`;

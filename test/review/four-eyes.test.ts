@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decide, decideBulk, mark, ReviewError } from '../../src/review/service.js';
+import { verifyAudit } from '../../src/review/verify.js';
+import { updateCustodian } from '../../src/store/custodians.js';
+import { listReviewMarkings } from '../../src/store/review.js';
+import { buildFixture, cli, CUSTODIAN, row, type Fixture } from './fixture.js';
+
+let f: Fixture;
+beforeEach(() => { f = buildFixture({ secondReviewer: true }); });
+afterEach(() => f.close());
+
+const state = (id: number) => row<{ status: string; category: string; pending: number | null }>(
+  f, 'SELECT k.status, k.category, p.decision_id AS pending FROM markings k LEFT JOIN review_pending p ON p.marking_id = k.id WHERE k.id = ?', id,
+);
+const code = (fn: () => unknown): string => {
+  try { fn(); } catch (e) { return (e as ReviewError).code; }
+  return 'no error';
+};
+
+describe('four-eyes rule', () => {
+  it('a decision counts only once a different reviewer confirmed it; until then it is awaiting a second reviewer', () => {
+    const db = f.store.db;
+    const id = f.ids.markings.partij1;
+    const [first] = decide(db, { markingIds: [id], action: 'confirm', reviewer: 'Els Bakker' });
+    expect(first).toMatchObject({ action: 'confirm', awaitingSecond: true, status: 'suggested' });
+    expect(state(id)).toMatchObject({ status: 'suggested', pending: first!.decisionId });
+    expect(listReviewMarkings(db, CUSTODIAN, { bucket: 'pending' }).map((m) => m.id)).toEqual([id]);
+    // The proposer cannot count twice, whatever the spelling of the name.
+    expect(code(() => decide(db, { markingIds: [id], action: 'confirm', reviewer: ' els  bakker' }))).toBe('awaiting-second');
+    const [second] = decide(db, { markingIds: [id], action: 'confirm', reviewer: 'Piet Jansen' });
+    expect(second).toMatchObject({ action: 'second-confirm', awaitingSecond: false, status: 'confirmed', category: 'partijpolitiek' });
+    expect(state(id)).toEqual({ status: 'confirmed', category: 'partijpolitiek', pending: null });
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+
+  it('a second reviewer who disagrees makes a new proposal (with a reason) that the first can confirm', () => {
+    const db = f.store.db;
+    const id = f.ids.markings.partij2;
+    decide(db, { markingIds: [id], action: 'confirm', reviewer: 'Els' });
+    expect(code(() => decide(db, { markingIds: [id], action: 'change', category: 'zakelijk', reviewer: 'Piet' }))).toBe('reason-required');
+    const [p] = decide(db, { markingIds: [id], action: 'change', category: 'zakelijk', reviewer: 'Piet', reason: 'gesprek over wetsvoorstel' });
+    expect(p).toMatchObject({ action: 'change', awaitingSecond: true, status: 'suggested' });
+    const [c] = decide(db, { markingIds: [id], action: 'change', category: 'zakelijk', reviewer: 'Els' });
+    expect(c).toMatchObject({ action: 'second-confirm', status: 'changed', category: 'zakelijk' });
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+
+  it('a manual marking stays undecided (suggested) until a second reviewer confirms it', () => {
+    const db = f.store.db;
+    const r = mark(db, { level: 'message', targetId: f.ids.messages.mama1, category: 'privé', reviewer: 'Els' });
+    expect(r).toMatchObject({ status: 'suggested', awaitingSecond: true });
+    expect(row(f, 'SELECT origin, status, category FROM markings WHERE id = ?', r.markingId)).toEqual({ origin: 'manual', status: 'suggested', category: 'privé' });
+    const [c] = decide(db, { markingIds: [r.markingId], action: 'confirm', reviewer: 'Piet' });
+    expect(c).toMatchObject({ action: 'second-confirm', status: 'confirmed', category: 'privé' });
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+
+  it('undoing a second confirmation returns to awaiting; the proposer can withdraw an uncounted proposal', () => {
+    const db = f.store.db;
+    const id = f.ids.markings.partij3;
+    decide(db, { markingIds: [id], action: 'reject', reviewer: 'Els', reason: 'VNG-congres' });
+    decide(db, { markingIds: [id], action: 'reject', reviewer: 'Piet' });
+    expect(state(id).status).toBe('rejected');
+    decide(db, { markingIds: [id], action: 'undo', reviewer: 'Piet' });
+    expect(state(id)).toMatchObject({ status: 'suggested' });
+    expect(state(id).pending).not.toBeNull();
+    decide(db, { markingIds: [id], action: 'undo', reviewer: 'Els' });
+    expect(state(id)).toEqual({ status: 'suggested', category: 'partijpolitiek', pending: null });
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+
+  it('bulk second-confirms matching proposals of others and leaves own and different proposals alone', () => {
+    const db = f.store.db;
+    const { partij1, partij2, partij3 } = f.ids.markings;
+    decide(db, { markingIds: [partij1], action: 'confirm', reviewer: 'Els' });
+    decide(db, { markingIds: [partij2], action: 'reject', reviewer: 'Els', reason: 'zakelijk' });
+    decide(db, { markingIds: [partij3], action: 'confirm', reviewer: 'Piet' });
+    const r = decideBulk(db, { conversationId: f.ids.conversations.partij, action: 'confirm', reviewer: 'Piet' });
+    expect(r.decided.map((d) => [d.markingId, d.action])).toEqual([[partij1, 'second-confirm']]);
+    expect(r.skipped).toBe(2);
+    expect(state(partij1).status).toBe('confirmed');
+    expect(state(partij2).status).toBe('suggested');
+  });
+
+  it('decisions made before four-eyes was switched on keep counting', () => {
+    const db = f.store.db;
+    updateCustodian(db, CUSTODIAN, { secondReviewer: false });
+    decide(db, { markingIds: [f.ids.markings.partij1], action: 'confirm', reviewer: 'Els' });
+    updateCustodian(db, CUSTODIAN, { secondReviewer: true });
+    expect(state(f.ids.markings.partij1).status).toBe('confirmed');
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+
+  it('works through the CLI: custodian set --second-reviewer, review decide by two reviewers, review list --status pending', async () => {
+    const db = ['--db', f.dbPath];
+    const id = String(f.ids.markings.partij1);
+    let r = await cli(['review', 'decide', id, '--accept', '--reviewer', 'Els', '--json', ...db]);
+    expect(r.code).toBe(0);
+    expect(r.json().decided[0]).toMatchObject({ awaitingSecond: true });
+    r = await cli(['review', 'list', '--custodian', CUSTODIAN, '--status', 'pending', '--json', ...db]);
+    expect(r.json().markings.map((m: { id: number }) => m.id)).toEqual([Number(id)]);
+    expect(r.json().markings[0].awaitingSecond).toMatchObject({ reviewer: 'Els', action: 'confirm' });
+    r = await cli(['review', 'decide', id, '--accept', '--reviewer', 'Els', ...db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/awaits a second reviewer/);
+    r = await cli(['review', 'decide', id, '--accept', '--reviewer', 'Piet', ...db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/second-confirm recorded/);
+    expect(state(Number(id)).status).toBe('confirmed');
+  });
+});
