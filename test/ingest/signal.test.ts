@@ -1,0 +1,126 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { REPO, runCli, tempDir } from '../helpers/cli.js';
+import { makeZip } from '../helpers/zip.js';
+
+const SAMPLE = path.join(REPO, 'samples/signal/signal-export-2025-10-27');
+const CUSTODIAN = ['--id', 'staatssecretaris-bzk', '--name', 'Karin van der Laan', '--function', 'Staatssecretaris van BZK', '--department', 'BZK', '--from', '2024-07-02'];
+
+let dir: string;
+let db: string;
+beforeEach(async () => {
+  dir = tempDir();
+  db = path.join(dir, 'store.db');
+  expect((await runCli(['custodian', 'add', '--db', db, ...CUSTODIAN])).code).toBe(0);
+});
+
+const ingest = (...args: string[]) => runCli(['ingest', '--db', db, '--custodian', 'staatssecretaris-bzk', '--operator', 'RIH', '--json', ...args]);
+const conversations = async () => (await runCli(['conversations', '--db', db, '--custodian', 'staatssecretaris-bzk', '--json'])).json().conversations;
+const messages = async (id: number) => (await runCli(['messages', '--db', db, '--conversation', String(id), '--json'])).json().messages;
+
+/** Writes a Signal export folder whose main.jsonl is the sample's minus the chat items sent at the given ms. */
+function exportWithout(name: string, dropDateSent: string[]): string {
+  const out = path.join(dir, name);
+  fs.cpSync(SAMPLE, out, { recursive: true });
+  const lines = fs.readFileSync(path.join(SAMPLE, 'main.jsonl'), 'utf8').split('\n');
+  const kept = lines.filter((l) => !dropDateSent.some((ms) => l.startsWith('{"chatItem"') && l.includes(`"dateSent":"${ms}"`)));
+  expect(kept.length).toBe(lines.length - dropDateSent.length);
+  fs.writeFileSync(path.join(out, 'main.jsonl'), kept.join('\n'));
+  return out;
+}
+
+describe("ingest of Signal's own chat export", () => {
+  it('stores every chat as a conversation with the contract fields, attachments resolved by hash, and timer findings', async () => {
+    const r = await ingest(SAMPLE);
+    expect(r.code, r.stderr).toBe(0);
+    const s = r.json().sources[0];
+    expect(s).toMatchObject({ format: 'signal-export', duplicateSource: false, conversationIds: [1, 2, 3, 4], messagesNew: 22, messagesMissing: 0 });
+    expect(s.warnings.map((w: any) => w.code)).toContain('disappearing-messages-may-be-absent');
+    const convs = await conversations();
+    expect(convs.map((c: any) => [c.platform, c.title, c.isGroup])).toContainEqual(['signal', 'Crisisoverleg Hoogwater', true]);
+    const all = (await Promise.all(convs.map((c: any) => messages(c.id)))).flat();
+    // The PDF in files/4a/ is linked through its reference; referenced files the export left out are flagged missing.
+    const bytes = fs.readFileSync(path.join(SAMPLE, 'files/4a/4adf2d79092112740309498c28aae1e4edbcad14a9bde7a2d3208e47c37e22df.pdf'));
+    const pdf = all.flatMap((m: any) => m.attachments).find((a: any) => a.sha256);
+    expect(pdf).toMatchObject({ sha256: crypto.createHash('sha256').update(bytes).digest('hex'), size: bytes.length, missing: false });
+    expect(all.flatMap((m: any) => m.attachments).filter((a: any) => a.missing)).toHaveLength(3);
+    expect(all.some((m: any) => m.kind === 'system' && m.event === 'disappearing-timer' || m.event === 'disappearing-on')).toBe(true);
+    expect(all.some((m: any) => m.edited && m.extra?.revisions?.length >= 1)).toBe(true);
+    expect(all.some((m: any) => m.kind === 'deleted')).toBe(true);
+    for (const m of all) expect(m.sentAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?\+0[12]:00$/);
+  });
+
+  it('re-ingest of the same export is a no-op', async () => {
+    expect((await ingest(SAMPLE)).code).toBe(0);
+    const before = JSON.stringify(await Promise.all((await conversations()).map((c: any) => messages(c.id))));
+    const again = await ingest(SAMPLE);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().sources[0]).toMatchObject({ duplicateSource: true, messagesNew: 0 });
+    expect(JSON.stringify(await Promise.all((await conversations()).map((c: any) => messages(c.id))))).toBe(before);
+  });
+
+  it('a later monthly export adds only new messages and reports the one it lacks as missing', async () => {
+    const first = exportWithout('month1', ['1761289500000', '1761555600000']);
+    const second = exportWithout('month2', ['1761286502000']);
+    expect((await ingest(first)).code).toBe(0);
+    const r = await ingest(second);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().sources[0]).toMatchObject({ messagesNew: 2, messagesMissing: 1 });
+    const conv1 = await messages(1);
+    const gone = conv1.filter((m: any) => m.missingIn.length);
+    expect(gone).toHaveLength(1);
+    expect(gone[0]).toMatchObject({ sources: [1], missingIn: [2] });
+  });
+});
+
+describe('encrypted and corrupt Signal inputs are refused, exit 1, database unchanged', () => {
+  async function expectRefused(target: string, pattern: RegExp) {
+    const r = await ingest(SAMPLE, target);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toContain(path.basename(target));
+    expect(r.stderr).toMatch(pattern);
+    expect(await conversations()).toEqual([]);
+    expect(fs.existsSync(db)).toBe(true);
+  }
+
+  it('an Android .backup file', async () => {
+    const f = path.join(dir, 'signal-2025-10-27-10-00-00.backup');
+    fs.writeFileSync(f, Buffer.concat([Buffer.from([0, 0, 0, 40, 0x0a, 0x20]), Buffer.alloc(200, 7)]));
+    await expectRefused(f, /encrypted.*signalbackup-tools/s);
+  });
+  it('a SignalBackups folder', async () => {
+    const d = path.join(dir, 'phone');
+    fs.mkdirSync(path.join(d, 'SignalBackups', 'signal-backup-2025-10-27-10-00-00'), { recursive: true });
+    fs.writeFileSync(path.join(d, 'SignalBackups', 'signal-backup-2025-10-27-10-00-00', 'main'), Buffer.alloc(64, 3));
+    await expectRefused(d, /encrypted.*Export chat history/s);
+  });
+  it("Signal Desktop's encrypted db.sqlite", async () => {
+    const d = path.join(dir, 'Signal', 'sql');
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(d, 'db.sqlite'), Buffer.alloc(4096, 0x5a));
+    await expectRefused(path.join(d, 'db.sqlite'), /SQLCipher.*sigtop/s);
+  });
+  it('a main.jsonl with a truncated line names the line', async () => {
+    const d = exportWithout('broken', []);
+    const text = fs.readFileSync(path.join(d, 'main.jsonl'), 'utf8').split('\n');
+    text[20] = text[20]!.slice(0, 40);
+    fs.writeFileSync(path.join(d, 'main.jsonl'), text.join('\n'));
+    const r = await ingest(d);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/main\.jsonl.*line 21/);
+    expect(await conversations()).toEqual([]);
+  });
+  it('a zip of a Signal export is read like the folder', async () => {
+    const entries = [
+      { name: 'signal-export/metadata.json', data: fs.readFileSync(path.join(SAMPLE, 'metadata.json')) },
+      { name: 'signal-export/main.jsonl', data: fs.readFileSync(path.join(SAMPLE, 'main.jsonl')), deflate: true },
+    ];
+    const z = path.join(dir, 'signal-export.zip');
+    fs.writeFileSync(z, makeZip(entries));
+    const r = await ingest(z);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().sources[0]).toMatchObject({ format: 'signal-export', messagesNew: 22 });
+  });
+});
