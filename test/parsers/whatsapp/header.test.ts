@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DateOrderEvidence, compileHeader, detectShape, newHeaderFields, readHeader, shapeLabel, skipMarks, type HeaderShape,
+} from '../../../parsers/whatsapp/header.js';
+import { scanWhatsApp } from '../../../parsers/whatsapp/index.js';
+import { LRM, NBSP, NNBSP, lines, parse } from './helpers.js';
+
+/** Reads one header line with the shape detected from that same line. */
+function read(line: string) {
+  const shape = detectShape(line);
+  if (!shape) return null;
+  const h = newHeaderFields();
+  const start = skipMarks(line);
+  if (!readHeader(line, start, compileHeader(shape), shape, h)) return null;
+  return { shape, ...h, localTime: line.slice(h.tsStart, h.tsEnd), rest: line.slice(h.end) };
+}
+
+describe('header shapes (whatsapp.md §2)', () => {
+  const cases: [string, string, Partial<ReturnType<typeof read> & object>][] = [
+    ['Android NL', '02-05-2022 16:09 - Carol: De taal is ingesteld', { a: 2, b: 5, c: 2022, hour: 16, minute: 9, second: 0, ampm: '', localTime: '02-05-2022 16:09', rest: 'Carol: De taal is ingesteld' }],
+    ['iOS NL', '[02-05-2022 16:12:20] Dave: Ik heb een iPhone', { a: 2, b: 5, c: 2022, hour: 16, minute: 12, second: 20, localTime: '02-05-2022 16:12:20', rest: 'Dave: Ik heb een iPhone' }],
+    ['iOS NL old', '13-06-18 21:25:15: a: m', { a: 13, b: 6, c: 18, cDigits: 2, second: 15, localTime: '13-06-18 21:25:15', rest: 'a: m' }],
+    ['iOS NL 2-digit year', '[22-01-20 10:00:00] Bob: x', { c: 20, cDigits: 2, rest: 'Bob: x' }],
+    ['Android EN UK', '23/03/2022, 13:31 - Messages and calls', { a: 23, b: 3, c: 2022, localTime: '23/03/2022, 13:31', rest: 'Messages and calls' }],
+    ['Android EN US 24h', '5/2/22, 16:08 - Alice: Hoi', { a: 5, b: 2, c: 22, hour: 16, localTime: '5/2/22, 16:08' }],
+    ['Android EN US 12h NNBSP', `1/4/23, 7:02${NNBSP}PM - Messages`, { hour: 7, ampm: 'p', localTime: `1/4/23, 7:02${NNBSP}PM`, rest: 'Messages' }],
+    ['Android IN 12h lowercase', '08/12/22, 7:16 pm - +91 98765 43210: POLL:', { hour: 7, ampm: 'p', rest: '+91 98765 43210: POLL:' }],
+    ['iOS EN US 24h', '[3/27/22, 21:41:35] Dmitry S: Hello World', { a: 3, b: 27, second: 35, rest: 'Dmitry S: Hello World' }],
+    ['iOS EN US 12h space', '[7/11/2017, 8:20:41 PM] someone: bla', { hour: 8, ampm: 'p', localTime: '7/11/2017, 8:20:41 PM' }],
+    ['iOS EN US 12h NNBSP', `[8/14/24, 9:00:10${NNBSP}PM] Weekend Crew: x`, { ampm: 'p', rest: 'Weekend Crew: x' }],
+    ['iOS EN UK', '[19/10/2025, 01:02:19] Lappers: x', { a: 19, b: 10, c: 2025, hour: 1 }],
+    ['iOS dotted 2-digit', '[20.06.19, 15:58:47] Loris: x', { a: 20, b: 6, c: 19 }],
+    ['iOS dotted 4-digit', '[20.06.2019, 15:58:47] Loris: x', { c: 2019 }],
+    ['p.m. with dots', '3/6/18, 1:55 p.m. - a: m', { hour: 1, ampm: 'p', localTime: '3/6/18, 1:55 p.m.', rest: 'a: m' }],
+    ['p. m. with NBSP', `3/6/2018 1:55 p.${NBSP}m. - a: m`, { ampm: 'p', localTime: `3/6/2018 1:55 p.${NBSP}m.`, rest: 'a: m' }],
+    ['Finnish klo', '13.6.2018 klo 21.25.15 - a: m', { a: 13, b: 6, hour: 21, minute: 25, second: 15, rest: 'a: m' }],
+    ['hr/sr spaced', '13. 6. 2018. 21:25:15 a: m', { a: 13, b: 6, c: 2018, second: 15, rest: 'a: m' }],
+    ['year first', '[2018/06/13, 21:25:15] a: m', { a: 2018, b: 6, c: 13 }],
+    ['a.m. in brackets', '[31/12/2019, 2:14:40 a.m.] a: m', { hour: 2, ampm: 'a', localTime: '31/12/2019, 2:14:40 a.m.' }],
+    ['French, no comma', '[3/18/22 14:56:00] a: m', { a: 3, b: 18, hour: 14 }],
+    ['LRM before the bracket', `${LRM}[03/02/2024, 09:15:40] Tom: ${LRM}image omitted`, { a: 3, rest: `Tom: ${LRM}image omitted` }],
+    ['BOM before the header', '\ufeff05-09-2021 21:14 - Berichten', { a: 5, rest: 'Berichten' }],
+    ['RLM before the header', '\u200f05-09-2021 21:14 - x: y', { rest: 'x: y' }],
+  ];
+  it.each(cases)('%s', (_name, line, expected) => {
+    expect(read(line)).toMatchObject(expected);
+  });
+
+  it('platform and terminator follow the shape', () => {
+    expect(detectShape('02-05-2022 16:09 - x')).toMatchObject({ platform: 'android', terminator: ' - ', comma: false, seconds: false });
+    expect(detectShape('[02-05-2022 16:12:20] x')).toMatchObject({ platform: 'ios', terminator: ']', bracket: true, seconds: true });
+    expect(detectShape('13-06-18 21:25:15: a: m')).toMatchObject({ platform: 'ios', terminator: ': ' });
+  });
+
+  it('labels', () => {
+    const label = (line: string, order: 'dmy' | 'mdy' | 'ymd'): string => shapeLabel(detectShape(line) as HeaderShape, order);
+    expect(label('02-05-2022 16:09 - x', 'dmy')).toBe('android-nl dd-mm-yyyy hh:mm -');
+    expect(label('[02-05-2022 16:12:20] x', 'dmy')).toBe('ios-nl [dd-mm-yyyy hh:mm:ss]');
+    expect(label(`1/4/23, 7:02${NNBSP}PM - x`, 'mdy')).toBe('android-en m/d/yy, h:mm am -');
+    expect(label('[2018/06/13, 21:25:15] a: m', 'ymd')).toBe('ios-en [yyyy/mm/dd, hh:mm:ss]');
+  });
+});
+
+describe('lines that are not headers (§9.1, §9.4)', () => {
+  const android = detectShape('05-09-2021 21:14 - x: y')!;
+  const ios = detectShape('[05-09-2021 21:14:00] x: y')!;
+  const isHeader = (shape: HeaderShape, line: string): boolean =>
+    readHeader(line, skipMarks(line), compileHeader(shape), shape, newHeaderFields());
+
+  it.each([
+    '06-09-2021 om 10:00 - vergeet het niet',
+    '[5/2, 16:08] Alice: Hoi',
+    '12/25/23 was the last time we went there',
+    'Tijd: 21:17 - klopt dat?',
+    '05-09-2021 21:14 Berichten zonder streepje',
+    '05-09-2021, 21:14 - met komma',
+    '[05-09-2021 21:14:00] iOS-kop in een Android-bestand',
+    '2021-09-05 21:14 - jaar eerst',
+    ' 05-09-2021 21:14 - spatie ervoor',
+    '',
+  ])('Android NL file: %j', (line) => {
+    expect(isHeader(android, line)).toBe(false);
+  });
+
+  it.each([
+    '05-09-2021 21:14 - Android-kop in een iOS-bestand',
+    '[05-09-2021 21:14] zonder seconden',
+    '[05-09-2021, 21:14:00] met komma',
+    'Graag reageren vóór vrijdag: dan weet ik het.',
+  ])('iOS NL file: %j', (line) => {
+    expect(isHeader(ios, line)).toBe(false);
+  });
+
+  it('detection rejects filler between date and time and other non-headers', () => {
+    expect(detectShape('06-09-2021 om 10:00 - vergeet het niet')).toBeNull();
+    expect(detectShape('[5/2, 16:08] Alice: Hoi')).toBeNull();
+    expect(detectShape('12/25/23 10:00 was fun')).toBeNull(); // a bare space after the time only in the hr/sr shape
+    expect(detectShape('Notulen 14-02-2024')).toBeNull();
+    expect(detectShape('123-06-2021 10:00 - x')).toBeNull();
+  });
+
+  it('a continuation that is a complete header cannot be told apart (accepted, §9.4)', () => {
+    expect(isHeader(android, '06-09-2021 10:00 - vergeet het niet')).toBe(true);
+  });
+});
+
+describe('date order inference (§7)', () => {
+  const ev = (rows: [number, number, number][]): DateOrderEvidence => {
+    const e = new DateOrderEvidence();
+    rows.forEach(([a, b, y], i) => e.add(a, b, y, i + 1));
+    return e;
+  };
+  const uk = detectShape('23/03/2022, 13:31 - x')!;
+
+  it('a value above 12 in the first position → day-first, with the line', () => {
+    expect(ev([[3, 4, 2022], [13, 4, 2022]]).decide(uk)).toEqual({ order: 'dmy', evidence: 'value 13 > 12 in first position (line 2)', forced: false });
+  });
+  it('a value above 12 in the second position → month-first', () => {
+    expect(ev([[1, 4, 2024], [1, 13, 2024]]).decide(uk)).toEqual({ order: 'mdy', evidence: 'value 13 > 12 in second position (line 2)', forced: false });
+  });
+  it('conflicting values: the more frequent side wins and the conflict is reported', () => {
+    const d = ev([[13, 1, 2024], [14, 1, 2024], [1, 13, 2024]]).decide(uk);
+    expect(d.order).toBe('dmy');
+    expect(d.evidence).toBe('value 13 > 12 in first position (line 1); conflicting value 13 > 12 in second position (line 3)');
+  });
+  it('monotonicity within a year', () => {
+    expect(ev([[12, 1, 2022], [1, 2, 2022]]).decide(uk)).toMatchObject({ order: 'dmy', evidence: 'monotonicity' });
+    expect(ev([[1, 12, 2022], [2, 1, 2022]]).decide(uk)).toMatchObject({ order: 'mdy', evidence: 'monotonicity' });
+    // A decrease across a year boundary is no evidence.
+    expect(ev([[12, 5, 2021], [1, 5, 2022]]).decide(uk).evidence).not.toBe('monotonicity');
+  });
+  it('change frequency', () => {
+    expect(ev([[3, 4, 2022], [4, 4, 2022], [5, 4, 2022]]).decide(uk)).toMatchObject({ order: 'dmy', evidence: 'change frequency' });
+    expect(ev([[4, 3, 2022], [4, 4, 2022], [4, 5, 2022]]).decide(uk)).toMatchObject({ order: 'mdy', evidence: 'change frequency' });
+  });
+  it('no evidence → day-first', () => {
+    expect(ev([[3, 4, 2022], [3, 4, 2022]]).decide(uk)).toEqual({ order: 'dmy', evidence: 'no evidence; day-first by default', forced: false });
+  });
+  it('Dutch dd-mm-yyyy shape → day-first without inference', () => {
+    const nl = detectShape('02-05-2022 16:09 - x')!;
+    expect(ev([[1, 13, 2022]]).decide(nl)).toEqual({ order: 'dmy', evidence: 'Dutch dd-mm-yyyy shape', forced: false });
+  });
+  it('forced order wins, except over a year-first shape', () => {
+    expect(ev([[13, 4, 2022]]).decide(uk, 'mdy')).toEqual({ order: 'mdy', evidence: 'forced by --date-order', forced: true });
+    const nl = detectShape('02-05-2022 16:09 - x')!;
+    expect(ev([]).decide(nl, 'mdy')).toMatchObject({ order: 'mdy', forced: true });
+    const ymd = detectShape('[2018/06/13, 21:25:15] a: m')!;
+    expect(ev([]).decide(ymd, 'mdy')).toEqual({ order: 'ymd', evidence: 'year-first shape (forced order ignored)', forced: false });
+  });
+
+  it('scanWhatsApp reports the inferred and the forced order', async () => {
+    const text = '1/12/22, 10:00 - A: x\n2/1/22, 10:00 - B: y\n';
+    await expect(scanWhatsApp(lines(text))).resolves.toMatchObject({ dateOrder: 'mdy', dateOrderEvidence: 'monotonicity', dateOrderForced: false });
+    await expect(scanWhatsApp(lines(text), { dateOrder: 'dmy' })).resolves.toMatchObject({ dateOrder: 'dmy', dateOrderEvidence: 'forced by --date-order', dateOrderForced: true });
+    const forced = await parse(text, { dateOrder: 'dmy' });
+    expect(forced.messages.map((m) => m.localIso)).toEqual(['2022-12-01T10:00:00', '2022-01-02T10:00:00']);
+  });
+
+  it('first/last local ISO are the earliest and latest times under the chosen order', async () => {
+    const scan = await scanWhatsApp(lines('14-01-2023 10:00 - e2e\n14-01-2023 09:58 - A: x\n15-01-2023 08:00 - B: y\n'));
+    expect([scan.firstLocalIso, scan.lastLocalIso]).toEqual(['2023-01-14T09:58:00', '2023-01-15T08:00:00']);
+  });
+});
