@@ -6,12 +6,12 @@ import { reportCommands } from './commands/report.js';
 import { reviewCommands } from './commands/review.js';
 import { rulesCommands } from './commands/rules.js';
 
-/** Every CLI command. Each feature module exports its commands; add them here. */
+/** Every CLI command, in pipeline order (help lists them so). Each feature module exports its commands. */
 export const COMMANDS: Command[] = [
   ...custodianCommands,
-  ...exportCommands,
   ...ingestCommands,
-  ...reportCommands,
-  ...reviewCommands,
   ...rulesCommands,
+  ...reviewCommands,
+  ...exportCommands,
+  ...reportCommands,
 ];
