@@ -90,15 +90,27 @@ export function conversationSummaries(convs: ConversationJson[], progress: Progr
   return [...by.values()];
 }
 
-/** A short human description of why a marking was suggested: rule id and matched term(s). */
+/**
+ * A short human description of why a marking was suggested: rule id, the matched term(s) (rule engine evidence
+ * `hits[].matched` / `hits[].term`, or a top-level term/pattern/contact field), and the rules it won over.
+ */
 export function evidenceSummary(m: Pick<MarkingView, 'ruleId' | 'evidence' | 'origin'>): string {
   const e = m.evidence ?? {};
   if (m.origin === 'manual') return `handmatig${typeof e.markedBy === 'string' ? ` (${e.markedBy})` : ''}`;
   const terms: string[] = [];
-  for (const k of ['term', 'terms', 'matched', 'match', 'pattern', 'contact', 'title', 'phone', 'name', 'kind']) {
-    const v = e[k];
+  const add = (v: unknown) => {
     if (typeof v === 'string' && v) terms.push(v);
-    else if (Array.isArray(v)) terms.push(...v.filter((x): x is string => typeof x === 'string'));
+    else if (Array.isArray(v)) v.forEach(add);
+  };
+  if (Array.isArray(e.hits)) {
+    for (const h of e.hits as Record<string, unknown>[]) if (h && typeof h === 'object') add(h.matched ?? h.term);
   }
-  return [m.ruleId ?? '', terms.length ? `"${[...new Set(terms)].join('", "')}"` : ''].filter(Boolean).join(' ');
+  for (const k of ['term', 'terms', 'matched', 'match', 'pattern', 'contact', 'title', 'phone', 'name', 'kind']) add(e[k]);
+  const shown = [...new Set(terms)];
+  const losers = Array.isArray(e.losers) ? (e.losers as Record<string, unknown>[]).map((l) => l?.rule).filter((r): r is string => typeof r === 'string') : [];
+  return [
+    m.ruleId ?? '',
+    shown.length ? `"${shown.slice(0, 5).join('", "')}"${shown.length > 5 ? ` (+${shown.length - 5})` : ''}` : '',
+    losers.length ? `· wint van ${losers.join(', ')}` : '',
+  ].filter(Boolean).join(' ');
 }

@@ -288,7 +288,11 @@ function renderHead() {
   var c = S.conv;
   $('conv-head').hidden = false;
   $('conv-title').textContent = c.title || '(zonder titel)';
-  var people = c.participants.map(function (p) { return (p.name || p.phone || 'contact ' + p.contactId) + (p.name && p.phone ? ' (' + p.phone + ')' : ''); });
+  var digits = function (x) { return String(x || '').replace(/\D/g, ''); };
+  var people = c.participants.map(function (p) {
+    var samePhone = p.name && p.phone && digits(p.name).length > 5 && digits(p.phone).slice(-9) === digits(p.name).slice(-9);
+    return (p.name || p.phone || 'contact ' + p.contactId) + (p.name && p.phone && !samePhone ? ' (' + p.phone + ')' : '');
+  });
   $('conv-sub').textContent = (PLATFORM_NL[c.platform] || c.platform) + (c.isGroup ? ' · groep' : '') + ' · ' + fmtNum(c.messageCount) + ' berichten · ' +
     fmtShortDate(c.firstAt) + ' – ' + fmtShortDate(c.lastAt) + ' · deelnemers: ' + people.join(', ');
   var hm = clear($('head-marks'));

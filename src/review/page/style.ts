@@ -37,8 +37,8 @@ header.top .bar .d { background: #8fd694; }
 main { display: grid; grid-template-columns: 330px 1fr; min-height: 0; }
 aside { border-right: 1px solid var(--line); background: var(--card); display: flex; flex-direction: column; min-height: 0; }
 aside .filters { padding: 12px; border-bottom: 1px solid var(--line); display: grid; gap: 8px; }
-aside .filters label { display: flex; align-items: center; gap: 8px; font-size: 13px; }
-aside .filters select { flex: 1; padding: 3px 4px; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
+aside .filters label { display: flex; align-items: center; gap: 8px; font-size: 13px; min-width: 0; }
+aside .filters select { flex: 1; min-width: 0; width: 100%; padding: 3px 4px; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 aside .filters .lbl { width: 72px; color: var(--muted); }
 #convs { overflow: auto; flex: 1; }
 .conv { padding: 10px 12px; border-bottom: 1px solid #eef1f5; cursor: pointer; outline: none; }
