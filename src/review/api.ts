@@ -8,10 +8,11 @@ import { getCustodian } from '../store/custodians.js';
 import type { DB } from '../store/db.js';
 import { getConversation, listConversations } from '../store/messages.js';
 import {
-  conversationShape, dataVersion, getReviewMarkings, headerMarkings, type ConversationShape, markedMessagePositions, messageMarkings, messagePage, messagePosition, reviewProgress, reviewRuleIds,
+  conversationShape, dataVersion, getReviewMarkings, headerMarkings, type ConversationShape, type MarkedPosition, markedMessagePositions, messageMarkings, messagePage, messagePosition, reviewProgress, reviewRuleIds,
 } from '../store/review.js';
 import { decisionsFor, targetInfo } from '../store/decisions.js';
 import { decide, decideBulk, mark, ReviewError } from './service.js';
+import { sameReviewer } from './state.js';
 import { previewPage, type PreviewProvider } from './preview.js';
 import { conversationSummaries, emptyCounts, evidenceSummary, markingView, type MarkingView } from './views.js';
 
@@ -103,11 +104,26 @@ export function messages(ctx: ApiContext, id: number, q: URLSearchParams) {
   };
 }
 
+/**
+ * Where the marked messages are. `state` filters: open, pending, decided, lapsed, or todo = what the given `reviewer`
+ * can act on (open suggestions, and four-eyes proposals of other reviewers).
+ */
 export function positions(ctx: ApiContext, id: number, q: URLSearchParams) {
   ownConversation(ctx, id);
   const state = q.get('state');
-  const bucket = state === 'open' || state === 'pending' || state === 'decided' || state === 'lapsed' ? state : undefined;
-  return { positions: markedMessagePositions(ctx.db, id, bucket, shapeOf(ctx, id)) };
+  const reviewer = q.get('reviewer') ?? '';
+  const keep = (p: MarkedPosition): boolean =>
+    !state ? true
+      : state === 'todo' ? p.bucket === 'open' || (p.bucket === 'pending' && !(reviewer && p.pendingReviewer && sameReviewer(p.pendingReviewer, reviewer)))
+        : p.bucket === state;
+  const out: { index: number; messageId: number; markingIds: number[] }[] = [];
+  for (const p of markedMessagePositions(ctx.db, id, shapeOf(ctx, id))) {
+    if (!keep(p)) continue;
+    const last = out[out.length - 1];
+    if (last && last.messageId === p.messageId) last.markingIds.push(p.markingId);
+    else out.push({ index: p.index, messageId: p.messageId, markingIds: [p.markingId] });
+  }
+  return { positions: out };
 }
 
 export function messageIndex(ctx: ApiContext, messageId: number) {

@@ -123,35 +123,36 @@ export function dataVersion(db: DB): number {
   return db.pragma('data_version', { simple: true }) as number;
 }
 
+export interface MarkedPosition {
+  index: number;
+  messageId: number;
+  markingId: number;
+  bucket: ReviewBucket;
+  /** Who proposed the pending four-eyes decision, when the bucket is 'pending'. */
+  pendingReviewer: string | null;
+}
+
 /**
- * Positions (0-based index in seq order) of the messages that carry markings in a bucket, for "next open suggestion"
- * navigation without loading the conversation.
+ * Positions (0-based index in seq order) of the message and passage markings of a conversation, in message order,
+ * for "next open suggestion" navigation without loading the conversation.
  */
-export function markedMessagePositions(db: DB, conversationId: number, bucket?: ReviewBucket, shape = conversationShape(db, conversationId)): { index: number; messageId: number; markingIds: number[] }[] {
+export function markedMessagePositions(db: DB, conversationId: number, shape = conversationShape(db, conversationId)): MarkedPosition[] {
   const base = shape.base;
-  const filter = bucket ? ` AND ${BUCKET_SQL} = ?` : '';
-  const args = bucket ? [conversationId, bucket] : [conversationId];
-  const rows = (base !== null
+  const cols = `k.id AS markingId, ${BUCKET_SQL} AS bucket, (SELECT reviewer FROM decisions WHERE id = p.decision_id) AS pendingReviewer`;
+  return (base !== null
     ? db.prepare(
-      `SELECT m.seq - ${base} AS idx, m.id AS mid, k.id AS kid FROM markings k
+      `SELECT m.seq - ${base} AS "index", m.id AS messageId, ${cols} FROM markings k
          JOIN messages m ON k.level IN ('message','passage') AND m.id = k.target_id
          LEFT JOIN review_pending p ON p.marking_id = k.id
-       WHERE m.conversation_id = ?${filter} ORDER BY m.seq, k.id`,
+       WHERE m.conversation_id = ? ORDER BY m.seq, k.id`,
     )
     : db.prepare(
       `WITH pos AS (SELECT id, ROW_NUMBER() OVER (ORDER BY seq) - 1 AS idx FROM messages WHERE conversation_id = ?)
-       SELECT pos.idx AS idx, pos.id AS mid, k.id AS kid FROM pos
+       SELECT pos.idx AS "index", pos.id AS messageId, ${cols} FROM pos
          JOIN markings k ON k.level IN ('message','passage') AND k.target_id = pos.id
          LEFT JOIN review_pending p ON p.marking_id = k.id
-       WHERE 1 = 1${filter} ORDER BY pos.idx, k.id`,
-    )).all(...args) as { idx: number; mid: number; kid: number }[];
-  const out: { index: number; messageId: number; markingIds: number[] }[] = [];
-  for (const r of rows) {
-    const last = out[out.length - 1];
-    if (last && last.messageId === r.mid) last.markingIds.push(r.kid);
-    else out.push({ index: r.idx, messageId: r.mid, markingIds: [r.kid] });
-  }
-  return out;
+       ORDER BY pos.idx, k.id`,
+    )).all(conversationId) as MarkedPosition[];
 }
 
 const COUNTED = `NOT (k.origin = 'manual' AND k.status = 'rejected')`;

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReviewServer, type ReviewServer } from '../../src/review/server.js';
 import { verifyAudit } from '../../src/review/verify.js';
+import { updateCustodian } from '../../src/store/custodians.js';
 import { launchBrowser, screenshot, type LaunchedBrowser } from '../helpers/browser.js';
 import { buildFixture, EMOJI, PRIVATE_SENTENCE, row, XSS, type Fixture } from './fixture.js';
 
@@ -27,7 +28,8 @@ beforeAll(async () => {
   page = await b.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  // Refused API calls (e.g. a 409 for a proposer confirming twice) are expected answers, not page errors.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text()); });
   page.on('request', (r) => { if (!r.url().startsWith(`http://127.0.0.1:${srv.port}/`) && !r.url().startsWith('data:')) foreignRequests.push(r.url()); });
 });
 afterAll(async () => {
@@ -160,5 +162,63 @@ describe('review page in Chromium', () => {
     expect(foreignRequests).toEqual([]);
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('marks a contact from the toolbar and shows a marking\'s full history', async () => {
+    await page.selectOption('#mark-contact', `${f.ids.contacts.anna}|zakelijk`);
+    await page.getByRole('dialog', { name: /Contact Anna de Vries markeren als zakelijk/ }).waitFor();
+    await page.keyboard.type('Secretaris-generaal, zakelijk contact');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => row(f, `SELECT level, category, status FROM markings WHERE origin = 'manual' AND level = 'contact' AND target_id = ?`, f.ids.contacts.anna))
+      .toEqual({ level: 'contact', category: 'zakelijk', status: 'confirmed' });
+    await page.locator(`${rowSel(2)} .mk`).first().click();
+    await page.locator(`${rowSel(2)} .mk.sel button`, { hasText: 'Geschiedenis' }).click();
+    const dlg = page.getByRole('dialog', { name: /Geschiedenis van M-/ });
+    await dlg.waitFor();
+    expect(await dlg.locator('.history li').first().textContent()).toMatch(/^B-\d+ bevestigd \(privé\) door Els Bakker/);
+    await page.keyboard.press('Escape');
+    await dlg.waitFor({ state: 'detached' });
+  });
+
+  it('shows a decision whose suggestion disappeared after a rule change', async () => {
+    // What the rule engine does when a decided suggestion no longer fires (src/store/markings.ts).
+    f.store.db.prepare('UPDATE markings SET active = 0 WHERE id = ?').run(f.ids.markings.passage);
+    await page.reload();
+    await page.locator(`${rowSel(2)} .mk`).first().waitFor();
+    expect(await page.locator(`${rowSel(2)} .mk .st.gone`).textContent()).toBe('suggestie vervallen');
+    expect(await page.locator(`${rowSel(2)} .mk .st.decided`).textContent()).toBe('bevestigd');
+    expect(marking(f.ids.markings.passage).status).toBe('confirmed');
+  });
+
+  it('four-eyes: a proposal awaits a second reviewer, who confirms it in another browser', async () => {
+    updateCustodian(f.store.db, 'minister-bzk', { secondReviewer: true });
+    await page.locator('.conv', { hasText: 'Partijbestuur overleg' }).click();
+    await page.locator(rowSel(0)).waitFor();
+    await page.locator('#msgs').focus();
+    await page.keyboard.press('n');
+    await expect.poll(() => page.locator('.msg.cursor').getAttribute('data-index')).toBe('0');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator(`${rowSel(0)} .mk .st.pending`).textContent()).toBe('wacht op 2e beoordelaar');
+    expect(await page.locator(`${rowSel(0)} .mk .dec`).textContent()).toMatch(/Voorgesteld door Els Bakker: bevestigd \(partijpolitiek\)\. Wacht op een tweede beoordelaar\./);
+    expect(marking(f.ids.markings.partij1).status).toBe('suggested');
+    // The proposer pressing Enter again is refused.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#toast').textContent()).toMatch(/wacht op een tweede beoordelaar/);
+    const other = await b.newPage({ viewport: { width: 1440, height: 900 } });
+    other.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    await other.addInitScript(() => localStorage.setItem('chatarchief.reviewer', 'Piet Jansen'));
+    await other.goto(`${srv.url}#gesprek=${f.ids.conversations.partij}`);
+    await other.locator(rowSel(0)).waitFor();
+    await other.locator('#msgs').focus();
+    await other.keyboard.press('n');
+    await expect.poll(() => other.locator('.msg.cursor').getAttribute('data-index')).toBe('0');
+    await other.keyboard.press('Enter');
+    await waitForStatus(f.ids.markings.partij1, 'confirmed');
+    await expect.poll(() => other.locator(`${rowSel(0)} .mk .st.decided`).textContent()).toBe('bevestigd');
+    expect(f.store.db.prepare('SELECT action, reviewer FROM decisions WHERE marking_id = ? ORDER BY id').all(f.ids.markings.partij1))
+      .toEqual([{ action: 'confirm', reviewer: 'Els Bakker' }, { action: 'second-confirm', reviewer: 'Piet Jansen' }]);
+    expect(verifyAudit(f.store.db).ok).toBe(true);
+    expect(pageErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
   });
 });

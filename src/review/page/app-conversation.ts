@@ -80,7 +80,8 @@ function markCard(m) {
       CATS.filter(function (c) { return c !== m.category; }).map(function (c) {
         return actButton('→ ' + c, 'Categorie wijzigen naar ' + c, function () { decideMarking(m.id, 'change', c); });
       }),
-      mine ? actButton('↶ Ongedaan', 'Eigen besluit ongedaan maken (u)', function () { undoMarking(m.id); }) : null
+      mine ? actButton('↶ Ongedaan', 'Eigen besluit ongedaan maken (u)', function () { undoMarking(m.id); }) : null,
+      actButton('Geschiedenis', 'Alle besluiten over deze markering', function () { showHistory(m.id); })
     ].flat())
   ]);
 }
@@ -300,6 +301,12 @@ function renderHead() {
   var sel = clear($('bulk-rule'));
   sel.appendChild(el('option', { value: '' }, 'alle open suggesties'));
   ((S.summary && S.summary.rules) || []).forEach(function (r) { sel.appendChild(el('option', { value: r }, 'open van regel ' + r)); });
+  var mc = clear($('mark-contact'));
+  mc.appendChild(el('option', { value: '' }, 'contact als…'));
+  c.participants.forEach(function (p) {
+    var name = p.name || p.phone || ('contact ' + p.contactId);
+    CATS.forEach(function (cat) { mc.appendChild(el('option', { value: p.contactId + '|' + cat }, name + ' als ' + cat)); });
+  });
   $('preview-note').hidden = !S.preview;
 }
 

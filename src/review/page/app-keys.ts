@@ -178,7 +178,7 @@ async function onCategoryKey(cat, whole) {
 async function openPositions() {
   if (!S.positions) {
     var conv = S.convId;
-    var r = await api('/api/conversations/' + conv + '/positions?state=open');
+    var r = await api('/api/conversations/' + conv + '/positions?state=todo&reviewer=' + encodeURIComponent(S.reviewer));
     if (conv !== S.convId) return [];
     S.positions = r.positions;
   }
@@ -189,7 +189,7 @@ async function nextOpen(dir) {
   var ps = await openPositions();
   var hit = dir > 0 ? ps.find(function (p) { return p.index > S.cursor; }) : ps.slice().reverse().find(function (p) { return p.index < S.cursor; });
   if (!hit) {
-    var openHead = S.header.find(function (m) { return m.state === 'open'; });
+    var openHead = S.header.find(function (m) { return m.state === 'open' || (m.state === 'pending' && m.awaitingSecond && m.awaitingSecond.reviewer.toLowerCase() !== S.reviewer.toLowerCase()); });
     if (openHead) { selectMarking(openHead.id); $('msgs').scrollTop = 0; toast('Open suggestie bij het gesprek of een contact (boven).'); return; }
     toast('Geen open suggesties meer ' + (dir > 0 ? 'verderop' : 'eerder') + ' in dit gesprek.');
     return;
@@ -264,6 +264,30 @@ $('mark-conv').addEventListener('change', async function () {
   var reason = await dialog({ title: 'Hele gesprek markeren als ' + c, text: 'Een handmatige markering op gespreksniveau. Reden (optioneel):', input: 'textarea', quick: QUICK_REASONS[c], ok: 'Markeren' });
   if (reason !== null) await markTarget('conversation', S.convId, null, c, reason);
 });
+$('mark-contact').addEventListener('change', async function () {
+  var v = this.value; this.value = '';
+  if (!v) return;
+  var parts = v.split('|'), id = Number(parts[0]), cat = parts[1];
+  var reason = await dialog({ title: 'Contact ' + contactName(id) + ' markeren als ' + cat, text: 'Geldt voor alle gesprekken met en berichten van dit contact. Reden (optioneel):', input: 'textarea', quick: QUICK_REASONS[cat], ok: 'Markeren' });
+  if (reason !== null) await markTarget('contact', id, null, cat, reason);
+});
+
+async function showHistory(id) {
+  try {
+    var r = await api('/api/markings/' + id);
+    var m = r.marking;
+    var p = dialog({ title: 'Geschiedenis van M-' + id, ok: 'Sluiten', noCancel: true,
+      text: LEVEL_NL[m.level] + (m.span ? ' ' + m.span[0] + '–' + m.span[1] : '') + ' · ' + (m.origin === 'rule' ? 'regel ' + m.reasonText : m.reasonText) + ' · nu: ' + m.category + ', ' + stateLabel(m) });
+    var box = document.querySelector('.dialog');
+    var list = r.decisions.length ? el('ol', { className: 'history' }, r.decisions.map(function (d) {
+      return el('li', null, [el('b', null, 'B-' + d.id + ' ' + (ACTION_NL[d.action] || d.action)), (d.category ? ' (' + d.category + ')' : '') + ' door ' + d.reviewer + ', ' + fmtLocal(d.decidedAt) +
+        (d.needsSecond ? ' · vier-ogen' : '') + (d.undoes ? ' · maakt B-' + d.undoes + ' ongedaan' : '') + (d.reason ? ' · "' + d.reason + '"' : '')]);
+    })) : el('p', null, 'Nog geen besluiten.');
+    box.insertBefore(list, box.querySelector('.err'));
+    await p;
+  } catch (e) { toast(errText(e), true); }
+}
+
 $('next-open').addEventListener('click', function () { queueNav(function () { return nextOpen(1); }); });
 $('reviewer-change').addEventListener('click', function () { askReviewer(true); });
 

@@ -45,8 +45,9 @@ const SHELL = `
         <button type="button" id="bulk-reject" class="danger">Verwerp…</button>
         <select id="bulk-cat" aria-label="Wijzig categorie naar"><option value="">Wijzig naar…</option><option value="zakelijk">zakelijk</option><option value="privé">privé</option><option value="partijpolitiek">partijpolitiek</option></select>
         <span class="sep"></span>
-        <span class="tlabel">Gesprek</span>
-        <select id="mark-conv" aria-label="Markeer het hele gesprek"><option value="">markeer hele gesprek als…</option><option value="zakelijk">zakelijk</option><option value="privé">privé</option><option value="partijpolitiek">partijpolitiek</option></select>
+        <span class="tlabel">Markeer</span>
+        <select id="mark-conv" aria-label="Markeer het hele gesprek"><option value="">hele gesprek als…</option><option value="zakelijk">zakelijk</option><option value="privé">privé</option><option value="partijpolitiek">partijpolitiek</option></select>
+        <select id="mark-contact" aria-label="Markeer een contact (alle gesprekken met en berichten van dit contact)"><option value="">contact als…</option></select>
       </div>
     </div>
     <div class="preview-note" id="preview-note" hidden>Voorbeeld geschoonde set: zo komt dit gesprek in de export. Onbeoordeelde suggesties tellen hier als gemarkeerd, net als bij <code>export --allow-unreviewed</code>.</div>

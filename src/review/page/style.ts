@@ -59,7 +59,7 @@ section.view { display: flex; flex-direction: column; min-height: 0; min-width: 
 .toolbar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-top: 8px; }
 .toolbar .tlabel { font-size: 11px; text-transform: uppercase; letter-spacing: .5px; color: var(--muted); font-weight: 700; }
 .toolbar .sep { width: 1px; align-self: stretch; background: var(--line); }
-.toolbar select { padding: 3px 4px; border: 1px solid var(--line); border-radius: 4px; background: #fff; max-width: 220px; }
+.toolbar select { padding: 3px 4px; border: 1px solid var(--line); border-radius: 4px; background: #fff; max-width: 200px; }
 .toggle { display: inline-flex; gap: 6px; align-items: center; font-weight: 600; }
 .pos { color: var(--muted); font-size: 12px; margin-left: auto; white-space: nowrap; }
 .head-marks { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
@@ -126,6 +126,8 @@ kbd { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px;
 .dialog .quick button { font-size: 12px; padding: 2px 8px; }
 .dialog .btns { display: flex; justify-content: flex-end; gap: 8px; margin-top: 14px; }
 .dialog .err { color: var(--err); font-size: 12px; min-height: 16px; margin-top: 4px; }
+.history { margin: 0 0 8px; padding-left: 20px; max-height: 50vh; overflow: auto; }
+.history li { margin: 4px 0; overflow-wrap: anywhere; }
 .help-grid { display: grid; grid-template-columns: auto 1fr; gap: 6px 14px; }
 #toast { position: fixed; right: 20px; bottom: 44px; max-width: 420px; z-index: 20; display: flex; flex-direction: column; gap: 8px; }
 #toast div { background: #1f2933; color: #fff; padding: 10px 14px; border-radius: 4px; box-shadow: 0 4px 14px rgba(0,0,0,.2); }
