@@ -58,4 +58,7 @@ export async function parse(source: URL | Buffer | string, opts: ParseOpts = {})
 }
 
 export const shared = (name: string): URL => new URL(name, SHARED);
-export const sample = (rel: string): URL => new URL(rel.split('/').map(encodeURIComponent).join('/'), SAMPLES);
+/** Parser-only fixtures (header shapes, a non-export) live in test/fixtures; realistic exports in samples/. */
+export const FIXTURES = new URL('../../fixtures/whatsapp/', import.meta.url);
+export const sample = (rel: string): URL =>
+  new URL(rel.split('/').map(encodeURIComponent).join('/'), /^(header-shapes|not-whatsapp)\//.test(rel) ? FIXTURES : SAMPLES);
