@@ -29,3 +29,25 @@ run('custodian', ['custodian', 'add', '--id', custodian, '--name', 'J. de Vries'
 const samples = ['samples/whatsapp', 'samples/signal'].filter((p) => fs.existsSync(path.join(root, p))).map((p) => path.join(root, p));
 run('ingest', ['ingest', ...samples, '--custodian', custodian, '--operator', 'demo-operator', '--device', 'dienst-iPhone']);
 run('conversations', ['conversations', '--custodian', custodian]);
+run('tag', ['tag', '--custodian', custodian]);
+
+// A reviewer decides a few suggestions on the command line (the web page does the same with the keyboard).
+const open = JSON.parse(run('review list', ['review', 'list', '--custodian', custodian, '--status', 'open', '--json'], { capture: true }));
+const items = open.markings ?? open.items ?? [];
+const first = items.slice(0, 3).map((m) => String(m.id));
+if (first.length) run('review decide', ['review', 'decide', ...first, '--accept', '--reviewer', 'demo-reviewer']);
+run('audit verify', ['audit', 'verify']);
+
+run('export', ['export', '--custodian', custodian, '--out', path.join(out, 'packages'), '--set', 'both', '--allow-unreviewed']);
+run('verify', ['verify', path.join(out, 'packages')]);
+run('report html', ['report', 'coverage', '--format', 'html', '--out', path.join(out, 'rapport.html')]);
+run('report coverage', ['report', 'coverage']);
+
+process.stdout.write(`
+Done. In ${path.relative(process.cwd(), out) || out}/:
+  demo.db            the store (messages, markings, decisions, audit log)
+  packages/          the ruwe dataset and the geschoonde set as BagIt bags with MDTO sidecars (verified)
+  rapport.html       the coverage, findings and status report
+Review the suggestions in the browser with:
+  node dist/src/cli.js review --custodian ${custodian} --db ${path.relative(process.cwd(), db) || db}
+`);
