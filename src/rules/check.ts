@@ -84,7 +84,7 @@ export function staticShadowing(set: LoadedRuleSet): { shadowedTerms: ShadowedTe
   return { shadowedTerms, shadowedRules, terms: [...owners.keys()].length };
 }
 
-export function checkRuleSet(set: LoadedRuleSet, db: DB | null, custodianId?: string): CheckReport {
+export async function checkRuleSet(set: LoadedRuleSet, db: DB | null, custodianId?: string): Promise<CheckReport> {
   const st = staticShadowing(set);
   const report: CheckReport = {
     files: set.files.map((f) => ({ path: f.path, hash: f.hash, rules: f.ruleCount, description: f.description })),
@@ -101,7 +101,7 @@ export function checkRuleSet(set: LoadedRuleSet, db: DB | null, custodianId?: st
   for (const c of custodians) {
     // A custodian-specific file only runs for its own custodian.
     const own = { files: set.files.filter((f) => !f.custodian || f.custodian === c.id), rules: set.rules.filter((r) => !r.file.custodian || r.file.custodian === c.id) };
-    const rep = tagCustodian(db, c, own, { dryRun: true, examplesPerRule: 0 });
+    const rep = await tagCustodian(db, c, own, { dryRun: true, examplesPerRule: 0 });
     messages += rep.scanned.messages;
     for (const r of rep.rules) {
       const t = total.get(r.id);

@@ -63,12 +63,16 @@ export interface Target {
 }
 
 type Evaluator = (t: Target) => Hit[] | null;
+interface Compiled {
+  ev: Evaluator;
+  deps: number[] | null;
+}
 
 export interface CompiledRule {
   def: RuleDef;
   eval: Evaluator;
-  /** True when the rule can only fire on a text with at least one lexicon hit (lets the engine skip it). */
-  needsLex: boolean;
+  /** Lexicon ids of which at least one must have a hit for the rule to fire, or null (lets the engine skip rules). */
+  lexDeps: number[] | null;
 }
 
 export interface CompiledRuleSet {
@@ -103,20 +107,20 @@ function personMatcher(spec: { phones?: string[]; names?: string[] }): (names: s
 export function compileRuleSet(set: LoadedRuleSet, world: World = EMPTY_WORLD): CompiledRuleSet {
   const lexicon = new LexiconIndex();
   const byId = new Map(set.rules.map((r) => [r.id, r]));
-  const cache = new Map<string, { ev: Evaluator; needsLex: boolean }>();
+  const cache = new Map<string, Compiled>();
 
-  const compileCond = (c: Condition): { ev: Evaluator; needsLex: boolean } => {
+  const compileCond = (c: Condition): Compiled => {
     switch (c.type) {
       case 'lexicon': {
         const id = lexicon.addLexicon([
           ...(c.terms ?? []).map((term) => ({ term, caseSensitive: false })),
           ...(c.caseSensitiveTerms ?? []).map((term) => ({ term, caseSensitive: true })),
         ]);
-        return { ev: (t) => lexHits(t, t.lex[id]), needsLex: true };
+        return { ev: (t) => lexHits(t, t.lex[id]), deps: [id] };
       }
       case 'regex': {
         const re = new RegExp(c.pattern, `${c.flags ?? ''}g`);
-        return { ev: (t) => regexHits(t, re), needsLex: false };
+        return { ev: (t) => regexHits(t, re), deps: null };
       }
       case 'kind': {
         const kinds = c.kinds ? new Set(c.kinds) : null;
@@ -128,13 +132,13 @@ export function compileRuleSet(set: LoadedRuleSet, world: World = EMPTY_WORLD): 
             if (events && !(t.event && events.has(t.event))) return null;
             return [{ field: 'kind', term: t.event ? `${t.kind}/${t.event}` : t.kind }];
           },
-          needsLex: false,
+          deps: null,
         };
       }
       case 'contact':
-        return { ev: contactEvaluator(c, world), needsLex: false };
+        return { ev: contactEvaluator(c, world), deps: null };
       case 'conversation':
-        return { ev: conversationEvaluator(c, world), needsLex: false };
+        return { ev: conversationEvaluator(c, world), deps: null };
       case 'all': {
         const parts = c.of.map(compileCond);
         return {
@@ -147,7 +151,8 @@ export function compileRuleSet(set: LoadedRuleSet, world: World = EMPTY_WORLD): 
             }
             return out;
           },
-          needsLex: parts.some((p) => p.needsLex),
+          // One required lexicon child is enough to skip the rule: take the narrowest.
+          deps: parts.reduce<number[] | null>((best, p) => (p.deps && (!best || p.deps.length < best.length) ? p.deps : best), null),
         };
       }
       case 'any': {
@@ -161,12 +166,12 @@ export function compileRuleSet(set: LoadedRuleSet, world: World = EMPTY_WORLD): 
             }
             return out;
           },
-          needsLex: parts.every((p) => p.needsLex),
+          deps: parts.every((p) => p.deps) ? [...new Set(parts.flatMap((p) => p.deps!))] : null,
         };
       }
       case 'not': {
         const inner = compileCond(c.match);
-        return { ev: (t) => (t.ignoreNot || inner.ev(t) === null ? [] : null), needsLex: false };
+        return { ev: (t) => (t.ignoreNot || inner.ev(t) === null ? [] : null), deps: null };
       }
       case 'rule': {
         let hit = cache.get(c.id);
@@ -185,7 +190,7 @@ export function compileRuleSet(set: LoadedRuleSet, world: World = EMPTY_WORLD): 
       c = compileCond(def.match);
       cache.set(def.id, c);
     }
-    return { def, eval: c.ev, needsLex: c.needsLex };
+    return { def, eval: c.ev, lexDeps: c.deps };
   });
   const at = (...levels: string[]) => rules.filter((r) => levels.includes(r.def.level));
   return { lexicon, rules, byLevel: { contact: at('contact'), conversation: at('conversation'), message: at('message', 'passage') } };

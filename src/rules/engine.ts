@@ -93,6 +93,9 @@ export class Engine {
   private readonly lex: (LexHit[] | undefined)[] = [];
   private readonly touched: number[] = [];
   private readonly defaultCategory: Category;
+  private readonly msgTarget: Target = {
+    level: 'message', id: 0, text: '', lex: this.lex, kind: 'text', event: null, sender: null, senderContactId: null, conversationId: null,
+  };
 
   constructor(
     readonly compiled: CompiledRuleSet,
@@ -124,7 +127,8 @@ export class Engine {
   private fire(rules: CompiledRule[], target: Target, anyLex: boolean): Candidate[] {
     const out: Candidate[] = [];
     for (const rule of rules) {
-      if (rule.needsLex && !anyLex) continue;
+      const deps = rule.lexDeps;
+      if (deps !== null && (!anyLex || !this.anyHit(deps))) continue;
       const p = rule.def.passage;
       if (p && target.level === 'message' && target.text.length >= p.minLength) {
         // Long message: judge the rule sentence by sentence (or paragraph by paragraph) around its possible hits.
@@ -143,6 +147,11 @@ export class Engine {
       out.push({ rule, hits, level: target.level === 'message' ? 'message' : rule.def.level, span: null });
     }
     return out;
+  }
+
+  private anyHit(ids: number[]): boolean {
+    for (const id of ids) if (this.lex[id] !== undefined) return true;
+    return false;
   }
 
   private fired(rule: CompiledRule, target: Target, hits: Hit[]): void {
@@ -166,10 +175,15 @@ export class Engine {
 
   evalMessage(m: MessageInput): Suggestion[] {
     const anyLex = this.scan(m.text);
-    const target: Target = {
-      level: 'message', id: m.id, text: m.text, lex: this.lex, kind: m.kind, event: m.event,
-      sender: m.sender, senderContactId: m.senderContactId, conversationId: m.conversationId,
-    };
+    // One target object is reused for every message (evaluators never keep it).
+    const target = this.msgTarget;
+    target.id = m.id;
+    target.text = m.text;
+    target.kind = m.kind;
+    target.event = m.event;
+    target.sender = m.sender;
+    target.senderContactId = m.senderContactId;
+    target.conversationId = m.conversationId;
     const cands = this.fire(this.compiled.byLevel.message, target, anyLex);
     if (!cands.length) return [];
     const whole = cands.filter((c) => c.level === 'message');

@@ -1,9 +1,10 @@
-import { Tokenizer, type Tokens } from './text.js';
+import { foldedMatch, foldWord, Tokenizer, tokenWord, wordHash, type Tokens } from './text.js';
 
 /**
- * One compiled index over every lexicon term of a rule set. A message is tokenized once; each token is looked up
- * once in a hash map (exact first words) and once in a 3-letter bucket map (wildcard first words); phrases are then
- * verified on the following tokens. The cost per message does not depend on the number of terms.
+ * One compiled index over every lexicon term of a rule set. A message is tokenized once; the tokenizer hashes each
+ * folded word on the fly, and each token is looked up once in an open-addressing table of first words and once in a
+ * table of 3-letter wildcard prefixes. Candidates are verified character by character (no strings are made per
+ * token), then phrases on the following tokens. The cost per message does not depend on the number of terms.
  */
 
 export interface TermEntry {
@@ -11,6 +12,9 @@ export interface TermEntry {
   term: string;
   /** Folded words of the term (or the original words when case-sensitive). */
   words: string[];
+  /** Folded words (also for case-sensitive terms) and their hashes. */
+  folded: string[];
+  hashes: number[];
   /** Per word: a `*` suffix wildcard (prefix match). */
   prefix: boolean[];
   caseSensitive: boolean;
@@ -43,7 +47,7 @@ export function parseTerm(term: string, caseSensitive: boolean): { words: string
   const words: string[] = [];
   const prefix: boolean[] = [];
   for (let k = 0; k < t.count; k++) {
-    words.push(caseSensitive ? cleaned.slice(t.starts[k]!, t.ends[k]!) : t.folded[k]!);
+    words.push(caseSensitive ? cleaned.slice(t.starts[k]!, t.ends[k]!) : tokenWord(cleaned, t, k));
     prefix.push(stars.includes(t.ends[k]!));
     if (k > 0 && !t.joinPrev[k]) {
       return { error: 'expected the words of a phrase to be separated by spaces, - / . or \' only' };
@@ -52,7 +56,7 @@ export function parseTerm(term: string, caseSensitive: boolean): { words: string
   for (const s of stars) {
     const k = indexOfTokenEndingAt(t, s);
     if (k < 0) return { error: "expected '*' directly after a word, as in 'verkiezing*'" };
-    if (t.ends[k]! - t.starts[k]! < MIN_WILDCARD_PREFIX) {
+    if (t.flen[k]! < MIN_WILDCARD_PREFIX) {
       return { error: `expected at least ${MIN_WILDCARD_PREFIX} letters before '*'` };
     }
   }
@@ -64,9 +68,56 @@ function indexOfTokenEndingAt(t: Tokens, end: number): number {
   return -1;
 }
 
+/** Open-addressing hash table: folded-word hash → term entries. */
+class HashTable {
+  private keys = new Int32Array(64);
+  private slots = new Int32Array(64);
+  private readonly lists: TermEntry[][] = [];
+
+  add(hash: number, e: TermEntry): void {
+    if ((this.lists.length + 1) * 2 > this.keys.length) this.rehash(this.keys.length * 2);
+    const i = this.find(hash);
+    if (this.slots[i]) this.lists[this.slots[i]! - 1]!.push(e);
+    else {
+      this.lists.push([e]);
+      this.keys[i] = hash;
+      this.slots[i] = this.lists.length;
+    }
+  }
+
+  get(hash: number): TermEntry[] | undefined {
+    const s = this.slots[this.find(hash)]!;
+    return s ? this.lists[s - 1] : undefined;
+  }
+
+  get size(): number {
+    return this.lists.length;
+  }
+
+  private find(hash: number): number {
+    const mask = this.keys.length - 1;
+    let i = hash & mask;
+    while (this.slots[i] && this.keys[i] !== hash) i = (i + 1) & mask;
+    return i;
+  }
+
+  private rehash(n: number): void {
+    const keys = this.keys;
+    const slots = this.slots;
+    this.keys = new Int32Array(n);
+    this.slots = new Int32Array(n);
+    for (let i = 0; i < keys.length; i++) {
+      if (!slots[i]) continue;
+      const j = this.find(keys[i]!);
+      this.keys[j] = keys[i]!;
+      this.slots[j] = slots[i]!;
+    }
+  }
+}
+
 export class LexiconIndex {
-  private readonly exact = new Map<string, TermEntry[]>();
-  private readonly buckets = new Map<string, TermEntry[]>();
+  private readonly exact = new HashTable();
+  private readonly buckets = new HashTable();
   private readonly byKey = new Map<string, TermEntry>();
   private nextLexicon = 0;
   readonly tokenizer = new Tokenizer();
@@ -88,11 +139,11 @@ export class LexiconIndex {
       const key = `${caseSensitive ? 'C' : 'I'}\u0000${parsed.words.map((w, i) => w + (parsed.prefix[i] ? '*' : '')).join('\u0000')}`;
       let entry = this.byKey.get(key);
       if (!entry) {
-        entry = { term, words: parsed.words, prefix: parsed.prefix, caseSensitive, owners: [] };
+        const folded = caseSensitive ? parsed.words.map(foldWord) : parsed.words;
+        entry = { term, words: parsed.words, folded, hashes: folded.map((w) => wordHash(w)), prefix: parsed.prefix, caseSensitive, owners: [] };
         this.byKey.set(key, entry);
-        const first = caseSensitive ? parsed.words[0]!.toLowerCase() : parsed.words[0]!;
-        if (parsed.prefix[0]) push(this.buckets, foldKey(first).slice(0, MIN_WILDCARD_PREFIX), entry);
-        else push(this.exact, foldKey(first), entry);
+        if (parsed.prefix[0]) this.buckets.add(wordHash(folded[0]!, MIN_WILDCARD_PREFIX), entry);
+        else this.exact.add(entry.hashes[0]!, entry);
       }
       if (!entry.owners.includes(id)) entry.owners.push(id);
     }
@@ -113,11 +164,10 @@ export class LexiconIndex {
     if (this.byKey.size === 0) return t;
     const useBuckets = this.buckets.size > 0;
     for (let i = 0; i < t.count; i++) {
-      const tok = t.folded[i]!;
-      const list = this.exact.get(tok);
+      const list = this.exact.get(t.hash[i]!);
       if (list !== undefined) for (const e of list) this.verify(e, t, text, i, onHit);
-      if (useBuckets && tok.length >= MIN_WILDCARD_PREFIX) {
-        const b = this.buckets.get(tok.slice(0, MIN_WILDCARD_PREFIX));
+      if (useBuckets && t.pre3[i]! >= 0) {
+        const b = this.buckets.get(t.pre3[i]!);
         if (b !== undefined) for (const e of b) this.verify(e, t, text, i, onHit);
       }
     }
@@ -130,26 +180,17 @@ export class LexiconIndex {
     for (let k = 0; k < n; k++) {
       const ti = i + k;
       if (k > 0 && t.joinPrev[ti] === 0) return;
-      const word = e.words[k]!;
+      const s = t.starts[ti]!;
+      const end = t.ends[ti]!;
       if (e.caseSensitive) {
-        const raw = text.slice(t.starts[ti]!, t.ends[ti]!);
-        if (e.prefix[k] ? !raw.startsWith(word) : raw !== word) return;
-      } else {
-        const tok = t.folded[ti]!;
-        if (e.prefix[k] ? !tok.startsWith(word) : tok !== word) return;
+        const word = e.words[k]!;
+        if (!text.startsWith(word, s) || (e.prefix[k] ? end - s < word.length : end - s !== word.length)) return;
+      } else if (e.prefix[k]) {
+        if (t.flen[ti]! < e.folded[k]!.length || !foldedMatch(text, s, end, e.folded[k]!, true)) return;
+      } else if (t.hash[ti] !== e.hashes[k] || t.flen[ti] !== e.folded[k]!.length || !foldedMatch(text, s, end, e.folded[k]!, false)) {
+        return;
       }
     }
     onHit(e, t.starts[i]!, t.ends[i + n - 1]!);
   }
-}
-
-/** Case-sensitive words are indexed by their folded form too (then verified against the original). */
-function foldKey(w: string): string {
-  return w.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
 }

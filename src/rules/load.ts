@@ -37,6 +37,8 @@ export interface LoadedFile {
   description: string;
   custodian: string | null;
   ruleCount: number;
+  /** The file's bytes as loaded (worker threads rebuild the identical rule set from them). */
+  bytes: Buffer;
 }
 
 export interface LoadedRuleSet {
@@ -131,6 +133,7 @@ export function loadRuleFiles(sources: readonly { path: string; bytes: Buffer | 
       description: r.data.description,
       custodian: r.data.custodian ?? null,
       ruleCount: 0,
+      bytes,
     };
     const before = rules.length;
     fileRules(file, r.data, rules, problems);

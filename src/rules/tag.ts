@@ -1,19 +1,24 @@
-import { toE164 } from '../../parsers/phone.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { DB } from '../store/db.js';
-import { syncRuleSuggestions, type SyncCounts } from '../store/markings.js';
-import { iterateMessagesForTagging, listContactsForTagging, listConversationsForTagging } from '../store/tagging.js';
-import { compileRuleSet, type World } from './compile.js';
-import { Engine, type Suggestion } from './engine.js';
+import { syncRuleSuggestions, type SuggestionRow, type SyncCounts } from '../store/markings.js';
+import { messageIdSpan, type IdRange } from '../store/tagging.js';
 import type { LoadedRuleSet } from './load.js';
 import type { Category } from './schema.js';
-import { safeSpan } from './text.js';
+import { Examples, mergeStats, newEngine, plainStats, tagMessageRange, toRow, type RangeResult, type TagExample } from './tag-range.js';
+import type { WorkerInput } from './tag-worker.js';
 
 /**
  * `chatarchief tag`: runs the rule engine over a custodian's contacts, conversations and messages and stores the
  * suggestions (or, with dryRun, only counts them). Only matches are stored; unmatched content keeps the
- * custodian's default category and is reported as a count.
+ * custodian's default category and is reported as a count. Large stores are scanned by several threads, each over
+ * its own id range; the result is the same as with one.
  */
+
+export type { TagExample };
 
 export interface RuleReport {
   id: string;
@@ -27,15 +32,6 @@ export interface RuleReport {
   redundant: number;
   lost: number;
   beatenBy: Record<string, number>;
-}
-
-export interface TagExample {
-  ruleId: string;
-  level: string;
-  targetId: number;
-  span: [number, number] | null;
-  category: Category;
-  excerpt: string;
 }
 
 export interface TagReport {
@@ -53,37 +49,23 @@ export interface TagReport {
   rules: RuleReport[];
   store: SyncCounts | null;
   examples: TagExample[];
+  threads: number;
   ms: number;
 }
 
-/** Builds the world (contacts and conversations with normalised names and numbers) from the store. */
-export function loadWorld(db: DB, custodianId: string): World & { contactNames: Map<number, string | null> } {
-  const contacts = listContactsForTagging(db, custodianId);
-  const conversations = listConversationsForTagging(db, custodianId);
-  return {
-    contacts: contacts.map((c) => {
-      const names = [c.displayName, ...c.identities.map((i) => i.displayName)].filter((x): x is string => !!x);
-      const phones = new Set<string>(c.phone ? [c.phone] : []);
-      for (const i of c.identities) {
-        const p = toE164(i.handle);
-        if (p) phones.add(p);
-      }
-      return { id: c.id, names: [...new Set(names)], phones: [...phones] };
-    }),
-    conversations: conversations.map((c) => ({ id: c.id, titles: [c.title, ...c.titleHistory], participantIds: c.participantIds, isGroup: c.isGroup })),
-    contactNames: new Map(contacts.map((c) => [c.id, c.displayName])),
-  };
+export interface TagOptions {
+  dryRun: boolean;
+  examplesPerRule?: number;
+  /** Threads for the message pass; default: one per CPU (at most 4) from 200,000 messages on, else 1. */
+  threads?: number;
 }
 
 const CATEGORIES: Category[] = ['zakelijk', 'privé', 'partijpolitiek'];
+const WORKER = fileURLToPath(new URL('./tag-worker.js', import.meta.url));
+const PARALLEL_FROM = 200_000;
 
 /** Runs the rules for one custodian. Writes nothing when `dryRun`. */
-export function tagCustodian(
-  db: DB,
-  custodian: { id: string; defaultCategory: string },
-  set: LoadedRuleSet,
-  opts: { dryRun: boolean; examplesPerRule?: number; onProgress?: (n: number) => void },
-): TagReport {
+export async function tagCustodian(db: DB, custodian: { id: string; defaultCategory: string }, set: LoadedRuleSet, opts: TagOptions): Promise<TagReport> {
   const started = performance.now();
   for (const f of set.files) {
     if (f.custodian && f.custodian !== custodian.id) {
@@ -91,50 +73,62 @@ export function tagCustodian(
     }
   }
   const defaultCategory = custodian.defaultCategory as Category;
-  const world = loadWorld(db, custodian.id);
-  const engine = new Engine(compileRuleSet(set, world), { defaultCategory });
-  const all: Suggestion[] = [];
-  for (const c of world.contacts) all.push(...engine.evalContact({ ...c, displayName: world.contactNames.get(c.id) ?? null }));
-  for (const c of world.conversations) all.push(...engine.evalConversation(c));
-
   const perRule = opts.examplesPerRule ?? 3;
-  const examples: TagExample[] = [];
-  const exampleCount = new Map<string, number>();
-  const addExample = (s: Suggestion, text: string) => {
-    const n = exampleCount.get(s.ruleId) ?? 0;
-    if (n >= perRule) return;
-    exampleCount.set(s.ruleId, n + 1);
-    examples.push({ ruleId: s.ruleId, level: s.level, targetId: s.targetId, span: s.span, category: s.category, excerpt: excerpt(text, s) });
-  };
+  const { engine, world } = newEngine(db, custodian.id, set, defaultCategory);
+  const rows: SuggestionRow[] = [];
+  const examples = new Examples(opts.dryRun ? perRule : 0);
   const titles = new Map(world.conversations.map((c) => [c.id, c.titles[0] ?? '']));
-  for (const s of all) addExample(s, (s.level === 'contact' ? world.contactNames.get(s.targetId) : titles.get(s.targetId)) ?? '');
-
-  let messages = 0;
-  let suggestedMessages = 0;
-  for (const [id, conversationId, senderContactId, sender, kind, event, text] of iterateMessagesForTagging(db, custodian.id)) {
-    messages++;
-    if (opts.onProgress && messages % 100_000 === 0) opts.onProgress(messages);
-    const out = engine.evalMessage({ id, conversationId, senderContactId, sender, kind, event, text });
-    if (!out.length) continue;
-    suggestedMessages++;
-    for (const s of out) {
-      all.push(s);
-      if (opts.dryRun) addExample(s, text);
+  for (const c of world.contacts) {
+    for (const s of engine.evalContact({ ...c, displayName: world.contactNames.get(c.id) ?? null })) {
+      rows.push(toRow(s));
+      examples.add(s, world.contactNames.get(c.id) ?? '');
     }
   }
-
-  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, { total: 0, contact: 0, conversation: 0, message: 0, passage: 0 }])) as TagReport['byCategory'];
-  for (const s of all) {
-    byCategory[s.category].total++;
-    byCategory[s.category][s.level]++;
+  for (const c of world.conversations) {
+    for (const s of engine.evalConversation(c)) {
+      rows.push(toRow(s));
+      examples.add(s, titles.get(c.id) ?? '');
+    }
   }
-  const fileOf = new Map(set.rules.map((r) => [r.id, r]));
-  const rules: RuleReport[] = [...engine.stats].map(([id, st]) => {
-    const d = fileOf.get(id)!;
-    return {
-      id, file: d.file.path, category: d.category, level: d.level, priority: d.priority,
-      fired: st.fired, won: st.won, stored: st.stored, redundant: st.redundant, lost: st.lost, beatenBy: Object.fromEntries(st.beatenBy),
-    };
+  const contactAndConversation = plainStats(engine);
+
+  const span = messageIdSpan(db, custodian.id);
+  const threads = threadCount(db, span.count, opts.threads);
+  const ranges = splitRange(span, threads);
+  const rangeOpts = { dryRun: opts.dryRun, examplesPerRule: perRule };
+  let results: RangeResult[];
+  if (threads === 1) {
+    const { engine: msgEngine } = newEngine(db, custodian.id, set, defaultCategory);
+    results = [tagMessageRange(db, custodian.id, msgEngine, ranges[0]!, rangeOpts)];
+  } else {
+    const sources = set.files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) }));
+    const base = { dbPath: db.name, custodianId: custodian.id, defaultCategory, sources, ...rangeOpts };
+    // The main thread takes the first range itself while the workers take the others.
+    const workers = ranges.slice(1).map((range) => runWorker({ ...base, range }));
+    const { engine: msgEngine } = newEngine(db, custodian.id, set, defaultCategory);
+    const first = tagMessageRange(db, custodian.id, msgEngine, ranges[0]!, rangeOpts);
+    results = [first, ...(await Promise.all(workers))];
+  }
+
+  const stats = results.reduce((acc, r) => mergeStats(acc, r.stats), contactAndConversation);
+  let messages = 0;
+  let suggestedMessages = 0;
+  for (const r of results) {
+    messages += r.messages;
+    suggestedMessages += r.suggestedMessages;
+    for (const row of r.rows) rows.push(row);
+    for (const e of r.examples) examples.list.push(e);
+  }
+  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, { total: 0, contact: 0, conversation: 0, message: 0, passage: 0 }])) as TagReport['byCategory'];
+  for (const s of rows) {
+    const c = byCategory[s.category as Category];
+    c.total++;
+    c[s.level]++;
+  }
+  const byId = new Map(set.rules.map((r) => [r.id, r]));
+  const ruleReports: RuleReport[] = Object.entries(stats).map(([id, st]) => {
+    const d = byId.get(id)!;
+    return { id, file: d.file.path, category: d.category, level: d.level, priority: d.priority, ...st };
   });
   const ruleFiles = set.files.map((f) => ({ path: f.path, hash: f.hash, rules: f.ruleCount }));
   const report: Omit<TagReport, 'store' | 'ms'> = {
@@ -143,33 +137,55 @@ export function tagCustodian(
     defaultCategory,
     ruleFiles,
     scanned: { contacts: world.contacts.length, conversations: world.conversations.length, messages },
-    suggested: {
-      contacts: all.filter((s) => s.level === 'contact').length,
-      conversations: all.filter((s) => s.level === 'conversation').length,
-      messages: suggestedMessages,
-    },
+    suggested: { contacts: rows.filter((s) => s.level === 'contact').length, conversations: rows.filter((s) => s.level === 'conversation').length, messages: suggestedMessages },
     defaultMessages: messages - suggestedMessages,
     byCategory,
-    rules,
-    examples: opts.dryRun ? examples : [],
+    rules: ruleReports,
+    examples: opts.dryRun ? trimExamples(examples.list, perRule) : [],
+    threads,
   };
-  let store: SyncCounts | null = null;
-  if (!opts.dryRun) {
-    store = syncRuleSuggestions(
-      db,
-      custodian.id,
-      all.map((s) => ({ level: s.level, targetId: s.targetId, span: s.span, category: s.category, ruleId: s.ruleId, ruleFileHash: s.ruleFileHash, evidenceJson: JSON.stringify(s.evidence) })),
-      { ruleFiles, counts: { scanned: report.scanned, suggested: report.suggested, defaultMessages: report.defaultMessages, byCategory } },
-    );
-  }
+  const store = opts.dryRun
+    ? null
+    : syncRuleSuggestions(db, custodian.id, rows, {
+        ruleFiles,
+        counts: { scanned: report.scanned, suggested: report.suggested, defaultMessages: report.defaultMessages, byCategory },
+      });
   return { ...report, store, ms: Math.round(performance.now() - started) };
 }
 
-/** A short excerpt around the suggestion (dry-run examples for rule authors; never written anywhere). */
-function excerpt(text: string, s: Suggestion): string {
-  const one = (x: string) => x.replace(/\s+/g, ' ').trim();
-  if (s.level === 'contact' || s.level === 'conversation') return one(text);
-  const at = s.span ?? s.evidence.hits[0]?.span ?? [0, Math.min(text.length, 80)];
-  const [from, to] = safeSpan(text, Math.max(0, at[0] - 30), Math.min(text.length, Math.max(at[1], at[0] + 80) + 30, Math.max(0, at[0] - 30) + 160));
-  return `${from > 0 ? '…' : ''}${one(text.slice(from, to))}${to < text.length ? '…' : ''}`;
+function threadCount(db: DB, messages: number, asked: number | undefined): number {
+  const possible = !db.memory && fs.existsSync(WORKER);
+  if (asked !== undefined) return possible ? Math.max(1, Math.min(asked, 16, messages || 1)) : 1;
+  if (!possible || messages < PARALLEL_FROM) return 1;
+  return Math.max(1, Math.min(os.availableParallelism(), 4));
+}
+
+/** Splits the id span into `n` ranges of equal width (ids are dense enough for an even split). */
+function splitRange(span: { min: number; max: number }, n: number): IdRange[] {
+  if (n === 1) return [{ after: 0, upTo: Infinity }];
+  const width = Math.ceil((span.max - span.min + 1) / n);
+  return Array.from({ length: n }, (_, i) => ({
+    after: i === 0 ? 0 : span.min - 1 + i * width,
+    upTo: i === n - 1 ? Infinity : span.min - 1 + (i + 1) * width,
+  }));
+}
+
+function runWorker(input: WorkerInput): Promise<RangeResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(WORKER, { workerData: input });
+    let result: RangeResult | null = null;
+    w.once('message', (r: RangeResult) => (result = r));
+    w.once('error', reject);
+    w.once('exit', (code) => (result ? resolve(result) : reject(new Error(`tag worker exited with code ${code} without a result`))));
+  });
+}
+
+/** Keeps `perRule` examples per rule (each thread collected its own). */
+function trimExamples(list: TagExample[], perRule: number): TagExample[] {
+  const n = new Map<string, number>();
+  return list.filter((e) => {
+    const k = (n.get(e.ruleId) ?? 0) + 1;
+    n.set(e.ruleId, k);
+    return k <= perRule;
+  });
 }

@@ -62,51 +62,70 @@ export function foldText(s: string): string {
     .trim();
 }
 
-/** The tokens of one text. Arrays are reused between calls: read them before tokenizing the next text. */
+/** FNV-1a over folded UTF-16 units, kept in the small-integer range so it is never boxed. */
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+const LOWER = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
+
+/** Hash of an already folded word (the tokenizer computes the same value while it reads a token). */
+export function wordHash(folded: string, length = folded.length): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < length; i++) h = Math.imul(h ^ folded.charCodeAt(i), FNV_PRIME);
+  return h & 0x3fffffff;
+}
+
+/**
+ * The tokens of one text: offsets, a hash of the folded word, the hash of its first three folded units (for
+ * wildcard lookups; -1 when shorter) and its folded length. No strings are made per token. Arrays are reused
+ * between calls: read them before tokenizing the next text.
+ */
 export interface Tokens {
   count: number;
-  /** Folded token text (lower case, no diacritics). */
-  folded: string[];
   starts: Int32Array;
   ends: Int32Array;
+  hash: Int32Array;
+  pre3: Int32Array;
+  flen: Int32Array;
   /** 1 when only whitespace, line breaks or - / . ' separate token i from token i-1 (so a phrase may continue). */
   joinPrev: Uint8Array;
 }
 
 export class Tokenizer {
-  private cap = 256;
+  private cap = 0;
   readonly tokens: Tokens = {
-    count: 0,
-    folded: [],
-    starts: new Int32Array(256),
-    ends: new Int32Array(256),
-    joinPrev: new Uint8Array(256),
+    count: 0, starts: new Int32Array(0), ends: new Int32Array(0), hash: new Int32Array(0), pre3: new Int32Array(0), flen: new Int32Array(0), joinPrev: new Uint8Array(0),
   };
 
-  private grow(): void {
-    this.cap *= 2;
-    const t = this.tokens;
-    const s = new Int32Array(this.cap);
-    s.set(t.starts);
-    const e = new Int32Array(this.cap);
-    e.set(t.ends);
-    const j = new Uint8Array(this.cap);
-    j.set(t.joinPrev);
-    t.starts = s;
-    t.ends = e;
-    t.joinPrev = j;
+  constructor() {
+    this.grow();
   }
 
-  /** Splits `text` into words (letters, digits and their combining marks) in one pass. */
+  private grow(): void {
+    this.cap = this.cap ? this.cap * 2 : 256;
+    const t = this.tokens;
+    const widen = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(this.cap);
+      b.set(a);
+      return b;
+    };
+    t.starts = widen(t.starts, (n) => new Int32Array(n));
+    t.ends = widen(t.ends, (n) => new Int32Array(n));
+    t.hash = widen(t.hash, (n) => new Int32Array(n));
+    t.pre3 = widen(t.pre3, (n) => new Int32Array(n));
+    t.flen = widen(t.flen, (n) => new Int32Array(n));
+    t.joinPrev = widen(t.joinPrev, (n) => new Uint8Array(n));
+  }
+
+  /** Splits `text` into words (letters, digits and their combining marks) in one pass, hashing the folded form. */
   tokenize(text: string): Tokens {
     const t = this.tokens;
     const n = text.length;
-    const lower = text.toLowerCase();
-    const sameLength = lower.length === n;
     let count = 0;
     let inToken = false;
     let start = 0;
-    let ascii = true;
+    let h = FNV_OFFSET;
+    let len = 0;
+    let pre = -1;
     let joinable = false;
     for (let i = 0; i <= n; i++) {
       const c = i < n ? text.charCodeAt(i) : 32;
@@ -115,17 +134,30 @@ export class Tokenizer {
         if (!inToken) {
           inToken = true;
           start = i;
-          ascii = true;
+          h = FNV_OFFSET;
+          len = 0;
+          pre = -1;
         }
-        if (c >= 128) ascii = false;
+        if (c < 128) {
+          h = Math.imul(h ^ LOWER[c]!, FNV_PRIME);
+          if (++len === 3) pre = h & 0x3fffffff;
+        } else {
+          const f = foldUnit(c);
+          for (let j = 0; j < f.length; j++) {
+            h = Math.imul(h ^ f.charCodeAt(j), FNV_PRIME);
+            if (++len === 3) pre = h & 0x3fffffff;
+          }
+        }
         continue;
       }
       if (inToken) {
         if (count === this.cap) this.grow();
         t.starts[count] = start;
         t.ends[count] = i;
+        t.hash[count] = h & 0x3fffffff;
+        t.pre3[count] = pre;
+        t.flen[count] = len;
         t.joinPrev[count] = count > 0 && joinable ? 1 : 0;
-        t.folded[count] = ascii && sameLength ? lower.slice(start, i) : foldRange(text, start, i);
         count++;
         inToken = false;
         joinable = true;
@@ -135,6 +167,33 @@ export class Tokenizer {
     t.count = count;
     return t;
   }
+}
+
+/** The folded form of token i (for diagnostics, term parsing and tests; scanning never builds it). */
+export function tokenWord(text: string, t: Tokens, i: number): string {
+  return foldRange(text, t.starts[i]!, t.ends[i]!);
+}
+
+/**
+ * Whether the folded form of text[start, end) equals `word` (or starts with it, when `prefix`). `word` is folded.
+ */
+export function foldedMatch(text: string, start: number, end: number, word: string, prefix: boolean): boolean {
+  let w = 0;
+  const wl = word.length;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (w >= wl) return prefix;
+      if (LOWER[c] !== word.charCodeAt(w++)) return false;
+    } else {
+      const f = foldUnit(c);
+      for (let j = 0; j < f.length; j++) {
+        if (w >= wl) return prefix;
+        if (f.charCodeAt(j) !== word.charCodeAt(w++)) return false;
+      }
+    }
+  }
+  return w === wl;
 }
 
 function foldRange(text: string, start: number, end: number): string {

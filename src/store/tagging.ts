@@ -66,23 +66,108 @@ export function listConversationsForTagging(db: DB, custodianId: string): TagCon
   });
 }
 
-/** Row tuple of `iterateMessagesForTagging`: id, conversation id, sender contact id, sender, kind, event, text. */
-export type TagMessageTuple = [number, number, number | null, string | null, string, string | null, string];
-
-/**
- * Streams every message of a custodian as a compact tuple (raw rows: no per-row objects, no joins beyond the
- * custodian filter). The connection is busy while iterating: finish the loop before writing.
- */
-export function iterateMessagesForTagging(db: DB, custodianId: string): IterableIterator<TagMessageTuple> {
-  return db
-    .prepare(
-      `SELECT m.id, m.conversation_id, m.sender_contact_id, m.sender, m.kind, m.event, m.text
-       FROM messages m WHERE m.conversation_id IN (SELECT id FROM conversations WHERE custodian_id = ?)`,
-    )
-    .raw(true)
-    .iterate(custodianId) as IterableIterator<TagMessageTuple>;
+export interface IdRange {
+  /** Exclusive lower bound of message ids (0: from the start). */
+  after: number;
+  /** Inclusive upper bound (Infinity: to the end). */
+  upTo: number;
 }
 
-export function countMessagesOfCustodian(db: DB, custodianId: string): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE custodian_id = ?)').get(custodianId) as { n: number }).n;
+/**
+ * A page of messages in columns (no object per message). `senderContactIds` holds -1 for none; `extra` holds, by
+ * index in the page, the sender (when there is no contact id), kind and event of the few messages where those
+ * matter (kind other than 'text', an event, or no contact id).
+ */
+export interface MessagePage {
+  n: number;
+  ids: Float64Array;
+  conversationIds: Float64Array;
+  senderContactIds: Float64Array;
+  texts: string[];
+  extra: Map<number, { sender: string | null; kind: string; event: string | null }>;
+}
+
+const SEP = '\uffff';
+const scope = `FROM messages m NOT INDEXED
+  WHERE m.id > @after AND m.id <= @upTo AND m.conversation_id IN (SELECT id FROM conversations WHERE custodian_id = @custodian)
+  ORDER BY m.id LIMIT @limit`;
+
+/** Parses "12,7,,3" into `out` (empty entries become -1); returns the count. */
+function parseIds(s: string, out: Float64Array): number {
+  let n = 0;
+  let v = 0;
+  let empty = true;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 44;
+    if (c === 44) {
+      out[n++] = empty ? -1 : v;
+      v = 0;
+      empty = true;
+    } else {
+      v = v * 10 + (c - 48);
+      empty = false;
+    }
+  }
+  return n;
+}
+
+/**
+ * Yields every message of a custodian (optionally within an id range) in pages. Each page is read as one aggregate
+ * row (ids, conversation ids and contact ids as comma lists, texts joined by U+FFFF, the rare sender / kind / event
+ * values as JSON), which costs far less than a row object per message. A page whose texts contain U+FFFF is read
+ * again row by row. The table is scanned in rowid order; the connection is free between pages.
+ */
+export function* messagePagesForTagging(db: DB, custodianId: string, range: IdRange = { after: 0, upTo: Infinity }, pageSize = 8192): Generator<MessagePage> {
+  const agg = db.prepare(
+    `SELECT count(*) AS n, max(id) AS last, group_concat(id) AS ids, group_concat(conversation_id) AS convs,
+            group_concat(IFNULL(sender_contact_id, '')) AS scids, group_concat(text, char(65535)) AS texts,
+            json_group_array(json_array(id, sender, kind, event)) FILTER (WHERE sender_contact_id IS NULL OR kind <> 'text' OR event IS NOT NULL) AS extra
+     FROM (SELECT m.id, m.conversation_id, m.sender_contact_id, m.sender, m.kind, m.event, m.text ${scope})`,
+  );
+  const rows = db.prepare(`SELECT m.id, m.conversation_id, m.sender_contact_id, m.sender, m.kind, m.event, m.text ${scope}`).raw(true);
+  const upTo = Number.isFinite(range.upTo) ? range.upTo : Number.MAX_SAFE_INTEGER;
+  let after = range.after;
+  for (;;) {
+    const args = { after, upTo, custodian: custodianId, limit: pageSize };
+    const r = agg.get(args) as { n: number; last: number; ids: string; convs: string; scids: string; texts: string; extra: string };
+    if (!r.n) return;
+    const page: MessagePage = {
+      n: r.n, ids: new Float64Array(r.n), conversationIds: new Float64Array(r.n), senderContactIds: new Float64Array(r.n), texts: r.texts.split(SEP), extra: new Map(),
+    };
+    if (page.texts.length === r.n) {
+      parseIds(r.ids, page.ids);
+      parseIds(r.convs, page.conversationIds);
+      parseIds(r.scids, page.senderContactIds);
+      const index = new Map<number, number>();
+      for (let i = 0; i < r.n; i++) index.set(page.ids[i]!, i);
+      for (const [id, sender, kind, event] of JSON.parse(r.extra) as [number, string | null, string, string | null][]) {
+        const i = index.get(id)!;
+        page.extra.set(i, { sender: page.senderContactIds[i] === -1 ? sender : null, kind, event });
+      }
+    } else {
+      // A text holds U+FFFF: read this page row by row.
+      const list = rows.all(args) as [number, number, number | null, string | null, string, string | null, string][];
+      page.texts = [];
+      list.forEach(([id, conv, sc, sender, kind, event, text], i) => {
+        page.ids[i] = id;
+        page.conversationIds[i] = conv;
+        page.senderContactIds[i] = sc ?? -1;
+        page.texts.push(text);
+        if (sc === null || kind !== 'text' || event !== null) page.extra.set(i, { sender: sc === null ? sender : null, kind, event });
+      });
+    }
+    yield page;
+    after = r.last;
+  }
+}
+
+/** The id span of the message table and the custodian's message count (to split tagging over threads). */
+export function messageIdSpan(db: DB, custodianId: string): { min: number; max: number; count: number } {
+  const r = db
+    .prepare(
+      `SELECT (SELECT MIN(id) FROM messages) AS min, (SELECT MAX(id) FROM messages) AS max,
+              (SELECT COUNT(*) FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE custodian_id = ?)) AS count`,
+    )
+    .get(custodianId) as { min: number | null; max: number | null; count: number };
+  return { min: r.min ?? 0, max: r.max ?? 0, count: r.count };
 }

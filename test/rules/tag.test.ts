@@ -179,3 +179,26 @@ describe('markings --conversation', () => {
     expect((await cli('markings', '--conversation', '999')).code).toBe(1);
   });
 });
+
+describe('threads', () => {
+  const built = path.join(process.cwd(), 'dist/src/cli.js');
+  // Worker threads run the compiled JavaScript, so this test drives the built CLI (npm test builds first).
+  it.skipIf(!fs.existsSync(built))('scanning messages on several threads gives exactly the single-thread result', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const run = (threads: string) => {
+      const r = spawnSync(process.execPath, [built, 'tag', '--custodian', CUSTODIAN, '--threads', threads, '--json', '--db', fx.dbPath], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const three = run('3');
+    expect(three.threads).toBe(3);
+    const rows = allMarkings().map(({ created_at, updated_at, ...m }) => m);
+    const one = run('1');
+    expect(one.threads).toBe(1);
+    expect(one.store).toMatchObject({ inserted: 0, updated: 0, deleted: 0, unchanged: rows.length });
+    expect(one.rules).toEqual(three.rules);
+    expect(one.byCategory).toEqual(three.byCategory);
+    expect(one.scanned).toEqual(three.scanned);
+    expect(allMarkings().map(({ created_at, updated_at, ...m }) => m)).toEqual(rows);
+  });
+});

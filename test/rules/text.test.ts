@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { expandToUnit, foldText, safeSpan, Tokenizer, trimSpan } from '../../src/rules/text.js';
+import { expandToUnit, foldText, safeSpan, Tokenizer, tokenWord, trimSpan, wordHash } from '../../src/rules/text.js';
 
 const words = (s: string) => {
   const t = new Tokenizer().tokenize(s);
-  return Array.from({ length: t.count }, (_, i) => ({ folded: t.folded[i], raw: s.slice(t.starts[i], t.ends[i]), join: t.joinPrev[i] }));
+  return Array.from({ length: t.count }, (_, i) => {
+    const folded = tokenWord(s, t, i);
+    // The hash computed while tokenizing is the hash of the folded word.
+    expect(t.hash[i]).toBe(wordHash(folded));
+    expect(t.flen[i]).toBe(folded.length);
+    return { folded, raw: s.slice(t.starts[i], t.ends[i]), join: t.joinPrev[i] };
+  });
 };
 
 describe('tokenizer', () => {

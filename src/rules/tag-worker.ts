@@ -1,0 +1,27 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openStore } from '../store/db.js';
+import { loadRuleFiles } from './load.js';
+import type { Category } from './schema.js';
+import { newEngine, tagMessageRange } from './tag-range.js';
+import type { IdRange } from '../store/tagging.js';
+
+/** Worker thread of `tag`: runs the message rules over one id range on its own connection and posts the result. */
+export interface WorkerInput {
+  dbPath: string;
+  custodianId: string;
+  defaultCategory: Category;
+  sources: { path: string; bytes: Uint8Array }[];
+  range: IdRange;
+  dryRun: boolean;
+  examplesPerRule: number;
+}
+
+const input = workerData as WorkerInput;
+const store = openStore(input.dbPath, { readonly: true });
+try {
+  const set = loadRuleFiles(input.sources.map((s) => ({ path: s.path, bytes: Buffer.from(s.bytes) })));
+  const { engine } = newEngine(store.db, input.custodianId, set, input.defaultCategory);
+  parentPort!.postMessage(tagMessageRange(store.db, input.custodianId, engine, input.range, input));
+} finally {
+  store.close();
+}
