@@ -8,8 +8,9 @@ import type { Screen } from './screen.js';
  *
  * Precedence (documented in the package's LEESMIJ):
  * 1. A conversation is excluded as a whole (one marker for all its messages) when it has an effective privé or
- *    partijpolitiek conversation-level marking, or when every participant other than the custodian has an effective
- *    privé or partijpolitiek contact-level marking ("all conversations with this contact").
+ *    partijpolitiek conversation-level marking, or when its counterpart (1:1 chat) or every participant other than the
+ *    custodian (group) has an effective privé or partijpolitiek contact-level marking ("all conversations with this
+ *    contact"). In a 1:1 chat any private participant counts: the custodian's own identity is not always recognised.
  * 2. Otherwise a message becomes a marker when an effective privé/partijpolitiek marking applies to it at message level
  *    or at contact level of its sender ("all messages from this contact"). Message level wins over contact level for
  *    the category shown; decided markings win over undecided ones.
@@ -159,9 +160,16 @@ export function conversationExclusion(ctx: CleaningContext): MarkingRef | null {
   if (conv) return ref(conv, 'conversation');
   const others = ctx.participants.filter((p) => !p.isCustodian);
   if (!others.length) return null;
+  const hiddenOf = (contactId: number) => (ctx.contactMarkings.get(contactId) ?? []).filter(isHidden).sort(byPreference)[0];
+  if (!ctx.isGroup) {
+    // A 1:1 chat has one counterpart. The custodian's own identity on a platform is not always recognised (a WhatsApp
+    // export does not say who the phone's owner is), so any private participant makes the chat private.
+    const m = others.map((p) => hiddenOf(p.contactId)).filter((x): x is EffectiveMarking => !!x).sort(byPreference)[0];
+    return m ? ref(m, 'contact') : null;
+  }
   const hidden: EffectiveMarking[] = [];
   for (const p of others) {
-    const m = (ctx.contactMarkings.get(p.contactId) ?? []).filter(isHidden).sort(byPreference)[0];
+    const m = hiddenOf(p.contactId);
     if (!m) return null;
     hidden.push(m);
   }

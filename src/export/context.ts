@@ -61,8 +61,8 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   }
   const inScope = new Set(conversations.flatMap((c) => c.participants.map((p) => p.contactId)));
   const isPrivate = (id: number, isCustodian: boolean): boolean => !isCustodian && (hiddenContact(id) || (inScope.has(id) && !visible.has(id)));
-  const candidates = new Set([...inScope, ...cMarks.keys()]);
-  const contacts = custodianContacts(db, custodian.id, candidates);
+  const ids = custodianContacts(db, custodian.id);
+  const contacts = custodianContacts(db, custodian.id, new Set(ids.filter((k) => isPrivate(k.id, k.isCustodian)).map((k) => k.id)));
   const privateContacts: PrivateContact[] = [];
   const publicNames = [custodian.name];
   for (const k of contacts) {

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { decisionsFor, type MarkingRecord } from '../store/decisions.js';
-import { conversationStats, markingRecordsFor, type ScopedConversation } from '../store/exports.js';
+import { conversationMarkingStream, conversationStats, markingRecordsFor, type ScopedConversation, type StoredMarking } from '../store/exports.js';
 import { iterateMessages, type MessageJson } from '../store/messages.js';
 import { FORMAT_VERSION, JsonLinesArrayWriter, type ChatHeader } from './chatjson.js';
 import {
@@ -15,7 +15,7 @@ import type { Ref } from './mdto.js';
 import { OWN_FORMATS } from './pronom.js';
 import { archiefvormer, closeWithSidecar, exportEvent, restriction, sha256, writeFileSidecar, writeObjectSidecar, type SetWriter } from './writer.js';
 
-/** One conversation of one set: chat.json, chat.html, review-log.json, media, and their MDTO sidecars. */
+/** One conversation, in each set: chat.json, chat.html, review-log.json, media, and their MDTO sidecars. */
 
 export interface ConversationResult {
   ref: Ref & { id: string };
@@ -105,30 +105,35 @@ function render(w: SetWriter, msg: MessageJson, eff: Parameters<typeof hiddenPas
   return { json, hash: sha256(json), slot, copies };
 }
 
-/**
- * A conversation without new messages: nothing is written, but every delivered message is rendered again so that the
- * result can say which delivered objects have changed since (e.g. a message marked privé after it was delivered).
- */
-function recheckDelivered(w: SetWriter, conv: ScopedConversation, ctx: CleaningContext, excl: MarkingRef | null): void {
-  for (const msg of iterateMessages(w.db, conv.id, { fromMs: w.x.scope.fromMs, toMs: w.x.scope.toMs })) {
-    const prev = w.delivered(`message:${msg.id}`);
-    if (prev !== null) w.ledger.skip(`message:${msg.id}`, prev, render(w, msg, w.x.messageMarkings(msg.id).effective, ctx, excl).hash);
-  }
+/** Where one set writes a conversation. */
+export interface ConversationTarget {
+  w: SetWriter;
+  dossierRel: string;
+  dossier: Ref;
 }
 
-export function writeConversation(w: SetWriter, dossierRel: string, dossier: Ref, conv: ScopedConversation): ConversationResult | null {
+interface OpenConversation {
+  t: ConversationTarget;
+  rel: string;
+  ref: Ref & { id: string };
+  chat: JsonLinesArrayWriter;
+  html: ChatHtmlWriter;
+  log: ReviewLog;
+  media: Ref[];
+  r: ConversationResult;
+  firstAt: string | null;
+  lastAt: string | null;
+}
+
+/** Opens the files of a conversation in one set, or returns null when the set has nothing new of it. */
+function open(t: ConversationTarget, conv: ScopedConversation, ctx: CleaningContext, excl: MarkingRef | null): OpenConversation | null {
+  const { w } = t;
   const { db, x } = w;
-  const ctx = cleaningContextFor(x, conv);
-  const excl = x.exclusions.get(conv.id) ?? null;
   const stats = conversationStats(db, conv.id, x.scope, w.set);
-  if (stats.count === 0) {
-    recheckDelivered(w, conv, ctx, excl);
-    return null;
-  }
+  if (stats.count === 0) return null;
   const alreadyDelivered = conversationStats(db, conv.id, x.scope).count - stats.count;
   const geschoond = w.set === 'geschoond';
-  const folder = `Gesprek_${String(conv.id).padStart(6, '0')}`;
-  const rel = `${dossierRel}/${folder}`;
+  const rel = `${t.dossierRel}/Gesprek_${String(conv.id).padStart(6, '0')}`;
   const ref = { naam: geschoond ? titleShown(ctx, !!excl) : conv.title, id: w.ids.conversation(w.set, conv.id) };
   const header: ChatHeader = {
     conversationId: conv.id, title: ref.naam, ...(geschoond ? {} : { titleHistory: conv.titleHistory }), platform: conv.platform,
@@ -138,50 +143,77 @@ export function writeConversation(w: SetWriter, dossierRel: string, dossier: Ref
     eventCount: geschoond && excl ? 1 : stats.count, messageCount: stats.count, excluded: !!excl, period: w.period,
     alreadyDelivered, allowUnreviewed: x.allowUnreviewed, exportedAt: w.exportedAt,
   };
-  const chat = new JsonLinesArrayWriter(w.pw.open(`${rel}/chat.json`), { format: 'chatarchief-chat', formatVersion: FORMAT_VERSION, set: w.set, header }, 'slots');
-  const html = new ChatHtmlWriter(w.pw.open(`${rel}/chat.html`), header, w.set);
   const log = new ReviewLog(w, w.pw.open(`${rel}/review-log.json`), conv.id);
   const top = [...markingRecordsFor(db, 'contact', conv.participants.map((p) => p.contactId)), ...markingRecordsFor(db, 'conversation', [conv.id])];
-  const topEffective = new Set([...(x.conversationMarkings.get(conv.id) ?? []), ...[...x.contactMarkings.values()].flat()].map((m) => m.id));
-  log.add(top, topEffective);
+  log.add(top, new Set([...(x.conversationMarkings.get(conv.id) ?? []), ...[...x.contactMarkings.values()].flat()].map((m) => m.id)));
+  return {
+    t, rel, ref, log, media: [], firstAt: stats.firstAt, lastAt: stats.lastAt,
+    chat: new JsonLinesArrayWriter(w.pw.open(`${rel}/chat.json`), { format: 'chatarchief-chat', formatVersion: FORMAT_VERSION, set: w.set, header }, 'slots'),
+    html: new ChatHtmlWriter(w.pw.open(`${rel}/chat.html`), header, w.set),
+    r: { ref, messages: 0, markers: 0, passages: 0, excluded: !!excl, media: 0, withheldAttachments: 0, alreadyDelivered, firstMs: null, lastMs: null },
+  };
+}
 
-  const media: Ref[] = [];
-  const r: ConversationResult = { ref, messages: 0, markers: 0, passages: 0, excluded: !!excl, media: 0, withheldAttachments: 0, alreadyDelivered, firstMs: null, lastMs: null };
+function add(o: OpenConversation, msg: MessageJson, rd: Rendered, marks: { all: MarkingRecord[]; effective: StoredMarking[] }): void {
+  const { r } = o;
+  if (rd.json === null) r.withheldAttachments += msg.attachments.length;
+  else {
+    const fileOf = (i: number): string | null => rd.copies[i]?.name ?? null;
+    o.chat.raw(rd.json);
+    if (rd.slot) o.html.slot(rd.slot, fileOf);
+    else o.html.raw(msg, fileOf);
+    for (const c of rd.copies) if (c) o.media.push(copyMedia(o.t.w, o.rel, c, o.ref));
+    if (rd.slot?.type === 'marker') { r.markers++; r.withheldAttachments += rd.slot.attachments.length; }
+    if (rd.slot?.type === 'message') r.passages += rd.slot.passages.length;
+  }
+  r.messages++;
+  const ms = Date.parse(msg.sentAt);
+  r.firstMs = r.firstMs === null ? ms : Math.min(r.firstMs, ms);
+  r.lastMs = r.lastMs === null ? ms : Math.max(r.lastMs, ms);
+  o.log.add(marks.all, new Set(marks.effective.map((m) => m.id)));
+}
+
+function close(o: OpenConversation, conv: ScopedConversation, ctx: CleaningContext, excl: MarkingRef | null): ConversationResult {
+  const { w } = o.t;
+  if (w.set === 'geschoond' && excl) {
+    const slot = conversationMarkerSlot(excl, { from: o.firstAt, to: o.lastAt, count: o.r.messages });
+    o.chat.item(slot);
+    o.html.slot(slot, () => null);
+    o.r.markers = 1;
+  }
+  o.r.media = o.media.length;
+  o.chat.close();
+  const reps = [closeWithSidecar(w, o.chat.file, o.ref, OWN_FORMATS.json), closeWithSidecar(w, o.html.close(), o.ref, OWN_FORMATS.html), ...o.media];
+  const logRef = closeWithSidecar(w, o.log.close(), o.ref, OWN_FORMATS.json);
+  writeObjectSidecar(w, o.rel, conversationSpec(w, conv, ctx, o.r, o.t.dossier, reps, logRef));
+  return o.r;
+}
+
+/**
+ * Writes one conversation into every set in a single pass over its messages. A set that has nothing new of the
+ * conversation (vervolgexport) writes nothing, but every delivered message is rendered again so that the result can
+ * say which delivered objects have changed since (e.g. a message marked privé after it was delivered).
+ */
+export function writeConversation(targets: ConversationTarget[], conv: ScopedConversation): (ConversationResult | null)[] {
+  const { x, db } = targets[0]!.w;
+  const ctx = cleaningContextFor(x, conv);
+  const excl = x.exclusions.get(conv.id) ?? null;
+  const opened = targets.map((t) => open(t, conv, ctx, excl));
+  const marksOf = conversationMarkingStream(db, conv.id, x.scope, x.allowUnreviewed);
   for (const msg of iterateMessages(db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
-    const objectId = `message:${msg.id}`;
-    const prev = w.delivered(objectId);
-    const marks = x.messageMarkings(msg.id);
-    const rd = render(w, msg, marks.effective, ctx, excl);
-    if (prev !== null) { w.ledger.skip(objectId, prev, rd.hash); continue; }
-    w.ledger.add(objectId, rd.hash);
-    if (rd.json === null) r.withheldAttachments += msg.attachments.length;
-    else {
-      const fileOf = (i: number): string | null => rd.copies[i]?.name ?? null;
-      chat.raw(rd.json);
-      if (rd.slot) html.slot(rd.slot, fileOf);
-      else html.raw(msg, fileOf);
-      for (const c of rd.copies) if (c) media.push(copyMedia(w, rel, c, ref));
-      if (rd.slot?.type === 'marker') { r.markers++; r.withheldAttachments += rd.slot.attachments.length; }
-      if (rd.slot?.type === 'message') r.passages += rd.slot.passages.length;
+    const marks = marksOf(msg.id, msg.seq);
+    for (const [i, t] of targets.entries()) {
+      const objectId = `message:${msg.id}`;
+      const prev = t.w.delivered(objectId);
+      const rd = render(t.w, msg, marks.effective, ctx, excl);
+      if (prev !== null) t.w.ledger.skip(objectId, prev, rd.hash);
+      else if (opened[i]) {
+        t.w.ledger.add(objectId, rd.hash);
+        add(opened[i]!, msg, rd, marks);
+      }
     }
-    r.messages++;
-    const ms = Date.parse(msg.sentAt);
-    r.firstMs = r.firstMs === null ? ms : Math.min(r.firstMs, ms);
-    r.lastMs = r.lastMs === null ? ms : Math.max(r.lastMs, ms);
-    log.add(marks.all, new Set(marks.effective.map((m) => m.id)));
   }
-  if (geschoond && excl) {
-    const slot = conversationMarkerSlot(excl, { from: stats.firstAt, to: stats.lastAt, count: r.messages });
-    chat.item(slot);
-    html.slot(slot, () => null);
-    r.markers = 1;
-  }
-  r.media = media.length;
-  chat.close();
-  const reps = [closeWithSidecar(w, chat.file, ref, OWN_FORMATS.json), closeWithSidecar(w, html.close(), ref, OWN_FORMATS.html), ...media];
-  const logRef = closeWithSidecar(w, log.close(), ref, OWN_FORMATS.json);
-  writeObjectSidecar(w, rel, conversationSpec(w, conv, ctx, r, dossier, reps, logRef));
-  return r;
+  return opened.map((o) => (o ? close(o, conv, ctx, excl) : null));
 }
 
 interface MediaCopy { name: string; sha256: string; mime: string | null }

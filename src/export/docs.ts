@@ -30,8 +30,9 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
 
 ## Schoning (geschoonde set)
 1. Een gesprek wordt als geheel afgeschermd (één markering met periode en aantal berichten, \`conversation-marker\`)
-   bij een geldende markering privé of partijpolitiek op gespreksniveau, of wanneer iedere deelnemer behalve de
-   bewindspersoon een geldende markering privé of partijpolitiek op contactniveau heeft.
+   bij een geldende markering privé of partijpolitiek op gespreksniveau, of wanneer de gesprekspartner (tweegesprek)
+   of iedere deelnemer behalve de bewindspersoon (groep) een geldende markering privé of partijpolitiek op
+   contactniveau heeft.
 2. Anders wordt een bericht een markering (\`marker\`: zelfde id, volgnummer, tijd en soort, de afzender, de categorie,
    het markeringsnummer M-<id> en het besluit B-<id>) bij een geldende markering privé of partijpolitiek op
    berichtniveau of op contactniveau van de afzender. Bijlagen worden achtergehouden (een stub met de categorie).

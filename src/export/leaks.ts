@@ -61,7 +61,7 @@ function addBoilerplate(idx: FragmentIndex): void {
  * passages are withheld. Pass "marked" collects withheld text, pass "public" the kept text.
  */
 function addMessage(
-  idx: FragmentIndex, pass: 'marked' | 'public', m: { id: number; text: string; attachments: { name: string }[] }, passages: { start: number; end: number }[] | null,
+  idx: FragmentIndex, pass: 'marked' | 'public', m: { id: number; text: string; attachments: { name: string; mime?: string | null }[] }, passages: { start: number; end: number }[] | null,
 ): void {
   if (passages === null) {
     if (pass === 'marked') {
@@ -79,7 +79,7 @@ function addMessage(
   }
   if (pass === 'public') {
     idx.addPublic(kept + m.text.slice(at));
-    for (const a of m.attachments) idx.addPublic(a.name);
+    for (const a of m.attachments) idx.addPublic(`${a.name}\n${a.mime ?? ''}`);
   }
 }
 
@@ -112,7 +112,7 @@ export function sourceFromRawPackage(bagDir: string): LeakSource {
           }
           continue;
         }
-        const s = e.item as { message: { id: number; text: string; attachments: { name: string }[] }; cleaning: { outcome: string; passages: { start: number; end: number }[] } };
+        const s = e.item as { message: { id: number; text: string; attachments: { name: string; mime?: string | null }[] }; cleaning: { outcome: string; passages: { start: number; end: number }[] } };
         addMessage(idx, pass, s.message, s.cleaning.outcome === 'kept' ? s.cleaning.passages : null);
       }
     }
@@ -164,38 +164,45 @@ const decodeEntities = (s: string): string =>
   s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
     e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENTITIES[e.toLowerCase()] ?? m));
 
-/** The texts of one line of a file that the package shows: JSON string values, markup text, or the line itself. */
-function textsOf(file: string, line: string, state: { inStyle: boolean }): string[] {
+/**
+ * The texts of one line of a file that the package shows: JSON string values (not keys), markup text nodes, comments
+ * and attribute values (not element names or CSS), or the line itself. Separate values and nodes are scanned
+ * separately, so words of two neighbouring values never form a fragment together. `joins` says whether the first text
+ * continues the previous line's last one (text that runs over a line break).
+ */
+function textsOf(file: string, line: string, state: { inStyle: boolean }): { texts: string[]; joins: boolean; tail: string } {
   if (file.endsWith('.json')) {
-    const out: string[] = [];
+    const texts: string[] = [];
     for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"(\s*:)?/g)) {
       if (m[2]) continue; // a key
-      try { out.push(JSON.parse(`"${m[1]}"`) as string); } catch { out.push(m[1]!); }
+      try { texts.push(JSON.parse(`"${m[1]}"`) as string); } catch { texts.push(m[1]!); }
     }
-    return out;
+    return { texts, joins: false, tail: '' };
   }
   if (/\.(html|xml)$/.test(file)) {
     let s = line;
     if (state.inStyle) {
       const end = s.indexOf('</style>');
-      if (end < 0) return [];
+      if (end < 0) return { texts: [], joins: false, tail: '' };
       s = s.slice(end);
       state.inStyle = false;
     }
-    s = s.replace(/<style>[\s\S]*?<\/style>/g, ' ');
-    const open = s.indexOf('<style>');
-    if (open >= 0) { s = s.slice(0, open); state.inStyle = true; }
-    // Text, comments and attribute values are all visible to a reader of the file; element names are not content.
-    const out: string[] = [];
-    s = s.replace(/<!--([\s\S]*?)-->/g, (_m, c: string) => { out.push(decodeEntities(c)); return '\n'; });
-    s = s.replace(/<[^>]*>/g, (tag) => {
-      for (const a of tag.matchAll(/=\s*(?:"([^"]*)"|'([^']*)')/g)) out.push(decodeEntities(a[1] ?? a[2] ?? ''));
-      return '\n';
-    });
-    out.push(decodeEntities(s));
-    return out;
+    s = s.replace(/<style>[\s\S]*?<\/style>/g, '<style/>');
+    const start = s.indexOf('<style>');
+    if (start >= 0) { s = s.slice(0, start); state.inStyle = true; }
+    const texts: string[] = [];
+    s = s.replace(/<!--([\s\S]*?)-->/g, (_m, c: string) => { texts.push(decodeEntities(c)); return '<!---->'; });
+    const nodes = s.split(/<[^>]*>/);
+    for (const tag of s.match(/<[^>]*>/g) ?? []) {
+      for (const a of tag.matchAll(/=\s*(?:"([^"]*)"|'([^']*)')/g)) texts.push(decodeEntities(a[1] ?? a[2] ?? ''));
+    }
+    // Text nodes first (in order), so that `joins` applies to the first node of the line.
+    const text = nodes.map(decodeEntities).filter((t) => t.trim());
+    texts.unshift(...text);
+    const open = !state.inStyle && !/>\s*$/.test(s);
+    return { texts, joins: (nodes[0] ?? '').trim() !== '', tail: open ? (text[text.length - 1] ?? '').slice(-200) : '' };
   }
-  return [line];
+  return { texts: [line], joins: true, tail: line.slice(-200) };
 }
 
 /**
@@ -212,10 +219,11 @@ export function scanPackage(bagDir: string, src: LeakSource, limit = 200): Leak[
     let n = 0;
     for (const line of readLines(abs)) {
       n++;
-      for (const t of textsOf(rel, line, state)) {
+      const { texts, joins, tail: next } = textsOf(rel, line, state);
+      for (const [i, t] of texts.entries()) {
         // One finding per withheld source and line: its longest fragment found here.
         const longest = new Map<string, string>();
-        for (const h of src.fragments.scan(`${tail}\n${t}`)) {
+        for (const h of src.fragments.scan(i === 0 && joins && tail ? `${tail}\n${t}` : t)) {
           if (seen.has(`${h.origin}|${h.fragment}`)) continue;
           if (h.fragment.length > (longest.get(h.origin)?.length ?? 0)) longest.set(h.origin, h.fragment);
         }
@@ -224,8 +232,8 @@ export function scanPackage(bagDir: string, src: LeakSource, limit = 200): Leak[
           leaks.push({ file: rel, line: n, kind: 'text', found: fragment.slice(0, 60), origin });
         }
         for (const h of src.screen.find(t)) leaks.push({ file: rel, line: n, kind: h.kind, found: h.kind === 'phone' ? t.slice(h.start, h.end) : h.pseudonym, origin: `private contact ${h.contactId}` });
-        tail = t.slice(-200);
       }
+      tail = next;
       if (leaks.length >= limit) return leaks;
     }
   }

@@ -41,24 +41,45 @@ export interface SetOptions {
   previousExports: number[];
 }
 
-export function writeSet(w: SetWriter, o: SetOptions): SetResult {
+interface Layout {
+  serie: Ref & { id: string };
+  serieNew: boolean;
+  serieRel: string;
+  dossierRel: string;
+  dossier: Ref & { id: string };
+  periodText: string;
+}
+
+function layoutOf(w: SetWriter): Layout {
   const { x, ids, set } = w;
-  const periodKey = ids.periodKey;
-  const serie: Ref & { id: string } = { naam: `Chatberichten ${x.custodian.name} (${x.custodian.function})`, id: ids.serie(set) };
+  const serie = { naam: `Chatberichten ${x.custodian.name} (${x.custodian.function})`, id: ids.serie(set) };
   const serieNew = w.delivered('serie') === null;
   const serieRel = `Chatberichten_${x.custodian.id}`;
-  const dossierRel = `${serieNew ? `${serieRel}/` : ''}Periode_${periodKey}`;
   const periodText = `${w.period.from ?? 'begin'} t/m ${w.period.to ?? 'heden'}`;
-  const dossier: Ref & { id: string } = { naam: `Chatberichten ${x.custodian.name}, periode ${periodText}${set === 'ruw' ? ' (ruwe dataset)' : ' (geschoonde set)'}`, id: ids.dossier(set) };
+  return {
+    serie, serieNew, serieRel, periodText,
+    // In a vervolgexport without the Serie, the Dossier is the top folder and refers to the delivered Serie.
+    dossierRel: `${serieNew ? `${serieRel}/` : ''}Periode_${ids.periodKey}`,
+    dossier: { naam: `Chatberichten ${x.custodian.name}, periode ${periodText}${set === 'ruw' ? ' (ruwe dataset)' : ' (geschoonde set)'}`, id: ids.dossier(set) },
+  };
+}
 
-  const parts: Ref[] = [];
-  const results: ConversationResult[] = [];
-  for (const conv of x.conversations) {
-    const r = writeConversation(w, dossierRel, dossier, conv);
-    if (!r) continue;
-    results.push(r);
-    parts.push(r.ref);
+/** Writes every set: one pass over the messages of each conversation for all sets, then each set's own objects and bag. */
+export function writeSets(jobs: { w: SetWriter; o: SetOptions }[]): SetResult[] {
+  const layouts = jobs.map((j) => layoutOf(j.w));
+  const results: ConversationResult[][] = jobs.map(() => []);
+  for (const conv of jobs[0]!.w.x.conversations) {
+    const rs = writeConversation(jobs.map((j, i) => ({ w: j.w, dossierRel: layouts[i]!.dossierRel, dossier: layouts[i]!.dossier })), conv);
+    rs.forEach((r, i) => { if (r) results[i]!.push(r); });
   }
+  return jobs.map((j, i) => finishSet(j.w, j.o, layouts[i]!, results[i]!));
+}
+
+function finishSet(w: SetWriter, o: SetOptions, layout: Layout, results: ConversationResult[]): SetResult {
+  const { x, ids, set } = w;
+  const { serie, serieNew, serieRel, dossierRel, dossier, periodText } = layout;
+  const periodKey = ids.periodKey;
+  const parts: Ref[] = results.map((r) => r.ref);
   let sources = 0;
   if (set === 'ruw' && results.length) {
     const s = writeSources(w, dossierRel, dossier);

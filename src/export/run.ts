@@ -9,7 +9,7 @@ import { dateIn } from './conversation.js';
 import { buildExportContext, scopeOf } from './context.js';
 import { PayloadWriter } from './files.js';
 import { Ids } from './ids.js';
-import { writeSet, type SetResult } from './package.js';
+import { writeSets, type SetResult } from './package.js';
 import { LedgerSink, type SetWriter } from './writer.js';
 
 /**
@@ -85,17 +85,16 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
     const pkgDir = path.join(tmpRoot, 'pkg');
     const workDir = path.join(tmpRoot, 'work');
     fs.mkdirSync(workDir, { recursive: true });
-    const written: { r: SetResult; w: SetWriter }[] = [];
-    for (const set of o.sets) {
+    const jobs = o.sets.map((set) => {
       const bagName = `${custodian.id}_${periodKey}_levering-${delivery}_${set}`;
       log(`${set}: writing ${bagName}`);
-      const previousExports = listExports(db, custodian.id, set).map((e) => e.id);
       const w: SetWriter = {
         db, blobs: store.blobs, x, set, pw: new PayloadWriter(path.join(pkgDir, bagName)), ids, exportedAt, period,
         delivered: ledgerLookup(db, custodian.id, set), ledger: new LedgerSink(path.join(workDir, `ledger-${set}.tsv`)), tool: `chatarchief ${VERSION}`,
       };
-      written.push({ r: writeSet(w, { bagName, openSuggestions: open.total, previousExports }), w });
-    }
+      return { w, o: { bagName, openSuggestions: open.total, previousExports: listExports(db, custodian.id, set).map((e) => e.id) } };
+    });
+    const written = writeSets(jobs).map((r, i) => ({ r, w: jobs[i]!.w }));
     if (written.every(({ r }) => r.messages === 0)) {
       throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before (see table exports)`);
     }

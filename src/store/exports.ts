@@ -109,6 +109,36 @@ export function messageMarkingLookup(db: DB, allowUnreviewed: boolean): (message
   };
 }
 
+/**
+ * The message- and passage-level markings of one conversation as one stream in message order, for a single pass
+ * alongside iterateMessages (which yields in `seq` order): call the returned function with each message's id and seq,
+ * in order. One query per conversation instead of one per message.
+ */
+export function conversationMarkingStream(db: DB, conversationId: number, s: Scope, allowUnreviewed: boolean): (messageId: number, seq: number) => { all: MarkingRecord[]; effective: StoredMarking[] } {
+  const r = range('m', s);
+  const rows = db
+    .prepare(
+      `SELECT k.*, m.seq AS msg_seq FROM messages m JOIN markings k ON k.level IN ('message','passage') AND k.target_id = m.id
+       WHERE m.conversation_id = ?${r.sql} ORDER BY m.seq, k.id`,
+    )
+    .iterate(conversationId, ...r.args) as IterableIterator<MarkingDbRow & { msg_seq: number }>;
+  let next = rows.next();
+  const none = { all: [], effective: [] };
+  return (messageId, seq) => {
+    while (!next.done && next.value.msg_seq < seq) next = rows.next();
+    if (next.done || next.value.target_id !== messageId) return none;
+    const found: MarkingDbRow[] = [];
+    while (!next.done && next.value.target_id === messageId) {
+      found.push(next.value);
+      next = rows.next();
+    }
+    return {
+      all: found.map(markingFromRow),
+      effective: found.map((x) => effectiveMarking(db, x, allowUnreviewed)).filter((x): x is StoredMarking => x !== null),
+    };
+  };
+}
+
 /** Contact- and conversation-level markings as stored (for the review log). */
 export function markingRecordsFor(db: DB, level: 'contact' | 'conversation', targetIds: readonly number[]): MarkingRecord[] {
   const stmt = db.prepare('SELECT * FROM markings WHERE level = ? AND target_id = ? ORDER BY id');
@@ -214,13 +244,26 @@ export interface ContactInfo {
   phones: string[];
 }
 
-/** Every contact of a custodian with all names (contact, identities, sender names) and numbers it is known by. */
+/**
+ * Every contact of a custodian with all names (contact, identities) and numbers it is known by; for the contacts in
+ * `senderNamesFor` also every sender name their messages carry (one scan of the custodian's messages).
+ */
 export function custodianContacts(db: DB, custodianId: string, senderNamesFor: ReadonlySet<number> = new Set()): ContactInfo[] {
   const rows = db
     .prepare(`SELECT id, display_name, phone_e164, is_custodian, ROW_NUMBER() OVER (ORDER BY id) AS rank FROM contacts WHERE custodian_id = ? ORDER BY id`)
     .all(custodianId) as { id: number; display_name: string | null; phone_e164: string | null; is_custodian: number; rank: number }[];
   const ids = db.prepare('SELECT handle, display_name FROM contact_identities WHERE contact_id = ?');
-  const senders = db.prepare('SELECT DISTINCT sender FROM messages WHERE sender_contact_id = ? AND sender IS NOT NULL');
+  const senderNames = new Map<number, string[]>();
+  if (senderNamesFor.size) {
+    const list = [...senderNamesFor];
+    const found = db
+      .prepare(
+        `SELECT DISTINCT m.sender_contact_id AS id, m.sender AS sender FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE c.custodian_id = ? AND m.sender IS NOT NULL AND m.sender_contact_id IN (${list.map(() => '?').join(',')})`,
+      )
+      .all(custodianId, ...list) as { id: number; sender: string }[];
+    for (const f of found) senderNames.set(f.id, [...(senderNames.get(f.id) ?? []), f.sender]);
+  }
   return rows.map((r) => {
     const names = new Set<string>();
     const phones = new Set<string>();
@@ -230,7 +273,7 @@ export function custodianContacts(db: DB, custodianId: string, senderNamesFor: R
       if (i.display_name) names.add(i.display_name);
       if (/^\+\d{6,}$/.test(i.handle)) phones.add(i.handle);
     }
-    if (senderNamesFor.has(r.id)) for (const s of senders.all(r.id) as { sender: string }[]) names.add(s.sender);
+    for (const n of senderNames.get(r.id) ?? []) names.add(n);
     return { id: r.id, rank: r.rank, isCustodian: r.is_custodian === 1, names: [...names], phones: [...phones] };
   });
 }
@@ -284,6 +327,8 @@ export function* iterateAuditChain(db: DB, custodianId: string): Generator<Recor
 
 /** A lookup of the content hash an object was delivered with (null when never delivered in that set). */
 export function ledgerLookup(db: DB, custodianId: string, setKind: SetKind): (objectId: string) => string | null {
+  // A first export has no ledger rows: skip a million look-ups.
+  if (!db.prepare('SELECT 1 FROM export_ledger WHERE custodian_id = ? AND set_kind = ? LIMIT 1').get(custodianId, setKind)) return () => null;
   const stmt = db.prepare('SELECT content_hash FROM export_ledger WHERE custodian_id = ? AND set_kind = ? AND object_id = ? ORDER BY export_id DESC LIMIT 1').pluck();
   return (objectId) => (stmt.get(custodianId, setKind, objectId) as string | undefined) ?? null;
 }

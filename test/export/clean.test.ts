@@ -142,3 +142,14 @@ describe('cleanConversation', () => {
     expect(participantsShown(oneToOne).map((p) => p.name)).toEqual(['J. de Vries', 'Privécontact 3']);
   });
 });
+
+describe('1:1 chats where the custodian is not recognised', () => {
+  it('excludes a 1:1 chat with a private counterpart even when the custodian\'s own identity is not flagged', () => {
+    const c = ctx({
+      isGroup: false, title: 'Thomas',
+      participants: [{ contactId: 20, name: 'Karin van Dijk', phone: null, isCustodian: false }, { contactId: MARIEKE, name: 'Marieke Jansen', phone: null, isCustodian: false }],
+      contactMarkings: new Map([[MARIEKE, [mark(30, 'contact', MARIEKE, 'privé')]]]),
+    });
+    expect(conversationExclusion(c)).toMatchObject({ level: 'contact', markingId: 30 });
+  });
+});
