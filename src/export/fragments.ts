@@ -15,7 +15,7 @@
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const WINDOW = 5;
-const SPLIT = /(?<=[.!?…])\s+|[\n\r]+|[,;:()"“”«»]|\s[-–—]\s/u;
+const SPLIT = /(?<=[.!?…])\s+|[\n\r]+|[,;:]\s+|[()"“”«»]|\s[-–—]\s/u;
 
 export function words(s: string): string[] {
   const out: string[] = [];
