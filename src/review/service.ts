@@ -69,7 +69,7 @@ export interface MarkInput {
   custodianId?: string;
 }
 
-interface Ctx { db: DB; reviewer: string; reason: string | null; at: string; bulk?: Record<string, unknown> }
+interface Ctx { db: DB; reviewer: string; reason: string | null; at: string; bulk?: Record<string, unknown>; fourEyes?: Map<string, boolean> }
 
 function cleanReviewer(s: string): string {
   const r = (s ?? '').normalize('NFC').trim().replace(/\s+/g, ' ');
@@ -90,8 +90,12 @@ function loadMarking(db: DB, id: number, custodianId?: string): MarkingRecord {
   return m;
 }
 
-function fourEyes(db: DB, custodianId: string): boolean {
-  return getCustodian(db, custodianId)?.secondReviewer ?? false;
+/** Whether the custodian's decisions need a second reviewer; read once per request. */
+function fourEyes(ctx: Ctx, custodianId: string): boolean {
+  ctx.fourEyes ??= new Map();
+  let v = ctx.fourEyes.get(custodianId);
+  if (v === undefined) ctx.fourEyes.set(custodianId, (v = getCustodian(ctx.db, custodianId)?.secondReviewer ?? false));
+  return v;
 }
 
 /** Writes one decision: decision row, audit entry (same seq), and the marking's new stored state. */
@@ -146,7 +150,7 @@ function decideOne(ctx: Ctx, m: MarkingRecord, action: DecideAction, category: s
   const act: 'confirm' | 'reject' | 'change' = action === 'change' && category === m.suggestedCategory ? 'confirm' : action;
   const cat = act === 'change' ? category! : m.suggestedCategory;
   const target = outcomeOf({ action: act, category: cat }, cat);
-  const eyes = fourEyes(ctx.db, m.custodianId);
+  const eyes = fourEyes(ctx, m.custodianId);
   const p = state.pending;
   if (p) {
     const proposed = outcomeOf(p, state.category);
@@ -229,7 +233,7 @@ export function mark(db: DB, input: MarkInput): { markingId: number } & Decision
   if (span) checkSpan(span, info.text ?? '', input.targetId);
   const ctx: Ctx = { db, reviewer, reason: cleanReason(input.reason), at: nowIso() };
   return db.transaction(() => {
-    const eyes = fourEyes(db, info.custodianId);
+    const eyes = fourEyes(ctx, info.custodianId);
     const evidence = { manual: true, markedBy: reviewer, ...(ctx.reason ? { reason: ctx.reason } : {}) };
     const id = insertManualMarking(db, { custodianId: info.custodianId, level, targetId: input.targetId, span, category: input.category, status: 'rejected', evidence, at: ctx.at });
     const m = loadMarking(db, id);

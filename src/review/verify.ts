@@ -2,13 +2,13 @@
  * `audit verify`: checks every custodian's hash chain, then that the decisions table and the markings' stored state
  * agree with what the log says happened. Streams the log; memory grows with the number of reviewed markings only.
  */
-import { canonicalJson, entryHash, GENESIS_HASH, iterateAudit, type AuditEntry } from '../store/audit.js';
+import { entryHash, GENESIS_HASH, iterateAudit, type AuditEntry } from '../store/audit.js';
 import type { DB } from '../store/db.js';
 import { getMarking, iterateDecisions, iterateReviewedMarkings, pendingFor, type DecisionRecord, type MarkingRecord } from '../store/decisions.js';
 import { applyDecision, initialState, projection, ReplayError, type MarkingBase, type Replay } from './state.js';
 
 export type FindingCode =
-  | 'entry-edited' | 'entry-missing' | 'entries-reordered' | 'seq-gap' | 'time-order' | 'custodian-mismatch' | 'payload-not-canonical'
+  | 'entry-edited' | 'entry-missing' | 'entries-reordered' | 'seq-gap' | 'time-order' | 'custodian-mismatch'
   | 'decision-without-entry' | 'entry-without-decision' | 'decision-disagrees' | 'marking-disagrees' | 'marking-without-entry'
   | 'marking-missing' | 'impossible-sequence';
 
@@ -77,8 +77,6 @@ function checkChains(db: DB, custodianId: string | undefined, report: VerifyRepo
     chains.set(chainId, c);
     if (entryHash(e) !== e.hash) {
       f.push({ code: 'entry-edited', seq: e.seq, custodianId: chainId, message: `entry #${e.seq} (${e.action} by ${e.actor}) was edited: its content no longer matches its hash` });
-    } else if (canonicalJson(e.payload) !== e.payloadJson) {
-      f.push({ code: 'payload-not-canonical', seq: e.seq, custodianId: chainId, message: `entry #${e.seq}: the stored payload text was rewritten (it is not the canonical form that was hashed)` });
     }
     if (e.prevHash !== c.headHash) {
       const earlier = c.seen.get(e.prevHash);

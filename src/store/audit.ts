@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import crypto from 'node:crypto';
 import type { DB } from './db.js';
 
@@ -13,6 +14,22 @@ import type { DB } from './db.js';
  */
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+type Statement = Database.Statement<unknown[]>;
+const statements = new WeakMap<DB, Map<string, Statement>>();
+
+/**
+ * A prepared statement, prepared once per connection. Preparing costs more than running a small query on this schema,
+ * so the review's stores (audit, decisions, review) reuse their statements. A statement must not be re-entered while
+ * it is being iterated; each SQL text here is used from one place.
+ */
+export function prep(db: DB, sql: string): Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.prepare(sql)));
+  return s;
+}
 
 export interface AuditEntry {
   seq: number;
@@ -41,18 +58,34 @@ export function canonicalJson(value: unknown): string {
     case 'string':
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i] === undefined ? null : value[i]);
+        return out + ']';
+      }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+      let out = '{';
+      let first = true;
+      for (const k of Object.keys(obj).sort()) {
+        const v = obj[k];
+        if (v === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(v);
+        first = false;
+      }
+      return out + '}';
     }
     default:
       throw new Error(`canonicalJson: cannot encode a ${typeof value}`);
   }
 }
 
-export function entryHash(e: { seq: number; at: string; actor: string; action: string; payload: unknown; prevHash: string }): string {
-  const body = canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, payload: e.payload as Json, prev_hash: e.prevHash });
+/**
+ * The entry hash. `payloadJson` is the stored canonical payload text, so this equals
+ * sha256(canonicalJson({ seq, at, actor, action, payload, prev_hash })) (the keys below are in sorted order); hashing
+ * the stored text means any change to it, even whitespace, breaks the hash.
+ */
+export function entryHash(e: { seq: number; at: string; actor: string; action: string; payloadJson: string; prevHash: string }): string {
+  const body = `{"action":${JSON.stringify(e.action)},"actor":${JSON.stringify(e.actor)},"at":${JSON.stringify(e.at)},"payload":${e.payloadJson},"prev_hash":${JSON.stringify(e.prevHash)},"seq":${canonicalJson(e.seq)}}`;
   return crypto.createHash('sha256').update(body, 'utf8').digest('hex');
 }
 
@@ -73,12 +106,12 @@ function fromRow(r: Row): AuditEntry {
 
 /** The seq the next entry will get. Call inside the (IMMEDIATE) transaction that appends. */
 export function nextAuditSeq(db: DB): number {
-  return ((db.prepare('SELECT MAX(seq) AS s FROM audit_log').get() as { s: number | null }).s ?? 0) + 1;
+  return ((prep(db, 'SELECT MAX(seq) AS s FROM audit_log').get() as { s: number | null }).s ?? 0) + 1;
 }
 
 /** The hash of the custodian's last entry (the head of its chain), or GENESIS_HASH. */
 export function chainHead(db: DB, custodianId: string): string {
-  const r = db.prepare('SELECT hash FROM audit_log WHERE custodian_id = ? ORDER BY seq DESC LIMIT 1').get(custodianId) as { hash: string } | undefined;
+  const r = prep(db, 'SELECT hash FROM audit_log WHERE custodian_id = ? ORDER BY seq DESC LIMIT 1').get(custodianId) as { hash: string } | undefined;
   return r?.hash ?? GENESIS_HASH;
 }
 
@@ -95,8 +128,8 @@ export function appendAudit(
   const prevHash = chainHead(db, e.custodianId);
   const payload = { ...e.payload, custodianId: e.custodianId };
   const payloadJson = canonicalJson(payload);
-  const hash = entryHash({ seq, at: e.at, actor: e.actor, action: e.action, payload, prevHash });
-  db.prepare('INSERT INTO audit_log (seq, at, actor, action, payload_json, prev_hash, hash, custodian_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+  const hash = entryHash({ seq, at: e.at, actor: e.actor, action: e.action, payloadJson, prevHash });
+  prep(db, 'INSERT INTO audit_log (seq, at, actor, action, payload_json, prev_hash, hash, custodian_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     seq, e.at, e.actor, e.action, payloadJson, prevHash, hash, e.custodianId,
   );
   return { seq, at: e.at, actor: e.actor, action: e.action, payload, prevHash, hash, custodianId: e.custodianId, payloadJson };
@@ -105,17 +138,17 @@ export function appendAudit(
 /** Every entry in seq order (optionally only one custodian's chain), streamed. */
 export function* iterateAudit(db: DB, custodianId?: string): Generator<AuditEntry> {
   const rows = (custodianId === undefined
-    ? db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate()
-    : db.prepare('SELECT * FROM audit_log WHERE custodian_id = ? ORDER BY seq').iterate(custodianId)) as IterableIterator<Row>;
+    ? prep(db, 'SELECT * FROM audit_log ORDER BY seq').iterate()
+    : prep(db, 'SELECT * FROM audit_log WHERE custodian_id = ? ORDER BY seq').iterate(custodianId)) as IterableIterator<Row>;
   for (const r of rows) yield fromRow(r);
 }
 
 export function getAuditEntry(db: DB, seq: number): AuditEntry | null {
-  const r = db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(seq) as Row | undefined;
+  const r = prep(db, 'SELECT * FROM audit_log WHERE seq = ?').get(seq) as Row | undefined;
   return r ? fromRow(r) : null;
 }
 
 /** Custodian ids that have a chain. */
 export function auditCustodians(db: DB): string[] {
-  return (db.prepare('SELECT DISTINCT custodian_id AS c FROM audit_log WHERE custodian_id IS NOT NULL ORDER BY c').all() as { c: string }[]).map((r) => r.c);
+  return (prep(db, 'SELECT DISTINCT custodian_id AS c FROM audit_log WHERE custodian_id IS NOT NULL ORDER BY c').all() as { c: string }[]).map((r) => r.c);
 }

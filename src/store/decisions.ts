@@ -1,4 +1,5 @@
 import type { DB } from './db.js';
+import { prep } from './audit.js';
 
 /**
  * Reviewer decisions (table `decisions`, append-only) and the review-owned writes to `markings`: manual markings and the
@@ -95,14 +96,14 @@ const decisionFromRow = (r: DecisionDbRow): DecisionRecord => ({
 });
 
 export function getMarking(db: DB, id: number): MarkingRecord | null {
-  const r = db.prepare('SELECT * FROM markings WHERE id = ?').get(id) as MarkingDbRow | undefined;
+  const r = prep(db, 'SELECT * FROM markings WHERE id = ?').get(id) as MarkingDbRow | undefined;
   return r ? markingFromRow(r) : null;
 }
 
 /** Decisions per marking, oldest first. */
 export function decisionsFor(db: DB, markingIds: readonly number[]): Map<number, DecisionRecord[]> {
   const out = new Map<number, DecisionRecord[]>();
-  const stmt = db.prepare('SELECT * FROM decisions WHERE marking_id = ? ORDER BY id');
+  const stmt = prep(db, 'SELECT * FROM decisions WHERE marking_id = ? ORDER BY id');
   for (const id of new Set(markingIds)) {
     const rows = (stmt.all(id) as DecisionDbRow[]).map(decisionFromRow);
     if (rows.length) out.set(id, rows);
@@ -113,8 +114,8 @@ export function decisionsFor(db: DB, markingIds: readonly number[]): Map<number,
 /** Every decision of a custodian (or all), oldest first, streamed. */
 export function* iterateDecisions(db: DB, custodianId?: string): Generator<DecisionRecord> {
   const rows = (custodianId === undefined
-    ? db.prepare('SELECT * FROM decisions ORDER BY id').iterate()
-    : db.prepare('SELECT d.* FROM decisions d JOIN markings m ON m.id = d.marking_id WHERE m.custodian_id = ? ORDER BY d.id').iterate(custodianId)) as IterableIterator<DecisionDbRow>;
+    ? prep(db, 'SELECT * FROM decisions ORDER BY id').iterate()
+    : prep(db, 'SELECT d.* FROM decisions d JOIN markings m ON m.id = d.marking_id WHERE m.custodian_id = ? ORDER BY d.id').iterate(custodianId)) as IterableIterator<DecisionDbRow>;
   for (const r of rows) yield decisionFromRow(r);
 }
 
@@ -126,15 +127,15 @@ export function* iterateReviewedMarkings(db: DB, custodianId?: string): Generato
   const where = `(m.origin = 'manual' OR m.status <> 'suggested' OR p.decision_id IS NOT NULL OR EXISTS (SELECT 1 FROM decisions d WHERE d.marking_id = m.id))`;
   const sql = `SELECT m.*, p.decision_id AS pending_decision_id FROM markings m LEFT JOIN review_pending p ON p.marking_id = m.id WHERE ${where}`;
   const rows = (custodianId === undefined
-    ? db.prepare(`${sql} ORDER BY m.id`).iterate()
-    : db.prepare(`${sql} AND m.custodian_id = ? ORDER BY m.id`).iterate(custodianId)) as IterableIterator<MarkingDbRow & { pending_decision_id: number | null }>;
+    ? prep(db, `${sql} ORDER BY m.id`).iterate()
+    : prep(db, `${sql} AND m.custodian_id = ? ORDER BY m.id`).iterate(custodianId)) as IterableIterator<MarkingDbRow & { pending_decision_id: number | null }>;
   for (const r of rows) yield { ...markingFromRow(r), pendingDecisionId: r.pending_decision_id };
 }
 
 /** Pending four-eyes proposals (decision ids) of markings. */
 export function pendingFor(db: DB, markingIds: readonly number[]): Map<number, number> {
   const out = new Map<number, number>();
-  const stmt = db.prepare('SELECT decision_id FROM review_pending WHERE marking_id = ?').pluck();
+  const stmt = prep(db, 'SELECT decision_id FROM review_pending WHERE marking_id = ?').pluck();
   for (const id of new Set(markingIds)) {
     const d = stmt.get(id) as number | undefined;
     if (d !== undefined) out.set(id, d);
@@ -146,8 +147,7 @@ export function insertManualMarking(
   db: DB,
   m: { custodianId: string; level: MarkingLevel; targetId: number; span: [number, number] | null; category: string; status: MarkingStatus; evidence: Record<string, unknown>; at: string },
 ): number {
-  const r = db
-    .prepare(
+  const r = prep(db, 
       `INSERT INTO markings (custodian_id, level, target_id, span_start, span_end, origin, suggested_category, category, status,
          rule_id, rule_file_hash, evidence_json, active, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, 'manual', ?, ?, ?, NULL, NULL, ?, 1, ?, ?)`,
@@ -157,8 +157,7 @@ export function insertManualMarking(
 }
 
 export function insertDecision(db: DB, d: Omit<DecisionRecord, 'id'>): number {
-  const r = db
-    .prepare(
+  const r = prep(db, 
       `INSERT INTO decisions (marking_id, action, category, reviewer, reason, decided_at, audit_seq, undoes, needs_second)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -168,23 +167,22 @@ export function insertDecision(db: DB, d: Omit<DecisionRecord, 'id'>): number {
 
 /** Writes the decided state of a marking (the projection of its decisions) and its pending proposal. */
 export function setMarkingState(db: DB, markingId: number, s: { status: MarkingStatus; category: string; pendingDecisionId: number | null; at: string }): void {
-  db.prepare('UPDATE markings SET status = ?, category = ?, updated_at = ? WHERE id = ?').run(s.status, s.category, s.at, markingId);
-  if (s.pendingDecisionId === null) db.prepare('DELETE FROM review_pending WHERE marking_id = ?').run(markingId);
-  else db.prepare('INSERT INTO review_pending (marking_id, decision_id) VALUES (?, ?) ON CONFLICT(marking_id) DO UPDATE SET decision_id = excluded.decision_id').run(markingId, s.pendingDecisionId);
+  prep(db, 'UPDATE markings SET status = ?, category = ?, updated_at = ? WHERE id = ?').run(s.status, s.category, s.at, markingId);
+  if (s.pendingDecisionId === null) prep(db, 'DELETE FROM review_pending WHERE marking_id = ?').run(markingId);
+  else prep(db, 'INSERT INTO review_pending (marking_id, decision_id) VALUES (?, ?) ON CONFLICT(marking_id) DO UPDATE SET decision_id = excluded.decision_id').run(markingId, s.pendingDecisionId);
 }
 
 /** The custodian a marking target belongs to (null when the target does not exist), and for messages their text. */
 export function targetInfo(db: DB, level: MarkingLevel, targetId: number): { custodianId: string; conversationId: number | null; text: string | null } | null {
   if (level === 'contact') {
-    const r = db.prepare('SELECT custodian_id AS c FROM contacts WHERE id = ?').get(targetId) as { c: string } | undefined;
+    const r = prep(db, 'SELECT custodian_id AS c FROM contacts WHERE id = ?').get(targetId) as { c: string } | undefined;
     return r ? { custodianId: r.c, conversationId: null, text: null } : null;
   }
   if (level === 'conversation') {
-    const r = db.prepare('SELECT custodian_id AS c FROM conversations WHERE id = ?').get(targetId) as { c: string } | undefined;
+    const r = prep(db, 'SELECT custodian_id AS c FROM conversations WHERE id = ?').get(targetId) as { c: string } | undefined;
     return r ? { custodianId: r.c, conversationId: targetId, text: null } : null;
   }
-  const r = db
-    .prepare('SELECT c.custodian_id AS c, m.conversation_id AS conv, m.text AS text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?')
+  const r = prep(db, 'SELECT c.custodian_id AS c, m.conversation_id AS conv, m.text AS text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?')
     .get(targetId) as { c: string; conv: number; text: string } | undefined;
   return r ? { custodianId: r.c, conversationId: r.conv, text: r.text } : null;
 }
@@ -197,8 +195,7 @@ export function targetInfo(db: DB, level: MarkingLevel, targetId: number): { cus
 export function conversationSuggestionIds(db: DB, conversationId: number, ruleId?: string): number[] {
   const rule = ruleId === undefined ? '' : ' AND k.rule_id = ?';
   const args: unknown[] = ruleId === undefined ? [conversationId, conversationId] : [conversationId, ruleId, conversationId, ruleId];
-  return db
-    .prepare(
+  return prep(db, 
       `SELECT k.id FROM markings k WHERE k.origin = 'rule' AND k.level = 'conversation' AND k.target_id = ?${rule}
        UNION
        SELECT k.id FROM markings k JOIN messages m ON m.id = k.target_id

@@ -1,4 +1,5 @@
 import type { DB } from './db.js';
+import { prep } from './audit.js';
 import { markingFromRow, type MarkingDbRow, type MarkingRecord } from './decisions.js';
 import { toMessageJson, type MessageJson, type MessageRow } from './messages.js';
 
@@ -39,13 +40,13 @@ const SELECT = `SELECT k.*, ${BUCKET_SQL} AS bucket, p.decision_id AS pending_de
 
 function decisionById(db: DB, id: number | null): LastDecision | null {
   if (id === null) return null;
-  const r = db.prepare('SELECT id, action, category, reviewer, reason, decided_at FROM decisions WHERE id = ?').get(id) as
+  const r = prep(db, 'SELECT id, action, category, reviewer, reason, decided_at FROM decisions WHERE id = ?').get(id) as
     { id: number; action: string; category: string | null; reviewer: string; reason: string | null; decided_at: string } | undefined;
   return r ? { id: r.id, action: r.action, category: r.category, reviewer: r.reviewer, reason: r.reason, decidedAt: r.decided_at } : null;
 }
 
 function withDecisions(db: DB, rows: Joined[]): ReviewMarkingRow[] {
-  const last = db.prepare('SELECT MAX(id) FROM decisions WHERE marking_id = ?').pluck();
+  const last = prep(db, 'SELECT MAX(id) FROM decisions WHERE marking_id = ?').pluck();
   return rows.map((r) => ({
     ...markingFromRow(r),
     bucket: r.bucket,
@@ -73,12 +74,12 @@ export function listReviewMarkings(db: DB, custodianId: string, f: MarkingFilter
   if (f.ruleId !== undefined) { where.push('k.rule_id = ?'); args.push(f.ruleId); }
   if (f.conversationId !== undefined) { where.push(`COALESCE(msg.conversation_id, CASE WHEN k.level = 'conversation' THEN k.target_id END) = ?`); args.push(f.conversationId); }
   const limit = f.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : '';
-  const rows = db.prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY conv_id IS NULL DESC, conv_id, msg.seq, k.id${limit}`).all(...args) as Joined[];
+  const rows = prep(db, `${SELECT} WHERE ${where.join(' AND ')} ORDER BY conv_id IS NULL DESC, conv_id, msg.seq, k.id${limit}`).all(...args) as Joined[];
   return withDecisions(db, rows);
 }
 
 export function getReviewMarkings(db: DB, ids: readonly number[]): ReviewMarkingRow[] {
-  const stmt = db.prepare(`${SELECT} WHERE k.id = ?`);
+  const stmt = prep(db, `${SELECT} WHERE k.id = ?`);
   return withDecisions(db, ids.map((id) => stmt.get(id) as Joined | undefined).filter((r): r is Joined => r !== undefined));
 }
 
@@ -87,8 +88,7 @@ export function getReviewMarkings(db: DB, ids: readonly number[]): ReviewMarking
  * participants (those reach beyond this conversation).
  */
 export function headerMarkings(db: DB, conversationId: number): ReviewMarkingRow[] {
-  const rows = db
-    .prepare(
+  const rows = prep(db, 
       `${SELECT} WHERE (k.level = 'conversation' AND k.target_id = ?)
          OR (k.level = 'contact' AND k.target_id IN (SELECT contact_id FROM conversation_participants WHERE conversation_id = ?))
        ORDER BY k.level DESC, k.id`,
@@ -100,7 +100,7 @@ export function headerMarkings(db: DB, conversationId: number): ReviewMarkingRow
 /** Message and passage markings of the given messages. */
 export function messageMarkings(db: DB, messageIds: readonly number[]): ReviewMarkingRow[] {
   if (!messageIds.length) return [];
-  const stmt = db.prepare(`${SELECT} WHERE k.level IN ('message','passage') AND k.target_id = ? ORDER BY k.span_start IS NOT NULL, k.span_start, k.id`);
+  const stmt = prep(db, `${SELECT} WHERE k.level IN ('message','passage') AND k.target_id = ? ORDER BY k.span_start IS NOT NULL, k.span_start, k.id`);
   const rows: Joined[] = [];
   for (const id of messageIds) rows.push(...(stmt.all(id) as Joined[]));
   return withDecisions(db, rows);
@@ -114,7 +114,7 @@ export function messageMarkings(db: DB, messageIds: readonly number[]): ReviewMa
 export interface ConversationShape { count: number; base: number | null }
 
 export function conversationShape(db: DB, conversationId: number): ConversationShape {
-  const r = db.prepare('SELECT MIN(seq) AS lo, MAX(seq) AS hi, COUNT(*) AS n FROM messages WHERE conversation_id = ?').get(conversationId) as { lo: number | null; hi: number | null; n: number };
+  const r = prep(db, 'SELECT MIN(seq) AS lo, MAX(seq) AS hi, COUNT(*) AS n FROM messages WHERE conversation_id = ?').get(conversationId) as { lo: number | null; hi: number | null; n: number };
   return { count: r.n, base: r.lo !== null && r.hi !== null && r.hi - r.lo + 1 === r.n ? r.lo : null };
 }
 
@@ -140,13 +140,13 @@ export function markedMessagePositions(db: DB, conversationId: number, shape = c
   const base = shape.base;
   const cols = `k.id AS markingId, ${BUCKET_SQL} AS bucket, (SELECT reviewer FROM decisions WHERE id = p.decision_id) AS pendingReviewer`;
   return (base !== null
-    ? db.prepare(
+    ? prep(db, 
       `SELECT m.seq - ${base} AS "index", m.id AS messageId, ${cols} FROM markings k
          JOIN messages m ON k.level IN ('message','passage') AND m.id = k.target_id
          LEFT JOIN review_pending p ON p.marking_id = k.id
        WHERE m.conversation_id = ? ORDER BY m.seq, k.id`,
     )
-    : db.prepare(
+    : prep(db, 
       `WITH pos AS (SELECT id, ROW_NUMBER() OVER (ORDER BY seq) - 1 AS idx FROM messages WHERE conversation_id = ?)
        SELECT pos.idx AS "index", pos.id AS messageId, ${cols} FROM pos
          JOIN markings k ON k.level IN ('message','passage') AND k.target_id = pos.id
@@ -164,8 +164,7 @@ export interface ProgressRow { conversationId: number; bucket: ReviewBucket; cat
  * of the contact). Withdrawn manual markings (origin manual, rejected) are not counted: they mark nothing.
  */
 export function reviewProgress(db: DB, custodianId: string): ProgressRow[] {
-  return db
-    .prepare(
+  return prep(db, 
       `SELECT conv AS conversationId, bucket, category, rule_id AS ruleId, COUNT(*) AS n FROM (
          SELECT k.target_id AS conv, ${BUCKET_SQL} AS bucket, k.category, k.rule_id FROM markings k
            LEFT JOIN review_pending p ON p.marking_id = k.id
@@ -187,18 +186,18 @@ export function reviewProgress(db: DB, custodianId: string): ProgressRow[] {
 
 /** The rule ids that made suggestions for a custodian. */
 export function reviewRuleIds(db: DB, custodianId: string): string[] {
-  return db.prepare('SELECT DISTINCT rule_id FROM markings WHERE custodian_id = ? AND rule_id IS NOT NULL ORDER BY rule_id').pluck().all(custodianId) as string[];
+  return prep(db, 'SELECT DISTINCT rule_id FROM markings WHERE custodian_id = ? AND rule_id IS NOT NULL ORDER BY rule_id').pluck().all(custodianId) as string[];
 }
 
 /** One page of a conversation's messages in seq order, as contract JSON, with the position of the first one. */
 export function messagePage(db: DB, conversationId: number, offset: number, limit: number, shape = conversationShape(db, conversationId)): MessageJson[] {
   const base = shape.base;
   const rows = (base !== null
-    ? db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(conversationId, base + offset, limit)
-    : db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(conversationId, limit, offset)) as MessageRow[];
-  const att = db.prepare('SELECT name, sha256, size, missing, mime FROM attachments WHERE message_id = ? ORDER BY ordinal');
-  const src = db.prepare('SELECT source_id FROM message_sources WHERE message_id = ? ORDER BY source_id').pluck();
-  const mis = db.prepare('SELECT source_id FROM message_missing WHERE message_id = ? ORDER BY source_id').pluck();
+    ? prep(db, 'SELECT * FROM messages WHERE conversation_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(conversationId, base + offset, limit)
+    : prep(db, 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(conversationId, limit, offset)) as MessageRow[];
+  const att = prep(db, 'SELECT name, sha256, size, missing, mime FROM attachments WHERE message_id = ? ORDER BY ordinal');
+  const src = prep(db, 'SELECT source_id FROM message_sources WHERE message_id = ? ORDER BY source_id').pluck();
+  const mis = prep(db, 'SELECT source_id FROM message_missing WHERE message_id = ? ORDER BY source_id').pluck();
   return rows.map((r) =>
     toMessageJson(r, {
       attachments: (att.all(r.id) as { name: string; sha256: string | null; size: number | null; missing: number; mime: string | null }[]).map((a) => ({
@@ -212,9 +211,9 @@ export function messagePage(db: DB, conversationId: number, offset: number, limi
 
 /** Position (0-based, seq order) of a message in its conversation. */
 export function messagePosition(db: DB, messageId: number): { conversationId: number; index: number } | null {
-  const r = db.prepare('SELECT conversation_id AS c, seq FROM messages WHERE id = ?').get(messageId) as { c: number; seq: number } | undefined;
+  const r = prep(db, 'SELECT conversation_id AS c, seq FROM messages WHERE id = ?').get(messageId) as { c: number; seq: number } | undefined;
   if (!r) return null;
   const base = conversationShape(db, r.c).base;
-  const n = base !== null ? r.seq - base : (db.prepare('SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq < ?').pluck().get(r.c, r.seq) as number);
+  const n = base !== null ? r.seq - base : (prep(db, 'SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq < ?').pluck().get(r.c, r.seq) as number);
   return { conversationId: r.c, index: n };
 }
