@@ -148,9 +148,13 @@ export function computeFindings(facts: FindingFacts): Finding[] {
       sourceId: s.sourceId, sourceFile: s.sourceFile, detail: s.message || `export ${s.format} laat berichten met een timer weg`,
     });
   }
-  return out.sort(
-    (a, b) => a.custodianId.localeCompare(b.custodianId) || (instant(a.at) ?? 0) - (instant(b.at) ?? 0) || (a.messageId ?? 0) - (b.messageId ?? 0) || FINDING_CODES.indexOf(a.code) - FINDING_CODES.indexOf(b.code),
+  // Sort keys computed once: parsing times inside the comparator costs seconds for 200k findings.
+  const keyed = out.map((f) => ({ f, ms: instant(f.at) ?? 0, code: FINDING_CODES.indexOf(f.code) }));
+  keyed.sort(
+    (a, b) =>
+      (a.f.custodianId < b.f.custodianId ? -1 : a.f.custodianId > b.f.custodianId ? 1 : 0) || a.ms - b.ms || (a.f.messageId ?? 0) - (b.f.messageId ?? 0) || a.code - b.code,
   );
+  return keyed.map((k) => k.f);
 }
 
 /** Counts per code, in the fixed code order (codes without findings left out). */

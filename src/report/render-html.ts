@@ -167,7 +167,11 @@ function metaLine(r: CoverageReport): string {
 /** The full rapport: coverage table, a timeline and findings per custodian, and the status per department. */
 export function fullReportHtml(r: FullReport): string {
   const byCustodian = new Map<string, Finding[]>();
-  for (const f of r.findings.findings) byCustodian.set(f.custodianId, [...(byCustodian.get(f.custodianId) ?? []), f]);
+  for (const f of r.findings.findings) {
+    const list = byCustodian.get(f.custodianId);
+    if (list) list.push(f);
+    else byCustodian.set(f.custodianId, [f]);
+  }
   const cols = displayColumns(r.coverage);
   const articles = r.coverage.custodians.map((c, i) => custodianArticle(c, cols, byCustodian.get(c.custodian.id) ?? [], r.coverage.asOf, i));
   const body = `<nav><ol><li><a href="#dekking">Veiligstelling per bewindspersoon</a></li><li><a href="#tijdlijnen">Tijdlijnen en bevindingen</a></li><li><a href="#departementen">Beeld per departement</a></li></ol></nav>

@@ -10,13 +10,33 @@ import { VERDICT_LABELS, type StatusReport } from './status.js';
 
 export type Cell = string | number | null | undefined;
 
+const csvCell = (c: Cell): string => {
+  let s = c === null || c === undefined ? '' : String(c);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+const csvLine = (r: Cell[]): string => r.map(csvCell).join(',') + '\r\n';
+
 export function csv(headers: string[], rows: Cell[][]): string {
-  const cell = (c: Cell): string => {
-    let s = c === null || c === undefined ? '' : String(c);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [headers, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return [headers, ...rows].map(csvLine).join('');
+}
+
+/** CSV as a stream of lines (large findings lists are not joined into one string). */
+export function* csvLines(headers: string[], rows: Iterable<Cell[]>): Generator<string> {
+  yield csvLine(headers);
+  for (const r of rows) yield csvLine(r);
+}
+
+/**
+ * Pretty JSON of an object whose one big array (`key`, last) is written an item per line, as a stream of chunks:
+ * the same data as JSON.stringify, without building one string of a hundred megabytes.
+ */
+export function* jsonLines(head: Record<string, unknown>, key: string, items: readonly unknown[]): Generator<string> {
+  const fields = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')}`);
+  yield `{\n${[...fields, `  ${JSON.stringify(key)}: [`].join(',\n')}`;
+  for (let i = 0; i < items.length; i++) yield `${i ? ',' : ''}\n    ${JSON.stringify(items[i])}`;
+  yield `${items.length ? '\n  ' : ''}]\n}\n`;
 }
 
 export const periodText = (p: Period): string => (p.fromDate === p.toDate ? p.fromDate : `${p.fromDate} t/m ${p.toDate}`);
@@ -70,13 +90,21 @@ export function coverageCsv(r: CoverageReport): string {
   return csv(headers, rows);
 }
 
-function findingRows(r: FindingsReport): { headers: string[]; rows: Cell[][] } {
-  return {
-    headers: ['custodian', 'tijd', 'lokale tijd', 'groep', 'code', 'bevinding', 'platform', 'gesprek', 'persoon', 'bericht', 'bron', 'detail'],
-    rows: r.findings.map((f) => [
-      f.custodianId, f.at, f.localTime, GROUP_LABELS[f.group], f.code, f.label, f.platform, f.conversation, f.person, f.messageId, f.sourceFile ?? f.sourceId, f.detail,
-    ]),
-  };
+export function findingsCsv(r: FindingsReport): Iterable<string> {
+  return csvLines(
+    ['custodian', 'tijd', 'lokale tijd', 'groep', 'code', 'bevinding', 'platform', 'gesprek', 'persoon', 'bericht', 'bron', 'detail'],
+    (function* () {
+      for (const f of r.findings) {
+        yield [
+          f.custodianId, f.at, f.localTime, GROUP_LABELS[f.group], f.code, f.label, f.platform, f.conversation, f.person, f.messageId, f.sourceFile ?? f.sourceId, f.detail,
+        ];
+      }
+    })(),
+  );
+}
+
+export function findingsJson(r: FindingsReport): Iterable<string> {
+  return jsonLines({ custodians: r.custodians, counts: r.counts }, 'findings', r.findings);
 }
 
 export function findingsTable(r: FindingsReport): string {
@@ -87,11 +115,6 @@ export function findingsTable(r: FindingsReport): string {
     '',
     r.counts.map((c) => `${c.label}: ${c.count}`).join('; '),
   ].join('\n');
-}
-
-export function findingsCsv(r: FindingsReport): string {
-  const { headers, rows } = findingRows(r);
-  return csv(headers, rows);
 }
 
 export function statusTable(r: StatusReport): string {

@@ -87,10 +87,17 @@ export function timelineSvg(
   if (findings.length) {
     rows.push(label('Bevindingen', y));
     const byDay = new Map<string, { ms: number; group: FindingGroup; labels: Map<string, number> }>();
+    // Zone conversion is slow; every offset change falls on a whole hour, so the day is cached per hour.
+    const dayOfHour = new Map<number, string>();
     for (const f of findings) {
       const ms = instant(f.at);
       if (ms === null) continue;
-      const day = DateTime.fromMillis(ms, { zone: tz }).toISODate()!;
+      const hour = Math.floor(ms / 3_600_000);
+      let day = dayOfHour.get(hour);
+      if (day === undefined) {
+        day = DateTime.fromMillis(hour * 3_600_000, { zone: tz }).toISODate()!;
+        dayOfHour.set(hour, day);
+      }
       const key = `${day}|${f.group}`;
       const e = byDay.get(key) ?? { ms: dayStart(day, tz) + 43_200_000, group: f.group, labels: new Map<string, number>() };
       e.labels.set(f.label, (e.labels.get(f.label) ?? 0) + 1);

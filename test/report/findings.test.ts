@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeFindings, SELF_LABEL } from '../../src/report/findings.js';
+import { jsonLines } from '../../src/report/render-text.js';
 import type { FindingFacts } from '../../src/store/reports.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -81,6 +82,17 @@ describe('findings from Dutch and English WhatsApp exports', () => {
     expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(findings.length + 1);
     const bad = await runCli(['report', 'findings', '--custodian', 'nobody', '--db', db]);
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining("unknown custodian 'nobody'")]);
+  });
+});
+
+describe('streamed JSON', () => {
+  it('writes the same data as JSON.stringify, an item per line, for empty and full lists', () => {
+    for (const items of [[], [{ a: 1, b: 'x\ny' }, { a: 2, b: null }]]) {
+      const head = { custodians: [{ id: 'c', name: 'N "q"' }], counts: [] };
+      const text = [...jsonLines(head, 'findings', items)].join('');
+      expect(JSON.parse(text)).toEqual({ ...head, findings: items });
+      expect(text.split('\n').filter((l) => l.startsWith('    {"a"'))).toHaveLength(items.length);
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { buildCoverageReport, buildFindingsReport, buildFullReport, buildStatusReport, DEFAULTS, todayInAmsterdam } from '../../report/build.js';
 import { findingsReportHtml, fullReportHtml, statusReportHtml } from '../../report/render-html.js';
-import { coverageCsv, coverageTable, findingsCsv, findingsTable, statusCsv, statusTable } from '../../report/render-text.js';
+import { coverageCsv, coverageTable, findingsCsv, findingsJson, findingsTable, statusCsv, statusTable } from '../../report/render-text.js';
 import { channelLabel } from '../../report/coverage.js';
 import { CHANNEL_STATUSES, recordChannel } from '../../store/channels.js';
 import { listCustodians } from '../../store/custodians.js';
@@ -71,17 +71,35 @@ function formatOf(o: { format?: Format; json?: boolean }): Format {
   return o.json ? 'json' : (o.format ?? 'table');
 }
 
-/** Writes the output to stdout, or atomically to --out (temporary file, then rename). */
-function emit(ctx: Context, out: string | undefined, text: string): void {
+/**
+ * Writes the output (a string or a stream of chunks) to stdout, or atomically to --out: a temporary file beside it,
+ * renamed into place when complete, removed on failure.
+ */
+function emit(ctx: Context, out: string | undefined, output: string | Iterable<string>): void {
+  const chunks = typeof output === 'string' ? [output.endsWith('\n') ? output : `${output}\n`] : output;
   if (!out) {
-    ctx.io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    let buf = '';
+    for (const c of chunks) {
+      buf += c;
+      if (buf.length > 1 << 16) {
+        ctx.io.stdout(buf);
+        buf = '';
+      }
+    }
+    if (buf) ctx.io.stdout(buf);
     return;
   }
   const file = path.resolve(out);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, text);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      for (const c of chunks) fs.writeSync(fd, c);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
@@ -153,7 +171,7 @@ Chat content is never shown, only system texts and attachment names.`,
       const tz = new Map(listCustodians(db).map((c) => [c.id, c.tz]));
       return emit(ctx, o.out, findingsReportHtml(r, (id) => tz.get(id) ?? 'Europe/Amsterdam'));
     }
-    emit(ctx, o.out, format === 'json' ? JSON.stringify(r, null, 2) : format === 'csv' ? findingsCsv(r) : findingsTable(r));
+    emit(ctx, o.out, format === 'json' ? findingsJson(r) : format === 'csv' ? findingsCsv(r) : findingsTable(r));
   },
 };
 
