@@ -164,6 +164,12 @@ const decodeEntities = (s: string): string =>
   s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
     e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENTITIES[e.toLowerCase()] ?? m));
 
+function collectStrings(v: unknown, out: string[]): void {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) collectStrings(x, out);
+}
+
 /**
  * The texts of one line of a file that the package shows: JSON string values (not keys), markup text nodes, comments
  * and attribute values (not element names or CSS), or the line itself. Separate values and nodes are scanned
@@ -173,6 +179,13 @@ const decodeEntities = (s: string): string =>
 function textsOf(file: string, line: string, state: { inStyle: boolean }): { texts: string[]; joins: boolean; tail: string } {
   if (file.endsWith('.json')) {
     const texts: string[] = [];
+    try {
+      // One item per line (our streaming layout): parse it whole and take its string values.
+      collectStrings(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line), texts);
+      return { texts, joins: false, tail: '' };
+    } catch {
+      // Not a complete JSON value on its own (e.g. the head line): take the quoted strings that are not keys.
+    }
     for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"(\s*:)?/g)) {
       if (m[2]) continue; // a key
       try { texts.push(JSON.parse(`"${m[1]}"`) as string); } catch { texts.push(m[1]!); }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../store/db.js';
 import { checkBag, packageSha256, readBagInfo } from './bagit.js';
-import { chatFileHead, geschoondSlot, parseJsonLinesArray, rawSlot } from './chatjson.js';
+import { chatFileHead, geschoondSlot, parseJsonLinesArray, rawSlot, reviewLogEntry, reviewLogHead } from './chatjson.js';
 import { isSipName, readLines } from './files.js';
 import { scanPackage, sourceFromRawPackage, sourceFromStore, type LeakSource } from './leaks.js';
 import { readBestandFacts } from './mdto.js';
@@ -99,6 +99,9 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
     check('slots', `${path.basename(g.dir)} ↔ ${path.basename(r.dir)}`, slotCheck(g, r), 'chat.json valid; every message of the ruwe dataset has exactly one slot in the geschoonde set');
   }
   for (const b of bags) if (!paired.has(b)) check('chat-json', path.basename(b.dir), chatJsonCheck(b), 'every chat.json is valid against its schema');
+  for (const b of bags) check('review-log', path.basename(b.dir), reviewLogCheck(b), b.set === 'geschoond'
+    ? 'every review-log.json is valid; none carries rule evidence or decision reasons (they may quote private content)'
+    : 'every review-log.json is valid against its schema');
   for (const g of ges) {
     const r = ruw.find((x) => x.group === g.group) ?? (ruw.length === 1 ? ruw[0] : undefined);
     let src: LeakSource | null = null;
@@ -232,6 +235,28 @@ function chatJsonCheck(b: Bag): string[] {
       r = it.next();
     }
     if (r.value && r.value.messageCount !== n) errors.push(`${path.relative(b.dir, abs)}: header messageCount ${r.value.messageCount}, the slots stand for ${n}`);
+  }
+  return errors;
+}
+
+function reviewLogCheck(b: Bag): string[] {
+  const errors: string[] = [];
+  for (const rel of b.payload.keys()) {
+    if (!rel.endsWith('/review-log.json')) continue;
+    try {
+      for (const e of parseJsonLinesArray(readLines(path.join(b.dir, ...rel.split('/'))))) {
+        const r = 'head' in e ? reviewLogHead.safeParse(e.head) : reviewLogEntry.safeParse(e.item);
+        const where = 'head' in e ? `${rel}: head` : `${rel}:${e.line}`;
+        if (!r.success) { errors.push(`${where}: ${r.error.issues[0]?.message} at ${r.error.issues[0]?.path.join('.')}`); continue; }
+        if (b.set !== 'geschoond' || 'head' in e) continue;
+        const x = e.item as { evidence?: unknown; ruleFileHash?: unknown; decisions: { reason?: unknown }[] };
+        if (x.evidence !== undefined || x.ruleFileHash !== undefined || x.decisions.some((d) => d.reason !== undefined)) {
+          errors.push(`${where}: rule evidence or a decision reason in the geschoonde set`);
+        }
+      }
+    } catch (err) {
+      errors.push(`${rel}: ${(err as Error).message}`);
+    }
   }
   return errors;
 }

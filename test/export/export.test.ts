@@ -110,7 +110,7 @@ describe('export of a realistic store', () => {
     expect(both.code, both.stdout).toBe(0);
     const report = both.json();
     expect(report.checks.filter((c: any) => c.status !== 'ok')).toEqual([]);
-    expect(report.checks.map((c: any) => c.name)).toEqual(expect.arrayContaining(['bag', 'sidecars', 'xsd', 'pakbon', 'slots', 'leaks']));
+    expect(report.checks.map((c: any) => c.name)).toEqual(expect.arrayContaining(['bag', 'sidecars', 'xsd', 'pakbon', 'slots', 'review-log', 'leaks']));
     const alone = await runCli(['verify', '--db', f.dbPath, bagOf(out, 'geschoond'), '--json']);
     expect(alone.code, alone.stdout).toBe(0);
     expect(alone.json().checks.find((c: any) => c.name === 'leaks').detail).toContain('the store');
@@ -134,7 +134,7 @@ describe('verify finds damage and leaks', () => {
     expect(findings).toMatch(/sidecars: .*chat\.html\.bestand\.mdto\.xml: checksumWaarde/);
   });
 
-  it('reports private text, a private name and a private number planted into the geschoonde set', async () => {
+  it('reports private text, a private name and number, and rule evidence planted into the geschoonde set', async () => {
     const f = buildFixture();
     const out = path.join(f.dir, 'levering');
     expect((await exportTo(f, out)).code).toBe(0);
@@ -143,8 +143,11 @@ describe('verify finds damage and leaks', () => {
     fs.appendFileSync(html, `<p>${PLANTED.sentence.replace('ziekenhuis', 'ziekenhuis\n  ')}</p>`);
     const side = path.join(g, walk(g).find((r) => /Gesprek_\d+\.mdto\.xml$/.test(r))!);
     fs.writeFileSync(side, fs.readFileSync(side, 'utf8').replace('<taal>nl</taal>', `<taal>nl</taal><!-- ${PLANTED.sisterName.toUpperCase()} 06 1234 5678 -->`));
+    const log = path.join(g, walk(g).find((r) => r.endsWith(`Gesprek_${String(f.conversations.crisis).padStart(6, '0')}/review-log.json`))!);
+    fs.writeFileSync(log, fs.readFileSync(log, 'utf8').replace('\n{"markingId"', '\n{"evidence":{"term":"verjaardag"},"markingId"'));
     const v = await runCli(['verify', out, '--json']);
     expect(v.code).toBe(1);
+    expect(v.json().findings.filter((x: any) => x.check === 'review-log').map((x: any) => x.message).join('\n')).toMatch(/review-log\.json:2: rule evidence or a decision reason in the geschoonde set/);
     const leaks = v.json().findings.filter((x: any) => x.check === 'leaks').map((x: any) => x.message).join('\n');
     expect(leaks).toMatch(/chat\.html:\d+: text "mijn zus marieke ligt sinds dinsdag in het maasstad/);
     expect(leaks).toMatch(/mdto\.xml:\d+: name "Privécontact 3"/);
