@@ -129,6 +129,8 @@ kbd { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px;
 .history { margin: 0 0 8px; padding-left: 20px; max-height: 50vh; overflow: auto; }
 .history li { margin: 4px 0; overflow-wrap: anywhere; }
 .help-grid { display: grid; grid-template-columns: auto 1fr; gap: 6px 14px; }
+.help-grid { align-items: baseline; margin-bottom: 8px; }
+.help-grid kbd { justify-self: start; white-space: nowrap; }
 #toast { position: fixed; right: 20px; bottom: 44px; max-width: 420px; z-index: 20; display: flex; flex-direction: column; gap: 8px; }
 #toast div { background: #1f2933; color: #fff; padding: 10px 14px; border-radius: 4px; box-shadow: 0 4px 14px rgba(0,0,0,.2); }
 #toast div.err { background: var(--err); }
