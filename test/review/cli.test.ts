@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAudit } from '../../src/review/verify.js';
+import { openStore } from '../../src/store/db.js';
+import { decide } from '../../src/review/service.js';
+import { buildFixture, cli, CUSTODIAN, row, type Fixture } from './fixture.js';
+
+let f: Fixture;
+beforeEach(() => { f = buildFixture(); });
+afterEach(() => f.close());
+const db = () => ['--db', f.dbPath];
+
+describe('review CLI', () => {
+  it('review list filters by rule and status and shows the reason', async () => {
+    let r = await cli(['review', 'list', '--custodian', CUSTODIAN, '--rule', 'partij.lexicon', '--json', ...db()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().markings.map((m: { id: number }) => m.id)).toEqual([f.ids.markings.partij1, f.ids.markings.partij3]);
+    expect(r.json().markings[0]).toMatchObject({ level: 'message', targetId: f.ids.messages.partij1, span: null, category: 'partijpolitiek', status: 'suggested', ruleId: 'partij.lexicon', evidence: { term: 'kandidatenlijst' }, state: 'open', conversationTitle: 'Partijbestuur overleg' });
+    await cli(['review', 'decide', String(f.ids.markings.partij1), '--category', 'prive', '--reviewer', 'Els', '--reason', 'eigen kandidatuur, privé', ...db()]);
+    r = await cli(['review', 'list', '--custodian', CUSTODIAN, '--status', 'decided', '--json', ...db()]);
+    expect(r.json().markings).toHaveLength(1);
+    expect(r.json().markings[0]).toMatchObject({ status: 'changed', category: 'privé', suggestedCategory: 'partijpolitiek', lastDecision: { reviewer: 'Els', reason: 'eigen kandidatuur, privé' } });
+    r = await cli(['review', 'list', '--custodian', CUSTODIAN, '--status', 'decided', ...db()]);
+    expect(r.stdout).toMatch(/privé \(was partijpolitiek\)\s+changed\s+decided\s+partij\.lexicon "kandidatenlijst"\s+change by Els: eigen kandidatuur, privé/);
+    r = await cli(['review', 'list', '--custodian', CUSTODIAN, '--status', 'gesloten', ...db()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--status: expected open, decided, pending or lapsed/);
+  });
+
+  it('review decide validates its options', async () => {
+    const id = String(f.ids.markings.partij1);
+    for (const [args, msg] of [
+      [[id, '--reviewer', 'Els'], /exactly one of --accept, --reject, --category <c>, --undo/],
+      [[id, '--accept', '--reject', '--reviewer', 'Els'], /exactly one of/],
+      [[id, '--accept'], /--reviewer: required/],
+      [[id, '--category', 'geheim', '--reviewer', 'Els'], /expected zakelijk, privé or partijpolitiek/],
+      [['abc', '--accept', '--reviewer', 'Els'], /'abc' is not a marking id/],
+      [['--accept', '--reviewer', 'Els'], /give one or more marking ids/],
+      [['999999', '--accept', '--reviewer', 'Els'], /marking 999999 does not exist/],
+      [['--rule', 'partij.lexicon', '--accept', '--reviewer', 'Els'], /--rule needs --conversation/],
+    ] as [string[], RegExp][]) {
+      const r = await cli(['review', 'decide', ...args, ...db()]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(msg);
+    }
+    expect(row(f, 'SELECT COUNT(*) AS n FROM decisions')).toEqual({ n: 0 });
+  });
+
+  it('review decide --conversation [--rule] decides in bulk; --undo reverts', async () => {
+    let r = await cli(['review', 'decide', '--conversation', String(f.ids.conversations.partij), '--rule', 'partij.lexicon', '--accept', '--reviewer', 'Els', '--json', ...db()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ skipped: 0 });
+    expect(r.json().decided).toHaveLength(2);
+    r = await cli(['review', 'decide', String(f.ids.markings.partij3), '--undo', '--reviewer', 'Els', ...db()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(row(f, 'SELECT status FROM markings WHERE id = ?', f.ids.markings.partij3)).toEqual({ status: 'suggested' });
+  });
+
+  it('review mark marks a contact and a conversation, and refuses bad targets', async () => {
+    let r = await cli(['review', 'mark', '--contact', String(f.ids.contacts.pieter), '--category', 'partijpolitiek', '--reviewer', 'Els', '--reason', 'partijvoorzitter', '--json', ...db()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(row(f, 'SELECT level, target_id, origin, status FROM markings WHERE id = ?', r.json().markingId)).toEqual({ level: 'contact', target_id: f.ids.contacts.pieter, origin: 'manual', status: 'confirmed' });
+    r = await cli(['review', 'mark', '--conversation', String(f.ids.conversations.mama), '--category', 'privé', '--reviewer', 'Els', ...db()]);
+    expect(r.stdout).toMatch(/Marked conversation \d+ as privé: marking \d+, confirmed\./);
+    r = await cli(['review', 'mark', '--conversation', '1', '--span', '0:3', '--category', 'privé', '--reviewer', 'Els', ...db()]);
+    expect(r.stderr).toMatch(/--span needs --message/);
+    r = await cli(['review', 'mark', '--message', String(f.ids.messages.mama1), '--span', '3-9', '--category', 'privé', '--reviewer', 'Els', ...db()]);
+    expect(r.stderr).toMatch(/--span: expected <start>:<end>/);
+    r = await cli(['review', 'mark', '--contact', '424242', '--category', 'privé', '--reviewer', 'Els', ...db()]);
+    expect(r.stderr).toMatch(/contact 424242 does not exist/);
+  });
+
+  it('two connections (web server and CLI) deciding in turn keep one valid chain', () => {
+    const other = openStore(f.dbPath);
+    try {
+      const ids = [f.ids.markings.partij1, f.ids.markings.partij2, f.ids.markings.partij3, f.ids.markings.passage];
+      ids.forEach((id, i) => decide(i % 2 ? other.db : f.store.db, { markingIds: [id], action: 'confirm', reviewer: i % 2 ? 'Piet' : 'Els' }));
+      expect(verifyAudit(f.store.db)).toMatchObject({ ok: true, entries: 4 });
+      expect(verifyAudit(other.db)).toMatchObject({ ok: true, entries: 4 });
+    } finally { other.close(); }
+  });
+});
