@@ -66,6 +66,8 @@ export function foldText(s: string): string {
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
 const LOWER = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
+/** ASCII: class in the high byte, lower-case code in the low byte (one load per character). */
+const ASCII = new Uint16Array(128).map((_, c) => (CLASS[c]! << 8) | LOWER[c]!);
 
 /** Hash of an already folded word (the tokenizer computes the same value while it reads a token). */
 export function wordHash(folded: string, length = folded.length): number {
@@ -127,9 +129,15 @@ export class Tokenizer {
     let len = 0;
     let pre = -1;
     let joinable = false;
-    for (let i = 0; i <= n; i++) {
-      const c = i < n ? text.charCodeAt(i) : 32;
-      const k = c < 128 ? CLASS[c]! : charClass(c);
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      let k: number;
+      let low = -1;
+      if (c < 128) {
+        const x = ASCII[c]!;
+        k = x >> 8;
+        low = x & 0xff;
+      } else k = charClass(c);
       if (k === WORD || (k === MARK && inToken)) {
         if (!inToken) {
           inToken = true;
@@ -138,8 +146,8 @@ export class Tokenizer {
           len = 0;
           pre = -1;
         }
-        if (c < 128) {
-          h = Math.imul(h ^ LOWER[c]!, FNV_PRIME);
+        if (low >= 0) {
+          h = Math.imul(h ^ low, FNV_PRIME);
           if (++len === 3) pre = h & 0x3fffffff;
         } else {
           const f = foldUnit(c);
@@ -151,21 +159,27 @@ export class Tokenizer {
         continue;
       }
       if (inToken) {
-        if (count === this.cap) this.grow();
-        t.starts[count] = start;
-        t.ends[count] = i;
-        t.hash[count] = h & 0x3fffffff;
-        t.pre3[count] = pre;
-        t.flen[count] = len;
-        t.joinPrev[count] = count > 0 && joinable ? 1 : 0;
-        count++;
+        count = this.push(count, start, i, h, pre, len, joinable);
         inToken = false;
         joinable = true;
       }
       if (k !== GAP) joinable = false;
     }
+    if (inToken) count = this.push(count, start, n, h, pre, len, joinable);
     t.count = count;
     return t;
+  }
+
+  private push(count: number, start: number, end: number, h: number, pre: number, len: number, joinable: boolean): number {
+    if (count === this.cap) this.grow();
+    const t = this.tokens;
+    t.starts[count] = start;
+    t.ends[count] = end;
+    t.hash[count] = h & 0x3fffffff;
+    t.pre3[count] = pre;
+    t.flen[count] = len;
+    t.joinPrev[count] = count > 0 && joinable ? 1 : 0;
+    return count + 1;
   }
 }
 

@@ -200,5 +200,5 @@ describe('threads', () => {
     expect(one.byCategory).toEqual(three.byCategory);
     expect(one.scanned).toEqual(three.scanned);
     expect(allMarkings().map(({ created_at, updated_at, ...m }) => m)).toEqual(rows);
-  });
+  }, 60_000);
 });
