@@ -202,6 +202,7 @@ export function writeConversation(targets: ConversationTarget[], conv: ScopedCon
   const marksOf = conversationMarkingStream(db, conv.id, x.scope, x.allowUnreviewed);
   for (const msg of iterateMessages(db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
     const marks = marksOf(msg.id, msg.seq);
+    targets[0]!.w.tick?.();
     for (const [i, t] of targets.entries()) {
       const objectId = `message:${msg.id}`;
       const prev = t.w.delivered(objectId);

@@ -79,39 +79,55 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
   const delivery = 1 + Math.max(samePeriod('ruw'), samePeriod('geschoond'));
   const ids = new Ids(custodian.id, periodKey, delivery);
   const exportedAt = (o.now ?? new Date()).toISOString();
+  // Vervolgexport: a set that has no message left to deliver is not written at all.
+  const sets = o.sets.filter((set) => x.conversations.some((c) => conversationStats(db, c.id, scope, set).count > 0));
+  for (const set of o.sets) if (!sets.includes(set)) log(`${set}: every message in ${period.from} – ${period.to} was delivered before; no ${set} package`);
+  if (!sets.length) throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before (see table exports)`);
 
   const tmpRoot = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.partial-`));
   try {
     const pkgDir = path.join(tmpRoot, 'pkg');
     const workDir = path.join(tmpRoot, 'work');
     fs.mkdirSync(workDir, { recursive: true });
-    const jobs = o.sets.map((set) => {
+    const started = Date.now();
+    let done = 0;
+    const tick = (): void => {
+      if (++done % 100_000 === 0) log(`${done.toLocaleString('en-US')} messages written (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    };
+    const jobs = sets.map((set, i) => {
       const bagName = `${custodian.id}_${periodKey}_levering-${delivery}_${set}`;
       log(`${set}: writing ${bagName}`);
       const w: SetWriter = {
         db, blobs: store.blobs, x, set, pw: new PayloadWriter(path.join(pkgDir, bagName)), ids, exportedAt, period,
         delivered: ledgerLookup(db, custodian.id, set), ledger: new LedgerSink(path.join(workDir, `ledger-${set}.tsv`)), tool: `chatarchief ${VERSION}`,
+        ...(i === 0 ? { tick } : {}),
       };
       return { w, o: { bagName, openSuggestions: open.total, previousExports: listExports(db, custodian.id, set).map((e) => e.id) } };
     });
     const written = writeSets(jobs).map((r, i) => ({ r, w: jobs[i]!.w }));
-    if (written.every(({ r }) => r.messages === 0)) {
-      throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before (see table exports)`);
+    let renamed = false;
+    let packages;
+    try {
+      packages = db.transaction(() => {
+        const rows = written.map(({ r, w }) => ({
+          ...r,
+          path: path.join(out, r.bagName),
+          exportId: recordExport(db, {
+            custodianId: custodian.id, setKind: r.set, periodFrom: period.from, periodTo: period.to, outPath: path.join(out, r.bagName),
+            packageSha256: r.packageSha256, allowUnreviewed: o.allowUnreviewed,
+          }, () => w.ledger.entries()),
+        }));
+        // Last step inside the transaction: if the rename fails, nothing is recorded either.
+        if (fs.existsSync(out)) fs.rmdirSync(out);
+        fs.renameSync(pkgDir, out);
+        renamed = true;
+        return rows;
+      }).immediate();
+    } catch (e) {
+      // The commit itself failed after the rename: take the package away again, so package and ledger agree.
+      if (renamed) fs.rmSync(out, { recursive: true, force: true });
+      throw e;
     }
-    const packages = db.transaction(() => {
-      const rows = written.map(({ r, w }) => ({
-        ...r,
-        path: path.join(out, r.bagName),
-        exportId: recordExport(db, {
-          custodianId: custodian.id, setKind: r.set, periodFrom: period.from, periodTo: period.to, outPath: path.join(out, r.bagName),
-          packageSha256: r.packageSha256, allowUnreviewed: o.allowUnreviewed,
-        }, () => w.ledger.entries()),
-      }));
-      // Last step inside the transaction: if the rename fails, nothing is recorded either.
-      if (fs.existsSync(out)) fs.rmdirSync(out);
-      fs.renameSync(pkgDir, out);
-      return rows;
-    }).immediate();
     return { out, custodianId: custodian.id, period, delivery, allowUnreviewed: o.allowUnreviewed, openSuggestions: open.total, packages };
   } finally {
     fs.rmSync(tmpRoot, { recursive: true, force: true });

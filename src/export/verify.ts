@@ -93,8 +93,11 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
   const ges = bags.filter((b) => b.set === 'geschoond');
   const paired = new Set<Bag>();
   for (const g of ges) {
-    const r = ruw.find((x) => x.group !== null && x.group === g.group) ?? (ruw.length === 1 && ges.length === 1 ? ruw[0] : undefined);
-    if (!r) continue;
+    const r = ruw.find((x) => x.group !== null && x.group === g.group);
+    if (!r) {
+      if (ruw.length) check('slots', path.basename(g.dir), [], 'not checked: no ruwe package of the same delivery (Bag-Group-Identifier) was given', true);
+      continue;
+    }
     paired.add(g).add(r);
     check('slots', `${path.basename(g.dir)} ↔ ${path.basename(r.dir)}`, slotCheck(g, r), 'chat.json valid; every message of the ruwe dataset has exactly one slot in the geschoonde set');
   }
@@ -103,7 +106,8 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
     ? 'every review-log.json is valid; none carries rule evidence or decision reasons (they may quote private content)'
     : 'every review-log.json is valid against its schema');
   for (const g of ges) {
-    const r = ruw.find((x) => x.group === g.group) ?? (ruw.length === 1 ? ruw[0] : undefined);
+    // Withheld content comes from the ruwe package of the same delivery only: another delivery would miss some.
+    const r = ruw.find((x) => x.group !== null && x.group === g.group);
     let src: LeakSource | null = null;
     let why = '';
     try {

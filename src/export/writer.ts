@@ -24,6 +24,8 @@ export interface SetWriter {
   delivered: (objectId: string) => string | null;
   ledger: LedgerSink;
   tool: string;
+  /** Called once per message of the export (for progress); optional. */
+  tick?: () => void;
 }
 
 export const archiefvormer = (w: SetWriter): Ref => ({ naam: w.x.custodian.department });

@@ -232,6 +232,16 @@ describe('vervolgexport and atomicity', () => {
     expect(fs.existsSync(third)).toBe(false);
   });
 
+  it('writes no package for a set that has nothing new, and says so', async () => {
+    const f = buildFixture();
+    expect((await exportTo(f, path.join(f.dir, 'alleen-ruw'), '--set', 'ruw')).code).toBe(0);
+    const r = await exportTo(f, path.join(f.dir, 'beide'), '--set', 'both');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().packages.map((p: any) => p.set)).toEqual(['geschoond']);
+    expect(r.stderr).toMatch(/ruw: every message in 2025-03-10 – 2025-03-10 was delivered before; no ruw package/);
+    expect(fs.readdirSync(path.join(f.dir, 'beide'))).toEqual([expect.stringMatching(/_geschoond$/)]);
+  });
+
   it('a failure half-way leaves no package, no temporary folder and no ledger entry', async () => {
     const f = buildFixture();
     // An attachment whose blob path is a folder: reading it fails while the package is being written.
