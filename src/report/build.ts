@@ -49,7 +49,7 @@ export function buildCoverageReport(db: DB, opts: ReportOptions = {}): CoverageR
 }
 
 export interface FindingsReport {
-  custodians: { id: string; name: string; function: string; department: string }[];
+  custodians: { id: string; name: string; function: string; department: string; tz: string }[];
   counts: ReturnType<typeof countFindings>;
   findings: Finding[];
 }
@@ -59,7 +59,7 @@ export function buildFindingsReport(db: DB, opts: ReportOptions = {}): FindingsR
   const ids = new Set(custodians.map((c) => c.id));
   const findings = computeFindings(loadFindingFacts(db, { custodianId: opts.custodianId })).filter((f) => ids.has(f.custodianId));
   return {
-    custodians: custodians.map((c) => ({ id: c.id, name: c.name, function: c.function, department: c.department })),
+    custodians: custodians.map((c) => ({ id: c.id, name: c.name, function: c.function, department: c.department, tz: c.tz })),
     counts: countFindings(findings),
     findings,
   };

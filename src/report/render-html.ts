@@ -135,7 +135,7 @@ export function findingsTableHtml(findings: readonly Finding[], tz: string): str
 }
 
 function custodianArticle(c: CustodianCoverage, cols: ReturnType<typeof displayColumns>, findings: readonly Finding[], asOf: string, idx: number): string {
-  const last = c.lastSecuredDate ? `laatste veiligstelling ${esc(fmtDate(c.lastSecuredDate))} (${c.daysSinceLast} dagen geleden)` : 'nog nooit veiliggesteld';
+  const last = c.lastSecuredDate ? `veiliggesteld t/m ${esc(fmtDate(c.lastSecuredDate))} (${c.daysSinceLast} dagen geleden)` : 'nog nooit veiliggesteld';
   const gaps = cols.flatMap((col) => c.channels[col.index]!.gaps.map((g) => `<li><b>${esc(col.label)}</b>: ${esc(fmtDate(g.fromDate))} t/m ${esc(fmtDate(g.toDate))} (${g.days} dagen)${g.notes?.length ? ` — ${esc(g.notes.join('; '))}` : ''}</li>`));
   return `<article class="bwp" id="bwp-${esc(c.custodian.id)}">
 <h3>${esc(c.custodian.function)} — ${esc(c.custodian.name)}</h3>
@@ -186,10 +186,10 @@ ${statusHtml(r.status)}</section>`;
   return page('Rapport veiligstelling zakelijke informatie bewindspersonen', metaLine(r.coverage), body);
 }
 
-export function findingsReportHtml(r: FindingsReport, tzOf: (custodianId: string) => string): string {
+export function findingsReportHtml(r: FindingsReport): string {
   const sections = r.custodians.map((c) => {
     const mine = r.findings.filter((f) => f.custodianId === c.id);
-    return `<article class="bwp"><h3>${esc(c.function)} — ${esc(c.name)}</h3><p class="facts">${esc(c.department)}</p>${findingsTableHtml(mine, tzOf(c.id))}</article>`;
+    return `<article class="bwp"><h3>${esc(c.function)} — ${esc(c.name)}</h3><p class="facts">${esc(c.department)}</p>${findingsTableHtml(mine, c.tz)}</article>`;
   });
   const total = r.counts.map((c) => `${esc(c.label)}: ${c.count}`).join(' · ') || 'geen';
   return page('Bevindingen veiligstelling chatberichten', `Totaal: ${total} · chatarchief ${esc(VERSION)}`, sections.join('\n') || '<p class="empty">Nog geen bewindspersonen.</p>');

@@ -2,6 +2,7 @@
  * Plain-text tables and CSV for the three reports. The CSV has one header row and RFC 4180 quoting; cells that would
  * start a spreadsheet formula are prefixed with an apostrophe.
  */
+import { DateTime } from 'luxon';
 import { table } from '../cli/format.js';
 import { displayColumns, type ChannelCoverage, type CoverageReport, type CustodianCoverage, type Period } from './coverage.js';
 import type { FindingsReport } from './build.js';
@@ -107,9 +108,17 @@ export function findingsJson(r: FindingsReport): Iterable<string> {
   return jsonLines({ custodians: r.custodians, counts: r.counts }, 'findings', r.findings);
 }
 
+/** An instant as local wall-clock time in a zone: `2024-03-01 09:06`. */
+export function localText(iso: string | null, zone: string): string {
+  if (!iso) return '';
+  const d = DateTime.fromISO(iso, { setZone: true }).setZone(zone);
+  return d.isValid ? d.toFormat('yyyy-MM-dd HH:mm') : iso;
+}
+
 export function findingsTable(r: FindingsReport): string {
   if (!r.findings.length) return 'Geen bevindingen.';
-  const rows = r.findings.map((f) => [f.custodianId, f.localTime ?? f.at?.slice(0, 16) ?? '', f.label, f.conversation ?? '', f.person ?? '', f.detail]);
+  const tz = new Map(r.custodians.map((c) => [c.id, c.tz]));
+  const rows = r.findings.map((f) => [f.custodianId, localText(f.at, tz.get(f.custodianId) ?? 'Europe/Amsterdam'), f.label, f.conversation ?? '', f.person ?? '', f.detail]);
   return [
     table(['custodian', 'tijd', 'bevinding', 'gesprek', 'persoon', 'detail'], rows),
     '',

@@ -77,11 +77,57 @@ describe('findings from Dutch and English WhatsApp exports', () => {
     const other = await runCli(['report', 'findings', '--custodian', 'min-ocw', '--json', '--db', db]);
     expect(other.json().findings).toEqual([]);
     const table = await runCli(['report', 'findings', '--custodian', 'min-lnv', '--db', db]);
-    expect(table.stdout).toMatch(/01-03-2024 09:06\s+Verdwijnende berichten aangezet\s+Chef de cabinet\s+Chef de cabinet/);
+    expect(table.stdout).toMatch(/2024-03-01 09:06\s+Verdwijnende berichten aangezet\s+Chef de cabinet\s+Chef de cabinet/);
     const csv = await runCli(['report', 'findings', '--format', 'csv', '--db', db]);
     expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(findings.length + 1);
     const bad = await runCli(['report', 'findings', '--custodian', 'nobody', '--db', db]);
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining("unknown custodian 'nobody'")]);
+  });
+});
+
+describe('findings from Signal exports', () => {
+  const SAMPLES = path.resolve(import.meta.dirname, '../../samples/signal');
+  let sig: any[];
+  beforeAll(async () => {
+    const sdb = path.join(tempDir('chatarchief-findings-signal-'), 's.db');
+    const run = async (args: string[]) => {
+      const r = await runCli([...args, '--db', sdb]);
+      if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+      return r;
+    };
+    await run(['custodian', 'add', '--id', 'min-bzk', '--name', 'Minister BZK', '--function', 'Minister van Binnenlandse Zaken en Koninkrijksrelaties', '--department', 'BZK', '--from', '2024-01-01']);
+    // Signal's own chat export (main.jsonl) and Signal Desktop's messages through sigtop.
+    await run(['ingest', path.join(SAMPLES, 'signal-export-2025-10-27'), '--custodian', 'min-bzk']);
+    await run(['ingest', path.join(SAMPLES, 'sigtop'), '--custodian', 'min-bzk']);
+    sig = (await run(['report', 'findings', '--json'])).json().findings;
+  });
+
+  it('finds the timer switched on, changed and off, with who did it and when', () => {
+    const timers = sig.filter((f) => f.code.startsWith('disappearing-') && f.code !== 'disappearing-may-be-absent');
+    expect(timers.map((f) => [f.code, f.conversation, f.person])).toEqual(expect.arrayContaining([
+      ['disappearing-on', 'Crisisoverleg Hoogwater', 'Petra Hoekstra'],
+      ['disappearing-off', 'Crisisoverleg Hoogwater', 'Youssef El Amrani (BZK)'],
+      ['disappearing-on', 'Joris', 'Joris'],
+    ]));
+    expect(timers.find((f) => f.conversation === 'Joris').detail).toContain('(timer 8 uur)');
+    for (const f of timers) expect(f.at).toMatch(/^2025-10-2\dT\d\d:\d\d:\d\d(\.\d+)?\+0[12]:00$/);
+  });
+
+  it('finds view-once media and a message deleted for everyone', () => {
+    expect(sig.filter((f) => f.code === 'view-once').map((f) => [f.conversation, f.person])).toEqual([['Joris', 'Joris']]);
+    expect(sig.filter((f) => f.code === 'deleted-by-sender').map((f) => [f.conversation, f.person])).toContainEqual(['Crisisoverleg Hoogwater', 'Daan Mulder']);
+  });
+
+  it('says per chat that the Signal export may lack disappearing messages, naming the export', () => {
+    const absent = sig.filter((f) => f.code === 'disappearing-may-be-absent');
+    expect(absent.map((f) => f.sourceFile)).toEqual(expect.arrayContaining(['main.jsonl']));
+    const fromExport = absent.filter((f) => f.sourceFile === 'main.jsonl').map((f) => f.detail);
+    expect(fromExport).toEqual(expect.arrayContaining([expect.stringContaining('chat "Joris" used disappearing messages'), expect.stringContaining('chat "Crisisoverleg Hoogwater" used disappearing messages')]));
+    expect(absent.some((f) => /sigtop/.test(f.detail) || /sigtop/i.test(f.sourceFile ?? ''))).toBe(true);
+  });
+
+  it('finds attachments the export lacks, by file name', () => {
+    expect(sig.filter((f) => f.code === 'attachment-missing').map((f) => [f.conversation, f.detail])).toContainEqual(['Crisisoverleg Hoogwater', 'waterstanden-maas.png']);
   });
 });
 

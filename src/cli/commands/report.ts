@@ -167,10 +167,7 @@ Chat content is never shown, only system texts and attachment names.`,
     const db = ctx.store().db;
     if (o.custodian) requireCustodian(db, o.custodian);
     const r = buildFindingsReport(db, { custodianId: o.custodian });
-    if (format === 'html') {
-      const tz = new Map(listCustodians(db).map((c) => [c.id, c.tz]));
-      return emit(ctx, o.out, findingsReportHtml(r, (id) => tz.get(id) ?? 'Europe/Amsterdam'));
-    }
+    if (format === 'html') return emit(ctx, o.out, findingsReportHtml(r));
     emit(ctx, o.out, format === 'json' ? findingsJson(r) : format === 'csv' ? findingsCsv(r) : findingsTable(r));
   },
 };
