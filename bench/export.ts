@@ -5,7 +5,8 @@
  * memory must stay flat (the 1M export must not need ~10× the memory of the 100k one).
  *
  * The store is generated once per size (cached in the bench folder) in its own process; the export runs in a fresh
- * process so its peak RSS is its own. Sizes: BENCH_SIZES=100000,1000000. Run alone: `npm run build && node dist/bench/export.js`.
+ * process so its peak RSS is its own. Sizes: BENCH_SIZES=100000,1000000. BENCH_EXPORT_VERIFY=1 also times `verify` on the
+ * packages (ruw + geschoond, leak check from the ruwe package). Run alone: `npm run build && node dist/bench/export.js`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,6 +88,15 @@ async function runExport(dbPath: string, out: string): Promise<Result> {
   return { ms, cpuMs: (used.user + used.system) / 1000, messages: r.packages[0]!.messages, rss: peakRssMiB(), bytes: r.packages.reduce((a, p) => a + p.counts.bytes, 0), files: r.packages.reduce((a, p) => a + p.counts.files, 0) };
 }
 
+async function runVerify(out: string): Promise<{ ms: number; cpuMs: number; rss: number; ok: boolean }> {
+  const { verifyPackages } = await import('../src/export/verify.js');
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  const r = verifyPackages([out], { store: null });
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000, rss: peakRssMiB(), ok: r.ok };
+}
+
 async function orchestrate(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
   const rows: Result[] = [];
@@ -104,6 +114,11 @@ async function orchestrate(): Promise<void> {
     fs.rmSync(out, { recursive: true, force: true });
     process.stderr.write(`exporting ${fmt(n)} messages (ruw + geschoond)…\n`);
     const r = child<Result>(self, ['export', db, out]);
+    if (process.env.BENCH_EXPORT_VERIFY) {
+      process.stderr.write(`verifying the packages of ${fmt(n)} messages…\n`);
+      const v = child<{ ms: number; cpuMs: number; rss: number; ok: boolean }>(self, ['verify', out]);
+      process.stdout.write(`verify ${fmt(r.messages)} msgs, both packages: ${secs(v.ms)} wall, ${secs(v.cpuMs)} CPU, peak RSS ${v.rss} MiB, ${v.ok ? 'ok' : 'FAILED'}\n`);
+    }
     fs.rmSync(out, { recursive: true, force: true });
     rows.push(r);
     process.stdout.write(
@@ -120,4 +135,5 @@ async function orchestrate(): Promise<void> {
 const [mode, a1, a2] = process.argv.slice(2);
 if (mode === 'seed') console.log(JSON.stringify(await seed(Number(a1), a2!)));
 else if (mode === 'export') console.log(JSON.stringify(await runExport(a1!, a2!)));
+else if (mode === 'verify') console.log(JSON.stringify(await runVerify(a1!)));
 else await orchestrate();

@@ -94,9 +94,17 @@ export class LedgerSink {
     this.fd = fs.openSync(file, 'wx');
   }
 
+  private buf: string[] = [];
+
   add(objectId: string, contentHash: string): void {
-    fs.writeSync(this.fd, `${objectId}\t${contentHash}\n`);
+    this.buf.push(`${objectId}\t${contentHash}\n`);
+    if (this.buf.length >= 4096) this.flush();
     this.count++;
+  }
+
+  private flush(): void {
+    if (this.buf.length) fs.writeSync(this.fd, this.buf.join(''));
+    this.buf = [];
   }
 
   /** Records that an object was left out because it was delivered before; notes when its content changed since. */
@@ -109,6 +117,7 @@ export class LedgerSink {
   }
 
   close(): void {
+    this.flush();
     fs.closeSync(this.fd);
   }
 
