@@ -167,20 +167,22 @@ function cleaningRow(facts: StatusFact[]): Pick<StatusRow, 'value' | 'text' | 'd
   return { value, text, details };
 }
 
+/** Kept means exported as a ruwe dataset up to the custodian's latest secured message. */
 function rawRow(facts: StatusFact[], cov: Map<string, CustodianCoverage>): Pick<StatusRow, 'value' | 'text' | 'details'> {
   const withData = facts.filter((f) => f.messages > 0);
   const per = withData.map((f) => {
-    const lastSecured = cov.get(f.custodianId)?.lastSecuredDate ?? null;
+    const tz = cov.get(f.custodianId)?.custodian.tz ?? 'Europe/Amsterdam';
+    const lastMessage = f.lastMessageMs === null ? null : dateOf(f.lastMessageMs, tz);
     const to = f.exports.ruw.lastPeriodTo;
-    const complete = f.exports.ruw.count > 0 && (to === null || lastSecured === null || to >= lastSecured);
-    return { custodianId: f.custodianId, exports: f.exports.ruw.count, periodTo: to, lastSecured, complete };
+    const complete = f.exports.ruw.count > 0 && (to === null || lastMessage === null || to >= lastMessage);
+    return { custodianId: f.custodianId, exports: f.exports.ruw.count, periodTo: to, lastMessage, complete };
   });
   const details = { perCustodian: per };
   if (!withData.length) return { value: 'onbekend', text: 'Nog geen berichten veiliggesteld.', details };
   const complete = per.filter((p) => p.complete).length;
   const any = per.filter((p) => p.exports > 0).length;
   const value: Verdict = complete === per.length ? 'ja' : any ? 'deels' : 'nee';
-  const behind = per.filter((p) => p.exports > 0 && !p.complete).map((p) => `${p.custodianId} t/m ${p.periodTo}, laatste uitlezing ${p.lastSecured}`);
+  const behind = per.filter((p) => p.exports > 0 && !p.complete).map((p) => `${p.custodianId} t/m ${p.periodTo}, laatste bericht ${p.lastMessage}`);
   const text = `Ruwe dataset geëxporteerd voor ${any} van ${per.length} bewindspersonen` + (behind.length ? `; achter: ${behind.join('; ')}` : '') + '.';
   return { value, text, details };
 }

@@ -243,6 +243,8 @@ export interface StatusFact {
   exclusions: { contacts: number; conversations: number; decided: number; byRule: number };
   tagRuns: number;
   exports: { ruw: ExportFact; geschoond: ExportFact };
+  /** The time of the custodian's latest message (ms), or null without messages. */
+  lastMessageMs: number | null;
 }
 
 const NON_BUSINESS = `('privé','partijpolitiek')`;
@@ -250,7 +252,7 @@ const DECIDED = `('confirmed','changed')`;
 
 export function loadStatusFacts(db: DB, custodianIds: readonly string[]): StatusFact[] {
   const one = (sql: string) => db.prepare(sql);
-  const messages = one('SELECT COUNT(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.custodian_id = ?');
+  const messages = one('SELECT COUNT(*) AS n, MAX(m.sent_at_ms) AS last FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.custodian_id = ?');
   const covered = one(
     `WITH nb AS (SELECT level, target_id FROM markings WHERE custodian_id = ? AND status IN ${DECIDED} AND category IN ${NON_BUSINESS}),
      covered AS (
@@ -283,9 +285,11 @@ export function loadStatusFacts(db: DB, custodianIds: readonly string[]): Status
   return custodianIds.map((id) => {
     const m = markingCounts.get(id) as Record<string, number | null>;
     const n = (k: string) => m[k] ?? 0;
+    const msg = messages.get(id) as { n: number; last: number | null };
     return {
       custodianId: id,
-      messages: (messages.get(id) as { n: number }).n,
+      messages: msg.n,
+      lastMessageMs: msg.last,
       nonBusinessMessages: (covered.get(id) as { n: number }).n,
       decidedMarkings: n('decided'),
       decidedMessageMarkings: n('decided_msg'),

@@ -108,4 +108,16 @@ describe('status per department', () => {
     const bad = await runCli(['report', 'status', '--department', 'XYZ', '--db', db]);
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining("unknown department 'XYZ'; known: OCW, SZW")]);
   });
+
+  it('says the ruwe dataset is behind once a later read-out brings messages the export does not hold', async () => {
+    const folder = readout('ocw-3', '2024-04-16T09:00', [{ file: DG }]);
+    const file = path.join(folder, DG);
+    const { mtime } = fs.statSync(file);
+    fs.appendFileSync(file, '15-04-2024 17:45 - Directeur-generaal: De reactie op de motie is verstuurd\n');
+    fs.utimesSync(file, mtime, mtime);
+    await cli(['ingest', folder, '--custodian', 'min-ocw', '--operator', 'OCW-operator']);
+    const raw = row(await status(), 'OCW', 'ruwe-dataset');
+    expect(raw.value).toBe('deels');
+    expect(raw.text).toBe('Ruwe dataset geëxporteerd voor 1 van 1 bewindspersonen; achter: min-ocw t/m 2024-04-02, laatste bericht 2024-04-15.');
+  });
 });
