@@ -147,7 +147,7 @@ export const reviewLogEntry = z.strictObject({
   targetId: int,
   span: z.tuple([int, int]).nullable(),
   origin: z.enum(['rule', 'manual']),
-  ruleId: z.string().nullable(),
+  ruleId: z.string().nullable().optional().describe('ruw only: a rule id may name a private contact or repeat a withheld word'),
   suggestedCategory: z.string(),
   category: z.string(),
   status: z.enum(['suggested', 'confirmed', 'rejected', 'changed']),

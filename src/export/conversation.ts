@@ -59,14 +59,15 @@ class ReviewLog {
     const ruw = this.w.set === 'ruw';
     for (const r of records) {
       this.out.item({
-        markingId: r.id, level: r.level, targetId: r.targetId, span: r.span, origin: r.origin, ruleId: r.ruleId,
+        markingId: r.id, level: r.level, targetId: r.targetId, span: r.span, origin: r.origin,
         suggestedCategory: r.suggestedCategory, category: r.category, status: r.status, active: r.active, effective: effective.has(r.id),
         decisions: (ds.get(r.id) ?? []).map((d) => ({
           id: d.id, action: d.action, category: d.category, reviewer: d.reviewer, decidedAt: d.decidedAt, needsSecond: d.needsSecond, undoes: d.undoes,
           ...(ruw ? { reason: d.reason } : {}),
         })),
-        // Evidence (matched terms) and reasons may quote private content: only the ruwe dataset carries them.
-        ...(ruw ? { evidence: r.evidence, ruleFileHash: r.ruleFileHash } : {}),
+        // Evidence (matched terms), reasons and rule ids (a custodian's designation may name a private contact, and any
+        // rule id can repeat a withheld word) may quote private content: only the ruwe dataset carries them.
+        ...(ruw ? { ruleId: r.ruleId, evidence: r.evidence, ruleFileHash: r.ruleFileHash } : {}),
       });
     }
   }

@@ -103,7 +103,7 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
   }
   for (const b of bags) if (!paired.has(b)) check('chat-json', path.basename(b.dir), chatJsonCheck(b), 'every chat.json is valid against its schema');
   for (const b of bags) check('review-log', path.basename(b.dir), reviewLogCheck(b), b.set === 'geschoond'
-    ? 'every review-log.json is valid; none carries rule evidence or decision reasons (they may quote private content)'
+    ? 'every review-log.json is valid; none carries rule ids, rule evidence or decision reasons (they may quote private content)'
     : 'every review-log.json is valid against its schema');
   for (const g of ges) {
     // Withheld content comes from the ruwe package of the same delivery only: another delivery would miss some.
@@ -253,9 +253,9 @@ function reviewLogCheck(b: Bag): string[] {
         const where = 'head' in e ? `${rel}: head` : `${rel}:${e.line}`;
         if (!r.success) { errors.push(`${where}: ${r.error.issues[0]?.message} at ${r.error.issues[0]?.path.join('.')}`); continue; }
         if (b.set !== 'geschoond' || 'head' in e) continue;
-        const x = e.item as { evidence?: unknown; ruleFileHash?: unknown; decisions: { reason?: unknown }[] };
-        if (x.evidence !== undefined || x.ruleFileHash !== undefined || x.decisions.some((d) => d.reason !== undefined)) {
-          errors.push(`${where}: rule evidence or a decision reason in the geschoonde set`);
+        const x = e.item as { ruleId?: unknown; evidence?: unknown; ruleFileHash?: unknown; decisions: { reason?: unknown }[] };
+        if (x.ruleId !== undefined || x.evidence !== undefined || x.ruleFileHash !== undefined || x.decisions.some((d) => d.reason !== undefined)) {
+          errors.push(`${where}: rule id, rule evidence or a decision reason in the geschoonde set`);
         }
       }
     } catch (err) {

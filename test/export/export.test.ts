@@ -147,7 +147,7 @@ describe('verify finds damage and leaks', () => {
     fs.writeFileSync(log, fs.readFileSync(log, 'utf8').replace('\n{"markingId"', '\n{"evidence":{"term":"verjaardag"},"markingId"'));
     const v = await runCli(['verify', out, '--json']);
     expect(v.code).toBe(1);
-    expect(v.json().findings.filter((x: any) => x.check === 'review-log').map((x: any) => x.message).join('\n')).toMatch(/review-log\.json:2: rule evidence or a decision reason in the geschoonde set/);
+    expect(v.json().findings.filter((x: any) => x.check === 'review-log').map((x: any) => x.message).join('\n')).toMatch(/review-log\.json:2: rule id, rule evidence or a decision reason in the geschoonde set/);
     const leaks = v.json().findings.filter((x: any) => x.check === 'leaks').map((x: any) => x.message).join('\n');
     expect(leaks).toMatch(/chat\.html:\d+: text "mijn zus marieke ligt sinds dinsdag in het maasstad/);
     expect(leaks).toMatch(/mdto\.xml:\d+: name "Privécontact 3"/);
