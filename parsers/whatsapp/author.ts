@@ -4,7 +4,7 @@
  * first `: ` would turn a group name like `Team: Noord` into an author.
  */
 import { toE164 } from '../phone.js';
-import { matchSystem, systemKey, type SystemMatch } from './system.js';
+import { matchSystem, mayBeSystem, systemKey, type SystemMatch } from './system.js';
 
 export interface Head {
   /** Author exactly as written, or null for an authorless (system) line. */
@@ -31,7 +31,7 @@ const LRM = 0x200e;
 const SUSPICIOUS = /["“”]| heeft | hebt |created group|changed the |security code|beveiligingscode/;
 
 function authorless(rest: string): Head {
-  return { authorRaw: null, sender: null, body: rest, sys: matchSystem(systemKey(rest)) };
+  return { authorRaw: null, sender: null, body: rest, sys: mayBeSystem(rest) ? matchSystem(systemKey(rest)) : null };
 }
 
 /**
@@ -64,9 +64,12 @@ export class HeadSplitter {
   private lookup(text: string, start: number, len: number): Sender | undefined {
     const bucket = this.byLength[len];
     if (bucket === undefined) return undefined;
-    for (let i = 0; i < bucket.length; i++) {
+    // Char-by-char: measurably cheaper than startsWith(raw, position) on freshly decoded lines.
+    outer: for (let i = 0; i < bucket.length; i++) {
       const e = bucket[i]!;
-      if (text.startsWith(e.raw, start)) return e;
+      const raw = e.raw;
+      for (let j = 0; j < len; j++) if (text.charCodeAt(start + j) !== raw.charCodeAt(j)) continue outer;
+      return e;
     }
     return undefined;
   }

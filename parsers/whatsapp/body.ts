@@ -121,7 +121,7 @@ export function classifyBody(first: string, firstEol: string, rest: string | nul
     if (m) return attached(m[3]!, rest, edited, lrm, ctx, m[1] || null, m[2] ? Number(m[2]) : null);
     m = ANDROID_OMITTED_RE.exec(f) ?? OLD_IOS_OMITTED_RE.exec(f);
     if (m) return omitted(m[1]!, rest, edited, lrm, ctx, null, null);
-  } else if (last === 0x64 /* d */ || last === 0x6e /* n */) {
+  } else if ((last === 0x64 /* d */ && f.endsWith(' omitted')) || (last === 0x6e /* n */ && f.endsWith(' weggelaten'))) {
     let m = IOS_OMITTED_RE.exec(f);
     if (m) return omitted(m[1]!, rest, edited, lrm, ctx, null, null);
     m = IOS_DOC_OMITTED_RE.exec(f);
@@ -166,7 +166,8 @@ export function classifyBody(first: string, firstEol: string, rest: string | nul
     b.extra = { mediaType: 'media' };
     return b;
   }
-  if (c0 === 0x54 || c0 === 0x44 || c0 === 0x59 || c0 === 0x55 || c0 === 0x4a /* T D Y U J */) {
+  const short = f.length <= 64; // every deleted notice and call text is short
+  if (short && (c0 === 0x54 || c0 === 0x44 || c0 === 0x59 || c0 === 0x55 || c0 === 0x4a) /* T D Y U J */) {
     if (DEL_SENDER_RE.test(f)) return deleted(f, 'sender', null, lrm);
     if (DEL_SELF_RE.test(f)) return deleted(f, 'self', true, lrm);
     const m = DEL_ADMIN_RE.exec(f);
@@ -176,7 +177,7 @@ export function classifyBody(first: string, firstEol: string, rest: string | nul
       return b;
     }
   }
-  if (c0 === 0x4d || c0 === 0x47 || c0 === 0x56 || c0 === 0x6d || c0 === 0x67 || c0 === 0x76 /* M G V m g v */) {
+  if (short && (c0 === 0x4d || c0 === 0x47 || c0 === 0x56 || c0 === 0x6d || c0 === 0x67 || c0 === 0x76) /* M G V m g v */) {
     let m = CALL_RE.exec(f);
     if (m) {
       const call: Record<string, unknown> = m[1]

@@ -12,7 +12,7 @@ import {
   compileHeader, DateOrderEvidence, detectShape, fullYear, newHeaderFields, readHeader, shapeLabel, skipMarks, to24h,
   type HeaderFields, type HeaderShape,
 } from './header.js';
-import { GROUP_EVENTS, isGroupEncryptionNotice, matchSystem, systemKey, type SystemMatch } from './system.js';
+import { GROUP_EVENTS, isGroupEncryptionNotice, matchSystem, mayBeSystem, systemKey, type SystemMatch } from './system.js';
 
 export { chatTitleFromFileName, isWhatsAppChatFileName } from './filename.js';
 export { generateWhatsAppExport } from './generate.js';
@@ -103,9 +103,9 @@ function isoOfKey(key: number): string {
 class Range {
   min = Infinity;
   max = -Infinity;
-  add(y: number, mo: number, d: number, s: Stamp): void {
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || s.hour > 23 || s.minute > 59 || s.second > 59) return;
-    const k = keyOf(y, mo, d, s.hour, s.minute, s.second);
+  add(y: number, mo: number, d: number, h: number, mi: number, s: number): void {
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return;
+    const k = keyOf(y, mo, d, h, mi, s);
     if (k < this.min) this.min = k;
     if (k > this.max) this.max = k;
   }
@@ -169,12 +169,15 @@ export async function scanWhatsApp(
     const sh = shape!;
     if (!readHeader(text, i, re, sh, hf)) continue;
     count++;
-    const st = readStamp(hf, sh);
-    if (!sh.yearFirst) evidence.add(st.a, st.b, st.year, line.lineNo);
-    let [d, mo] = dayMonth(st, 'dmy', sh.yearFirst);
-    dmy.add(st.year, mo, d, st);
-    [d, mo] = dayMonth(st, 'mdy', sh.yearFirst);
-    mdy.add(st.year, mo, d, st);
+    const year = sh.yearFirst ? hf.a : fullYear(hf.c, hf.cDigits);
+    const hour = hf.ampm === '' ? hf.hour : to24h(hf.hour, hf.ampm);
+    if (sh.yearFirst) {
+      dmy.add(year, hf.b, hf.c, hour, hf.minute, hf.second);
+    } else {
+      evidence.add(hf.a, hf.b, year, line.lineNo);
+      dmy.add(year, hf.b, hf.a, hour, hf.minute, hf.second);
+      mdy.add(year, hf.a, hf.b, hour, hf.minute, hf.second);
+    }
 
     const head = splitter!.split(text, hf.end);
     if (head.sender === null) {
@@ -184,9 +187,10 @@ export async function scanWhatsApp(
     const name = head.sender.name;
     const body = head.body;
     let human = true;
-    if (body.charCodeAt(0) === 0x200e) {
-      const key = systemKey(body);
-      const sys = matchSystem(key);
+    if (sh.platform === 'ios' && body.charCodeAt(0) === 0x200e) {
+      // Only iOS writes system events as authored messages; Android LRM bodies are attachments.
+      const key = mayBeSystem(body) ? systemKey(body) : '';
+      const sys = key ? matchSystem(key) : null;
       if (sys && sys.event !== 'waiting') {
         onSystem(sys, () => key);
         if (sys.event === 'encryption-notice' && e2eAuthor === null) {
@@ -213,7 +217,7 @@ export async function scanWhatsApp(
     throw new WhatsAppFormatError(`not a WhatsApp export${what}: no message header found`);
   }
   const decision = evidence.decide(shape, opts.dateOrder);
-  const range = decision.order === 'mdy' ? mdy : dmy;
+  const range = decision.order === 'mdy' ? mdy : dmy; // year-first shapes fill `dmy` with month/day in place
   const authors = [...humans];
   const isGroup =
     groupEvidence || authors.length > 2 || (e2eAuthor !== null && authors.length >= 2 && !humans.has(e2eAuthor));
@@ -308,7 +312,7 @@ export async function* parseWhatsApp(lines: AsyncIterable<SourceLine>, opts: Par
       info = classifyBody(head.body, p.firstEol, p.cont, ctx);
       if (info.kind === 'text' && info.lrm) {
         // iOS 2021+: system events written as messages of the chat name or the actor (§6.3).
-        const sys = matchSystem(systemKey(head.body));
+        const sys = mayBeSystem(head.body) ? matchSystem(systemKey(head.body)) : null;
         if ((sys && sys.event !== 'waiting') || s.name === pseudo) {
           info = systemBody(head.body, p.firstEol, p.cont, sys && sys.event !== 'waiting' ? sys : null);
           author = s.name;

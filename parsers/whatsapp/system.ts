@@ -109,6 +109,11 @@ const TEMPLATES: Tpl[] = [
 const TRIGGER =
   /end-to-end|disappear|vervaldatum|verdwijn|timer|creat|gemaakt|subject|onderwerp|group|groep|admin|beheerder|settings|instellingen|joined|deel|left|blocked|blokkeerd|security code|beveiligingscode|number|nummer|changed to|Waiting|Wachten|removed|verwijderd|added|toegevoegd/;
 
+/** Cheap pre-check on raw text (marks do not split the trigger words): false means no template can match. */
+export function mayBeSystem(text: string): boolean {
+  return text.length <= 600 && TRIGGER.test(text);
+}
+
 /** Matches a normalised key (see `systemKey`) against the system templates. */
 export function matchSystem(key: string): SystemMatch | null {
   if (key.length > 400 || !TRIGGER.test(key)) return null;
