@@ -88,8 +88,9 @@ export interface MessagePage {
 }
 
 const SEP = '\uffff';
-const scope = `FROM messages m NOT INDEXED
-  WHERE m.id > @after AND m.id <= @upTo AND m.conversation_id IN (SELECT id FROM conversations WHERE custodian_id = @custodian)
+/** The page window; the custodian filter is left out when every conversation in the store is the custodian's. */
+const scope = (filter: boolean) => `FROM messages m NOT INDEXED
+  WHERE m.id > @after AND m.id <= @upTo ${filter ? 'AND m.conversation_id IN (SELECT id FROM conversations WHERE custodian_id = @custodian)' : 'AND @custodian IS NOT NULL'}
   ORDER BY m.id LIMIT @limit`;
 
 /** Parses "12,7,,3" into `out` (empty entries become -1); returns the count. */
@@ -118,13 +119,15 @@ function parseIds(s: string, out: Float64Array): number {
  * again row by row. The table is scanned in rowid order; the connection is free between pages.
  */
 export function* messagePagesForTagging(db: DB, custodianId: string, range: IdRange = { after: 0, upTo: Infinity }, pageSize = 8192): Generator<MessagePage> {
+  const others = db.prepare('SELECT EXISTS (SELECT 1 FROM conversations WHERE custodian_id <> ?) AS x').get(custodianId) as { x: number };
+  const where = scope(others.x === 1);
   const agg = db.prepare(
     `SELECT count(*) AS n, max(id) AS last, group_concat(id) AS ids, group_concat(conversation_id) AS convs,
             group_concat(IFNULL(sender_contact_id, '')) AS scids, group_concat(text, char(65535)) AS texts,
             json_group_array(json_array(id, sender, kind, event)) FILTER (WHERE sender_contact_id IS NULL OR kind <> 'text' OR event IS NOT NULL) AS extra
-     FROM (SELECT m.id, m.conversation_id, m.sender_contact_id, m.sender, m.kind, m.event, m.text ${scope})`,
+     FROM (SELECT m.id, m.conversation_id, m.sender_contact_id, m.sender, m.kind, m.event, m.text ${where})`,
   );
-  const rows = db.prepare(`SELECT m.id, m.conversation_id, m.sender_contact_id, m.sender, m.kind, m.event, m.text ${scope}`).raw(true);
+  const rows = db.prepare(`SELECT m.id, m.conversation_id, m.sender_contact_id, m.sender, m.kind, m.event, m.text ${where}`).raw(true);
   const upTo = Number.isFinite(range.upTo) ? range.upTo : Number.MAX_SAFE_INTEGER;
   let after = range.after;
   for (;;) {

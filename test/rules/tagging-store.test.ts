@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertSyntheticMessages } from '../../src/store/synthetic.js';
+import { addCustodian } from '../../src/store/custodians.js';
+import { insertSyntheticConversation, insertSyntheticMessages } from '../../src/store/synthetic.js';
 import { iterateMessages } from '../../src/store/messages.js';
 import { messageIdSpan, messagePagesForTagging, type MessagePage } from '../../src/store/tagging.js';
 import { buildStore, CUSTODIAN, type StoreFixture } from './store-fixture.js';
@@ -37,5 +38,11 @@ describe('reading messages for tagging', () => {
     const mid = Math.floor((min + max) / 2);
     const parts = [...flatten(messagePagesForTagging(db, CUSTODIAN, { after: 0, upTo: mid }, 4)), ...flatten(messagePagesForTagging(db, CUSTODIAN, { after: mid, upTo: Infinity }, 4))];
     expect(parts).toEqual(expected);
+    // With a second custodian in the store, the pages still hold only this custodian's messages.
+    addCustodian(db, { id: 'minister-jenv', name: 'X', function: 'Minister van JenV', department: 'JenV', termFrom: '2022-01-10', termTo: null, tz: 'Europe/Amsterdam' });
+    const other = insertSyntheticConversation(db, 'minister-jenv', { title: 'Ander', participantIds: [] });
+    insertSyntheticMessages(db, 'minister-jenv', other, [{ sender: 'Y', text: 'niet van deze minister' }]);
+    for (const size of [1, 5, 100]) expect(flatten(messagePagesForTagging(db, CUSTODIAN, { after: 0, upTo: Infinity }, size))).toEqual(expected);
+    expect(flatten(messagePagesForTagging(db, 'minister-jenv')).map((m) => m.text)).toEqual(['niet van deze minister']);
   });
 });
