@@ -71,6 +71,18 @@ describe('tag with the default rule set', () => {
     expect(fx.store.db.prepare('SELECT COUNT(*) AS n FROM tag_runs').get()).toEqual({ n: 0 });
   });
 
+  it('uses the custodian\'s default category: with privé as default, privé matches are only counted', async () => {
+    expect((await cli('custodian', 'set', CUSTODIAN, '--default-category', 'prive')).code).toBe(0);
+    const r = (await cli('tag', '--custodian', CUSTODIAN, '--json')).json();
+    expect(r.defaultCategory).toBe('privé');
+    // Message-level privé suggestions now restate the default and are not stored; contact and conversation ones are.
+    expect(r.byCategory['privé']).toEqual({ total: 3, contact: 2, conversation: 1, message: 0, passage: 0 });
+    expect(r.rules.find((x: { id: string }) => x.id === 'prive.familie')).toMatchObject({ fired: 2, stored: 0, redundant: 2 });
+    // ... while zakelijk ones are stored now: the motion about the VVD and the app's encryption notice.
+    expect(r.byCategory.zakelijk.message).toBe(2);
+    expect(r.byCategory.partijpolitiek.message).toBe(2);
+  });
+
   it('refuses an unknown custodian and a rule file meant for another custodian', async () => {
     expect((await cli('tag', '--custodian', 'minister-xyz')).code).toBe(1);
     const f = path.join(fx.dir, 'other.json');
