@@ -3,7 +3,7 @@
  * person and time. Pure functions over the facts of `loadFindingFacts`. Chat content is never copied into a finding:
  * only system texts (a timer change says which timer) and attachment file names are shown.
  */
-import type { FindingFacts, FlaggedMessageFact } from '../store/reports.js';
+import type { FindingFacts, FlaggedMessageFact, MessageRef } from '../store/reports.js';
 import { instant } from './intervals.js';
 
 export const FINDING_CODES = [
@@ -109,7 +109,7 @@ export function formatSeconds(s: number): string {
   return `${s} s`;
 }
 
-function fromMessage(m: Omit<FlaggedMessageFact, 'text' | 'extra'>, code: FindingCode, detail: string, source?: { id: number; file: string }): Finding {
+function fromMessage(m: MessageRef, code: FindingCode, detail: string, source?: { id: number; file: string }): Finding {
   const info = FINDING_INFO[code];
   return {
     custodianId: m.custodianId, code, label: info.label, group: info.group, conversationId: m.conversationId, conversation: m.conversationTitle,

@@ -64,8 +64,8 @@ export function loadVeiligstellingen(db: DB, opts: { custodianId?: string } = {}
   return vs.map((v) => ({ id: v.id, custodianId: v.custodian_id, operator: v.operator, device: v.device, startedAt: v.started_at, sources: byV.get(v.id) ?? [] }));
 }
 
-/** A message that carries one or more finding flags, with its conversation and custodian. */
-export interface FlaggedMessageFact {
+/** A message a finding points at: where it is, who sent it, when. */
+export interface MessageRef {
   custodianId: string;
   conversationId: number;
   conversationTitle: string;
@@ -75,25 +75,29 @@ export interface FlaggedMessageFact {
   localTime: string;
   sender: string | null;
   fromSelf: boolean | null;
+  viewOnce: boolean;
+  firstSourceId: number;
+}
+
+/** A message that carries one or more finding flags. */
+export interface FlaggedMessageFact extends MessageRef {
   kind: string;
   event: string | null;
   /** The stored text; the findings report only shows it for system events (never chat content). */
   text: string;
-  viewOnce: boolean;
   deletedBy: string | null;
   timeAmbiguous: boolean;
   timeInvalid: boolean;
   extra: Record<string, unknown> | null;
-  firstSourceId: number;
 }
 
-export interface MissingMessageFact extends Omit<FlaggedMessageFact, 'text' | 'extra'> {
+export interface MissingMessageFact extends MessageRef {
   /** The later export that lacks the message. */
   sourceId: number;
   sourceFile: string;
 }
 
-export interface MissingAttachmentFact extends Omit<FlaggedMessageFact, 'text' | 'extra'> {
+export interface MissingAttachmentFact extends MessageRef {
   attachmentName: string;
   /** The export the message came from. */
   sourceId: number;
@@ -117,65 +121,81 @@ export interface SourceFindingFact {
   origin: 'finding' | 'warning';
 }
 
+/**
+ * The facts behind the findings. The message lists are lazy streams (one SQLite statement each, started on first
+ * read): consume them one after the other, as `computeFindings` does, so that a store of a million messages never
+ * holds its rows twice.
+ */
 export interface FindingFacts {
-  flagged: FlaggedMessageFact[];
-  missing: MissingMessageFact[];
-  missingAttachments: MissingAttachmentFact[];
+  flagged: Iterable<FlaggedMessageFact>;
+  missing: Iterable<MissingMessageFact>;
+  missingAttachments: Iterable<MissingAttachmentFact>;
   sourceFindings: SourceFindingFact[];
 }
 
-const MESSAGE_COLUMNS = `c.custodian_id, c.id AS conversation_id, c.title AS conversation_title, c.platform, m.id AS message_id, m.sent_at,
-  m.local_time, m.sender, m.from_self, m.kind, m.event, m.view_once, m.deleted_by, m.time_ambiguous, m.time_invalid, m.first_source_id`;
+/** Only message columns per row; conversation and source facts come from small maps (fewer values per row is what
+ *  makes 200k missing attachments cheap to read). */
+const REF_COLUMNS = 'm.id AS message_id, m.conversation_id, m.sent_at, m.local_time, m.sender, m.from_self, m.view_once, m.first_source_id';
 
-interface MessageFactRow {
-  custodian_id: string; conversation_id: number; conversation_title: string; platform: string; message_id: number; sent_at: string;
-  local_time: string; sender: string | null; from_self: number | null; kind: string; event: string | null; view_once: number;
-  deleted_by: string | null; time_ambiguous: number; time_invalid: number; first_source_id: number;
+interface RefRow {
+  message_id: number; conversation_id: number; sent_at: string; local_time: string; sender: string | null; from_self: number | null;
+  view_once: number; first_source_id: number;
 }
 
-const messageFact = (r: MessageFactRow): Omit<FlaggedMessageFact, 'text' | 'extra'> => ({
-  custodianId: r.custodian_id, conversationId: r.conversation_id, conversationTitle: r.conversation_title, platform: r.platform,
-  messageId: r.message_id, sentAt: r.sent_at, localTime: r.local_time, sender: r.sender, fromSelf: r.from_self === null ? null : r.from_self === 1,
-  kind: r.kind, event: r.event, viewOnce: r.view_once === 1, deletedBy: r.deleted_by, timeAmbiguous: r.time_ambiguous === 1,
-  timeInvalid: r.time_invalid === 1, firstSourceId: r.first_source_id,
-});
+interface FlaggedRow extends RefRow {
+  kind: string; event: string | null; text: string; deleted_by: string | null; time_ambiguous: number; time_invalid: number; extra_json: string | null;
+}
+
+type ConversationInfo = { custodianId: string; title: string; platform: string };
+
+function messageRef(r: RefRow, conversations: Map<number, ConversationInfo>): MessageRef {
+  const c = conversations.get(r.conversation_id)!;
+  return {
+    custodianId: c.custodianId, conversationId: r.conversation_id, conversationTitle: c.title, platform: c.platform, messageId: r.message_id,
+    sentAt: r.sent_at, localTime: r.local_time, sender: r.sender, fromSelf: r.from_self === null ? null : r.from_self === 1, viewOnce: r.view_once === 1,
+    firstSourceId: r.first_source_id,
+  };
+}
 
 /** The Signal warning code meaning that messages with a disappearing timer were left out of the export. */
 export const DISAPPEARING_ABSENT = 'disappearing-messages-may-be-absent';
 
 /** Everything the findings report lists: one scan of the messages for the flags, plus the tables of losses. */
 export function loadFindingFacts(db: DB, opts: { custodianId?: string } = {}): FindingFacts {
-  const cWhere = opts.custodianId ? 'AND c.custodian_id = ?' : '';
+  const only = opts.custodianId ? 'AND m.conversation_id IN (SELECT id FROM conversations WHERE custodian_id = ?)' : '';
   const args = opts.custodianId ? [opts.custodianId] : [];
-  const flagged = (
-    db
-      .prepare(
-        `SELECT ${MESSAGE_COLUMNS}, m.text, m.extra_json FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         WHERE ((m.kind = 'system' AND m.event IN ('disappearing-on','disappearing-off','disappearing-timer')) OR m.view_once = 1
-           OR m.kind = 'deleted' OR m.time_ambiguous = 1 OR m.time_invalid = 1) ${cWhere}
-         ORDER BY c.custodian_id, m.sent_at_ms, m.id`,
-      )
-      .all(...args) as (MessageFactRow & { text: string; extra_json: string | null })[]
-  ).map((r) => ({ ...messageFact(r), text: r.text, extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null }));
-  const missing = (
-    db
-      .prepare(
-        `SELECT ${MESSAGE_COLUMNS}, s.id AS source_id, s.file_name FROM message_missing mm JOIN messages m ON m.id = mm.message_id
-         JOIN conversations c ON c.id = m.conversation_id JOIN sources s ON s.id = mm.source_id WHERE 1 = 1 ${cWhere}
-         ORDER BY c.custodian_id, m.sent_at_ms, m.id, s.id`,
-      )
-      .all(...args) as (MessageFactRow & { source_id: number; file_name: string })[]
-  ).map((r) => ({ ...messageFact(r), sourceId: r.source_id, sourceFile: r.file_name }));
-  const missingAttachments = (
-    db
-      .prepare(
-        `SELECT ${MESSAGE_COLUMNS}, a.name AS attachment_name, s.id AS source_id, s.file_name FROM attachments a
-         JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id JOIN sources s ON s.id = m.first_source_id
-         WHERE a.missing = 1 ${cWhere} ORDER BY c.custodian_id, m.sent_at_ms, m.id, a.ordinal`,
-      )
-      .all(...args) as (MessageFactRow & { attachment_name: string; source_id: number; file_name: string })[]
-  ).map((r) => ({ ...messageFact(r), attachmentName: r.attachment_name, sourceId: r.source_id, sourceFile: r.file_name }));
-  return { flagged, missing, missingAttachments, sourceFindings: loadSourceFindings(db, opts) };
+  const conversations = new Map(
+    (db.prepare('SELECT id, custodian_id, title, platform FROM conversations').all() as { id: number; custodian_id: string; title: string; platform: string }[]).map(
+      (c) => [c.id, { custodianId: c.custodian_id, title: c.title, platform: c.platform }],
+    ),
+  );
+  const files = new Map((db.prepare('SELECT id, file_name FROM sources').all() as { id: number; file_name: string }[]).map((x) => [x.id, x.file_name]));
+  // Rows come in store order; the findings are sorted once, after they are made.
+  const rows = function* <R, T>(sql: string, map: (r: R) => T): Generator<T> {
+    for (const r of db.prepare(sql).iterate(...args) as IterableIterator<R>) yield map(r);
+  };
+  return {
+    flagged: rows(
+      `SELECT ${REF_COLUMNS}, m.kind, m.event, m.text, m.deleted_by, m.time_ambiguous, m.time_invalid, m.extra_json FROM messages m
+       WHERE ((m.kind = 'system' AND m.event IN ('disappearing-on','disappearing-off','disappearing-timer')) OR m.view_once = 1
+         OR m.kind = 'deleted' OR m.time_ambiguous = 1 OR m.time_invalid = 1) ${only}`,
+      (r: FlaggedRow) => ({
+        ...messageRef(r, conversations), kind: r.kind, event: r.event, text: r.text, deletedBy: r.deleted_by, timeAmbiguous: r.time_ambiguous === 1,
+        timeInvalid: r.time_invalid === 1, extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null,
+      }),
+    ),
+    missing: rows(
+      `SELECT ${REF_COLUMNS}, mm.source_id FROM message_missing mm JOIN messages m ON m.id = mm.message_id WHERE 1 = 1 ${only}`,
+      (r: RefRow & { source_id: number }) => ({ ...messageRef(r, conversations), sourceId: r.source_id, sourceFile: files.get(r.source_id) ?? '' }),
+    ),
+    missingAttachments: rows(
+      `SELECT ${REF_COLUMNS}, a.name AS attachment_name FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.missing = 1 ${only}`,
+      (r: RefRow & { attachment_name: string }) => ({
+        ...messageRef(r, conversations), attachmentName: r.attachment_name, sourceId: r.first_source_id, sourceFile: files.get(r.first_source_id) ?? '',
+      }),
+    ),
+    sourceFindings: loadSourceFindings(db, opts),
+  };
 }
 
 interface SourceFindingRow {
