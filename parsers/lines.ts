@@ -34,6 +34,30 @@ export async function* splitLines(
     const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const base = carryOffset;
+    // Complete lines end at the last line break; a final '\r' waits for the next chunk (it may be half of '\r\n').
+    let end = Math.max(buf.lastIndexOf(10), buf.lastIndexOf(13));
+    if (end >= 0 && buf[end] === 13 && end === buf.length - 1) {
+      // (a negative start would make lastIndexOf search from the end again)
+      end = end === 0 ? -1 : Math.max(buf.lastIndexOf(10, end - 1), buf.lastIndexOf(13, end - 1));
+    }
+    const region = end >= 0 ? buf.subarray(0, end + 1) : null;
+    if (region && isUtf8(region)) {
+      // Fast path: decode the whole region once and split the string; byte offsets follow from UTF-8 lengths.
+      const text = region.toString('utf8');
+      let offset = base;
+      let pos = 0;
+      const re = /\r\n|\n|\r/g;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const line = text.slice(pos, m.index);
+        lineNo++;
+        yield { lineNo, text: line, eol: m[0], byteOffset: offset };
+        offset += Buffer.byteLength(line, 'utf8') + m[0].length;
+        pos = m.index + m[0].length;
+      }
+      carry = Buffer.from(buf.subarray(end + 1));
+      carryOffset = base + end + 1;
+      continue;
+    }
     let start = 0;
     const n = buf.length;
     let i = 0;
