@@ -41,7 +41,8 @@ export function timelineSvg(
   const tz = c.custodian.tz;
   const termStart = dayStart(c.custodian.termFrom, tz);
   const asOfEnd = dayEnd(asOf, tz);
-  const termEnd = c.custodian.termTo ? dayEnd(c.custodian.termTo, tz) : asOfEnd;
+  // An open term is drawn up to the as-of date (and at least one day, for a term that starts after it).
+  const termEnd = c.custodian.termTo ? dayEnd(c.custodian.termTo, tz) : Math.max(asOfEnd, dayEnd(c.custodian.termFrom, tz));
   const channels = cols
     .map((col) => ({ ...c.channels[col.index]!, label: col.label }))
     .filter((ch) => ch.assessed || ch.secured.length || ch.notApplicable.length || ch.notSecured.length);
@@ -64,7 +65,7 @@ export function timelineSvg(
   y += ROW_H;
   for (const ch of channels) {
     rows.push(label(ch.label, y));
-    rows.push(`<rect x="${x(termStart).toFixed(1)}" y="${y}" width="${(x(termEnd) - x(termStart)).toFixed(1)}" height="${BAR_H}" fill="#eceff1"/>`);
+    rows.push(`<rect x="${x(termStart).toFixed(1)}" y="${y}" width="${Math.max(x(termEnd) - x(termStart), 0).toFixed(1)}" height="${BAR_H}" fill="#eceff1"/>`);
     for (const p of ch.notApplicable) rows.push(rect(spanOf(p), y, `url(#hatch-${idx})`, `${ch.label}: n.v.t. ${fmtDate(p.fromDate)} – ${fmtDate(p.toDate)}`, 'na'));
     for (const p of ch.secured) rows.push(rect(spanOf(p), y, COLORS.secured, `${ch.label}: veiliggesteld ${fmtDate(p.fromDate)} t/m ${fmtDate(p.toDate)}`, 'secured'));
     for (const p of ch.shortGaps) rows.push(rect(spanOf(p), y, COLORS.short, `${ch.label}: kort hiaat ${fmtDate(p.fromDate)} t/m ${fmtDate(p.toDate)} (${p.days} d)`, 'short-gap'));

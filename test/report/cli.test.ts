@@ -77,5 +77,12 @@ describe('report options', () => {
     expect([mid.overdue, mid.unsecuredDays, mid.termStarted]).toEqual([true, 52, true]);
     const early = (await run(['report', 'coverage', '--as-of', '2023-12-01', '--json'])).json().custodians[0];
     expect([early.overdue, early.termStarted, early.channels[0].gaps]).toEqual([false, false, []]);
+    // The page still draws a sane timeline, also for an open term that starts after the as-of date: no negative sizes.
+    await run(['custodian', 'add', '--id', 'min-nieuw', '--name', 'Nieuwe minister', '--function', 'Minister voor Medische Zorg', '--department', 'VWS', '--from', '2024-08-01']);
+    const html = (await run(['report', 'coverage', '--as-of', '2023-12-01', '--format', 'html'])).stdout;
+    expect(html).not.toMatch(/(width|height|x)="-|NaN|Infinity/);
+    // Its axis runs forward: the day it starts is labelled.
+    const article = html.slice(html.indexOf('<article class="bwp" id="bwp-min-nieuw">'));
+    expect(article.slice(0, article.indexOf('</svg>'))).toMatch(/class="mo">1 aug 2024</);
   });
 });
