@@ -31,6 +31,8 @@ th { background: #eef3f7; font-weight: 600; }
 tbody tr:nth-child(even) td { background: #fafcfd; }
 td.num { text-align: right; white-space: nowrap; }
 td.nowrap, th.nowrap { white-space: nowrap; }
+td.wrap { overflow-wrap: anywhere; }
+table.coverage td:first-child { min-width: 190px; }
 .gap { color: var(--bad); font-weight: 600; }
 .none { color: var(--bad); }
 .na { color: var(--muted); }
@@ -101,7 +103,7 @@ export function coverageTableHtml(r: CoverageReport): string {
     const cells = cols.map((col) => channelCell(c, col.index)).join('');
     return `<tr><td><a href="#bwp-${esc(c.custodian.id)}">${esc(c.custodian.function)}</a><br><span class="note">${esc(c.custodian.name)}</span></td>` +
       `<td class="nowrap">${esc(fmtDate(c.custodian.termFrom))}</td><td class="nowrap">${c.custodian.termTo ? esc(fmtDate(c.custodian.termTo)) : '<span class="na">heden</span>'}</td>` +
-      `${cells}<td class="num">${c.daysSinceLast ?? '<span class="none">nooit</span>'}</td>${overdueCell(c)}<td>${c.notes.map(esc).join('<br>')}</td></tr>`;
+      `${cells}<td class="num">${c.daysSinceLast ?? '<span class="none">nooit</span>'}</td>${overdueCell(c)}<td class="wrap">${c.notes.map(esc).join('<br>')}</td></tr>`;
   });
   return `<table class="coverage"><thead><tr><th>Functie</th><th class="nowrap">Aanstelling van</th><th class="nowrap">Aanstelling tot</th>${heads}` +
     `<th>Dagen sinds laatste</th><th>Achterstallig</th><th>Opmerkingen</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
@@ -125,7 +127,7 @@ export function findingsTableHtml(findings: readonly Finding[], tz: string): str
   const rows = findings.slice(0, FINDINGS_SHOWN).map(
     (f) =>
       `<tr><td class="nowrap">${esc(f.at ? fmtInstant(f.at, tz) : '')}</td><td>${esc(f.label)}</td><td>${esc(f.conversation ?? '')}` +
-      `<span class="note"> ${esc(channelLabel(f.platform))}</span></td><td>${esc(f.person ?? '')}</td><td>${esc(f.detail)}</td></tr>`,
+      `<span class="note"> ${esc(channelLabel(f.platform))}</span></td><td class="wrap">${esc(f.person ?? '')}</td><td class="wrap">${esc(f.detail)}</td></tr>`,
   );
   const more = findings.length > FINDINGS_SHOWN
     ? `<p class="note">Eerste ${FINDINGS_SHOWN} van ${findings.length} bevindingen getoond; de volledige lijst: <code>chatarchief report findings --format csv</code>.</p>`

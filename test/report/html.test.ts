@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser, screenshot, type LaunchedBrowser } from '../helpers/browser.js';
+import { ARTIFACT_DIR, hasChromium, launchBrowser, screenshot, type LaunchedBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { buildRapportDb, type RapportDb } from './rapport-db.js';
 
@@ -122,6 +122,9 @@ describe('HTML rapport', () => {
 
       const png = await screenshot(page, 'report-rapport');
       expect(fs.statSync(png).size).toBeGreaterThan(50_000);
+      // Two readable close-ups beside the full page: the coverage table, and the timeline of the JenV minister.
+      await page.screenshot({ path: path.join(ARTIFACT_DIR, 'report-rapport-tabel.png') });
+      await page.locator('#bwp-min-jenv').screenshot({ path: path.join(ARTIFACT_DIR, 'report-rapport-jenv.png') });
       // Printable: the print stylesheet applies and Chromium makes a PDF of it.
       await page.emulateMedia({ media: 'print' });
       const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
