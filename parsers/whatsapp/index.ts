@@ -4,6 +4,7 @@
  * pass 2 `parseWhatsApp` yields one ParsedMessage per header, in file order. Neither pass keeps messages in
  * memory. Format reference: /work/shared/formats/whatsapp.md.
  */
+import { Info } from 'luxon';
 import type { DateOrder, ParsedMessage, ParseWarning, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
 import { classifyBody, isDeletedBySelf, systemBody, type BodyContext } from './body.js';
@@ -226,6 +227,7 @@ interface Pending {
  */
 export async function* parseWhatsApp(lines: AsyncIterable<SourceLine>, opts: ParseOptions): AsyncGenerator<ParsedMessage> {
   const { scan, zone, onWarning } = opts;
+  if (!Info.isValidIANAZone(zone)) throw new RangeError(`unknown time zone: ${zone}`);
   let shape: HeaderShape | null = scan.shape ?? null;
   let re: RegExp | null = shape ? compileHeader(shape) : null;
   let open = shape?.bracket ? 0x5b : 0;

@@ -25,6 +25,10 @@ describe('Europe/Amsterdam DST through the parser', () => {
     expect(p.warnings).toEqual([expect.objectContaining({ code: 'nonexistent-local-time', line: 2 })]);
   });
 
+  it('an unknown zone is refused before any message is yielded', async () => {
+    await expect(parse('01-07-2024 12:00 - A: x\n', { zone: 'Europe/Atlantis' })).rejects.toThrow('unknown time zone: Europe/Atlantis');
+  });
+
   it('another zone changes the instant, not the wall clock', async () => {
     const p = await parse('01-07-2024 12:00 - A: x\n', { zone: 'America/New_York' });
     expect(p.messages[0]).toMatchObject({ localIso: '2024-07-01T12:00:00', sentAt: '2024-07-01T12:00:00-04:00', zone: 'America/New_York' });
