@@ -14,6 +14,8 @@ export interface IngestContext {
   dateOrder?: 'dmy' | 'mdy';
   /** Forced format (`--format`). */
   format?: string;
+  /** The read-out moment stated by the operator (`--read-out`), ISO instant; it is recorded as the export time. */
+  readOut?: string;
   progress(msg: string): void;
 }
 

@@ -15,6 +15,7 @@ export interface IngestOptions {
   device: string | null;
   dateOrder?: 'dmy' | 'mdy';
   format?: string;
+  readOut?: string;
   zipLimits?: ZipLimits;
   progress?: (msg: string) => void;
 }
@@ -34,7 +35,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
     const veiligstellingId = createVeiligstelling(db, opts.custodian.id, opts.operator, opts.device);
     const ctx: IngestContext = {
       db, blobs: store.blobs, custodian: opts.custodian, operator: opts.operator, device: opts.device, veiligstellingId,
-      dateOrder: opts.dateOrder, format: opts.format, progress,
+      dateOrder: opts.dateOrder, format: opts.format, readOut: opts.readOut, progress,
     };
     for (const [i, unit] of units.entries()) {
       progress(`[${i + 1}/${units.length}] ${unit.sourcePath}`);

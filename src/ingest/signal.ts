@@ -42,12 +42,14 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
 
   const ensureSource = async (details: Record<string, unknown>): Promise<number> => {
     if (sourceId !== null) return sourceId;
-    const exportedMs = Number(details.backupTimeMs ?? details.exportedAtMs ?? NaN);
+    // The export's own time: Signal's backup header, else the zip entry's time. A loose file's modification time
+    // is not evidence (a copy or checkout resets it), so it is not used.
+    const exportedMs = typeof details.backupTime === 'string' ? Date.parse(details.backupTime) : NaN;
     sourceId = createSource(ctx.db, {
       custodianId: ctx.custodian.id, veiligstellingId: ctx.veiligstellingId, fileName: path.basename(unit.sourcePath), originalPath: unit.sourcePath,
       size: stored.size, sha256: stored.sha256, operator: ctx.operator, device: ctx.device, format, platform, dateOrder: null, dateOrderEvidence: null,
       parserVersion: `signal-${SIGNAL_PARSER_VERSION}`, lowFidelity,
-      exportedAt: Number.isFinite(exportedMs) ? new Date(exportedMs).toISOString() : unit.main.modified?.toISOString() ?? null,
+      exportedAt: ctx.readOut ?? (Number.isFinite(exportedMs) ? new Date(exportedMs).toISOString() : unit.container === 'zip' ? (unit.main.modified?.toISOString() ?? null) : null),
     });
     addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');
     media = await storeExportFiles(ctx, unit, sourceId);

@@ -58,7 +58,8 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     dateOrderEvidence: scan.dateOrderEvidence,
     parserVersion: WHATSAPP_PARSER_VERSION,
     lowFidelity: false,
-    exportedAt: unit.main.modified ? unit.main.modified.toISOString() : null,
+    // The zip entry's time is when WhatsApp wrote the export; a loose file's modification time is no evidence.
+    exportedAt: ctx.readOut ?? (unit.container === 'zip' && unit.main.modified ? unit.main.modified.toISOString() : null),
   });
   const media = await storeExportFiles(ctx, unit, sourceId);
   addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');

@@ -40,9 +40,9 @@ beforeAll(async () => {
     return out;
   };
   await cli(['custodian', 'add', '--id', 'min-ns', '--name', XSS_NAME, '--function', 'Minister voor Natuur en Stikstof', '--department', 'EZK-LNV', '--from', '2022-01-10', '--to', '2024-07-07']);
-  await cli(['ingest', exportAt('nl-1', 'a', '2024-04-02T10:00'), '--custodian', 'min-ns', '--operator', 'LNV-operator', '--device', 'Samsung A54']);
-  await cli(['ingest', exportAt('nl-2', 'b', '2024-05-02T12:00'), '--custodian', 'min-ns', '--operator', 'LNV-operator', '--device', 'Samsung A54']);
-  await cli(['ingest', exportAt('en', 'c', '2024-10-28T10:00'), '--custodian', 'min-ns', '--operator', 'LNV-operator', '--device', 'Samsung A54']);
+  await cli(['ingest', exportAt('nl-1', 'a', '2024-04-02T10:00'), '--custodian', 'min-ns', '--operator', 'LNV-operator', '--device', 'Samsung A54', '--read-out', '2024-04-02T10:00']);
+  await cli(['ingest', exportAt('nl-2', 'b', '2024-05-02T12:00'), '--custodian', 'min-ns', '--operator', 'LNV-operator', '--device', 'Samsung A54', '--read-out', '2024-05-02T12:00']);
+  await cli(['ingest', exportAt('en', 'c', '2024-10-28T10:00'), '--custodian', 'min-ns', '--operator', 'LNV-operator', '--device', 'Samsung A54', '--read-out', '2024-10-28T10:00']);
   await cli(['record', '--custodian', 'min-ns', '--channel', 'email', '--from', '2022-01-10', '--to', '2024-07-02', '--note', XSS_NOTE]);
   file = path.join(r.dir, 'out', 'rapport.html');
   const out = await cli(['report', 'coverage', '--as-of', '2024-11-01', '--format', 'html', '--out', file]);

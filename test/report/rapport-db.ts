@@ -142,7 +142,7 @@ export async function buildRapportDb(): Promise<RapportDb> {
       fs.writeFileSync(file, chatExport(row, start, until, moments));
       // The export file was made at the read-out.
       fs.utimesSync(file, until.toJSDate(), until.toJSDate());
-      await cli(['ingest', file, '--custodian', row.id, '--operator', 'RIH-operator', '--device', `iPhone ${row.id}`]);
+      await cli(['ingest', file, '--custodian', row.id, '--operator', 'RIH-operator', '--device', `iPhone ${row.id}`, '--read-out', until.toFormat("yyyy-MM-dd'T'HH:mm")]);
     }
     readouts[row.id] = row.readouts?.length ?? 0;
     for (const r of row.records ?? []) {

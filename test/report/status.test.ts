@@ -45,9 +45,9 @@ beforeAll(async () => {
   await cli(['custodian', 'add', '--id', 'min-ocw', '--name', 'Minister OCW', '--function', 'Minister van Onderwijs, Cultuur en Wetenschap', '--department', 'OCW', '--from', '2024-03-05']);
   await cli(['custodian', 'add', '--id', 'min-szw', '--name', 'Minister SZW', '--function', 'Minister van Sociale Zaken en Werkgelegenheid', '--department', 'SZW', '--from', '2024-01-10']);
   // OCW: read out on 12 March (the DG chat up to 7 March, and the private chat) and on 2 April (the whole DG chat).
-  await cli(['ingest', readout('ocw-1', '2024-03-12T12:00', [{ file: DG, lines: 5 }, { file: MAM }]), '--custodian', 'min-ocw', '--operator', 'OCW-operator']);
-  await cli(['ingest', readout('ocw-2', '2024-04-02T12:00', [{ file: DG }]), '--custodian', 'min-ocw', '--operator', 'OCW-operator']);
-  await cli(['ingest', readout('szw-1', '2024-04-02T12:00', [{ file: DG }]), '--custodian', 'min-szw', '--operator', 'RIH-operator']);
+  await cli(['ingest', readout('ocw-1', '2024-03-12T12:00', [{ file: DG, lines: 5 }, { file: MAM }]), '--custodian', 'min-ocw', '--operator', 'OCW-operator', '--read-out', '2024-03-12T12:00']);
+  await cli(['ingest', readout('ocw-2', '2024-04-02T12:00', [{ file: DG }]), '--custodian', 'min-ocw', '--operator', 'OCW-operator', '--read-out', '2024-04-02T12:00']);
+  await cli(['ingest', readout('szw-1', '2024-04-02T12:00', [{ file: DG }]), '--custodian', 'min-szw', '--operator', 'RIH-operator', '--read-out', '2024-04-02T12:00']);
 });
 
 describe('status per department', () => {
@@ -115,7 +115,7 @@ describe('status per department', () => {
     const { mtime } = fs.statSync(file);
     fs.appendFileSync(file, '15-04-2024 17:45 - Directeur-generaal: De reactie op de motie is verstuurd\n');
     fs.utimesSync(file, mtime, mtime);
-    await cli(['ingest', folder, '--custodian', 'min-ocw', '--operator', 'OCW-operator']);
+    await cli(['ingest', folder, '--custodian', 'min-ocw', '--operator', 'OCW-operator', '--read-out', '2024-04-16T09:00']);
     const raw = row(await status(), 'OCW', 'ruwe-dataset');
     expect(raw.value).toBe('deels');
     expect(raw.text).toBe('Ruwe dataset geëxporteerd voor 1 van 1 bewindspersonen; achter: min-ocw t/m 2024-04-02, laatste bericht 2024-04-15.');

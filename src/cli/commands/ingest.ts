@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { ingestPaths } from '../../ingest/run.js';
@@ -19,22 +20,25 @@ const ingestSchema = z.object({
   'max-zip-entries': positiveInt.optional(),
   'max-zip-bytes': positiveInt.optional(),
   'max-zip-ratio': positiveInt.optional(),
+  'read-out': z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$/, 'expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (in the custodian\'s zone)').optional(),
 });
 
 const ingest: Command = {
   name: 'ingest',
   summary: 'secure device exports (WhatsApp .zip/.txt, Signal exports, folders) for a custodian',
   usage:
-    'ingest <path...> --custodian <id> [--operator <name>] [--device <label>] [--date-order dmy|mdy] [--format <f>] [--max-zip-entries N] [--max-zip-bytes N] [--max-zip-ratio N] [--json]',
+    'ingest <path...> --custodian <id> [--operator <name>] [--device <label>] [--read-out <YYYY-MM-DD[THH:MM]>] [--date-order dmy|mdy] [--format <f>] [--max-zip-entries N] [--max-zip-bytes N] [--max-zip-ratio N] [--json]',
   help: `A path is a WhatsApp export .zip (iOS _chat.txt or Android "WhatsApp Chat with X.txt" / "WhatsApp-chat met X.txt", with media),
 a bare .txt, a Signal export (zip or folder with main.jsonl), SMS Backup & Restore .xml, sigtop .json, or a folder
 (every export in it is ingested). One run is one veiligstelling and is all-or-nothing.
---operator defaults to the login name; --device labels the phone that was read out.
+--operator defaults to the login name; --device labels the phone that was read out; --read-out states when it was read
+out (in the custodian's zone). Without it the export's own time is used where the export has one (Signal's backup header,
+a zip entry's time); a loose file's modification time is not evidence and is ignored.
 Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max-zip-bytes ${DEFAULT_ZIP_LIMITS.maxTotalBytes} (uncompressed total),
 --max-zip-ratio ${DEFAULT_ZIP_LIMITS.maxRatio} (per entry over 1 MiB).`,
   options: {
     custodian: { type: 'string' }, operator: { type: 'string' }, device: { type: 'string' }, 'date-order': { type: 'string' },
-    format: { type: 'string' }, 'max-zip-entries': { type: 'string' }, 'max-zip-bytes': { type: 'string' }, 'max-zip-ratio': { type: 'string' },
+    format: { type: 'string' }, 'read-out': { type: 'string' }, 'max-zip-entries': { type: 'string' }, 'max-zip-bytes': { type: 'string' }, 'max-zip-ratio': { type: 'string' },
   },
   positionals: true,
   async run(ctx, { values, positionals }) {
@@ -49,6 +53,7 @@ Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max
       device: o.device ?? null,
       dateOrder: o['date-order'],
       format: o.format,
+      readOut: o['read-out'] ? readOutInstant(o['read-out'], custodian.tz) : undefined,
       zipLimits: {
         maxEntries: o['max-zip-entries'] ?? DEFAULT_ZIP_LIMITS.maxEntries,
         maxTotalBytes: o['max-zip-bytes'] ?? DEFAULT_ZIP_LIMITS.maxTotalBytes,
@@ -128,5 +133,11 @@ const messages: Command = {
     ctx.result(null, () => out.join('\n'));
   },
 };
+
+function readOutInstant(text: string, zone: string): string {
+  const dt = DateTime.fromISO(text.replace(' ', 'T'), { zone });
+  if (!dt.isValid) throw new UserError(`--read-out: '${text}' is not a real date or time`);
+  return dt.toUTC().toISO()!;
+}
 
 export const ingestCommands: Command[] = [ingest, conversations, messages];
