@@ -23,6 +23,8 @@ export interface MessageJson {
   senderContactId?: number | null;
   fromSelf?: boolean | null;
   deletedBy?: string | null;
+  /** Id of the quoted message when it is in the store (Signal quoted replies). */
+  replyTo?: number | null;
   replyToMessageId?: number | null;
   extra?: Record<string, unknown> | null;
 }
@@ -149,6 +151,7 @@ export function toMessageJson(
     senderContactId: r.sender_contact_id,
     fromSelf: r.from_self === null ? null : r.from_self === 1,
     deletedBy: r.deleted_by,
+    replyTo: r.reply_to_message_id,
     replyToMessageId: r.reply_to_message_id,
     extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null,
   };

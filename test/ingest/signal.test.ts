@@ -49,6 +49,12 @@ describe("ingest of Signal's own chat export", () => {
     expect(all.some((m: any) => m.kind === 'system' && m.event === 'disappearing-timer' || m.event === 'disappearing-on')).toBe(true);
     expect(all.some((m: any) => m.edited && m.extra?.revisions?.length >= 1)).toBe(true);
     expect(all.some((m: any) => m.kind === 'deleted')).toBe(true);
+    // A quoted reply points at the quoted message, which is in the store.
+    const reply = all.find((m: any) => m.replyTo !== null);
+    expect(reply).toBeDefined();
+    expect(all.find((m: any) => m.id === reply.replyTo)?.conversationId).toBe(reply.conversationId);
+    // Reactions stay on the message.
+    expect(all.some((m: any) => m.extra?.reactions?.some((r: any) => r.emoji && r.at))).toBe(true);
     for (const m of all) expect(m.sentAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?\+0[12]:00$/);
   });
 
