@@ -15,23 +15,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDir, child, fmt, peakRssMiB, secs } from './util.js';
+import { rng } from '../parsers/prng.js';
 
 const self = fileURLToPath(import.meta.url);
 const CUSTODIAN = 'minister-bench';
 const EXTRA_TERMS = 2000;
 const SEED_VERSION = 3;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BUSINESS = (
   'de het een en van voor met op over naar bij dat dit is zijn wordt worden kan moet graag vandaag morgen vanmiddag straks ' +

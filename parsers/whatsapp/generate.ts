@@ -6,6 +6,8 @@
  * messages and a few system events are mixed in. Same options → same bytes.
  */
 
+import { rng } from '../prng.js';
+
 export interface GenerateOptions {
   messages: number;
   shape: 'android-nl' | 'ios-nl';
@@ -43,17 +45,6 @@ const MULTI = [
 
 const CAPTIONS = ['Foto van de dijk bij Lobith', 'Kaart overstromingsrisico', 'Situatie om 14:00'];
 
-/** mulberry32: small, fast, deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const p2 = (n: number): string => (n < 10 ? '0' + n : String(n));
 
