@@ -18,9 +18,7 @@ const WINDOW = 5;
 const SPLIT = /(?<=[.!?…])\s+|[\n\r]+|[,;:]\s+|[()"“”«»]|\s[-–—]\s/u;
 
 export function words(s: string): string[] {
-  const out: string[] = [];
-  for (const m of s.matchAll(WORD)) out.push(m[0].normalize('NFC').toLowerCase());
-  return out;
+  return s.normalize('NFC').toLowerCase().match(WORD) ?? [];
 }
 
 /** Sentences and clauses of a text (and the whole text), as word sequences that are long enough to count. */
@@ -48,57 +46,69 @@ export interface FragmentHit {
 }
 
 type Entry = { words: string[]; origin: string; public: boolean };
-/** Entries are keyed by their first two words (one for single-word fragments), so common first words stay cheap. */
-const keyOf = (w: readonly string[]): string => (w.length === 1 ? w[0]! : `${w[0]} ${w[1]}`);
+/**
+ * A trie over interned words: edges in one map keyed by (node, word id), fragments at the nodes where they end. At
+ * each word position the scan follows the trie only as far as the text matches some fragment, so the cost per word is
+ * the length of the longest matching prefix, whatever the number of fragments.
+ */
+const WIDTH = 2 ** 22; // word ids stay below this; node ids below 2^31, so edge keys stay exact in a double
 
 export class FragmentIndex {
-  private readonly byKey = new Map<string, Entry[]>();
-  private size = 0;
+  private readonly ids = new Map<string, number>();
+  private readonly edges = new Map<number, number>();
+  private readonly ends = new Map<number, Entry>();
+  private nodes = 1;
 
   get count(): number {
-    return this.size;
+    return this.ends.size;
   }
 
   addMarked(text: string, origin: string): void {
     for (const f of fragmentsOf(text)) {
-      const key = keyOf(f);
-      const list = this.byKey.get(key) ?? [];
-      const joined = f.join(' ');
-      if (list.some((x) => x.words.join(' ') === joined)) continue;
-      list.push({ words: f, origin, public: false });
-      this.byKey.set(key, list);
-      this.size++;
+      let node = 0;
+      for (const w of f) {
+        let id = this.ids.get(w);
+        if (id === undefined) {
+          if (this.ids.size + 1 >= WIDTH) throw new Error('leak check: too many distinct words in the withheld text');
+          this.ids.set(w, (id = this.ids.size + 1));
+        }
+        const key = node * WIDTH + id;
+        let next = this.edges.get(key);
+        if (next === undefined) this.edges.set(key, (next = this.nodes++));
+        node = next;
+      }
+      if (!this.ends.has(node)) this.ends.set(node, { words: f, origin, public: false });
     }
   }
 
   /** Marks every fragment found in `text` as public (it proves nothing when found in the geschoonde set). */
   addPublic(text: string): void {
-    this.walk(words(text), (e) => { e.public = true; });
+    this.walk(text, (e) => { e.public = true; });
   }
 
   /** The non-public fragments found in `text`. */
   scan(text: string): FragmentHit[] {
     const out: FragmentHit[] = [];
-    this.walk(words(text), (e) => {
+    this.walk(text, (e) => {
       if (!e.public) out.push({ fragment: e.words.join(' '), origin: e.origin });
     });
     return out;
   }
 
-  private walk(ws: string[], fn: (e: Entry) => void): void {
-    if (!this.size) return;
-    const check = (list: Entry[] | undefined, i: number): void => {
-      if (!list) return;
-      for (const e of list) {
-        if (i + e.words.length > ws.length) continue;
-        let ok = true;
-        for (let k = 2; k < e.words.length && ok; k++) ok = ws[i + k] === e.words[k];
-        if (ok) fn(e);
+  private walk(text: string, fn: (e: Entry) => void): void {
+    if (!this.ends.size) return;
+    const ids = words(text).map((w) => this.ids.get(w) ?? 0);
+    for (let i = 0; i < ids.length; i++) {
+      let node = 0;
+      for (let k = i; k < ids.length; k++) {
+        const id = ids[k]!;
+        if (id === 0) break; // a word of no fragment: nothing longer matches here
+        const next = this.edges.get(node * WIDTH + id);
+        if (next === undefined) break;
+        node = next;
+        const e = this.ends.get(node);
+        if (e) fn(e);
       }
-    };
-    for (let i = 0; i < ws.length; i++) {
-      check(this.byKey.get(ws[i]!), i);
-      if (i + 1 < ws.length) check(this.byKey.get(`${ws[i]} ${ws[i + 1]}`), i);
     }
   }
 }

@@ -164,6 +164,8 @@ const decodeEntities = (s: string): string =>
   s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
     e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENTITIES[e.toLowerCase()] ?? m));
 
+const SEPARATOR = ' \n zz0sep0zz \n ';
+
 function collectStrings(v: unknown, out: string[]): void {
   if (typeof v === 'string') out.push(v);
   else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
@@ -182,7 +184,8 @@ function textsOf(file: string, line: string, state: { inStyle: boolean }): { tex
     try {
       // One item per line (our streaming layout): parse it whole and take its string values.
       collectStrings(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line), texts);
-      return { texts, joins: false, tail: '' };
+      // One scan per line: the values joined by a word that no fragment holds, so no match runs from one value into the next.
+      return { texts: [texts.join(SEPARATOR)], joins: false, tail: '' };
     } catch {
       // Not a complete JSON value on its own (e.g. the head line): take the quoted strings that are not keys.
     }
@@ -233,16 +236,20 @@ export function scanPackage(bagDir: string, src: LeakSource, limit = 200): Leak[
     for (const line of readLines(abs)) {
       n++;
       const { texts, joins, tail: next } = textsOf(rel, line, state);
-      for (const [i, t] of texts.entries()) {
-        // One finding per withheld source and line: its longest fragment found here.
-        const longest = new Map<string, string>();
-        for (const h of src.fragments.scan(i === 0 && joins && tail ? `${tail}\n${t}` : t)) {
-          if (seen.has(`${h.origin}|${h.fragment}`)) continue;
-          if (h.fragment.length > (longest.get(h.origin)?.length ?? 0)) longest.set(h.origin, h.fragment);
-        }
-        for (const [origin, fragment] of longest) {
-          seen.add(`${origin}|${fragment}`);
-          leaks.push({ file: rel, line: n, kind: 'text', found: fragment.slice(0, 60), origin });
+      for (let i = 0; i < texts.length; i++) {
+        const t = texts[i]!;
+        const hits = src.fragments.scan(i === 0 && joins && tail ? `${tail}\n${t}` : t);
+        if (hits.length) {
+          // One finding per withheld source and line: its longest fragment found here.
+          const longest = new Map<string, string>();
+          for (const h of hits) {
+            if (seen.has(`${h.origin}|${h.fragment}`)) continue;
+            if (h.fragment.length > (longest.get(h.origin)?.length ?? 0)) longest.set(h.origin, h.fragment);
+          }
+          for (const [origin, fragment] of longest) {
+            seen.add(`${origin}|${fragment}`);
+            leaks.push({ file: rel, line: n, kind: 'text', found: fragment.slice(0, 60), origin });
+          }
         }
         for (const h of src.screen.find(t)) leaks.push({ file: rel, line: n, kind: h.kind, found: h.kind === 'phone' ? t.slice(h.start, h.end) : h.pseudonym, origin: `private contact ${h.contactId}` });
       }

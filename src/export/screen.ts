@@ -78,6 +78,7 @@ export class Screen {
   private readonly byFirstWord = new Map<string, { words: string[]; contact: PrivateContact }[]>();
   private readonly phones: PhoneForms[] = [];
   private readonly maxPhoneDigits: number;
+  private readonly namePrefilter: RegExp | null;
 
   /**
    * @param contacts the private contacts to screen
@@ -98,6 +99,9 @@ export class Screen {
     }
     // Longest names first, so "Marieke de Vries" wins over "Marieke".
     for (const list of this.byFirstWord.values()) list.sort((a, b) => b.words.length - a.words.length);
+    // A quick native test before tokenising: does the text hold any first word of a name at all?
+    const first = [...this.byFirstWord.keys()].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.namePrefilter = first.length ? new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${first.join('|')})(?![\\p{L}\\p{M}\\p{N}])`, 'iu') : null;
     this.maxPhoneDigits = Math.max(0, ...this.phones.flatMap((p) => [...p.digits].map((d) => d.length)));
   }
 
@@ -128,7 +132,9 @@ export class Screen {
   }
 
   private findNames(s: string): ScreenHit[] {
-    if (!this.byFirstWord.size) return [];
+    if (!this.namePrefilter) return [];
+    const nfc = /[\u0300-\u036f]/.test(s) ? s.normalize('NFC') : s;
+    if (!this.namePrefilter.test(nfc)) return [];
     const toks = tokens(s);
     const out: ScreenHit[] = [];
     for (let i = 0; i < toks.length; i++) {
