@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isSipName } from '../../src/export/files.js';
+import { verifyPackages } from '../../src/export/verify.js';
 import { insertSyntheticMessages } from '../../src/store/synthetic.js';
 import { updateCustodian } from '../../src/store/custodians.js';
 import { mark } from '../../src/review/service.js';
@@ -103,6 +104,25 @@ describe('export of a realistic store', () => {
     expect(html).toContain('[bericht afgeschermd: privé');
     expect(html).toContain('<html lang="nl">');
     expect(html).not.toMatch(/<script|https?:\/\//);
+  });
+
+  it('carries every marking, decision and the custodian\'s audit chain in the ruwe dataset', () => {
+    const r = bagOf(out, 'ruw');
+    const items = (name: string) => read(r, walk(r).find((x) => x.endsWith(`/Verantwoording/${name}`))!).split('\n').slice(1, -2).map((l) => JSON.parse(l.replace(/,$/, '')));
+    const db = f.store.db;
+    expect(items('markeringen.json').map((m: any) => m.id)).toEqual(db.prepare('SELECT id FROM markings WHERE custodian_id = ? ORDER BY id').pluck().all(f.custodian));
+    expect(items('besluiten.json').map((d: any) => d.id)).toEqual(db.prepare('SELECT d.id FROM decisions d JOIN markings m ON m.id = d.marking_id WHERE m.custodian_id = ? ORDER BY d.id').pluck().all(f.custodian));
+    const chain = items('auditlog.json');
+    expect(chain.map((a: any) => a.hash)).toEqual(db.prepare('SELECT hash FROM audit_log WHERE custodian_id = ? ORDER BY seq').pluck().all(f.custodian));
+    expect(chain.length).toBeGreaterThan(0);
+    expect(items('contacten.json').find((k: any) => k.id === f.contacts.sister)).toMatchObject({ private: true, pseudonym: 'Privécontact 3', phones: ['+31612345678'] });
+  });
+
+  it('says so when xmllint is not there, instead of passing the XSD check silently', () => {
+    const report = verifyPackages([out], { store: null, xmllint: '/nonexistent/xmllint' });
+    expect(report.checks.filter((c) => c.name === 'xsd').map((c) => [c.status, c.detail])).toEqual([
+      ['skipped', 'not checked: xmllint is not installed (Debian: libxml2-utils)'], ['skipped', 'not checked: xmllint is not installed (Debian: libxml2-utils)'],
+    ]);
   });
 
   it('passes verify with both packages, and with the geschoonde set alone when the store is given', async () => {
