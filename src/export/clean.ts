@@ -1,3 +1,4 @@
+import type { Category, MarkingLevel, StoredMarking } from '../store/exports.js';
 import type { MessageJson } from '../store/messages.js';
 import type { Screen } from './screen.js';
 
@@ -21,23 +22,10 @@ import type { Screen } from './screen.js';
  *    overlapping spans merged), then private contacts' names and numbers are replaced by their pseudonym.
  */
 
-export type Category = 'zakelijk' | 'privé' | 'partijpolitiek';
-export type MarkingLevel = 'contact' | 'conversation' | 'message' | 'passage';
+export type { Category, MarkingLevel };
 
-/** A marking that counts for the export (see src/store/exports.ts for how status maps to "effective"). */
-export interface EffectiveMarking {
-  id: number;
-  level: MarkingLevel;
-  targetId: number;
-  span: [number, number] | null;
-  category: Category;
-  /** An undecided suggestion that counts because of --allow-unreviewed. */
-  undecided: boolean;
-  /** The decision that made the marking count (null when undecided). */
-  decisionId: number | null;
-  decidedAt: string | null;
-  ruleId: string | null;
-}
+/** A marking that counts for the export (src/store/exports.ts decides from markings.status which ones count). */
+export type EffectiveMarking = StoredMarking;
 
 export interface CleaningParticipant {
   contactId: number;

@@ -1,6 +1,6 @@
 import type { DB } from './db.js';
 import { nowIso } from './db.js';
-import { decisionsFor, markingFromRow, type MarkingDbRow, type MarkingRecord } from './decisions.js';
+import { decisionsFor, markingFromRow, type MarkingDbRow, type MarkingLevel, type MarkingRecord } from './decisions.js';
 import { replay } from '../review/state.js';
 
 /**
@@ -27,13 +27,18 @@ export interface Scope {
   toMs?: number;
 }
 
+export type { MarkingLevel };
+
+/** A marking that counts for the export (the cleaning's EffectiveMarking). */
 export interface StoredMarking {
   id: number;
-  level: 'contact' | 'conversation' | 'message' | 'passage';
+  level: MarkingLevel;
   targetId: number;
   span: [number, number] | null;
   category: Category;
+  /** An undecided suggestion that counts because of --allow-unreviewed. */
   undecided: boolean;
+  /** The decision in force that made the marking count (null when undecided). */
   decisionId: number | null;
   decidedAt: string | null;
   ruleId: string | null;
