@@ -101,28 +101,55 @@ function conversationFromRow(db: DB, r: Record<string, unknown> & { id: number }
 }
 
 /**
- * Streams a conversation's messages in `seq` order as contract JSON. Uses an iterator so that a conversation of a
- * million messages never sits in memory at once.
+ * Streams a conversation's messages in `seq` order as contract JSON. Reads pages of messages and their attachments,
+ * sources and missing-in records with one query each per page, so a conversation of a million messages never sits in
+ * memory at once, no statement stays open between yields, and the cost is a handful of queries per page, not per message.
  */
 export function* iterateMessages(db: DB, conversationId: number, opts: { fromMs?: number; toMs?: number } = {}): Generator<MessageJson> {
-  const att = db.prepare('SELECT name, sha256, size, missing, mime FROM attachments WHERE message_id = ? ORDER BY ordinal');
-  const src = db.prepare('SELECT source_id FROM message_sources WHERE message_id = ? ORDER BY source_id');
-  const mis = db.prepare('SELECT source_id FROM message_missing WHERE message_id = ? ORDER BY source_id');
-  const phone = db.prepare('SELECT phone_e164 FROM contacts WHERE id = ?');
-  const where = ['conversation_id = ?'];
-  const args: unknown[] = [conversationId];
-  if (opts.fromMs !== undefined) { where.push('sent_at_ms >= ?'); args.push(opts.fromMs); }
-  if (opts.toMs !== undefined) { where.push('sent_at_ms < ?'); args.push(opts.toMs); }
-  const rows = db.prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY seq`).iterate(...args) as IterableIterator<MessageRow>;
-  for (const r of rows) {
-    yield toMessageJson(r, {
-      attachments: (att.all(r.id) as { name: string; sha256: string | null; size: number | null; missing: number; mime: string | null }[]).map((a) => ({
-        name: a.name, sha256: a.sha256, size: a.size, missing: a.missing === 1, mime: a.mime,
-      })),
-      sources: (src.all(r.id) as { source_id: number }[]).map((x) => x.source_id),
-      missingIn: (mis.all(r.id) as { source_id: number }[]).map((x) => x.source_id),
-      senderPhone: r.sender_contact_id ? ((phone.get(r.sender_contact_id) as { phone_e164: string | null } | undefined)?.phone_e164 ?? null) : null,
-    });
+  const PAGE = 2000;
+  const where = ['conversation_id = ?', 'seq > ?'];
+  const range: unknown[] = [];
+  if (opts.fromMs !== undefined) { where.push('sent_at_ms >= ?'); range.push(opts.fromMs); }
+  if (opts.toMs !== undefined) { where.push('sent_at_ms < ?'); range.push(opts.toMs); }
+  const pageOf = db.prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ${PAGE}`);
+  const inPage = 'message_id IN (SELECT value FROM json_each(?))';
+  const att = db.prepare(`SELECT message_id, name, sha256, size, missing, mime FROM attachments WHERE ${inPage} ORDER BY message_id, ordinal`);
+  const src = db.prepare(`SELECT message_id, source_id FROM message_sources WHERE ${inPage} ORDER BY message_id, source_id`);
+  const mis = db.prepare(`SELECT message_id, source_id FROM message_missing WHERE ${inPage} ORDER BY message_id, source_id`);
+  const phone = db.prepare('SELECT phone_e164 FROM contacts WHERE id = ?').pluck();
+  const phones = new Map<number, string | null>();
+  const group = <T extends { message_id: number }>(rows: T[]): Map<number, T[]> => {
+    const m = new Map<number, T[]>();
+    for (const r of rows) {
+      const list = m.get(r.message_id);
+      if (list) list.push(r);
+      else m.set(r.message_id, [r]);
+    }
+    return m;
+  };
+  let after = -1;
+  for (;;) {
+    const page = pageOf.all(conversationId, after, ...range) as MessageRow[];
+    if (page.length === 0) return;
+    const ids = JSON.stringify(page.map((r) => r.id));
+    const atts = group(att.all(ids) as { message_id: number; name: string; sha256: string | null; size: number | null; missing: number; mime: string | null }[]);
+    const srcs = group(src.all(ids) as { message_id: number; source_id: number }[]);
+    const miss = group(mis.all(ids) as { message_id: number; source_id: number }[]);
+    for (const r of page) {
+      let senderPhone: string | null = null;
+      if (r.sender_contact_id) {
+        if (!phones.has(r.sender_contact_id)) phones.set(r.sender_contact_id, (phone.get(r.sender_contact_id) as string | null | undefined) ?? null);
+        senderPhone = phones.get(r.sender_contact_id) ?? null;
+      }
+      yield toMessageJson(r, {
+        attachments: (atts.get(r.id) ?? []).map((a) => ({ name: a.name, sha256: a.sha256, size: a.size, missing: a.missing === 1, mime: a.mime })),
+        sources: (srcs.get(r.id) ?? []).map((x) => x.source_id),
+        missingIn: (miss.get(r.id) ?? []).map((x) => x.source_id),
+        senderPhone,
+      });
+    }
+    if (page.length < PAGE) return;
+    after = page[page.length - 1]!.seq;
   }
 }
 
