@@ -24,7 +24,7 @@ export interface ExportUnit {
   /** The file that is the source (hashed and kept whole): a zip, a .txt, an .xml, a .json, or a Signal export's main.jsonl. */
   sourcePath: string;
   container: 'zip' | 'file' | 'dir';
-  /** Detected format, or null for a text file whose content decides (WhatsApp parser). */
+  /** Detected format (a text file that is not a Signal transcript is read as WhatsApp; the parser says if it is not). */
   format: ExportFormat | null;
   /** The main file (chat text, main.jsonl, XML, JSON). */
   main: FileRef;
@@ -100,8 +100,8 @@ async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit>
     if (det.format === 'sigtop-json') addSigtopAttachments(u, abs);
     return u;
   }
-  if (lower.endsWith('.txt')) return unit(null);
   if (head.includes(0)) throw new InputError(abs, 'binary data, not an export (expected a WhatsApp .txt/.zip, a Signal export, SMS Backup & Restore XML or sigtop JSON)');
+  if (lower.endsWith('.txt')) return unit('whatsapp');
   throw new InputError(abs, 'not a recognised export (expected a WhatsApp .txt/.zip, a Signal export with main.jsonl, SMS Backup & Restore XML or sigtop JSON)');
 }
 

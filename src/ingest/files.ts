@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { addSourceFile } from '../store/ingest.js';
 import type { IngestContext } from './context.js';
 import { readChunks } from './context.js';
@@ -38,5 +37,3 @@ export async function storeExportFiles(ctx: IngestContext, unit: ExportUnit, sou
   }
   return out;
 }
-
-export const exists = (p: string): boolean => fs.existsSync(p);

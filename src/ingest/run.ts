@@ -1,4 +1,4 @@
-import { InputError, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import type { Custodian } from '../store/custodians.js';
 import { createVeiligstelling, findSourceByHash } from '../store/ingest.js';
@@ -67,24 +67,9 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
       messagesMissing: 0, attachments: 0, warnings: [],
     };
   }
-  let format = ctx.format ?? unit.format;
-  if (format === null) format = await sniffFormat(unit);
+  // Discovery decided the format (a text file that is not Signal goes to the WhatsApp parser, which says whether it is one).
+  const format = ctx.format ?? unit.format ?? 'whatsapp';
   if (format === 'whatsapp') return ingestWhatsApp(ctx, unit, stored);
   if (isSignalFormat(format)) return ingestSignal(ctx, unit, stored, format);
   throw new UserError(`unknown format '${format}'`);
-}
-
-/** A text file that is neither WhatsApp-named nor a Signal format: the WhatsApp parser decides, unless it is binary. */
-async function sniffFormat(unit: ExportUnit): Promise<string> {
-  const s = await unit.main.open();
-  let head = Buffer.alloc(0);
-  for await (const c of s) {
-    head = Buffer.concat([head, c as Buffer]);
-    if (head.length >= 64 * 1024) break;
-  }
-  s.destroy();
-  if (head.subarray(0, 4096).includes(0)) {
-    throw new InputError(unit.main.display, 'binary data, not a text export (expected a WhatsApp .txt/.zip or a Signal export)');
-  }
-  return 'whatsapp';
 }

@@ -65,10 +65,14 @@ export class MessageWriter {
 
   write(m: ParsedMessage, senderContactId: number | null, attachments: StoredAttachment[]): { id: number; outcome: WriteOutcome } {
     this.count++;
-    if (m.sentAtMs < this.minMs) this.minMs = m.sentAtMs;
-    if (m.sentAtMs > this.maxMs) this.maxMs = m.sentAtMs;
-    if (this.firstAt === null || m.sentAtMs < Date.parse(this.firstAt)) this.firstAt = m.sentAt;
-    if (this.lastAt === null || m.sentAtMs >= Date.parse(this.lastAt)) this.lastAt = m.sentAt;
+    if (m.sentAtMs < this.minMs) {
+      this.minMs = m.sentAtMs;
+      this.firstAt = m.sentAt;
+    }
+    if (m.sentAtMs >= this.maxMs) {
+      this.maxMs = m.sentAtMs;
+      this.lastAt = m.sentAt;
+    }
     const base = this.baseKey(m);
     for (let occ = 0; ; occ++) {
       const key = occ === 0 ? base : `${base}#${occ}`;
