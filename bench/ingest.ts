@@ -8,11 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchDir, child, fmt, peakRssMiB, secs } from './util.js';
+import { benchDir, child, cpuMs, fmt, ingestIntoFreshStore, peakRssMiB, secs } from './util.js';
 
 const self = fileURLToPath(import.meta.url);
 type Result = { ms: number; cpu: number; messages: number; rss: number };
-const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 async function generate(n: number, shape: 'android-nl' | 'ios-nl'): Promise<string> {
   const { generateWhatsAppExport } = await import('../parsers/whatsapp/generate.js');
@@ -50,20 +49,8 @@ async function runBaseline(file: string): Promise<Result> {
 }
 
 async function runIngest(file: string): Promise<Result> {
-  const { openStore } = await import('../src/store/db.js');
-  const { addCustodian } = await import('../src/store/custodians.js');
-  const { ingestPaths } = await import('../src/ingest/run.js');
-  const dir = fs.mkdtempSync(path.join(benchDir(), 'store-'));
-  const store = openStore(path.join(dir, 'bench.db'));
-  const custodian = addCustodian(store.db, { id: 'bench', name: 'Bench', function: 'Minister', department: 'BZK', termFrom: '2020-01-01', termTo: null, tz: 'Europe/Amsterdam' });
-  const t = performance.now();
-  const c = cpuMs();
-  const r = await ingestPaths(store, [file], { custodian, operator: 'bench', device: null });
-  const ms = performance.now() - t;
-  const cpu = cpuMs() - c;
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { ms, cpu, messages: r.sources[0]!.messagesNew, rss: peakRssMiB() };
+  const r = await ingestIntoFreshStore(file);
+  return { ms: r.ms, cpu: r.cpu, messages: r.messagesNew, rss: peakRssMiB() };
 }
 
 const line = (label: string, r: Result): string =>

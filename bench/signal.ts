@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchDir, child, fmt, peakRssMiB, secs } from './util.js';
+import { benchDir, child, fmt, ingestIntoFreshStore, peakRssMiB, secs } from './util.js';
 
 const self = fileURLToPath(import.meta.url);
 type Result = { ms: number; items: number; rss: number };
@@ -44,18 +44,8 @@ async function runParse(dir: string): Promise<Result> {
 }
 
 async function runIngest(dir: string): Promise<Result> {
-  const { openStore } = await import('../src/store/db.js');
-  const { addCustodian } = await import('../src/store/custodians.js');
-  const { ingestPaths } = await import('../src/ingest/run.js');
-  const storeDir = fs.mkdtempSync(path.join(benchDir(), 'store-'));
-  const store = openStore(path.join(storeDir, 'bench.db'));
-  const custodian = addCustodian(store.db, { id: 'bench', name: 'Bench', function: 'Minister', department: 'BZK', termFrom: '2020-01-01', termTo: null, tz: 'Europe/Amsterdam' });
-  const t = performance.now();
-  const r = await ingestPaths(store, [dir], { custodian, operator: 'bench', device: null });
-  const ms = performance.now() - t;
-  store.close();
-  fs.rmSync(storeDir, { recursive: true, force: true });
-  return { ms, items: r.sources[0]!.messagesNew, rss: peakRssMiB() };
+  const r = await ingestIntoFreshStore(dir);
+  return { ms: r.ms, items: r.messagesNew, rss: peakRssMiB() };
 }
 
 async function orchestrate(): Promise<void> {

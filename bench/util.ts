@@ -22,3 +22,28 @@ export function child<T>(script: string, args: string[]): T {
 
 export const fmt = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 export const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** CPU time (user + system) of this process so far, in ms. */
+export const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Ingests one path into a fresh, throw-away store; returns wall and CPU time and the number of new messages. */
+export async function ingestIntoFreshStore(input: string): Promise<{ ms: number; cpu: number; messagesNew: number }> {
+  const { openStore } = await import('../src/store/db.js');
+  const { addCustodian } = await import('../src/store/custodians.js');
+  const { ingestPaths } = await import('../src/ingest/run.js');
+  const dir = fs.mkdtempSync(path.join(benchDir(), 'store-'));
+  const store = openStore(path.join(dir, 'bench.db'));
+  try {
+    const custodian = addCustodian(store.db, { id: 'bench', name: 'Bench', function: 'Minister', department: 'BZK', termFrom: '2020-01-01', termTo: null, tz: 'Europe/Amsterdam' });
+    const t = performance.now();
+    const c = cpuMs();
+    const r = await ingestPaths(store, [input], { custodian, operator: 'bench', device: null });
+    return { ms: performance.now() - t, cpu: cpuMs() - c, messagesNew: r.sources.reduce((n, s) => n + s.messagesNew, 0) };
+  } finally {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
