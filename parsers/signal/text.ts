@@ -84,6 +84,16 @@ interface Pending {
   body: string[];
 }
 
+/** A line that starts no message continues the current one; text before the first message is an error. */
+function continueMessage(cur: Pending | null, src: SourceLine, entry: string | undefined, expected: string): void {
+  if (cur) {
+    cur.lines.push(src);
+    cur.body.push(src.text);
+  } else if (src.text.trim()) {
+    throw new SignalFormatError('text before the first message line', { entry, line: src.lineNo, expected });
+  }
+}
+
 function wallOf(sink: TranscriptSink, y: number, mo: number, d: number, h: number, mi: number, s: number, line: number) {
   const w = resolveWallClock({ year: y, month: mo, day: d, hour: h, minute: mi, second: s }, sink.opts.zone);
   if (w.timeAmbiguous || w.timeInvalid) {
@@ -154,12 +164,7 @@ async function* parseShort(lines: AsyncIterable<SourceLine>, sink: TranscriptSin
   for await (const src of lines) {
     const m = SHORT.exec(src.text);
     if (!m) {
-      if (cur) {
-        cur.lines.push(src);
-        cur.body.push(src.text);
-      } else if (src.text.trim()) {
-        throw new SignalFormatError('text before the first message line', { entry: sink.opts.entry ?? sink.opts.fileName, line: src.lineNo, expected: 'YYYY-MM-DD HH:MM Name: text' });
-      }
+      continueMessage(cur, src, sink.opts.entry ?? sink.opts.fileName, 'YYYY-MM-DD HH:MM Name: text');
       continue;
     }
     if (cur) yield* flush(cur);
@@ -273,12 +278,7 @@ async function* parseSbt(lines: AsyncIterable<SourceLine>, sink: TranscriptSink)
   for await (const src of lines) {
     const m = SBT.exec(src.text);
     if (!m) {
-      if (cur) {
-        cur.lines.push(src);
-        cur.body.push(src.text);
-      } else if (src.text.trim()) {
-        throw new SignalFormatError('text before the first message line', { entry: sink.opts.entry ?? sink.opts.fileName, line: src.lineNo, expected: '[Mon DD, YYYY HH:MM:SS] …' });
-      }
+      continueMessage(cur, src, sink.opts.entry ?? sink.opts.fileName, '[Mon DD, YYYY HH:MM:SS] …');
       continue;
     }
     if (cur) yield* flush(cur);
