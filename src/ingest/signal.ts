@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, UserError } from '../errors.js';
 import { addParticipant, addSourceFile, addSourceFinding, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
 import { splitLines } from '../../parsers/lines.js';
@@ -114,6 +114,8 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     }
   } catch (e) {
     if (e instanceof SignalFormatError) {
+      // The parser was given the file's display path as its entry, so its message already names file and line.
+      if (e.entry && e.message.startsWith(e.entry)) throw new UserError(e.message, { file: unit.main.display, ...(e.line !== undefined ? { line: e.line } : {}) });
       throw new InputError(unit.main.display, e.message, { ...(e.line !== undefined ? { line: e.line } : {}), ...(e.entry ? { entry: e.entry } : {}) });
     }
     throw e;

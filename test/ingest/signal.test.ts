@@ -118,6 +118,23 @@ describe('encrypted and corrupt Signal inputs are refused, exit 1, database unch
     expect(r.stderr).toMatch(/main\.jsonl.*line 21/);
     expect(await conversations()).toEqual([]);
   });
+  it('an SMS Backup & Restore XML that breaks off names the file and line', async () => {
+    const xml = fs.readFileSync(path.join(REPO, 'samples/signal/sms/sms-backup-restore-20251027.xml'), 'utf8');
+    const f = path.join(dir, 'sms-broken.xml');
+    fs.writeFileSync(f, xml.slice(0, Math.floor(xml.length / 2)) + '<sms address="+31620001001" date=\n');
+    const r = await ingest(SAMPLE, f);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sms-broken\.xml.*line \d+/);
+    expect(await conversations()).toEqual([]);
+  });
+  it('a sigtop JSON file of the wrong shape names the file', async () => {
+    const f = path.join(dir, 'Anna de Vries (+31612345678).json');
+    fs.writeFileSync(f, '[{"conversationId":"x","type":"incoming","sent_at":"gisteren"}]\n');
+    const r = await ingest(SAMPLE, f);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Anna de Vries (+31612345678).json');
+    expect(await conversations()).toEqual([]);
+  });
   it('a zip of a Signal export is read like the folder', async () => {
     const entries = [
       { name: 'signal-export/metadata.json', data: fs.readFileSync(path.join(SAMPLE, 'metadata.json')) },
