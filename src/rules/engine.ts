@@ -1,4 +1,4 @@
-import type { LexHit } from './lexicon.js';
+import type { LexHit, TermEntry } from './lexicon.js';
 import type { RuleDef } from './load.js';
 import type { CompiledRule, CompiledRuleSet, ContactInfo, ConversationInfo, Hit, Target } from './compile.js';
 import type { Category, Level } from './schema.js';
@@ -92,6 +92,20 @@ export class Engine {
   trace: ((rule: CompiledRule, target: Target, hits: Hit[]) => void) | null = null;
   private readonly lex: (LexHit[] | undefined)[] = [];
   private readonly touched: number[] = [];
+  /** Message rules that need no lexicon hit (regex, kind, contact, ...): the only ones to try when no term was found. */
+  private readonly withoutLex: CompiledRule[];
+  /** Records a lexicon hit for every lexicon that owns the term (made once, not per scanned text). */
+  private readonly onLexHit = (entry: TermEntry, start: number, end: number): void => {
+    for (const id of entry.owners) {
+      let l = this.lex[id];
+      if (!l) {
+        l = [];
+        this.lex[id] = l;
+        this.touched.push(id);
+      }
+      l.push({ entry, start, end });
+    }
+  };
   private readonly defaultCategory: Category;
   private readonly msgTarget: Target = {
     level: 'message', id: 0, text: '', lex: this.lex, kind: 'text', event: null, sender: null, senderContactId: null, conversationId: null,
@@ -102,6 +116,7 @@ export class Engine {
     opts: { defaultCategory: Category },
   ) {
     this.defaultCategory = opts.defaultCategory;
+    this.withoutLex = compiled.byLevel.message.filter((r) => r.lexDeps === null);
     for (const r of compiled.rules) this.stats.set(r.def.id, { fired: 0, won: 0, stored: 0, redundant: 0, lost: 0, beatenBy: new Map() });
   }
 
@@ -110,17 +125,7 @@ export class Engine {
     for (const id of this.touched) this.lex[id] = undefined;
     this.touched.length = 0;
     if (!text) return false;
-    this.compiled.lexicon.scan(text, (entry, start, end) => {
-      for (const id of entry.owners) {
-        let l = this.lex[id];
-        if (!l) {
-          l = [];
-          this.lex[id] = l;
-          this.touched.push(id);
-        }
-        l.push({ entry, start, end });
-      }
-    });
+    this.compiled.lexicon.scan(text, this.onLexHit);
     return this.touched.length > 0;
   }
 
@@ -184,7 +189,8 @@ export class Engine {
     target.sender = m.sender;
     target.senderContactId = m.senderContactId;
     target.conversationId = m.conversationId;
-    const cands = this.fire(this.compiled.byLevel.message, target, anyLex);
+    // Rules that need a lexicon hit cannot fire without one: skip them (same candidates, in the same order).
+    const cands = this.fire(anyLex ? this.compiled.byLevel.message : this.withoutLex, target, anyLex);
     if (!cands.length) return [];
     const whole = cands.filter((c) => c.level === 'message');
     const parts = cands.filter((c) => c.level === 'passage');

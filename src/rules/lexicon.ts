@@ -115,9 +115,18 @@ class HashTable {
   }
 }
 
+/** Bits of the prefilter: 2^20 bits (128 KiB) keep false positives near 0.2% for a few thousand terms. */
+const FILTER_BITS = 20;
+const FILTER_MASK = (1 << FILTER_BITS) - 1;
+
 export class LexiconIndex {
   private readonly exact = new HashTable();
   private readonly buckets = new HashTable();
+  /**
+   * A bit per hash (low bits) of every first word and wildcard prefix: almost every token of a message is no term
+   * word, and one bit test rejects it without probing the hash tables.
+   */
+  private readonly filter = new Int32Array(1 << (FILTER_BITS - 5));
   private readonly byKey = new Map<string, TermEntry>();
   private nextLexicon = 0;
   readonly tokenizer = new Tokenizer();
@@ -142,8 +151,10 @@ export class LexiconIndex {
         const folded = caseSensitive ? parsed.words.map(foldWord) : parsed.words;
         entry = { term, words: parsed.words, folded, hashes: folded.map((w) => wordHash(w)), prefix: parsed.prefix, caseSensitive, owners: [] };
         this.byKey.set(key, entry);
-        if (parsed.prefix[0]) this.buckets.add(wordHash(folded[0]!, MIN_WILDCARD_PREFIX), entry);
-        else this.exact.add(entry.hashes[0]!, entry);
+        const first = parsed.prefix[0] ? wordHash(folded[0]!, MIN_WILDCARD_PREFIX) : entry.hashes[0]!;
+        (parsed.prefix[0] ? this.buckets : this.exact).add(first, entry);
+        const w = (first & FILTER_MASK) >>> 5;
+        this.filter[w] = this.filter[w]! | (1 << (first & 31));
       }
       if (!entry.owners.includes(id)) entry.owners.push(id);
     }
@@ -162,12 +173,17 @@ export class LexiconIndex {
   scan(text: string, onHit: (entry: TermEntry, start: number, end: number) => void): Tokens {
     const t = this.tokenizer.tokenize(text);
     if (this.byKey.size === 0) return t;
+    const filter = this.filter;
     const useBuckets = this.buckets.size > 0;
     for (let i = 0; i < t.count; i++) {
-      const list = this.exact.get(t.hash[i]!);
-      if (list !== undefined) for (const e of list) this.verify(e, t, text, i, onHit);
-      if (useBuckets && t.pre3[i]! >= 0) {
-        const b = this.buckets.get(t.pre3[i]!);
+      const h = t.hash[i]!;
+      if ((filter[(h & FILTER_MASK) >>> 5]! & (1 << (h & 31))) !== 0) {
+        const list = this.exact.get(h);
+        if (list !== undefined) for (const e of list) this.verify(e, t, text, i, onHit);
+      }
+      const p = t.pre3[i]!;
+      if (useBuckets && p >= 0 && (filter[(p & FILTER_MASK) >>> 5]! & (1 << (p & 31))) !== 0) {
+        const b = this.buckets.get(p);
         if (b !== undefined) for (const e of b) this.verify(e, t, text, i, onHit);
       }
     }

@@ -67,4 +67,36 @@ describe('lexicon matching', () => {
     expect(owners).toEqual([[a, b], [b]]);
     expect(idx.termCount).toBe(2);
   });
+
+  it('finds every one of thousands of terms, and only those (the prefilter keeps no false negatives)', () => {
+    // Made-up words from a small alphabet, so that many share first letters, 3-letter prefixes and filter bits.
+    const syl = ['ka', 'lo', 'mi', 've', 'dru', 'pan', 'sor', 'tel'];
+    const word = (i: number) => syl[i % 8]! + syl[(i >> 3) % 8]! + syl[(i >> 6) % 8]! + syl[(i >> 9) % 8]!;
+    const terms = Array.from({ length: 4096 }, (_, i) => (i % 5 === 0 ? `${word(i)}*` : i % 7 === 0 ? `${word(i)} ${word(i + 1)}` : word(i)));
+    const f = finder(terms);
+    // Reference for ASCII text: the words, then every term compared word by word.
+    const naive = (text: string) => {
+      const words = [...text.matchAll(/[a-z0-9]+/gi)].map((m) => ({ w: m[0].toLowerCase(), s: m.index, e: m.index + m[0].length }));
+      const out: string[] = [];
+      words.forEach((_, k) => {
+        for (const term of terms) {
+          const parts = term.split(' ');
+          const ok = parts.every((p, j) => {
+            const w = words[k + j]?.w;
+            return w !== undefined && (p.endsWith('*') ? w.startsWith(p.slice(0, -1)) : w === p);
+          });
+          if (ok) out.push(`${term}=${text.slice(words[k]!.s, words[k + parts.length - 1]!.e)}`);
+        }
+      });
+      return out.sort();
+    };
+    for (let i = 0; i < 4096; i += 97) {
+      const term = terms[i]!;
+      const written = term.endsWith('*') ? `${term.slice(0, -1)}en` : term.toUpperCase();
+      const text = `vandaag ${written}, ${word(i + 3)}x en ${word(i + 5).slice(0, 5)}. De nota`;
+      const found = f(text);
+      expect(found).toContain(`${term}=${written}`);
+      expect([...found].sort()).toEqual(naive(text));
+    }
+  });
 });
