@@ -1,5 +1,6 @@
 import type { DB } from './db.js';
 import { nowIso } from './db.js';
+import { shrinkPageCache } from './tagging.js';
 import { markingFromRow, type MarkingDbRow, type MarkingLevel, type MarkingRecord, type MarkingStatus } from './decisions.js';
 
 /**
@@ -49,9 +50,18 @@ export interface SyncCounts {
 
 const keyOf = (level: string, target: number, s: number | null, e: number | null, rule: string | null) => `${level}|${target}|${s ?? ''}|${e ?? ''}|${rule ?? ''}`;
 
+/** An existing rule suggestion, as read for the sync: no evidence (compared in SQL), no object per row. */
+type Existing = [id: number, category: string, suggestedCategory: string, ruleFileHash: string | null, active: number, decided: number];
+/** Marks a key the run has produced (an existing row, or one it inserted). */
+const SEEN = -1;
+
 /**
  * Makes the custodian's rule suggestions equal to `suggestions` (see the module comment for what changes) and
  * records the run in tag_runs. One transaction: a failure leaves the markings as they were.
+ *
+ * Existing suggestions are read as compact raw rows without their evidence: a suggestion whose category, rule-file
+ * hash and active flag are unchanged is compared on its evidence by a conditional UPDATE, so a re-run with
+ * unchanged rules neither reads nor writes the evidence texts.
  */
 export function syncRuleSuggestions(
   db: DB,
@@ -60,11 +70,13 @@ export function syncRuleSuggestions(
   run: { ruleFiles: unknown; counts: unknown },
 ): SyncCounts {
   const counts: SyncCounts = { inserted: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, deleted: 0 };
-  const existing = db.prepare(
-    `SELECT m.id, m.level, m.target_id, m.span_start, m.span_end, m.rule_id, m.category, m.suggested_category, m.rule_file_hash,
-            m.evidence_json, m.active, m.status, EXISTS (SELECT 1 FROM decisions d WHERE d.marking_id = m.id) AS has_decision
-     FROM markings m WHERE m.custodian_id = ? AND m.origin = 'rule'`,
-  );
+  const existing = db
+    .prepare(
+      `SELECT m.id, m.level, m.target_id, m.span_start, m.span_end, m.rule_id, m.category, m.suggested_category, m.rule_file_hash, m.active,
+              m.status <> 'suggested' OR EXISTS (SELECT 1 FROM decisions d WHERE d.marking_id = m.id) AS decided
+       FROM markings m WHERE m.custodian_id = ? AND m.origin = 'rule'`,
+    )
+    .raw();
   const insert = db.prepare(
     `INSERT INTO markings (custodian_id, level, target_id, span_start, span_end, origin, suggested_category, category, status,
        rule_id, rule_file_hash, evidence_json, active, created_at, updated_at)
@@ -73,54 +85,65 @@ export function syncRuleSuggestions(
   const update = db.prepare(
     `UPDATE markings SET suggested_category = ?, category = ?, rule_file_hash = ?, evidence_json = ?, active = 1, updated_at = ? WHERE id = ?`,
   );
+  // The same outcome as `update` for a row whose other columns already hold these values; changes nothing when the
+  // evidence is equal too.
+  const updateEvidence = db.prepare('UPDATE markings SET evidence_json = @evidence, updated_at = @now WHERE id = @id AND evidence_json <> @evidence');
   const setActive = db.prepare('UPDATE markings SET active = ?, updated_at = ? WHERE id = ?');
   const del = db.prepare('DELETE FROM markings WHERE id = ?');
   const runInsert = db.prepare('INSERT INTO tag_runs (custodian_id, at, rule_files_json, counts_json) VALUES (?, ?, ?, ?)');
 
-  db.transaction(() => {
+  const restoreCache = shrinkPageCache(db);
+  try {
+    db.transaction(apply)();
+  } finally {
+    restoreCache();
+  }
+  return counts;
+
+  function apply(): void {
     const now = nowIso();
-    type Existing = Pick<MarkingDbRow, 'id' | 'category' | 'suggested_category' | 'rule_file_hash' | 'evidence_json' | 'active' | 'status'> & { has_decision: number; seen?: boolean };
     const byKey = new Map<string, Existing>();
-    for (const r of existing.iterate(custodianId) as IterableIterator<MarkingDbRow & { has_decision: number }>) {
-      byKey.set(keyOf(r.level, r.target_id, r.span_start, r.span_end, r.rule_id), r);
+    for (const r of existing.iterate(custodianId) as IterableIterator<[number, string, number, number | null, number | null, string | null, string, string, string | null, number, number]>) {
+      byKey.set(keyOf(r[1], r[2], r[3], r[4], r[5]), [r[0], r[6], r[7], r[8], r[9], r[10]]);
     }
-    const decided = (r: Existing) => r.status !== 'suggested' || r.has_decision === 1;
+    const inserted: Existing = [SEEN, '', '', null, 1, 0];
     for (const s of suggestions) {
       const key = keyOf(s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.ruleId);
       const r = byKey.get(key);
       if (!r) {
         insert.run(custodianId, s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.category, s.category, s.ruleId, s.ruleFileHash, s.evidenceJson, now, now);
         counts.inserted++;
-        byKey.set(key, { id: -1, category: s.category, suggested_category: s.category, rule_file_hash: s.ruleFileHash, evidence_json: s.evidenceJson, active: 1, status: 'suggested', has_decision: 0, seen: true });
+        byKey.set(key, inserted);
         continue;
       }
-      if (r.seen) continue;
-      r.seen = true;
-      if (decided(r)) {
-        if (r.active === 0) {
-          setActive.run(1, now, r.id);
+      const [id, category, suggestedCategory, ruleFileHash, active, decided] = r;
+      if (id === SEEN) continue;
+      r[0] = SEEN;
+      if (decided) {
+        if (active === 0) {
+          setActive.run(1, now, id);
           counts.reactivated++;
         } else counts.unchanged++;
-      } else if (r.suggested_category !== s.category || r.category !== s.category || r.rule_file_hash !== s.ruleFileHash || r.evidence_json !== s.evidenceJson || r.active === 0) {
-        update.run(s.category, s.category, s.ruleFileHash, s.evidenceJson, now, r.id);
+      } else if (suggestedCategory !== s.category || category !== s.category || ruleFileHash !== s.ruleFileHash || active === 0) {
+        update.run(s.category, s.category, s.ruleFileHash, s.evidenceJson, now, id);
         counts.updated++;
-      } else counts.unchanged++;
+      } else if (updateEvidence.run({ evidence: s.evidenceJson, now, id }).changes) counts.updated++;
+      else counts.unchanged++;
     }
-    for (const r of byKey.values()) {
-      if (r.seen) continue;
-      if (decided(r)) {
-        if (r.active === 1) {
-          setActive.run(0, now, r.id);
+    for (const [id, , , , active, decided] of byKey.values()) {
+      if (id === SEEN) continue;
+      if (decided) {
+        if (active === 1) {
+          setActive.run(0, now, id);
           counts.deactivated++;
         }
       } else {
-        del.run(r.id);
+        del.run(id);
         counts.deleted++;
       }
     }
     runInsert.run(custodianId, now, JSON.stringify(run.ruleFiles), JSON.stringify({ ...(run.counts as object), store: counts }));
-  })();
-  return counts;
+  }
 }
 
 /** Projects a record onto the JSON contract (exactly these fields). */

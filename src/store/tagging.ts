@@ -112,13 +112,40 @@ function parseIds(s: string, out: Float64Array): number {
   return n;
 }
 
+/** SQLite page cache while tagging reads or writes in bulk, in KiB (see `shrinkPageCache`). */
+const BULK_CACHE_KIB = 2048;
+
+/**
+ * Shrinks the connection's page cache to 2 MiB and returns a function that restores it. Tagging reads every message
+ * page once and writes the suggestions in one pass, so a big cache does not save reads; it only costs fresh memory
+ * (a page fault per 4 KiB) while it fills, which on a small VM costs more than the reads themselves.
+ */
+export function shrinkPageCache(db: DB): () => void {
+  const size = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+  return () => db.pragma(`cache_size = ${size}`);
+}
+
 /**
  * Yields every message of a custodian (optionally within an id range) in pages. Each page is read as one aggregate
  * row (ids, conversation ids and contact ids as comma lists, texts joined by U+FFFF, the rare sender / kind / event
  * values as JSON), which costs far less than a row object per message. A page whose texts contain U+FFFF is read
  * again row by row. The table is scanned in rowid order; the connection is free between pages.
+ *
+ * Pages are small (512 messages, about 45 KB of text) so that the joined strings stay out of V8's large-object space
+ * and SQLite's buffer is reused: large pages cost fresh memory, and page faults, every time. The page cache is
+ * shrunk during the scan (see `shrinkPageCache`).
  */
-export function* messagePagesForTagging(db: DB, custodianId: string, range: IdRange = { after: 0, upTo: Infinity }, pageSize = 8192): Generator<MessagePage> {
+export function* messagePagesForTagging(db: DB, custodianId: string, range: IdRange = { after: 0, upTo: Infinity }, pageSize = 512): Generator<MessagePage> {
+  const restore = shrinkPageCache(db);
+  try {
+    yield* pages(db, custodianId, range, pageSize);
+  } finally {
+    restore();
+  }
+}
+
+function* pages(db: DB, custodianId: string, range: IdRange, pageSize: number): Generator<MessagePage> {
   const others = db.prepare('SELECT EXISTS (SELECT 1 FROM conversations WHERE custodian_id <> ?) AS x').get(custodianId) as { x: number };
   const where = scope(others.x === 1);
   const agg = db.prepare(

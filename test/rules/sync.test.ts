@@ -1,0 +1,78 @@
+/**
+ * syncRuleSuggestions row by row: which change of a suggestion counts as updated, unchanged, reactivated,
+ * deactivated or deleted, and what each does to the stored row (the sync reads existing rows without their evidence
+ * and compares the evidence in SQL).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { decide } from '../../src/review/service.js';
+import { syncRuleSuggestions, type SuggestionRow } from '../../src/store/markings.js';
+import { buildStore, CUSTODIAN, type StoreFixture } from './store-fixture.js';
+
+let f: StoreFixture | null = null;
+afterEach(() => {
+  f?.close();
+  f = null;
+});
+
+const row = (targetId: number, over: Partial<SuggestionRow> = {}): SuggestionRow => ({
+  level: 'message', targetId, span: null, category: 'privé', ruleId: 'prive.test', ruleFileHash: 'h1', evidenceJson: '{"hits":[{"term":"oma"}]}', ...over,
+});
+
+describe('syncing rule suggestions', () => {
+  it('tells unchanged, evidence-only, category, hash and span changes apart and keeps ids of updated rows', () => {
+    f = buildStore();
+    const db = f.store.db;
+    const [a, b, c, d] = [f.messages.nota!, f.messages.mixed!, f.messages.motie!, f.messages.ok!];
+    const sync = (rows: SuggestionRow[]) => syncRuleSuggestions(db, CUSTODIAN, rows, { ruleFiles: [], counts: {} });
+    const get = (target: number) =>
+      db.prepare("SELECT id, category, suggested_category, rule_file_hash, evidence_json, active, span_start FROM markings WHERE target_id = ? AND origin = 'rule'").all(target) as {
+        id: number; category: string; suggested_category: string; rule_file_hash: string; evidence_json: string; active: number; span_start: number | null;
+      }[];
+    const first = [row(a), row(b), row(c), row(d, { level: 'passage', span: [0, 5] })];
+    expect(sync(first)).toEqual({ inserted: 4, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, deleted: 0 });
+    const ids = [a, b, c, d].map((t) => get(t)[0]!.id);
+
+    // a: same; b: only the evidence differs (e.g. the rule file was read from another path); c: another category;
+    // d: the passage moved (a new key: the old one is deleted, the new one inserted).
+    const second = [row(a), row(b, { evidenceJson: '{"hits":[{"term":"oma","file":"elders"}]}' }), row(c, { category: 'partijpolitiek' }), row(d, { level: 'passage', span: [6, 9] })];
+    expect(sync(second)).toEqual({ inserted: 1, updated: 2, unchanged: 1, reactivated: 0, deactivated: 0, deleted: 1 });
+    expect(get(a)[0]!.id).toBe(ids[0]);
+    expect(get(b)[0]).toMatchObject({ id: ids[1], evidence_json: '{"hits":[{"term":"oma","file":"elders"}]}', category: 'privé' });
+    expect(get(c)[0]).toMatchObject({ id: ids[2], category: 'partijpolitiek', suggested_category: 'partijpolitiek' });
+    expect(get(d)).toHaveLength(1);
+    expect(get(d)[0]).toMatchObject({ span_start: 6 });
+    expect(get(d)[0]!.id).not.toBe(ids[3]);
+
+    // A new rule-file hash alone is an update; the same rows again change nothing, also not updated_at.
+    expect(sync(second.map((r) => ({ ...r, ruleFileHash: 'h2' })))).toMatchObject({ updated: 4, unchanged: 0 });
+    const stamps = db.prepare("SELECT id, updated_at FROM markings WHERE origin = 'rule' ORDER BY id").all();
+    expect(sync(second.map((r) => ({ ...r, ruleFileHash: 'h2' })))).toEqual({ inserted: 0, updated: 0, unchanged: 4, reactivated: 0, deactivated: 0, deleted: 0 });
+    expect(db.prepare("SELECT id, updated_at FROM markings WHERE origin = 'rule' ORDER BY id").all()).toEqual(stamps);
+  });
+
+  it('never changes a decided suggestion: only its active flag follows the rules', () => {
+    f = buildStore();
+    const db = f.store.db;
+    const a = f.messages.nota!;
+    const sync = (rows: SuggestionRow[]) => syncRuleSuggestions(db, CUSTODIAN, rows, { ruleFiles: [], counts: {} });
+    sync([row(a)]);
+    const id = (db.prepare('SELECT id FROM markings WHERE target_id = ?').get(a) as { id: number }).id;
+    decide(db, { markingIds: [id], action: 'confirm', reviewer: 'R. Reviewer' });
+    const before = db.prepare('SELECT category, evidence_json, rule_file_hash FROM markings WHERE id = ?').get(id);
+    // Other evidence, category and hash: a decided row keeps its own.
+    expect(sync([row(a, { category: 'zakelijk', ruleFileHash: 'h9', evidenceJson: '{}' })])).toMatchObject({ unchanged: 1, updated: 0 });
+    expect(db.prepare('SELECT category, evidence_json, rule_file_hash FROM markings WHERE id = ?').get(id)).toEqual(before);
+    expect(sync([])).toMatchObject({ deactivated: 1, deleted: 0 });
+    expect(sync([])).toMatchObject({ deactivated: 0, deleted: 0 });
+    expect(sync([row(a), row(a)])).toEqual({ inserted: 0, updated: 0, unchanged: 0, reactivated: 1, deactivated: 0, deleted: 0 });
+    expect(db.prepare('SELECT active FROM markings WHERE id = ?').get(id)).toEqual({ active: 1 });
+  });
+
+  it('leaves the connection page cache as it was', () => {
+    f = buildStore();
+    const db = f.store.db;
+    db.pragma('cache_size = -12345');
+    syncRuleSuggestions(db, CUSTODIAN, [row(f.messages.nota!)], { ruleFiles: [], counts: {} });
+    expect(db.pragma('cache_size', { simple: true })).toBe(-12345);
+  });
+});
