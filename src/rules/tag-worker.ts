@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/db.js';
-import { loadRuleFiles } from './load.js';
+import type { LoadedRuleSet } from './load.js';
 import type { Category } from './schema.js';
 import { newEngine, tagMessageRange } from './tag-range.js';
 import type { IdRange } from '../store/tagging.js';
@@ -10,7 +10,8 @@ export interface WorkerInput {
   dbPath: string;
   custodianId: string;
   defaultCategory: Category;
-  sources: { path: string; bytes: Uint8Array }[];
+  /** The loaded rule set as plain data (structured clone keeps each rule's file shared). */
+  rules: LoadedRuleSet;
   range: IdRange;
   dryRun: boolean;
   examplesPerRule: number;
@@ -19,8 +20,7 @@ export interface WorkerInput {
 const input = workerData as WorkerInput;
 const store = openStore(input.dbPath, { readonly: true });
 try {
-  const set = loadRuleFiles(input.sources.map((s) => ({ path: s.path, bytes: Buffer.from(s.bytes) })));
-  const { engine } = newEngine(store.db, input.custodianId, set, input.defaultCategory);
+  const { engine } = newEngine(store.db, input.custodianId, input.rules, input.defaultCategory);
   parentPort!.postMessage(tagMessageRange(store.db, input.custodianId, engine, input.range, input));
 } finally {
   store.close();

@@ -8,6 +8,7 @@ import { syncRuleSuggestions, type SuggestionRow, type SyncCounts } from '../sto
 import { messageIdSpan, type IdRange } from '../store/tagging.js';
 import type { LoadedRuleSet } from './load.js';
 import type { Category } from './schema.js';
+import { Engine } from './engine.js';
 import { Examples, mergeStats, newEngine, plainStats, tagMessageRange, toRow, type RangeResult, type TagExample } from './tag-range.js';
 import type { WorkerInput } from './tag-worker.js';
 
@@ -63,6 +64,7 @@ export interface TagOptions {
 const CATEGORIES: Category[] = ['zakelijk', 'privé', 'partijpolitiek'];
 const WORKER = fileURLToPath(new URL('./tag-worker.js', import.meta.url));
 const PARALLEL_FROM = 200_000;
+const MAX_THREADS = 16;
 
 /** Runs the rules for one custodian. Writes nothing when `dryRun`. */
 export async function tagCustodian(db: DB, custodian: { id: string; defaultCategory: string }, set: LoadedRuleSet, opts: TagOptions): Promise<TagReport> {
@@ -74,6 +76,14 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
   }
   const defaultCategory = custodian.defaultCategory as Category;
   const perRule = opts.examplesPerRule ?? 3;
+  // Count only as far as the thread choice needs, and start the workers first: they load and compile on their own.
+  const span = messageIdSpan(db, custodian.id, Math.max(PARALLEL_FROM, MAX_THREADS));
+  const threads = threadCount(db, span.count, opts.threads);
+  const ranges = splitRange(span, threads);
+  const rangeOpts = { dryRun: opts.dryRun, examplesPerRule: perRule };
+  const workers = threads === 1 ? [] : ranges.slice(1).map((range) => runWorker({ dbPath: db.name, custodianId: custodian.id, defaultCategory, rules: workerRules(set), range, ...rangeOpts }));
+  // A worker's failure is thrown by the await below; until then it must not count as unhandled.
+  for (const w of workers) w.catch(() => undefined);
   const { engine, world } = newEngine(db, custodian.id, set, defaultCategory);
   const rows: SuggestionRow[] = [];
   const examples = new Examples(opts.dryRun ? perRule : 0);
@@ -92,23 +102,11 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
   }
   const contactAndConversation = plainStats(engine);
 
-  const span = messageIdSpan(db, custodian.id);
-  const threads = threadCount(db, span.count, opts.threads);
-  const ranges = splitRange(span, threads);
-  const rangeOpts = { dryRun: opts.dryRun, examplesPerRule: perRule };
-  let results: RangeResult[];
-  if (threads === 1) {
-    const { engine: msgEngine } = newEngine(db, custodian.id, set, defaultCategory);
-    results = [tagMessageRange(db, custodian.id, msgEngine, ranges[0]!, rangeOpts)];
-  } else {
-    const sources = set.files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) }));
-    const base = { dbPath: db.name, custodianId: custodian.id, defaultCategory, sources, ...rangeOpts };
-    // The main thread takes the first range itself while the workers take the others.
-    const workers = ranges.slice(1).map((range) => runWorker({ ...base, range }));
-    const { engine: msgEngine } = newEngine(db, custodian.id, set, defaultCategory);
-    const first = tagMessageRange(db, custodian.id, msgEngine, ranges[0]!, rangeOpts);
-    results = [first, ...(await Promise.all(workers))];
-  }
+  // The main thread takes the first range itself while the workers take the others; a fresh engine on the same
+  // compiled rules keeps the message statistics apart from the contact and conversation ones.
+  const msgEngine = new Engine(engine.compiled, { defaultCategory });
+  const first = tagMessageRange(db, custodian.id, msgEngine, ranges[0]!, rangeOpts);
+  const results: RangeResult[] = [first, ...(await Promise.all(workers))];
 
   const stats = results.reduce((acc, r) => mergeStats(acc, r.stats), contactAndConversation);
   let messages = 0;
@@ -155,7 +153,7 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
 
 function threadCount(db: DB, messages: number, asked: number | undefined): number {
   const possible = !db.memory && fs.existsSync(WORKER);
-  if (asked !== undefined) return possible ? Math.max(1, Math.min(asked, 16, messages || 1)) : 1;
+  if (asked !== undefined) return possible ? Math.max(1, Math.min(asked, MAX_THREADS, messages || 1)) : 1;
   if (!possible || messages < PARALLEL_FROM) return 1;
   return Math.max(1, Math.min(os.availableParallelism(), 4));
 }
@@ -168,6 +166,12 @@ function splitRange(span: { min: number; max: number }, n: number): IdRange[] {
     after: i === 0 ? 0 : span.min - 1 + i * width,
     upTo: i === n - 1 ? Infinity : span.min - 1 + (i + 1) * width,
   }));
+}
+
+/** The rule set as plain data for a worker (it compiles it itself; no rule file is read or validated again). */
+function workerRules(set: LoadedRuleSet): LoadedRuleSet {
+  const files = new Map(set.files.map((f) => [f, { ...f, bytes: Buffer.alloc(0) }]));
+  return { files: [...files.values()], rules: set.rules.map((r) => ({ ...r, file: files.get(r.file)! })) };
 }
 
 function runWorker(input: WorkerInput): Promise<RangeResult> {

@@ -191,13 +191,17 @@ function* pages(db: DB, custodianId: string, range: IdRange, pageSize: number): 
   }
 }
 
-/** The id span of the message table and the custodian's message count (to split tagging over threads). */
-export function messageIdSpan(db: DB, custodianId: string): { min: number; max: number; count: number } {
+/**
+ * The id span of the message table and the custodian's message count (to split tagging over threads). With
+ * `countUpTo`, counting stops there (the thread choice only needs to know whether the count reaches a threshold).
+ */
+export function messageIdSpan(db: DB, custodianId: string, countUpTo = Infinity): { min: number; max: number; count: number } {
+  const limit = Number.isFinite(countUpTo) ? Math.max(0, Math.floor(countUpTo)) : -1;
   const r = db
     .prepare(
       `SELECT (SELECT MIN(id) FROM messages) AS min, (SELECT MAX(id) FROM messages) AS max,
-              (SELECT COUNT(*) FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE custodian_id = ?)) AS count`,
+              (SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE custodian_id = ?) LIMIT ?)) AS count`,
     )
-    .get(custodianId) as { min: number | null; max: number | null; count: number };
+    .get(custodianId, limit) as { min: number | null; max: number | null; count: number };
   return { min: r.min ?? 0, max: r.max ?? 0, count: r.count };
 }

@@ -35,6 +35,8 @@ describe('reading messages for tagging', () => {
     // Id ranges split the same list without gaps or overlaps.
     const { min, max, count } = messageIdSpan(db, CUSTODIAN);
     expect(count).toBe(expected.length);
+    expect(messageIdSpan(db, CUSTODIAN, 3)).toEqual({ min, max, count: 3 });
+    expect(messageIdSpan(db, CUSTODIAN, expected.length + 10).count).toBe(expected.length);
     const mid = Math.floor((min + max) / 2);
     const parts = [...flatten(messagePagesForTagging(db, CUSTODIAN, { after: 0, upTo: mid }, 4)), ...flatten(messagePagesForTagging(db, CUSTODIAN, { after: mid, upTo: Infinity }, 4))];
     expect(parts).toEqual(expected);
