@@ -28,14 +28,14 @@ async function generate(n: number, shape: 'android-nl' | 'ios-nl'): Promise<stri
 }
 
 async function runParse(file: string): Promise<Result> {
-  const { scanWhatsApp, parseWhatsApp } = await import('../parsers/whatsapp/index.js');
-  const { splitLines } = await import('../parsers/lines.js');
+  const { scanWhatsApp, parseWhatsAppBatches } = await import('../parsers/whatsapp/index.js');
+  const { lineBatches } = await import('../parsers/lines.js');
   const t = performance.now();
   const c = cpuMs();
-  const lines = () => splitLines(fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>);
+  const lines = () => lineBatches(fs.createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>);
   const scan = await scanWhatsApp(lines());
   let n = 0;
-  for await (const _m of parseWhatsApp(lines(), { dateOrder: scan.dateOrder, zone: 'Europe/Amsterdam', scan })) n++;
+  for await (const batch of parseWhatsAppBatches(lines(), { dateOrder: scan.dateOrder, zone: 'Europe/Amsterdam', scan })) n += batch.length;
   return { ms: performance.now() - t, cpu: cpuMs() - c, messages: n, rss: peakRssMiB() };
 }
 

@@ -5,23 +5,154 @@ import type { ParseWarning, SourceLine } from './types.js';
  * Splits a byte stream into lines on `\r\n`, `\n` or `\r`, decoding each line as UTF-8.
  * Streaming: holds at most one partial line in memory. Invalid UTF-8 is replaced by U+FFFD and reported with the
  * byte offset of the first bad byte through `onWarning` (the line is kept).
+ *
+ * `lineBatches` yields the lines of each input chunk as one array (the parsers' fast path: one await per chunk, not
+ * per line); `splitLines` yields them one by one. Both share `LineSplitter`, the synchronous core.
  */
+export async function* lineBatches(
+  chunks: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
+  onWarning?: (w: ParseWarning) => void,
+): AsyncGenerator<SourceLine[]> {
+  const splitter = new LineSplitter(onWarning);
+  for await (const raw of chunks) {
+    const batch = splitter.push(raw);
+    if (batch.length) yield batch;
+  }
+  const last = splitter.end();
+  if (last.length) yield last;
+}
+
+/** One line at a time (see `lineBatches`). */
 export async function* splitLines(
   chunks: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
   onWarning?: (w: ParseWarning) => void,
 ): AsyncGenerator<SourceLine> {
-  let carry: Buffer = Buffer.alloc(0);
-  let carryOffset = 0; // byte offset of carry[0] in the source
-  let lineNo = 0;
-  const emit = (bytes: Buffer, offset: number, eol: string): SourceLine => {
-    lineNo++;
-    let text: string;
-    if (isUtf8(bytes)) {
-      text = bytes.toString('utf8');
-    } else {
-      text = bytes.toString('utf8');
+  for await (const batch of lineBatches(chunks, onWarning)) yield* batch;
+}
+
+/** Either input shape of the line-based parsers: single lines or batches of lines. */
+export type LineInput = AsyncIterable<SourceLine> | AsyncIterable<SourceLine[]>;
+
+/** Calls `fn` for every line of `input`, whichever shape it has. */
+export async function forEachLine(input: LineInput, fn: (line: SourceLine) => void): Promise<void> {
+  for await (const item of input as AsyncIterable<SourceLine | SourceLine[]>) {
+    if (Array.isArray(item)) for (let i = 0; i < item.length; i++) fn(item[i]!);
+    else fn(item);
+  }
+}
+
+// In Node 20 a streaming TextDecoder decodes several times faster than Buffer#toString (and than a non-streaming
+// decode) for text with characters above Latin-1. Regions end at a line break, so no partial sequence is ever
+// held back between calls. A BOM is text here: the parsers decide about it.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const STREAM = { stream: true };
+
+/** Synchronous line splitter: push chunks, get the lines they complete. */
+export class LineSplitter {
+  private carry: Buffer = Buffer.alloc(0);
+  private carryOffset = 0; // byte offset of carry[0] in the source
+  private lineNo = 0;
+
+  constructor(private readonly onWarning?: (w: ParseWarning) => void) {}
+
+  /** The lines completed by this chunk, in order. */
+  push(raw: Buffer | Uint8Array): SourceLine[] {
+    const out: SourceLine[] = [];
+    let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    let base = this.carryOffset + this.carry.length;
+    if (chunk.length === 0) return out;
+    if (this.carry.length) {
+      // Complete the carried partial line with the chunk's first line only (a small copy, not the whole chunk).
+      // A carried final '\r' not followed by '\n' already ended its line.
+      const k = this.carry[this.carry.length - 1] === 13 ? (chunk[0] === 10 ? 1 : 0) : firstLineEnd(chunk);
+      if (k < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return out;
+      }
+      const head = Buffer.concat([this.carry, chunk.subarray(0, k)]);
+      this.region(head, this.carryOffset, out);
+      base += k;
+      chunk = chunk.subarray(k);
+      this.carry = Buffer.alloc(0);
+      this.carryOffset = base;
+    }
+    // Complete lines end at the last line break; a final '\r' waits for the next chunk (it may be half of '\r\n').
+    let end = Math.max(chunk.lastIndexOf(10), chunk.lastIndexOf(13));
+    if (end >= 0 && chunk[end] === 13 && end === chunk.length - 1) {
+      // (a negative start would make lastIndexOf search from the end again)
+      end = end === 0 ? -1 : Math.max(chunk.lastIndexOf(10, end - 1), chunk.lastIndexOf(13, end - 1));
+    }
+    if (end >= 0) this.region(chunk.subarray(0, end + 1), base, out);
+    this.carry = Buffer.from(chunk.subarray(end + 1));
+    this.carryOffset = base + end + 1;
+    return out;
+  }
+
+  /** The last line (without a line break), if any. */
+  end(): SourceLine[] {
+    const out: SourceLine[] = [];
+    const c = this.carry;
+    if (c.length) {
+      if (c[c.length - 1] === 13) out.push(this.emit(c.subarray(0, c.length - 1), this.carryOffset, '\r'));
+      else out.push(this.emit(c, this.carryOffset, ''));
+    }
+    this.carry = Buffer.alloc(0);
+    return out;
+  }
+
+  /** Splits bytes that end with a complete line break. */
+  private region(bytes: Buffer, base: number, out: SourceLine[]): void {
+    if (!isUtf8(bytes)) {
+      this.slowRegion(bytes, base, out);
+      return;
+    }
+    // Fast path: decode the region once and split the string; byte offsets follow from UTF-8 lengths.
+    const text = decoder.decode(bytes, STREAM);
+    const ascii = text.length === bytes.length;
+    let offset = base;
+    let pos = 0;
+    if (bytes.indexOf(13) < 0) {
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
+        const line = text.slice(pos, nl);
+        out.push({ lineNo: ++this.lineNo, text: line, eol: '\n', byteOffset: offset });
+        pos = nl + 1;
+        offset = ascii ? base + pos : offset + Buffer.byteLength(line, 'utf8') + 1;
+      }
+      return;
+    }
+    const re = /\r\n|\n|\r/g;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const line = text.slice(pos, m.index);
+      out.push({ lineNo: ++this.lineNo, text: line, eol: m[0], byteOffset: offset });
+      offset += Buffer.byteLength(line, 'utf8') + m[0].length;
+      pos = m.index + m[0].length;
+    }
+  }
+
+  /** Byte by byte, for regions with invalid UTF-8: each line decoded alone, so the warning names its line. */
+  private slowRegion(buf: Buffer, base: number, out: SourceLine[]): void {
+    let start = 0;
+    const n = buf.length;
+    for (let i = 0; i < n; i++) {
+      const c = buf[i]!;
+      if (c === 10) {
+        out.push(this.emit(buf.subarray(start, i), base + start, '\n'));
+        start = i + 1;
+      } else if (c === 13) {
+        const crlf = buf[i + 1] === 10;
+        out.push(this.emit(buf.subarray(start, i), base + start, crlf ? '\r\n' : '\r'));
+        if (crlf) i++;
+        start = i + 1;
+      }
+    }
+  }
+
+  private emit(bytes: Buffer, offset: number, eol: string): SourceLine {
+    const lineNo = ++this.lineNo;
+    const text = bytes.toString('utf8');
+    if (!isUtf8(bytes)) {
       const bad = firstInvalidUtf8(bytes);
-      onWarning?.({
+      this.onWarning?.({
         code: 'invalid-utf8',
         message: `invalid UTF-8 at byte offset ${offset + bad} (line ${lineNo}); replaced by U+FFFD`,
         line: lineNo,
@@ -29,64 +160,16 @@ export async function* splitLines(
       });
     }
     return { lineNo, text, eol, byteOffset: offset };
-  };
-  for await (const raw of chunks) {
-    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const base = carryOffset;
-    // Complete lines end at the last line break; a final '\r' waits for the next chunk (it may be half of '\r\n').
-    let end = Math.max(buf.lastIndexOf(10), buf.lastIndexOf(13));
-    if (end >= 0 && buf[end] === 13 && end === buf.length - 1) {
-      // (a negative start would make lastIndexOf search from the end again)
-      end = end === 0 ? -1 : Math.max(buf.lastIndexOf(10, end - 1), buf.lastIndexOf(13, end - 1));
-    }
-    const region = end >= 0 ? buf.subarray(0, end + 1) : null;
-    if (region && isUtf8(region)) {
-      // Fast path: decode the whole region once and split the string; byte offsets follow from UTF-8 lengths.
-      const text = region.toString('utf8');
-      let offset = base;
-      let pos = 0;
-      const re = /\r\n|\n|\r/g;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        const line = text.slice(pos, m.index);
-        lineNo++;
-        yield { lineNo, text: line, eol: m[0], byteOffset: offset };
-        offset += Buffer.byteLength(line, 'utf8') + m[0].length;
-        pos = m.index + m[0].length;
-      }
-      carry = Buffer.from(buf.subarray(end + 1));
-      carryOffset = base + end + 1;
-      continue;
-    }
-    let start = 0;
-    const n = buf.length;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = buf[i]!;
-      if (c === 10) {
-        yield emit(buf.subarray(start, i), base + start, '\n');
-        start = i + 1;
-      } else if (c === 13) {
-        if (i + 1 === n) break; // need the next chunk to know whether \n follows
-        if (buf[i + 1] === 10) {
-          yield emit(buf.subarray(start, i), base + start, '\r\n');
-          i++;
-        } else {
-          yield emit(buf.subarray(start, i), base + start, '\r');
-        }
-        start = i + 1;
-      }
-    }
-    carry = Buffer.from(buf.subarray(start));
-    carryOffset = base + start;
   }
-  if (carry.length) {
-    if (carry[carry.length - 1] === 13) {
-      yield emit(carry.subarray(0, carry.length - 1), carryOffset, '\r');
-    } else {
-      yield emit(carry, carryOffset, '');
-    }
-  }
+}
+
+/** Length of the first line of `chunk` including its break (`\r\n` kept whole), or -1 when it is not complete yet. */
+function firstLineEnd(chunk: Buffer): number {
+  const lf = chunk.indexOf(10);
+  const cr = chunk.indexOf(13);
+  if (cr < 0 || (lf >= 0 && lf < cr)) return lf < 0 ? -1 : lf + 1;
+  if (cr === chunk.length - 1) return -1; // may be half of '\r\n'
+  return chunk[cr + 1] === 10 ? cr + 2 : cr + 1;
 }
 
 /** Index of the first byte that starts an invalid UTF-8 sequence (or bytes.length when valid). */

@@ -38,6 +38,14 @@ export function skipMarks(s: string): number {
   return i;
 }
 
+/** Cheap first-character test: a header starts with `[` (open = 0x5b) or a digit (open = 0) after its leading marks. */
+export function headerStart(text: string, open: number): number {
+  const c = text.charCodeAt(0);
+  const i = c >= 0x200e ? skipMarks(text) : 0;
+  const d = text.charCodeAt(i);
+  return d === open || (open === 0 && d >= 0x30 && d <= 0x39) ? i : -1;
+}
+
 const AMPM_SRC = '[ \\u00a0\\u202f]?([AaPp])\\.?[ \\u00a0\\u202f]?[Mm]\\.?';
 
 /**

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { addParticipant, addSourceFile, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
-import { splitLines } from '../../parsers/lines.js';
+import { lineBatches } from '../../parsers/lines.js';
 import { toE164 } from '../../parsers/phone.js';
 import {
-  WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsApp, scanWhatsApp,
+  WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsAppBatches, scanWhatsApp,
 } from '../../parsers/whatsapp/index.js';
 import type { ParsedChat } from '../../parsers/types.js';
 import { readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
@@ -15,7 +15,7 @@ import { storeExportFiles, type StoredSource } from './files.js';
 /** Ingests one WhatsApp export (zip, bare .txt, or folder with media) as one source. */
 export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, stored: StoredSource): Promise<SourceReport> {
   const warnings = new WarningLog();
-  const lines = () => splitLines(readChunks(unit.main), warnings.add);
+  const lines = () => lineBatches(readChunks(unit.main), warnings.add);
   let scan;
   try {
     scan = await scanWhatsApp(lines(), { dateOrder: ctx.dateOrder, fileName: path.basename(unit.main.rel) });
@@ -79,16 +79,18 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   const writer = new MessageWriter(ctx.db, conv.id, sourceId);
   let attachments = 0;
   let attachmentsMissing = 0;
-  for await (const m of parseWhatsApp(lines(), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
-    const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
-    const atts: StoredAttachment[] = m.attachments.map((a) => {
-      const f = a.omitted ? undefined : media.get(a.name) ?? media.get(path.posix.basename(a.name));
-      if (!f) attachmentsMissing++;
-      return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f };
-    });
-    attachments += atts.length;
-    writer.write(m, senderId, atts);
-    if (writer.count % 100_000 === 0) ctx.progress(`  ${unit.main.display}: ${writer.count} messages`);
+  for await (const batch of parseWhatsAppBatches(lines(), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
+    for (const m of batch) {
+      const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
+      const atts: StoredAttachment[] = m.attachments.map((a) => {
+        const f = a.omitted ? undefined : media.get(a.name) ?? media.get(path.posix.basename(a.name));
+        if (!f) attachmentsMissing++;
+        return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f };
+      });
+      attachments += atts.length;
+      writer.write(m, senderId, atts);
+      if (writer.count % 100_000 === 0) ctx.progress(`  ${unit.main.display}: ${writer.count} messages`);
+    }
   }
   const missing = writer.markMissing();
   finishSource(ctx.db, sourceId, { firstAt: writer.firstAt, lastAt: writer.lastAt, count: writer.count, warnings: warnings.list });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitLines } from '../../parsers/lines.js';
+import { lineBatches, splitLines } from '../../parsers/lines.js';
+import { rng } from '../../parsers/prng.js';
 import type { ParseWarning } from '../../parsers/types.js';
 
 async function split(bytes: Buffer, chunkSize: number, warnings: ParseWarning[] = []) {
@@ -38,5 +39,43 @@ describe('splitLines', () => {
       [3, 'volgende', '\n', 10],
     ]);
     expect(warnings.map((w) => [w.code, w.byteOffset, w.line])).toEqual([['invalid-utf8', 6, 2]]);
+  });
+
+  /** Reference: the whole input at once, byte by byte. */
+  function reference(bytes: Buffer): [number, string, string, number][] {
+    const out: [number, string, string, number][] = [];
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      const c = bytes[i];
+      if (i === bytes.length) {
+        if (start < bytes.length) out.push([out.length + 1, bytes.subarray(start).toString('utf8'), '', start]);
+      } else if (c === 10 || c === 13) {
+        const eol = c === 13 && bytes[i + 1] === 10 ? '\r\n' : c === 13 ? '\r' : '\n';
+        out.push([out.length + 1, bytes.subarray(start, i).toString('utf8'), eol, start]);
+        i += eol.length - 1;
+        start = i + 1;
+      }
+    }
+    return out;
+  }
+  it('gives the same lines, offsets and warnings as a whole-file reading for any chunking of mixed text', async () => {
+    const r = rng(11);
+    const pieces = ['\ufeff', 'a', 'é', '€', '😀', '\u200e', ' ', '\n', '\r\n', '\r', 'WhatsApp', '12-03-2024 10:00 - A: x'];
+    for (let round = 0; round < 200; round++) {
+      const parts: Buffer[] = [];
+      for (let k = 0; k < 40; k++) parts.push(r() < 0.03 ? Buffer.from([0xe9]) : Buffer.from(pieces[Math.floor(r() * pieces.length)]!));
+      const bytes = Buffer.concat(parts);
+      const size = 1 + Math.floor(r() * 12);
+      const warnings: ParseWarning[] = [];
+      const expected = reference(bytes);
+      expect(await split(bytes, size, warnings)).toEqual(expected);
+      const bad = expected.filter(([, text]) => text.includes('\ufffd')).map(([line]) => line);
+      expect(warnings.map((w) => w.line)).toEqual(bad);
+    }
+  });
+  it('lineBatches yields the lines each chunk completes as one array', async () => {
+    const batches: string[][] = [];
+    for await (const b of lineBatches([Buffer.from('a\nb\nc'), Buffer.from('d\ne\n'), Buffer.from('f')])) batches.push(b.map((l) => l.text));
+    expect(batches).toEqual([['a', 'b'], ['cd', 'e'], ['f']]);
   });
 });

@@ -1,0 +1,195 @@
+/**
+ * Pass 1 over a WhatsApp export: detects the header shape, infers the date order and collects authors and subjects,
+ * which pass 2 (parse.ts) needs to split author from body and to classify messages. Keeps no messages in memory.
+ */
+import { forEachLine, type LineInput } from '../lines.js';
+import type { DateOrder, SourceLine } from '../types.js';
+import { HeadSplitter } from './author.js';
+import { classifyBody, isDeletedBySelf } from './body.js';
+import {
+  compileHeader, DateOrderEvidence, detectShape, fullYear, headerStart, newHeaderFields, readHeader, shapeLabel, to24h,
+  type HeaderShape,
+} from './header.js';
+import { Range } from './stamp.js';
+import { GROUP_EVENTS, isGroupEncryptionNotice, matchSystem, mayBeSystem, systemKey, type SystemMatch } from './system.js';
+
+export class WhatsAppFormatError extends Error {
+  line?: number;
+  constructor(message: string, line?: number) {
+    super(message);
+    this.name = 'WhatsAppFormatError';
+    if (line !== undefined) this.line = line;
+  }
+}
+
+export interface WhatsAppScan {
+  platform: 'ios' | 'android';
+  headerShape: string;
+  dateOrder: DateOrder;
+  dateOrderEvidence: string;
+  dateOrderForced: boolean;
+  /** Header lines (messages including system events). */
+  messageCount: number;
+  /** Distinct cleaned author names in order of first appearance, without the iOS chat-name pseudo-author. */
+  authors: string[];
+  /** iOS: author of the first e2e notice (the chat title at export time); else the last group subject seen. */
+  chatNameHint: string | null;
+  /** Group subjects in the order seen (created group, renames). */
+  subjects: string[];
+  isGroup: boolean;
+  /** Earliest and latest wall-clock time in the file (timestamps are not always in order). */
+  firstLocalIso: string | null;
+  lastLocalIso: string | null;
+  /** The detected header shape; parseWhatsApp compiles its header regex from it. */
+  shape: HeaderShape;
+  /** The export references attached files (an export "with media"). */
+  withMedia: boolean;
+  /** Author of a "You deleted this message" line: the exporting phone's owner as named in this chat. */
+  selfNameHint: string | null;
+}
+
+export const NON_EMPTY = /\S/;
+const ATTACHED = /<(?:attached|bijgevoegd): | \((?:file attached|bestand bijgevoegd)\)$/;
+const DETECT_LIMIT = 50;
+
+/**
+ * Pass 1: detects the header shape and date order, counts messages and collects authors and subjects.
+ * Throws WhatsAppFormatError when no header appears in the first 50 non-empty lines.
+ */
+export async function scanWhatsApp(lines: LineInput, opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string } = {}): Promise<WhatsAppScan> {
+  const scanner = new WhatsAppScanner(opts);
+  await forEachLine(lines, (l) => scanner.line(l));
+  return scanner.finish();
+}
+
+/** The synchronous core of pass 1: feed every line, then `finish`. */
+export class WhatsAppScanner {
+  private shape: HeaderShape | null = null;
+  private re: RegExp | null = null;
+  private open = 0;
+  private nonEmpty = 0;
+  private count = 0;
+  private readonly evidence = new DateOrderEvidence();
+  private readonly dmy = new Range();
+  private readonly mdy = new Range();
+  private splitter: HeadSplitter | null = null;
+  private readonly hf = newHeaderFields();
+  private readonly humans = new Set<string>();
+  private readonly subjects: string[] = [];
+  private e2eAuthor: string | null = null;
+  private groupEvidence = false;
+  private withMedia = false;
+  private selfNameHint: string | null = null;
+  private readonly what: string;
+
+  constructor(private readonly opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string } = {}) {
+    this.what = opts.fileName ? ` in ${opts.fileName}` : '';
+  }
+
+  line(line: SourceLine): void {
+    const text = line.text;
+    if (this.re === null) {
+      if (!NON_EMPTY.test(text)) return;
+      this.nonEmpty++;
+      const shape = detectShape(text);
+      if (!shape) {
+        if (this.nonEmpty >= DETECT_LIMIT) {
+          throw new WhatsAppFormatError(`not a WhatsApp export${this.what}: no message header in the first ${DETECT_LIMIT} non-empty lines`, line.lineNo);
+        }
+        return;
+      }
+      this.shape = shape;
+      this.re = compileHeader(shape);
+      this.open = shape.bracket ? 0x5b : 0;
+      this.splitter = new HeadSplitter(shape.platform, null);
+    }
+    const i = headerStart(text, this.open);
+    if (i < 0) return;
+    const sh = this.shape!;
+    const hf = this.hf;
+    if (!readHeader(text, i, this.re, sh, hf)) return;
+    this.count++;
+    const year = sh.yearFirst ? hf.a : fullYear(hf.c, hf.cDigits);
+    const hour = hf.ampm === '' ? hf.hour : to24h(hf.hour, hf.ampm);
+    if (sh.yearFirst) {
+      this.dmy.add(year, hf.b, hf.c, hour, hf.minute, hf.second);
+    } else {
+      this.evidence.add(hf.a, hf.b, year, line.lineNo);
+      this.dmy.add(year, hf.b, hf.a, hour, hf.minute, hf.second);
+      this.mdy.add(year, hf.a, hf.b, hour, hf.minute, hf.second);
+    }
+
+    const head = this.splitter!.split(text, hf.end);
+    if (head.sender === null) {
+      this.onSystem(head.sys, () => systemKey(head.body));
+      return;
+    }
+    const name = head.sender.name;
+    const body = head.body;
+    let human = true;
+    if (sh.platform === 'ios' && body.charCodeAt(0) === 0x200e) {
+      // Only iOS writes system events as authored messages; Android LRM bodies are attachments.
+      const key = mayBeSystem(body) ? systemKey(body) : '';
+      const sys = key ? matchSystem(key) : null;
+      if (sys && sys.event !== 'waiting') {
+        this.onSystem(sys, () => key);
+        if (sys.event === 'encryption-notice' && this.e2eAuthor === null) {
+          this.e2eAuthor = name;
+          this.splitter!.setChatName(head.sender.raw);
+        }
+        human = sys.actor !== undefined && sys.actor === name;
+      } else if (name === this.e2eAuthor && !this.humans.has(name)) {
+        // Unknown WhatsApp text from the chat-name author: human only if it is ordinary content.
+        human = classifyBody(body, '', null, { platform: sh.platform, withMedia: this.withMedia }).kind !== 'text';
+      }
+      if (!this.selfNameHint && isDeletedBySelf(body)) this.selfNameHint = name;
+    } else if (!this.selfNameHint && isDeletedBySelf(body)) {
+      this.selfNameHint = name;
+    }
+    if (human) this.humans.add(name);
+    if (!this.withMedia) {
+      const last = body.charCodeAt(body.length - 1);
+      if ((last === 0x3e || last === 0x29) && ATTACHED.test(body)) this.withMedia = true;
+    }
+  }
+
+  private onSystem(sys: SystemMatch | null, key: () => string): void {
+    if (!sys) return;
+    if (GROUP_EVENTS.has(sys.event)) this.groupEvidence = true;
+    if (sys.event === 'encryption-notice' && isGroupEncryptionNotice(key())) this.groupEvidence = true;
+    const push = (s: string): void => {
+      if (this.subjects[this.subjects.length - 1] !== s) this.subjects.push(s);
+    };
+    if (sys.event === 'subject-changed' && sys.oldSubject !== undefined && this.subjects.length === 0) push(sys.oldSubject);
+    if ((sys.event === 'group-created' || sys.event === 'subject-changed') && sys.subject !== undefined) push(sys.subject);
+  }
+
+  finish(): WhatsAppScan {
+    const shape = this.shape;
+    if (!shape || this.count === 0) {
+      throw new WhatsAppFormatError(`not a WhatsApp export${this.what}: no message header found`);
+    }
+    const decision = this.evidence.decide(shape, this.opts.dateOrder);
+    const range = decision.order === 'mdy' ? this.mdy : this.dmy; // year-first shapes fill `dmy` with month/day in place
+    const authors = [...this.humans];
+    const e2e = this.e2eAuthor;
+    const isGroup = this.groupEvidence || authors.length > 2 || (e2e !== null && authors.length >= 2 && !this.humans.has(e2e));
+    return {
+      platform: shape.platform,
+      headerShape: shapeLabel(shape, decision.order),
+      dateOrder: decision.order,
+      dateOrderEvidence: decision.evidence,
+      dateOrderForced: decision.forced,
+      messageCount: this.count,
+      authors,
+      chatNameHint: e2e ?? this.subjects[this.subjects.length - 1] ?? null,
+      subjects: this.subjects,
+      isGroup,
+      firstLocalIso: range.first,
+      lastLocalIso: range.last,
+      shape,
+      withMedia: this.withMedia,
+      selfNameHint: this.selfNameHint,
+    };
+  }
+}
