@@ -114,9 +114,26 @@ export function mayBeSystem(text: string): boolean {
   return text.length <= 600 && TRIGGER.test(text);
 }
 
-/** Matches a normalised key (see `systemKey`) against the system templates. */
+/**
+ * Matches a normalised key (see `systemKey`) against the system templates. System lines repeat (the same member
+ * added again, the same timer change), so results are cached; a cached match is frozen because it is shared.
+ */
 export function matchSystem(key: string): SystemMatch | null {
   if (key.length > 400 || !TRIGGER.test(key)) return null;
+  let hit = cache.get(key);
+  if (hit === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    hit = matchTemplates(key);
+    if (hit) Object.freeze(hit);
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+const CACHE_LIMIT = 1024;
+const cache = new Map<string, Readonly<SystemMatch> | null>();
+
+function matchTemplates(key: string): SystemMatch | null {
   for (const [event, keyword, re] of TEMPLATES) {
     if (!key.includes(keyword)) continue;
     const m = re.exec(key);
