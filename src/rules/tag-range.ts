@@ -74,14 +74,29 @@ export class Examples {
   }
 }
 
+export interface RangeOptions {
+  dryRun: boolean;
+  examplesPerRule: number;
+  /** Called with the rows found so far whenever there are at least `flushRows`; the result holds only the rest. */
+  onRows?: (rows: SuggestionRow[]) => void;
+  flushRows?: number;
+  /** Messages per page read from the store (default: messagePagesForTagging's). */
+  pageSize?: number;
+}
+
 /** Runs the message rules over one id range of a custodian's messages. */
-export function tagMessageRange(db: DB, custodianId: string, engine: Engine, range: IdRange, opts: { dryRun: boolean; examplesPerRule: number }): RangeResult {
+export function tagMessageRange(db: DB, custodianId: string, engine: Engine, range: IdRange, opts: RangeOptions): RangeResult {
   const examples = new Examples(opts.dryRun ? opts.examplesPerRule : 0);
-  const rows: SuggestionRow[] = [];
+  const flushRows = opts.onRows ? (opts.flushRows ?? 1024) : Infinity;
+  let rows: SuggestionRow[] = [];
   let messages = 0;
   let suggestedMessages = 0;
   const m: MessageInput = { id: 0, conversationId: 0, senderContactId: null, sender: null, kind: 'text', event: null, text: '' };
-  for (const page of messagePagesForTagging(db, custodianId, range)) {
+  for (const page of messagePagesForTagging(db, custodianId, range, opts.pageSize)) {
+    if (rows.length >= flushRows) {
+      opts.onRows!(rows);
+      rows = [];
+    }
     messages += page.n;
     for (let i = 0; i < page.n; i++) {
       const x = page.extra.get(i);

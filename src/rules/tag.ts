@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { DB } from '../store/db.js';
-import { syncRuleSuggestions, type SuggestionRow, type SyncCounts } from '../store/markings.js';
-import { messageIdSpan, type IdRange } from '../store/tagging.js';
+import { RuleSuggestionSync, type SuggestionRow, type SyncCounts } from '../store/markings.js';
+import { messageIdSpan, shrinkPageCache } from '../store/tagging.js';
 import type { LoadedRuleSet } from './load.js';
 import type { Category } from './schema.js';
 import { Engine } from './engine.js';
 import { Examples, mergeStats, newEngine, plainStats, tagMessageRange, toRow, type RangeResult, type TagExample } from './tag-range.js';
-import type { WorkerInput } from './tag-worker.js';
+import { RangeOrder, runWorker, splitRange, WORKER, workerRules } from './tag-threads.js';
 
 /**
  * `chatarchief tag`: runs the rule engine over a custodian's contacts, conversations and messages and stores the
@@ -62,9 +60,14 @@ export interface TagOptions {
 }
 
 const CATEGORIES: Category[] = ['zakelijk', 'privé', 'partijpolitiek'];
-const WORKER = fileURLToPath(new URL('./tag-worker.js', import.meta.url));
 const PARALLEL_FROM = 200_000;
 const MAX_THREADS = 16;
+
+/**
+ * Share of the id span the main thread scans, relative to a worker's. A worker first starts, loads and compiles
+ * (~0.3 s); when writing, the main thread also stores every suggestion while the workers scan, so it scans less.
+ */
+const MAIN_SHARE = { dryRun: 1.1, write: 0.85 };
 
 /** Runs the rules for one custodian. Writes nothing when `dryRun`. */
 export async function tagCustodian(db: DB, custodian: { id: string; defaultCategory: string }, set: LoadedRuleSet, opts: TagOptions): Promise<TagReport> {
@@ -79,24 +82,33 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
   // Count only as far as the thread choice needs, and start the workers first: they load and compile on their own.
   const span = messageIdSpan(db, custodian.id, Math.max(PARALLEL_FROM, MAX_THREADS));
   const threads = threadCount(db, span.count, opts.threads);
-  const ranges = splitRange(span, threads);
+  const ranges = splitRange(span, threads, opts.dryRun ? MAIN_SHARE.dryRun : MAIN_SHARE.write);
   const rangeOpts = { dryRun: opts.dryRun, examplesPerRule: perRule };
-  const workers = threads === 1 ? [] : ranges.slice(1).map((range) => runWorker({ dbPath: db.name, custodianId: custodian.id, defaultCategory, rules: workerRules(set), range, ...rangeOpts }));
+  // Suggestion rows arrive per range (workers send batches while they scan); they are counted and stored in range
+  // order, which is the order of a single pass.
+  const tally = new Tally();
+  let sync: RuleSuggestionSync | null = null;
+  const inOrder = new RangeOrder(threads, (rows) => {
+    tally.add(rows);
+    sync?.add(rows);
+  });
+  const workerInput = { dbPath: db.name, custodianId: custodian.id, defaultCategory, rules: workerRules(set), ...rangeOpts };
+  const workers = ranges.slice(1).map((range, i) => runWorker({ ...workerInput, range }, (rows) => inOrder.push(i + 1, rows)));
   // A worker's failure is thrown by the await below; until then it must not count as unhandled.
   for (const w of workers) w.catch(() => undefined);
+
   const { engine, world } = newEngine(db, custodian.id, set, defaultCategory);
-  const rows: SuggestionRow[] = [];
   const examples = new Examples(opts.dryRun ? perRule : 0);
   const titles = new Map(world.conversations.map((c) => [c.id, c.titles[0] ?? '']));
   for (const c of world.contacts) {
     for (const s of engine.evalContact({ ...c, displayName: world.contactNames.get(c.id) ?? null })) {
-      rows.push(toRow(s));
+      inOrder.push(0, [toRow(s)]);
       examples.add(s, world.contactNames.get(c.id) ?? '');
     }
   }
   for (const c of world.conversations) {
     for (const s of engine.evalConversation(c)) {
-      rows.push(toRow(s));
+      inOrder.push(0, [toRow(s)]);
       examples.add(s, titles.get(c.id) ?? '');
     }
   }
@@ -104,51 +116,98 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
 
   // The main thread takes the first range itself while the workers take the others; a fresh engine on the same
   // compiled rules keeps the message statistics apart from the contact and conversation ones.
-  const msgEngine = new Engine(engine.compiled, { defaultCategory });
-  const first = tagMessageRange(db, custodian.id, msgEngine, ranges[0]!, rangeOpts);
-  const results: RangeResult[] = [first, ...(await Promise.all(workers))];
+  const first = tagMessageRange(db, custodian.id, new Engine(engine.compiled, { defaultCategory }), ranges[0]!, rangeOpts);
+  inOrder.push(0, first.rows);
+  inOrder.end(0);
 
-  const stats = results.reduce((acc, r) => mergeStats(acc, r.stats), contactAndConversation);
+  // One savepoint (a transaction, or nested in the caller's) around the whole sync: a failure changes nothing.
+  const restoreCache = opts.dryRun ? null : shrinkPageCache(db);
+  if (!opts.dryRun) db.exec('SAVEPOINT tag_sync');
+  try {
+    if (!opts.dryRun) sync = new RuleSuggestionSync(db, custodian.id);
+    inOrder.open();
+    const results: RangeResult[] = [first];
+    for (const [i, w] of workers.entries()) {
+      const r = await w;
+      inOrder.push(i + 1, r.rows);
+      inOrder.end(i + 1);
+      results.push(r);
+    }
+    const report = buildReport({ custodianId: custodian.id, defaultCategory, set, dryRun: opts.dryRun, threads, world, results, contactAndConversation, tally, examples, perRule });
+    const store = sync
+      ? sync.finish({
+          ruleFiles: report.ruleFiles,
+          counts: { scanned: report.scanned, suggested: report.suggested, defaultMessages: report.defaultMessages, byCategory: report.byCategory },
+        })
+      : null;
+    if (!opts.dryRun) db.exec('RELEASE tag_sync');
+    return { ...report, store, ms: Math.round(performance.now() - started) };
+  } catch (e) {
+    if (!opts.dryRun) db.exec('ROLLBACK TO tag_sync; RELEASE tag_sync');
+    throw e;
+  } finally {
+    // Rows a still running worker sends after a failure must not reach the store outside the savepoint.
+    sync = null;
+    restoreCache?.();
+  }
+}
+
+/** Counts of the stored (or, in a dry run, storable) suggestions by category and level. */
+class Tally {
+  readonly byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, { total: 0, contact: 0, conversation: 0, message: 0, passage: 0 }])) as TagReport['byCategory'];
+
+  add(rows: SuggestionRow[]): void {
+    for (const s of rows) {
+      const c = this.byCategory[s.category as Category];
+      c.total++;
+      c[s.level]++;
+    }
+  }
+
+  level(level: 'contact' | 'conversation'): number {
+    return CATEGORIES.reduce((n, c) => n + this.byCategory[c][level], 0);
+  }
+}
+
+function buildReport(x: {
+  custodianId: string;
+  defaultCategory: Category;
+  set: LoadedRuleSet;
+  dryRun: boolean;
+  threads: number;
+  world: ReturnType<typeof newEngine>['world'];
+  results: RangeResult[];
+  contactAndConversation: ReturnType<typeof plainStats>;
+  tally: Tally;
+  examples: Examples;
+  perRule: number;
+}): Omit<TagReport, 'store' | 'ms'> {
+  const stats = x.results.reduce((acc, r) => mergeStats(acc, r.stats), x.contactAndConversation);
   let messages = 0;
   let suggestedMessages = 0;
-  for (const r of results) {
+  for (const r of x.results) {
     messages += r.messages;
     suggestedMessages += r.suggestedMessages;
-    for (const row of r.rows) rows.push(row);
-    for (const e of r.examples) examples.list.push(e);
+    for (const e of r.examples) x.examples.list.push(e);
   }
-  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, { total: 0, contact: 0, conversation: 0, message: 0, passage: 0 }])) as TagReport['byCategory'];
-  for (const s of rows) {
-    const c = byCategory[s.category as Category];
-    c.total++;
-    c[s.level]++;
-  }
-  const byId = new Map(set.rules.map((r) => [r.id, r]));
+  const byId = new Map(x.set.rules.map((r) => [r.id, r]));
   const ruleReports: RuleReport[] = Object.entries(stats).map(([id, st]) => {
     const d = byId.get(id)!;
     return { id, file: d.file.path, category: d.category, level: d.level, priority: d.priority, ...st };
   });
-  const ruleFiles = set.files.map((f) => ({ path: f.path, hash: f.hash, rules: f.ruleCount }));
-  const report: Omit<TagReport, 'store' | 'ms'> = {
-    custodian: custodian.id,
-    dryRun: opts.dryRun,
-    defaultCategory,
-    ruleFiles,
-    scanned: { contacts: world.contacts.length, conversations: world.conversations.length, messages },
-    suggested: { contacts: rows.filter((s) => s.level === 'contact').length, conversations: rows.filter((s) => s.level === 'conversation').length, messages: suggestedMessages },
+  return {
+    custodian: x.custodianId,
+    dryRun: x.dryRun,
+    defaultCategory: x.defaultCategory,
+    ruleFiles: x.set.files.map((f) => ({ path: f.path, hash: f.hash, rules: f.ruleCount })),
+    scanned: { contacts: x.world.contacts.length, conversations: x.world.conversations.length, messages },
+    suggested: { contacts: x.tally.level('contact'), conversations: x.tally.level('conversation'), messages: suggestedMessages },
     defaultMessages: messages - suggestedMessages,
-    byCategory,
+    byCategory: x.tally.byCategory,
     rules: ruleReports,
-    examples: opts.dryRun ? trimExamples(examples.list, perRule) : [],
-    threads,
+    examples: x.dryRun ? trimExamples(x.examples.list, x.perRule) : [],
+    threads: x.threads,
   };
-  const store = opts.dryRun
-    ? null
-    : syncRuleSuggestions(db, custodian.id, rows, {
-        ruleFiles,
-        counts: { scanned: report.scanned, suggested: report.suggested, defaultMessages: report.defaultMessages, byCategory },
-      });
-  return { ...report, store, ms: Math.round(performance.now() - started) };
 }
 
 function threadCount(db: DB, messages: number, asked: number | undefined): number {
@@ -156,32 +215,6 @@ function threadCount(db: DB, messages: number, asked: number | undefined): numbe
   if (asked !== undefined) return possible ? Math.max(1, Math.min(asked, MAX_THREADS, messages || 1)) : 1;
   if (!possible || messages < PARALLEL_FROM) return 1;
   return Math.max(1, Math.min(os.availableParallelism(), 4));
-}
-
-/** Splits the id span into `n` ranges of equal width (ids are dense enough for an even split). */
-function splitRange(span: { min: number; max: number }, n: number): IdRange[] {
-  if (n === 1) return [{ after: 0, upTo: Infinity }];
-  const width = Math.ceil((span.max - span.min + 1) / n);
-  return Array.from({ length: n }, (_, i) => ({
-    after: i === 0 ? 0 : span.min - 1 + i * width,
-    upTo: i === n - 1 ? Infinity : span.min - 1 + (i + 1) * width,
-  }));
-}
-
-/** The rule set as plain data for a worker (it compiles it itself; no rule file is read or validated again). */
-function workerRules(set: LoadedRuleSet): LoadedRuleSet {
-  const files = new Map(set.files.map((f) => [f, { ...f, bytes: Buffer.alloc(0) }]));
-  return { files: [...files.values()], rules: set.rules.map((r) => ({ ...r, file: files.get(r.file)! })) };
-}
-
-function runWorker(input: WorkerInput): Promise<RangeResult> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(WORKER, { workerData: input });
-    let result: RangeResult | null = null;
-    w.once('message', (r: RangeResult) => (result = r));
-    w.once('error', reject);
-    w.once('exit', (code) => (result ? resolve(result) : reject(new Error(`tag worker exited with code ${code} without a result`))));
-  });
 }
 
 /** Keeps `perRule` examples per rule (each thread collected its own). */

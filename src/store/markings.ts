@@ -58,10 +58,6 @@ const SEEN = -1;
 /**
  * Makes the custodian's rule suggestions equal to `suggestions` (see the module comment for what changes) and
  * records the run in tag_runs. One transaction: a failure leaves the markings as they were.
- *
- * Existing suggestions are read as compact raw rows without their evidence: a suggestion whose category, rule-file
- * hash and active flag are unchanged is compared on its evidence by a conditional UPDATE, so a re-run with
- * unchanged rules neither reads nor writes the evidence texts.
  */
 export function syncRuleSuggestions(
   db: DB,
@@ -69,51 +65,74 @@ export function syncRuleSuggestions(
   suggestions: Iterable<SuggestionRow>,
   run: { ruleFiles: unknown; counts: unknown },
 ): SyncCounts {
-  const counts: SyncCounts = { inserted: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, deleted: 0 };
-  const existing = db
-    .prepare(
-      `SELECT m.id, m.level, m.target_id, m.span_start, m.span_end, m.rule_id, m.category, m.suggested_category, m.rule_file_hash, m.active,
-              m.status <> 'suggested' OR EXISTS (SELECT 1 FROM decisions d WHERE d.marking_id = m.id) AS decided
-       FROM markings m WHERE m.custodian_id = ? AND m.origin = 'rule'`,
-    )
-    .raw();
-  const insert = db.prepare(
-    `INSERT INTO markings (custodian_id, level, target_id, span_start, span_end, origin, suggested_category, category, status,
-       rule_id, rule_file_hash, evidence_json, active, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'rule', ?, ?, 'suggested', ?, ?, ?, 1, ?, ?)`,
-  );
-  const update = db.prepare(
-    `UPDATE markings SET suggested_category = ?, category = ?, rule_file_hash = ?, evidence_json = ?, active = 1, updated_at = ? WHERE id = ?`,
-  );
-  // The same outcome as `update` for a row whose other columns already hold these values; changes nothing when the
-  // evidence is equal too.
-  const updateEvidence = db.prepare('UPDATE markings SET evidence_json = @evidence, updated_at = @now WHERE id = @id AND evidence_json <> @evidence');
-  const setActive = db.prepare('UPDATE markings SET active = ?, updated_at = ? WHERE id = ?');
-  const del = db.prepare('DELETE FROM markings WHERE id = ?');
-  const runInsert = db.prepare('INSERT INTO tag_runs (custodian_id, at, rule_files_json, counts_json) VALUES (?, ?, ?, ?)');
-
   const restoreCache = shrinkPageCache(db);
   try {
-    db.transaction(apply)();
+    return db.transaction(() => {
+      const sync = new RuleSuggestionSync(db, custodianId);
+      sync.add(suggestions);
+      return sync.finish(run);
+    })();
   } finally {
     restoreCache();
   }
-  return counts;
+}
 
-  function apply(): void {
-    const now = nowIso();
-    const byKey = new Map<string, Existing>();
-    for (const r of existing.iterate(custodianId) as IterableIterator<[number, string, number, number | null, number | null, string | null, string, string, string | null, number, number]>) {
-      byKey.set(keyOf(r[1], r[2], r[3], r[4], r[5]), [r[0], r[6], r[7], r[8], r[9], r[10]]);
+/**
+ * The steps of `syncRuleSuggestions`, for a caller that receives the suggestions in parts (tag's threads): `add` them
+ * in the order a single pass would produce them, then `finish`. The caller holds the transaction around all steps.
+ *
+ * Existing suggestions are read as compact raw rows without their evidence: a suggestion whose category, rule-file
+ * hash and active flag are unchanged is compared on its evidence by a conditional UPDATE, so a re-run with
+ * unchanged rules neither reads nor writes the evidence texts.
+ */
+export class RuleSuggestionSync {
+  readonly counts: SyncCounts = { inserted: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, deleted: 0 };
+  private readonly now = nowIso();
+  private readonly byKey = new Map<string, Existing>();
+  private readonly inserted: Existing = [SEEN, '', '', null, 1, 0];
+  private readonly insert;
+  private readonly update;
+  private readonly updateEvidence;
+  private readonly setActive;
+
+  constructor(
+    private readonly db: DB,
+    private readonly custodianId: string,
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO markings (custodian_id, level, target_id, span_start, span_end, origin, suggested_category, category, status,
+         rule_id, rule_file_hash, evidence_json, active, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'rule', ?, ?, 'suggested', ?, ?, ?, 1, ?, ?)`,
+    );
+    this.update = db.prepare(
+      `UPDATE markings SET suggested_category = ?, category = ?, rule_file_hash = ?, evidence_json = ?, active = 1, updated_at = ? WHERE id = ?`,
+    );
+    // The same outcome as `update` for a row whose other columns already hold these values; changes nothing when
+    // the evidence is equal too.
+    this.updateEvidence = db.prepare('UPDATE markings SET evidence_json = @evidence, updated_at = @now WHERE id = @id AND evidence_json <> @evidence');
+    this.setActive = db.prepare('UPDATE markings SET active = ?, updated_at = ? WHERE id = ?');
+    const existing = db
+      .prepare(
+        `SELECT m.id, m.level, m.target_id, m.span_start, m.span_end, m.rule_id, m.category, m.suggested_category, m.rule_file_hash, m.active,
+                m.status <> 'suggested' OR EXISTS (SELECT 1 FROM decisions d WHERE d.marking_id = m.id) AS decided
+         FROM markings m WHERE m.custodian_id = ? AND m.origin = 'rule'`,
+      )
+      .raw();
+    type Raw = [number, string, number, number | null, number | null, string | null, string, string, string | null, number, number];
+    for (const r of existing.iterate(custodianId) as IterableIterator<Raw>) {
+      this.byKey.set(keyOf(r[1], r[2], r[3], r[4], r[5]), [r[0], r[6], r[7], r[8], r[9], r[10]]);
     }
-    const inserted: Existing = [SEEN, '', '', null, 1, 0];
+  }
+
+  add(suggestions: Iterable<SuggestionRow>): void {
+    const { counts, now } = this;
     for (const s of suggestions) {
       const key = keyOf(s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.ruleId);
-      const r = byKey.get(key);
+      const r = this.byKey.get(key);
       if (!r) {
-        insert.run(custodianId, s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.category, s.category, s.ruleId, s.ruleFileHash, s.evidenceJson, now, now);
+        this.insert.run(this.custodianId, s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.category, s.category, s.ruleId, s.ruleFileHash, s.evidenceJson, now, now);
         counts.inserted++;
-        byKey.set(key, inserted);
+        this.byKey.set(key, this.inserted);
         continue;
       }
       const [id, category, suggestedCategory, ruleFileHash, active, decided] = r;
@@ -121,20 +140,26 @@ export function syncRuleSuggestions(
       r[0] = SEEN;
       if (decided) {
         if (active === 0) {
-          setActive.run(1, now, id);
+          this.setActive.run(1, now, id);
           counts.reactivated++;
         } else counts.unchanged++;
       } else if (suggestedCategory !== s.category || category !== s.category || ruleFileHash !== s.ruleFileHash || active === 0) {
-        update.run(s.category, s.category, s.ruleFileHash, s.evidenceJson, now, id);
+        this.update.run(s.category, s.category, s.ruleFileHash, s.evidenceJson, now, id);
         counts.updated++;
-      } else if (updateEvidence.run({ evidence: s.evidenceJson, now, id }).changes) counts.updated++;
+      } else if (this.updateEvidence.run({ evidence: s.evidenceJson, now, id }).changes) counts.updated++;
       else counts.unchanged++;
     }
-    for (const [id, , , , active, decided] of byKey.values()) {
+  }
+
+  /** Deletes or deactivates what no added suggestion matched and records the run; returns the counts. */
+  finish(run: { ruleFiles: unknown; counts: unknown }): SyncCounts {
+    const { counts, now, db } = this;
+    const del = db.prepare('DELETE FROM markings WHERE id = ?');
+    for (const [id, , , , active, decided] of this.byKey.values()) {
       if (id === SEEN) continue;
       if (decided) {
         if (active === 1) {
-          setActive.run(0, now, id);
+          this.setActive.run(0, now, id);
           counts.deactivated++;
         }
       } else {
@@ -142,7 +167,10 @@ export function syncRuleSuggestions(
         counts.deleted++;
       }
     }
-    runInsert.run(custodianId, now, JSON.stringify(run.ruleFiles), JSON.stringify({ ...(run.counts as object), store: counts }));
+    db.prepare('INSERT INTO tag_runs (custodian_id, at, rule_files_json, counts_json) VALUES (?, ?, ?, ?)').run(
+      this.custodianId, now, JSON.stringify(run.ruleFiles), JSON.stringify({ ...(run.counts as object), store: counts }),
+    );
+    return counts;
   }
 }
 

@@ -212,5 +212,15 @@ describe('threads', () => {
     expect(one.byCategory).toEqual(three.byCategory);
     expect(one.scanned).toEqual(three.scanned);
     expect(allMarkings().map(({ created_at, updated_at, ...m }) => m)).toEqual(rows);
+    // A fresh store tagged on one thread gets the same rows under the same ids (rows are stored in single-pass order).
+    const fresh = buildStore();
+    try {
+      const r = spawnSync(process.execPath, [built, 'tag', '--custodian', CUSTODIAN, '--threads', '1', '--json', '--db', fresh.dbPath], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const freshRows = (fresh.store.db.prepare('SELECT * FROM markings ORDER BY id').all() as Record<string, unknown>[]).map(({ created_at, updated_at, ...m }) => m);
+      expect(freshRows).toEqual(rows);
+    } finally {
+      fresh.close();
+    }
   }, 60_000);
 });
