@@ -168,11 +168,14 @@ function* pages(db: DB, custodianId: string, range: IdRange, pageSize: number): 
       parseIds(r.ids, page.ids);
       parseIds(r.convs, page.conversationIds);
       parseIds(r.scids, page.senderContactIds);
-      const index = new Map<number, number>();
-      for (let i = 0; i < r.n; i++) index.set(page.ids[i]!, i);
-      for (const [id, sender, kind, event] of JSON.parse(r.extra) as [number, string | null, string, string | null][]) {
-        const i = index.get(id)!;
-        page.extra.set(i, { sender: page.senderContactIds[i] === -1 ? sender : null, kind, event });
+      const extra = JSON.parse(r.extra) as [number, string | null, string, string | null][];
+      if (extra.length) {
+        const index = new Map<number, number>();
+        for (let i = 0; i < r.n; i++) index.set(page.ids[i]!, i);
+        for (const [id, sender, kind, event] of extra) {
+          const i = index.get(id)!;
+          page.extra.set(i, { sender: page.senderContactIds[i] === -1 ? sender : null, kind, event });
+        }
       }
     } else {
       // A text holds U+FFFF: read this page row by row.
