@@ -28,14 +28,13 @@ async function generate(n: number, shape: 'android-nl' | 'ios-nl'): Promise<stri
 }
 
 async function runParse(file: string): Promise<Result> {
-  const { scanWhatsApp, parseWhatsAppBatches } = await import('../parsers/whatsapp/index.js');
-  const { lineBatches } = await import('../parsers/lines.js');
+  const { scanWhatsAppChunks, parseWhatsAppChunks } = await import('../parsers/whatsapp/index.js');
   const t = performance.now();
   const c = cpuMs();
-  const lines = () => lineBatches(fs.createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>);
-  const scan = await scanWhatsApp(lines());
+  const chunks = () => fs.createReadStream(file) as AsyncIterable<Buffer>;
+  const scan = await scanWhatsAppChunks(chunks());
   let n = 0;
-  for await (const batch of parseWhatsAppBatches(lines(), { dateOrder: scan.dateOrder, zone: 'Europe/Amsterdam', scan })) n += batch.length;
+  for await (const batch of parseWhatsAppChunks(chunks(), { dateOrder: scan.dateOrder, zone: 'Europe/Amsterdam', scan })) n += batch.length;
   return { ms: performance.now() - t, cpu: cpuMs() - c, messages: n, rss: peakRssMiB() };
 }
 

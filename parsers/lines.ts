@@ -47,30 +47,63 @@ export async function forEachLine(input: LineInput, fn: (line: SourceLine) => vo
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const STREAM = { stream: true };
 
-/** Synchronous line splitter: push chunks, get the lines they complete. */
+/**
+ * Receives one line: `text.slice(start, end)`, without its line ending. Lines of one decoded region share `text`
+ * (no string per line); `region` numbers the regions, so a parser can tell whether two lines are contiguous in
+ * one `text`.
+ */
+export type LineVisitor = (text: string, start: number, end: number, eol: string, lineNo: number, byteOffset: number, region: number) => void;
+
+/**
+ * Large input chunks cut into pieces of at most 64 KiB (views, no copies): reading in large chunks saves system
+ * calls, while parsing in small ones keeps the batch of completed messages small (young, cheap to collect).
+ */
+export function* pieces(chunk: Buffer | Uint8Array, size = 1 << 16): Generator<Buffer> {
+  const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (b.length <= size) {
+    yield b;
+    return;
+  }
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, Math.min(b.length, i + size));
+}
+
+/** Synchronous line splitter: push chunks, get (or visit) the lines they complete. */
 export class LineSplitter {
   private carry: Buffer = Buffer.alloc(0);
   private carryOffset = 0; // byte offset of carry[0] in the source
   private lineNo = 0;
+  private regionNo = 0;
 
   constructor(private readonly onWarning?: (w: ParseWarning) => void) {}
 
   /** The lines completed by this chunk, in order. */
   push(raw: Buffer | Uint8Array): SourceLine[] {
     const out: SourceLine[] = [];
+    this.visit(raw, (text, start, end, eol, lineNo, byteOffset) => out.push({ lineNo, text: text.slice(start, end), eol, byteOffset }));
+    return out;
+  }
+
+  /** The last line (without a line break), if any. */
+  end(): SourceLine[] {
+    const out: SourceLine[] = [];
+    this.finish((text, start, end, eol, lineNo, byteOffset) => out.push({ lineNo, text: text.slice(start, end), eol, byteOffset }));
+    return out;
+  }
+
+  /** Calls `fn` for every line this chunk completes. */
+  visit(raw: Buffer | Uint8Array, fn: LineVisitor): void {
     let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     let base = this.carryOffset + this.carry.length;
-    if (chunk.length === 0) return out;
+    if (chunk.length === 0) return;
     if (this.carry.length) {
       // Complete the carried partial line with the chunk's first line only (a small copy, not the whole chunk).
       // A carried final '\r' not followed by '\n' already ended its line.
       const k = this.carry[this.carry.length - 1] === 13 ? (chunk[0] === 10 ? 1 : 0) : firstLineEnd(chunk);
       if (k < 0) {
         this.carry = Buffer.concat([this.carry, chunk]);
-        return out;
+        return;
       }
-      const head = Buffer.concat([this.carry, chunk.subarray(0, k)]);
-      this.region(head, this.carryOffset, out);
+      this.region(Buffer.concat([this.carry, chunk.subarray(0, k)]), this.carryOffset, fn);
       base += k;
       chunk = chunk.subarray(k);
       this.carry = Buffer.alloc(0);
@@ -82,72 +115,71 @@ export class LineSplitter {
       // (a negative start would make lastIndexOf search from the end again)
       end = end === 0 ? -1 : Math.max(chunk.lastIndexOf(10, end - 1), chunk.lastIndexOf(13, end - 1));
     }
-    if (end >= 0) this.region(chunk.subarray(0, end + 1), base, out);
+    if (end >= 0) this.region(chunk.subarray(0, end + 1), base, fn);
     this.carry = Buffer.from(chunk.subarray(end + 1));
     this.carryOffset = base + end + 1;
-    return out;
   }
 
-  /** The last line (without a line break), if any. */
-  end(): SourceLine[] {
-    const out: SourceLine[] = [];
+  /** Calls `fn` for the last line (without a line break), if any. */
+  finish(fn: LineVisitor): void {
     const c = this.carry;
     if (c.length) {
-      if (c[c.length - 1] === 13) out.push(this.emit(c.subarray(0, c.length - 1), this.carryOffset, '\r'));
-      else out.push(this.emit(c, this.carryOffset, ''));
+      if (c[c.length - 1] === 13) this.emit(c.subarray(0, c.length - 1), this.carryOffset, '\r', fn);
+      else this.emit(c, this.carryOffset, '', fn);
     }
     this.carry = Buffer.alloc(0);
-    return out;
   }
 
   /** Splits bytes that end with a complete line break. */
-  private region(bytes: Buffer, base: number, out: SourceLine[]): void {
+  private region(bytes: Buffer, base: number, fn: LineVisitor): void {
     if (!isUtf8(bytes)) {
-      this.slowRegion(bytes, base, out);
+      this.slowRegion(bytes, base, fn);
       return;
     }
-    // Fast path: decode the region once and split the string; byte offsets follow from UTF-8 lengths.
+    // Fast path: decode the region once and find the line breaks in the string; byte offsets come from the
+    // same breaks found in the bytes (or from the character index when the region is ASCII).
     const text = decoder.decode(bytes, STREAM);
+    const region = ++this.regionNo;
     const ascii = text.length === bytes.length;
-    let offset = base;
     let pos = 0;
     if (bytes.indexOf(13) < 0) {
+      let bpos = 0;
       for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
-        const line = text.slice(pos, nl);
-        out.push({ lineNo: ++this.lineNo, text: line, eol: '\n', byteOffset: offset });
+        fn(text, pos, nl, '\n', ++this.lineNo, base + (ascii ? pos : bpos), region);
         pos = nl + 1;
-        offset = ascii ? base + pos : offset + Buffer.byteLength(line, 'utf8') + 1;
+        if (!ascii) bpos = bytes.indexOf(10, bpos) + 1;
       }
       return;
     }
+    let offset = base;
     const re = /\r\n|\n|\r/g;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const line = text.slice(pos, m.index);
-      out.push({ lineNo: ++this.lineNo, text: line, eol: m[0], byteOffset: offset });
-      offset += Buffer.byteLength(line, 'utf8') + m[0].length;
+      fn(text, pos, m.index, m[0], ++this.lineNo, offset, region);
+      offset = ascii ? base + m.index + m[0].length : offset + Buffer.byteLength(text.slice(pos, m.index), 'utf8') + m[0].length;
       pos = m.index + m[0].length;
     }
   }
 
   /** Byte by byte, for regions with invalid UTF-8: each line decoded alone, so the warning names its line. */
-  private slowRegion(buf: Buffer, base: number, out: SourceLine[]): void {
+  private slowRegion(buf: Buffer, base: number, fn: LineVisitor): void {
     let start = 0;
     const n = buf.length;
     for (let i = 0; i < n; i++) {
       const c = buf[i]!;
       if (c === 10) {
-        out.push(this.emit(buf.subarray(start, i), base + start, '\n'));
+        this.emit(buf.subarray(start, i), base + start, '\n', fn);
         start = i + 1;
       } else if (c === 13) {
         const crlf = buf[i + 1] === 10;
-        out.push(this.emit(buf.subarray(start, i), base + start, crlf ? '\r\n' : '\r'));
+        this.emit(buf.subarray(start, i), base + start, crlf ? '\r\n' : '\r', fn);
         if (crlf) i++;
         start = i + 1;
       }
     }
   }
 
-  private emit(bytes: Buffer, offset: number, eol: string): SourceLine {
+  /** One line decoded on its own (its own region). */
+  private emit(bytes: Buffer, offset: number, eol: string, fn: LineVisitor): void {
     const lineNo = ++this.lineNo;
     const text = bytes.toString('utf8');
     if (!isUtf8(bytes)) {
@@ -159,7 +191,7 @@ export class LineSplitter {
         byteOffset: offset + bad,
       });
     }
-    return { lineNo, text, eol, byteOffset: offset };
+    fn(text, 0, text.length, eol, lineNo, offset, ++this.regionNo);
   }
 }
 

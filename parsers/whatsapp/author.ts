@@ -87,42 +87,42 @@ export class HeadSplitter {
   }
 
   /**
-   * Splits `text` from `start` (the first character after the header) into author and body.
-   * Works on the whole line to avoid allocating the remainder.
+   * Splits the line `text[start, end)` (start: the first character after the header) into author and body.
+   * Works in place (the line may be part of a longer decoded region) to avoid allocating the remainder.
    */
-  split(text: string, start = 0): Head {
+  split(text: string, start = 0, end = text.length): Head {
     // Android NL system lines and old-iOS system lines start with LRM and have no author.
-    if (text.charCodeAt(start) === LRM) return authorless(text.slice(start));
+    if (text.charCodeAt(start) === LRM) return authorless(text.slice(start, end));
     let k = text.indexOf(': ', start);
-    if (k < 0) {
+    if (k < 0 || k + 2 > end) {
       // `Bram:` with no trailing space is an empty message (§9.5).
-      if (text.length > start + 1 && text.charCodeAt(text.length - 1) === 0x3a) {
-        const s = this.sender(text.slice(start, -1));
+      if (end > start + 1 && text.charCodeAt(end - 1) === 0x3a) {
+        const s = this.sender(text.slice(start, end - 1));
         return { authorRaw: s.raw, sender: s, body: '', sys: null };
       }
-      return authorless(text.slice(start));
+      return authorless(text.slice(start, end));
     }
     let s = this.lookup(text, start, k - start) ?? this.add(text.slice(start, k));
     if (s.suspicious) {
-      const rest = text.slice(start);
+      const rest = text.slice(start, end);
       const sys = matchSystem(systemKey(rest));
       if (sys) return { authorRaw: null, sender: null, body: rest, sys };
     }
     if (this.ios) {
       const cn = this.chatName;
-      if (cn !== null && k - start < cn.length && text.startsWith(cn, start) && text.startsWith(': ', start + cn.length)) {
+      if (cn !== null && k - start < cn.length && start + cn.length + 2 <= end && text.startsWith(cn, start) && text.startsWith(': ', start + cn.length)) {
         k = start + cn.length; // iOS group name with `: ` as pseudo-author
         s = this.sender(cn);
       } else if (text.charCodeAt(k + 2) !== LRM) {
         // `Team: Noord: ‎Alice added you`: the author itself contains `: `.
         const j = text.indexOf(': \u200e', k + 2);
-        if (j > 0 && !text.slice(start, j).includes('\u200e') && matchSystem(systemKey(text.slice(j + 2)))) {
+        if (j > 0 && j + 3 <= end && !text.slice(start, j).includes('\u200e') && matchSystem(systemKey(text.slice(j + 2, end)))) {
           k = j;
           s = this.sender(text.slice(start, j));
         }
       }
     }
-    return { authorRaw: s.raw, sender: s, body: text.slice(k + 2), sys: null };
+    return { authorRaw: s.raw, sender: s, body: text.slice(k + 2, end), sys: null };
   }
 }
 

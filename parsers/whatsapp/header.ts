@@ -32,16 +32,19 @@ export function isMark(c: number): boolean {
 }
 
 /** Index of the first character after leading marks. */
-export function skipMarks(s: string): number {
-  let i = 0;
+export function skipMarks(s: string, from = 0): number {
+  let i = from;
   while (i < s.length && isMark(s.charCodeAt(i))) i++;
   return i;
 }
 
-/** Cheap first-character test: a header starts with `[` (open = 0x5b) or a digit (open = 0) after its leading marks. */
-export function headerStart(text: string, open: number): number {
-  const c = text.charCodeAt(0);
-  const i = c >= 0x200e ? skipMarks(text) : 0;
+/**
+ * Cheap first-character test of the line starting at `start`: a header starts with `[` (open = 0x5b) or a digit
+ * (open = 0) after its leading marks. Returns the index after the marks, or -1.
+ */
+export function headerStart(text: string, start: number, open: number): number {
+  const c = text.charCodeAt(start);
+  const i = c >= 0x200e ? skipMarks(text, start) : start;
   const d = text.charCodeAt(i);
   return d === open || (open === 0 && d >= 0x30 && d <= 0x39) ? i : -1;
 }
@@ -99,21 +102,21 @@ export function detectShape(line: string): HeaderShape | null {
 const esc = (s: string): string => s.replace(/[.[\]\\/-]/g, (ch) => '\\' + ch);
 
 /**
- * Compiles the strict header regex for one shape (sticky). Groups: 1 timestamp text as written,
- * 2 a, 3 b, 4 c, 5 hour, 6 minute, 7 second ('' when the shape has none), 8 am/pm letter ('' when 24h).
+ * Compiles the strict header regex for one shape (sticky). It only tests: `readHeader` reads the numbers from the
+ * characters, so the regex has no capturing groups (they would cost time on every line).
  */
 export function compileHeader(shape: HeaderShape): RegExp {
   const sep = esc(shape.dateSep) + (shape.dateSpaced ? ' ' : '');
-  const first = shape.yearFirst ? '(\\d{4})' : '(\\d{1,2})';
-  const last = shape.yearFirst ? '(\\d{1,2})' : '(\\d{4}|\\d{2})';
-  const date = `${first}${sep}(\\d{1,2})${sep}${last}${shape.trailingDot ? '\\.' : ''}${shape.comma ? ',' : ''}`;
+  const first = shape.yearFirst ? '\\d{4}' : '\\d{1,2}';
+  const last = shape.yearFirst ? '\\d{1,2}' : '(?:\\d{4}|\\d{2})';
+  const date = `${first}${sep}\\d{1,2}${sep}${last}${shape.trailingDot ? '\\.' : ''}${shape.comma ? ',' : ''}`;
   const ts = esc(shape.timeSep);
-  const time = `(\\d{1,2})${ts}(\\d{2})${shape.seconds ? `${ts}(\\d{2})` : '()'}`;
-  const ampm = shape.ampm ? AMPM_SRC : '()';
+  const time = `\\d{1,2}${ts}\\d{2}${shape.seconds ? `${ts}\\d{2}` : ''}`;
+  const ampm = shape.ampm ? AMPM_SRC.replace('([AaPp])', '[AaPp]') : '';
   const between = shape.klo ? ' klo ' : ' ';
   const open = shape.bracket ? '\\[' : '';
   const close = shape.terminator === ']' ? '\\] ?' : esc(shape.terminator);
-  return new RegExp(`${open}(${date}${between}${time}${ampm})${close}`, 'y');
+  return new RegExp(`${open}${date}${between}${time}${ampm}${close}`, 'y');
 }
 
 /** Fields of one header line, filled by `readHeader` (one reusable object per pass, no allocation per line). */

@@ -5,14 +5,14 @@
  * path); `parseWhatsApp` yields them one by one. Both share `WhatsAppParser`, the synchronous core.
  */
 import { Info } from 'luxon';
-import { forEachLine, type LineInput } from '../lines.js';
+import { LineSplitter, pieces, type LineInput, type LineVisitor } from '../lines.js';
 import type { DateOrder, ParsedMessage, ParseWarning, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
 import { classifyBody, systemBody, type BodyContext } from './body.js';
 import { WallClockResolver } from './clock.js';
 import { compileHeader, detectShape, headerStart, newHeaderFields, readHeader, type HeaderShape } from './header.js';
 import { NON_EMPTY, type WhatsAppScan } from './scan.js';
-import { dayMonth, readStamp, type Stamp } from './stamp.js';
+import { dayMonth, newStamp, readStampInto, type Stamp } from './stamp.js';
 import { matchSystem, mayBeSystem, systemKey } from './system.js';
 
 export interface ParseOptions {
@@ -22,25 +22,54 @@ export interface ParseOptions {
   onWarning?: (w: ParseWarning) => void;
 }
 
-/** A message being collected: its header line plus continuation lines. */
+/**
+ * A message being collected: its header line plus continuation lines. Lines that are contiguous in one decoded
+ * region are kept as index ranges into it (`src`); only a message that spans two regions concatenates strings.
+ */
 interface Pending {
   lineNo: number;
   byteOffset: number;
-  raw: string;
-  /** Line ending of the last line added (joins the next line). */
-  eol: string;
   localTime: string;
   stamp: Stamp;
-  /** The header line and where its author/body part starts. */
+  /** The header line: `head[restStart, headEnd)` is its author/body part. */
   head: string;
   restStart: number;
+  headEnd: number;
   firstEol: string;
-  cont: string | null;
+  /** Region of the live segment: `src[segStart, segEnd)` is the end of the raw text. */
+  src: string;
+  region: number;
+  segStart: number;
+  segEnd: number;
+  /** Start of the continuation lines in the live segment, or -1 when it has none. */
+  contStart: number;
+  /** Raw text and continuation text from earlier regions, each with the line ending that joins them to the live segment. */
+  rawPrefix: string;
+  contPrefix: string;
+  /** Line ending of the last line added. */
+  eol: string;
 }
 
 /** Pass 2, one message at a time. */
 export async function* parseWhatsApp(lines: LineInput, opts: ParseOptions): AsyncGenerator<ParsedMessage> {
   for await (const batch of parseWhatsAppBatches(lines, opts)) yield* batch;
+}
+
+/** Pass 2 straight from the bytes (the fast path: no string per line): the messages each chunk completes. */
+export async function* parseWhatsAppChunks(chunks: AsyncIterable<Buffer | Uint8Array>, opts: ParseOptions): AsyncGenerator<ParsedMessage[]> {
+  const parser = new WhatsAppParser(opts);
+  const splitter = new LineSplitter(opts.onWarning);
+  for await (const chunk of chunks) {
+    for (const piece of pieces(chunk)) {
+      splitter.visit(piece, parser.visit);
+      const out = parser.take();
+      if (out.length) yield out;
+    }
+  }
+  splitter.finish(parser.visit);
+  parser.end(parser.out);
+  const out = parser.take();
+  if (out.length) yield out;
 }
 
 /** Pass 2, the messages completed by each input item (a line or a batch of lines) as one array. */
@@ -72,6 +101,10 @@ export class WhatsAppParser {
   private ctx: BodyContext;
   private seq = 0;
   private cur: Pending | null = null;
+  private readonly pending: Pending = {
+    lineNo: 0, byteOffset: 0, localTime: '', stamp: newStamp(), head: '', restStart: 0, headEnd: 0, firstEol: '', src: '', region: 0,
+    segStart: 0, segEnd: 0, contStart: -1, rawPrefix: '', contPrefix: '', eol: '',
+  };
 
   constructor(private readonly opts: ParseOptions) {
     const { scan, zone } = opts;
@@ -93,9 +126,27 @@ export class WhatsAppParser {
   }
 
   line(line: SourceLine, out: ParsedMessage[]): void {
-    const text = line.text;
-    if (this.re === null && NON_EMPTY.test(text)) {
-      const shape = detectShape(text);
+    this.lineAt(line.text, 0, line.text.length, line.eol, line.lineNo, line.byteOffset, --this.ownRegion, out);
+  }
+
+  /** Messages completed through `visit` since the last `take`. */
+  out: ParsedMessage[] = [];
+  private ownRegion = 0; // (negative region numbers for lines fed one by one: every line is its own region)
+
+  readonly visit: LineVisitor = (text, start, end, eol, lineNo, byteOffset, region) =>
+    this.lineAt(text, start, end, eol, lineNo, byteOffset, region, this.out);
+
+  take(): ParsedMessage[] {
+    const out = this.out;
+    if (out.length) this.out = [];
+    return out;
+  }
+
+  /** The line `text[start, end)`. */
+  lineAt(text: string, start: number, end: number, eol: string, lineNo: number, byteOffset: number, region: number, out: ParsedMessage[]): void {
+    if (this.re === null) {
+      const line = text.slice(start, end);
+      const shape = NON_EMPTY.test(line) ? detectShape(line) : null;
       if (shape) {
         this.shape = shape;
         this.re = compileHeader(shape);
@@ -107,31 +158,47 @@ export class WhatsAppParser {
     const hf = this.hf;
     let isHeader = false;
     if (this.re !== null) {
-      const i = headerStart(text, this.open);
-      isHeader = i >= 0 && readHeader(text, i, this.re, this.shape!, hf);
+      const i = headerStart(text, start, this.open);
+      isHeader = i >= 0 && i < end && readHeader(text, i, this.re, this.shape!, hf) && hf.end <= end;
     }
     const cur = this.cur;
     if (isHeader) {
+      // One Pending object, refilled for every message (built before it is refilled).
       if (cur) out.push(this.build(cur));
-      this.cur = {
-        lineNo: line.lineNo,
-        byteOffset: line.byteOffset,
-        raw: text,
-        eol: line.eol,
-        localTime: text.slice(hf.tsStart, hf.tsEnd),
-        stamp: readStamp(hf, this.shape!),
-        head: text,
-        restStart: hf.end,
-        firstEol: line.eol,
-        cont: null,
-      };
+      const p = this.pending;
+      p.lineNo = lineNo;
+      p.byteOffset = byteOffset;
+      p.localTime = text.slice(hf.tsStart, hf.tsEnd);
+      readStampInto(hf, this.shape!, p.stamp);
+      p.head = text;
+      p.restStart = hf.end;
+      p.headEnd = end;
+      p.firstEol = eol;
+      p.src = text;
+      p.region = region;
+      p.segStart = start;
+      p.segEnd = end;
+      p.contStart = -1;
+      p.rawPrefix = '';
+      p.contPrefix = '';
+      p.eol = eol;
+      this.cur = p;
     } else if (cur) {
-      cur.raw += cur.eol + text;
-      if (cur.cont === null) cur.cont = text;
-      else cur.cont += cur.eol + text;
-      cur.eol = line.eol;
-    } else if (NON_EMPTY.test(text)) {
-      this.opts.onWarning?.({ code: 'text-before-first-message', message: `line ${line.lineNo} comes before the first message header and is not part of any message`, line: line.lineNo, byteOffset: line.byteOffset });
+      if (region === cur.region && region > 0) {
+        // Contiguous with what came before: the line ending between is in `src` already.
+        if (cur.contStart < 0) cur.contStart = start;
+      } else {
+        cur.rawPrefix += cur.src.slice(cur.segStart, cur.segEnd) + cur.eol;
+        if (cur.contStart >= 0) cur.contPrefix += cur.src.slice(cur.contStart, cur.segEnd) + cur.eol;
+        cur.src = text;
+        cur.region = region;
+        cur.segStart = start;
+        cur.contStart = start;
+      }
+      cur.segEnd = end;
+      cur.eol = eol;
+    } else if (NON_EMPTY.test(text.slice(start, end))) {
+      this.opts.onWarning?.({ code: 'text-before-first-message', message: `line ${lineNo} comes before the first message header and is not part of any message`, line: lineNo, byteOffset });
     }
   }
 
@@ -157,22 +224,25 @@ export class WhatsAppParser {
         onWarning({ code: 'invalid-12h-time', message: `hour out of range for a 12-hour clock: "${p.localTime}"`, line: p.lineNo, byteOffset: p.byteOffset });
       }
     }
-    const head = this.splitter.split(p.head, p.restStart);
+    const head = this.splitter.split(p.head, p.restStart, p.headEnd);
+    const live = p.src.slice(p.segStart, p.segEnd);
+    const raw = p.rawPrefix ? p.rawPrefix + live : live;
+    const cont = p.contStart >= 0 ? p.contPrefix + p.src.slice(p.contStart, p.segEnd) : p.contPrefix || null;
     let senderRaw: string | null = null;
     let sender: string | null = null;
     let senderPhone: string | null = null;
     let info;
     let author: string | null = null;
     if (head.sender === null) {
-      info = systemBody(head.body, p.firstEol, p.cont, head.sys);
+      info = systemBody(head.body, p.firstEol, cont, head.sys);
     } else {
       const s = head.sender;
-      info = classifyBody(head.body, p.firstEol, p.cont, this.ctx);
+      info = classifyBody(head.body, p.firstEol, cont, this.ctx);
       if (info.kind === 'text' && info.lrm) {
         // iOS 2021+: system events written as messages of the chat name or the actor (§6.3).
         const sys = mayBeSystem(head.body) ? matchSystem(systemKey(head.body)) : null;
         if ((sys && sys.event !== 'waiting') || s.name === this.pseudo) {
-          info = systemBody(head.body, p.firstEol, p.cont, sys && sys.event !== 'waiting' ? sys : null);
+          info = systemBody(head.body, p.firstEol, cont, sys && sys.event !== 'waiting' ? sys : null);
           author = s.name;
         }
       }
@@ -185,7 +255,7 @@ export class WhatsAppParser {
     const msg: ParsedMessage = {
       seq: this.seq++,
       line: p.lineNo,
-      rawText: p.raw,
+      rawText: raw,
       localTime: p.localTime,
       localIso: t.localIso,
       sentAt: t.sentAt,

@@ -2,8 +2,8 @@
  * Pass 1 over a WhatsApp export: detects the header shape, infers the date order and collects authors and subjects,
  * which pass 2 (parse.ts) needs to split author from body and to classify messages. Keeps no messages in memory.
  */
-import { forEachLine, type LineInput } from '../lines.js';
-import type { DateOrder, SourceLine } from '../types.js';
+import { forEachLine, LineSplitter, pieces, type LineInput, type LineVisitor } from '../lines.js';
+import type { DateOrder, ParseWarning, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
 import { classifyBody, isDeletedBySelf } from './body.js';
 import {
@@ -62,7 +62,19 @@ export async function scanWhatsApp(lines: LineInput, opts: { dateOrder?: 'dmy' |
   return scanner.finish();
 }
 
-/** The synchronous core of pass 1: feed every line, then `finish`. */
+/** Pass 1 straight from the bytes (the fast path: no string per line). `onWarning` gets invalid UTF-8. */
+export async function scanWhatsAppChunks(
+  chunks: AsyncIterable<Buffer | Uint8Array>,
+  opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string; onWarning?: (w: ParseWarning) => void } = {},
+): Promise<WhatsAppScan> {
+  const scanner = new WhatsAppScanner(opts);
+  const splitter = new LineSplitter(opts.onWarning);
+  for await (const chunk of chunks) for (const piece of pieces(chunk)) splitter.visit(piece, scanner.visit);
+  splitter.finish(scanner.visit);
+  return scanner.finish();
+}
+
+/** The synchronous core of pass 1: feed every line (`line` or `visit`), then `finish`. */
 export class WhatsAppScanner {
   private shape: HeaderShape | null = null;
   private re: RegExp | null = null;
@@ -87,14 +99,21 @@ export class WhatsAppScanner {
   }
 
   line(line: SourceLine): void {
-    const text = line.text;
+    this.lineAt(line.text, 0, line.text.length, line.lineNo);
+  }
+
+  readonly visit: LineVisitor = (text, start, end, _eol, lineNo) => this.lineAt(text, start, end, lineNo);
+
+  /** The line `text[start, end)`. */
+  lineAt(text: string, start: number, end: number, lineNo: number): void {
     if (this.re === null) {
-      if (!NON_EMPTY.test(text)) return;
+      const line = text.slice(start, end);
+      if (!NON_EMPTY.test(line)) return;
       this.nonEmpty++;
-      const shape = detectShape(text);
+      const shape = detectShape(line);
       if (!shape) {
         if (this.nonEmpty >= DETECT_LIMIT) {
-          throw new WhatsAppFormatError(`not a WhatsApp export${this.what}: no message header in the first ${DETECT_LIMIT} non-empty lines`, line.lineNo);
+          throw new WhatsAppFormatError(`not a WhatsApp export${this.what}: no message header in the first ${DETECT_LIMIT} non-empty lines`, lineNo);
         }
         return;
       }
@@ -103,8 +122,8 @@ export class WhatsAppScanner {
       this.open = shape.bracket ? 0x5b : 0;
       this.splitter = new HeadSplitter(shape.platform, null);
     }
-    const i = headerStart(text, this.open);
-    if (i < 0) return;
+    const i = headerStart(text, start, this.open);
+    if (i < 0 || i >= end) return;
     const sh = this.shape!;
     const hf = this.hf;
     if (!readHeader(text, i, this.re, sh, hf)) return;
@@ -114,12 +133,13 @@ export class WhatsAppScanner {
     if (sh.yearFirst) {
       this.dmy.add(year, hf.b, hf.c, hour, hf.minute, hf.second);
     } else {
-      this.evidence.add(hf.a, hf.b, year, line.lineNo);
+      this.evidence.add(hf.a, hf.b, year, lineNo);
       this.dmy.add(year, hf.b, hf.a, hour, hf.minute, hf.second);
       this.mdy.add(year, hf.a, hf.b, hour, hf.minute, hf.second);
     }
 
-    const head = this.splitter!.split(text, hf.end);
+    if (hf.end > end) return; // (cannot happen: the header grammar matches no line break)
+    const head = this.splitter!.split(text, hf.end, end);
     if (head.sender === null) {
       this.onSystem(head.sys, () => systemKey(head.body));
       return;

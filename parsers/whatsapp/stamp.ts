@@ -7,10 +7,21 @@ export interface Stamp {
   a: number; b: number; c: number; year: number; hour: number; minute: number; second: number; hour12bad: boolean;
 }
 
-export function readStamp(h: HeaderFields, shape: HeaderShape): Stamp {
-  const year = shape.yearFirst ? h.a : fullYear(h.c, h.cDigits);
-  const hour12bad = h.ampm !== '' && (h.hour > 12 || h.hour === 0);
-  return { a: h.a, b: h.b, c: h.c, year, hour: to24h(h.hour, h.ampm), minute: h.minute, second: h.second, hour12bad };
+export function newStamp(): Stamp {
+  return { a: 0, b: 0, c: 0, year: 0, hour: 0, minute: 0, second: 0, hour12bad: false };
+}
+
+/** Fills `out` (reused by the parser: one Stamp per pass, not per message). */
+export function readStampInto(h: HeaderFields, shape: HeaderShape, out: Stamp): Stamp {
+  out.a = h.a;
+  out.b = h.b;
+  out.c = h.c;
+  out.year = shape.yearFirst ? h.a : fullYear(h.c, h.cDigits);
+  out.hour = to24h(h.hour, h.ampm);
+  out.minute = h.minute;
+  out.second = h.second;
+  out.hour12bad = h.ampm !== '' && (h.hour > 12 || h.hour === 0);
+  return out;
 }
 
 export function dayMonth(s: Stamp, order: DateOrder, yearFirst: boolean): [number, number] {

@@ -2,10 +2,9 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { addParticipant, addSourceFile, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
-import { lineBatches } from '../../parsers/lines.js';
 import { toE164 } from '../../parsers/phone.js';
 import {
-  WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsAppBatches, scanWhatsApp,
+  WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsAppChunks, scanWhatsAppChunks,
 } from '../../parsers/whatsapp/index.js';
 import type { ParsedChat } from '../../parsers/types.js';
 import { readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
@@ -15,10 +14,9 @@ import { storeExportFiles, type StoredSource } from './files.js';
 /** Ingests one WhatsApp export (zip, bare .txt, or folder with media) as one source. */
 export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, stored: StoredSource): Promise<SourceReport> {
   const warnings = new WarningLog();
-  const lines = () => lineBatches(readChunks(unit.main), warnings.add);
   let scan;
   try {
-    scan = await scanWhatsApp(lines(), { dateOrder: ctx.dateOrder, fileName: path.basename(unit.main.rel) });
+    scan = await scanWhatsAppChunks(readChunks(unit.main), { dateOrder: ctx.dateOrder, fileName: path.basename(unit.main.rel), onWarning: warnings.add });
   } catch (e) {
     if (e instanceof WhatsAppFormatError) {
       throw new InputError(unit.main.display, `not a WhatsApp export: ${e.message}`, e.line !== undefined ? { line: e.line } : {});
@@ -79,7 +77,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   const writer = new MessageWriter(ctx.db, conv.id, sourceId);
   let attachments = 0;
   let attachmentsMissing = 0;
-  for await (const batch of parseWhatsAppBatches(lines(), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
+  for await (const batch of parseWhatsAppChunks(readChunks(unit.main), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
     for (const m of batch) {
       const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
       const atts: StoredAttachment[] = m.attachments.map((a) => {

@@ -1,7 +1,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { splitLines } from '../../../parsers/lines.js';
 import type { ParsedMessage, ParseWarning, SourceLine } from '../../../parsers/types.js';
-import { parseWhatsApp, scanWhatsApp, type WhatsAppScan } from '../../../parsers/whatsapp/index.js';
+import { parseWhatsApp, parseWhatsAppChunks, scanWhatsApp, scanWhatsAppChunks, type WhatsAppScan } from '../../../parsers/whatsapp/index.js';
 
 /** The shared format samples sit beside the repository (/work/shared in development, beside the clone in CI). */
 export const SHARED = new URL('../../../../shared/formats/whatsapp-samples/', import.meta.url);
@@ -41,20 +42,35 @@ export function lines(source: URL | Buffer | string, chunkSize?: number): AsyncI
   return splitLines(chunksOf(buf, chunkSize ?? 1 << 16));
 }
 
-/** Runs both passes the way ingest does: scan, then parse over the same bytes. */
+/**
+ * Runs both passes: scan, then parse over the same bytes, once line by line (the `lines` chunking, every line its
+ * own string) and once the way ingest does, from byte chunks (whole decoded regions, or the given chunk size).
+ * Both readings must agree exactly; the result is the ingest's.
+ */
 export async function parse(source: URL | Buffer | string, opts: ParseOpts = {}): Promise<Parsed> {
-  const scan = await scanWhatsApp(lines(source, opts.chunkSize), opts.dateOrder ? { dateOrder: opts.dateOrder } : {});
+  const order = opts.dateOrder ? { dateOrder: opts.dateOrder } : {};
+  const zone = opts.zone ?? 'Europe/Amsterdam';
+  const byLine = async (): Promise<Parsed> => {
+    const scan = await scanWhatsApp(lines(source, opts.chunkSize), order);
+    const warnings: ParseWarning[] = [];
+    const messages: ParsedMessage[] = [];
+    for await (const m of parseWhatsApp(lines(source, opts.chunkSize), { dateOrder: scan.dateOrder, zone, scan, onWarning: (w) => warnings.push(w) })) {
+      messages.push(m);
+    }
+    return { scan, messages, warnings };
+  };
+  const bytes = source instanceof URL ? readFileSync(source) : typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
+  const chunks = (): Buffer[] => chunksOf(bytes, opts.chunkSize ?? Math.max(1, bytes.length));
+  const scanWarnings: ParseWarning[] = [];
+  const scan = await scanWhatsAppChunks(chunks(), { ...order, onWarning: (w) => scanWarnings.push(w) });
   const warnings: ParseWarning[] = [];
   const messages: ParsedMessage[] = [];
-  for await (const m of parseWhatsApp(lines(source, opts.chunkSize), {
-    dateOrder: scan.dateOrder,
-    zone: opts.zone ?? 'Europe/Amsterdam',
-    scan,
-    onWarning: (w) => warnings.push(w),
-  })) {
-    messages.push(m);
+  for await (const batch of parseWhatsAppChunks(chunks(), { dateOrder: scan.dateOrder, zone, scan, onWarning: (w) => warnings.push(w) })) {
+    messages.push(...batch);
   }
-  return { scan, messages, warnings };
+  const fast: Parsed = { scan, messages, warnings };
+  expect(fast).toEqual(await byLine());
+  return fast;
 }
 
 export const shared = (name: string): URL => new URL(name, SHARED);
