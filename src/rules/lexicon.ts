@@ -2,9 +2,10 @@ import { foldedMatch, foldWord, Tokenizer, tokenWord, wordHash, type Tokens } fr
 
 /**
  * One compiled index over every lexicon term of a rule set. A message is tokenized once; the tokenizer hashes each
- * folded word on the fly, and each token is looked up once in an open-addressing table of first words and once in a
- * table of 3-letter wildcard prefixes. Candidates are verified character by character (no strings are made per
- * token), then phrases on the following tokens. The cost per message does not depend on the number of terms.
+ * folded word on the fly, and each token is looked up in an open-addressing table of first words and in tables of
+ * 3- and 5-letter wildcard prefixes, each behind a bit filter that rejects almost every token with one test.
+ * Candidates are checked on the word hashes of all their words first, then character by character (no strings are
+ * made per token). The cost per message does not depend on the number of terms.
  */
 
 export interface TermEntry {
@@ -30,6 +31,8 @@ export interface LexHit {
 
 /** Minimum number of letters before a `*` (keeps the wildcard index selective). */
 export const MIN_WILDCARD_PREFIX = 3;
+/** Wildcards with at least this many letters before the `*` are indexed by their first five (fewer false candidates). */
+const LONG_WILDCARD_PREFIX = 5;
 
 const termTokenizer = new Tokenizer();
 
@@ -121,7 +124,9 @@ const FILTER_MASK = (1 << FILTER_BITS) - 1;
 
 export class LexiconIndex {
   private readonly exact = new HashTable();
+  /** Wildcard terms by the hash of their first 3 folded units (prefix of 3 or 4) or first 5 (prefix of 5 or more). */
   private readonly buckets = new HashTable();
+  private readonly longBuckets = new HashTable();
   /**
    * A bit per hash (low bits) of every first word and wildcard prefix: almost every token of a message is no term
    * word, and one bit test rejects it without probing the hash tables.
@@ -151,8 +156,9 @@ export class LexiconIndex {
         const folded = caseSensitive ? parsed.words.map(foldWord) : parsed.words;
         entry = { term, words: parsed.words, folded, hashes: folded.map((w) => wordHash(w)), prefix: parsed.prefix, caseSensitive, owners: [] };
         this.byKey.set(key, entry);
-        const first = parsed.prefix[0] ? wordHash(folded[0]!, MIN_WILDCARD_PREFIX) : entry.hashes[0]!;
-        (parsed.prefix[0] ? this.buckets : this.exact).add(first, entry);
+        const long = parsed.prefix[0] && folded[0]!.length >= LONG_WILDCARD_PREFIX;
+        const first = !parsed.prefix[0] ? entry.hashes[0]! : wordHash(folded[0]!, long ? LONG_WILDCARD_PREFIX : MIN_WILDCARD_PREFIX);
+        (!parsed.prefix[0] ? this.exact : long ? this.longBuckets : this.buckets).add(first, entry);
         const w = (first & FILTER_MASK) >>> 5;
         this.filter[w] = this.filter[w]! | (1 << (first & 31));
       }
@@ -175,6 +181,7 @@ export class LexiconIndex {
     if (this.byKey.size === 0) return t;
     const filter = this.filter;
     const useBuckets = this.buckets.size > 0;
+    const useLongBuckets = this.longBuckets.size > 0;
     for (let i = 0; i < t.count; i++) {
       const h = t.hash[i]!;
       if ((filter[(h & FILTER_MASK) >>> 5]! & (1 << (h & 31))) !== 0) {
@@ -186,6 +193,11 @@ export class LexiconIndex {
         const b = this.buckets.get(p);
         if (b !== undefined) for (const e of b) this.verify(e, t, text, i, onHit);
       }
+      const p5 = t.pre5[i]!;
+      if (useLongBuckets && p5 >= 0 && (filter[(p5 & FILTER_MASK) >>> 5]! & (1 << (p5 & 31))) !== 0) {
+        const b = this.longBuckets.get(p5);
+        if (b !== undefined) for (const e of b) this.verify(e, t, text, i, onHit);
+      }
     }
     return t;
   }
@@ -193,6 +205,8 @@ export class LexiconIndex {
   private verify(e: TermEntry, t: Tokens, text: string, i: number, onHit: (entry: TermEntry, start: number, end: number) => void): void {
     const n = e.words.length;
     if (i + n > t.count) return;
+    // Cheap rejection first: the folded hash of every whole word (a phrase such as 'de hond' after each 'de').
+    for (let k = 0; k < n; k++) if (!e.prefix[k] && t.hash[i + k] !== e.hashes[k]) return;
     for (let k = 0; k < n; k++) {
       const ti = i + k;
       if (k > 0 && t.joinPrev[ti] === 0) return;

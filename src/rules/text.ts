@@ -77,8 +77,8 @@ export function wordHash(folded: string, length = folded.length): number {
 }
 
 /**
- * The tokens of one text: offsets, a hash of the folded word, the hash of its first three folded units (for
- * wildcard lookups; -1 when shorter) and its folded length. No strings are made per token. Arrays are reused
+ * The tokens of one text: offsets, a hash of the folded word, the hashes of its first three and first five folded
+ * units (for wildcard lookups; -1 when shorter) and its folded length. No strings are made per token. Arrays are reused
  * between calls: read them before tokenizing the next text.
  */
 export interface Tokens {
@@ -87,6 +87,7 @@ export interface Tokens {
   ends: Int32Array;
   hash: Int32Array;
   pre3: Int32Array;
+  pre5: Int32Array;
   flen: Int32Array;
   /** 1 when only whitespace, line breaks or - / . ' separate token i from token i-1 (so a phrase may continue). */
   joinPrev: Uint8Array;
@@ -95,7 +96,7 @@ export interface Tokens {
 export class Tokenizer {
   private cap = 0;
   readonly tokens: Tokens = {
-    count: 0, starts: new Int32Array(0), ends: new Int32Array(0), hash: new Int32Array(0), pre3: new Int32Array(0), flen: new Int32Array(0), joinPrev: new Uint8Array(0),
+    count: 0, starts: new Int32Array(0), ends: new Int32Array(0), hash: new Int32Array(0), pre3: new Int32Array(0), pre5: new Int32Array(0), flen: new Int32Array(0), joinPrev: new Uint8Array(0),
   };
 
   constructor() {
@@ -114,6 +115,7 @@ export class Tokenizer {
     t.ends = widen(t.ends, (n) => new Int32Array(n));
     t.hash = widen(t.hash, (n) => new Int32Array(n));
     t.pre3 = widen(t.pre3, (n) => new Int32Array(n));
+    t.pre5 = widen(t.pre5, (n) => new Int32Array(n));
     t.flen = widen(t.flen, (n) => new Int32Array(n));
     t.joinPrev = widen(t.joinPrev, (n) => new Uint8Array(n));
   }
@@ -128,6 +130,7 @@ export class Tokenizer {
     let h = FNV_OFFSET;
     let len = 0;
     let pre = -1;
+    let pre5 = -1;
     let joinable = false;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
@@ -145,38 +148,42 @@ export class Tokenizer {
           h = FNV_OFFSET;
           len = 0;
           pre = -1;
+          pre5 = -1;
         }
         if (low >= 0) {
           h = Math.imul(h ^ low, FNV_PRIME);
           if (++len === 3) pre = h & 0x3fffffff;
+          else if (len === 5) pre5 = h & 0x3fffffff;
         } else {
           const f = foldUnit(c);
           for (let j = 0; j < f.length; j++) {
             h = Math.imul(h ^ f.charCodeAt(j), FNV_PRIME);
             if (++len === 3) pre = h & 0x3fffffff;
+            else if (len === 5) pre5 = h & 0x3fffffff;
           }
         }
         continue;
       }
       if (inToken) {
-        count = this.push(count, start, i, h, pre, len, joinable);
+        count = this.push(count, start, i, h, pre, pre5, len, joinable);
         inToken = false;
         joinable = true;
       }
       if (k !== GAP) joinable = false;
     }
-    if (inToken) count = this.push(count, start, n, h, pre, len, joinable);
+    if (inToken) count = this.push(count, start, n, h, pre, pre5, len, joinable);
     t.count = count;
     return t;
   }
 
-  private push(count: number, start: number, end: number, h: number, pre: number, len: number, joinable: boolean): number {
+  private push(count: number, start: number, end: number, h: number, pre: number, pre5: number, len: number, joinable: boolean): number {
     if (count === this.cap) this.grow();
     const t = this.tokens;
     t.starts[count] = start;
     t.ends[count] = end;
     t.hash[count] = h & 0x3fffffff;
     t.pre3[count] = pre;
+    t.pre5[count] = pre5;
     t.flen[count] = len;
     t.joinPrev[count] = count > 0 && joinable ? 1 : 0;
     return count + 1;

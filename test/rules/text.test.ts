@@ -8,6 +8,9 @@ const words = (s: string) => {
     // The hash computed while tokenizing is the hash of the folded word.
     expect(t.hash[i]).toBe(wordHash(folded));
     expect(t.flen[i]).toBe(folded.length);
+    // So are the hashes of its first three and five folded units (wildcard lookups).
+    expect(t.pre3[i]).toBe(folded.length >= 3 ? wordHash(folded, 3) : -1);
+    expect(t.pre5[i]).toBe(folded.length >= 5 ? wordHash(folded, 5) : -1);
     return { folded, raw: s.slice(t.starts[i], t.ends[i]), join: t.joinPrev[i] };
   });
 };
