@@ -32,6 +32,9 @@ export function openStore(dbPath: string, opts: { readonly?: boolean } = {}): St
   }
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   const db = new Database(dbPath);
+  // A new store gets 16 KiB pages: a bulk ingest writes ~25% less CPU time than with the default 4 KiB (bench/ingest.ts).
+  // The page size is fixed when the first table is created, so an existing store keeps its own.
+  if (!opts.readonly && schemaVersion(db) === 0 && (db.pragma('page_count', { simple: true }) as number) === 0) db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
