@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDir, child, cpuMs, fmt, ingestIntoFreshStore, peakRssMiB, secs } from './util.js';
+import { readFileReusing } from '../src/ingest/context.js';
 
 const self = fileURLToPath(import.meta.url);
 type Result = { ms: number; cpu: number; messages: number; rss: number };
@@ -31,7 +32,7 @@ async function runParse(file: string): Promise<Result> {
   const { scanWhatsAppChunks, parseWhatsAppChunks } = await import('../parsers/whatsapp/index.js');
   const t = performance.now();
   const c = cpuMs();
-  const chunks = () => fs.createReadStream(file) as AsyncIterable<Buffer>;
+  const chunks = () => readFileReusing(file);
   const scan = await scanWhatsAppChunks(chunks());
   let n = 0;
   for await (const batch of parseWhatsAppChunks(chunks(), { dateOrder: scan.dateOrder, zone: 'Europe/Amsterdam', scan })) n += batch.length;

@@ -15,6 +15,8 @@ export interface FileRef {
   size: number;
   open(): Promise<Readable>;
   modified: Date | null;
+  /** Set for a plain file on disk (not a zip entry): lets a parser read it through one reused buffer. */
+  path?: string;
 }
 
 export type ExportFormat = 'whatsapp' | 'signal-export' | 'sms-xml' | 'sigtop-json' | 'signal-txt';
@@ -39,7 +41,7 @@ export interface ExportUnit {
 
 const fileRef = (abs: string, rel: string): FileRef => {
   const st = fs.statSync(abs);
-  return { rel, display: abs, size: st.size, modified: st.mtime, open: async () => fs.createReadStream(abs) };
+  return { rel, display: abs, size: st.size, modified: st.mtime, open: async () => fs.createReadStream(abs), path: abs };
 };
 
 const HEAD_BYTES = 4096;

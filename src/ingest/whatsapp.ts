@@ -7,7 +7,7 @@ import {
   WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsAppChunks, scanWhatsAppChunks,
 } from '../../parsers/whatsapp/index.js';
 import type { ParsedChat } from '../../parsers/types.js';
-import { readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
+import { readChunksReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
 import { storeExportFiles, type StoredSource } from './files.js';
 
@@ -16,7 +16,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   const warnings = new WarningLog();
   let scan;
   try {
-    scan = await scanWhatsAppChunks(readChunks(unit.main), { dateOrder: ctx.dateOrder, fileName: path.basename(unit.main.rel), onWarning: warnings.add });
+    scan = await scanWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: ctx.dateOrder, fileName: path.basename(unit.main.rel), onWarning: warnings.add });
   } catch (e) {
     if (e instanceof WhatsAppFormatError) {
       throw new InputError(unit.main.display, `not a WhatsApp export: ${e.message}`, e.line !== undefined ? { line: e.line } : {});
@@ -77,7 +77,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   const writer = new MessageWriter(ctx.db, conv.id, sourceId);
   let attachments = 0;
   let attachmentsMissing = 0;
-  for await (const batch of parseWhatsAppChunks(readChunks(unit.main), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
+  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
     for (const m of batch) {
       const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
       const atts: StoredAttachment[] = m.attachments.map((a) => {

@@ -76,3 +76,24 @@ describe('streaming', () => {
     await it.return(undefined);
   });
 });
+
+describe('reading through one reused buffer', () => {
+  it('gives the same messages as one whole buffer: the parser copies what it keeps of a chunk', async () => {
+    const { readFileReusing } = await import('../../../src/ingest/context.js');
+    const { parseWhatsAppChunks, scanWhatsAppChunks } = await import('../../../parsers/whatsapp/index.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const body = text({ messages: 800, shape: 'ios-nl', seed: 9 }).replace(/\n/g, '\r\n');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wa-reuse-')), '_chat.txt');
+    fs.writeFileSync(file, body);
+    const whole = await parse(body);
+    for (const size of [5, 13, 4096]) {
+      const scan = await scanWhatsAppChunks(readFileReusing(file, size));
+      expect(scan).toEqual(whole.scan);
+      const messages = [];
+      for await (const batch of parseWhatsAppChunks(readFileReusing(file, size), { dateOrder: scan.dateOrder, zone: 'Europe/Amsterdam', scan })) messages.push(...batch);
+      expect(messages).toEqual(whole.messages);
+    }
+  });
+});
