@@ -76,3 +76,32 @@ describe('syncing rule suggestions', () => {
     expect(db.pragma('cache_size', { simple: true })).toBe(-12345);
   });
 });
+
+describe('tag writes all suggestions or none', () => {
+  it('rolls back every row of a run that fails halfway through storing, and records no run', async () => {
+    const { tagCustodian } = await import('../../src/rules/tag.js');
+    const { defaultRulesDir, loadRuleSet } = await import('../../src/rules/load.js');
+    f = buildStore();
+    const db = f.store.db;
+    const set = loadRuleSet([defaultRulesDir()]);
+    const custodian = { id: CUSTODIAN, defaultCategory: 'zakelijk' };
+    const first = await tagCustodian(db, custodian, set, { dryRun: false });
+    expect(first.store!.inserted).toBeGreaterThan(3);
+    const before = db.prepare('SELECT * FROM markings ORDER BY id').all();
+    const runs = db.prepare('SELECT count(*) AS n FROM tag_runs').get();
+    // Make the second run fail after it has already changed rows: its first update passes, a later one fails.
+    db.prepare("UPDATE markings SET evidence_json = '{}' WHERE origin = 'rule'").run();
+    const changed = db.prepare('SELECT * FROM markings ORDER BY id').all();
+    db.exec(`CREATE TEMP TRIGGER fail_update BEFORE UPDATE OF evidence_json ON markings
+             WHEN (SELECT count(*) FROM markings WHERE evidence_json <> '{}') >= 2 BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    await expect(tagCustodian(db, custodian, set, { dryRun: false })).rejects.toThrow(/disk full/);
+    expect(db.inTransaction).toBe(false);
+    expect(db.prepare('SELECT * FROM markings ORDER BY id').all()).toEqual(changed);
+    expect(db.prepare('SELECT count(*) AS n FROM tag_runs').get()).toEqual(runs);
+    // The connection still works and the next run restores the suggestions.
+    db.exec('DROP TRIGGER fail_update');
+    expect((await tagCustodian(db, custodian, set, { dryRun: false })).store).toMatchObject({ updated: before.length, inserted: 0 });
+    const strip = (rows: unknown[]) => (rows as Record<string, unknown>[]).map(({ updated_at, ...m }) => m);
+    expect(strip(db.prepare('SELECT * FROM markings ORDER BY id').all())).toEqual(strip(before));
+  });
+});
