@@ -151,11 +151,25 @@ export class LineSplitter {
       }
       return;
     }
-    let offset = base;
+    // CRLF (iOS) or mixed: walk the '\n's while every '\r' is the first half of a '\r\n'.
+    let bpos = 0;
+    let cr = text.indexOf('\r');
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
+      if (cr >= 0 && cr < nl - 1) break; // a lone '\r' before this line's end
+      const crlf = cr === nl - 1;
+      fn(text, pos, crlf ? cr : nl, crlf ? '\r\n' : '\n', ++this.lineNo, base + (ascii ? pos : bpos), region);
+      pos = nl + 1;
+      if (!ascii) bpos = bytes.indexOf(10, bpos) + 1;
+      if (crlf) cr = text.indexOf('\r', pos);
+    }
+    if (pos === text.length) return;
+    // The rest has a lone '\r' (old Mac line ends): the general splitter.
+    let offset = base + (ascii ? pos : bpos);
     const re = /\r\n|\n|\r/g;
+    re.lastIndex = pos;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       fn(text, pos, m.index, m[0], ++this.lineNo, offset, region);
-      offset = ascii ? base + m.index + m[0].length : offset + Buffer.byteLength(text.slice(pos, m.index), 'utf8') + m[0].length;
+      offset += Buffer.byteLength(text.slice(pos, m.index), 'utf8') + m[0].length;
       pos = m.index + m[0].length;
     }
   }

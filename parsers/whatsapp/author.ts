@@ -56,6 +56,30 @@ export class HeadSplitter {
     this.chatName = chatName !== null && chatName.includes(': ') ? chatName : null;
   }
 
+  // Memo of the next LRM in a decoded region: no LRM lies in `text[lrmFrom, lrmAt)` (see colonLrm).
+  private lrmText = '';
+  private lrmFrom = 0;
+  private lrmAt = -1;
+
+  /**
+   * Index of the first `: ‎` (colon, space, LRM) in `text[from, end)`, or -1. The line may be part of a long decoded
+   * region; the memo keeps the search for the next LRM linear in the region, not in region × lines.
+   */
+  private colonLrm(text: string, from: number, end: number): number {
+    let p = from + 2;
+    for (;;) {
+      if (text !== this.lrmText || p < this.lrmFrom || (this.lrmAt >= 0 && p > this.lrmAt)) {
+        this.lrmText = text;
+        this.lrmFrom = p;
+        this.lrmAt = text.indexOf('\u200e', p);
+      }
+      const at = this.lrmAt;
+      if (at < 0 || at >= end) return -1;
+      if (text.charCodeAt(at - 1) === 0x20 && text.charCodeAt(at - 2) === 0x3a && at - 2 >= from) return at - 2;
+      p = at + 1;
+    }
+  }
+
   sender(raw: string): Sender {
     return this.lookup(raw, 0, raw.length) ?? this.add(raw);
   }
@@ -115,8 +139,8 @@ export class HeadSplitter {
         s = this.sender(cn);
       } else if (text.charCodeAt(k + 2) !== LRM) {
         // `Team: Noord: ‎Alice added you`: the author itself contains `: `.
-        const j = text.indexOf(': \u200e', k + 2);
-        if (j > 0 && j + 3 <= end && !text.slice(start, j).includes('\u200e') && matchSystem(systemKey(text.slice(j + 2, end)))) {
+        const j = this.colonLrm(text, k + 2, end);
+        if (j > 0 && !text.slice(start, j).includes('\u200e') && matchSystem(systemKey(text.slice(j + 2, end)))) {
           k = j;
           s = this.sender(text.slice(start, j));
         }
