@@ -305,7 +305,9 @@ export function sourcesInScope(db: DB, s: Scope): SourceRecord[] {
   const rows = db
     .prepare(
       `SELECT * FROM sources src WHERE src.custodian_id = ? AND EXISTS (
-         SELECT 1 FROM message_sources ms JOIN messages m ON m.id = ms.message_id WHERE ms.source_id = src.id${r.sql}) ORDER BY src.id`,
+         SELECT 1 FROM source_conversations sc JOIN messages m ON m.conversation_id = sc.conversation_id
+         WHERE sc.source_id = src.id${r.sql} AND (m.first_source_id = src.id
+           OR EXISTS (SELECT 1 FROM message_sightings ms WHERE ms.message_id = m.id AND ms.source_id = src.id))) ORDER BY src.id`,
     )
     .all(s.custodianId, ...r.args) as Record<string, unknown>[];
   const files = db.prepare('SELECT path, size, sha256, role FROM source_files WHERE source_id = ? ORDER BY path');

@@ -29,9 +29,7 @@ export interface SourceInfo {
 export function findSourceByHash(db: DB, custodianId: string, sha256: string): { id: number; conversationIds: number[] } | null {
   const r = db.prepare('SELECT id FROM sources WHERE custodian_id = ? AND sha256 = ?').get(custodianId, sha256) as { id: number } | undefined;
   if (!r) return null;
-  const conv = db
-    .prepare('SELECT DISTINCT m.conversation_id AS c FROM message_sources ms JOIN messages m ON m.id = ms.message_id WHERE ms.source_id = ? ORDER BY 1')
-    .all(r.id) as { c: number }[];
+  const conv = db.prepare('SELECT conversation_id AS c FROM source_conversations WHERE source_id = ? ORDER BY 1').all(r.id) as { c: number }[];
   return { id: r.id, conversationIds: conv.map((x) => x.c) };
 }
 

@@ -45,8 +45,8 @@ export class MessageWriter {
     const r = db.prepare('SELECT MAX(seq) AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number | null };
     this.nextSeq = (r.s ?? -1) + 1;
     this.hadMessages = r.s !== null;
-    this.find = db.prepare('SELECT id FROM messages WHERE conversation_id = ? AND dedup_key = ?').pluck();
-    this.link = db.prepare('INSERT OR IGNORE INTO message_sources (message_id, source_id) VALUES (?, ?)');
+    this.find = db.prepare('SELECT id, first_source_id AS first FROM messages WHERE conversation_id = ? AND dedup_key = ?');
+    this.link = db.prepare('INSERT OR IGNORE INTO message_sightings (message_id, source_id) VALUES (?, ?)');
     this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
 
@@ -62,7 +62,9 @@ export class MessageWriter {
   }
 
   write(m: ParsedMessage, senderContactId: number | null, attachments: StoredAttachment[]): { id: number; outcome: WriteOutcome } {
-    this.count++;
+    if (this.count++ === 0) {
+      this.db.prepare('INSERT OR IGNORE INTO source_conversations (source_id, conversation_id) VALUES (?, ?)').run(this.sourceId, this.conversationId);
+    }
     if (m.sentAtMs < this.minMs) {
       this.minMs = m.sentAtMs;
       this.firstAt = m.sentAt;
@@ -79,12 +81,13 @@ export class MessageWriter {
         this.newCount++;
         return { id: newId, outcome: 'new' };
       }
-      const id = this.find.get(this.conversationId, key) as number;
-      if (this.link.run(id, this.sourceId).changes === 1) {
+      const { id, first } = this.find.get(this.conversationId, key) as { id: number; first: number };
+      // A message this source added itself, or one it sighted already, is taken by an identical repeat earlier in
+      // this source: try the next occurrence. Otherwise this source sights it again.
+      if (first !== this.sourceId && this.link.run(id, this.sourceId).changes === 1) {
         this.seenCount++;
         return { id, outcome: 'seen' };
       }
-      // Same key already taken by an identical repeat earlier in this source: next occurrence.
     }
   }
 
@@ -114,7 +117,7 @@ export class MessageWriter {
     if (r.changes === 0) return null;
     this.nextSeq++;
     const id = Number(r.lastInsertRowid);
-    this.link.run(id, this.sourceId);
+    // (the first source is first_source_id: no message_sightings row)
     for (let i = 0; i < attachments.length; i++) {
       const a = attachments[i]!;
       this.insertAtt.run(id, i, a.name, a.mime, a.sha256, a.size, a.missing ? 1 : 0);
@@ -147,9 +150,11 @@ export class MessageWriter {
         `INSERT OR IGNORE INTO message_missing (message_id, source_id)
          SELECT m.id, @s FROM messages m
          WHERE m.conversation_id = @c AND m.sent_at_ms BETWEEN @lo AND @hi
-           AND NOT EXISTS (SELECT 1 FROM message_sources ms WHERE ms.message_id = m.id AND ms.source_id = @s)
-           AND EXISTS (SELECT 1 FROM message_sources ms JOIN sources o ON o.id = ms.source_id
-                       WHERE ms.message_id = m.id AND o.format = (SELECT format FROM sources WHERE id = @s) AND o.low_fidelity = 0)`,
+           AND m.first_source_id <> @s
+           AND NOT EXISTS (SELECT 1 FROM message_sightings ms WHERE ms.message_id = m.id AND ms.source_id = @s)
+           AND (EXISTS (SELECT 1 FROM sources o WHERE o.id = m.first_source_id AND o.format = (SELECT format FROM sources WHERE id = @s) AND o.low_fidelity = 0)
+                OR EXISTS (SELECT 1 FROM message_sightings ms JOIN sources o ON o.id = ms.source_id
+                           WHERE ms.message_id = m.id AND o.format = (SELECT format FROM sources WHERE id = @s) AND o.low_fidelity = 0))`,
       )
       .run({ s: this.sourceId, c: this.conversationId, lo: this.minMs, hi: this.maxMs });
     return r.changes;

@@ -83,7 +83,7 @@ function conversationFromRow(db: DB, r: Record<string, unknown> & { id: number }
     )
     .all(r.id) as ConversationJson['participants'];
   const sources = (
-    db.prepare(`SELECT id FROM sources WHERE id IN (SELECT DISTINCT ms.source_id FROM message_sources ms JOIN messages m ON m.id = ms.message_id WHERE m.conversation_id = ?) ORDER BY id`).all(r.id) as { id: number }[]
+    db.prepare('SELECT source_id AS id FROM source_conversations WHERE conversation_id = ? ORDER BY source_id').all(r.id) as { id: number }[]
   ).map((x) => x.id);
   return {
     id: r.id,

@@ -45,9 +45,9 @@ export function loadVeiligstellingen(db: DB, opts: { custodianId?: string } = {}
   const sources = db
     .prepare(
       `SELECT s.id, s.veiligstelling_id, s.platform, s.file_name, s.format, s.exported_at, s.message_count, s.low_fidelity,
-         CASE WHEN s.first_message_at IS NULL THEN (SELECT m.sent_at FROM message_sources ms JOIN messages m ON m.id = ms.message_id
+         CASE WHEN s.first_message_at IS NULL AND s.message_count > 0 THEN (SELECT m.sent_at FROM message_sources ms JOIN messages m ON m.id = ms.message_id
            WHERE ms.source_id = s.id ORDER BY m.sent_at_ms ASC LIMIT 1) ELSE s.first_message_at END AS first_message_at,
-         CASE WHEN s.last_message_at IS NULL THEN (SELECT m.sent_at FROM message_sources ms JOIN messages m ON m.id = ms.message_id
+         CASE WHEN s.last_message_at IS NULL AND s.message_count > 0 THEN (SELECT m.sent_at FROM message_sources ms JOIN messages m ON m.id = ms.message_id
            WHERE ms.source_id = s.id ORDER BY m.sent_at_ms DESC LIMIT 1) ELSE s.last_message_at END AS last_message_at
        FROM sources s JOIN veiligstellingen v ON v.id = s.veiligstelling_id ${where} ORDER BY s.id`,
     )
