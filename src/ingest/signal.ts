@@ -128,7 +128,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   let seen = 0;
   let missing = 0;
   for (const st of chats.values()) {
-    missing += st.writer.markMissing({ lowFidelity });
+    missing += st.writer.finish({ lowFidelity });
     st.writer.resolveReplies();
     count += st.writer.count;
     newCount += st.writer.newCount;

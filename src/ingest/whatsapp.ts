@@ -90,7 +90,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
       if (writer.count % 100_000 === 0) ctx.progress(`  ${unit.main.display}: ${writer.count} messages`);
     }
   }
-  const missing = writer.markMissing();
+  const missing = writer.finish();
   finishSource(ctx.db, sourceId, { firstAt: writer.firstAt, lastAt: writer.lastAt, count: writer.count, warnings: warnings.list });
   return {
     id: sourceId,

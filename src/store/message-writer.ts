@@ -139,10 +139,30 @@ export class MessageWriter {
   }
 
   /**
+   * Ends this source's part of the conversation: widens the conversation's first/last message time and records the
+   * messages missing from this source (see markMissing). Returns the number missing.
+   */
+  finish(opts: { lowFidelity?: boolean } = {}): number {
+    if (this.count > 0) {
+      this.db
+        .prepare(
+          `UPDATE conversations SET
+             first_at = CASE WHEN first_at_ms IS NULL OR @lo < first_at_ms THEN @loAt ELSE first_at END,
+             first_at_ms = CASE WHEN first_at_ms IS NULL OR @lo < first_at_ms THEN @lo ELSE first_at_ms END,
+             last_at = CASE WHEN last_at_ms IS NULL OR @hi > last_at_ms THEN @hiAt ELSE last_at END,
+             last_at_ms = CASE WHEN last_at_ms IS NULL OR @hi > last_at_ms THEN @hi ELSE last_at_ms END
+           WHERE id = @c`,
+        )
+        .run({ c: this.conversationId, lo: this.minMs, loAt: this.firstAt, hi: this.maxMs, hiAt: this.lastAt });
+    }
+    return this.markMissing(opts);
+  }
+
+  /**
    * Records, for messages of this conversation that earlier sources contained and this source lacks although it covers
    * their time, that they are missing here (a possible deletion on the phone). Nothing is removed. Returns the count.
    */
-  markMissing(opts: { lowFidelity?: boolean } = {}): number {
+  private markMissing(opts: { lowFidelity?: boolean }): number {
     // A best-effort transcript cannot prove absence, and keys are only comparable between sources of one format.
     if (this.count === 0 || opts.lowFidelity || !this.hadMessages) return 0;
     const r = this.db

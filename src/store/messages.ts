@@ -54,9 +54,7 @@ export interface ConversationJson {
 export function listConversations(db: DB, custodianId: string): ConversationJson[] {
   const rows = db
     .prepare(
-      `SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS n,
-              (SELECT sent_at FROM messages m WHERE m.conversation_id = c.id ORDER BY sent_at_ms ASC, seq ASC LIMIT 1) AS first_at,
-              (SELECT sent_at FROM messages m WHERE m.conversation_id = c.id ORDER BY sent_at_ms DESC, seq DESC LIMIT 1) AS last_at
+      `SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS n
        FROM conversations c WHERE c.custodian_id = ? ORDER BY c.id`,
     )
     .all(custodianId) as (Record<string, unknown> & { id: number })[];
@@ -66,9 +64,7 @@ export function listConversations(db: DB, custodianId: string): ConversationJson
 export function getConversation(db: DB, id: number): ConversationJson | null {
   const r = db
     .prepare(
-      `SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS n,
-              (SELECT sent_at FROM messages m WHERE m.conversation_id = c.id ORDER BY sent_at_ms ASC, seq ASC LIMIT 1) AS first_at,
-              (SELECT sent_at FROM messages m WHERE m.conversation_id = c.id ORDER BY sent_at_ms DESC, seq DESC LIMIT 1) AS last_at
+      `SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS n
        FROM conversations c WHERE c.id = ?`,
     )
     .get(id) as (Record<string, unknown> & { id: number }) | undefined;

@@ -79,6 +79,19 @@ export function insertSyntheticMessages(db: DB, custodianId: string, conversatio
       ids.push(Number(r.lastInsertRowid));
       seq++;
     }
+    refreshConversationSpan(db, conversationId);
   })();
   return ids;
+}
+
+/** Recomputes a conversation's first and last message time from its messages (what the ingest maintains). */
+export function refreshConversationSpan(db: DB, conversationId: number): void {
+  db.prepare(
+    `UPDATE conversations SET
+       first_at = (SELECT sent_at FROM messages m WHERE m.conversation_id = conversations.id ORDER BY sent_at_ms ASC, seq ASC LIMIT 1),
+       first_at_ms = (SELECT MIN(sent_at_ms) FROM messages m WHERE m.conversation_id = conversations.id),
+       last_at = (SELECT sent_at FROM messages m WHERE m.conversation_id = conversations.id ORDER BY sent_at_ms DESC, seq DESC LIMIT 1),
+       last_at_ms = (SELECT MAX(sent_at_ms) FROM messages m WHERE m.conversation_id = conversations.id)
+     WHERE id = ?`,
+  ).run(conversationId);
 }

@@ -90,6 +90,11 @@ describe('ingest: chain of custody, dedup and missing detection', () => {
     expect(repeats.map((m: any) => m.sources)).toEqual([[1, 2], [1, 2]]);
     // New messages come after the known ones, in file order.
     expect(msgs.slice(-2).map((m: any) => [m.seq, m.text])).toEqual([[7, 'De piek is voorbij, evaluatie volgt.'], [8, 'Goed werk iedereen.']]);
+    // The conversation's period spans both exports: its earliest and latest message.
+    const byTime = [...msgs].sort((a: any, b: any) => Date.parse(a.sentAt) - Date.parse(b.sentAt));
+    const conv = (await runCli(['conversations', '--db', db, '--custodian', 'minister-ienw', '--json'])).json().conversations[0];
+    expect([conv.firstAt, conv.lastAt]).toEqual([byTime[0].sentAt, byTime[byTime.length - 1].sentAt]);
+    expect(conv.lastAt).not.toBe(msgs[6].sentAt);
   });
 
   it('gives every message the contract fields', async () => {

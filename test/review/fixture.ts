@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { addCustodian } from '../../src/store/custodians.js';
 import { openStore, type Store } from '../../src/store/db.js';
+import { refreshConversationSpan } from '../../src/store/synthetic.js';
 import { main } from '../../src/cli/main.js';
 
 export const CUSTODIAN = 'minister-bzk';
@@ -103,6 +104,8 @@ export function buildFixture(opts: { secondReviewer?: boolean } = {}): Fixture {
     partij3: marking('message', messages.partij3, 'partijpolitiek', 'partij.lexicon', { term: 'congres' }),
     xssBusiness: marking('message', messages.xss, 'privé', 'regex.opmaak', { pattern: '<img' }),
   };
+  // (the ingest keeps each conversation's first and last message time; this fixture inserts rows itself)
+  for (const id of Object.values(conversations)) refreshConversationSpan(db, id);
   return { dir, dbPath, store, ids: { contacts, conversations, messages, markings }, close: () => store.close() };
 }
 
@@ -147,6 +150,7 @@ export function addLargeConversation(f: Fixture, n: number, every = 1000): { con
       const id = Number(ins.run(conv, i, `g${i}`, at, ms, at, at.slice(0, 19), self ? 'J. de Vries' : 'Anna de Vries', self ? 'J. de Vries' : 'Anna de Vries', self ? f.ids.contacts.self : f.ids.contacts.anna, self ? 1 : 0, text, text, i + 1, src).lastInsertRowid);
       if (i % every === every - 1) markingIds.push(Number(mk.run(CUSTODIAN, id).lastInsertRowid));
     }
+    refreshConversationSpan(db, conv);
     return { conversationId: conv, markingIds };
   })();
 }

@@ -24,7 +24,7 @@ it('a new store gets 16 KiB pages and WAL; an existing store keeps its page size
   old.close();
 });
 
-it('migration v6 keeps every message\'s sources: the first one moves to first_source_id, later sightings stay rows', async () => {
+it('migrations v6 and v7 keep every message\'s sources (the first one moves to first_source_id) and each conversation\'s period', async () => {
   const { getMessage } = await import('../../src/store/messages.js');
   const dir = tempDir();
   const file = path.join(dir, 'v5.db');
@@ -44,6 +44,7 @@ it('migration v6 keeps every message\'s sources: the first one moves to first_so
   msg.run(1, 0, 'k1', 1);
   msg.run(2, 1, 'k2', 1);
   msg.run(3, 2, 'k3', 2);
+  raw.prepare("UPDATE messages SET sent_at = '2024-01-05T11:00:00+01:00', sent_at_ms = 1704448800000 WHERE id = 2").run();
   const link = raw.prepare('INSERT INTO message_sources (message_id, source_id) VALUES (?, ?)');
   for (const [m, s] of [[1, 1], [1, 2], [2, 1], [3, 2]]) link.run(m, s);
   raw.close();
@@ -52,6 +53,8 @@ it('migration v6 keeps every message\'s sources: the first one moves to first_so
   try {
     expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
     expect([1, 2, 3].map((id) => getMessage(store.db, id)!.sources)).toEqual([[1, 2], [1], [2]]);
+    // v7: the conversation's period comes from its messages.
+    expect(store.db.prepare('SELECT first_at, last_at FROM conversations WHERE id = 1').raw().get()).toEqual(['2024-01-05T10:00:00+01:00', '2024-01-05T11:00:00+01:00']);
     expect(store.db.prepare('SELECT message_id, source_id FROM message_sightings ORDER BY 1, 2').raw().all()).toEqual([[1, 2]]);
     expect(store.db.prepare('SELECT source_id, conversation_id FROM source_conversations ORDER BY 1').raw().all()).toEqual([[1, 1], [2, 1]]);
     // Code that still inserts into message_sources lands in message_sightings, and never duplicates the first source.
