@@ -21,7 +21,7 @@ import { rng } from '../parsers/prng.js';
 const self = fileURLToPath(import.meta.url);
 const CUSTODIAN = 'minister-bench';
 const EXTRA_TERMS = 2000;
-const SEED_VERSION = 3;
+const SEED_VERSION = 4;
 
 
 const BUSINESS = (
