@@ -59,17 +59,21 @@ export async function* readChunksReusing(ref: FileRef): AsyncGenerator<Buffer> {
   yield* readFileReusing(ref.path);
 }
 
+/**
+ * Synchronous reads: the parse is CPU-bound and the file is usually in the page cache, so a thread-pool round trip per
+ * chunk only adds waiting (on a busy machine the wall time grew ~40% over the CPU time).
+ */
 export async function* readFileReusing(file: string, size = 1 << 20): AsyncGenerator<Buffer> {
-  const fh = await fs.promises.open(file, 'r');
+  const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(size);
   try {
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      yield buf.subarray(0, bytesRead);
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      yield buf.subarray(0, n);
     }
   } finally {
-    await fh.close();
+    fs.closeSync(fd);
   }
 }
 
