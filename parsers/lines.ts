@@ -49,10 +49,40 @@ const STREAM = { stream: true };
 
 /**
  * Receives one line: `text.slice(start, end)`, without its line ending. Lines of one decoded region share `text`
- * (no string per line); `region` numbers the regions, so a parser can tell whether two lines are contiguous in
- * one `text`.
+ * (no string per line) and `offsets`, so a parser can tell whether two lines are contiguous in one `text`; the
+ * line's byte offset in the source is `offsets.at(start)`, computed only when asked for.
  */
-export type LineVisitor = (text: string, start: number, end: number, eol: string, lineNo: number, byteOffset: number, region: number) => void;
+export type LineVisitor = (text: string, start: number, end: number, eol: string, lineNo: number, offsets: RegionOffsets) => void;
+
+/**
+ * Byte offsets in the source of positions in a decoded region. Computed on demand (a parser needs them only for
+ * warnings), walking forward from the last position asked for, so asking in order costs one pass over the region.
+ * Exact because the region was valid UTF-8: encoding its text again gives back its bytes.
+ */
+export class RegionOffsets {
+  private char = 0;
+  private byte = 0;
+  constructor(
+    readonly text: string,
+    /** Byte offset of `text[0]` in the source. */
+    readonly base: number,
+    /** Every character is one byte. */
+    private readonly ascii: boolean,
+  ) {}
+
+  at(index: number): number {
+    if (this.ascii) return this.base + index;
+    if (index < this.char) {
+      this.char = 0;
+      this.byte = 0;
+    }
+    if (index > this.char) {
+      this.byte += Buffer.byteLength(this.text.slice(this.char, index), 'utf8');
+      this.char = index;
+    }
+    return this.base + this.byte;
+  }
+}
 
 /**
  * Large input chunks cut into pieces of at most 64 KiB (views, no copies): reading in large chunks saves system
@@ -72,21 +102,20 @@ export class LineSplitter {
   private carry: Buffer = Buffer.alloc(0);
   private carryOffset = 0; // byte offset of carry[0] in the source
   private lineNo = 0;
-  private regionNo = 0;
 
   constructor(private readonly onWarning?: (w: ParseWarning) => void) {}
 
   /** The lines completed by this chunk, in order. */
   push(raw: Buffer | Uint8Array): SourceLine[] {
     const out: SourceLine[] = [];
-    this.visit(raw, (text, start, end, eol, lineNo, byteOffset) => out.push({ lineNo, text: text.slice(start, end), eol, byteOffset }));
+    this.visit(raw, (text, start, end, eol, lineNo, offsets) => out.push({ lineNo, text: text.slice(start, end), eol, byteOffset: offsets.at(start) }));
     return out;
   }
 
   /** The last line (without a line break), if any. */
   end(): SourceLine[] {
     const out: SourceLine[] = [];
-    this.finish((text, start, end, eol, lineNo, byteOffset) => out.push({ lineNo, text: text.slice(start, end), eol, byteOffset }));
+    this.finish((text, start, end, eol, lineNo, offsets) => out.push({ lineNo, text: text.slice(start, end), eol, byteOffset: offsets.at(start) }));
     return out;
   }
 
@@ -136,40 +165,31 @@ export class LineSplitter {
       this.slowRegion(bytes, base, fn);
       return;
     }
-    // Fast path: decode the region once and find the line breaks in the string; byte offsets come from the
-    // same breaks found in the bytes (or from the character index when the region is ASCII).
+    // Fast path: decode the region once and find the line breaks in the string (byte offsets on demand).
     const text = decoder.decode(bytes, STREAM);
-    const region = ++this.regionNo;
-    const ascii = text.length === bytes.length;
+    const offsets = new RegionOffsets(text, base, text.length === bytes.length);
     let pos = 0;
     if (bytes.indexOf(13) < 0) {
-      let bpos = 0;
       for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
-        fn(text, pos, nl, '\n', ++this.lineNo, base + (ascii ? pos : bpos), region);
+        fn(text, pos, nl, '\n', ++this.lineNo, offsets);
         pos = nl + 1;
-        if (!ascii) bpos = bytes.indexOf(10, bpos) + 1;
       }
       return;
     }
     // CRLF (iOS) or mixed: walk the '\n's while every '\r' is the first half of a '\r\n'.
-    let bpos = 0;
     let cr = text.indexOf('\r');
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
       if (cr >= 0 && cr < nl - 1) break; // a lone '\r' before this line's end
       const crlf = cr === nl - 1;
-      fn(text, pos, crlf ? cr : nl, crlf ? '\r\n' : '\n', ++this.lineNo, base + (ascii ? pos : bpos), region);
+      fn(text, pos, crlf ? cr : nl, crlf ? '\r\n' : '\n', ++this.lineNo, offsets);
       pos = nl + 1;
-      if (!ascii) bpos = bytes.indexOf(10, bpos) + 1;
       if (crlf) cr = text.indexOf('\r', pos);
     }
-    if (pos === text.length) return;
     // The rest has a lone '\r' (old Mac line ends): the general splitter.
-    let offset = base + (ascii ? pos : bpos);
     const re = /\r\n|\n|\r/g;
     re.lastIndex = pos;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      fn(text, pos, m.index, m[0], ++this.lineNo, offset, region);
-      offset += Buffer.byteLength(text.slice(pos, m.index), 'utf8') + m[0].length;
+      fn(text, pos, m.index, m[0], ++this.lineNo, offsets);
       pos = m.index + m[0].length;
     }
   }
@@ -205,7 +225,7 @@ export class LineSplitter {
         byteOffset: offset + bad,
       });
     }
-    fn(text, 0, text.length, eol, lineNo, offset, ++this.regionNo);
+    fn(text, 0, text.length, eol, lineNo, new RegionOffsets(text, offset, true)); // (only its start is ever asked for)
   }
 }
 

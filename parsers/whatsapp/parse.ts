@@ -5,7 +5,7 @@
  * path); `parseWhatsApp` yields them one by one. Both share `WhatsAppParser`, the synchronous core.
  */
 import { Info } from 'luxon';
-import { LineSplitter, pieces, type LineInput, type LineVisitor } from '../lines.js';
+import { LineSplitter, pieces, RegionOffsets, type LineInput, type LineVisitor } from '../lines.js';
 import type { DateOrder, ParsedMessage, ParseWarning, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
 import { classifyBody, systemBody, type BodyContext } from './body.js';
@@ -28,7 +28,9 @@ export interface ParseOptions {
  */
 interface Pending {
   lineNo: number;
-  byteOffset: number;
+  /** Where the header line starts: `offsets.at(headStart)` is its byte offset (asked for only by a warning). */
+  offsets: RegionOffsets;
+  headStart: number;
   localTime: string;
   stamp: Stamp;
   /** The header line: `head[restStart, headEnd)` is its author/body part. */
@@ -38,7 +40,7 @@ interface Pending {
   firstEol: string;
   /** Region of the live segment: `src[segStart, segEnd)` is the end of the raw text. */
   src: string;
-  region: number;
+  region: RegionOffsets;
   segStart: number;
   segEnd: number;
   /** Start of the continuation lines in the live segment, or -1 when it has none. */
@@ -102,7 +104,7 @@ export class WhatsAppParser {
   private seq = 0;
   private cur: Pending | null = null;
   private readonly pending: Pending = {
-    lineNo: 0, byteOffset: 0, localTime: '', stamp: newStamp(), head: '', restStart: 0, headEnd: 0, firstEol: '', src: '', region: 0,
+    lineNo: 0, offsets: NO_REGION, headStart: 0, localTime: '', stamp: newStamp(), head: '', restStart: 0, headEnd: 0, firstEol: '', src: '', region: NO_REGION,
     segStart: 0, segEnd: 0, contStart: -1, rawPrefix: '', contPrefix: '', eol: '',
   };
 
@@ -126,15 +128,14 @@ export class WhatsAppParser {
   }
 
   line(line: SourceLine, out: ParsedMessage[]): void {
-    this.lineAt(line.text, 0, line.text.length, line.eol, line.lineNo, line.byteOffset, --this.ownRegion, out);
+    // Fed one by one, every line is a region of its own.
+    this.lineAt(line.text, 0, line.text.length, line.eol, line.lineNo, new RegionOffsets(line.text, line.byteOffset, true), out);
   }
 
   /** Messages completed through `visit` since the last `take`. */
   out: ParsedMessage[] = [];
-  private ownRegion = 0; // (negative region numbers for lines fed one by one: every line is its own region)
 
-  readonly visit: LineVisitor = (text, start, end, eol, lineNo, byteOffset, region) =>
-    this.lineAt(text, start, end, eol, lineNo, byteOffset, region, this.out);
+  readonly visit: LineVisitor = (text, start, end, eol, lineNo, offsets) => this.lineAt(text, start, end, eol, lineNo, offsets, this.out);
 
   take(): ParsedMessage[] {
     const out = this.out;
@@ -143,7 +144,7 @@ export class WhatsAppParser {
   }
 
   /** The line `text[start, end)`. */
-  lineAt(text: string, start: number, end: number, eol: string, lineNo: number, byteOffset: number, region: number, out: ParsedMessage[]): void {
+  lineAt(text: string, start: number, end: number, eol: string, lineNo: number, region: RegionOffsets, out: ParsedMessage[]): void {
     if (this.re === null) {
       const line = text.slice(start, end);
       const shape = NON_EMPTY.test(line) ? detectShape(line) : null;
@@ -167,7 +168,8 @@ export class WhatsAppParser {
       if (cur) out.push(this.build(cur));
       const p = this.pending;
       p.lineNo = lineNo;
-      p.byteOffset = byteOffset;
+      p.offsets = region;
+      p.headStart = start;
       p.localTime = text.slice(hf.tsStart, hf.tsEnd);
       readStampInto(hf, this.shape!, p.stamp);
       p.head = text;
@@ -184,7 +186,7 @@ export class WhatsAppParser {
       p.eol = eol;
       this.cur = p;
     } else if (cur) {
-      if (region === cur.region && region > 0) {
+      if (region === cur.region) {
         // Contiguous with what came before: the line ending between is in `src` already.
         if (cur.contStart < 0) cur.contStart = start;
       } else {
@@ -198,7 +200,7 @@ export class WhatsAppParser {
       cur.segEnd = end;
       cur.eol = eol;
     } else if (NON_EMPTY.test(text.slice(start, end))) {
-      this.opts.onWarning?.({ code: 'text-before-first-message', message: `line ${lineNo} comes before the first message header and is not part of any message`, line: lineNo, byteOffset });
+      this.opts.onWarning?.({ code: 'text-before-first-message', message: `line ${lineNo} comes before the first message header and is not part of any message`, line: lineNo, byteOffset: region.at(start) });
     }
   }
 
@@ -216,12 +218,12 @@ export class WhatsAppParser {
     const t = this.clock.resolve(st.year, month, day, st.hour, st.minute, st.second);
     if (onWarning) {
       if (t.clamped) {
-        onWarning({ code: 'invalid-date', message: `impossible date/time "${p.localTime}" (read as ${dateOrder}); clamped to ${t.localIso}`, line: p.lineNo, byteOffset: p.byteOffset });
+        onWarning({ code: 'invalid-date', message: `impossible date/time "${p.localTime}" (read as ${dateOrder}); clamped to ${t.localIso}`, line: p.lineNo, byteOffset: p.offsets.at(p.headStart) });
       } else if (t.inGap) {
-        onWarning({ code: 'nonexistent-local-time', message: `"${p.localTime}" does not exist in ${zone} (DST gap)`, line: p.lineNo, byteOffset: p.byteOffset });
+        onWarning({ code: 'nonexistent-local-time', message: `"${p.localTime}" does not exist in ${zone} (DST gap)`, line: p.lineNo, byteOffset: p.offsets.at(p.headStart) });
       }
       if (st.hour12bad) {
-        onWarning({ code: 'invalid-12h-time', message: `hour out of range for a 12-hour clock: "${p.localTime}"`, line: p.lineNo, byteOffset: p.byteOffset });
+        onWarning({ code: 'invalid-12h-time', message: `hour out of range for a 12-hour clock: "${p.localTime}"`, line: p.lineNo, byteOffset: p.offsets.at(p.headStart) });
       }
     }
     const head = this.splitter.split(p.head, p.restStart, p.headEnd);
@@ -282,3 +284,5 @@ export class WhatsAppParser {
     return msg;
   }
 }
+
+const NO_REGION = new RegionOffsets('', 0, true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineBatches, splitLines } from '../../parsers/lines.js';
+import { lineBatches, RegionOffsets, splitLines } from '../../parsers/lines.js';
 import { rng } from '../../parsers/prng.js';
 import type { ParseWarning } from '../../parsers/types.js';
 
@@ -77,5 +77,11 @@ describe('splitLines', () => {
     const batches: string[][] = [];
     for await (const b of lineBatches([Buffer.from('a\nb\nc'), Buffer.from('d\ne\n'), Buffer.from('f')])) batches.push(b.map((l) => l.text));
     expect(batches).toEqual([['a', 'b'], ['cd', 'e'], ['f']]);
+  });
+  it('RegionOffsets gives byte offsets of text positions in any order of asking', () => {
+    const text = 'aé€😀\nb';
+    const o = new RegionOffsets(text, 100, false);
+    const expected = [0, 1, 2, 3, 5, 6, 7].map((i) => 100 + Buffer.byteLength(text.slice(0, i)));
+    for (const i of [6, 0, 5, 3, 7, 1, 2]) expect(o.at(i)).toBe(expected[[0, 1, 2, 3, 5, 6, 7].indexOf(i)]);
   });
 });
