@@ -80,6 +80,11 @@ export class HeadSplitter {
     }
   }
 
+  /** The memo already shows no LRM in `text[from, end)` (the common case: a plain message; cheap enough to inline). */
+  private noLrmBefore(text: string, from: number, end: number): boolean {
+    return text === this.lrmText && from >= this.lrmFrom && (this.lrmAt < 0 || (from <= this.lrmAt && this.lrmAt >= end));
+  }
+
   sender(raw: string): Sender {
     return this.lookup(raw, 0, raw.length) ?? this.add(raw);
   }
@@ -137,7 +142,7 @@ export class HeadSplitter {
       if (cn !== null && k - start < cn.length && start + cn.length + 2 <= end && text.startsWith(cn, start) && text.startsWith(': ', start + cn.length)) {
         k = start + cn.length; // iOS group name with `: ` as pseudo-author
         s = this.sender(cn);
-      } else if (text.charCodeAt(k + 2) !== LRM) {
+      } else if (text.charCodeAt(k + 2) !== LRM && !this.noLrmBefore(text, k + 4, end)) {
         // `Team: Noord: ‎Alice added you`: the author itself contains `: `.
         const j = this.colonLrm(text, k + 2, end);
         if (j > 0 && !text.slice(start, j).includes('\u200e') && matchSystem(systemKey(text.slice(j + 2, end)))) {
