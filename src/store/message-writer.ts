@@ -18,7 +18,8 @@ export type WriteOutcome = 'new' | 'seen';
  * Inserts the messages of one source into one conversation, deduplicating against earlier sources.
  * Key: conversation, local timestamp, sender, body hash (or the format's stable key), plus an occurrence number
  * for identical repeats inside one source. Memory does not grow with the number of messages: repeats are
- * detected through the database (a key already linked to this source is a repeat).
+ * detected through the database (a key this source added, or sighted already, is a repeat). The first source of a
+ * message is its first_source_id; later sources that contain it get a message_sightings row.
  */
 export class MessageWriter {
   private nextSeq: number;
