@@ -6,8 +6,8 @@ import type { ParseWarning, SourceLine } from './types.js';
  * Streaming: holds at most one partial line in memory. Invalid UTF-8 is replaced by U+FFFD and reported with the
  * byte offset of the first bad byte through `onWarning` (the line is kept).
  *
- * `lineBatches` yields the lines of each input chunk as one array (the parsers' fast path: one await per chunk, not
- * per line); `splitLines` yields them one by one. Both share `LineSplitter`, the synchronous core.
+ * `lineBatches` yields the lines of each input chunk as one array (one await per chunk, not per line); `splitLines`
+ * yields them one by one. Both share `LineSplitter`, the synchronous core, which the WhatsApp parser drives itself.
  */
 export async function* lineBatches(
   chunks: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
@@ -28,17 +28,6 @@ export async function* splitLines(
   onWarning?: (w: ParseWarning) => void,
 ): AsyncGenerator<SourceLine> {
   for await (const batch of lineBatches(chunks, onWarning)) yield* batch;
-}
-
-/** Either input shape of the line-based parsers: single lines or batches of lines. */
-export type LineInput = AsyncIterable<SourceLine> | AsyncIterable<SourceLine[]>;
-
-/** Calls `fn` for every line of `input`, whichever shape it has. */
-export async function forEachLine(input: LineInput, fn: (line: SourceLine) => void): Promise<void> {
-  for await (const item of input as AsyncIterable<SourceLine | SourceLine[]>) {
-    if (Array.isArray(item)) for (let i = 0; i < item.length; i++) fn(item[i]!);
-    else fn(item);
-  }
 }
 
 // In Node 20 a streaming TextDecoder decodes several times faster than Buffer#toString (and than a non-streaming

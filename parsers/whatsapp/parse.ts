@@ -1,11 +1,11 @@
 /**
  * Pass 2 over a WhatsApp export: one ParsedMessage per header line, in file order (never re-sorted). Continuation
  * lines belong to the message above them. Messages with impossible times are kept (clamped, `timeInvalid`).
- * `parseWhatsAppBatches` yields the messages completed by each batch of input lines as one array (the ingest's fast
- * path); `parseWhatsApp` yields them one by one. Both share `WhatsAppParser`, the synchronous core.
+ * `parseWhatsAppChunks` reads the bytes and yields the messages each chunk completes as one array (the ingest's fast
+ * path); `parseWhatsApp` takes lines and yields messages one by one. Both drive `WhatsAppParser`, the synchronous core.
  */
 import { Info } from 'luxon';
-import { LineSplitter, pieces, RegionOffsets, type LineInput, type LineVisitor } from '../lines.js';
+import { LineSplitter, pieces, RegionOffsets, type LineVisitor } from '../lines.js';
 import type { DateOrder, ParsedMessage, ParseWarning, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
 import { classifyBody, systemBody, type BodyContext } from './body.js';
@@ -52,9 +52,19 @@ interface Pending {
   eol: string;
 }
 
-/** Pass 2, one message at a time. */
-export async function* parseWhatsApp(lines: LineInput, opts: ParseOptions): AsyncGenerator<ParsedMessage> {
-  for await (const batch of parseWhatsAppBatches(lines, opts)) yield* batch;
+/** Pass 2 over lines, one message at a time. */
+export async function* parseWhatsApp(lines: AsyncIterable<SourceLine>, opts: ParseOptions): AsyncGenerator<ParsedMessage> {
+  const parser = new WhatsAppParser(opts);
+  let out: ParsedMessage[] = [];
+  for await (const line of lines) {
+    parser.line(line, out);
+    if (out.length) {
+      yield* out;
+      out = [];
+    }
+  }
+  parser.end(out);
+  yield* out;
 }
 
 /** Pass 2 straight from the bytes (the fast path: no string per line): the messages each chunk completes. */
@@ -71,22 +81,6 @@ export async function* parseWhatsAppChunks(chunks: AsyncIterable<Buffer | Uint8A
   splitter.finish(parser.visit);
   parser.end(parser.out);
   const out = parser.take();
-  if (out.length) yield out;
-}
-
-/** Pass 2, the messages completed by each input item (a line or a batch of lines) as one array. */
-export async function* parseWhatsAppBatches(lines: LineInput, opts: ParseOptions): AsyncGenerator<ParsedMessage[]> {
-  const parser = new WhatsAppParser(opts);
-  let out: ParsedMessage[] = [];
-  for await (const item of lines as AsyncIterable<SourceLine | SourceLine[]>) {
-    if (Array.isArray(item)) for (let i = 0; i < item.length; i++) parser.line(item[i]!, out);
-    else parser.line(item, out);
-    if (out.length) {
-      yield out;
-      out = [];
-    }
-  }
-  parser.end(out);
   if (out.length) yield out;
 }
 

@@ -2,7 +2,7 @@
  * Pass 1 over a WhatsApp export: detects the header shape, infers the date order and collects authors and subjects,
  * which pass 2 (parse.ts) needs to split author from body and to classify messages. Keeps no messages in memory.
  */
-import { forEachLine, LineSplitter, pieces, type LineInput, type LineVisitor } from '../lines.js';
+import { LineSplitter, pieces, type LineVisitor } from '../lines.js';
 import type { DateOrder, ParseWarning, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
 import { classifyBody, isDeletedBySelf } from './body.js';
@@ -56,9 +56,9 @@ const DETECT_LIMIT = 50;
  * Pass 1: detects the header shape and date order, counts messages and collects authors and subjects.
  * Throws WhatsAppFormatError when no header appears in the first 50 non-empty lines.
  */
-export async function scanWhatsApp(lines: LineInput, opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string } = {}): Promise<WhatsAppScan> {
+export async function scanWhatsApp(lines: AsyncIterable<SourceLine>, opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string } = {}): Promise<WhatsAppScan> {
   const scanner = new WhatsAppScanner(opts);
-  await forEachLine(lines, (l) => scanner.line(l));
+  for await (const line of lines) scanner.line(line);
   return scanner.finish();
 }
 
@@ -126,7 +126,7 @@ export class WhatsAppScanner {
     if (i < 0 || i >= end) return;
     const sh = this.shape!;
     const hf = this.hf;
-    if (!readHeader(text, i, this.re, sh, hf)) return;
+    if (!readHeader(text, i, this.re, sh, hf) || hf.end > end) return; // (the header grammar matches no line break)
     this.count++;
     const year = sh.yearFirst ? hf.a : fullYear(hf.c, hf.cDigits);
     const hour = hf.ampm === '' ? hf.hour : to24h(hf.hour, hf.ampm);
@@ -138,7 +138,6 @@ export class WhatsAppScanner {
       this.mdy.add(year, hf.a, hf.b, hour, hf.minute, hf.second);
     }
 
-    if (hf.end > end) return; // (cannot happen: the header grammar matches no line break)
     const head = this.splitter!.split(text, hf.end, end);
     if (head.sender === null) {
       this.onSystem(head.sys, () => systemKey(head.body));

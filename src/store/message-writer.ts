@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { DB } from './db.js';
 import type { ParsedMessage } from '../../parsers/types.js';
 import { matchKey } from './ingest.js';
@@ -26,8 +25,7 @@ export class MessageWriter {
   /** The conversation held messages before this source (else nothing can be missing from it). */
   private readonly hadMessages: boolean;
   private readonly find;
-  /** INSERT statements by the set of optional columns they write (see `insertNew`). */
-  private readonly inserts = new Map<number, Database.Statement>();
+  private readonly insert;
   private readonly link;
   private readonly insertAtt;
   minMs = Number.POSITIVE_INFINITY;
@@ -47,6 +45,13 @@ export class MessageWriter {
     this.nextSeq = (r.s ?? -1) + 1;
     this.hadMessages = r.s !== null;
     this.find = db.prepare('SELECT id, first_source_id AS first FROM messages WHERE conversation_id = ? AND dedup_key = ?');
+    this.insert = db.prepare(
+      `INSERT INTO messages (conversation_id, seq, dedup_key, sent_at, sent_at_ms, local_time, local_iso, zone, time_ambiguous, time_invalid,
+         sender, sender_raw, sender_contact_id, from_self, kind, event, text, edited, view_once, deleted_by, stable_key, reply_to_key,
+         raw_text, source_line, first_source_id, extra_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (conversation_id, dedup_key) DO NOTHING`,
+    );
     this.link = db.prepare('INSERT OR IGNORE INTO message_sightings (message_id, source_id) VALUES (?, ?)');
     this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
@@ -92,29 +97,13 @@ export class MessageWriter {
     }
   }
 
-  /**
-   * Inserts the message unless its key exists; returns the new id, or null when the key was taken.
-   * Binding a parameter costs SQLite time for every message, so a column that holds its default (0 or NULL) is
-   * left out: one prepared statement per set of optional columns present (a chat uses a handful of such sets).
-   */
+  /** Inserts the message unless its key exists; returns the new id, or null when the key was taken. */
   private insertNew(m: ParsedMessage, key: string, senderContactId: number | null, attachments: StoredAttachment[]): number | null {
-    const args: unknown[] = [
-      this.conversationId, this.nextSeq, key, m.sentAt, m.sentAtMs, m.localTime, m.localIso, m.zone,
-      m.sender, m.senderRaw, senderContactId, m.kind, m.text, m.rawText, m.line, this.sourceId,
-    ];
-    let mask = 0;
-    if (m.timeAmbiguous) { mask |= 1; args.push(1); }
-    if (m.timeInvalid) { mask |= 2; args.push(1); }
-    if (m.edited) { mask |= 4; args.push(1); }
-    if (m.viewOnce) { mask |= 8; args.push(1); }
-    if (m.fromSelf !== null) { mask |= 16; args.push(m.fromSelf ? 1 : 0); }
-    if (m.event !== null) { mask |= 32; args.push(m.event); }
-    if (m.deletedBy != null) { mask |= 64; args.push(m.deletedBy); }
-    if (m.stableKey != null) { mask |= 128; args.push(m.stableKey); }
-    if (m.replyToKey != null) { mask |= 256; args.push(m.replyToKey); }
-    const extra = extraJson(m);
-    if (extra !== null) { mask |= 512; args.push(extra); }
-    const r = this.insertStatement(mask).run(args);
+    const r = this.insert.run(
+      this.conversationId, this.nextSeq, key, m.sentAt, m.sentAtMs, m.localTime, m.localIso, m.zone, m.timeAmbiguous ? 1 : 0, m.timeInvalid ? 1 : 0,
+      m.sender, m.senderRaw, senderContactId, m.fromSelf === null ? null : m.fromSelf ? 1 : 0, m.kind, m.event, m.text, m.edited ? 1 : 0,
+      m.viewOnce ? 1 : 0, m.deletedBy ?? null, m.stableKey ?? null, m.replyToKey ?? null, m.rawText, m.line, this.sourceId, extraJson(m),
+    );
     if (r.changes === 0) return null;
     this.nextSeq++;
     const id = Number(r.lastInsertRowid);
@@ -124,19 +113,6 @@ export class MessageWriter {
       this.insertAtt.run(id, i, a.name, a.mime, a.sha256, a.size, a.missing ? 1 : 0);
     }
     return id;
-  }
-
-  private insertStatement(mask: number): Database.Statement {
-    let st = this.inserts.get(mask);
-    if (!st) {
-      const cols = [...BASE_COLUMNS, ...OPTIONAL_COLUMNS.filter((_, bit) => mask & (1 << bit))];
-      st = this.db.prepare(
-        `INSERT INTO messages (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-         ON CONFLICT (conversation_id, dedup_key) DO NOTHING`,
-      );
-      this.inserts.set(mask, st);
-    }
-    return st;
   }
 
   /**
@@ -192,15 +168,6 @@ export class MessageWriter {
       .run(this.conversationId);
   }
 }
-
-const BASE_COLUMNS = [
-  'conversation_id', 'seq', 'dedup_key', 'sent_at', 'sent_at_ms', 'local_time', 'local_iso', 'zone',
-  'sender', 'sender_raw', 'sender_contact_id', 'kind', 'text', 'raw_text', 'source_line', 'first_source_id',
-];
-/** Columns written only when they differ from their default; bit i of the mask is column i. */
-const OPTIONAL_COLUMNS = [
-  'time_ambiguous', 'time_invalid', 'edited', 'view_once', 'from_self', 'event', 'deleted_by', 'stable_key', 'reply_to_key', 'extra_json',
-];
 
 /** extra_json: the parser's extra fields plus reactions and revisions, or null when there are none. */
 function extraJson(m: ParsedMessage): string | null {
