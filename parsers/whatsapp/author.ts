@@ -30,10 +30,6 @@ const LRM = 0x200e;
 /** A would-be author that reads like a system sentence (quotes, Dutch verbs, English verbs of group events). */
 const SUSPICIOUS = /["“”]| heeft | hebt |created group|changed the |security code|beveiligingscode/;
 
-function authorless(rest: string): Head {
-  return { authorRaw: null, sender: null, body: rest, sys: mayBeSystem(rest) ? matchSystem(systemKey(rest)) : null };
-}
-
 /**
  * Splits header remainders into author and body. Keeps a table of the authors seen, looked up by length and
  * prefix, so that known authors cost no string allocation or hashing (a chat has few distinct authors).
@@ -115,43 +111,83 @@ export class HeadSplitter {
     return e;
   }
 
+  /** After `locate`: the author (null for an authorless line). */
+  found: Sender | null = null;
+  /** After `locate` of an authorless line: the matched system template (null → event 'other'). */
+  foundSys: SystemMatch | null = null;
+  /** Lines whose author contains `: ` (`Team: Noord: ‎Alice added you`), counted when `countColonAuthors` is set. */
+  colonAuthorLines = 0;
+  /** Pass 1 sets this to learn whether any line has an author containing `: ` (whatever the chat name). */
+  countColonAuthors = false;
+  /** Pass 2 clears this when pass 1 found no such line: the search for one is then skipped. */
+  colonAuthors = true;
+
   /**
    * Splits the line `text[start, end)` (start: the first character after the header) into author and body.
    * Works in place (the line may be part of a longer decoded region) to avoid allocating the remainder.
    */
   split(text: string, start = 0, end = text.length): Head {
+    const b = this.locate(text, start, end);
+    const s = this.found;
+    return s === null
+      ? { authorRaw: null, sender: null, body: text.slice(b, end), sys: this.foundSys }
+      : { authorRaw: s.raw, sender: s, body: b === end ? '' : text.slice(b, end), sys: null };
+  }
+
+  /**
+   * Allocation-free form of `split`: returns where the body starts (the body is `text[result, end)`) and leaves the
+   * author in `found` and, for an authorless line, the system template in `foundSys`.
+   */
+  locate(text: string, start: number, end: number): number {
+    this.foundSys = null;
     // Android NL system lines and old-iOS system lines start with LRM and have no author.
-    if (text.charCodeAt(start) === LRM) return authorless(text.slice(start, end));
+    if (text.charCodeAt(start) === LRM) return this.authorless(text, start, end);
     let k = text.indexOf(': ', start);
     if (k < 0 || k + 2 > end) {
       // `Bram:` with no trailing space is an empty message (§9.5).
       if (end > start + 1 && text.charCodeAt(end - 1) === 0x3a) {
-        const s = this.sender(text.slice(start, end - 1));
-        return { authorRaw: s.raw, sender: s, body: '', sys: null };
+        this.found = this.sender(text.slice(start, end - 1));
+        return end;
       }
-      return authorless(text.slice(start, end));
+      return this.authorless(text, start, end);
     }
     let s = this.lookup(text, start, k - start) ?? this.add(text.slice(start, k));
     if (s.suspicious) {
-      const rest = text.slice(start, end);
-      const sys = matchSystem(systemKey(rest));
-      if (sys) return { authorRaw: null, sender: null, body: rest, sys };
+      const sys = matchSystem(systemKey(text.slice(start, end)));
+      if (sys) {
+        this.found = null;
+        this.foundSys = sys;
+        return start;
+      }
     }
     if (this.ios) {
       const cn = this.chatName;
-      if (cn !== null && k - start < cn.length && start + cn.length + 2 <= end && text.startsWith(cn, start) && text.startsWith(': ', start + cn.length)) {
-        k = start + cn.length; // iOS group name with `: ` as pseudo-author
-        s = this.sender(cn);
-      } else if (text.charCodeAt(k + 2) !== LRM && !this.noLrmBefore(text, k + 4, end)) {
+      const named = cn !== null && k - start < cn.length && start + cn.length + 2 <= end && text.startsWith(cn, start) && text.startsWith(': ', start + cn.length);
+      if ((!named || this.countColonAuthors) && this.colonAuthors && text.charCodeAt(k + 2) !== LRM && !this.noLrmBefore(text, k + 4, end)) {
         // `Team: Noord: ‎Alice added you`: the author itself contains `: `.
         const j = this.colonLrm(text, k + 2, end);
         if (j > 0 && !text.slice(start, j).includes('\u200e') && matchSystem(systemKey(text.slice(j + 2, end)))) {
-          k = j;
-          s = this.sender(text.slice(start, j));
+          this.colonAuthorLines++;
+          if (!named) {
+            k = j;
+            s = this.sender(text.slice(start, j));
+          }
         }
       }
+      if (named) {
+        k = start + cn.length; // iOS group name with `: ` as pseudo-author
+        s = this.sender(cn);
+      }
     }
-    return { authorRaw: s.raw, sender: s, body: text.slice(k + 2, end), sys: null };
+    this.found = s;
+    return k + 2;
+  }
+
+  private authorless(text: string, start: number, end: number): number {
+    this.found = null;
+    const rest = text.slice(start, end);
+    this.foundSys = mayBeSystem(rest) ? matchSystem(systemKey(rest)) : null;
+    return start;
   }
 }
 

@@ -299,6 +299,14 @@ export function parsePoll(rest: string): PollInfo | null {
 }
 
 /** `You deleted this message` / `U hebt dit bericht verwijderd`: the line's author is the exporter. */
+/** Cheap pre-check of `isDeletedBySelf` on a body at `text[from…]`, without slicing it out. */
+export function mayBeDeletedBySelf(text: string, from: number): boolean {
+  let i = from;
+  while (text.charCodeAt(i) === LRM) i++;
+  const c = text.charCodeAt(i);
+  return c === 0x59 || c === 0x55 || c === 0x4a;
+}
+
 export function isDeletedBySelf(body: string): boolean {
   let i = 0;
   while (body.charCodeAt(i) === LRM) i++;

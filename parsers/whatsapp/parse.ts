@@ -118,7 +118,10 @@ export class WhatsAppParser {
 
   /** Only iOS writes the chat name as an author; Android subjects must not steer the author split. */
   private newSplitter(platform: 'ios' | 'android'): HeadSplitter {
-    return new HeadSplitter(platform, platform === 'ios' ? this.chatName : null);
+    const sp = new HeadSplitter(platform, platform === 'ios' ? this.chatName : null);
+    // Pass 1 looked at every line for an author containing `: `; without one, pass 2 need not search.
+    sp.colonAuthors = this.opts.scan.colonAuthorLines !== 0;
+    return sp;
   }
 
   line(line: SourceLine, out: ParsedMessage[]): void {
@@ -220,7 +223,10 @@ export class WhatsAppParser {
         onWarning({ code: 'invalid-12h-time', message: `hour out of range for a 12-hour clock: "${p.localTime}"`, line: p.lineNo, byteOffset: p.offsets.at(p.headStart) });
       }
     }
-    const head = this.splitter.split(p.head, p.restStart, p.headEnd);
+    const sp = this.splitter;
+    const b = sp.locate(p.head, p.restStart, p.headEnd);
+    const s = sp.found;
+    const body = b === p.headEnd ? '' : p.head.slice(b, p.headEnd);
     const live = p.src.slice(p.segStart, p.segEnd);
     const raw = p.rawPrefix ? p.rawPrefix + live : live;
     const cont = p.contStart >= 0 ? p.contPrefix + p.src.slice(p.contStart, p.segEnd) : p.contPrefix || null;
@@ -229,16 +235,15 @@ export class WhatsAppParser {
     let senderPhone: string | null = null;
     let info;
     let author: string | null = null;
-    if (head.sender === null) {
-      info = systemBody(head.body, p.firstEol, cont, head.sys);
+    if (s === null) {
+      info = systemBody(body, p.firstEol, cont, sp.foundSys);
     } else {
-      const s = head.sender;
-      info = classifyBody(head.body, p.firstEol, cont, this.ctx);
+      info = classifyBody(body, p.firstEol, cont, this.ctx);
       if (info.kind === 'text' && info.lrm) {
         // iOS 2021+: system events written as messages of the chat name or the actor (§6.3).
-        const sys = mayBeSystem(head.body) ? matchSystem(systemKey(head.body)) : null;
+        const sys = mayBeSystem(body) ? matchSystem(systemKey(body)) : null;
         if ((sys && sys.event !== 'waiting') || s.name === this.pseudo) {
-          info = systemBody(head.body, p.firstEol, cont, sys && sys.event !== 'waiting' ? sys : null);
+          info = systemBody(body, p.firstEol, cont, sys && sys.event !== 'waiting' ? sys : null);
           author = s.name;
         }
       }

@@ -5,7 +5,7 @@
 import { LineSplitter, pieces, type LineVisitor } from '../lines.js';
 import type { DateOrder, ParseWarning, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
-import { classifyBody, isDeletedBySelf } from './body.js';
+import { classifyBody, isDeletedBySelf, mayBeDeletedBySelf } from './body.js';
 import {
   compileHeader, DateOrderEvidence, detectShape, fullYear, headerStart, newHeaderFields, readHeader, shapeLabel, to24h,
   type HeaderShape,
@@ -46,6 +46,8 @@ export interface WhatsAppScan {
   withMedia: boolean;
   /** Author of a "You deleted this message" line: the exporting phone's owner as named in this chat. */
   selfNameHint: string | null;
+  /** iOS lines whose author contains `: ` (`Team: Noord: ‎Alice added you`); when 0, pass 2 need not look for any. */
+  colonAuthorLines?: number;
 }
 
 export const NON_EMPTY = /\S/;
@@ -121,6 +123,7 @@ export class WhatsAppScanner {
       this.re = compileHeader(shape);
       this.open = shape.bracket ? 0x5b : 0;
       this.splitter = new HeadSplitter(shape.platform, null);
+      this.splitter.countColonAuthors = true;
     }
     const i = headerStart(text, start, this.open);
     if (i < 0 || i >= end) return;
@@ -138,23 +141,25 @@ export class WhatsAppScanner {
       this.mdy.add(year, hf.a, hf.b, hour, hf.minute, hf.second);
     }
 
-    const head = this.splitter!.split(text, hf.end, end);
-    if (head.sender === null) {
-      this.onSystem(head.sys, () => systemKey(head.body));
+    const sp = this.splitter!;
+    const b = sp.locate(text, hf.end, end);
+    const sender = sp.found;
+    if (sender === null) {
+      this.onSystem(sp.foundSys, () => systemKey(text.slice(b, end)));
       return;
     }
-    const name = head.sender.name;
-    const body = head.body;
+    const name = sender.name;
     let human = true;
-    if (sh.platform === 'ios' && body.charCodeAt(0) === 0x200e) {
+    if (sh.platform === 'ios' && b < end && text.charCodeAt(b) === 0x200e) {
       // Only iOS writes system events as authored messages; Android LRM bodies are attachments.
+      const body = text.slice(b, end);
       const key = mayBeSystem(body) ? systemKey(body) : '';
       const sys = key ? matchSystem(key) : null;
       if (sys && sys.event !== 'waiting') {
         this.onSystem(sys, () => key);
         if (sys.event === 'encryption-notice' && this.e2eAuthor === null) {
           this.e2eAuthor = name;
-          this.splitter!.setChatName(head.sender.raw);
+          sp.setChatName(sender.raw);
         }
         human = sys.actor !== undefined && sys.actor === name;
       } else if (name === this.e2eAuthor && !this.humans.has(name)) {
@@ -162,13 +167,13 @@ export class WhatsAppScanner {
         human = classifyBody(body, '', null, { platform: sh.platform, withMedia: this.withMedia }).kind !== 'text';
       }
       if (!this.selfNameHint && isDeletedBySelf(body)) this.selfNameHint = name;
-    } else if (!this.selfNameHint && isDeletedBySelf(body)) {
+    } else if (!this.selfNameHint && mayBeDeletedBySelf(text, b) && isDeletedBySelf(text.slice(b, end))) {
       this.selfNameHint = name;
     }
     if (human) this.humans.add(name);
-    if (!this.withMedia) {
-      const last = body.charCodeAt(body.length - 1);
-      if ((last === 0x3e || last === 0x29) && ATTACHED.test(body)) this.withMedia = true;
+    if (!this.withMedia && end > b) {
+      const last = text.charCodeAt(end - 1);
+      if ((last === 0x3e || last === 0x29) && ATTACHED.test(text.slice(b, end))) this.withMedia = true;
     }
   }
 
@@ -209,6 +214,7 @@ export class WhatsAppScanner {
       shape,
       withMedia: this.withMedia,
       selfNameHint: this.selfNameHint,
+      colonAuthorLines: this.splitter!.colonAuthorLines,
     };
   }
 }

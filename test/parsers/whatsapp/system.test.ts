@@ -162,6 +162,23 @@ describe('system templates are matched before splitting out an author (§6.1)', 
     ]);
   });
 
+  it('iOS: an earlier group name with ": " stays the pseudo-author after a rename; pass 1 counts such lines', async () => {
+    const p = await parse([
+      `[01/02/2024, 10:00:00] Werkgroep: ${LRM}Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.`,
+      '[01/02/2024, 10:01:00] Alice: Re: de nota',
+      `[01/02/2024, 10:02:00] Team: Noord: ${LRM}Bob left`,
+      `[01/02/2024, 10:03:00] Alice: ${LRM}<attached: 00000001-PHOTO-2024-02-01-10-03-00.jpg>`,
+      '',
+    ].join('\n'));
+    expect(p.scan.colonAuthorLines).toBe(1);
+    expect(p.messages.map((m) => [m.sender, m.event, m.text, m.extra?.author ?? null])).toEqual([
+      [null, 'encryption-notice', expect.stringContaining('end-to-end'), 'Werkgroep'], ['Alice', null, 'Re: de nota', null],
+      [null, 'member-left', 'Bob left', 'Team: Noord'], ['Alice', null, '', null],
+    ]);
+    const plain = await parse('[01/02/2024, 10:01:00] Alice: Re: de nota\n[01/02/2024, 10:02:00] Bob: Dank: ${LRM}genoteerd\n');
+    expect(plain.scan.colonAuthorLines).toBe(0);
+  });
+
   it('iOS: an unknown WhatsApp text from the group-name author is a system event "other"', async () => {
     const p = await parse([
       `[01/02/2024, 10:00:00] Werkgroep: ${LRM}Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.`,
