@@ -5,7 +5,7 @@ import { createVeiligstelling, findSourceByHash } from '../store/ingest.js';
 import { discoverExports, type ExportUnit } from './discover.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.js';
 import { storeSourceBytes } from './files.js';
-import { ingestWhatsApp } from './whatsapp.js';
+import { ingestWhatsApp, scanWhatsAppUnit } from './whatsapp.js';
 import { ingestSignal, isSignalFormat } from './signal.js';
 import type { IngestContext, SourceReport } from './context.js';
 
@@ -57,7 +57,13 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
 }
 
 async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceReport> {
-  const stored = await storeSourceBytes(ctx, unit);
+  // Discovery decided the format (a text file that is not Signal goes to the WhatsApp parser, which says whether it is one).
+  const format = ctx.format ?? unit.format ?? 'whatsapp';
+  const storing = storeSourceBytes(ctx, unit);
+  // WhatsApp's pass 1 reads the chat while a worker copies and hashes a large source. Its outcome waits (a failure
+  // included) until the source is known to be new: a source ingested before is reported as such, whatever it holds.
+  const scanning = format === 'whatsapp' ? settle(scanWhatsAppUnit(ctx, unit)) : null;
+  const stored = await storing;
   const dup = findSourceByHash(ctx.db, ctx.custodian.id, stored.sha256);
   if (dup) {
     const prev = ctx.db.prepare('SELECT format, date_order FROM sources WHERE id = ?').get(dup.id) as { format: string; date_order: string | null };
@@ -67,9 +73,16 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
       messagesMissing: 0, attachments: 0, warnings: [],
     };
   }
-  // Discovery decided the format (a text file that is not Signal goes to the WhatsApp parser, which says whether it is one).
-  const format = ctx.format ?? unit.format ?? 'whatsapp';
-  if (format === 'whatsapp') return ingestWhatsApp(ctx, unit, stored);
+  if (scanning) {
+    const scan = await scanning;
+    if (!scan.ok) throw scan.error;
+    return ingestWhatsApp(ctx, unit, stored, scan.value);
+  }
   if (isSignalFormat(format)) return ingestSignal(ctx, unit, stored, format);
   throw new UserError(`unknown format '${format}'`);
+}
+
+/** A promise's outcome as a value, so that it can wait without an unhandled rejection. */
+function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 }

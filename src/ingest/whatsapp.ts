@@ -4,27 +4,32 @@ import { addParticipant, addSourceFile, createSource, ensureContact, ensureConve
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
 import { toE164 } from '../../parsers/phone.js';
 import {
-  WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsAppChunks, scanWhatsAppChunks,
+  WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsAppChunks, scanWhatsAppChunks, type WhatsAppScan,
 } from '../../parsers/whatsapp/index.js';
 import type { ParsedChat } from '../../parsers/types.js';
 import { readChunksReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
 import { storeExportFiles, type StoredSource } from './files.js';
 
-/** Ingests one WhatsApp export (zip, bare .txt, or folder with media) as one source. */
-export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, stored: StoredSource): Promise<SourceReport> {
-  const warnings = new WarningLog();
-  let scan;
+/**
+ * Pass 1 over the export's chat file (see scanWhatsApp). Runs before the source is known to be new: ingest overlaps
+ * it with copying the source into the blob store.
+ */
+export async function scanWhatsAppUnit(ctx: Pick<IngestContext, 'dateOrder'>, unit: ExportUnit): Promise<WhatsAppScan> {
   try {
-    scan = await scanWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: ctx.dateOrder, fileName: path.basename(unit.main.rel), onWarning: warnings.add });
+    // Warnings from pass 1 (e.g. invalid UTF-8) are reported again by pass 2; keep pass 2's.
+    return await scanWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: ctx.dateOrder, fileName: path.basename(unit.main.rel) });
   } catch (e) {
     if (e instanceof WhatsAppFormatError) {
       throw new InputError(unit.main.display, `not a WhatsApp export: ${e.message}`, e.line !== undefined ? { line: e.line } : {});
     }
     throw e;
   }
-  // Warnings from pass 1 (e.g. invalid UTF-8) are reported again by pass 2; keep pass 2's.
-  warnings.list.length = 0;
+}
+
+/** Ingests one WhatsApp export (zip, bare .txt, or folder with media) as one source, given its pass 1. */
+export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, stored: StoredSource, scan: WhatsAppScan): Promise<SourceReport> {
+  const warnings = new WarningLog();
   const containerName = path.basename(unit.sourcePath);
   const title =
     chatTitleFromFileName(path.basename(unit.main.rel)) ??
