@@ -9,8 +9,9 @@ import type { Category } from './schema.js';
 import { safeSpan } from './text.js';
 
 /**
- * The message pass of `tag` over one id range: used inline and by the worker threads (tag-worker.ts), which each
- * take a range of the custodian's messages. Results are plain data so they cross threads cheaply.
+ * The message pass of `tag` over one id range (a chunk): used by the main thread and by the worker threads
+ * (tag-worker.ts), which claim chunks of the custodian's messages. Results are plain data so they cross threads
+ * cheaply.
  */
 
 export interface TagExample {
@@ -77,9 +78,6 @@ export class Examples {
 export interface RangeOptions {
   dryRun: boolean;
   examplesPerRule: number;
-  /** Called with the rows found so far whenever there are at least `flushRows`; the result holds only the rest. */
-  onRows?: (rows: SuggestionRow[]) => void;
-  flushRows?: number;
   /** Messages per page read from the store (default: messagePagesForTagging's). */
   pageSize?: number;
 }
@@ -87,16 +85,11 @@ export interface RangeOptions {
 /** Runs the message rules over one id range of a custodian's messages. */
 export function tagMessageRange(db: DB, custodianId: string, engine: Engine, range: IdRange, opts: RangeOptions): RangeResult {
   const examples = new Examples(opts.dryRun ? opts.examplesPerRule : 0);
-  const flushRows = opts.onRows ? (opts.flushRows ?? 1024) : Infinity;
-  let rows: SuggestionRow[] = [];
+  const rows: SuggestionRow[] = [];
   let messages = 0;
   let suggestedMessages = 0;
   const m: MessageInput = { id: 0, conversationId: 0, senderContactId: null, sender: null, kind: 'text', event: null, text: '' };
   for (const page of messagePagesForTagging(db, custodianId, range, opts.pageSize)) {
-    if (rows.length >= flushRows) {
-      opts.onRows!(rows);
-      rows = [];
-    }
     messages += page.n;
     for (let i = 0; i < page.n; i++) {
       const x = page.extra.get(i);

@@ -7,21 +7,36 @@ import type { RangeResult } from './tag-range.js';
 import type { WorkerInput, WorkerMessage } from './tag-worker.js';
 
 /**
- * The thread side of `tag`: splitting the message ids into ranges, running a range in a worker thread (which sends
- * its suggestion rows in batches while it scans), and putting the rows of all ranges back into single-pass order.
+ * The thread side of `tag`: splitting the message ids into chunks, running worker threads that each claim chunks
+ * until none is left (so the threads finish together, however their speed or other work varies), and putting the
+ * rows of all chunks back into single-pass order.
  */
 
 export const WORKER = fileURLToPath(new URL('./tag-worker.js', import.meta.url));
 
 /**
- * Splits the id span into `n` ranges (ids are dense enough to split by width). The first range, which the main
- * thread scans, is `firstShare` times as wide as each of the others.
+ * Splits the id span into `n` ranges of equal width (ids are dense enough to split by width); the first starts at 0
+ * and the last is open-ended.
  */
-export function splitRange(span: { min: number; max: number }, n: number, firstShare = 1): IdRange[] {
+export function splitRange(span: { min: number; max: number }, n: number): IdRange[] {
   if (n === 1) return [{ after: 0, upTo: Infinity }];
-  const width = (span.max - span.min + 1) / (n - 1 + firstShare);
-  const bound = (i: number) => span.min - 1 + Math.ceil((firstShare + i - 1) * width);
+  const width = (span.max - span.min + 1) / n;
+  const bound = (i: number) => span.min - 1 + Math.ceil(i * width);
   return Array.from({ length: n }, (_, i) => ({ after: i === 0 ? 0 : bound(i), upTo: i === n - 1 ? Infinity : bound(i + 1) }));
+}
+
+/** A counter shared by all threads of one tag run: the index of the next chunk to scan. */
+export const newChunkCounter = (): Int32Array => new Int32Array(new SharedArrayBuffer(4));
+
+/** Claims the next chunk for this thread; -1 when every chunk has been claimed. */
+export function claimChunk(next: Int32Array, chunks: number): number {
+  const k = Atomics.add(next, 0, 1);
+  return k < chunks ? k : -1;
+}
+
+/** Lets no thread claim another chunk (after a failure). */
+export function claimNoMore(next: Int32Array, chunks: number): void {
+  Atomics.store(next, 0, chunks);
 }
 
 /** The rule set as plain data for a worker (it compiles it itself; no rule file is read or validated again). */
@@ -30,28 +45,35 @@ export function workerRules(set: LoadedRuleSet): LoadedRuleSet {
   return { files: [...files.values()], rules: set.rules.map((r) => ({ ...r, file: files.get(r.file)! })) };
 }
 
-/** Runs one range in a worker; `onRows` receives the batches it sends before its result (which holds the rest). */
-export function runWorker(input: WorkerInput, onRows: (rows: SuggestionRow[]) => void): Promise<RangeResult> {
+/**
+ * Starts a worker that scans chunks until none is left; `onChunk` receives the result of each chunk it scanned.
+ * Resolves when the worker reports that it is done.
+ */
+export function runWorker(input: WorkerInput, onChunk: (chunk: number, result: RangeResult) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const w = new Worker(WORKER, { workerData: input });
-    let result: RangeResult | null = null;
+    let done = false;
     let failed: unknown = null;
     w.on('message', (m: WorkerMessage) => {
-      if ('result' in m) result = m.result;
+      if (!('chunk' in m)) done = true;
       else if (failed === null) {
         try {
-          onRows(m.rows);
+          onChunk(m.chunk, m.result);
         } catch (e) {
           failed = e;
+          claimNoMore(input.next, input.chunks.length);
           void w.terminate();
         }
       }
+      if (done && failed === null) resolve();
     });
-    w.once('error', reject);
+    w.once('error', (e) => {
+      claimNoMore(input.next, input.chunks.length);
+      reject(e);
+    });
     w.once('exit', (code) => {
       if (failed !== null) reject(failed);
-      else if (result) resolve(result);
-      else reject(new Error(`tag worker exited with code ${code} without a result`));
+      else if (!done) reject(new Error(`tag worker exited with code ${code} before it was done`));
     });
   });
 }

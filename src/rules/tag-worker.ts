@@ -2,31 +2,40 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/db.js';
 import type { LoadedRuleSet } from './load.js';
 import type { Category } from './schema.js';
-import type { SuggestionRow } from '../store/markings.js';
+import { Engine } from './engine.js';
 import { newEngine, tagMessageRange, type RangeResult } from './tag-range.js';
+import { claimChunk } from './tag-threads.js';
 import type { IdRange } from '../store/tagging.js';
 
-/** Worker thread of `tag`: runs the message rules over one id range on its own connection and posts the result. */
+/**
+ * Worker thread of `tag`: on its own connection, claims chunks of the message ids (shared counter `next`) until none
+ * is left, posts the result of each, then posts that it is done.
+ */
 export interface WorkerInput {
   dbPath: string;
   custodianId: string;
   defaultCategory: Category;
   /** The loaded rule set as plain data (structured clone keeps each rule's file shared). */
   rules: LoadedRuleSet;
-  range: IdRange;
+  chunks: IdRange[];
+  /** Shared with every thread of the run: the index of the next chunk to claim. */
+  next: Int32Array;
   dryRun: boolean;
   examplesPerRule: number;
 }
 
-export type WorkerMessage = { rows: SuggestionRow[] } | { result: RangeResult };
+export type WorkerMessage = { chunk: number; result: RangeResult } | { done: true };
 
 const input = workerData as WorkerInput;
 const store = openStore(input.dbPath, { readonly: true });
 try {
   const { engine } = newEngine(store.db, input.custodianId, input.rules, input.defaultCategory);
-  // Rows go to the main thread in batches while the scan goes on, so that it can store them meanwhile.
-  const onRows = (rows: SuggestionRow[]) => parentPort!.postMessage({ rows } satisfies WorkerMessage);
-  parentPort!.postMessage({ result: tagMessageRange(store.db, input.custodianId, engine, input.range, { ...input, onRows }) } satisfies WorkerMessage);
+  for (let k = claimChunk(input.next, input.chunks.length); k >= 0; k = claimChunk(input.next, input.chunks.length)) {
+    // A fresh engine per chunk: its statistics are the chunk's own (merged in chunk order by the main thread).
+    const result = tagMessageRange(store.db, input.custodianId, new Engine(engine.compiled, { defaultCategory: input.defaultCategory }), input.chunks[k]!, input);
+    parentPort!.postMessage({ chunk: k, result } satisfies WorkerMessage);
+  }
 } finally {
   store.close();
 }
+parentPort!.postMessage({ done: true } satisfies WorkerMessage);

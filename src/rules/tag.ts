@@ -8,13 +8,13 @@ import type { LoadedRuleSet } from './load.js';
 import type { Category } from './schema.js';
 import { Engine } from './engine.js';
 import { Examples, mergeStats, newEngine, plainStats, tagMessageRange, toRow, type RangeResult, type TagExample } from './tag-range.js';
-import { RangeOrder, runWorker, splitRange, WORKER, workerRules } from './tag-threads.js';
+import { claimChunk, claimNoMore, newChunkCounter, RangeOrder, runWorker, splitRange, WORKER, workerRules } from './tag-threads.js';
 
 /**
  * `chatarchief tag`: runs the rule engine over a custodian's contacts, conversations and messages and stores the
  * suggestions (or, with dryRun, only counts them). Only matches are stored; unmatched content keeps the
- * custodian's default category and is reported as a count. Large stores are scanned by several threads, each over
- * its own id range; the result is the same as with one.
+ * custodian's default category and is reported as a count. Large stores are scanned by several threads, which claim
+ * chunks of the message ids one at a time; the result is the same as with one.
  */
 
 export type { TagExample };
@@ -64,10 +64,11 @@ const PARALLEL_FROM = 200_000;
 const MAX_THREADS = 16;
 
 /**
- * Share of the id span the main thread scans, relative to a worker's. A worker first starts, loads and compiles
- * (~0.3 s); when writing, the main thread also stores every suggestion while the workers scan, so it scans less.
+ * Chunks per thread. Threads claim chunks until none is left, so they finish within about one chunk of each other
+ * whatever each also does (a worker first starts and compiles; the main thread also stores every suggestion) and
+ * however the machine's speed varies; 1M messages on 2 threads make chunks of ~16k messages (~50 ms each).
  */
-const MAIN_SHARE = { dryRun: 1.2, write: 0.7 };
+const CHUNKS_PER_THREAD = 32;
 
 /** Runs the rules for one custodian. Writes nothing when `dryRun`. */
 export async function tagCustodian(db: DB, custodian: { id: string; defaultCategory: string }, set: LoadedRuleSet, opts: TagOptions): Promise<TagReport> {
@@ -82,18 +83,25 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
   // Count only as far as the thread choice needs, and start the workers first: they load and compile on their own.
   const span = messageIdSpan(db, custodian.id, Math.max(PARALLEL_FROM, MAX_THREADS));
   const threads = threadCount(db, span.count, opts.threads);
-  const ranges = splitRange(span, threads, opts.dryRun ? MAIN_SHARE.dryRun : MAIN_SHARE.write);
+  const chunks = splitRange(span, threads === 1 ? 1 : threads * CHUNKS_PER_THREAD);
+  const next = newChunkCounter();
   const rangeOpts = { dryRun: opts.dryRun, examplesPerRule: perRule };
-  // Suggestion rows arrive per range (workers send batches while they scan); they are counted and stored in range
-  // order, which is the order of a single pass.
+  // Suggestion rows arrive per chunk, from any thread in any order; they are counted and stored in chunk order
+  // (slot 0 holds the contact and conversation rows), which is the order of a single pass.
   const tally = new Tally();
   let sync: RuleSuggestionSync | null = null;
-  const inOrder = new RangeOrder(threads, (rows) => {
+  const inOrder = new RangeOrder(chunks.length + 1, (rows) => {
     tally.add(rows);
     sync?.add(rows);
   });
-  const workerInput = { dbPath: db.name, custodianId: custodian.id, defaultCategory, rules: workerRules(set), ...rangeOpts };
-  const workers = ranges.slice(1).map((range, i) => runWorker({ ...workerInput, range }, (rows) => inOrder.push(i + 1, rows)));
+  const results: RangeResult[] = new Array<RangeResult>(chunks.length);
+  const scanned = (k: number, r: RangeResult) => {
+    results[k] = { ...r, rows: [] };
+    inOrder.push(k + 1, r.rows);
+    inOrder.end(k + 1);
+  };
+  const workerInput = { dbPath: db.name, custodianId: custodian.id, defaultCategory, rules: workerRules(set), chunks, next, ...rangeOpts };
+  const workers = Array.from({ length: threads - 1 }, () => runWorker(workerInput, scanned));
   // A worker's failure is thrown by the await below; until then it must not count as unhandled.
   for (const w of workers) w.catch(() => undefined);
 
@@ -112,27 +120,23 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
       examples.add(s, titles.get(c.id) ?? '');
     }
   }
+  inOrder.end(0);
   const contactAndConversation = plainStats(engine);
 
-  // The main thread takes the first range itself while the workers take the others; a fresh engine on the same
-  // compiled rules keeps the message statistics apart from the contact and conversation ones.
-  const first = tagMessageRange(db, custodian.id, new Engine(engine.compiled, { defaultCategory }), ranges[0]!, rangeOpts);
-  inOrder.push(0, first.rows);
-  inOrder.end(0);
-
   // One savepoint (a transaction, or nested in the caller's) around the whole sync: a failure changes nothing.
+  // Suggestions are stored while the threads still scan.
   const restoreCache = opts.dryRun ? null : shrinkPageCache(db);
   if (!opts.dryRun) db.exec('SAVEPOINT tag_sync');
   try {
     if (!opts.dryRun) sync = new RuleSuggestionSync(db, custodian.id);
     inOrder.open();
-    const results: RangeResult[] = [first];
-    for (const [i, w] of workers.entries()) {
-      const r = await w;
-      inOrder.push(i + 1, r.rows);
-      inOrder.end(i + 1);
-      results.push(r);
+    // The main thread claims chunks too. A fresh engine per chunk on the same compiled rules keeps each chunk's
+    // statistics apart (merged in chunk order). Between chunks it lets the workers' results in and stores them.
+    for (let k = claimChunk(next, chunks.length); k >= 0; k = claimChunk(next, chunks.length)) {
+      scanned(k, tagMessageRange(db, custodian.id, new Engine(engine.compiled, { defaultCategory }), chunks[k]!, rangeOpts));
+      if (workers.length) await new Promise((resolve) => setImmediate(resolve));
     }
+    for (const w of workers) await w;
     const report = buildReport({ custodianId: custodian.id, defaultCategory, set, dryRun: opts.dryRun, threads, world, results, contactAndConversation, tally, examples, perRule });
     const store = sync
       ? sync.finish({
@@ -143,6 +147,7 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
     if (!opts.dryRun) db.exec('RELEASE tag_sync');
     return { ...report, store, ms: Math.round(performance.now() - started) };
   } catch (e) {
+    claimNoMore(next, chunks.length);
     if (!opts.dryRun) db.exec('ROLLBACK TO tag_sync; RELEASE tag_sync');
     throw e;
   } finally {

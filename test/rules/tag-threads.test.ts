@@ -1,13 +1,14 @@
 /**
- * The pieces of tag's threading that the CLI test (tag.test.ts, on the built worker) cannot reach: id ranges, the
- * order in which rows from several ranges are stored, and the batches a range sends while it scans.
+ * The pieces of tag's threading that the CLI test (tag.test.ts, on the built worker) cannot reach: id chunks, how
+ * threads claim them, the order in which rows from several chunks are stored, and that chunks merged in order give
+ * the result of one pass.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileRuleSet } from '../../src/rules/compile.js';
 import { Engine } from '../../src/rules/engine.js';
 import { defaultRulesDir, loadRuleSet } from '../../src/rules/load.js';
-import { loadWorld, tagMessageRange } from '../../src/rules/tag-range.js';
-import { RangeOrder, splitRange } from '../../src/rules/tag-threads.js';
+import { loadWorld, mergeStats, tagMessageRange } from '../../src/rules/tag-range.js';
+import { claimChunk, claimNoMore, newChunkCounter, RangeOrder, splitRange } from '../../src/rules/tag-threads.js';
 import type { SuggestionRow } from '../../src/store/markings.js';
 import { buildStore, CUSTODIAN, type StoreFixture } from './store-fixture.js';
 
@@ -20,12 +21,12 @@ afterEach(() => {
 const row = (targetId: number): SuggestionRow => ({ level: 'message', targetId, span: null, category: 'privé', ruleId: 'r', ruleFileHash: 'h', evidenceJson: '{}' });
 
 describe('tag threads', () => {
-  it('splits the id span into ranges without gaps or overlaps, the first one `firstShare` times as wide', () => {
+  it('splits the id span into ranges of equal width without gaps or overlaps', () => {
     expect(splitRange({ min: 1, max: 100 }, 1)).toEqual([{ after: 0, upTo: Infinity }]);
     expect(splitRange({ min: 1, max: 100 }, 2)).toEqual([{ after: 0, upTo: 50 }, { after: 50, upTo: Infinity }]);
-    expect(splitRange({ min: 101, max: 400 }, 3, 0.5)).toEqual([{ after: 0, upTo: 160 }, { after: 160, upTo: 280 }, { after: 280, upTo: Infinity }]);
-    for (const [n, share] of [[2, 1.1], [3, 0.85], [4, 1], [5, 0.3]] as const) {
-      const r = splitRange({ min: 7, max: 1003 }, n, share);
+    expect(splitRange({ min: 101, max: 400 }, 3)).toEqual([{ after: 0, upTo: 200 }, { after: 200, upTo: 300 }, { after: 300, upTo: Infinity }]);
+    for (const n of [2, 3, 4, 5, 64]) {
+      const r = splitRange({ min: 7, max: 1003 }, n);
       expect(r).toHaveLength(n);
       r.slice(1).forEach((x, i) => expect(x.after).toBe(r[i]!.upTo));
       expect(r[n - 1]!.upTo).toBe(Infinity);
@@ -33,6 +34,16 @@ describe('tag threads', () => {
     // Fewer ids than ranges: some ranges are empty, none overlap.
     const tiny = splitRange({ min: 5, max: 6 }, 4);
     tiny.slice(1).forEach((x, i) => expect(x.after).toBeGreaterThanOrEqual(tiny[i]!.after));
+  });
+
+  it('hands out every chunk exactly once, then -1; after claimNoMore nothing more', () => {
+    const next = newChunkCounter();
+    const got = [claimChunk(next, 3), claimChunk(next, 3), claimChunk(next, 3), claimChunk(next, 3), claimChunk(next, 3)];
+    expect(got).toEqual([0, 1, 2, -1, -1]);
+    const other = newChunkCounter();
+    expect(claimChunk(other, 10)).toBe(0);
+    claimNoMore(other, 10);
+    expect(claimChunk(other, 10)).toBe(-1);
   });
 
   it('hands rows on in range order, whatever order they arrive in, and nothing before it is opened', () => {
@@ -56,19 +67,27 @@ describe('tag threads', () => {
     expect(seen).toEqual([1, 2, 10, 11, 20, 21]);
   });
 
-  it('a range that sends its rows in batches while it scans yields exactly the rows of one piece', () => {
+  it('chunks scanned one by one and merged in chunk order give exactly the single-pass rows, counts, statistics and examples', () => {
     fx = buildStore();
     const db = fx.store.db;
     const set = loadRuleSet([defaultRulesDir()]);
     const compiled = compileRuleSet(set, loadWorld(db, CUSTODIAN));
-    const whole = tagMessageRange(db, CUSTODIAN, new Engine(compiled, { defaultCategory: 'zakelijk' }), { after: 0, upTo: Infinity }, { dryRun: false, examplesPerRule: 3 });
+    const engine = () => new Engine(compiled, { defaultCategory: 'zakelijk' });
+    const opts = { dryRun: true, examplesPerRule: 1, pageSize: 2 };
+    const whole = tagMessageRange(db, CUSTODIAN, engine(), { after: 0, upTo: Infinity }, opts);
     expect(whole.rows.length).toBeGreaterThan(3);
-    const batches: SuggestionRow[][] = [];
-    const parts = tagMessageRange(db, CUSTODIAN, new Engine(compiled, { defaultCategory: 'zakelijk' }), { after: 0, upTo: Infinity }, {
-      dryRun: false, examplesPerRule: 3, onRows: (rows) => batches.push(rows), flushRows: 1, pageSize: 2,
-    });
-    expect(batches.length).toBeGreaterThan(1);
-    expect([...batches.flat(), ...parts.rows]).toEqual(whole.rows);
-    expect({ ...parts, rows: [] }).toEqual({ ...whole, rows: [] });
+    const span = db.prepare('SELECT MIN(id) AS min, MAX(id) AS max FROM messages').get() as { min: number; max: number };
+    // More chunks than messages: some are empty. Scanned in a scrambled order, as threads would.
+    const chunks = splitRange(span, 16);
+    const parts = chunks.map((c, k) => ({ k, c })).sort((a, b) => ((a.k * 7) % 16) - ((b.k * 7) % 16)).map(({ k, c }) => ({ k, r: tagMessageRange(db, CUSTODIAN, engine(), c, opts) }));
+    const inOrder = parts.sort((a, b) => a.k - b.k).map((p) => p.r);
+    expect(inOrder.flatMap((r) => r.rows)).toEqual(whole.rows);
+    expect(inOrder.reduce((n, r) => n + r.messages, 0)).toBe(whole.messages);
+    expect(inOrder.reduce((n, r) => n + r.suggestedMessages, 0)).toBe(whole.suggestedMessages);
+    // Statistics (including the key order of beatenBy, which the JSON report shows) as in one pass.
+    expect(JSON.stringify(inOrder.reduce((acc, r) => mergeStats(acc, r.stats), {}))).toBe(JSON.stringify(whole.stats));
+    // Each chunk keeps its first example per rule; the first per rule over all chunks in order are one pass's.
+    const firstPerRule = inOrder.flatMap((r) => r.examples).filter((e, i, all) => all.findIndex((x) => x.ruleId === e.ruleId) === i);
+    expect(firstPerRule).toEqual(whole.examples);
   });
 });

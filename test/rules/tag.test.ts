@@ -202,6 +202,17 @@ describe('threads', () => {
       expect(r.status, r.stderr).toBe(0);
       return JSON.parse(r.stdout);
     };
+    // A dry run (statistics with their beatenBy order, examples) prints the same JSON on three threads as on one.
+    const dry = (threads: string) => {
+      const r = spawnSync(process.execPath, [built, 'tag', '--custodian', CUSTODIAN, '--threads', threads, '--dry-run', '--json', '--db', fx.dbPath], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const { ms, threads: n, ...rest } = JSON.parse(r.stdout);
+      expect(n).toBe(Number(threads));
+      return JSON.stringify(rest);
+    };
+    const dryOne = dry('1');
+    expect(JSON.parse(dryOne).examples.length).toBeGreaterThan(3);
+    expect(dry('3')).toBe(dryOne);
     const three = run('3');
     expect(three.threads).toBe(3);
     const rows = allMarkings().map(({ created_at, updated_at, ...m }) => m);
