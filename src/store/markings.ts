@@ -52,7 +52,7 @@ const keyOf = (level: string, target: number, s: number | null, e: number | null
 
 /** An existing rule suggestion, as read for the sync: no evidence (compared in SQL), no object per row. */
 type Existing = [id: number, category: string, suggestedCategory: string, ruleFileHash: string | null, active: number, decided: number];
-/** Marks a key the run has produced (an existing row, or one it inserted). */
+/** Marks an existing row the run has produced. */
 const SEEN = -1;
 
 /**
@@ -84,12 +84,15 @@ export function syncRuleSuggestions(
  * Existing suggestions are read as compact raw rows without their evidence: a suggestion whose category, rule-file
  * hash and active flag are unchanged is compared on its evidence by a conditional UPDATE, so a re-run with
  * unchanged rules neither reads nor writes the evidence texts.
+ *
+ * Only existing rows are kept in a map by key. A new key is inserted with ON CONFLICT DO NOTHING: the unique index
+ * skips a key this run has already inserted, as the map once did, without a key string and map entry per row (on a
+ * first run, ~0.2-0.4 s for 65k suggestions; with no existing rows no key is made at all).
  */
 export class RuleSuggestionSync {
   readonly counts: SyncCounts = { inserted: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, deleted: 0 };
   private readonly now = nowIso();
   private readonly byKey = new Map<string, Existing>();
-  private readonly inserted: Existing = [SEEN, '', '', null, 1, 0];
   private readonly insert;
   private readonly update;
   private readonly updateEvidence;
@@ -102,7 +105,7 @@ export class RuleSuggestionSync {
     this.insert = db.prepare(
       `INSERT INTO markings (custodian_id, level, target_id, span_start, span_end, origin, suggested_category, category, status,
          rule_id, rule_file_hash, evidence_json, active, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'rule', ?, ?, 'suggested', ?, ?, ?, 1, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, 'rule', ?, ?, 'suggested', ?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING`,
     );
     this.update = db.prepare(
       `UPDATE markings SET suggested_category = ?, category = ?, rule_file_hash = ?, evidence_json = ?, active = 1, updated_at = ? WHERE id = ?`,
@@ -127,12 +130,11 @@ export class RuleSuggestionSync {
   add(suggestions: Iterable<SuggestionRow>): void {
     const { counts, now } = this;
     for (const s of suggestions) {
-      const key = keyOf(s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.ruleId);
-      const r = this.byKey.get(key);
+      const r = this.byKey.size === 0 ? undefined : this.byKey.get(keyOf(s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.ruleId));
       if (!r) {
-        this.insert.run(this.custodianId, s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.category, s.category, s.ruleId, s.ruleFileHash, s.evidenceJson, now, now);
-        counts.inserted++;
-        this.byKey.set(key, this.inserted);
+        // No change when this run already inserted the key (ON CONFLICT DO NOTHING).
+        const { changes } = this.insert.run(this.custodianId, s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.category, s.category, s.ruleId, s.ruleFileHash, s.evidenceJson, now, now);
+        counts.inserted += changes;
         continue;
       }
       const [id, category, suggestedCategory, ruleFileHash, active, decided] = r;

@@ -68,6 +68,33 @@ describe('syncing rule suggestions', () => {
     expect(db.prepare('SELECT active FROM markings WHERE id = ?').get(id)).toEqual({ active: 1 });
   });
 
+  it('stores a suggestion that comes twice in one run once, with or without existing rows, and still rejects an invalid row', () => {
+    f = buildStore();
+    const db = f.store.db;
+    const [a, b] = [f.messages.nota!, f.messages.mixed!];
+    const sync = (rows: SuggestionRow[]) => syncRuleSuggestions(db, CUSTODIAN, rows, { ruleFiles: [], counts: {} });
+    const rows = () => db.prepare("SELECT level, target_id, span_start, evidence_json FROM markings WHERE origin = 'rule' ORDER BY id").all();
+    // No existing rows: the second 'a' (other evidence) is not stored; a passage of the same message is another key.
+    expect(sync([row(a), row(a, { evidenceJson: '{"second":true}' }), row(a, { level: 'passage', span: [0, 4] })])).toMatchObject({ inserted: 2, unchanged: 0 });
+    expect(rows()).toEqual([
+      { level: 'message', target_id: a, span_start: null, evidence_json: row(a).evidenceJson },
+      { level: 'passage', target_id: a, span_start: 0, evidence_json: row(a).evidenceJson },
+    ]);
+    // With existing rows: a new key twice is inserted once; the existing keys are unchanged.
+    expect(sync([row(a), row(a, { level: 'passage', span: [0, 4] }), row(b), row(b)])).toEqual({ inserted: 1, updated: 0, unchanged: 2, reactivated: 0, deactivated: 0, deleted: 0 });
+    expect(rows()).toHaveLength(3);
+    // A manual marking on the same target and span is no conflict for a rule suggestion.
+    db.prepare(
+      `INSERT INTO markings (custodian_id, level, target_id, origin, suggested_category, category, status, created_at, updated_at)
+       VALUES (?, 'message', ?, 'manual', 'privé', 'privé', 'confirmed', 'now', 'now')`,
+    ).run(CUSTODIAN, f.messages.ok!);
+    expect(sync([row(a), row(a, { level: 'passage', span: [0, 4] }), row(b), row(f.messages.ok!)])).toMatchObject({ inserted: 1, unchanged: 3 });
+    // Only a repeated key is skipped: a row that breaks another constraint still fails the whole sync.
+    const before = rows();
+    expect(() => sync([row(f.messages.motie!), row(b, { category: 'geheim' })])).toThrow(/CHECK constraint/);
+    expect(rows()).toEqual(before);
+  });
+
   it('leaves the connection page cache as it was', () => {
     f = buildStore();
     const db = f.store.db;
