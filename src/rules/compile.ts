@@ -79,6 +79,8 @@ export interface CompiledRuleSet {
   lexicon: LexiconIndex;
   rules: CompiledRule[];
   byLevel: Record<'contact' | 'conversation' | 'message', CompiledRule[]>;
+  /** Whether any message rule reads a message's conversation or sender (else tag does not read them from the store). */
+  messageFields: { conversation: boolean; sender: boolean };
 }
 
 type NameMatcher = (folded: string) => boolean;
@@ -193,7 +195,26 @@ export function compileRuleSet(set: LoadedRuleSet, world: World = EMPTY_WORLD): 
     return { def, eval: c.ev, lexDeps: c.deps };
   });
   const at = (...levels: string[]) => rules.filter((r) => levels.includes(r.def.level));
-  return { lexicon, rules, byLevel: { contact: at('contact'), conversation: at('conversation'), message: at('message', 'passage') } };
+  const message = at('message', 'passage');
+  return { lexicon, rules, byLevel: { contact: at('contact'), conversation: at('conversation'), message }, messageFields: fieldsRead(message.map((r) => r.def), byId) };
+}
+
+/** Which message fields the conditions of `defs` read, through `rule` references too. */
+function fieldsRead(defs: RuleDef[], byId: Map<string, RuleDef>): CompiledRuleSet['messageFields'] {
+  const out = { conversation: false, sender: false };
+  const seen = new Set<string>();
+  const walk = (c: Condition): void => {
+    if (c.type === 'contact') out.sender = true;
+    else if (c.type === 'conversation') out.conversation = true;
+    else if (c.type === 'all' || c.type === 'any') c.of.forEach(walk);
+    else if (c.type === 'not') walk(c.match);
+    else if (c.type === 'rule' && !seen.has(c.id)) {
+      seen.add(c.id);
+      walk(byId.get(c.id)!.match);
+    }
+  };
+  for (const d of defs) walk(d.match);
+  return out;
 }
 
 const textField = (t: Target): HitField => (t.level === 'message' ? 'text' : t.level === 'contact' ? 'name' : 'title');

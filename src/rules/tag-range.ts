@@ -89,7 +89,7 @@ export function tagMessageRange(db: DB, custodianId: string, engine: Engine, ran
   let messages = 0;
   let suggestedMessages = 0;
   const m: MessageInput = { id: 0, conversationId: 0, senderContactId: null, sender: null, kind: 'text', event: null, text: '' };
-  for (const page of messagePagesForTagging(db, custodianId, range, opts.pageSize)) {
+  for (const page of messagePagesForTagging(db, custodianId, range, opts.pageSize, engine.compiled.messageFields)) {
     messages += page.n;
     for (let i = 0; i < page.n; i++) {
       const x = page.extra.get(i);

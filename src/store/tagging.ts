@@ -76,7 +76,8 @@ export interface IdRange {
 /**
  * A page of messages in columns (no object per message). `senderContactIds` holds -1 for none; `extra` holds, by
  * index in the page, the sender (when there is no contact id), kind and event of the few messages where those
- * matter (kind other than 'text', an event, or no contact id).
+ * matter (kind other than 'text', an event, or no contact id). Fields a caller does not ask for (`PageFields`) are
+ * not read: their ids are -1 and senders null.
  */
 export interface MessagePage {
   n: number;
@@ -86,6 +87,15 @@ export interface MessagePage {
   texts: string[];
   extra: Map<number, { sender: string | null; kind: string; event: string | null }>;
 }
+
+/** Which fields besides id, kind, event and text to read (each costs time on every message). */
+export interface PageFields {
+  conversation: boolean;
+  /** The sender contact id, and the sender of a message without one. */
+  sender: boolean;
+}
+
+const ALL_FIELDS: PageFields = { conversation: true, sender: true };
 
 const SEP = '\uffff';
 /** The page window; the custodian filter is left out when every conversation in the store is the custodian's. */
@@ -128,53 +138,68 @@ export function shrinkPageCache(db: DB): () => void {
 
 /**
  * Yields every message of a custodian (optionally within an id range) in pages. Each page is read as one aggregate
- * row (ids, conversation ids and contact ids as comma lists, texts joined by U+FFFF, the rare sender / kind / event
- * values as JSON), which costs far less than a row object per message. A page whose texts contain U+FFFF is read
- * again row by row. The table is scanned in rowid order; the connection is free between pages.
+ * row (first and last id, conversation ids and contact ids as comma lists when `fields` asks for them, texts joined
+ * by U+FFFF, the rare sender / kind / event values as JSON), which costs far less than a row object per message. A
+ * page whose texts contain U+FFFF is read again row by row. The table is scanned in rowid order; the connection is
+ * free between pages.
  *
  * Pages are small (512 messages, about 45 KB of text) so that the joined strings stay out of V8's large-object space
  * and SQLite's buffer is reused: large pages cost fresh memory, and page faults, every time. The page cache is
  * shrunk during the scan (see `shrinkPageCache`).
  */
-export function* messagePagesForTagging(db: DB, custodianId: string, range: IdRange = { after: 0, upTo: Infinity }, pageSize = 512): Generator<MessagePage> {
+export function* messagePagesForTagging(
+  db: DB,
+  custodianId: string,
+  range: IdRange = { after: 0, upTo: Infinity },
+  pageSize = 512,
+  fields: PageFields = ALL_FIELDS,
+): Generator<MessagePage> {
   const restore = shrinkPageCache(db);
   try {
-    yield* pages(db, custodianId, range, pageSize);
+    yield* pages(db, custodianId, range, pageSize, fields);
   } finally {
     restore();
   }
 }
 
-function* pages(db: DB, custodianId: string, range: IdRange, pageSize: number): Generator<MessagePage> {
+function* pages(db: DB, custodianId: string, range: IdRange, pageSize: number, fields: PageFields): Generator<MessagePage> {
   const others = db.prepare('SELECT EXISTS (SELECT 1 FROM conversations WHERE custodian_id <> ?) AS x').get(custodianId) as { x: number };
   const where = scope(others.x === 1);
+  // Ids are not listed: a page whose ids run without a gap (the usual case) has them from its first and last; any
+  // other page reads them with `idList`.
   const agg = db.prepare(
-    `SELECT count(*) AS n, max(id) AS last, group_concat(id) AS ids, group_concat(conversation_id) AS convs,
-            group_concat(IFNULL(sender_contact_id, '')) AS scids, group_concat(text, char(65535)) AS texts,
-            json_group_array(json_array(id, sender, kind, event)) FILTER (WHERE sender_contact_id IS NULL OR kind <> 'text' OR event IS NOT NULL) AS extra
+    `SELECT count(*) AS n, min(id) AS first, max(id) AS last,
+            ${fields.conversation ? 'group_concat(conversation_id)' : 'NULL'} AS convs,
+            ${fields.sender ? "group_concat(IFNULL(sender_contact_id, ''))" : 'NULL'} AS scids, group_concat(text, char(65535)) AS texts,
+            json_group_array(json_array(id, sender, kind, event))
+              FILTER (WHERE ${fields.sender ? 'sender_contact_id IS NULL OR ' : ''}kind <> 'text' OR event IS NOT NULL) AS extra
      FROM (SELECT m.id, m.conversation_id, m.sender_contact_id, m.sender, m.kind, m.event, m.text ${where})`,
   );
+  const idList = db.prepare(`SELECT group_concat(id) AS ids FROM (SELECT m.id ${where})`).pluck();
   const rows = db.prepare(`SELECT m.id, m.conversation_id, m.sender_contact_id, m.sender, m.kind, m.event, m.text ${where}`).raw(true);
   const upTo = Number.isFinite(range.upTo) ? range.upTo : Number.MAX_SAFE_INTEGER;
   let after = range.after;
   for (;;) {
     const args = { after, upTo, custodian: custodianId, limit: pageSize };
-    const r = agg.get(args) as { n: number; last: number; ids: string; convs: string; scids: string; texts: string; extra: string };
+    const r = agg.get(args) as { n: number; first: number; last: number; convs: string | null; scids: string | null; texts: string; extra: string };
     if (!r.n) return;
     const page: MessagePage = {
       n: r.n, ids: new Float64Array(r.n), conversationIds: new Float64Array(r.n), senderContactIds: new Float64Array(r.n), texts: r.texts.split(SEP), extra: new Map(),
     };
     if (page.texts.length === r.n) {
-      parseIds(r.ids, page.ids);
-      parseIds(r.convs, page.conversationIds);
-      parseIds(r.scids, page.senderContactIds);
+      if (r.last - r.first + 1 === r.n) for (let i = 0; i < r.n; i++) page.ids[i] = r.first + i;
+      else parseIds(idList.get(args) as string, page.ids);
+      if (r.convs === null) page.conversationIds.fill(-1);
+      else parseIds(r.convs, page.conversationIds);
+      if (r.scids === null) page.senderContactIds.fill(-1);
+      else parseIds(r.scids, page.senderContactIds);
       const extra = JSON.parse(r.extra) as [number, string | null, string, string | null][];
       if (extra.length) {
         const index = new Map<number, number>();
         for (let i = 0; i < r.n; i++) index.set(page.ids[i]!, i);
         for (const [id, sender, kind, event] of extra) {
           const i = index.get(id)!;
-          page.extra.set(i, { sender: page.senderContactIds[i] === -1 ? sender : null, kind, event });
+          page.extra.set(i, { sender: fields.sender && page.senderContactIds[i] === -1 ? sender : null, kind, event });
         }
       }
     } else {
@@ -183,10 +208,11 @@ function* pages(db: DB, custodianId: string, range: IdRange, pageSize: number): 
       page.texts = [];
       list.forEach(([id, conv, sc, sender, kind, event, text], i) => {
         page.ids[i] = id;
-        page.conversationIds[i] = conv;
-        page.senderContactIds[i] = sc ?? -1;
+        page.conversationIds[i] = fields.conversation ? conv : -1;
+        page.senderContactIds[i] = fields.sender ? (sc ?? -1) : -1;
         page.texts.push(text);
-        if (sc === null || kind !== 'text' || event !== null) page.extra.set(i, { sender: sc === null ? sender : null, kind, event });
+        const noContact = fields.sender && sc === null;
+        if (noContact || kind !== 'text' || event !== null) page.extra.set(i, { sender: noContact ? sender : null, kind, event });
       });
     }
     yield page;
