@@ -28,6 +28,8 @@ interface SpanEntry {
   offsetMs: number | null;
   /** Offset suffix as `resolveWallClock` writes it (`+02:00`, `Z`). */
   suffix: string;
+  /** Its character codes. */
+  suffixCodes: number[];
 }
 
 const P2: string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' + i : String(i)));
@@ -53,6 +55,8 @@ export class WallClockResolver {
   private lastMonth: SpanEntry | null = null;
   private lastDayKey = -1;
   private lastPrefix = '';
+  /** Character codes of `lastPrefix` when it is `yyyy-mm-ddT` (11 characters), else null. */
+  private prefixCodes: number[] | null = null;
   private lastDayMs = 0;
 
   constructor(readonly zone: string) {}
@@ -89,12 +93,29 @@ export class WallClockResolver {
     if (dkey !== this.lastDayKey) {
       this.lastDayKey = dkey;
       this.lastPrefix = wallClockIso({ year, month, day, hour: 0, minute: 0, second: 0 }).slice(0, 11);
+      this.prefixCodes = /^\d{4}-\d\d-\d\dT$/.test(this.lastPrefix) ? [...this.lastPrefix].map((c) => c.charCodeAt(0)) : null;
       this.lastDayMs = Date.UTC(year, month - 1, day);
     }
-    const localIso = this.lastPrefix + P2[hour] + ':' + P2[minute] + ':' + P2[second];
+    let localIso: string;
+    let sentAt: string;
+    const c = this.prefixCodes;
+    const x = span.suffixCodes;
+    if (c !== null && x.length === 6) {
+      // Flat strings in one step: cheaper than a chain of concatenations, which every later reader has to flatten.
+      const h1 = 0x30 + ((hour / 10) | 0), h2 = 0x30 + (hour % 10);
+      const m1 = 0x30 + ((minute / 10) | 0), m2 = 0x30 + (minute % 10);
+      const s1 = 0x30 + ((second / 10) | 0), s2 = 0x30 + (second % 10);
+      localIso = String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, h1, h2, 0x3a, m1, m2, 0x3a, s1, s2);
+      sentAt = String.fromCharCode(
+        c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, h1, h2, 0x3a, m1, m2, 0x3a, s1, s2, x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!,
+      );
+    } else {
+      localIso = this.lastPrefix + P2[hour] + ':' + P2[minute] + ':' + P2[second];
+      sentAt = localIso + span.suffix;
+    }
     return {
       localIso,
-      sentAt: localIso + span.suffix,
+      sentAt,
       sentAtMs: this.lastDayMs + hour * 3_600_000 + minute * 60_000 + second * 1000 - span.offsetMs,
       timeAmbiguous: false,
       timeInvalid: false,
@@ -128,11 +149,11 @@ export class WallClockResolver {
         return DIRTY;
       }
     }
-    return { offsetMs: offset, suffix };
+    return { offsetMs: offset, suffix, suffixCodes: [...suffix].map((ch) => ch.charCodeAt(0)) };
   }
 }
 
-const DIRTY: SpanEntry = { offsetMs: null, suffix: '' };
+const DIRTY: SpanEntry = { offsetMs: null, suffix: '', suffixCodes: [] };
 
 function cachePut(map: Map<number, SpanEntry>, key: number, value: SpanEntry): SpanEntry {
   if (map.size >= 1024) map.clear();
