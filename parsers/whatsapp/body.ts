@@ -82,8 +82,11 @@ function splitFirst(s: string): [string, string | null] {
   return [s.slice(0, i), s.slice(i + eolLen)];
 }
 
+/** The attachments of a message without any: one shared, frozen empty list instead of a new one per message. */
+const NO_ATTACHMENTS: ParsedAttachment[] = Object.freeze([]) as unknown as ParsedAttachment[];
+
 function base(kind: MessageKind, text: string, edited: boolean, lrm: boolean): BodyInfo {
-  return { kind, event: null, text, edited, viewOnce: false, deletedBy: undefined, fromSelf: null, attachments: [], extra: null, lrm };
+  return { kind, event: null, text, edited, viewOnce: false, deletedBy: undefined, fromSelf: null, attachments: NO_ATTACHMENTS, extra: null, lrm };
 }
 
 /**

@@ -61,7 +61,8 @@ export class WallClockResolver {
 
   constructor(readonly zone: string) {}
 
-  resolve(year: number, month: number, day: number, hour: number, minute: number, second: number): ClockResult {
+  /** The instant of a wall-clock time. The result may be reused by the next call: read it before calling again. */
+  resolve(year: number, month: number, day: number, hour: number, minute: number, second: number): Readonly<ClockResult> {
     if (month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) {
       const w: WallClock = { year, month, day, hour, minute, second };
       if (!isValidWallClock(w)) {
@@ -113,16 +114,15 @@ export class WallClockResolver {
       localIso = this.lastPrefix + P2[hour] + ':' + P2[minute] + ':' + P2[second];
       sentAt = localIso + span.suffix;
     }
-    return {
-      localIso,
-      sentAt,
-      sentAtMs: this.lastDayMs + hour * 3_600_000 + minute * 60_000 + second * 1000 - span.offsetMs,
-      timeAmbiguous: false,
-      timeInvalid: false,
-      clamped: false,
-      inGap: false,
-    };
+    // The common case fills one result object (valid until the next call): one allocation less per message.
+    const r = this.plain;
+    r.localIso = localIso;
+    r.sentAt = sentAt;
+    r.sentAtMs = this.lastDayMs + hour * 3_600_000 + minute * 60_000 + second * 1000 - span.offsetMs;
+    return r;
   }
+
+  private readonly plain: ClockResult = { localIso: '', sentAt: '', sentAtMs: 0, timeAmbiguous: false, timeInvalid: false, clamped: false, inGap: false };
 
   /**
    * Resolves each probe `[y, m, d, h]` at h:00:00 and the last one also at h:59:59 (or, with `eachHourEnd`, every
