@@ -54,6 +54,17 @@ const keyOf = (level: string, target: number, s: number | null, e: number | null
 type Existing = [id: number, category: string, suggestedCategory: string, ruleFileHash: string | null, active: number, decided: number];
 /** Marks an existing row the run has produced. */
 const SEEN = -1;
+/**
+ * New suggestions per multi-row INSERT: one statement for 64 rows costs ~25% less CPU than 64 statements (65k bench
+ * suggestions: 0.36 s instead of 0.47 s).
+ */
+const INSERT_BATCH = 64;
+const INSERT_ROW = "(?, ?, ?, ?, ?, 'rule', ?, ?, 'suggested', ?, ?, ?, 1, ?, ?)";
+const INSERT_VALUES = 12;
+const insertSql = (rows: number) =>
+  `INSERT INTO markings (custodian_id, level, target_id, span_start, span_end, origin, suggested_category, category, status,
+     rule_id, rule_file_hash, evidence_json, active, created_at, updated_at)
+   VALUES ${new Array<string>(rows).fill(INSERT_ROW).join(', ')} ON CONFLICT DO NOTHING`;
 
 /**
  * Makes the custodian's rule suggestions equal to `suggestions` (see the module comment for what changes) and
@@ -87,13 +98,18 @@ export function syncRuleSuggestions(
  *
  * Only existing rows are kept in a map by key. A new key is inserted with ON CONFLICT DO NOTHING: the unique index
  * skips a key this run has already inserted, as the map once did, without a key string and map entry per row (on a
- * first run, ~0.2-0.4 s for 65k suggestions; with no existing rows no key is made at all).
+ * first run, ~0.2-0.4 s for 65k suggestions; with no existing rows no key is made at all). New rows wait for a
+ * multi-row INSERT of `INSERT_BATCH`; `finish` stores the rest before it deletes anything (so no deleted id is
+ * reused), in the order they were added.
  */
 export class RuleSuggestionSync {
   readonly counts: SyncCounts = { inserted: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, deleted: 0 };
   private readonly now = nowIso();
   private readonly byKey = new Map<string, Existing>();
+  /** Values of the new rows not inserted yet (INSERT_VALUES per row). */
+  private readonly pending: unknown[] = [];
   private readonly insert;
+  private readonly insertBatch;
   private readonly update;
   private readonly updateEvidence;
   private readonly setActive;
@@ -102,11 +118,8 @@ export class RuleSuggestionSync {
     private readonly db: DB,
     private readonly custodianId: string,
   ) {
-    this.insert = db.prepare(
-      `INSERT INTO markings (custodian_id, level, target_id, span_start, span_end, origin, suggested_category, category, status,
-         rule_id, rule_file_hash, evidence_json, active, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'rule', ?, ?, 'suggested', ?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING`,
-    );
+    this.insert = db.prepare(insertSql(1));
+    this.insertBatch = db.prepare(insertSql(INSERT_BATCH));
     this.update = db.prepare(
       `UPDATE markings SET suggested_category = ?, category = ?, rule_file_hash = ?, evidence_json = ?, active = 1, updated_at = ? WHERE id = ?`,
     );
@@ -132,9 +145,9 @@ export class RuleSuggestionSync {
     for (const s of suggestions) {
       const r = this.byKey.size === 0 ? undefined : this.byKey.get(keyOf(s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.ruleId));
       if (!r) {
-        // No change when this run already inserted the key (ON CONFLICT DO NOTHING).
-        const { changes } = this.insert.run(this.custodianId, s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.category, s.category, s.ruleId, s.ruleFileHash, s.evidenceJson, now, now);
-        counts.inserted += changes;
+        const p = this.pending;
+        p.push(this.custodianId, s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.category, s.category, s.ruleId, s.ruleFileHash, s.evidenceJson, now, now);
+        if (p.length === INSERT_BATCH * INSERT_VALUES) this.flush();
         continue;
       }
       const [id, category, suggestedCategory, ruleFileHash, active, decided] = r;
@@ -153,8 +166,17 @@ export class RuleSuggestionSync {
     }
   }
 
-  /** Deletes or deactivates what no added suggestion matched and records the run; returns the counts. */
+  /** Inserts the pending new rows; a key this run already inserted changes nothing (ON CONFLICT DO NOTHING). */
+  private flush(): void {
+    const p = this.pending;
+    if (p.length === INSERT_BATCH * INSERT_VALUES) this.counts.inserted += this.insertBatch.run(p).changes;
+    else for (let i = 0; i < p.length; i += INSERT_VALUES) this.counts.inserted += this.insert.run(p.slice(i, i + INSERT_VALUES)).changes;
+    p.length = 0;
+  }
+
+  /** Stores the pending new rows, deletes or deactivates what no added suggestion matched and records the run. */
   finish(run: { ruleFiles: unknown; counts: unknown }): SyncCounts {
+    this.flush();
     const { counts, now, db } = this;
     const del = db.prepare('DELETE FROM markings WHERE id = ?');
     for (const [id, , , , active, decided] of this.byKey.values()) {

@@ -95,6 +95,27 @@ describe('syncing rule suggestions', () => {
     expect(rows()).toEqual(before);
   });
 
+  it('stores many new suggestions in the order they came, a repeated one once, whether it repeats within a batch or after it', () => {
+    f = buildStore();
+    const db = f.store.db;
+    const m = f.messages.mixed!;
+    const sync = (rows: SuggestionRow[]) => syncRuleSuggestions(db, CUSTODIAN, rows, { ruleFiles: [], counts: {} });
+    const passage = (i: number) => row(m, { level: 'passage', span: [i, i + 1], evidenceJson: `{"n":${i}}` });
+    // 150 passages (two full batches of 64 and a rest), one repeated inside the first batch and one in the rest.
+    const rows = Array.from({ length: 150 }, (_, i) => passage(i));
+    const input = [...rows.slice(0, 10), passage(3), ...rows.slice(10, 140), passage(130), ...rows.slice(140)];
+    expect(sync([row(f.messages.nota!), ...input])).toMatchObject({ inserted: 151 });
+    const stored = db.prepare("SELECT target_id, span_start, evidence_json FROM markings WHERE origin = 'rule' ORDER BY id").all();
+    expect(stored).toEqual([
+      { target_id: f.messages.nota!, span_start: null, evidence_json: row(0).evidenceJson },
+      ...rows.map((r) => ({ target_id: m, span_start: r.span![0], evidence_json: r.evidenceJson })),
+    ]);
+    // A deleted suggestion's id is not reused by a new one (new rows are stored before the deletions).
+    const last = (db.prepare("SELECT max(id) AS id FROM markings WHERE origin = 'rule'").get() as { id: number }).id;
+    expect(sync([...rows.slice(0, 149), passage(500)])).toMatchObject({ inserted: 1, deleted: 2, unchanged: 149 });
+    expect((db.prepare('SELECT id FROM markings WHERE span_start = 500').get() as { id: number }).id).toBe(last + 1);
+  });
+
   it('leaves the connection page cache as it was', () => {
     f = buildStore();
     const db = f.store.db;
