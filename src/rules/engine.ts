@@ -120,6 +120,14 @@ export class Engine {
     for (const r of compiled.rules) this.stats.set(r.def.id, { fired: 0, won: 0, stored: 0, redundant: 0, lost: 0, beatenBy: new Map() });
   }
 
+  /** Sets every rule's statistics back to zero (tag counts each chunk of messages on its own). */
+  resetStats(): void {
+    for (const st of this.stats.values()) {
+      st.fired = st.won = st.stored = st.redundant = st.lost = 0;
+      st.beatenBy.clear();
+    }
+  }
+
   /** Runs the lexicon index over `text`; returns whether any term was found. */
   private scan(text: string): boolean {
     for (const id of this.touched) this.lex[id] = undefined;

@@ -2,7 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/db.js';
 import type { LoadedRuleSet } from './load.js';
 import type { Category } from './schema.js';
-import { Engine } from './engine.js';
 import { newEngine, tagMessageRange, type RangeResult } from './tag-range.js';
 import { claimChunk } from './tag-threads.js';
 import type { IdRange } from '../store/tagging.js';
@@ -31,8 +30,8 @@ const store = openStore(input.dbPath, { readonly: true });
 try {
   const { engine } = newEngine(store.db, input.custodianId, input.rules, input.defaultCategory);
   for (let k = claimChunk(input.next, input.chunks.length); k >= 0; k = claimChunk(input.next, input.chunks.length)) {
-    // A fresh engine per chunk: its statistics are the chunk's own (merged in chunk order by the main thread).
-    const result = tagMessageRange(store.db, input.custodianId, new Engine(engine.compiled, { defaultCategory: input.defaultCategory }), input.chunks[k]!, input);
+    // Each result has the chunk's own statistics (merged in chunk order by the main thread).
+    const result = tagMessageRange(store.db, input.custodianId, engine, input.chunks[k]!, input);
     parentPort!.postMessage({ chunk: k, result } satisfies WorkerMessage);
   }
 } finally {

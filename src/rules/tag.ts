@@ -130,10 +130,11 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
   try {
     if (!opts.dryRun) sync = new RuleSuggestionSync(db, custodian.id);
     inOrder.open();
-    // The main thread claims chunks too. A fresh engine per chunk on the same compiled rules keeps each chunk's
-    // statistics apart (merged in chunk order). Between chunks it lets the workers' results in and stores them.
+    // The main thread claims chunks too, on its own engine for messages (each chunk's statistics are merged in chunk
+    // order). Between chunks it lets the workers' results in and stores them.
+    const messageEngine = new Engine(engine.compiled, { defaultCategory });
     for (let k = claimChunk(next, chunks.length); k >= 0; k = claimChunk(next, chunks.length)) {
-      scanned(k, tagMessageRange(db, custodian.id, new Engine(engine.compiled, { defaultCategory }), chunks[k]!, rangeOpts));
+      scanned(k, tagMessageRange(db, custodian.id, messageEngine, chunks[k]!, rangeOpts));
       if (workers.length) await new Promise((resolve) => setImmediate(resolve));
     }
     for (const w of workers) await w;
