@@ -54,7 +54,12 @@ export function loadWorld(db: DB, custodianId: string): World & { contactNames: 
 
 export function newEngine(db: DB, custodianId: string, set: LoadedRuleSet, defaultCategory: Category): { engine: Engine; world: ReturnType<typeof loadWorld> } {
   const world = loadWorld(db, custodianId);
-  return { engine: new Engine(compileRuleSet(set, world), { defaultCategory }), world };
+  return { engine: engineFor(set, world, defaultCategory), world };
+}
+
+/** The engine for a world loaded elsewhere (a worker gets its world from the main thread). */
+export function engineFor(set: LoadedRuleSet, world: World, defaultCategory: Category): Engine {
+  return new Engine(compileRuleSet(set, world), { defaultCategory });
 }
 
 export const toRow = (s: Suggestion): SuggestionRow => ({

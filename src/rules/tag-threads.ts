@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { SuggestionRow } from '../store/markings.js';
 import type { IdRange } from '../store/tagging.js';
 import type { LoadedRuleSet } from './load.js';
+import type { World } from './compile.js';
 import type { RangeResult } from './tag-range.js';
 import type { WorkerInput, WorkerMessage } from './tag-worker.js';
 
@@ -45,17 +46,34 @@ export function workerRules(set: LoadedRuleSet): LoadedRuleSet {
   return { files: [...files.values()], rules: set.rules.map((r) => ({ ...r, file: files.get(r.file)! })) };
 }
 
+/** The gate a run's workers wait at for the world: see WorkerInput.worldGate. */
+export const newWorldGate = (): Int32Array => new Int32Array(new SharedArrayBuffer(4));
+
+/** Sends the world to every worker behind `gate` and lets them go; `world` null tells them the run failed. */
+export function openWorldGate(gate: Int32Array, workers: readonly TagWorker[], world: World | null): void {
+  if (Atomics.load(gate, 0) !== 0) return;
+  if (world) for (const w of workers) w.send({ world: { contacts: world.contacts, conversations: world.conversations } });
+  Atomics.store(gate, 0, world ? 1 : 2);
+  Atomics.notify(gate, 0);
+}
+
+export interface TagWorker {
+  /** Resolves when the worker reports that it is done. */
+  done: Promise<void>;
+  send(message: { world: World }): void;
+}
+
 /**
- * Starts a worker that scans chunks until none is left; `onChunk` receives the result of each chunk it scanned.
- * Resolves when the worker reports that it is done.
+ * Starts a worker that, once the world has come through the gate, scans chunks until none is left; `onChunk`
+ * receives the result of each chunk it scanned.
  */
-export function runWorker(input: WorkerInput, onChunk: (chunk: number, result: RangeResult) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(WORKER, { workerData: input });
-    let done = false;
+export function runWorker(input: WorkerInput, onChunk: (chunk: number, result: RangeResult) => void): TagWorker {
+  const w = new Worker(WORKER, { workerData: input });
+  const done = new Promise<void>((resolve, reject) => {
+    let finished = false;
     let failed: unknown = null;
     w.on('message', (m: WorkerMessage) => {
-      if (!('chunk' in m)) done = true;
+      if (!('chunk' in m)) finished = true;
       else if (failed === null) {
         try {
           onChunk(m.chunk, m.result);
@@ -65,7 +83,7 @@ export function runWorker(input: WorkerInput, onChunk: (chunk: number, result: R
           void w.terminate();
         }
       }
-      if (done && failed === null) resolve();
+      if (finished && failed === null) resolve();
     });
     w.once('error', (e) => {
       claimNoMore(input.next, input.chunks.length);
@@ -73,9 +91,10 @@ export function runWorker(input: WorkerInput, onChunk: (chunk: number, result: R
     });
     w.once('exit', (code) => {
       if (failed !== null) reject(failed);
-      else if (!done) reject(new Error(`tag worker exited with code ${code} before it was done`));
+      else if (!finished) reject(new Error(`tag worker exited with code ${code} before it was done`));
     });
   });
+  return { done, send: (m) => w.postMessage(m) };
 }
 
 /**

@@ -1,8 +1,9 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/db.js';
 import type { LoadedRuleSet } from './load.js';
 import type { Category } from './schema.js';
-import { newEngine, tagMessageRange, type RangeResult } from './tag-range.js';
+import type { World } from './compile.js';
+import { engineFor, tagMessageRange, type RangeResult } from './tag-range.js';
 import { claimChunk } from './tag-threads.js';
 import type { IdRange } from '../store/tagging.js';
 
@@ -19,6 +20,11 @@ export interface WorkerInput {
   chunks: IdRange[];
   /** Shared with every thread of the run: the index of the next chunk to claim. */
   next: Int32Array;
+  /**
+   * Shared: 0 until the main thread has posted the world (contacts and conversations with their numbers normalised,
+   * once for all threads), 1 when it has, 2 when the run failed before.
+   */
+  worldGate: Int32Array;
   dryRun: boolean;
   examplesPerRule: number;
 }
@@ -28,11 +34,16 @@ export type WorkerMessage = { chunk: number; result: RangeResult } | { done: tru
 const input = workerData as WorkerInput;
 const store = openStore(input.dbPath, { readonly: true });
 try {
-  const { engine } = newEngine(store.db, input.custodianId, input.rules, input.defaultCategory);
-  for (let k = claimChunk(input.next, input.chunks.length); k >= 0; k = claimChunk(input.next, input.chunks.length)) {
-    // Each result has the chunk's own statistics (merged in chunk order by the main thread).
-    const result = tagMessageRange(store.db, input.custodianId, engine, input.chunks[k]!, input);
-    parentPort!.postMessage({ chunk: k, result } satisfies WorkerMessage);
+  // The store is open; now the world from the main thread (it arrives while this thread was starting).
+  Atomics.wait(input.worldGate, 0, 0);
+  const posted = Atomics.load(input.worldGate, 0) === 1 ? receiveMessageOnPort(parentPort!) : undefined;
+  if (posted) {
+    const engine = engineFor(input.rules, (posted.message as { world: World }).world, input.defaultCategory);
+    for (let k = claimChunk(input.next, input.chunks.length); k >= 0; k = claimChunk(input.next, input.chunks.length)) {
+      // Each result has the chunk's own statistics (merged in chunk order by the main thread).
+      const result = tagMessageRange(store.db, input.custodianId, engine, input.chunks[k]!, input);
+      parentPort!.postMessage({ chunk: k, result } satisfies WorkerMessage);
+    }
   }
 } finally {
   store.close();

@@ -8,7 +8,9 @@ import type { LoadedRuleSet } from './load.js';
 import type { Category } from './schema.js';
 import { Engine } from './engine.js';
 import { Examples, mergeStats, newEngine, plainStats, tagMessageRange, toRow, type RangeResult, type TagExample } from './tag-range.js';
-import { claimChunk, claimNoMore, newChunkCounter, RangeOrder, runWorker, splitRange, WORKER, workerRules } from './tag-threads.js';
+import {
+  claimChunk, claimNoMore, newChunkCounter, newWorldGate, openWorldGate, RangeOrder, runWorker, splitRange, WORKER, workerRules,
+} from './tag-threads.js';
 
 /**
  * `chatarchief tag`: runs the rule engine over a custodian's contacts, conversations and messages and stores the
@@ -100,12 +102,22 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
     inOrder.push(k + 1, r.rows);
     inOrder.end(k + 1);
   };
-  const workerInput = { dbPath: db.name, custodianId: custodian.id, defaultCategory, rules: workerRules(set), chunks, next, ...rangeOpts };
+  const worldGate = newWorldGate();
+  const workerInput = { dbPath: db.name, custodianId: custodian.id, defaultCategory, rules: workerRules(set), chunks, next, worldGate, ...rangeOpts };
   const workers = Array.from({ length: threads - 1 }, () => runWorker(workerInput, scanned));
   // A worker's failure is thrown by the await below; until then it must not count as unhandled.
-  for (const w of workers) w.catch(() => undefined);
+  for (const w of workers) w.done.catch(() => undefined);
 
-  const { engine, world } = newEngine(db, custodian.id, set, defaultCategory);
+  // The world (contacts with normalised numbers, conversations) is loaded once, here, while the workers start.
+  let loaded: ReturnType<typeof newEngine>;
+  try {
+    loaded = newEngine(db, custodian.id, set, defaultCategory);
+  } catch (e) {
+    openWorldGate(worldGate, workers, null);
+    throw e;
+  }
+  openWorldGate(worldGate, workers, loaded.world);
+  const { engine, world } = loaded;
   const examples = new Examples(opts.dryRun ? perRule : 0);
   const titles = new Map(world.conversations.map((c) => [c.id, c.titles[0] ?? '']));
   for (const c of world.contacts) {
@@ -137,7 +149,7 @@ export async function tagCustodian(db: DB, custodian: { id: string; defaultCateg
       scanned(k, tagMessageRange(db, custodian.id, messageEngine, chunks[k]!, rangeOpts));
       if (workers.length) await new Promise((resolve) => setImmediate(resolve));
     }
-    for (const w of workers) await w;
+    for (const w of workers) await w.done;
     const report = buildReport({ custodianId: custodian.id, defaultCategory, set, dryRun: opts.dryRun, threads, world, results, contactAndConversation, tally, examples, perRule });
     const store = sync
       ? sync.finish({

@@ -92,4 +92,27 @@ describe('tag threads', () => {
     const firstPerRule = inOrder.flatMap((r) => r.examples).filter((e, i, all) => all.findIndex((x) => x.ruleId === e.ruleId) === i);
     expect(firstPerRule).toEqual(whole.examples);
   });
+
+  it('a worker waits at the world gate: given the world it scans like one pass; told the run failed, it scans nothing', async () => {
+    fx = buildStore();
+    const db = fx.store.db;
+    const set = loadRuleSet([defaultRulesDir()]);
+    const world = loadWorld(db, CUSTODIAN);
+    const opts = { dryRun: true, examplesPerRule: 1 };
+    const whole = tagMessageRange(db, CUSTODIAN, new Engine(compileRuleSet(set, world), { defaultCategory: 'zakelijk' }), { after: 0, upTo: Infinity }, opts);
+    expect(whole.rows.length).toBeGreaterThan(3);
+    // The worker is the built one (a worker thread runs a .js file).
+    const threads = (await import('../../dist/src/rules/tag-threads.js')) as typeof import('../../src/rules/tag-threads.js');
+    const run = (open: boolean) => {
+      const worldGate = threads.newWorldGate();
+      const chunks = splitRange(db.prepare('SELECT MIN(id) AS min, MAX(id) AS max FROM messages').get() as { min: number; max: number }, 4);
+      const got: { k: number; rows: SuggestionRow[] }[] = [];
+      const input = { dbPath: fx!.dbPath, custodianId: CUSTODIAN, defaultCategory: 'zakelijk' as const, rules: threads.workerRules(set), chunks, next: threads.newChunkCounter(), worldGate, ...opts };
+      const w = threads.runWorker(input, (k, r) => got.push({ k, rows: r.rows }));
+      threads.openWorldGate(worldGate, [w], open ? world : null);
+      return w.done.then(() => got.sort((a, b) => a.k - b.k).flatMap((g) => g.rows));
+    };
+    expect(await run(false)).toEqual([]);
+    expect(await run(true)).toEqual(whole.rows);
+  });
 });
