@@ -4,11 +4,13 @@
  * and a full ingest into a new store. Reports times, messages per second, peak RSS and the ratios.
  * Targets: parse ≥ 3× faster than whatsapp-chat-parser; full 1M ingest ≤ 2× that package's parse time; flat RSS.
  * CPU time is reported beside wall time: on a shared machine it is the fairer comparison.
+ * The three measurements take turns REPEAT times (BENCH_REPEAT, default 3); each is reported as the median with the
+ * range, and the ratios are of medians, so that a slow minute of the machine does not decide a ratio.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchDir, child, cpuMs, fmt, ingestIntoFreshStore, peakRssMiB, secs } from './util.js';
+import { benchDir, child, cpuMs, fmt, ingestIntoFreshStore, median, peakRssMiB, REPEAT, spread } from './util.js';
 import { readFileReusing } from '../src/ingest/context.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -53,28 +55,36 @@ async function runIngest(file: string): Promise<Result> {
   return { ms: r.ms, cpu: r.cpu, messages: r.messagesNew, rss: peakRssMiB() };
 }
 
-const line = (label: string, r: Result): string =>
-  `  ${label.padEnd(30)} ${secs(r.ms).padStart(9)} wall ${secs(r.cpu).padStart(9)} CPU  ${fmt(r.messages / (r.ms / 1000)).padStart(10)} msg/s  peak RSS ${r.rss} MiB\n`;
+/** The median of each measure over the runs (peak RSS: the highest). */
+function summary(rs: Result[]): Result & { all: number[] } {
+  return { ms: median(rs.map((r) => r.ms)), cpu: median(rs.map((r) => r.cpu)), messages: rs[0]!.messages, rss: Math.max(...rs.map((r) => r.rss)), all: rs.map((r) => r.ms) };
+}
+
+const line = (label: string, r: Result & { all: number[] }): string =>
+  `  ${label.padEnd(30)} ${spread(r.all).padStart(20)} wall ${((r.cpu / 1000).toFixed(2) + ' s').padStart(8)} CPU  ${fmt(r.messages / (r.ms / 1000)).padStart(10)} msg/s  peak RSS ${r.rss} MiB\n`;
 
 async function orchestrate(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
-  const rows: string[] = [];
+  process.stdout.write(`each measurement: median (min–max) of ${REPEAT} run${REPEAT > 1 ? 's' : ''}, the three measurements taking turns\n`);
   for (const shape of ['android-nl', 'ios-nl'] as const) {
     for (const n of sizes) {
       process.stderr.write(`generating ${fmt(n)} messages (${shape})…\n`);
       const file = await generate(n, shape);
       const size = fs.statSync(file).size;
       process.stderr.write(`measuring on ${file} (${fmt(size / 1e6)} MB)…\n`);
-      const ours = child<Result>(self, ['parse', file]);
-      const base = child<Result>(self, ['baseline', file]);
-      const full = child<Result>(self, ['ingest', file]);
-      rows.push(
+      const runs: Record<'parse' | 'baseline' | 'ingest', Result[]> = { parse: [], baseline: [], ingest: [] };
+      for (let i = 0; i < REPEAT; i++) {
+        for (const m of ['parse', 'baseline', 'ingest'] as const) runs[m].push(child<Result>(self, [m, file]));
+      }
+      const ours = summary(runs.parse);
+      const base = summary(runs.baseline);
+      const full = summary(runs.ingest);
+      process.stdout.write(
         `${shape} ${fmt(n)} msgs (${fmt(size / 1e6)} MB):\n` +
           line('parse (chatarchief)', ours) + line('parse (whatsapp-chat-parser)', base) + line('full ingest into store', full) +
           `  parse speed-up ${(base.ms / ours.ms).toFixed(2)}× wall, ${(base.cpu / ours.cpu).toFixed(2)}× CPU (target ≥ 3×); ` +
-          `ingest / baseline parse ${(full.ms / base.ms).toFixed(2)} wall, ${(full.cpu / base.cpu).toFixed(2)} CPU (target ≤ 2)`,
+          `ingest / baseline parse ${(full.ms / base.ms).toFixed(2)} wall, ${(full.cpu / base.cpu).toFixed(2)} CPU (target ≤ 2)\n`,
       );
-      process.stdout.write(rows[rows.length - 1] + '\n');
     }
   }
 }

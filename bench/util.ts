@@ -20,6 +20,21 @@ export function child<T>(script: string, args: string[]): T {
   return JSON.parse(lines[lines.length - 1]!) as T;
 }
 
+/** Runs per measurement (BENCH_REPEAT, default 3): this machine's speed drifts by up to 1.5× from minute to minute. */
+export const REPEAT = Math.max(1, Math.floor(Number(process.env.BENCH_REPEAT ?? 3)) || 1);
+
+/** The median of some numbers (the lower middle one for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[(s.length - 1) >> 1]!;
+}
+
+/** `median (min–max)` of times in ms, for a report line; just the time for one run. */
+export function spread(ms: number[]): string {
+  if (ms.length === 1) return secs(ms[0]!);
+  return `${secs(median(ms))} (${(Math.min(...ms) / 1000).toFixed(2)}–${(Math.max(...ms) / 1000).toFixed(2)})`;
+}
+
 export const fmt = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 export const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
