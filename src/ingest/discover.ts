@@ -15,7 +15,10 @@ export interface FileRef {
   size: number;
   open(): Promise<Readable>;
   modified: Date | null;
-  /** Set for a plain file on disk (not a zip entry): lets a parser read it through one reused buffer. */
+  /**
+   * A plain file on disk with these bytes (the file itself, or a zip entry's copy in the blob store): lets a parser
+   * read it through one reused buffer.
+   */
   path?: string;
 }
 

@@ -4,7 +4,7 @@ import type { Custodian } from '../store/custodians.js';
 import { createVeiligstelling, findSourceByHash } from '../store/ingest.js';
 import { discoverExports, type ExportUnit } from './discover.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.js';
-import { storeSourceBytes } from './files.js';
+import { storeSourceBytes, type StoredSource } from './files.js';
 import { ingestWhatsApp, scanWhatsAppUnit } from './whatsapp.js';
 import { ingestSignal, isSignalFormat } from './signal.js';
 import type { IngestContext, SourceReport } from './context.js';
@@ -60,9 +60,10 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
   // Discovery decided the format (a text file that is not Signal goes to the WhatsApp parser, which says whether it is one).
   const format = ctx.format ?? unit.format ?? 'whatsapp';
   const storing = storeSourceBytes(ctx, unit);
-  // WhatsApp's pass 1 reads the chat while a worker copies and hashes a large source. Its outcome waits (a failure
-  // included) until the source is known to be new: a source ingested before is reported as such, whatever it holds.
-  const scanning = format === 'whatsapp' ? settle(scanWhatsAppUnit(ctx, unit)) : null;
+  // WhatsApp's pass 1 reads a chat file on disk while a worker copies and hashes a large source. Its outcome waits (a
+  // failure included) until the source is known to be new: a source ingested before is reported as such, whatever
+  // it holds. A chat in a zip is read after storing, from its copy in the blob store (see `chatFromBlob`).
+  const scanning = format === 'whatsapp' && unit.container !== 'zip' ? settle(scanWhatsAppUnit(ctx, unit)) : null;
   const stored = await storing;
   const dup = findSourceByHash(ctx.db, ctx.custodian.id, stored.sha256);
   if (dup) {
@@ -73,13 +74,22 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
       messagesMissing: 0, attachments: 0, warnings: [],
     };
   }
-  if (scanning) {
-    const scan = await scanning;
+  if (format === 'whatsapp') {
+    const chat = unit.container === 'zip' ? chatFromBlob(ctx, unit, stored) : unit;
+    const scan = await (scanning ?? settle(scanWhatsAppUnit(ctx, chat)));
     if (!scan.ok) throw scan.error;
-    return ingestWhatsApp(ctx, unit, stored, scan.value);
+    return ingestWhatsApp(ctx, chat, stored, scan.value);
   }
   if (isSignalFormat(format)) return ingestSignal(ctx, unit, stored, format);
   throw new UserError(`unknown format '${format}'`);
+}
+
+/**
+ * The unit with its zip-entry chat read from the blob store: storing the source wrote the entry's exact bytes there
+ * (named by their hash), and both passes then read a plain file instead of inflating the entry twice more.
+ */
+function chatFromBlob(ctx: IngestContext, unit: ExportUnit, stored: StoredSource): ExportUnit {
+  return { ...unit, main: { ...unit.main, path: ctx.blobs.pathFor(stored.mainSha256) } };
 }
 
 /** A promise's outcome as a value, so that it can wait without an unhandled rejection. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import Database from 'better-sqlite3';
 import { describe, expect, it, beforeEach } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
@@ -145,6 +146,40 @@ describe('ingest: zips and attachments', () => {
     expect(msgs[0].attachments).toEqual([{ name: 'IMG-20231005-WA0001.jpg', sha256: sha(photo), size: photo.length, missing: false, mime: null }]);
     expect(msgs[0].text).toBe('Kaart dijkring 43');
     expect(msgs[1].attachments[0].missing).toBe(true);
+  });
+});
+
+describe('ingest: a chat in a zip is read from its stored copy', () => {
+  it('gives the same messages, line numbers and warnings as the loose file, and keeps the entry as the chat file', async () => {
+    // CRLF, a line before the first header and a bad byte: what the two passes read must be the entry's exact bytes.
+    const chat = Buffer.concat([Buffer.from('voorwoord\r\n' + MONTH1.replace(/\n/g, '\r\n')), Buffer.from([0xff]), Buffer.from('\r\n')]);
+    const loose = await ingest(write(`loose/${NAME}`, chat));
+    expect(loose.code, loose.stderr).toBe(0);
+    const looseMsgs = (await runCli(['messages', '--db', db, '--conversation', '1', '--json'])).json().messages;
+    const db2 = path.join(dir, 'store2.db');
+    expect((await runCli(['custodian', 'add', '--db', db2, ...CUSTODIAN])).code).toBe(0);
+    const zip = write('zipped/WhatsApp-chat met Crisisteam Hoogwater.zip', makeZip([{ name: NAME, data: chat, deflate: true }]));
+    const zipped = await runCli(['ingest', '--db', db2, '--custodian', 'minister-ienw', '--operator', 'RIH operator', '--device', 'iPhone 15 dienst', '--json', zip]);
+    expect(zipped.code, zipped.stderr).toBe(0);
+    const z = zipped.json().sources[0];
+    expect(z).toMatchObject({ sha256: sha(fs.readFileSync(zip)), messagesNew: loose.json().sources[0].messagesNew });
+    expect(z.warnings.map((w: { code: string; line: number }) => [w.code, w.line])).toEqual(loose.json().sources[0].warnings.map((w: { code: string; line: number }) => [w.code, w.line]));
+    expect(z.warnings.length).toBeGreaterThan(0);
+    const zipMsgs = (await runCli(['messages', '--db', db2, '--conversation', '1', '--json'])).json().messages;
+    expect(zipMsgs).toEqual(looseMsgs);
+    expect(zipMsgs.length).toBe(7);
+    // The source's chat file is the entry, with its own hash.
+    const store = new Database(db2, { readonly: true });
+    expect(store.prepare("SELECT path, size, sha256 FROM source_files WHERE role = 'chat'").all()).toEqual([{ path: NAME, size: chat.length, sha256: sha(chat) }]);
+    store.close();
+  });
+
+  it('a zipped chat that is not a WhatsApp export is refused naming the entry in the zip', async () => {
+    const zip = write('bad/notes.zip', makeZip([{ name: '_chat.txt', data: 'Boodschappen:\n- melk\n', deflate: true }]));
+    const r = await ingest(zip);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${zip}!_chat.txt`);
+    expect(r.stderr).toMatch(/not a WhatsApp export/);
   });
 });
 
