@@ -6,17 +6,6 @@
 import { toE164 } from '../phone.js';
 import { matchSystem, mayBeSystem, systemKey, type SystemMatch } from './system.js';
 
-export interface Head {
-  /** Author exactly as written, or null for an authorless (system) line. */
-  authorRaw: string | null;
-  /** Cleaned author (null when authorless). */
-  sender: Sender | null;
-  /** Body part of the header line. */
-  body: string;
-  /** For authorless lines: the matched template (null → event 'other'). */
-  sys: SystemMatch | null;
-}
-
 export interface Sender {
   raw: string;
   /** Display name: bidi marks removed, NBSP/NNBSP as spaces. */
@@ -123,20 +112,10 @@ export class HeadSplitter {
   colonAuthors = true;
 
   /**
-   * Splits the line `text[start, end)` (start: the first character after the header) into author and body.
-   * Works in place (the line may be part of a longer decoded region) to avoid allocating the remainder.
-   */
-  split(text: string, start = 0, end = text.length): Head {
-    const b = this.locate(text, start, end);
-    const s = this.found;
-    return s === null
-      ? { authorRaw: null, sender: null, body: text.slice(b, end), sys: this.foundSys }
-      : { authorRaw: s.raw, sender: s, body: b === end ? '' : text.slice(b, end), sys: null };
-  }
-
-  /**
-   * Allocation-free form of `split`: returns where the body starts (the body is `text[result, end)`) and leaves the
-   * author in `found` and, for an authorless line, the system template in `foundSys`.
+   * Splits the line `text[start, end)` (start: the first character after the header) into author and body, in place
+   * (the line may be part of a longer decoded region) and without allocating: returns where the body starts (the body
+   * is `text[result, end)`) and leaves the author in `found` and, for an authorless line, the system template in
+   * `foundSys`.
    */
   locate(text: string, start: number, end: number): number {
     this.foundSys = null;
