@@ -12,8 +12,8 @@ import type { ExportUnit } from './discover.js';
 import { storeExportFiles, type StoredSource } from './files.js';
 
 /**
- * Pass 1 over the export's chat file (see scanWhatsApp). Runs before the source is known to be new: ingest overlaps
- * it with copying the source into the blob store.
+ * Pass 1 over the export's chat file (see scanWhatsApp). For a chat file on disk, ingest runs it while the source is
+ * copied into the blob store, before the source is known to be new.
  */
 export async function scanWhatsAppUnit(ctx: Pick<IngestContext, 'dateOrder'>, unit: ExportUnit): Promise<WhatsAppScan> {
   try {
