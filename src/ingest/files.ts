@@ -28,7 +28,8 @@ export async function storeExportFiles(ctx: IngestContext, unit: ExportUnit, sou
   const out = new Map<string, { sha256: string; size: number }>();
   let n = 0;
   for (const [rel, ref] of unit.files) {
-    const r = unit.container === 'zip' ? await ctx.blobs.putStream(readChunks(ref)) : await ctx.blobs.putFile(ref.display);
+    // (A media file is copied on this thread: nothing runs meanwhile that a worker's copy could overlap.)
+    const r = unit.container === 'zip' ? await ctx.blobs.putStream(readChunks(ref)) : await ctx.blobs.putFile(ref.display, { offThread: false });
     addSourceFile(ctx.db, sourceId, rel, r.size, r.sha256, 'media');
     out.set(rel, r);
     const base = rel.split('/').pop()!;
