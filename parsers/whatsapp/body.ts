@@ -301,21 +301,23 @@ export function parsePoll(rest: string): PollInfo | null {
   return { question: question.join('\n'), options };
 }
 
-/** `You deleted this message` / `U hebt dit bericht verwijderd`: the line's author is the exporter. */
-/** Cheap pre-check of `isDeletedBySelf` on a body at `text[from…]`, without slicing it out. */
-export function mayBeDeletedBySelf(text: string, from: number): boolean {
+/** Where a possible "you deleted" notice starts in `text[from…]` (after LRMs, at a Y, U or J), or -1. */
+function selfDeleteStart(text: string, from: number): number {
   let i = from;
   while (text.charCodeAt(i) === LRM) i++;
   const c = text.charCodeAt(i);
-  return c === 0x59 || c === 0x55 || c === 0x4a;
+  return c === 0x59 || c === 0x55 || c === 0x4a ? i : -1;
 }
 
+/** Cheap pre-check of `isDeletedBySelf` on a body at `text[from…]`, without slicing it out. */
+export function mayBeDeletedBySelf(text: string, from: number): boolean {
+  return selfDeleteStart(text, from) >= 0;
+}
+
+/** `You deleted this message` / `U hebt dit bericht verwijderd`: the line's author is the exporter. */
 export function isDeletedBySelf(body: string): boolean {
-  let i = 0;
-  while (body.charCodeAt(i) === LRM) i++;
-  const c = body.charCodeAt(i);
-  if (c !== 0x59 && c !== 0x55 && c !== 0x4a) return false;
-  return DEL_SELF_RE.test(i ? body.slice(i) : body);
+  const i = selfDeleteStart(body, 0);
+  return i >= 0 && DEL_SELF_RE.test(i ? body.slice(i) : body);
 }
 
 /** Body of a system event: WhatsApp's own text with its LRM marks removed. */

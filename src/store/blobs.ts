@@ -117,18 +117,22 @@ const crypto = require('node:crypto');
 const { file, tmp } = workerData;
 const hash = crypto.createHash('sha256');
 const buf = Buffer.allocUnsafe(1 << 20);
+// File descriptors belong to the process, not to this thread: close them whatever fails.
 const input = fs.openSync(file, 'r');
-const output = fs.openSync(tmp, 'wx', 0o444);
 let size = 0;
 try {
-  for (let n; (n = fs.readSync(input, buf, 0, buf.length, null)) > 0; ) {
-    hash.update(buf.subarray(0, n));
-    for (let w = 0; w < n; ) w += fs.writeSync(output, buf, w, n - w);
-    size += n;
+  const output = fs.openSync(tmp, 'wx', 0o444);
+  try {
+    for (let n; (n = fs.readSync(input, buf, 0, buf.length, null)) > 0; ) {
+      hash.update(buf.subarray(0, n));
+      for (let w = 0; w < n; ) w += fs.writeSync(output, buf, w, n - w);
+      size += n;
+    }
+  } finally {
+    fs.closeSync(output);
   }
 } finally {
   fs.closeSync(input);
-  fs.closeSync(output);
 }
 parentPort.postMessage({ sha256: hash.digest('hex'), size });
 `;
