@@ -86,13 +86,30 @@ export function* pieces(chunk: Buffer | Uint8Array, size = 1 << 16): Generator<B
   for (let i = 0; i < b.length; i += size) yield b.subarray(i, Math.min(b.length, i + size));
 }
 
+/**
+ * The bytes `s` holds one per character (a byte string, see `LineSplitter`'s `bytes` mode) decoded as UTF-8, invalid
+ * sequences replaced by U+FFFD exactly as the text decoder does. Exact for any slice that starts and ends next to an
+ * ASCII character or at a line's ends: UTF-8 never uses an ASCII byte inside a multi-byte sequence.
+ */
+export function utf8OfBytes(s: string): string {
+  return Buffer.from(s, 'latin1').toString('utf8');
+}
+
 /** Synchronous line splitter: push chunks, get (or visit) the lines they complete. */
 export class LineSplitter {
   private carry: Buffer = Buffer.alloc(0);
   private carryOffset = 0; // byte offset of carry[0] in the source
   private lineNo = 0;
 
-  constructor(private readonly onWarning?: (w: ParseWarning) => void) {}
+  /**
+   * @param bytes visit byte strings: every character is one byte of the source (a Latin-1 view, 8× cheaper to make
+   *   than a UTF-8 decoding and a one-byte string); the visitor decodes what it needs with `utf8OfBytes`. Invalid
+   *   UTF-8 is then not reported (`onWarning` is not called): it surfaces as U+FFFD where the visitor decodes.
+   */
+  constructor(
+    private readonly onWarning?: (w: ParseWarning) => void,
+    private readonly bytes = false,
+  ) {}
 
   /** The lines completed by this chunk, in order. */
   push(raw: Buffer | Uint8Array): SourceLine[] {
@@ -150,12 +167,16 @@ export class LineSplitter {
 
   /** Splits bytes that end with a complete line break. */
   private region(bytes: Buffer, base: number, fn: LineVisitor): void {
-    if (!isUtf8(bytes)) {
+    let text: string;
+    if (this.bytes) {
+      text = bytes.toString('latin1');
+    } else if (!isUtf8(bytes)) {
       this.slowRegion(bytes, base, fn);
       return;
+    } else {
+      // Fast path: decode the region once and find the line breaks in the string (byte offsets on demand).
+      text = decoder.decode(bytes, STREAM);
     }
-    // Fast path: decode the region once and find the line breaks in the string (byte offsets on demand).
-    const text = decoder.decode(bytes, STREAM);
     const offsets = new RegionOffsets(text, base, text.length === bytes.length);
     let pos = 0;
     if (bytes.indexOf(13) < 0) {
@@ -204,8 +225,8 @@ export class LineSplitter {
   /** One line decoded on its own (its own region). */
   private emit(bytes: Buffer, offset: number, eol: string, fn: LineVisitor): void {
     const lineNo = ++this.lineNo;
-    const text = bytes.toString('utf8');
-    if (!isUtf8(bytes)) {
+    const text = bytes.toString(this.bytes ? 'latin1' : 'utf8');
+    if (!this.bytes && !isUtf8(bytes)) {
       const bad = firstInvalidUtf8(bytes);
       this.onWarning?.({
         code: 'invalid-utf8',

@@ -3,10 +3,12 @@
  * and cleans author names. System templates are tried before the author split where a naive split at the
  * first `: ` would turn a group name like `Team: Noord` into an author.
  */
+import { utf8OfBytes } from '../lines.js';
 import { toE164 } from '../phone.js';
 import { matchSystem, mayBeSystem, systemKey, type SystemMatch } from './system.js';
 
 export interface Sender {
+  /** As written (in a byte-string splitter: its UTF-8 bytes, one per character). */
   raw: string;
   /** Display name: bidi marks removed, NBSP/NNBSP as spaces. */
   name: string;
@@ -16,6 +18,8 @@ export interface Sender {
 }
 
 const LRM = 0x200e;
+/** LRM as UTF-8 in a byte string. */
+const LRM_BYTES = '\xe2\x80\x8e';
 /** A would-be author that reads like a system sentence (quotes, Dutch verbs, English verbs of group events). */
 const SUSPICIOUS = /["“”]| heeft | hebt |created group|changed the |security code|beveiligingscode/;
 
@@ -27,24 +31,42 @@ export class HeadSplitter {
   private readonly byLength: Sender[][] = [];
   private readonly ios: boolean;
   private chatName: string | null = null;
+  /** The LRM as the lines hold it: one character, or three in a byte string. */
+  private readonly lrm: string;
 
   /**
    * @param platform header family; only iOS writes system events with an author
-   * @param chatName iOS chat title (author of the e2e notice), used when it contains `: `
+   * @param chatName iOS chat title (author of the e2e notice), used when it contains `: `, written as the lines are
+   * @param bytes the lines are byte strings (pass 1, see `LineSplitter`): authors are looked up by their bytes and
+   *   decoded once; what is tested against templates is decoded first. `found.name` is always decoded text.
    */
-  constructor(platform: 'ios' | 'android', chatName: string | null) {
+  constructor(platform: 'ios' | 'android', chatName: string | null, private readonly bytes = false) {
     this.ios = platform === 'ios';
+    this.lrm = bytes ? LRM_BYTES : '\u200e';
     this.setChatName(chatName);
+  }
+
+  /** `text[i]` starts an LRM. */
+  private lrmAt(text: string, i: number): boolean {
+    return this.bytes
+      ? text.charCodeAt(i) === 0xe2 && text.charCodeAt(i + 1) === 0x80 && text.charCodeAt(i + 2) === 0x8e
+      : text.charCodeAt(i) === LRM;
+  }
+
+  /** The text of `text[start, end)`. */
+  private decoded(text: string, start: number, end: number): string {
+    const s = text.slice(start, end);
+    return this.bytes ? utf8OfBytes(s) : s;
   }
 
   setChatName(chatName: string | null): void {
     this.chatName = chatName !== null && chatName.includes(': ') ? chatName : null;
   }
 
-  // Memo of the next LRM in a decoded region: no LRM lies in `text[lrmFrom, lrmAt)` (see colonLrm).
+  // Memo of the next LRM in a decoded region: no LRM lies in `text[lrmFrom, lrmPos)` (see colonLrm).
   private lrmText = '';
   private lrmFrom = 0;
-  private lrmAt = -1;
+  private lrmPos = -1;
 
   /**
    * Index of the first `: ‎` (colon, space, LRM) in `text[from, end)`, or -1. The line may be part of a long decoded
@@ -53,12 +75,12 @@ export class HeadSplitter {
   private colonLrm(text: string, from: number, end: number): number {
     let p = from + 2;
     for (;;) {
-      if (text !== this.lrmText || p < this.lrmFrom || (this.lrmAt >= 0 && p > this.lrmAt)) {
+      if (text !== this.lrmText || p < this.lrmFrom || (this.lrmPos >= 0 && p > this.lrmPos)) {
         this.lrmText = text;
         this.lrmFrom = p;
-        this.lrmAt = text.indexOf('\u200e', p);
+        this.lrmPos = text.indexOf(this.lrm, p);
       }
-      const at = this.lrmAt;
+      const at = this.lrmPos;
       if (at < 0 || at >= end) return -1;
       if (text.charCodeAt(at - 1) === 0x20 && text.charCodeAt(at - 2) === 0x3a && at - 2 >= from) return at - 2;
       p = at + 1;
@@ -67,7 +89,7 @@ export class HeadSplitter {
 
   /** The memo already shows no LRM in `text[from, end)` (the common case: a plain message; cheap enough to inline). */
   private noLrmBefore(text: string, from: number, end: number): boolean {
-    return text === this.lrmText && from >= this.lrmFrom && (this.lrmAt < 0 || (from <= this.lrmAt && this.lrmAt >= end));
+    return text === this.lrmText && from >= this.lrmFrom && (this.lrmPos < 0 || (from <= this.lrmPos && this.lrmPos >= end));
   }
 
   sender(raw: string): Sender {
@@ -89,10 +111,11 @@ export class HeadSplitter {
   }
 
   private add(raw: string): Sender {
-    const name = cleanName(raw);
+    const text = this.bytes ? utf8OfBytes(raw) : raw;
+    const name = cleanName(text);
     const c = name.charCodeAt(0);
     const phone = c === 0x2b || c === 0x28 || (c >= 0x30 && c <= 0x39) ? toE164(name) : null;
-    const e: Sender = { raw, name, phone, suspicious: SUSPICIOUS.test(raw) };
+    const e: Sender = { raw, name, phone, suspicious: SUSPICIOUS.test(text) };
     const k = raw.length;
     const bucket = (this.byLength[k] ??= []);
     if (bucket.length >= 64) bucket.length = 0; // bound memory on pathological input
@@ -120,7 +143,7 @@ export class HeadSplitter {
   locate(text: string, start: number, end: number): number {
     this.foundSys = null;
     // Android NL system lines and old-iOS system lines start with LRM and have no author.
-    if (text.charCodeAt(start) === LRM) return this.authorless(text, start, end);
+    if (this.lrmAt(text, start)) return this.authorless(text, start, end);
     let k = text.indexOf(': ', start);
     if (k < 0 || k + 2 > end) {
       // `Bram:` with no trailing space is an empty message (§9.5).
@@ -132,7 +155,7 @@ export class HeadSplitter {
     }
     let s = this.lookup(text, start, k - start) ?? this.add(text.slice(start, k));
     if (s.suspicious) {
-      const sys = matchSystem(systemKey(text.slice(start, end)));
+      const sys = matchSystem(systemKey(this.decoded(text, start, end)));
       if (sys) {
         this.found = null;
         this.foundSys = sys;
@@ -142,10 +165,10 @@ export class HeadSplitter {
     if (this.ios) {
       const cn = this.chatName;
       const named = cn !== null && k - start < cn.length && start + cn.length + 2 <= end && text.startsWith(cn, start) && text.startsWith(': ', start + cn.length);
-      if ((!named || this.countColonAuthors) && this.colonAuthors && text.charCodeAt(k + 2) !== LRM && !this.noLrmBefore(text, k + 4, end)) {
+      if ((!named || this.countColonAuthors) && this.colonAuthors && !this.lrmAt(text, k + 2) && !this.noLrmBefore(text, k + 4, end)) {
         // `Team: Noord: ‎Alice added you`: the author itself contains `: `.
         const j = this.colonLrm(text, k + 2, end);
-        if (j > 0 && !text.slice(start, j).includes('\u200e') && matchSystem(systemKey(text.slice(j + 2, end)))) {
+        if (j > 0 && !text.slice(start, j).includes(this.lrm) && matchSystem(systemKey(this.decoded(text, j + 2, end)))) {
           this.colonAuthorLines++;
           if (!named) {
             k = j;
@@ -164,7 +187,7 @@ export class HeadSplitter {
 
   private authorless(text: string, start: number, end: number): number {
     this.found = null;
-    const rest = text.slice(start, end);
+    const rest = this.decoded(text, start, end);
     this.foundSys = mayBeSystem(rest) ? matchSystem(systemKey(rest)) : null;
     return start;
   }

@@ -49,6 +49,35 @@ export function headerStart(text: string, start: number, open: number): number {
   return d === open || (open === 0 && d >= 0x30 && d <= 0x39) ? i : -1;
 }
 
+/**
+ * Byte-string form of `headerStart` (see `LineSplitter`'s `bytes` mode): leading marks are skipped as their UTF-8
+ * sequences (LRM E2 80 8E, BOM EF BB BF, …). Returns the index after the marks, or -1.
+ */
+export function headerStartInBytes(text: string, start: number, open: number): number {
+  let i = start;
+  let d = text.charCodeAt(i);
+  while (d === 0xe2 || d === 0xef) {
+    const n = markBytesAt(text, i);
+    if (n === 0) return -1;
+    i += n;
+    d = text.charCodeAt(i);
+  }
+  return d === open || (open === 0 && d >= 0x30 && d <= 0x39) ? i : -1;
+}
+
+/** Length of the UTF-8 mark (see `isMark`) at `text[i]` of a byte string: 3, or 0 when there is none. */
+export function markBytesAt(text: string, i: number): number {
+  const a = text.charCodeAt(i);
+  const b = text.charCodeAt(i + 1);
+  const c = text.charCodeAt(i + 2);
+  if (a === 0xe2) {
+    if (b === 0x80) return c === 0x8e || c === 0x8f || (c >= 0xaa && c <= 0xae) ? 3 : 0;
+    if (b === 0x81) return c >= 0xa6 && c <= 0xa9 ? 3 : 0;
+    return 0;
+  }
+  return a === 0xef && b === 0xbb && c === 0xbf ? 3 : 0;
+}
+
 const AMPM_SRC = '[ \\u00a0\\u202f]?([AaPp])\\.?[ \\u00a0\\u202f]?[Mm]\\.?';
 
 /**
@@ -105,14 +134,16 @@ const esc = (s: string): string => s.replace(/[.[\]\\/-]/g, (ch) => '\\' + ch);
  * Compiles the strict header regex for one shape (sticky). It only tests: `readHeader` reads the numbers from the
  * characters, so the regex has no capturing groups (they would cost time on every line).
  */
-export function compileHeader(shape: HeaderShape): RegExp {
+export function compileHeader(shape: HeaderShape, bytes = false): RegExp {
   const sep = esc(shape.dateSep) + (shape.dateSpaced ? ' ' : '');
   const first = shape.yearFirst ? '\\d{4}' : '\\d{1,2}';
   const last = shape.yearFirst ? '\\d{1,2}' : '(?:\\d{4}|\\d{2})';
   const date = `${first}${sep}\\d{1,2}${sep}${last}${shape.trailingDot ? '\\.' : ''}${shape.comma ? ',' : ''}`;
   const ts = esc(shape.timeSep);
   const time = `\\d{1,2}${ts}\\d{2}${shape.seconds ? `${ts}\\d{2}` : ''}`;
-  const ampm = shape.ampm ? AMPM_SRC.replace('([AaPp])', '[AaPp]') : '';
+  let ampm = shape.ampm ? AMPM_SRC.replace('([AaPp])', '[AaPp]') : '';
+  // In a byte string NBSP and NNBSP are their UTF-8 sequences (everything else in a header is ASCII).
+  if (bytes) ampm = ampm.replaceAll('[ \\u00a0\\u202f]', '(?: |\\xc2\\xa0|\\xe2\\x80\\xaf)');
   const between = shape.klo ? ' klo ' : ' ';
   const open = shape.bracket ? '\\[' : '';
   const close = shape.terminator === ']' ? '\\] ?' : esc(shape.terminator);
@@ -187,10 +218,11 @@ export function readHeader(text: string, start: number, re: RegExp, shape: Heade
   out.ampm = '';
   if (shape.ampm) {
     c = text.charCodeAt(p);
-    while (c === 0x20 || c === 0xa0 || c === 0x202f) c = text.charCodeAt(++p);
+    // (0xc2, 0xe2, 0x80, 0xaf: NBSP and NNBSP in a byte string; the regex admits nothing else here)
+    while (c === 0x20 || c === 0xa0 || c === 0x202f || c === 0xc2 || c === 0xe2 || c === 0x80 || c === 0xaf) c = text.charCodeAt(++p);
     out.ampm = c === 0x70 || c === 0x50 ? 'p' : 'a';
     c = text.charCodeAt(++p); // after the a/p letter
-    while (c === 0x2e || c === 0x20 || c === 0xa0 || c === 0x202f) c = text.charCodeAt(++p);
+    while (c === 0x2e || c === 0x20 || c === 0xa0 || c === 0x202f || c === 0xc2 || c === 0xe2 || c === 0x80 || c === 0xaf) c = text.charCodeAt(++p);
     p++; // the m letter
     if (text.charCodeAt(p) === 0x2e) p++;
   }

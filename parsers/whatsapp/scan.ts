@@ -2,16 +2,16 @@
  * Pass 1 over a WhatsApp export: detects the header shape, infers the date order and collects authors and subjects,
  * which pass 2 (parse.ts) needs to split author from body and to classify messages. Keeps no messages in memory.
  */
-import { LineSplitter, pieces, type LineVisitor } from '../lines.js';
-import type { DateOrder, ParseWarning, SourceLine } from '../types.js';
+import { LineSplitter, pieces, utf8OfBytes, type LineVisitor } from '../lines.js';
+import type { DateOrder, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
 import { classifyBody, isDeletedBySelf, mayBeDeletedBySelf } from './body.js';
 import {
-  compileHeader, DateOrderEvidence, detectShape, fullYear, headerStart, newHeaderFields, readHeader, shapeLabel, to24h,
-  type HeaderShape,
+  compileHeader, DateOrderEvidence, detectShape, fullYear, headerStart, headerStartInBytes, newHeaderFields, readHeader,
+  shapeLabel, to24h, type HeaderShape,
 } from './header.js';
 import { Range } from './stamp.js';
-import { GROUP_EVENTS, isGroupEncryptionNotice, matchSystem, mayBeSystem, systemKey, type SystemMatch } from './system.js';
+import { GROUP_EVENTS, isGroupEncryptionNotice, matchSystem, mayBeSystem, mayNameSystem, systemKey, type SystemMatch } from './system.js';
 
 export class WhatsAppFormatError extends Error {
   line?: number;
@@ -64,19 +64,26 @@ export async function scanWhatsApp(lines: AsyncIterable<SourceLine>, opts: { dat
   return scanner.finish();
 }
 
-/** Pass 1 straight from the bytes (the fast path: no string per line). `onWarning` gets invalid UTF-8. */
+/**
+ * Pass 1 straight from the bytes (the fast path): the lines are byte strings, not decoded text (see `LineSplitter`),
+ * and only what is tested against a template or kept as a name is decoded. The result equals `scanWhatsApp`'s on the
+ * decoded lines; invalid UTF-8 is left for pass 2 to report.
+ */
 export async function scanWhatsAppChunks(
   chunks: AsyncIterable<Buffer | Uint8Array>,
-  opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string; onWarning?: (w: ParseWarning) => void } = {},
+  opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string } = {},
 ): Promise<WhatsAppScan> {
-  const scanner = new WhatsAppScanner(opts);
-  const splitter = new LineSplitter(opts.onWarning);
+  const scanner = new WhatsAppScanner({ ...opts, bytes: true });
+  const splitter = new LineSplitter(undefined, true);
   for await (const chunk of chunks) for (const piece of pieces(chunk)) splitter.visit(piece, scanner.visit);
   splitter.finish(scanner.visit);
   return scanner.finish();
 }
 
-/** The synchronous core of pass 1: feed every line (`line` or `visit`), then `finish`. */
+/**
+ * The synchronous core of pass 1: feed every line (`line` or `visit`), then `finish`. With `bytes`, `visit` takes
+ * byte strings (every character one byte of UTF-8, see `LineSplitter`); `line` always takes decoded text.
+ */
 export class WhatsAppScanner {
   private shape: HeaderShape | null = null;
   private re: RegExp | null = null;
@@ -95,13 +102,32 @@ export class WhatsAppScanner {
   private withMedia = false;
   private selfNameHint: string | null = null;
   private readonly what: string;
+  private readonly bytes: boolean;
 
-  constructor(private readonly opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string } = {}) {
+  constructor(private readonly opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string; bytes?: boolean } = {}) {
     this.what = opts.fileName ? ` in ${opts.fileName}` : '';
+    this.bytes = opts.bytes ?? false;
   }
 
   line(line: SourceLine): void {
-    this.lineAt(line.text, 0, line.text.length, line.lineNo);
+    const text = this.bytes ? Buffer.from(line.text, 'utf8').toString('latin1') : line.text;
+    this.lineAt(text, 0, text.length, line.lineNo);
+  }
+
+  /** The text of `text[start, end)`. */
+  private decoded(text: string, start: number, end: number): string {
+    const s = text.slice(start, end);
+    return this.bytes ? utf8OfBytes(s) : s;
+  }
+
+  /** Index of the first character after the LRMs at `text[i]`. */
+  private afterLrms(text: string, i: number): number {
+    if (this.bytes) {
+      while (text.charCodeAt(i) === 0xe2 && text.charCodeAt(i + 1) === 0x80 && text.charCodeAt(i + 2) === 0x8e) i += 3;
+    } else {
+      while (text.charCodeAt(i) === 0x200e) i++;
+    }
+    return i;
   }
 
   readonly visit: LineVisitor = (text, start, end, _eol, lineNo) => this.lineAt(text, start, end, lineNo);
@@ -109,7 +135,7 @@ export class WhatsAppScanner {
   /** The line `text[start, end)`. */
   lineAt(text: string, start: number, end: number, lineNo: number): void {
     if (this.re === null) {
-      const line = text.slice(start, end);
+      const line = this.decoded(text, start, end);
       if (!NON_EMPTY.test(line)) return;
       this.nonEmpty++;
       const shape = detectShape(line);
@@ -120,12 +146,12 @@ export class WhatsAppScanner {
         return;
       }
       this.shape = shape;
-      this.re = compileHeader(shape);
+      this.re = compileHeader(shape, this.bytes);
       this.open = shape.bracket ? 0x5b : 0;
-      this.splitter = new HeadSplitter(shape.platform, null);
+      this.splitter = new HeadSplitter(shape.platform, null, this.bytes);
       this.splitter.countColonAuthors = true;
     }
-    const i = headerStart(text, start, this.open);
+    const i = this.bytes ? headerStartInBytes(text, start, this.open) : headerStart(text, start, this.open);
     if (i < 0 || i >= end) return;
     const sh = this.shape!;
     const hf = this.hf;
@@ -145,15 +171,18 @@ export class WhatsAppScanner {
     const b = sp.locate(text, hf.end, end);
     const sender = sp.found;
     if (sender === null) {
-      this.onSystem(sp.foundSys, () => systemKey(text.slice(b, end)));
+      this.onSystem(sp.foundSys, () => systemKey(this.decoded(text, b, end)));
       return;
     }
     const name = sender.name;
     let human = true;
-    if (sh.platform === 'ios' && b < end && text.charCodeAt(b) === 0x200e) {
+    if (sh.platform === 'ios' && b < end && this.afterLrms(text, b) > b) {
       // Only iOS writes system events as authored messages; Android LRM bodies are attachments.
-      const body = text.slice(b, end);
-      const key = mayBeSystem(body) ? systemKey(body) : '';
+      // (A byte string is decoded only when it may name a template or be a "you deleted" notice.)
+      const maySys = !this.bytes || mayNameSystem(text, b, end);
+      const mayDel = !this.selfNameHint && mayBeDeletedBySelf(text, this.afterLrms(text, b));
+      const body = maySys || mayDel ? this.decoded(text, b, end) : '';
+      const key = maySys && mayBeSystem(body) ? systemKey(body) : '';
       const sys = key ? matchSystem(key) : null;
       if (sys && sys.event !== 'waiting') {
         this.onSystem(sys, () => key);
@@ -164,16 +193,16 @@ export class WhatsAppScanner {
         human = sys.actor !== undefined && sys.actor === name;
       } else if (name === this.e2eAuthor && !this.humans.has(name)) {
         // Unknown WhatsApp text from the chat-name author: human only if it is ordinary content.
-        human = classifyBody(body, '', null, { platform: sh.platform, withMedia: this.withMedia }).kind !== 'text';
+        human = classifyBody(this.decoded(text, b, end), '', null, { platform: sh.platform, withMedia: this.withMedia }).kind !== 'text';
       }
-      if (!this.selfNameHint && isDeletedBySelf(body)) this.selfNameHint = name;
-    } else if (!this.selfNameHint && mayBeDeletedBySelf(text, b) && isDeletedBySelf(text.slice(b, end))) {
+      if (mayDel && isDeletedBySelf(body)) this.selfNameHint = name;
+    } else if (!this.selfNameHint && mayBeDeletedBySelf(text, this.afterLrms(text, b)) && isDeletedBySelf(this.decoded(text, b, end))) {
       this.selfNameHint = name;
     }
     if (human) this.humans.add(name);
     if (!this.withMedia && end > b) {
       const last = text.charCodeAt(end - 1);
-      if ((last === 0x3e || last === 0x29) && ATTACHED.test(text.slice(b, end))) this.withMedia = true;
+      if ((last === 0x3e || last === 0x29) && ATTACHED.test(this.decoded(text, b, end))) this.withMedia = true;
     }
   }
 

@@ -115,6 +115,14 @@ export function mayBeSystem(text: string): boolean {
 }
 
 /**
+ * `mayBeSystem` for `text[start, end)` of a byte string (see `LineSplitter`), before decoding it: the trigger words are
+ * ASCII, so they are in the bytes exactly when they are in the text. False means no template can match.
+ */
+export function mayNameSystem(bytes: string, start: number, end: number): boolean {
+  return TRIGGER.test(bytes.slice(start, end));
+}
+
+/**
  * Matches a normalised key (see `systemKey`) against the system templates. System lines repeat (the same member
  * added again, the same timer change), so results are cached; a cached match is frozen because it is shared.
  */

@@ -33,13 +33,13 @@ function chunksOf(buf: Buffer, size: number): Buffer[] {
   return out;
 }
 
-export function lines(source: URL | Buffer | string, chunkSize?: number): AsyncIterable<SourceLine> {
+export function lines(source: URL | Buffer | string, chunkSize?: number, onWarning?: (w: ParseWarning) => void): AsyncIterable<SourceLine> {
   if (source instanceof URL) {
-    if (chunkSize) return splitLines(chunksOf(readFileSync(source), chunkSize));
-    return splitLines(createReadStream(source, { highWaterMark: 64 }));
+    if (chunkSize) return splitLines(chunksOf(readFileSync(source), chunkSize), onWarning);
+    return splitLines(createReadStream(source, { highWaterMark: 64 }), onWarning);
   }
   const buf = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
-  return splitLines(chunksOf(buf, chunkSize ?? 1 << 16));
+  return splitLines(chunksOf(buf, chunkSize ?? 1 << 16), onWarning);
 }
 
 /**
@@ -57,15 +57,15 @@ export async function parse(source: URL | Buffer | string, opts: ParseOpts = {})
     const messages: ParsedMessage[] = [];
     // Without pass 1's count of authors containing `: `, pass 2 searches every line for one: the result must not differ.
     const { colonAuthorLines: _, ...searchAll } = scan;
-    for await (const m of parseWhatsApp(lines(source, opts.chunkSize), { dateOrder: scan.dateOrder, zone, scan: searchAll, onWarning: (w) => warnings.push(w) })) {
+    const onWarning = (w: ParseWarning): number => warnings.push(w);
+    for await (const m of parseWhatsApp(lines(source, opts.chunkSize, onWarning), { dateOrder: scan.dateOrder, zone, scan: searchAll, onWarning })) {
       messages.push(m);
     }
     return { scan, messages, warnings };
   };
   const bytes = source instanceof URL ? readFileSync(source) : typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
   const chunks = (): Buffer[] => chunksOf(bytes, opts.chunkSize ?? Math.max(1, bytes.length));
-  const scanWarnings: ParseWarning[] = [];
-  const scan = await scanWhatsAppChunks(chunks(), { ...order, onWarning: (w) => scanWarnings.push(w) });
+  const scan = await scanWhatsAppChunks(chunks(), order);
   const warnings: ParseWarning[] = [];
   const messages: ParsedMessage[] = [];
   for await (const batch of parseWhatsAppChunks(chunks(), { dateOrder: scan.dateOrder, zone, scan, onWarning: (w) => warnings.push(w) })) {
