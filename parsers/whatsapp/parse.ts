@@ -71,6 +71,7 @@ export async function* parseWhatsApp(lines: AsyncIterable<SourceLine>, opts: Par
 export async function* parseWhatsAppChunks(chunks: AsyncIterable<Buffer | Uint8Array>, opts: ParseOptions): AsyncGenerator<ParsedMessage[]> {
   const parser = new WhatsAppParser(opts);
   const splitter = new LineSplitter(opts.onWarning);
+  splitter.noLoneCr = opts.scan.loneCr === false;
   for await (const chunk of chunks) {
     for (const piece of pieces(chunk)) {
       splitter.visit(piece, parser.visit);

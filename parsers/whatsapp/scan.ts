@@ -48,6 +48,8 @@ export interface WhatsAppScan {
   selfNameHint: string | null;
   /** iOS lines whose author contains `: ` (`Team: Noord: ‎Alice added you`); when 0, pass 2 need not look for any. */
   colonAuthorLines?: number;
+  /** Some line ends with a lone '\r' (old Mac line ends); when false, pass 2 finds line ends by '\n' alone. */
+  loneCr?: boolean;
 }
 
 export const NON_EMPTY = /\S/;
@@ -110,6 +112,7 @@ export class WhatsAppScanner {
   }
 
   line(line: SourceLine): void {
+    if (line.eol === '\r') this.loneCr = true;
     const text = this.bytes ? Buffer.from(line.text, 'utf8').toString('latin1') : line.text;
     this.lineAt(text, 0, text.length, line.lineNo);
   }
@@ -130,7 +133,12 @@ export class WhatsAppScanner {
     return i;
   }
 
-  readonly visit: LineVisitor = (text, start, end, _eol, lineNo) => this.lineAt(text, start, end, lineNo);
+  private loneCr = false;
+
+  readonly visit: LineVisitor = (text, start, end, eol, lineNo) => {
+    if (eol === '\r') this.loneCr = true;
+    this.lineAt(text, start, end, lineNo);
+  };
 
   /** The line `text[start, end)`. */
   lineAt(text: string, start: number, end: number, lineNo: number): void {
@@ -244,6 +252,7 @@ export class WhatsAppScanner {
       withMedia: this.withMedia,
       selfNameHint: this.selfNameHint,
       colonAuthorLines: this.splitter!.colonAuthorLines,
+      loneCr: this.loneCr,
     };
   }
 }

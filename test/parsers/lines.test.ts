@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineBatches, RegionOffsets, splitLines } from '../../parsers/lines.js';
+import { LineSplitter, lineBatches, RegionOffsets, splitLines } from '../../parsers/lines.js';
 import { rng } from '../../parsers/prng.js';
 import type { ParseWarning } from '../../parsers/types.js';
 
@@ -83,5 +83,25 @@ describe('splitLines', () => {
     const o = new RegionOffsets(text, 100, false);
     const expected = [0, 1, 2, 3, 5, 6, 7].map((i) => 100 + Buffer.byteLength(text.slice(0, i)));
     for (const i of [6, 0, 5, 3, 7, 1, 2]) expect(o.at(i)).toBe(expected[[0, 1, 2, 3, 5, 6, 7].indexOf(i)]);
+  });
+});
+
+describe('LineSplitter.noLoneCr', () => {
+  const visit = (bytes: Buffer, size: number, noLoneCr: boolean): [number, string, string, number][] => {
+    const sp = new LineSplitter();
+    sp.noLoneCr = noLoneCr;
+    const out: [number, string, string, number][] = [];
+    const fn = (text: string, start: number, end: number, eol: string, lineNo: number, offsets: RegionOffsets): void => {
+      out.push([lineNo, text.slice(start, end), eol, offsets.at(start)]);
+    };
+    for (let i = 0; i < bytes.length; i += size) sp.visit(bytes.subarray(i, i + size), fn);
+    sp.finish(fn);
+    return out;
+  };
+  it.each([1, 2, 3, 7, 1 << 16])('splits mixed CRLF and LF, empty lines included, as the general splitter does (chunk %i)', (size) => {
+    const bytes = Buffer.from('[1] é\r\n\r\nb\n\nc\r\n€\nlast');
+    const fast = visit(bytes, size, true);
+    expect(fast).toEqual(visit(bytes, size, false));
+    expect(fast.map((l) => l[2])).toEqual(['\r\n', '\r\n', '\n', '\n', '\r\n', '\n', '']);
   });
 });
