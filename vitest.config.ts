@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Each test file's temporary files live under one root that is removed after it (see the file).
+    setupFiles: ['test/helpers/temp-root.ts'],
   },
 });
