@@ -68,7 +68,7 @@ export async function* parseWhatsApp(lines: AsyncIterable<SourceLine>, opts: Par
 }
 
 /** Pass 2 straight from the bytes (the fast path: no string per line): the messages each chunk completes. */
-export async function* parseWhatsAppChunks(chunks: AsyncIterable<Buffer | Uint8Array>, opts: ParseOptions): AsyncGenerator<ParsedMessage[]> {
+export async function* parseWhatsAppChunks(chunks: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>, opts: ParseOptions): AsyncGenerator<ParsedMessage[]> {
   const parser = new WhatsAppParser(opts);
   const splitter = new LineSplitter(opts.onWarning);
   splitter.noLoneCr = opts.scan.loneCr === false;

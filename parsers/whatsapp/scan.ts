@@ -72,7 +72,7 @@ export async function scanWhatsApp(lines: AsyncIterable<SourceLine>, opts: { dat
  * decoded lines; invalid UTF-8 is left for pass 2 to report.
  */
 export async function scanWhatsAppChunks(
-  chunks: AsyncIterable<Buffer | Uint8Array>,
+  chunks: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>,
   opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string } = {},
 ): Promise<WhatsAppScan> {
   const scanner = new WhatsAppScanner({ ...opts, bytes: true });

@@ -50,6 +50,7 @@ describe('cleanMessage', () => {
     const m = msg(2, { text: 'Zaterdag verjaardag van mama, neem jij de taart mee?', attachments: [{ name: 'taart-recept.jpg', sha256: 'b'.repeat(64), size: 99, missing: false }] });
     const s = cleanMessage(m, [mark(7, 'message', 2, 'privé')], ctx());
     expect(s).toMatchObject({ type: 'marker', id: 2, seq: 2, sentAt: m.sentAt, kind: 'text', sender: 'Anna de Vries', category: 'privé', markingId: 7, decisionId: 107, level: 'message' });
+    if (s.type !== 'marker') throw new Error('expected a marker');
     expect(s.label).toBe('[bericht afgeschermd: privé · M-7 · B-107]');
     expect(s.attachments).toEqual([{ withheld: true, category: 'privé' }]);
     const json = JSON.stringify(s);

@@ -145,7 +145,7 @@ describe('verify finds damage and leaks', () => {
     const g = bagOf(out, 'geschoond');
     const file = path.join(g, walk(g).find((r) => r.endsWith('/chat.html'))!);
     const bytes = fs.readFileSync(file);
-    bytes[200] ^= 0x01;
+    bytes[200] = bytes[200]! ^ 0x01;
     fs.writeFileSync(file, bytes);
     const v = await runCli(['verify', out, '--json']);
     expect(v.code).toBe(1);

@@ -87,11 +87,11 @@ describe('syncing rule suggestions', () => {
     db.prepare(
       `INSERT INTO markings (custodian_id, level, target_id, origin, suggested_category, category, status, created_at, updated_at)
        VALUES (?, 'message', ?, 'manual', 'privé', 'privé', 'confirmed', 'now', 'now')`,
-    ).run(CUSTODIAN, f.messages.ok!);
+    ).run(CUSTODIAN, f!.messages.ok!);
     expect(sync([row(a), row(a, { level: 'passage', span: [0, 4] }), row(b), row(f.messages.ok!)])).toMatchObject({ inserted: 1, unchanged: 3 });
     // Only a repeated key is skipped: a row that breaks another constraint still fails the whole sync.
     const before = rows();
-    expect(() => sync([row(f.messages.motie!), row(b, { category: 'geheim' })])).toThrow(/CHECK constraint/);
+    expect(() => sync([row(f!.messages.motie!), row(b, { category: 'geheim' })])).toThrow(/CHECK constraint/);
     expect(rows()).toEqual(before);
   });
 

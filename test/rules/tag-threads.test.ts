@@ -102,7 +102,8 @@ describe('tag threads', () => {
     const whole = tagMessageRange(db, CUSTODIAN, new Engine(compileRuleSet(set, world), { defaultCategory: 'zakelijk' }), { after: 0, upTo: Infinity }, opts);
     expect(whole.rows.length).toBeGreaterThan(3);
     // The worker is the built one (a worker thread runs a .js file).
-    const threads = (await import('../../dist/src/rules/tag-threads.js')) as typeof import('../../src/rules/tag-threads.js');
+    const built = '../../dist/src/rules/tag-threads.js'; // (a path in a variable: the build has JavaScript only, no types)
+    const threads = (await import(built)) as typeof import('../../src/rules/tag-threads.js');
     const run = (open: boolean) => {
       const worldGate = threads.newWorldGate();
       const chunks = splitRange(db.prepare('SELECT MIN(id) AS min, MAX(id) AS max FROM messages').get() as { min: number; max: number }, 4);
