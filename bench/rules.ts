@@ -207,7 +207,7 @@ async function main(): Promise<void> {
       const ok = ms <= 3000 ? 'within' : 'OVER';
       const other = Math.max(...all.map((x) => x.otherCpuMs!));
       process.stdout.write(
-        `${fmt(n)} messages, ${label}: ${spread(all.map((x) => x.ms!))} on ${r.threads} threads, CPU ${secs(r.cpuMs!)} (${fmt((r.messages! / ms) * 1000)} msg/s; ` +
+        `${fmt(n)} messages, ${label}: ${spread(all.map((x) => x.ms!))} on ${r.threads} thread${r.threads === 1 ? '' : 's'}, CPU ${secs(r.cpuMs!)} (${fmt((r.messages! / ms) * 1000)} msg/s; ` +
           `median ${ok} the 3 s target${all.length > 1 ? `; runs ${all.map((x) => (x.ms! / 1000).toFixed(2)).join(', ')} s` : ''}), ` +
           `rules loaded and compiled in ${secs(r.loadMs!)}, ${fmt(r.withSuggestion!)} messages with a suggestion, ` +
           `${fmt(r.suggestions!)} suggestions (${fmt(r.inserted!)} inserted, ${fmt(r.unchanged!)} unchanged), peak RSS ${fmt(Math.max(...all.map((x) => x.rss!)))} MiB` +
