@@ -40,8 +40,26 @@ function commandHelp(cmd: Command): string {
   return [`usage: chatarchief ${cmd.usage}`, '', cmd.summary, ...(cmd.help ? ['', cmd.help.trim()] : [])].join('\n');
 }
 
+/**
+ * Moves global options written before the command (`chatarchief --db x.db ingest …`, as with git) behind it, where
+ * the command's parser reads them. Only `--db <file>`, `--db=<file>` and `--json` are global in this position.
+ */
+export function globalsFirst(argv: string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json' || a.startsWith('--db=')) lead.push(a);
+    else if (a === '--db' && i + 1 < argv.length) lead.push(a, argv[++i]!);
+    else break;
+  }
+  // Global options and no command: as if none were given (the overview, exit 1).
+  return lead.length ? (i < argv.length ? [...argv.slice(i), ...lead] : []) : argv;
+}
+
 /** Runs the CLI and returns the exit code. Never calls process.exit, so tests can run it in-process. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(rawArgv: string[], io: Io): Promise<number> {
+  const argv = globalsFirst(rawArgv);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     const topic = argv[0] === 'help' ? findCommand(argv.slice(1)) : null;
     io.stdout((topic ? commandHelp(topic.cmd) : helpText()) + '\n');
@@ -58,7 +76,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stderr(
       subs.length
         ? `chatarchief: '${prefix}' needs a subcommand: ${subs.map((c) => c.name).join(', ')}\n`
-        : `chatarchief: unknown command '${argv[0]}'. Run 'chatarchief --help' for the list.\n`,
+        : argv[0]!.startsWith('-')
+          ? `chatarchief: expected a command, got '${argv[0]}' (before the command only --db <file> and --json may stand). Run 'chatarchief --help' for the list.\n`
+          : `chatarchief: unknown command '${argv[0]}'. Run 'chatarchief --help' for the list.\n`,
     );
     return 1;
   }

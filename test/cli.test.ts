@@ -1,0 +1,38 @@
+/** The command line itself: where global options may stand, and what a wrong first word gets. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { globalsFirst } from '../src/cli/main.js';
+import { runCli, tempDir } from './helpers/cli.js';
+
+const ADD = ['custodian', 'add', '--id', 'minister-jenv', '--name', 'D. Yeşilgöz', '--function', 'Minister van Justitie en Veiligheid', '--department', 'JenV', '--from', '2022-01-10'];
+
+describe('global options before the command (as with git)', () => {
+  it('--db and --json before the command act as after it', async () => {
+    const db = path.join(tempDir(), 'store.db');
+    expect((await runCli(['--db', db, ...ADD])).code).toBe(0);
+    const before = await runCli(['--json', `--db=${db}`, 'custodian', 'list']);
+    const after = await runCli(['custodian', 'list', '--db', db, '--json']);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toBe(after.stdout);
+    expect(before.json().custodians.map((c: { id: string }) => c.id)).toEqual(['minister-jenv']);
+  });
+
+  it('moves only leading global options, and keeps a command option that looks like one in place', () => {
+    expect(globalsFirst(['--db', 'a.db', 'messages', '--conversation', '3'])).toEqual(['messages', '--conversation', '3', '--db', 'a.db']);
+    expect(globalsFirst(['messages', '--db', 'a.db'])).toEqual(['messages', '--db', 'a.db']);
+    expect(globalsFirst(['--json'])).toEqual([]);
+  });
+
+  it('an option that is not global, or --db without its file, is named in the error (exit 1)', async () => {
+    const r = await runCli(['--custodian', 'x', 'conversations']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/expected a command, got '--custodian'/);
+    expect((await runCli(['--db'])).stderr).toMatch(/expected a command, got '--db'/);
+  });
+
+  it('global options alone print the overview and exit 1', async () => {
+    const r = await runCli(['--json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^chatarchief .*\n\nusage: chatarchief <command>/);
+  });
+});
