@@ -17,11 +17,12 @@ import { storeExportFiles, type StoredSource } from './files.js';
  */
 export async function scanWhatsAppUnit(ctx: Pick<IngestContext, 'dateOrder'>, unit: ExportUnit): Promise<WhatsAppScan> {
   try {
-    // Warnings from pass 1 (e.g. invalid UTF-8) are reported again by pass 2; keep pass 2's.
-    return await scanWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: ctx.dateOrder, fileName: path.basename(unit.main.rel) });
+    // Pass 1 reports no warnings: pass 2 reports invalid UTF-8. No fileName: the InputError names the file in full.
+    return await scanWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: ctx.dateOrder });
   } catch (e) {
     if (e instanceof WhatsAppFormatError) {
-      throw new InputError(unit.main.display, `not a WhatsApp export: ${e.message}`, e.line !== undefined ? { line: e.line } : {});
+      // (the message starts "not a WhatsApp export: …")
+      throw new InputError(unit.main.display, e.message, e.line !== undefined ? { line: e.line } : {});
     }
     throw e;
   }

@@ -205,7 +205,7 @@ describe('ingest: bad input is refused whole, with the file and reason, exit 1, 
     await expectRefused(write('bad/garbage.txt', crypto.randomBytes(4096)), /not a WhatsApp export|binary/);
   });
   it('a text file that is not a WhatsApp export', async () => {
-    await expectRefused(write('bad/notes.txt', 'Boodschappen:\n- melk\n- brood\n'), /not a WhatsApp export/);
+    await expectRefused(write('bad/notes.txt', 'Boodschappen:\n- melk\n- brood\n'), /notes\.txt: not a WhatsApp export: no message header found\n/);
   });
   it('a zip without a chat file', async () => {
     await expectRefused(write('bad/photos.zip', makeZip([{ name: 'IMG-1.jpg', data: 'x' }])), /no chat file/);
