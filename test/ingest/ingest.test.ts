@@ -146,6 +146,10 @@ describe('ingest: zips and attachments', () => {
     expect(msgs[0].attachments).toEqual([{ name: 'IMG-20231005-WA0001.jpg', sha256: sha(photo), size: photo.length, missing: false, mime: null }]);
     expect(msgs[0].text).toBe('Kaart dijkring 43');
     expect(msgs[1].attachments[0].missing).toBe(true);
+    // The listing for people: one line per message, the caption (if any) before the attachment.
+    const human = (await runCli(['messages', '--db', db, '--conversation', '1'])).stdout.split('\n');
+    expect(human[0]).toMatch(/^0\t2023-10-05T11:00:00\+02:00\tKarin Smit: \[media\] Kaart dijkring 43 <IMG-20231005-WA0001\.jpg>$/);
+    expect(human[1]).toMatch(/^1\t2023-10-05T11:01:00\+02:00\tPieter Bos: \[media\] <media \(missing\)>$/);
   });
 });
 

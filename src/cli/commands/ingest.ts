@@ -126,7 +126,7 @@ const messages: Command = {
     for (const m of iterateMessages(db, id)) {
       const flags = [m.edited && 'edited', m.viewOnce && 'view-once', m.timeAmbiguous && 'time-ambiguous', m.timeInvalid && 'time-invalid', m.missingIn.length && `missing in ${m.missingIn.join(',')}`]
         .filter(Boolean).join(', ');
-      const body = m.kind === 'system' ? `[${m.event}] ${m.text}` : m.kind === 'text' ? m.text : `[${m.kind}] ${m.text}`;
+      const body = m.kind === 'system' ? `[${m.event}] ${m.text}` : m.kind === 'text' ? m.text : m.text ? `[${m.kind}] ${m.text}` : `[${m.kind}]`;
       const att = m.attachments.map((a) => ` <${a.name}${a.missing ? ' (missing)' : ''}>`).join('');
       out.push(`${m.seq}\t${m.sentAt}\t${m.sender ?? '-'}: ${body}${att}${flags ? `  {${flags}}` : ''}`);
     }
