@@ -36,3 +36,17 @@ describe('global options before the command (as with git)', () => {
     expect(r.stdout).toMatch(/^chatarchief .*\n\nusage: chatarchief <command>/);
   });
 });
+
+describe('messages --conversation', () => {
+  it('names a value that is not an id, and a missing option, with exit 1', async () => {
+    const db = path.join(tempDir(), 'store.db');
+    for (const bad of ['abc', '1.5', '0', '-3']) {
+      const r = await runCli(['messages', '--db', db, `--conversation=${bad}`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/--conversation: expected a conversation id \(a positive number\)/);
+    }
+    const none = await runCli(['messages', '--db', db]);
+    expect([none.code, none.stderr]).toEqual([1, expect.stringMatching(/--conversation <id> is required/)]);
+    expect((await runCli(['messages', '--db', db, '--conversation', '7'])).stderr).toMatch(/unknown conversation 7/);
+  });
+});

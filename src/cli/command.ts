@@ -73,6 +73,9 @@ export function validateOptions<T extends z.ZodType>(cmd: Command, schema: T, va
   throw new UserError(`${lines.join('\n')}\nusage: chatarchief ${cmd.usage}`);
 }
 
+/** A store id given as an option (`--conversation 12`): digits only, read as a number. */
+export const idOption = (what: string) => z.string().regex(/^[1-9]\d*$/, `expected a ${what} id (a positive number)`).transform(Number);
+
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')

@@ -5,7 +5,7 @@ import { UserError } from '../../errors.js';
 import { ingestPaths } from '../../ingest/run.js';
 import { DEFAULT_ZIP_LIMITS } from '../../ingest/zip.js';
 import { getConversation, iterateMessages, listConversations } from '../../store/messages.js';
-import { validateOptions, type Command } from '../command.js';
+import { idOption, validateOptions, type Command } from '../command.js';
 import { table } from '../format.js';
 import { requireCustodian } from './custodian.js';
 
@@ -107,8 +107,10 @@ const messages: Command = {
   usage: 'messages --conversation <id> [--json]',
   options: { conversation: { type: 'string' } },
   run(ctx, { values }) {
-    const id = Number(values.conversation);
-    if (!Number.isInteger(id) || id <= 0) throw new UserError('--conversation <id> is required (a number; see: chatarchief conversations)');
+    const { conversation: id } = validateOptions(this, z.object({
+      conversation: idOption('conversation').optional(),
+    }), values);
+    if (id === undefined) throw new UserError('--conversation <id> is required (a number; see: chatarchief conversations)');
     const db = ctx.store().db;
     if (!getConversation(db, id)) throw new UserError(`unknown conversation ${id}`);
     if (ctx.json) {

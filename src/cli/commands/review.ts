@@ -5,11 +5,10 @@ import { startReviewServer } from '../../review/server.js';
 import { verifyAudit, type VerifyReport } from '../../review/verify.js';
 import { evidenceSummary, markingView, type MarkingView } from '../../review/views.js';
 import { listReviewMarkings, type ReviewBucket } from '../../store/review.js';
-import { categorySchema, validateOptions, type Command } from '../command.js';
+import { categorySchema, idOption, validateOptions, type Command } from '../command.js';
 import { table } from '../format.js';
 import { requireCustodian } from './custodian.js';
 
-const id = (what: string) => z.string().regex(/^\d+$/, `expected a ${what} id (a number)`).transform(Number);
 const reviewer = z.string({ message: 'required: --reviewer <name> (who decides)' }).trim().min(1, 'required: --reviewer <name> (who decides)');
 
 const server: Command = {
@@ -69,7 +68,7 @@ const list: Command = {
       custodian: z.string({ message: 'required: --custodian <id>' }),
       status: z.enum(['open', 'decided', 'pending', 'lapsed'], { message: 'expected open, decided, pending or lapsed' }).optional(),
       rule: z.string().min(1).optional(),
-      conversation: id('conversation').optional(),
+      conversation: idOption('conversation').optional(),
     }), values);
     const db = ctx.store().db;
     const c = requireCustodian(db, o.custodian);
@@ -107,7 +106,7 @@ same decision (run the same command under another --reviewer). --undo reverts yo
     const o = validateOptions(this, z.object({
       accept: z.boolean().optional(), reject: z.boolean().optional(), undo: z.boolean().optional(),
       category: categorySchema.optional(), reviewer, reason: z.string().optional(),
-      conversation: id('conversation').optional(), rule: z.string().min(1).optional(),
+      conversation: idOption('conversation').optional(), rule: z.string().min(1).optional(),
     }), values);
     const chosen = [o.accept && 'accept', o.reject && 'reject', o.category && 'category', o.undo && 'undo'].filter(Boolean);
     if (chosen.length !== 1) throw new UserError(`give exactly one of --accept, --reject, --category <c>, --undo\nusage: chatarchief ${this.usage}`);
@@ -142,7 +141,7 @@ const markCmd: Command = {
   },
   run(ctx, { values }) {
     const o = validateOptions(this, z.object({
-      contact: id('contact').optional(), conversation: id('conversation').optional(), message: id('message').optional(),
+      contact: idOption('contact').optional(), conversation: idOption('conversation').optional(), message: idOption('message').optional(),
       span: z.string().regex(/^\d+:\d+$/, 'expected <start>:<end>, e.g. 12:48').transform((s) => s.split(':').map(Number) as [number, number]).optional(),
       category: categorySchema, reviewer, reason: z.string().optional(),
     }), values);
