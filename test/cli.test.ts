@@ -1,4 +1,5 @@
 /** The command line itself: where global options may stand, and what a wrong first word gets. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globalsFirst } from '../src/cli/main.js';
@@ -40,6 +41,7 @@ describe('global options before the command (as with git)', () => {
 describe('messages --conversation', () => {
   it('names a value that is not an id, and a missing option, with exit 1', async () => {
     const db = path.join(tempDir(), 'store.db');
+    expect((await runCli(['--db', db, ...ADD])).code).toBe(0);
     for (const bad of ['abc', '1.5', '0', '-3']) {
       const r = await runCli(['messages', '--db', db, `--conversation=${bad}`]);
       expect(r.code).toBe(1);
@@ -48,5 +50,19 @@ describe('messages --conversation', () => {
     const none = await runCli(['messages', '--db', db]);
     expect([none.code, none.stderr]).toEqual([1, expect.stringMatching(/--conversation <id> is required/)]);
     expect((await runCli(['messages', '--db', db, '--conversation', '7'])).stderr).toMatch(/unknown conversation 7/);
+  });
+});
+
+describe('a store that does not exist', () => {
+  it('is refused by every command but custodian add, which creates it, and no empty file is left behind', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'typo.db');
+    for (const argv of [['custodian', 'list'], ['conversations', '--custodian', 'minister-jenv'], ['ingest', dir, '--custodian', 'minister-jenv'], ['report', 'coverage']]) {
+      const r = await runCli([...argv, '--db', db]);
+      expect([r.code, r.stderr], argv.join(' ')).toEqual([1, expect.stringContaining(`no store at ${db}`)]);
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect((await runCli(['--db', db, ...ADD])).code).toBe(0);
+    expect((await runCli(['custodian', 'list', '--db', db])).code).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
@@ -37,6 +38,11 @@ export interface Command {
   options?: OptionSpec;
   /** Whether positional arguments are accepted. */
   positionals?: boolean;
+  /**
+   * The command may create the store when `--db` names none yet (`custodian add`, the first step on a new machine).
+   * Every other command refuses a missing store instead of leaving an empty one behind a mistyped path.
+   */
+  createsStore?: boolean;
   run(ctx: Context, args: { values: Record<string, unknown>; positionals: string[] }): Promise<number | void> | number | void;
 }
 
@@ -89,7 +95,7 @@ export const categorySchema = z
   .transform((s) => (s.toLowerCase() === 'prive' ? 'privé' : s.toLowerCase()))
   .pipe(z.enum(CATEGORIES, { message: 'expected zakelijk, privé or partijpolitiek' }));
 
-export function makeContext(io: Io, global: { db?: string; json?: boolean }): Context & { close(): void } {
+export function makeContext(io: Io, global: { db?: string; json?: boolean }, opts: { createStore?: boolean } = {}): Context & { close(): void } {
   let store: Store | undefined;
   const dbPath = defaultDbPath(global.db ?? io.env.CHATARCHIEF_DB);
   const json = Boolean(global.json);
@@ -98,6 +104,12 @@ export function makeContext(io: Io, global: { db?: string; json?: boolean }): Co
     json,
     dbPath,
     store() {
+      if (store === undefined && !opts.createStore && !fs.existsSync(dbPath)) {
+        throw new UserError(
+          `no store at ${dbPath}: pass --db <file> (or set CHATARCHIEF_DB) to name an existing one, or start a new one with ` +
+            `'chatarchief custodian add'`,
+        );
+      }
       store ??= openStore(dbPath);
       return store;
     },

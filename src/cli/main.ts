@@ -90,7 +90,7 @@ export async function main(rawArgv: string[], io: Io): Promise<number> {
       io.stdout(commandHelp(cmd) + '\n');
       return 0;
     }
-    ctx = makeContext(io, { db: args.values.db as string | undefined, json: args.values.json as boolean | undefined });
+    ctx = makeContext(io, { db: args.values.db as string | undefined, json: args.values.json as boolean | undefined }, { createStore: cmd.createsStore });
     const code = await cmd.run(ctx, args);
     return typeof code === 'number' ? code : 0;
   } catch (e) {

@@ -33,6 +33,7 @@ function render(c: Custodian[]): string {
 const add: Command = {
   name: 'custodian add',
   summary: 'register a bewindspersoon (custodian) whose chats are secured',
+  createsStore: true,
   usage: 'custodian add --id <slug> --name <text> --function <text> --department <text> --from <YYYY-MM-DD> [--to <YYYY-MM-DD>] [--tz <IANA zone>]',
   help: 'The term (aanstelling van/tot) drives the coverage report. --tz (default Europe/Amsterdam) is the zone in which export timestamps are read.',
   options: {
