@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, lineBatches, RegionOffsets, splitLines } from '../../parsers/lines.js';
+import { LineSplitter, lineBatches, RegionOffsets, splitLines, utf8OfBytes } from '../../parsers/lines.js';
 import { rng } from '../../parsers/prng.js';
 import type { ParseWarning } from '../../parsers/types.js';
 
@@ -71,6 +71,28 @@ describe('splitLines', () => {
       expect(await split(bytes, size, warnings)).toEqual(expected);
       const bad = expected.filter(([, text]) => text.includes('\ufffd')).map(([line]) => line);
       expect(warnings.map((w) => w.line)).toEqual(bad);
+    }
+  });
+  it('the fast paths agree with it: without lone CRs (noLoneCr) and as byte strings (decoded per line)', () => {
+    const r = rng(12);
+    const pieces = ['\ufeff', 'a', 'é', '€', '😀', '\u200e', '\u202f', ' ', '\n', '\r\n', 'WhatsApp', '[12-03-2024 10:00:00] A: x'];
+    for (let round = 0; round < 200; round++) {
+      const parts: Buffer[] = [];
+      for (let k = 0; k < 40; k++) parts.push(Buffer.from(pieces[Math.floor(r() * pieces.length)]!));
+      const bytes = Buffer.concat(parts);
+      const size = 1 + Math.floor(r() * 12);
+      for (const [noLoneCr, asBytes] of [[true, false], [false, true], [true, true]]) {
+        const sp = new LineSplitter(undefined, asBytes);
+        sp.noLoneCr = noLoneCr!;
+        const got: [number, string, string, number][] = [];
+        const fn = (text: string, start: number, end: number, eol: string, lineNo: number, offsets: RegionOffsets): void => {
+          const line = text.slice(start, end);
+          got.push([lineNo, asBytes ? utf8OfBytes(line) : line, eol, offsets.at(start)]);
+        };
+        for (let i = 0; i < bytes.length; i += size) sp.visit(bytes.subarray(i, i + size), fn);
+        sp.finish(fn);
+        expect(got, `noLoneCr ${noLoneCr}, bytes ${asBytes}, chunk ${size}`).toEqual(reference(bytes));
+      }
     }
   });
   it('lineBatches yields the lines each chunk completes as one array', async () => {
