@@ -60,6 +60,9 @@ function summary(rs: Result[]): Result & { all: number[] } {
   return { ms: median(rs.map((r) => r.ms)), cpu: median(rs.map((r) => r.cpu)), messages: rs[0]!.messages, rss: Math.max(...rs.map((r) => r.rss)), all: rs.map((r) => r.ms) };
 }
 
+/** Judged on wall time, the time an operator waits. */
+const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');
+
 const line = (label: string, r: Result & { all: number[] }): string =>
   `  ${label.padEnd(30)} ${spread(r.all).padStart(20)} wall ${((r.cpu / 1000).toFixed(2) + ' s').padStart(8)} CPU  ${fmt(r.messages / (r.ms / 1000)).padStart(10)} msg/s  peak RSS ${r.rss} MiB\n`;
 
@@ -82,8 +85,8 @@ async function orchestrate(): Promise<void> {
       process.stdout.write(
         `${shape} ${fmt(n)} msgs (${fmt(size / 1e6)} MB):\n` +
           line('parse (chatarchief)', ours) + line('parse (whatsapp-chat-parser)', base) + line('full ingest into store', full) +
-          `  parse speed-up ${(base.ms / ours.ms).toFixed(2)}× wall, ${(base.cpu / ours.cpu).toFixed(2)}× CPU (target ≥ 3×); ` +
-          `ingest / baseline parse ${(full.ms / base.ms).toFixed(2)} wall, ${(full.cpu / base.cpu).toFixed(2)} CPU (target ≤ 2)\n`,
+          `  parse speed-up ${(base.ms / ours.ms).toFixed(2)}× wall, ${(base.cpu / ours.cpu).toFixed(2)}× CPU (target ≥ 3×: ${verdict(base.ms / ours.ms >= 3)}); ` +
+          `ingest / baseline parse ${(full.ms / base.ms).toFixed(2)} wall, ${(full.cpu / base.cpu).toFixed(2)} CPU (target ≤ 2${n >= 1_000_000 ? `: ${verdict(full.ms / base.ms <= 2)}` : ', stated for 1M'})\n`,
       );
     }
   }
