@@ -13,7 +13,8 @@ import type { Screen } from './screen.js';
  *    custodian (group) has an effective privé or partijpolitiek contact-level marking ("all conversations with this
  *    contact"). In a 1:1 chat any private participant counts: the custodian's own identity is not always recognised.
  * 2. Otherwise a message becomes a marker when an effective privé/partijpolitiek marking applies to it at message level
- *    or at contact level of its sender ("all messages from this contact"). Message level wins over contact level for
+ *    or at contact level of its sender ("all messages from this contact"; a system event's sender is its actor, the
+ *    one who changed the group name or added someone). Message level wins over contact level for
  *    the category shown; decided markings win over undecided ones.
  * 3. A zakelijk marking never un-hides what another effective marking hides (the privacy-safe, monotone choice).
  * 4. A message with no effective marking at any level (message, sender contact, conversation) takes the custodian's
@@ -164,16 +165,39 @@ export function conversationExclusion(ctx: CleaningContext): MarkingRef | null {
   return ref(hidden.sort(byPreference)[0]!, 'contact');
 }
 
-/** The marking that hides a message (message level before sender's contact level), or null. */
+/**
+ * The contact a system event is by (`Anna changed the subject to …`): the store keeps the actor as written (WhatsApp:
+ * a name or number) or as an identity (Signal: name, phone). It is resolved only to a private contact, by the same
+ * matcher that screens text, and only when the whole actor is that contact's name or number.
+ */
+export function actorContactId(msg: MessageJson, ctx: CleaningContext): number | null {
+  if (msg.kind !== 'system' || ctx.screen.empty) return null;
+  const a = msg.extra?.actor;
+  const forms = typeof a === 'string' ? [a] : a && typeof a === 'object' ? [(a as { phone?: unknown }).phone, (a as { name?: unknown }).name] : [];
+  for (const f of forms) {
+    if (typeof f !== 'string') continue;
+    const text = f.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '').trim();
+    const hits = ctx.screen.find(text);
+    if (hits.length === 1 && hits[0]!.start === 0 && hits[0]!.end === text.length) return hits[0]!.contactId;
+  }
+  return null;
+}
+
+/**
+ * The marking that hides a message (message level before its author's contact level), or null. The author is the
+ * sender, or for a system event its actor: "all messages from this contact" includes the group name a private
+ * contact typed.
+ */
 export function messageMarking(msg: MessageJson, own: readonly EffectiveMarking[], ctx: CleaningContext): MarkingRef | null {
   const m = own.filter((x) => x.level === 'message' && isHidden(x)).sort(byPreference)[0];
   if (m) return ref(m, 'message');
-  const c = msg.senderContactId != null ? (ctx.contactMarkings.get(msg.senderContactId) ?? []).filter(isHidden).sort(byPreference)[0] : undefined;
+  const author = msg.senderContactId ?? actorContactId(msg, ctx);
+  const c = author != null ? (ctx.contactMarkings.get(author) ?? []).filter(isHidden).sort(byPreference)[0] : undefined;
   if (c) return ref(c, 'contact');
   const covered =
     own.some((x) => x.level === 'message' || x.level === 'passage') ||
     ctx.conversationMarkings.length > 0 ||
-    (msg.senderContactId != null && (ctx.contactMarkings.get(msg.senderContactId)?.length ?? 0) > 0);
+    (author != null && (ctx.contactMarkings.get(author)?.length ?? 0) > 0);
   if (!covered && ctx.defaultCategory !== 'zakelijk') {
     return { category: ctx.defaultCategory, markingId: null, decisionId: null, decidedAt: null, undecided: false, level: 'default' };
   }

@@ -35,7 +35,9 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
    contactniveau heeft.
 2. Anders wordt een bericht een markering (\`marker\`: zelfde id, volgnummer, tijd en soort, de afzender, de categorie,
    het markeringsnummer M-<id> en het besluit B-<id>) bij een geldende markering privé of partijpolitiek op
-   berichtniveau of op contactniveau van de afzender. Bijlagen worden achtergehouden (een stub met de categorie).
+   berichtniveau of op contactniveau van de afzender; bij een systeembericht geldt wie het veroorzaakte (wie de
+   groepsnaam wijzigde, iemand toevoegde, ...) als afzender. Bijlagen worden achtergehouden (een stub met de
+   categorie).
 3. Een markering \`zakelijk\` maakt nooit zichtbaar wat een andere geldende markering afschermt.
 4. Zonder enige geldende markering geldt de standaardcategorie van de bewindspersoon.
 5. Passages: alleen het gemarkeerde stuk tekst wordt vervangen door \`[passage afgeschermd: <categorie> · M-<id>]\`

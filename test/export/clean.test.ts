@@ -39,6 +39,28 @@ function ctx(over: Partial<CleaningContext> = {}): CleaningContext {
 }
 
 describe('cleanMessage', () => {
+  it("hides a system event by a private contact (the group name she typed), by her contact marking, WhatsApp and Signal", () => {
+    const c = ctx({ contactMarkings: new Map([[MARIEKE, [mark(9, 'contact', MARIEKE, 'privé')]]]) });
+    const system = (text: string, actor: unknown): MessageJson =>
+      msg(5, { kind: 'system', event: 'subject-changed', sender: null, senderContactId: null, text, extra: { actor, subject: 'Zeilweekend Texel' } });
+    for (const m of [
+      system('Marieke Jansen heeft het onderwerp gewijzigd naar "Zeilweekend Texel"', 'Marieke Jansen'),
+      system('\u202a+31 6 12345678\u202c heeft het onderwerp gewijzigd naar "Zeilweekend Texel"', '\u202a+31 6 12345678\u202c'),
+      system('Zus Marieke changed the group name to "Zeilweekend Texel"', { name: 'Zus Marieke', phone: '+31612345678', key: 'aci-1' }),
+      system('Marieke changed the group name to "Zeilweekend Texel"', { name: 'Marieke', phone: '+31612345678', key: 'aci-1' }),
+    ]) {
+      const s = cleanMessage(m, [], c);
+      expect(s).toMatchObject({ type: 'marker', category: 'privé', markingId: 9, level: 'contact', kind: 'system', sender: null });
+      expect(JSON.stringify(s)).not.toMatch(/Zeilweekend|Marieke|12345678/);
+    }
+    // A business participant's or the custodian's events stay; a private contact named inside one is screened.
+    const kept = cleanMessage(system('Anna de Vries heeft Marieke Jansen toegevoegd', 'Anna de Vries'), [], c);
+    expect(kept).toMatchObject({ type: 'message', text: 'Anna de Vries heeft [Privécontact 3] toegevoegd' });
+    expect(cleanMessage(system('U hebt het onderwerp gewijzigd naar "Dijkring 43"', 'U'), [], c)).toMatchObject({ type: 'message' });
+    // Only the whole actor counts: a longer name that merely contains hers is someone else.
+    expect(cleanMessage(system('Marieke Jansen-Bos heeft het onderwerp gewijzigd', 'Marieke Jansen-Bos'), [], c).type).toBe('message');
+  });
+
   it('keeps a business message verbatim, attachments included', () => {
     const m = msg(1, { attachments: [{ name: 'kaart-dijkring-43.png', sha256: 'a'.repeat(64), size: 1200, missing: false, mime: 'image/png' }] });
     const s = cleanMessage(m, [], ctx());
