@@ -9,6 +9,7 @@ import { dateIn } from './conversation.js';
 import { buildExportContext, scopeOf } from './context.js';
 import { PayloadWriter } from './files.js';
 import { Ids } from './ids.js';
+import { scanPackage, sourceFromRawPackage, sourceFromStore, type Leak } from './leaks.js';
 import { writeSets, type SetResult } from './package.js';
 import { LedgerSink, type SetWriter } from './writer.js';
 
@@ -38,6 +39,24 @@ export interface ExportResult {
   allowUnreviewed: boolean;
   openSuggestions: number;
   packages: (SetResult & { path: string; exportId: number })[];
+}
+
+/**
+ * Thrown when the geschoonde set as written would hold withheld text or a private contact's name or number (exit 1;
+ * nothing is delivered). The message names where, never what: the finding itself is private.
+ */
+export class LeakError extends UserError {
+  constructor(readonly leaks: Leak[]) {
+    super(
+      [
+        'the geschoonde set would contain withheld content or a private contact\'s name or number, so nothing was exported:',
+        ...leaks.slice(0, 20).map((l) => `  ${l.file}:${l.line}: ${l.kind === 'text' ? 'withheld text' : `${l.kind} of a private contact`} (${l.origin})`),
+        ...(leaks.length > 20 ? [`  … and more`] : []),
+        'A media file is named media_<message id>_<n>: mark the message (or contact) that carries it privé or partijpolitiek',
+        '(chatarchief review mark) and export again.',
+      ].join('\n'),
+    );
+  }
 }
 
 /** Thrown while suggestions in scope are undecided (exit 1); carries what is open. */
@@ -105,6 +124,17 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
       return { w, o: { bagName, openSuggestions: open.total, previousExports: listExports(db, custodian.id, set).map((e) => e.id) } };
     });
     const written = writeSets(jobs).map((r, i) => ({ r, w: jobs[i]!.w }));
+    // Before anything is delivered: the leak check of verify over the geschoonde set as written. Cleaning covers text,
+    // names and numbers it knows; an attachment kept with a business message can still carry a private contact's data
+    // (a vCard) or withheld text, and must not go out unnoticed.
+    const geschoond = written.find(({ r }) => r.set === 'geschoond');
+    if (geschoond) {
+      const bag = path.join(pkgDir, geschoond.r.bagName);
+      const ruw = written.find(({ r }) => r.set === 'ruw');
+      log('geschoond: checking every file for withheld content and private names and numbers');
+      const leaks = scanPackage(bag, ruw ? sourceFromRawPackage(path.join(pkgDir, ruw.r.bagName)) : sourceFromStore(store, bag), 21);
+      if (leaks.length) throw new LeakError(leaks);
+    }
     let renamed = false;
     let packages;
     try {

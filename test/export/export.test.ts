@@ -277,6 +277,37 @@ describe('vervolgexport and atomicity', () => {
     expect(f.store.db.prepare('SELECT COUNT(*) AS n FROM export_ledger').get()).toEqual({ n: 0 });
   });
 
+  it("refuses to deliver a geschoonde set in which a kept attachment carries a private contact's data, naming where", async () => {
+    const f = buildFixture();
+    // A business message forwards the sister's contact card: cleaning keeps the message and its attachment bytes.
+    const vcard = `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:${PLANTED.sisterName}\r\nTEL;TYPE=CELL:${PLANTED.sisterPhone}\r\nEND:VCARD\r\n`;
+    const { sha256, size } = f.store.blobs.putBuffer(Buffer.from(vcard));
+    const carrier = f.messages.crisisBusiness[0]!;
+    f.store.db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size) VALUES (?, 0, ?, ?, ?, ?)').run(carrier, 'contact.vcf', 'text/vcard', sha256, size);
+    for (const sets of [['--set', 'both'], ['--set', 'geschoond']]) {
+      const out = path.join(f.dir, `levering-${sets[1]}`);
+      const r = await exportTo(f, out, ...sets);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain("the geschoonde set would contain withheld content or a private contact's name or number, so nothing was exported");
+      expect(r.stderr).toMatch(new RegExp(`/media_${carrier}_0\\.vcf:3: name of a private contact`));
+      expect(r.stderr).toMatch(new RegExp(`/media_${carrier}_0\\.vcf:4: phone of a private contact`));
+      // Where, never what: the finding itself is private.
+      expect(r.stderr).not.toContain(PLANTED.sisterName);
+      expect(r.stderr).not.toContain(PLANTED.sisterPhone);
+      expect(fs.existsSync(out)).toBe(false);
+      expect(fs.readdirSync(f.dir).filter((n) => n.includes('partial'))).toEqual([]);
+      expect(f.store.db.prepare('SELECT COUNT(*) AS n FROM exports').get()).toEqual({ n: 0 });
+    }
+    // Once the reviewer withholds the message that carries the card, the export goes through and verifies.
+    mark(f.store.db, { custodianId: f.custodian, level: 'message', targetId: carrier, category: 'privé', reviewer: 'Els', reason: 'visitekaartje van familie' });
+    const out = path.join(f.dir, 'levering');
+    const r = await exportTo(f, out);
+    expect(r.code, r.stderr).toBe(0);
+    const v = await runCli(['verify', '--db', f.dbPath, out, '--json']);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.json().checks.find((c: any) => c.name === 'leaks').status).toBe('ok');
+  });
+
   it('refuses an --out folder that already holds something', async () => {
     const f = buildFixture();
     const out = path.join(f.dir, 'bestaand');
