@@ -66,3 +66,19 @@ describe('a store that does not exist', () => {
     expect((await runCli(['custodian', 'list', '--db', db])).code).toBe(0);
   });
 });
+
+describe('a --db that is not a store', () => {
+  it('a folder, or a file that is not SQLite, is bad input (exit 1) and the file is left as it was', async () => {
+    const dir = tempDir();
+    const text = path.join(dir, 'notes.db');
+    fs.writeFileSync(text, 'boodschappen: melk, brood\n');
+    const r1 = await runCli(['custodian', 'list', '--db', dir]);
+    expect([r1.code, r1.stderr]).toEqual([1, expect.stringContaining(`--db ${dir}: not a file`)]);
+    for (const argv of [['custodian', 'list'], ADD]) {
+      const r = await runCli([...argv, '--db', text]);
+      expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(`--db ${text}: not a usable chatarchief store (file is not a database)`)]);
+    }
+    expect(fs.readFileSync(text, 'utf8')).toBe('boodschappen: melk, brood\n');
+    expect(fs.readdirSync(dir)).toEqual(['notes.db']);
+  });
+});

@@ -110,7 +110,19 @@ export function makeContext(io: Io, global: { db?: string; json?: boolean }, opt
             `'chatarchief custodian add'`,
         );
       }
-      store ??= openStore(dbPath);
+      if (store === undefined) {
+        if (fs.existsSync(dbPath) && !fs.statSync(dbPath).isFile()) throw new UserError(`--db ${dbPath}: not a file; expected a chatarchief store (SQLite)`);
+        try {
+          store = openStore(dbPath);
+        } catch (e) {
+          // A file that is not SQLite, or one SQLite cannot open: bad input, not an internal error.
+          const code = (e as { code?: unknown }).code;
+          if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_CORRUPT') {
+            throw new UserError(`--db ${dbPath}: not a usable chatarchief store (${(e as Error).message})`);
+          }
+          throw e;
+        }
+      }
       return store;
     },
     result(data, human) {

@@ -32,6 +32,17 @@ export function openStore(dbPath: string, opts: { readonly?: boolean } = {}): St
   }
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   const db = new Database(dbPath);
+  try {
+    configure(db, dbPath, opts);
+  } catch (e) {
+    db.close(); // not a store (or not one this version can open): let go of the file
+    throw e;
+  }
+  const blobs = new BlobStore(blobDirFor(dbPath));
+  return { db, path: dbPath, blobs, close: () => db.close() };
+}
+
+function configure(db: DB, dbPath: string, opts: { readonly?: boolean }): void {
   // A new store gets 16 KiB pages: a bulk ingest writes ~25% less CPU time than with the default 4 KiB (bench/ingest.ts).
   // The page size is fixed when the first table is created, so an existing store keeps its own.
   if (!opts.readonly && schemaVersion(db) === 0 && (db.pragma('page_count', { simple: true }) as number) === 0) db.pragma('page_size = 16384');
@@ -42,8 +53,6 @@ export function openStore(dbPath: string, opts: { readonly?: boolean } = {}): St
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   migrate(db);
-  const blobs = new BlobStore(blobDirFor(dbPath));
-  return { db, path: dbPath, blobs, close: () => db.close() };
 }
 
 export function schemaVersion(db: DB): number {
