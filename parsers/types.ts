@@ -84,7 +84,11 @@ export interface ParsedMessage {
   line: number;
   /** The original text of the record exactly as it stood in the source (header included, lines joined by their own endings). */
   rawText: string;
-  /** Timestamp text as written in the export (WhatsApp), or the source value (Signal: ms since epoch as text). */
+  /**
+   * Timestamp text as written in the export (WhatsApp, transcripts). Formats that hold only epoch timestamps (Signal's
+   * export, sigtop JSON, SMS XML) write no time text: for them it is the wall-clock time in the custodian's zone, as
+   * `localIso` (the epoch value stays in `rawText` and `sentAtMs`).
+   */
   localTime: string;
   /** Wall-clock local time as ISO without offset (`2022-05-02T16:09:00`); used for dedup keys. */
   localIso: string;

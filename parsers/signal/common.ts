@@ -87,8 +87,13 @@ export interface MessageInput {
   rawText: string;
   /** Instant in ms since epoch (UTC). */
   ms: number;
-  /** The source value as written (ms as text, or the transcript's time text). */
-  localTime: string;
+  /**
+   * The time text as written in the source (transcripts). Leave it out for formats that hold only epoch
+   * timestamps (Signal's export, sigtop JSON, SMS XML): localTime then becomes the wall-clock time in `zone`, the
+   * same text as localIso (`2025-10-24T08:05:12`), so transcripts and reports show a readable time instead of
+   * `1761285912000`. The epoch value stays as evidence in rawText (the source record) and sentAtMs.
+   */
+  localTime?: string;
   zone: string;
   sender: string | null;
   senderRaw?: string | null;
@@ -147,7 +152,7 @@ export function buildMessage(m: MessageInput): ParsedMessage {
     seq: m.seq,
     line: m.line,
     rawText: m.rawText,
-    localTime: m.localTime,
+    localTime: m.localTime ?? t.localIso,
     localIso: t.localIso,
     sentAt: t.sentAt,
     sentAtMs: m.ms,

@@ -82,7 +82,6 @@ export function mapChatItem(
     line: src.line,
     rawText: src.rawText,
     ms: originalMs,
-    localTime: String(revisions.length ? revisions[0]!.dateSent : item.dateSent),
     zone: ctx.zone,
     sender: isSystem ? null : author.name ?? author.phone ?? author.key,
     senderPhone: isSystem ? null : author.phone,

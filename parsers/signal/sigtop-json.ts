@@ -104,7 +104,7 @@ export async function* parseSigtopJson(input: Input, opts: SigtopJsonOptions): A
       extra.expiresInSeconds = m.expireTimer;
       dmWarning(m.expireTimer, line);
     }
-    const common = { seq: seq++, line, rawText, ms, localTime: String(ms), zone: opts.zone, stableKey: `${senderKey ?? 'unknown'}:${ms}` };
+    const common = { seq: seq++, line, rawText, ms, zone: opts.zone, stableKey: `${senderKey ?? 'unknown'}:${ms}` };
     if (type !== 'incoming' && type !== 'outgoing') {
       const base = desktopSystemType(type);
       let { kind, event, text } = base;

@@ -101,7 +101,6 @@ export function smsMessage(ctx: SmsContext, a: Attrs, src: Src): { chat: SmsChat
   const message = buildMessage({
     ...src,
     ms,
-    localTime: a.date!,
     zone: ctx.zone,
     sender: incoming ? contactName ?? addrKey : ctx.selfName,
     senderPhone: incoming ? toE164(address) : ctx.selfPhone ?? ctx.learnedSelfPhone,
@@ -190,7 +189,6 @@ export function mmsMessage(ctx: SmsContext, el: MmsElement, src: Src): { chat: S
   const message = buildMessage({
     ...src,
     ms,
-    localTime: a.date!,
     zone: ctx.zone,
     sender: incoming ? (senderAddr ? ctx.names.get(senderAddr) ?? (!chat.isGroup ? contactName : null) ?? senderAddr : null) : ctx.selfName,
     senderPhone: incoming ? toE164(senderAddr) : ctx.selfPhone ?? ctx.learnedSelfPhone,

@@ -49,7 +49,7 @@ export const messageSlot = z.strictObject({
   id: int.describe('Message id in the chatarchief store; the same id in the ruwe dataset'),
   seq: int.describe('Position in the conversation'),
   sentAt: ts,
-  localTime: z.string().describe('Time as written in the source export'),
+  localTime: z.string().describe('Time as written in the source export; for exports that hold only epoch timestamps (Signal, SMS XML), the wall-clock time in the custodian\'s zone (ISO, no offset)'),
   sender: z.string().nullable().describe('Sender as shown: a business participant by name, a private contact by pseudonym'),
   fromSelf: z.boolean().nullable().describe('True when the custodian sent it'),
   kind: z.string().describe('text, media, location, contact, poll, call, deleted or system'),

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPO, runCli, tempDir } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
@@ -78,6 +79,54 @@ describe("ingest of Signal's own chat export", () => {
     const gone = conv1.filter((m: any) => m.missingIn.length);
     expect(gone).toHaveLength(1);
     expect(gone[0]).toMatchObject({ sources: [1], missingIn: [2] });
+  });
+});
+
+describe('localTime of Signal inputs that hold only epoch timestamps', () => {
+  // Signal's own export, sigtop JSON and SMS XML write times only as ms since epoch. localTime must then be the
+  // wall-clock time in the custodian's zone (as localIso), not the bare number: transcripts (chat.html) and
+  // reports show it. The epoch value itself stays in the stored raw text, the original file and sent_at_ms.
+  const WALL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+  const allMessages = async () => (await Promise.all((await conversations()).map((c: any) => messages(c.id)))).flat();
+
+  it.each([
+    ['signal-export', SAMPLE],
+    ['sigtop-json', path.join(REPO, 'samples/signal/sigtop/Youssef El Amrani (+31620001001).json')],
+    ['sms-xml', path.join(REPO, 'samples/signal/sms/sms-backup-restore-20251027.xml')],
+    ['sms-xml', path.join(REPO, 'samples/signal/sms/signalbackup-tools-exportxml.xml')],
+    ['sms-xml', path.join(REPO, 'samples/signal/sms/SignalPlaintextBackup.xml')],
+  ])('%s (%s): readable wall-clock time in the custodian zone', async (format, file) => {
+    const r = await ingest(file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().sources[0].format).toBe(format);
+    const all = await allMessages();
+    expect(all.length).toBeGreaterThan(0);
+    for (const m of all) {
+      expect(m.localTime).toMatch(WALL);
+      expect(m.localTime).toBe(m.sentAt.slice(0, 19)); // sentAt carries the custodian zone's offset
+    }
+  });
+
+  it('concrete values, across the DST change, with the epoch value kept in the stored raw text', async () => {
+    expect((await ingest(SAMPLE)).code).toBe(0);
+    const all = await allMessages();
+    const summer = all.find((m: any) => m.sentAt === '2025-10-24T08:05:12+02:00');
+    const winter = all.find((m: any) => m.sentAt === '2025-10-27T10:00:00+01:00');
+    expect(summer).toMatchObject({ localTime: '2025-10-24T08:05:12', timeAmbiguous: false, timeInvalid: false });
+    expect(winter).toMatchObject({ localTime: '2025-10-27T10:00:00', timeAmbiguous: false, timeInvalid: false });
+    const store = new Database(db, { readonly: true });
+    try {
+      const row = store.prepare('SELECT sent_at_ms, raw_text FROM messages WHERE id = ?').get(summer.id) as { sent_at_ms: number; raw_text: string };
+      expect(row.sent_at_ms).toBe(1761285912000);
+      expect(row.raw_text).toContain('"dateSent":"1761285912000"');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a text transcript keeps its time text as written', async () => {
+    expect((await ingest(path.join(REPO, 'samples/signal/text/Youssef El Amrani (+31620001001).txt'))).code).toBe(0);
+    expect((await allMessages())[0]).toMatchObject({ sentAt: '2025-10-24T08:05:12+02:00', localTime: 'Fri, 24 Oct 2025 08:05:12 +0200' });
   });
 });
 

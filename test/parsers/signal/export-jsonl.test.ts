@@ -118,7 +118,11 @@ describe('parseSignalExport: own fixture (minister Karin van der Laan)', () => {
       expect(m.rawText).toBe(src[m.line - 1]);
       expect(m.sentAt).toMatch(/^2025-10-2\dT\d\d:\d\d:\d\d(\.\d{3})?\+0[12]:00$/);
       expect(new Date(m.sentAt).getTime()).toBe(m.sentAtMs);
-      expect(m.localTime).toMatch(/^\d{13}$/);
+      // The export has only epoch ms: localTime is the wall clock in the zone, the epoch value stays in rawText.
+      expect(m.localTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+      expect(m.localTime).toBe(m.localIso);
+      expect(m.localTime).toBe(m.sentAt.slice(0, 19));
+      expect(m.rawText).toContain(`"dateSent":"${m.sentAtMs}"`);
       expect(m.zone).toBe(ZONE);
       expect(m.stableKey).toBeTruthy();
     }

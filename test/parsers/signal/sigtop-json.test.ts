@@ -25,7 +25,8 @@ describe('parseSigtopJson: own 1:1 fixture', () => {
     const c = await run(OWN, YOUSSEF);
     expect(finalChats(c).get('+31620001001')).toMatchObject({ title: 'Youssef El Amrani', isGroup: false, participants: [{ name: 'Youssef El Amrani', phone: '+31620001001', key: 'ac21a80a-14e0-4800-8d20-c89235f8f665' }, { name: 'Karin van der Laan', key: 'self' }] });
     const [first, reply, pdf, edited, noBody] = c.messages;
-    expect(first).toMatchObject({ sender: 'Youssef El Amrani', senderKey: 'ac21a80a-14e0-4800-8d20-c89235f8f665', fromSelf: false, sentAt: '2025-10-24T08:05:12+02:00' });
+    expect(first).toMatchObject({ sender: 'Youssef El Amrani', senderKey: 'ac21a80a-14e0-4800-8d20-c89235f8f665', fromSelf: false, sentAt: '2025-10-24T08:05:12+02:00', localTime: '2025-10-24T08:05:12', sentAtMs: 1761285912000 });
+    expect(first!.rawText).toContain('1761285912000');
     expect(first!.reactions).toEqual([{ emoji: '✅', author: 'Karin van der Laan', at: '2025-10-24T08:06:00+02:00' }]);
     // old-generation keys: sourceUuid on the message, author / authorUuid on the quote
     expect(reply).toMatchObject({ fromSelf: true, sender: 'Karin van der Laan', senderKey: 'self', replyToKey: first!.stableKey });

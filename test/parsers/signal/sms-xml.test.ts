@@ -37,7 +37,8 @@ describe('parseSmsXml: SMS Backup & Restore app (own fixture)', () => {
   it('maps SMS fields: ms dates, directions, national numbers to E.164, short codes kept', async () => {
     const c = await xml(file);
     const [youssef, fatima, alert] = c.messages;
-    expect(youssef).toMatchObject({ kind: 'text', fromSelf: false, sender: 'Youssef El Amrani', senderPhone: '+31620001001', senderKey: '+31620001001', sentAt: '2025-10-24T07:50:00+02:00', localTime: '1761285000000' });
+    expect(youssef).toMatchObject({ kind: 'text', fromSelf: false, sender: 'Youssef El Amrani', senderPhone: '+31620001001', senderKey: '+31620001001', sentAt: '2025-10-24T07:50:00+02:00', localTime: '2025-10-24T07:50:00', sentAtMs: 1761285000000 });
+    expect(youssef!.rawText).toContain('date="1761285000000"');
     expect(youssef!.extra).toEqual({ dateSentMs: 1761284998000 });
     expect(fatima).toMatchObject({ fromSelf: true, sender: 'Me', text: 'Ik bel je na de ministerraad.\nKarin', senderKey: 'self' });
     expect(c.events.find((e) => e.type === 'message' && e.message === fatima)).toMatchObject({ chatKey: '+31620001005' });
