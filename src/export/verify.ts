@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { UserError } from '../errors.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../store/db.js';
@@ -38,10 +39,10 @@ const MAX_FINDINGS = 50;
 export function resolveBags(dirs: string[]): string[] {
   const out: string[] = [];
   for (const d of dirs) {
-    if (!fs.existsSync(d) || !fs.statSync(d).isDirectory()) throw new Error(`${d}: not a folder`);
+    if (!fs.existsSync(d) || !fs.statSync(d).isDirectory()) throw new UserError(`${d}: not a folder; expected an exported package (a BagIt bag) or the --out folder of an export`);
     if (fs.existsSync(path.join(d, 'bagit.txt'))) { out.push(path.resolve(d)); continue; }
     const inner = fs.readdirSync(d).filter((n) => fs.existsSync(path.join(d, n, 'bagit.txt'))).sort().map((n) => path.resolve(d, n));
-    if (!inner.length) throw new Error(`${d}: neither a BagIt bag (no bagit.txt) nor a folder of bags`);
+    if (!inner.length) throw new UserError(`${d}: neither a BagIt bag (no bagit.txt) nor a folder of bags`);
     out.push(...inner);
   }
   return out;
