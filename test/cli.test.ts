@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globalsFirst } from '../src/cli/main.js';
-import { runCli, tempDir } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { generateWhatsAppExport } from '../parsers/whatsapp/generate.js';
+import { REPO, runCli, tempDir } from './helpers/cli.js';
 
 const ADD = ['custodian', 'add', '--id', 'minister-jenv', '--name', 'D. Yeşilgöz', '--function', 'Minister van Justitie en Veiligheid', '--department', 'JenV', '--from', '2022-01-10'];
 
@@ -80,5 +82,35 @@ describe('a --db that is not a store', () => {
     }
     expect(fs.readFileSync(text, 'utf8')).toBe('boodschappen: melk, brood\n');
     expect(fs.readdirSync(dir)).toEqual(['notes.db']);
+  });
+});
+
+describe('output to a reader that stops early', () => {
+  it('`messages --json | head` ends quietly with exit 0, not an EPIPE stack trace (the built CLI)', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'store.db');
+    const chat = path.join(dir, 'WhatsApp-chat met Crisisteam Hoogwater.txt');
+    fs.writeFileSync(chat, [...generateWhatsAppExport({ messages: 3000, shape: 'android-nl', seed: 7 })].join(''));
+    expect((await runCli(['--db', db, ...ADD])).code).toBe(0);
+    expect((await runCli(['ingest', chat, '--custodian', 'minister-jenv', '--db', db])).code).toBe(0);
+    // Several hundred kB of JSON, of which the reader takes one chunk and closes the pipe.
+    const child = spawn(process.execPath, [path.join(REPO, 'dist/src/cli.js'), 'messages', '--conversation', '1', '--json', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => { stderr += c; });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
+describe('verify on something that is not a package', () => {
+  it('an empty folder or a missing path is bad input (exit 1), not an internal error', async () => {
+    const empty = tempDir();
+    const r = await runCli(['verify', empty]);
+    expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(`${empty}: neither a BagIt bag (no bagit.txt) nor a folder of bags`)]);
+    const missing = path.join(empty, 'levering');
+    const m = await runCli(['verify', missing]);
+    expect([m.code, m.stderr]).toEqual([1, expect.stringContaining(`${missing}: not a folder`)]);
   });
 });
