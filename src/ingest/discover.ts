@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
-import { isWhatsAppChatFileName } from '../../parsers/whatsapp/index.js';
+import { chatTitleFromFileName, isWhatsAppChatFileName } from '../../parsers/whatsapp/index.js';
 import { detectSignalInput, type SignalDetection } from '../../parsers/signal/index.js';
 
 /** A file inside an export: on disk or inside a zip. */
@@ -35,6 +35,12 @@ export interface ExportUnit {
   main: FileRef;
   /** Further main files of the same source (a zip of several sigtop chat files). */
   extraMains?: FileRef[];
+  /**
+   * A WhatsApp zip: the other entries named like a chat file (kept among `files`). The chat must link each as an
+   * attachment (a document shared in the chat), or, if one is a WhatsApp chat itself, the zip is refused: a second chat
+   * is never dropped silently.
+   */
+  otherChats?: string[];
   /** Other files of the export (media), keyed by path relative to the export root. */
   files: Map<string, FileRef>;
   zip?: ZipArchive;
@@ -128,10 +134,12 @@ async function discoverZip(abs: string, limits: ZipLimits): Promise<ExportUnit> 
   };
   const chats = names.filter((n) => isWhatsAppChatFileName(path.posix.basename(n)) && n.toLowerCase().endsWith('.txt'));
   let mains: string[] = [];
+  let otherChats: string[] | undefined;
   let format: ExportFormat | null = null;
   try {
     if (chats.length) {
-      mains = [chats.find((n) => path.posix.basename(n) === '_chat.txt') ?? [...chats].sort((a, b) => a.length - b.length)[0]!];
+      mains = [mainChat(chats, path.basename(abs))];
+      if (chats.length > 1) otherChats = chats.filter((n) => n !== mains[0]);
       format = 'whatsapp';
     } else {
       const candidates = names.filter((n) => CANDIDATE.test(n) || path.posix.basename(n) === 'db.sqlite').slice(0, 200);
@@ -158,7 +166,24 @@ async function discoverZip(abs: string, limits: ZipLimits): Promise<ExportUnit> 
   }
   const files = new Map<string, FileRef>();
   for (const n of names) if (!mains.includes(n)) files.set(n, ref(n));
-  return { sourcePath: abs, container: 'zip', format, main: ref(mains[0]!), extraMains: mains.slice(1).map(ref), files, zip, names };
+  return { sourcePath: abs, container: 'zip', format, main: ref(mains[0]!), extraMains: mains.slice(1).map(ref), ...(otherChats ? { otherChats } : {}), files, zip, names };
+}
+
+/**
+ * The chat of a WhatsApp zip among the entries named like one (the others may be documents shared in the chat): iOS's
+ * `_chat.txt`, else the chat the zip is named after (`WhatsApp-chat met X.zip` holds `WhatsApp-chat met X.txt`), else
+ * one named as WhatsApp names a chat (`WhatsApp Chat with X.txt`) before other names (`chat-notities.txt`); among equals
+ * the one nearest the root, then the shortest name.
+ */
+function mainChat(chats: string[], zipName: string): string {
+  const title = chatTitleFromFileName(zipName);
+  const rank = (n: string): number => {
+    if (path.posix.basename(n) === '_chat.txt') return 0;
+    const t = chatTitleFromFileName(n);
+    return t === null ? 3 : t === title ? 1 : 2;
+  };
+  const depth = (n: string): number => n.split('/').length;
+  return [...chats].sort((a, b) => rank(a) - rank(b) || depth(a) - depth(b) || a.length - b.length || (a < b ? -1 : 1))[0]!;
 }
 
 function signalFolderUnit(dir: string): ExportUnit {

@@ -7,7 +7,7 @@ import {
   WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsAppChunks, scanWhatsAppChunks, type WhatsAppScan,
 } from '../../parsers/whatsapp/index.js';
 import type { ParsedChat } from '../../parsers/types.js';
-import { readChunksReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
+import { readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
 import { storeExportFiles, type StoredSource } from './files.js';
 
@@ -83,12 +83,15 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   const writer = new MessageWriter(ctx.db, conv.id, sourceId);
   let attachments = 0;
   let attachmentsMissing = 0;
+  /** Hashes of the files the chat links as attachments. */
+  const linked = new Set<string>();
   for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
     for (const m of batch) {
       const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
       const atts: StoredAttachment[] = m.attachments.map((a) => {
         const f = a.omitted ? undefined : media.get(a.name) ?? media.get(path.posix.basename(a.name));
         if (!f) attachmentsMissing++;
+        else linked.add(f.sha256);
         return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f };
       });
       attachments += atts.length;
@@ -96,6 +99,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
       if (writer.count % 100_000 === 0) ctx.progress(`  ${unit.main.display}: ${writer.count} messages`);
     }
   }
+  await refuseUnlinkedChats(ctx, unit, media, linked.add(stored.mainSha256));
   const missing = writer.finish();
   finishSource(ctx.db, sourceId, { firstAt: writer.firstAt, lastAt: writer.lastAt, count: writer.count, warnings: warnings.list });
   return {
@@ -114,4 +118,33 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     attachmentsMissing,
     warnings: warnings.list,
   };
+}
+
+/**
+ * A zip with more than one entry named like a chat file: each other one must be a document the chat shares (linked as
+ * an attachment), a copy of the chat itself, or no WhatsApp chat at all. A second chat in the zip is refused rather than
+ * dropped: the source is the zip (one source per file hash), and a source records one chat's format and date-order
+ * inference. `linked`: the hashes of the chat and of the files it links.
+ */
+async function refuseUnlinkedChats(ctx: IngestContext, unit: ExportUnit, media: Map<string, { sha256: string }>, linked: Set<string>): Promise<void> {
+  const unlinked: string[] = [];
+  for (const rel of unit.otherChats ?? []) {
+    const f = media.get(rel);
+    if (!f || linked.has(f.sha256)) continue;
+    try {
+      // From its copy in the blob store, whose bytes storing checked against the zip's CRC.
+      await scanWhatsAppChunks(readFileReusing(ctx.blobs.pathFor(f.sha256)));
+    } catch (e) {
+      if (e instanceof WhatsAppFormatError) continue; // a text file, not a chat: kept as a file of the export
+      throw e;
+    }
+    unlinked.push(rel);
+  }
+  if (!unlinked.length) return;
+  const list = [unit.main.rel, ...unlinked].map((n) => `'${n}'`).join(', ');
+  throw new InputError(
+    unit.sourcePath,
+    `the zip holds ${unlinked.length + 1} chats (${list}), but a WhatsApp export holds one chat and a zip is ingested as one source. ` +
+      'Ingest each chat from its own export, or unpack the zip into a folder, where every chat .txt becomes a source of its own',
+  );
 }

@@ -1,11 +1,13 @@
 import yauzl from 'yauzl';
-import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { InputError } from '../errors.js';
 
 /**
- * Safe zip access. Refuses entries with `..`, absolute paths, backslashes or symlinks, and bounds the entry count,
- * the total uncompressed size and the per-entry compression ratio so that a zip bomb cannot fill the disk.
- * Declared sizes are checked against the bytes actually inflated (yauzl's validateEntrySizes).
+ * Safe zip access. Refuses entries with `..`, absolute paths, backslashes or symlinks, two entries with the same name,
+ * and bounds the entry count, the total uncompressed size and the per-entry compression ratio so that a zip bomb cannot
+ * fill the disk. Declared sizes are checked against the bytes actually inflated (yauzl's validateEntrySizes), and the
+ * CRC-32 of every entry read to its end against the one the zip records (yauzl does not check it).
  */
 export interface ZipLimits {
   /** Most entries a zip may hold. */
@@ -60,6 +62,9 @@ export async function openZip(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
           if (bad) throw new InputError(file, `refused zip entry '${name}': ${bad}`, { entry: name });
           const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
           if (mode === S_IFLNK) throw new InputError(file, `refused zip entry '${name}': symbolic links are not allowed`, { entry: name });
+          if (raw.has(name)) {
+            throw new InputError(file, `refused zip entry '${name}': the zip holds more than one entry with this name, so it is ambiguous which bytes are the evidence`, { entry: name });
+          }
           if (entries.length + 1 > limits.maxEntries) {
             throw new InputError(file, `zip has more than ${limits.maxEntries} entries (limit --max-zip-entries)`);
           }
@@ -99,12 +104,7 @@ export async function openZip(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
       return new Promise<Readable>((resolve, reject) =>
         zip.openReadStream(entry, (err, stream) => {
           if (err || !stream) return reject(zipError(file, err, name));
-          // Turn late inflate/size errors into InputErrors that name the entry.
-          const wrapped = stream as Readable;
-          const origEmit = wrapped.emit.bind(wrapped);
-          wrapped.emit = ((ev: string, ...args: unknown[]) =>
-            ev === 'error' ? origEmit('error', zipError(file, args[0] as Error, name)) : origEmit(ev, ...args)) as typeof wrapped.emit;
-          resolve(wrapped);
+          resolve(new CrcCheck(stream, entry.crc32, file, name));
         }),
       );
     },
@@ -113,6 +113,44 @@ export async function openZip(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
     },
   };
 }
+
+/**
+ * The entry's bytes, passed through unchanged while their CRC-32 is computed; at the end a mismatch with the CRC the
+ * zip records fails the stream (an InputError naming the zip and the entry), so a consumer that reads to the end never
+ * takes damaged bytes for the evidence. Errors of the underlying stream (inflate, size) become InputErrors naming the
+ * entry too. A consumer that stops early (a format sniffer) destroys the stream: then nothing is checked, and the
+ * underlying stream is released.
+ */
+class CrcCheck extends Transform {
+  private crc = 0;
+
+  constructor(private readonly source: Readable, private readonly expected: number, private readonly file: string, private readonly entry: string) {
+    super();
+    source.on('error', (e: Error) => this.destroy(zipError(file, e, entry)));
+    source.pipe(this);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.crc = crc32(chunk, this.crc);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.crc >>> 0 === this.expected >>> 0) return done();
+    done(new InputError(this.file, `corrupt zip entry: CRC-32 mismatch (the zip records ${hex8(this.expected)}, the entry's bytes give ${hex8(this.crc)}): the zip is damaged`, { entry: this.entry }));
+  }
+
+  override _destroy(err: Error | null, done: (error: Error | null) => void): void {
+    this.source.unpipe(this);
+    this.source.destroy();
+    done(err);
+  }
+}
+
+const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
+
+/** CRC-32 (the zip polynomial) of `bytes`, continuing from `crc` (0 to start): Node's zlib (20.15+; engines ≥ 20.19). */
+export const crc32 = (bytes: Uint8Array, crc = 0): number => zlib.crc32(bytes, crc);
 
 function decodeName(entry: yauzl.Entry): string {
   const buf = entry.fileName as unknown as Buffer;

@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 
 /**
  * Writes a zip by hand, so tests can make archives that well-behaved zip libraries refuse to write
- * (entries with '..', absolute paths, symlinks, lying sizes). Deflate or store; no zip64.
+ * (entries with '..', absolute paths, symlinks, lying sizes, damaged data, duplicate names). Deflate or store; no zip64.
  */
 export interface RawEntry {
   name: string;
@@ -12,6 +12,11 @@ export interface RawEntry {
   deflate?: boolean;
   /** Override the declared uncompressed size (to lie). */
   declaredSize?: number;
+  /**
+   * Damage: the bytes written (compressed when `deflate`) are these, while the recorded CRC-32 and sizes describe
+   * `data`. With the same length as `data` the entry stays readable and only its checksum tells.
+   */
+  storedData?: Buffer | string;
 }
 
 const crcTable = (() => {
@@ -36,7 +41,8 @@ export function makeZip(entries: RawEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const data = Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data, 'utf8');
-    const comp = e.deflate ? zlib.deflateRawSync(data) : data;
+    const written = e.storedData === undefined ? data : Buffer.isBuffer(e.storedData) ? e.storedData : Buffer.from(e.storedData, 'utf8');
+    const comp = e.deflate ? zlib.deflateRawSync(written) : written;
     const name = Buffer.from(e.name, 'utf8');
     const crc = crc32(data);
     const size = e.declaredSize ?? data.length;

@@ -3,8 +3,9 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { describe, expect, it, beforeEach } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
+import { freshStore, writeIn } from './store-dir.js';
 
 const CUSTODIAN = ['--id', 'minister-ienw', '--name', 'M. Harbers', '--function', 'Minister van Infrastructuur en Waterstaat', '--department', 'IenW', '--from', '2022-01-10'];
 
@@ -36,18 +37,10 @@ const NAME = 'WhatsApp-chat met Crisisteam Hoogwater.txt';
 let dir: string;
 let db: string;
 beforeEach(async () => {
-  dir = tempDir();
-  db = path.join(dir, 'store.db');
-  const r = await runCli(['custodian', 'add', '--db', db, ...CUSTODIAN]);
-  expect(r.code, r.stderr).toBe(0);
+  ({ dir, db } = await freshStore(CUSTODIAN));
 });
 
-function write(rel: string, content: string | Buffer): string {
-  const p = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, content);
-  return p;
-}
+const write = (rel: string, content: string | Buffer): string => writeIn(dir, rel, content);
 
 const ingest = (...args: string[]) => runCli(['ingest', '--db', db, '--custodian', 'minister-ienw', '--operator', 'RIH operator', '--device', 'iPhone 15 dienst', '--json', ...args]);
 const sha = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');

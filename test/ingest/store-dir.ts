@@ -1,0 +1,21 @@
+/** A fresh store with one custodian in its own folder, and writing test inputs beside it (ingest tests). */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+export async function freshStore(custodianAdd: string[]): Promise<{ dir: string; db: string }> {
+  const dir = tempDir();
+  const db = path.join(dir, 'store.db');
+  const r = await runCli(['custodian', 'add', '--db', db, ...custodianAdd]);
+  expect(r.code, r.stderr).toBe(0);
+  return { dir, db };
+}
+
+/** Writes `content` at `rel` under `dir` (folders created) and returns its path. */
+export function writeIn(dir: string, rel: string, content: string | Buffer): string {
+  const p = path.join(dir, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, content);
+  return p;
+}
