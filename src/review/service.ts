@@ -211,7 +211,12 @@ export function decideBulk(db: DB, input: BulkInput): { decided: DecisionOutcome
   return db.transaction(() => {
     const decided: DecisionOutcome[] = [];
     let skipped = 0;
-    for (const id of conversationSuggestionIds(db, input.conversationId, input.ruleId)) {
+    const ids = conversationSuggestionIds(db, input.conversationId, input.ruleId);
+    if (input.ruleId !== undefined && ids.length === 0) {
+      // A mistyped rule id must not pass as "nothing left to decide".
+      throw new ReviewError(`rule '${input.ruleId}' made no suggestion in conversation ${input.conversationId} (see: chatarchief review list --conversation ${input.conversationId})`, 'not-found');
+    }
+    for (const id of ids) {
       const o = decideOne(ctx, loadMarking(db, id), input.action, input.category, { bulk: true });
       if (o) decided.push(o);
       else skipped++;

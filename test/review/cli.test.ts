@@ -37,6 +37,8 @@ describe('review CLI', () => {
       [['--accept', '--reviewer', 'Els'], /give one or more marking ids/],
       [['999999', '--accept', '--reviewer', 'Els'], /marking 999999 does not exist/],
       [['--rule', 'partij.lexicon', '--accept', '--reviewer', 'Els'], /--rule needs --conversation/],
+      [['--conversation', String(f.ids.conversations.partij), '--rule', 'partij.lexcion', '--accept', '--reviewer', 'Els'],
+        new RegExp(`rule 'partij\\.lexcion' made no suggestion in conversation ${f.ids.conversations.partij}`)],
     ] as [string[], RegExp][]) {
       const r = await cli(['review', 'decide', ...args, ...db()]);
       expect(r.code, args.join(' ')).toBe(1);
