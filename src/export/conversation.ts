@@ -14,6 +14,7 @@ import { other } from './ids.js';
 import type { Ref } from './mdto.js';
 import { OWN_FORMATS } from './pronom.js';
 import { archiefvormer, closeWithSidecar, exportEvent, restriction, sha256, writeFileSidecar, writeObjectSidecar, type SetWriter } from './writer.js';
+import { StoreDamageError } from './damage.js';
 
 /** One conversation, in each set: chat.json, chat.html, review-log.json, media, and their MDTO sidecars. */
 
@@ -222,12 +223,16 @@ interface MediaCopy { name: string; sha256: string; mime: string | null }
 
 /** The package file of an attachment whose bytes are in the blob store: named after message id and position only. */
 function mediaFile(w: SetWriter, messageId: number, ordinal: number, a: MessageJson['attachments'][number]): MediaCopy | null {
-  if (!a.sha256 || !w.blobs.has(a.sha256)) return null;
+  if (!a.sha256) return null; // missing from the export itself: recorded as missing, nothing to copy
+  // Ingested bytes that are gone are damage to the store, never a silently file-less attachment. (Ids only: the file
+  // name may be private.)
+  if (!w.blobs.has(a.sha256)) throw new StoreDamageError(`message ${messageId}, attachment ${ordinal + 1}: its bytes (sha256 ${a.sha256}) are not in the blob store ${w.blobs.dir}`);
   return { name: `media_${messageId}_${ordinal}.${safeExtension(a.name)}`, sha256: a.sha256, mime: a.mime ?? null };
 }
 
 function copyMedia(w: SetWriter, rel: string, c: MediaCopy, owner: Ref & { id: string }): Ref {
   const f = w.pw.copyFile(`${rel}/${c.name}`, w.blobs.pathFor(c.sha256));
+  if (f.sha256 !== c.sha256) throw new StoreDamageError(`${c.name}: the blob's bytes hash to ${f.sha256}, the ingest recorded ${c.sha256}`);
   return writeFileSidecar(w, f, owner, undefined, c.mime);
 }
 

@@ -10,6 +10,7 @@ import { documentationFiles } from './docs.js';
 import { HashingFile, PayloadWriter, sipName, type PayloadCounts } from './files.js';
 import { Ids } from './ids.js';
 import type { Ref } from './mdto.js';
+import { StoreDamageError } from './damage.js';
 import { pakbonXml } from './pakbon.js';
 import { OWN_FORMATS } from './pronom.js';
 import {
@@ -183,14 +184,15 @@ function writeSources(w: SetWriter, dossierRel: string, dossier: Ref): { count: 
   for (const s of todo) {
     if (w.blobs.has(s.sha256)) {
       const f = w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(s.fileName)}`, w.blobs.pathFor(s.sha256));
-      if (f.sha256 !== s.sha256) throw new Error(`source ${s.id} (${s.fileName}): blob bytes hash to ${f.sha256}, the ingest record says ${s.sha256}`);
+      if (f.sha256 !== s.sha256) throw new StoreDamageError(`source ${s.id}: the blob's bytes hash to ${f.sha256}, the ingest recorded ${s.sha256}`);
       reps.push(writeFileSidecar(w, f, owner));
     } else {
       // A folder export: its files, each byte-identical to its ingest record.
       const files = s.files.filter((f) => w.blobs.has(f.sha256));
-      if (!files.length) throw new Error(`source ${s.id} (${s.fileName}): its bytes are not in the blob store (${w.blobs.dir})`);
+      if (!files.length) throw new StoreDamageError(`source ${s.id}: its bytes are not in the blob store ${w.blobs.dir}`);
       for (const sf of files) {
         const f = w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(sf.path.replace(/[\\/]/g, '__'))}`, w.blobs.pathFor(sf.sha256));
+        if (f.sha256 !== sf.sha256) throw new StoreDamageError(`source ${s.id}, file ${sf.sha256}: the blob's bytes hash to ${f.sha256}`);
         reps.push(writeFileSidecar(w, f, owner));
       }
     }

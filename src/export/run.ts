@@ -69,7 +69,8 @@ export class OpenSuggestionsError extends UserError {
 function prepareOut(out: string): string {
   const abs = path.resolve(out);
   if (fs.existsSync(abs)) {
-    if (!fs.statSync(abs).isDirectory() || fs.readdirSync(abs).length > 0) throw new UserError(`--out ${out}: exists and is not an empty folder; choose a new folder`);
+    if (!fs.statSync(abs).isDirectory()) throw new UserError(`--out ${out}: is a file; choose a new folder`);
+    if (fs.readdirSync(abs).length > 0) throw new UserError(`--out ${out}: exists and is not an empty folder; choose a new folder`);
   }
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   return abs;

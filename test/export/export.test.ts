@@ -312,6 +312,26 @@ describe('vervolgexport and atomicity', () => {
     expect(v.json().checks.find((c: any) => c.name === 'leaks').status).toBe('ok');
   });
 
+  it('stops with exit 1 on a blob that is gone or changed since ingest, instead of delivering without it', async () => {
+    for (const damage of ['gone', 'changed'] as const) {
+      const f = buildFixture();
+      const { sha256, size } = f.store.blobs.putBuffer(Buffer.from('\x89PNG kaart van dijkring 43'));
+      const carrier = f.messages.crisisBusiness[1]!;
+      f.store.db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size) VALUES (?, 0, ?, ?, ?, ?)').run(carrier, 'kaart.png', 'image/png', sha256, size);
+      const blob = f.store.blobs.pathFor(sha256);
+      fs.chmodSync(blob, 0o644);
+      if (damage === 'gone') fs.rmSync(blob);
+      else fs.writeFileSync(blob, '\x89PNG kaart van dijkring 44');
+      const out = path.join(f.dir, 'levering');
+      const r = await exportTo(f, out);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('the store is damaged, so nothing was exported: ');
+      expect(r.stderr).toContain(damage === 'gone' ? `message ${carrier}, attachment 1: its bytes (sha256 ${sha256}) are not in the blob store` : `the ingest recorded ${sha256}`);
+      expect(fs.existsSync(out)).toBe(false);
+      expect(f.store.db.prepare('SELECT COUNT(*) AS n FROM exports').get()).toEqual({ n: 0 });
+    }
+  });
+
   it('refuses an --out folder that already holds something', async () => {
     const f = buildFixture();
     const out = path.join(f.dir, 'bestaand');
@@ -320,5 +340,9 @@ describe('vervolgexport and atomicity', () => {
     const r = await exportTo(f, out);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('exists and is not an empty folder');
+    const file = path.join(f.dir, 'levering.zip');
+    fs.writeFileSync(file, 'x');
+    const r2 = await exportTo(f, file);
+    expect([r2.code, r2.stderr]).toEqual([1, expect.stringContaining(`--out ${file}: is a file; choose a new folder`)]);
   });
 });
