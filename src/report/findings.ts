@@ -3,6 +3,7 @@
  * person and time. Pure functions over the facts of `loadFindingFacts`. Chat content is never copied into a finding:
  * only system texts (a timer change says which timer) and attachment file names are shown.
  */
+import { DateTime } from 'luxon';
 import type { FindingFacts, FlaggedMessageFact, MessageRef } from '../store/reports.js';
 import { instant } from './intervals.js';
 
@@ -19,6 +20,7 @@ export const FINDING_CODES = [
   'disappearing-may-be-absent',
   'time-ambiguous',
   'time-invalid',
+  'date-impossible',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -38,6 +40,7 @@ export const FINDING_INFO: Record<FindingCode, { label: string; group: FindingGr
   'disappearing-may-be-absent': { label: 'Signal-export mist mogelijk verdwijnende berichten', group: 'verlies' },
   'time-ambiguous': { label: 'Tijdstip dubbelzinnig (uur van de wintertijd)', group: 'tijd' },
   'time-invalid': { label: 'Tijdstip bestaat niet (uur van de zomertijd)', group: 'tijd' },
+  'date-impossible': { label: 'Datum of tijd bestaat niet (onmogelijk in de export)', group: 'tijd' },
 };
 
 export const GROUP_LABELS: Record<FindingGroup, string> = {
@@ -130,7 +133,15 @@ export function computeFindings(facts: FindingFacts): Finding[] {
       out.push(fromMessage(m, code, m.deletedBy && !['self', 'sender'].includes(m.deletedBy) ? `verwijderd door ${m.deletedBy}` : ''));
     }
     if (m.timeAmbiguous) out.push(fromMessage(m, 'time-ambiguous', `"${m.localTime}" kan twee tijdstippen zijn; het eerste is aangenomen`));
-    if (m.timeInvalid) out.push(fromMessage(m, 'time-invalid', `"${m.localTime}" valt in het overgeslagen uur`));
+    if (m.timeInvalid) {
+      // Two causes share the flag: a time in the spring-forward gap (kept as written), or a date or time that no
+      // calendar has (31-02, 24:00; read as the nearest real one, which then exists in the zone).
+      out.push(
+        inGap(m.localIso, m.zone)
+          ? fromMessage(m, 'time-invalid', `"${m.localTime}" valt in het overgeslagen uur`)
+          : fromMessage(m, 'date-impossible', `"${m.localTime}" bestaat niet; gelezen als ${m.localIso.replace('T', ' ')}`),
+      );
+    }
   }
   for (const m of facts.missing) {
     out.push(fromMessage(m, 'missing-in-later-export', `ontbreekt in ${m.sourceFile} (bron ${m.sourceId}), die deze periode wel bevat`, { id: m.sourceId, file: m.sourceFile }));
@@ -163,3 +174,10 @@ export function countFindings(findings: readonly Finding[]): { code: FindingCode
   for (const f of findings) n.set(f.code, (n.get(f.code) ?? 0) + 1);
   return FINDING_CODES.filter((c) => n.has(c)).map((c) => ({ code: c, label: FINDING_INFO[c].label, group: FINDING_INFO[c].group, count: n.get(c)! }));
 }
+
+/** The wall-clock time does not exist in the zone (it falls in a spring-forward gap). */
+function inGap(localIso: string, zone: string): boolean {
+  const t = DateTime.fromISO(localIso, { zone });
+  return t.isValid && t.toFormat("yyyy-MM-dd'T'HH:mm:ss") !== localIso.slice(0, 19);
+}
+

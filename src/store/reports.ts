@@ -88,6 +88,9 @@ export interface FlaggedMessageFact extends MessageRef {
   deletedBy: string | null;
   timeAmbiguous: boolean;
   timeInvalid: boolean;
+  /** The wall-clock time as read (ISO without offset) and the zone it was read in. */
+  localIso: string;
+  zone: string;
   extra: Record<string, unknown> | null;
 }
 
@@ -144,6 +147,7 @@ interface RefRow {
 
 interface FlaggedRow extends RefRow {
   kind: string; event: string | null; text: string; deleted_by: string | null; time_ambiguous: number; time_invalid: number; extra_json: string | null;
+  local_iso: string; zone: string;
 }
 
 type ConversationInfo = { custodianId: string; title: string; platform: string };
@@ -176,12 +180,12 @@ export function loadFindingFacts(db: DB, opts: { custodianId?: string } = {}): F
   };
   return {
     flagged: rows(
-      `SELECT ${REF_COLUMNS}, m.kind, m.event, m.text, m.deleted_by, m.time_ambiguous, m.time_invalid, m.extra_json FROM messages m
+      `SELECT ${REF_COLUMNS}, m.kind, m.event, m.text, m.deleted_by, m.time_ambiguous, m.time_invalid, m.extra_json, m.local_iso, m.zone FROM messages m
        WHERE ((m.kind = 'system' AND m.event IN ('disappearing-on','disappearing-off','disappearing-timer')) OR m.view_once = 1
          OR m.kind = 'deleted' OR m.time_ambiguous = 1 OR m.time_invalid = 1) ${only}`,
       (r: FlaggedRow) => ({
         ...messageRef(r, conversations), kind: r.kind, event: r.event, text: r.text, deletedBy: r.deleted_by, timeAmbiguous: r.time_ambiguous === 1,
-        timeInvalid: r.time_invalid === 1, extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null,
+        timeInvalid: r.time_invalid === 1, localIso: r.local_iso, zone: r.zone, extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null,
       }),
     ),
     missing: rows(

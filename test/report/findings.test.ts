@@ -160,12 +160,29 @@ describe('Signal source findings', () => {
     expect(f[1]!.detail).toBe('export signal-export laat berichten met een timer weg');
   });
 
+  it('tells a time in the spring-forward gap from a date that no calendar has (both flagged timeInvalid)', () => {
+    const flagged = (messageId: number, localTime: string, localIso: string) => ({
+      custodianId: 'c', conversationId: 1, conversationTitle: 'Chef de cabinet', platform: 'whatsapp', messageId, sentAt: '2024-03-31T03:30:00+02:00', localTime,
+      sender: 'Chef', fromSelf: false, kind: 'text', event: null, text: '', viewOnce: false, deletedBy: null, timeAmbiguous: false, timeInvalid: true,
+      localIso, zone: 'Europe/Amsterdam', extra: null, firstSourceId: 1,
+    });
+    const facts: FindingFacts = {
+      flagged: [flagged(1, '31-03-2024 02:30', '2024-03-31T02:30:00'), flagged(2, '31-02-2024 10:00', '2024-02-29T10:00:00')],
+      missing: [], missingAttachments: [], sourceFindings: [],
+    };
+    expect(computeFindings(facts).map((f) => [f.code, f.label, f.detail])).toEqual([
+      ['time-invalid', 'Tijdstip bestaat niet (uur van de zomertijd)', '"31-03-2024 02:30" valt in het overgeslagen uur'],
+      ['date-impossible', 'Datum of tijd bestaat niet (onmogelijk in de export)', '"31-02-2024 10:00" bestaat niet; gelezen als 2024-02-29 10:00:00'],
+    ]);
+  });
+
   it('takes the actor of a Signal timer change from its parsed actor, and the timer in seconds', () => {
     const facts: FindingFacts = {
       flagged: [{
         custodianId: 'c', conversationId: 1, conversationTitle: 'Youssef', platform: 'signal', messageId: 5, sentAt: '2025-10-01T10:00:00+02:00', localTime: '1759305600000',
         sender: null, fromSelf: false, kind: 'system', event: 'disappearing-on', text: 'Youssef set the disappearing message timer to 1 week.', viewOnce: false,
-        deletedBy: null, timeAmbiguous: false, timeInvalid: false, extra: { actor: { name: 'Youssef El Amrani', phone: '+31620001001' }, timerSeconds: 604800 }, firstSourceId: 1,
+        deletedBy: null, timeAmbiguous: false, timeInvalid: false, localIso: '2025-10-01T10:00:00', zone: 'Europe/Amsterdam',
+        extra: { actor: { name: 'Youssef El Amrani', phone: '+31620001001' }, timerSeconds: 604800 }, firstSourceId: 1,
       }],
       missing: [], missingAttachments: [], sourceFindings: [],
     };
