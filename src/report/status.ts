@@ -104,16 +104,23 @@ function separationRow(facts: StatusFact[], opts: StatusOptions): Pick<StatusRow
   const reviewed = facts.filter((f) => f.decidedMarkings > 0 && f.messages > 0);
   const total = reviewed.reduce((n, f) => n + f.messages, 0);
   const nb = reviewed.reduce((n, f) => n + f.nonBusinessMessages, 0);
-  const per = reviewed.map((f) => ({ custodianId: f.custodianId, share: f.nonBusinessMessages / f.messages, messages: f.messages, nonBusiness: f.nonBusinessMessages }));
+  const per = reviewed.map((f) => ({
+    custodianId: f.custodianId, share: f.nonBusinessMessages / f.messages, messages: f.messages, nonBusiness: f.nonBusinessMessages, openSuggestions: f.openSuggestions,
+  }));
   const details = { messages: total, nonBusinessMessages: nb, share: total ? nb / total : null, perCustodian: per, threshold: opts.privateShareThreshold };
   if (!reviewed.length) return { value: 'onbekend', text: 'Nog geen beoordeelde markeringen: het aandeel privé/partijpolitiek is niet bekend.', details };
-  const value = allSome(per.map((p) => p.share <= opts.privateShareThreshold));
+  // The confirmed share only grows while suggestions are open: over the norm is certain, within it is not yet.
+  const over = per.filter((p) => p.share > opts.privateShareThreshold);
+  const provisional = per.filter((p) => p.share <= opts.privateShareThreshold && p.openSuggestions > 0);
+  const value: Verdict = provisional.length && !over.length ? 'onbekend' : allSome(per.filter((p) => !provisional.includes(p)).map((p) => p.share <= opts.privateShareThreshold));
+  const open = provisional.reduce((n, p) => n + p.openSuggestions, 0);
   const worst = [...per].sort((a, b) => b.share - a.share)[0]!;
   const text =
     `${pct(nb / total)} van de berichten op het zakelijke middel is bevestigd privé of partijpolitiek (${nl(nb)} van ${nl(total)}); ` +
     `norm ten hoogste ${pct(opts.privateShareThreshold)}` +
     (per.length > 1 ? `; hoogste: ${worst.custodianId} ${pct(worst.share)}` : '') +
-    (reviewed.length < facts.length ? `; ${facts.length - reviewed.length} bewindspersoon/-personen nog niet beoordeeld` : '') + '.';
+    (reviewed.length < facts.length ? `; ${facts.length - reviewed.length} bewindspersoon/-personen nog niet beoordeeld` : '') +
+    (open ? `; nog ${nl(open)} open suggestie(s), dus het aandeel kan nog stijgen` : '') + '.';
   return { value, text, details };
 }
 
