@@ -114,3 +114,13 @@ describe('verify on something that is not a package', () => {
     expect([m.code, m.stderr]).toEqual([1, expect.stringContaining(`${missing}: not a folder`)]);
   });
 });
+
+describe('a repeated option', () => {
+  it('is refused instead of letting the last one win silently (one passage of two marked)', async () => {
+    const r = await runCli(['review', 'mark', '--message', '3', '--span', '0:4', '--span', '9:12', '--category', 'privé', '--reviewer', 'Els']);
+    expect([r.code, r.stderr]).toEqual([1, expect.stringContaining('--span is given more than once')]);
+    // Options meant to repeat still do (tag --rules a --rules b), and a repeated flag is harmless.
+    const t = await runCli(['tag', '--rules', 'a', '--rules', 'b', '--json', '--json', '--db', path.join(tempDir(), 'none.db')]);
+    expect(t.stderr).not.toContain('more than once');
+  });
+});

@@ -53,17 +53,23 @@ export const GLOBAL_OPTIONS: OptionSpec = {
 };
 
 export function parseCommandArgs(cmd: Command, argv: string[]): { values: Record<string, unknown>; positionals: string[] } {
+  const options: OptionSpec = { ...GLOBAL_OPTIONS, ...(cmd.options ?? {}) };
+  let parsed;
   try {
-    const parsed = parseArgs({
-      args: argv,
-      options: { ...GLOBAL_OPTIONS, ...(cmd.options ?? {}) },
-      allowPositionals: cmd.positionals ?? false,
-      strict: true,
-    });
-    return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
+    parsed = parseArgs({ args: argv, options, allowPositionals: cmd.positionals ?? false, strict: true, tokens: true });
   } catch (e) {
     throw new UserError(`${(e as Error).message}\nusage: chatarchief ${cmd.usage}`);
   }
+  // parseArgs lets the last of a repeated option win: '--span 0:4 --span 9:12' would silently mark one passage.
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || options[t.name]?.multiple) continue;
+    if (seen.has(t.name) && options[t.name]?.type === 'string') {
+      throw new UserError(`--${t.name} is given more than once; give it once (one command per value)\nusage: chatarchief ${cmd.usage}`);
+    }
+    seen.add(t.name);
+  }
+  return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
 }
 
 /**
