@@ -9,13 +9,14 @@ import { getCustodian } from '../store/custodians.js';
 import type { DB } from '../store/db.js';
 import { nowIso } from '../store/db.js';
 import {
-  conversationSuggestionIds, decisionsFor, getMarking, insertDecision, insertManualMarking, setMarkingState, targetInfo,
+  conversationSuggestionIds, decisionsFor, getMarking, insertDecision, insertManualMarking, setMarkingState, standingManualMarking, targetInfo,
   type DecisionAction, type DecisionRecord, type MarkingLevel, type MarkingRecord,
 } from '../store/decisions.js';
 import { applyDecision, outcomeOf, projection, replay, sameReviewer, type Replay } from './state.js';
 
 export type ReviewErrorCode =
-  | 'not-found' | 'other-custodian' | 'reason-required' | 'awaiting-second' | 'inactive' | 'invalid' | 'nothing-to-undo' | 'undo-not-yours';
+  | 'not-found' | 'other-custodian' | 'reason-required' | 'awaiting-second' | 'inactive' | 'invalid' | 'nothing-to-undo' | 'undo-not-yours'
+  | 'duplicate';
 
 export class ReviewError extends UserError {
   constructor(message: string, readonly code: ReviewErrorCode) {
@@ -238,6 +239,10 @@ export function mark(db: DB, input: MarkInput): { markingId: number } & Decision
   if (span) checkSpan(span, info.text ?? '', input.targetId);
   const ctx: Ctx = { db, reviewer, reason: cleanReason(input.reason), at: nowIso() };
   return db.transaction(() => {
+    const same = standingManualMarking(db, { level, targetId: input.targetId, span, category: input.category });
+    if (same !== null) {
+      throw new ReviewError(`${level === 'passage' ? 'message' : level} ${input.targetId} already has this marking (M-${same}, ${input.category}${span ? `, ${span[0]}:${span[1]}` : ''}); undo that one first to mark it again`, 'duplicate');
+    }
     const eyes = fourEyes(ctx, info.custodianId);
     const evidence = { manual: true, markedBy: reviewer, ...(ctx.reason ? { reason: ctx.reason } : {}) };
     const id = insertManualMarking(db, { custodianId: info.custodianId, level, targetId: input.targetId, span, category: input.category, status: 'rejected', evidence, at: ctx.at });

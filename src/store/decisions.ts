@@ -156,6 +156,17 @@ export function insertManualMarking(
   return Number(r.lastInsertRowid);
 }
 
+/** A manual marking of the same target, span and category that still stands (not rejected or undone), if any. */
+export function standingManualMarking(db: DB, m: { level: MarkingLevel; targetId: number; span: [number, number] | null; category: string }): number | null {
+  const id = prep(db,
+      `SELECT id FROM markings WHERE origin = 'manual' AND level = ? AND target_id = ? AND span_start IS ? AND span_end IS ? AND category = ?
+         AND status <> 'rejected' AND active = 1 ORDER BY id LIMIT 1`,
+    )
+    .pluck()
+    .get(m.level, m.targetId, m.span?.[0] ?? null, m.span?.[1] ?? null, m.category) as number | undefined;
+  return id ?? null;
+}
+
 export function insertDecision(db: DB, d: Omit<DecisionRecord, 'id'>): number {
   const r = prep(db, 
       `INSERT INTO decisions (marking_id, action, category, reviewer, reason, decided_at, audit_seq, undoes, needs_second)

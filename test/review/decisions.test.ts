@@ -138,6 +138,21 @@ describe('manual markings', () => {
     expect(marking(r.markingId)).toMatchObject({ status: 'rejected', origin: 'manual' });
     expect(verifyAudit(f.store.db).ok).toBe(true);
   });
+
+  it('refuses the same manual marking twice while the first stands; after an undo it may be made again', () => {
+    const db = f.store.db;
+    const first = mark(db, { level: 'passage', targetId: f.ids.messages.mixed, span: [0, 4], category: 'privé', reviewer: 'Els' });
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM markings').get() as { n: number }).n;
+    const before = count();
+    expectCode(() => mark(db, { level: 'passage', targetId: f.ids.messages.mixed, span: [0, 4], category: 'privé', reviewer: 'Piet' }), 'duplicate');
+    expect(count()).toBe(before);
+    // Another span or category is another marking.
+    mark(db, { level: 'passage', targetId: f.ids.messages.mixed, span: [0, 5], category: 'privé', reviewer: 'Els' });
+    mark(db, { level: 'passage', targetId: f.ids.messages.mixed, span: [0, 4], category: 'partijpolitiek', reviewer: 'Els' });
+    decide(db, { markingIds: [first.markingId], action: 'undo', reviewer: 'Els' });
+    expect(mark(db, { level: 'passage', targetId: f.ids.messages.mixed, span: [0, 4], category: 'privé', reviewer: 'Els' }).markingId).toBeGreaterThan(first.markingId);
+    expect(verifyAudit(db).ok).toBe(true);
+  });
 });
 
 describe('bulk actions', () => {
