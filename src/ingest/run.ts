@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
-import type { Store } from '../store/db.js';
+import type { DB, Store } from '../store/db.js';
+import type { BlobRun } from '../store/blobs.js';
 import type { Custodian } from '../store/custodians.js';
 import { createVeiligstelling, findSourceByHash } from '../store/ingest.js';
 import { discoverExports, type ExportUnit } from './discover.js';
@@ -22,7 +23,8 @@ export interface IngestOptions {
 
 /**
  * Ingests the given paths as one veiligstelling. All-or-nothing: the whole run is one transaction, so a bad file
- * leaves the database exactly as it was (blobs already copied stay as unreferenced, content-addressed files).
+ * leaves the database exactly as it was, and the blob store too: the blobs the run created (not those that were there
+ * before, which earlier sources may share) and its temporary files are removed again (see `rollBack`).
  */
 export async function ingestPaths(store: Store, paths: string[], opts: IngestOptions): Promise<{ veiligstellingId: number | null; sources: SourceReport[] }> {
   const progress = opts.progress ?? (() => {});
@@ -30,11 +32,14 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
   if (units.length === 0) throw new UserError(`no exports found in ${paths.join(', ')}`);
   const db = store.db;
   const reports: SourceReport[] = [];
+  const blobs = store.blobs.startRun();
   db.exec('BEGIN IMMEDIATE');
+  // Rolling back to this savepoint undoes the run's rows but keeps the write lock, under which its blobs are removed.
+  db.exec(`SAVEPOINT ${RUN_SAVEPOINT}`);
   try {
     const veiligstellingId = createVeiligstelling(db, opts.custodian.id, opts.operator, opts.device);
     const ctx: IngestContext = {
-      db, blobs: store.blobs, custodian: opts.custodian, operator: opts.operator, device: opts.device, veiligstellingId,
+      db, blobs, custodian: opts.custodian, operator: opts.operator, device: opts.device, veiligstellingId,
       dateOrder: opts.dateOrder, format: opts.format, readOut: opts.readOut, progress,
     };
     for (const [i, unit] of units.entries()) {
@@ -42,18 +47,65 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
       reports.push(await ingestUnit(ctx, unit));
     }
     if (reports.every((r) => r.duplicateSource)) {
-      // Nothing new: do not record an empty veiligstelling.
+      // Nothing new: do not record an empty veiligstelling. (Blobs written again stay: they are the earlier sources' bytes.)
       db.exec('ROLLBACK');
       return { veiligstellingId: null, sources: reports };
     }
     db.exec('COMMIT');
     return { veiligstellingId, sources: reports };
   } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    rollBack(db, blobs, progress);
     throw e;
   } finally {
     for (const u of units) u.zip?.close();
   }
+}
+
+const RUN_SAVEPOINT = 'ingest_run';
+
+/**
+ * Undoes a failed run: its rows, then the blobs it created and its leftover temporary files. A blob the run created is
+ * removed only when, after the rollback, no row refers to its hash: the check and the removal happen while this
+ * connection still holds the write lock, and every ingest writes blobs only while it holds that lock, so another
+ * process ingesting the same bytes either committed its rows before (they are seen, the blob stays) or starts after
+ * (and stores the bytes again). Cleaning up never hides the run's own error: a failure here is reported as progress.
+ */
+function rollBack(db: DB, blobs: BlobRun, progress: (msg: string) => void): void {
+  let locked = false;
+  try {
+    try {
+      if (db.inTransaction) db.exec(`ROLLBACK TO ${RUN_SAVEPOINT}`);
+      else db.exec('BEGIN IMMEDIATE'); // SQLite already rolled back (disk full, I/O error): take the lock again for the check
+      locked = true;
+    } catch (e) {
+      progress(`warning: the blob store was not cleaned up after the failed run (${(e as Error).message}); its ${blobs.created.size} new blob(s) stay, unreferenced`);
+    }
+    if (locked) {
+      const referenced = referencedHashes(db, [...blobs.created]);
+      const r = blobs.discard((sha256) => referenced.has(sha256));
+      for (const f of r.failed) progress(`warning: could not remove ${f.file} from the blob store after the failed run: ${f.error}`);
+    }
+  } catch (e) {
+    progress(`warning: the blob store was not cleaned up after the failed run: ${(e as Error).message}`);
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
+/**
+ * The hashes among `hashes` that a row refers to: a source, a file of a source, an attachment (every column that names
+ * a blob). One pass over each table (the columns have no index), however many hashes are asked about.
+ */
+function referencedHashes(db: DB, hashes: string[]): Set<string> {
+  if (hashes.length === 0) return new Set();
+  const rows = db
+    .prepare(
+      `SELECT c.value AS sha256 FROM json_each(?) c
+        WHERE c.value IN (SELECT sha256 FROM sources) OR c.value IN (SELECT sha256 FROM source_files)
+           OR c.value IN (SELECT sha256 FROM attachments WHERE sha256 IS NOT NULL)`,
+    )
+    .all(JSON.stringify(hashes)) as { sha256: string }[];
+  return new Set(rows.map((r) => r.sha256));
 }
 
 async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceReport> {

@@ -5,8 +5,10 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * Content-addressed, read-only store for source bytes: `<dir>/sha256/ab/cd/<hash>`.
- * Writes go to a temporary file first and are renamed into place, so a blob is either whole or absent.
- * Blobs are never deleted by ingest: an aborted ingest may leave an unreferenced blob, which is harmless.
+ * Writes go to a temporary file first (`<dir>/tmp/`) and are renamed into place, so a blob is either whole or absent;
+ * a write that fails removes its temporary file. Blobs are shared by content: the same bytes in two sources are one
+ * blob. An ingest run writes through a `BlobRun` (see `startRun`), which removes the blobs that run created when
+ * the run fails, so that a refused run leaves the store as it was.
  */
 export class BlobStore {
   constructor(readonly dir: string) {}
@@ -18,6 +20,11 @@ export class BlobStore {
 
   has(sha256: string): boolean {
     return fs.existsSync(this.pathFor(sha256));
+  }
+
+  /** A view of this store that records what one ingest run writes, so that a failed run can be undone (`BlobRun`). */
+  startRun(): BlobRun {
+    return new BlobRun(this.dir);
   }
 
   /** Stores bytes and returns their hash. */
@@ -32,33 +39,43 @@ export class BlobStore {
    * (`offThread`, default: from 8 MiB), so that the caller can read the file meanwhile (ingest parses it).
    */
   async putFile(file: string, opts: { offThread?: boolean } = {}): Promise<{ sha256: string; size: number }> {
-    fs.mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
-    const tmp = path.join(this.dir, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
-    const offThread = opts.offThread ?? fs.statSync(file).size >= OFF_THREAD_BYTES;
-    const { sha256, size } = offThread ? await copyOffThread(file, tmp) : await copyStreaming(file, tmp);
-    this.moveIn(tmp, sha256);
-    return { sha256, size };
+    const tmp = this.newTmp();
+    let failed = true;
+    try {
+      const offThread = opts.offThread ?? fs.statSync(file).size >= OFF_THREAD_BYTES;
+      const { sha256, size } = offThread ? await copyOffThread(file, tmp) : await copyStreaming(file, tmp);
+      this.moveIn(tmp, sha256);
+      failed = false;
+      return { sha256, size };
+    } finally {
+      this.dropTmp(tmp, failed);
+    }
   }
 
-  /** Streams an async iterable of chunks in while hashing. */
+  /** Streams an async iterable of chunks in while hashing. A failing iterable (a damaged zip entry) stores nothing. */
   async putStream(chunks: AsyncIterable<Buffer>): Promise<{ sha256: string; size: number }> {
-    fs.mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
-    const tmp = path.join(this.dir, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
-    const hash = crypto.createHash('sha256');
-    let size = 0;
-    const fd = fs.openSync(tmp, 'w', 0o444);
+    const tmp = this.newTmp();
+    let failed = true;
     try {
-      for await (const c of chunks) {
-        hash.update(c);
-        size += c.length;
-        fs.writeSync(fd, c);
+      const hash = crypto.createHash('sha256');
+      let size = 0;
+      const fd = fs.openSync(tmp, 'wx', 0o444);
+      try {
+        for await (const c of chunks) {
+          hash.update(c);
+          size += c.length;
+          for (let w = 0; w < c.length; ) w += fs.writeSync(fd, c, w, c.length - w);
+        }
+      } finally {
+        fs.closeSync(fd);
       }
+      const sha256 = hash.digest('hex');
+      this.moveIn(tmp, sha256);
+      failed = false;
+      return { sha256, size };
     } finally {
-      fs.closeSync(fd);
+      this.dropTmp(tmp, failed);
     }
-    const sha256 = hash.digest('hex');
-    this.moveIn(tmp, sha256);
-    return { sha256, size };
   }
 
   read(sha256: string): Buffer {
@@ -69,39 +86,174 @@ export class BlobStore {
     return fs.createReadStream(this.pathFor(sha256));
   }
 
+  /** Called when a put moved new bytes into place (not when the blob was there already). */
+  protected blobCreated(_sha256: string): void {}
+
+  /** Called with a temporary file's name before it is created, and `false` once it is gone (moved in or removed). */
+  protected tmpInUse(_tmp: string, _inUse: boolean): void {}
+
+  /** A fresh temporary file name in `<dir>/tmp` (the folder is created). */
+  private newTmp(): string {
+    fs.mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
+    const tmp = path.join(this.dir, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
+    this.tmpInUse(tmp, true);
+    return tmp;
+  }
+
+  /**
+   * After a put: its temporary file was moved in (or removed, the bytes being there already), or, when the put failed,
+   * is removed here. A removal that fails does not hide the put's error: the file stays recorded for a run's `discard`.
+   */
+  private dropTmp(tmp: string, failed: boolean): void {
+    if (failed) {
+      try {
+        removeReadOnly(tmp);
+      } catch {
+        return;
+      }
+    }
+    this.tmpInUse(tmp, false);
+  }
+
+  /** Moves a finished temporary file into place as the blob `sha256`, unless that blob exists already. */
   private moveIn(tmp: string, sha256: string): void {
     const dest = this.pathFor(sha256);
     if (fs.existsSync(dest)) {
-      fs.rmSync(tmp, { force: true });
+      removeReadOnly(tmp);
       return;
     }
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.chmodSync(tmp, 0o444);
-    fs.renameSync(tmp, dest);
+    // (twice: a failed run may remove an emptied shard folder between the mkdir and the rename)
+    for (let attempt = 0; ; attempt++) {
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      try {
+        fs.renameSync(tmp, dest);
+        break;
+      } catch (e) {
+        if (attempt > 0 || (e as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(tmp)) throw e;
+      }
+    }
+    this.blobCreated(sha256);
   }
 
   private writeAtomically(sha256: string, write: (tmp: string) => void): void {
-    fs.mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
-    const tmp = path.join(this.dir, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
-    write(tmp);
-    this.moveIn(tmp, sha256);
+    const tmp = this.newTmp();
+    let failed = true;
+    try {
+      write(tmp);
+      this.moveIn(tmp, sha256);
+      failed = false;
+    } finally {
+      this.dropTmp(tmp, failed);
+    }
+  }
+}
+
+/**
+ * The blob store as one ingest run writes to it, recording the blobs the run created (bytes that were not in the store
+ * before: an existing blob may belong to earlier sources, and is never recorded) and its temporary files still in use.
+ * When the run fails, `discard` removes exactly those; when it succeeds, everything stays.
+ */
+export class BlobRun extends BlobStore {
+  private readonly createdSet = new Set<string>();
+  private readonly tmpFiles = new Set<string>();
+
+  /** The blobs this run created, by hash. */
+  get created(): ReadonlySet<string> {
+    return this.createdSet;
+  }
+
+  protected override blobCreated(sha256: string): void {
+    this.createdSet.add(sha256);
+  }
+
+  protected override tmpInUse(tmp: string, inUse: boolean): void {
+    if (inUse) this.tmpFiles.add(tmp);
+    else this.tmpFiles.delete(tmp);
+  }
+
+  /**
+   * Undoes the run's writes: removes its leftover temporary files and every blob it created that `referenced` says no
+   * row of the database refers to (the caller asks after rolling back, holding the write lock, so that a blob another
+   * run has meanwhile recorded for its own source is kept). Read-only files are made writable first where the platform
+   * needs it. A file that cannot be removed is reported in `failed`, not thrown: the caller is already failing.
+   */
+  discard(referenced: (sha256: string) => boolean): { removed: string[]; kept: string[]; failed: { file: string; error: string }[] } {
+    const out = { removed: [] as string[], kept: [] as string[], failed: [] as { file: string; error: string }[] };
+    for (const tmp of [...this.tmpFiles]) {
+      try {
+        removeReadOnly(tmp);
+        this.tmpFiles.delete(tmp);
+      } catch (e) {
+        out.failed.push({ file: tmp, error: (e as Error).message });
+      }
+    }
+    for (const sha256 of [...this.createdSet]) {
+      const file = this.pathFor(sha256);
+      try {
+        if (referenced(sha256)) {
+          out.kept.push(sha256);
+        } else {
+          removeReadOnly(file);
+          out.removed.push(sha256);
+          // The shard folders the blob needed, when nothing else is in them now.
+          removeEmptyDir(path.dirname(file));
+          removeEmptyDir(path.dirname(path.dirname(file)));
+        }
+        this.createdSet.delete(sha256);
+      } catch (e) {
+        out.failed.push({ file, error: (e as Error).message });
+      }
+    }
+    return out;
+  }
+}
+
+/** Removes a (read-only) file if it exists: where the platform refuses to unlink a read-only file, it is made writable first. */
+function removeReadOnly(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code !== 'EPERM' && code !== 'EACCES') throw e;
+    fs.chmodSync(file, 0o644);
+    fs.unlinkSync(file);
+  }
+}
+
+function removeEmptyDir(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty (other blobs share the shard), or already gone
   }
 }
 
 /** From this size on, `putFile` copies in a worker thread (starting one costs a few milliseconds). */
 const OFF_THREAD_BYTES = 8 << 20;
 
-/** Copies `file` to `tmp` (created read-only), hashing the bytes as they are written. */
+/**
+ * Copies `file` to `tmp` (created read-only), hashing the bytes as they are written. It settles only once the output is
+ * closed, so that a failed copy's temporary file can be removed (and no late open creates it again).
+ */
 function copyStreaming(file: string, tmp: string): Promise<{ sha256: string; size: number }> {
   const hash = crypto.createHash('sha256');
   let size = 0;
   return new Promise((resolve, reject) => {
     const rs = fs.createReadStream(file);
-    const ws = fs.createWriteStream(tmp, { mode: 0o444 });
+    const ws = fs.createWriteStream(tmp, { mode: 0o444, flags: 'wx' });
+    let error: unknown = null;
+    const fail = (e: unknown): void => {
+      if (error !== null) return;
+      error = e;
+      rs.destroy();
+      ws.destroy();
+    };
     rs.on('data', (c) => { hash.update(c as Buffer); size += (c as Buffer).length; });
-    rs.on('error', reject);
-    ws.on('error', reject);
-    ws.on('finish', () => resolve({ sha256: hash.digest('hex'), size }));
+    rs.on('error', fail);
+    ws.on('error', fail);
+    ws.on('close', () => (error !== null ? reject(error) : ws.writableFinished ? resolve({ sha256: hash.digest('hex'), size }) : reject(new Error(`copying ${file} into the blob store stopped early`))));
     rs.pipe(ws);
   });
 }
@@ -137,13 +289,15 @@ try {
 parentPort.postMessage({ sha256: hash.digest('hex'), size });
 `;
 
+/** Settles when the worker has stopped (its files closed), so that a failed copy's temporary file can be removed. */
 function copyOffThread(file: string, tmp: string): Promise<{ sha256: string; size: number }> {
   return new Promise((resolve, reject) => {
     let result: { sha256: string; size: number } | null = null;
+    let error: unknown = null;
     const w = new Worker(COPY_WORKER, { eval: true, workerData: { file, tmp } });
     w.on('message', (m: { sha256: string; size: number }) => (result = m));
-    w.on('error', reject);
-    w.on('exit', (code) => (result ? resolve(result) : reject(new Error(`copying ${file} into the blob store failed (worker exit code ${code})`))));
+    w.on('error', (e) => (error ??= e));
+    w.on('exit', (code) => (result ? resolve(result) : reject(error ?? new Error(`copying ${file} into the blob store failed (worker exit code ${code})`))));
   });
 }
 

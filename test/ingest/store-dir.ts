@@ -1,5 +1,6 @@
 /** A fresh store with one custodian in its own folder, and writing test inputs beside it (ingest tests). */
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -18,4 +19,15 @@ export function writeIn(dir: string, rel: string, content: string | Buffer): str
   fs.mkdirSync(path.dirname(p), { recursive: true });
   fs.writeFileSync(p, content);
   return p;
+}
+
+/** Every row of every table of the store at `dbPath`: equal snapshots mean an unchanged database. */
+export function tableSnapshot(dbPath: string): Record<string, unknown[]> {
+  const store = new Database(dbPath, { readonly: true });
+  try {
+    const tables = store.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+    return Object.fromEntries(tables.map((t) => [t.name, store.prepare(`SELECT * FROM "${t.name}"`).all()]));
+  } finally {
+    store.close();
+  }
 }

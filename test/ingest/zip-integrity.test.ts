@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 import { makeZip, type RawEntry } from '../helpers/zip.js';
 import { crc32, openZip } from '../../src/ingest/zip.js';
 import { InputError } from '../../src/errors.js';
-import { freshStore, writeIn } from './store-dir.js';
+import { freshStore, writeIn, tableSnapshot } from './store-dir.js';
 
 const CUSTODIAN = ['--id', 'minister-ienw', '--name', 'M. Harbers', '--function', 'Minister van Infrastructuur en Waterstaat', '--department', 'IenW', '--from', '2022-01-10'];
 
@@ -46,15 +46,7 @@ const sha = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest
 const blobPath = (hash: string) => path.join(dir, 'store.blobs', 'sha256', hash.slice(0, 2), hash.slice(2, 4), hash);
 
 /** Every row of every table: equal snapshots mean an unchanged database. */
-function snapshot(): Record<string, unknown[]> {
-  const store = new Database(db, { readonly: true });
-  try {
-    const tables = store.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
-    return Object.fromEntries(tables.map((t) => [t.name, store.prepare(`SELECT * FROM "${t.name}"`).all()]));
-  } finally {
-    store.close();
-  }
-}
+const snapshot = (): Record<string, unknown[]> => tableSnapshot(db);
 
 /**
  * Ingests `zip` together with a good export in one run and expects the run refused whole: exit 1, a message naming the
