@@ -225,10 +225,11 @@ function textsOf(file: string, line: string, state: { inStyle: boolean }): { tex
  * Scans every file of a geschoonde bag for withheld text and private names and numbers. Each line is scanned together
  * with the last words of the line before, so text broken over lines is found too; a fragment is reported once per file.
  */
-export function scanPackage(bagDir: string, src: LeakSource, limit = 200): Leak[] {
+export function scanPackage(bagDir: string, src: LeakSource, limit = 200, pick: (rel: string) => boolean = () => true): Leak[] {
   const leaks: Leak[] = [];
   for (const abs of findFiles(bagDir, () => true)) {
     const rel = path.relative(bagDir, abs).split(path.sep).join('/');
+    if (!pick(rel)) continue;
     const state = { inStyle: false };
     const seen = new Set<string>();
     let tail = '';

@@ -9,7 +9,8 @@ import { dateIn } from './conversation.js';
 import { buildExportContext, scopeOf } from './context.js';
 import { PayloadWriter } from './files.js';
 import { Ids } from './ids.js';
-import { scanPackage, sourceFromRawPackage, sourceFromStore, type Leak } from './leaks.js';
+import { FragmentIndex } from './fragments.js';
+import { scanPackage, type Leak } from './leaks.js';
 import { writeSets, type SetResult } from './package.js';
 import { LedgerSink, type SetWriter } from './writer.js';
 
@@ -40,6 +41,9 @@ export interface ExportResult {
   openSuggestions: number;
   packages: (SetResult & { path: string; exportId: number })[];
 }
+
+/** A kept attachment in a package: `media_<message id>_<n>.<ext>` (see conversation.ts), not its .mdto.xml sidecar. */
+const MEDIA_FILE = /\/media_\d+_\d+\.[^/.]+$/;
 
 /**
  * Thrown when the geschoonde set as written would hold withheld text or a private contact's name or number (exit 1;
@@ -125,15 +129,14 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
       return { w, o: { bagName, openSuggestions: open.total, previousExports: listExports(db, custodian.id, set).map((e) => e.id) } };
     });
     const written = writeSets(jobs).map((r, i) => ({ r, w: jobs[i]!.w }));
-    // Before anything is delivered: the leak check of verify over the geschoonde set as written. Cleaning covers text,
-    // names and numbers it knows; an attachment kept with a business message can still carry a private contact's data
-    // (a vCard) or withheld text, and must not go out unnoticed.
+    // Before anything is delivered: the files the cleaner did not write, the kept attachments, copied byte for byte, are
+    // screened for private contacts' names and numbers (a business message forwarding a private contact's vCard).
+    // Everything else in the set is cleaner output; verify's full leak check covers it, and withheld text, afterwards.
     const geschoond = written.find(({ r }) => r.set === 'geschoond');
-    if (geschoond) {
-      const bag = path.join(pkgDir, geschoond.r.bagName);
-      const ruw = written.find(({ r }) => r.set === 'ruw');
-      log('geschoond: checking every file for withheld content and private names and numbers');
-      const leaks = scanPackage(bag, ruw ? sourceFromRawPackage(path.join(pkgDir, ruw.r.bagName)) : sourceFromStore(store, bag), 21);
+    if (geschoond && !x.screen.empty) {
+      log('geschoond: screening kept attachments for private names and numbers');
+      const src = { fragments: new FragmentIndex(), screen: x.screen, describe: 'the private contacts of this export' };
+      const leaks = scanPackage(path.join(pkgDir, geschoond.r.bagName), src, 21, (rel) => MEDIA_FILE.test(rel));
       if (leaks.length) throw new LeakError(leaks);
     }
     let renamed = false;
