@@ -1,6 +1,6 @@
 /**
- * WhatsApp header grammar: detection of the file's header shape, one compiled regex per shape,
- * timestamp field extraction and date-order inference. See /work/shared/formats/whatsapp.md §2, §7, §9.
+ * WhatsApp header grammar: detection of the file's header shape, one compiled regex per shape and
+ * timestamp field extraction (date-order inference: date-order.ts). See /work/shared/formats/whatsapp.md §2, §7, §9.
  */
 import type { DateOrder } from '../types.js';
 
@@ -265,73 +265,14 @@ export function to24h(hour: number, ampm: string): number {
   return pm && hour < 12 ? hour + 12 : hour;
 }
 
-export interface DateOrderDecision {
-  order: DateOrder;
-  evidence: string;
-  forced: boolean;
-}
-
-/**
- * Collects date-order evidence over all headers of a file (Pustur-style, §7):
- * a value above 12, then monotonicity within a year, then change frequency.
- */
-export class DateOrderEvidence {
-  private firstOver: { value: number; line: number } | null = null;
-  private secondOver: { value: number; line: number } | null = null;
-  private firstOverCount = 0;
-  private secondOverCount = 0;
-  private firstDecreases = 0;
-  private secondDecreases = 0;
-  private firstChanges = 0;
-  private secondChanges = 0;
-  private prevA = -1;
-  private prevB = -1;
-  private prevY = -1;
-
-  add(a: number, b: number, year: number, line: number): void {
-    if (a > 12) {
-      this.firstOverCount++;
-      if (!this.firstOver) this.firstOver = { value: a, line };
-    }
-    if (b > 12) {
-      this.secondOverCount++;
-      if (!this.secondOver) this.secondOver = { value: b, line };
-    }
-    if (this.prevA >= 0) {
-      if (a !== this.prevA) this.firstChanges++;
-      if (b !== this.prevB) this.secondChanges++;
-      if (year === this.prevY) {
-        if (a < this.prevA) this.firstDecreases++;
-        if (b < this.prevB) this.secondDecreases++;
-      }
-    }
-    this.prevA = a;
-    this.prevB = b;
-    this.prevY = year;
+/** End of the date as written in a header whose timestamp starts at `tsStart` (see `HeaderFields.tsStart`). */
+export function dateEnd(text: string, tsStart: number, shape: HeaderShape): number {
+  const sepLen = shape.dateSpaced ? 2 : 1;
+  let p = tsStart;
+  for (let k = 0; k < 3; k++) {
+    if (k > 0) p += sepLen;
+    let c = text.charCodeAt(p);
+    while (c >= 0x30 && c <= 0x39) c = text.charCodeAt(++p);
   }
-
-  decide(shape: HeaderShape, forced?: 'dmy' | 'mdy'): DateOrderDecision {
-    if (shape.yearFirst) {
-      return { order: 'ymd', evidence: forced ? 'year-first shape (forced order ignored)' : 'year-first shape', forced: false };
-    }
-    if (forced) return { order: forced, evidence: 'forced by --date-order', forced: true };
-    if (isDutchShape(shape)) return { order: 'dmy', evidence: 'Dutch dd-mm-yyyy shape', forced: false };
-    const f = this.firstOver;
-    const s = this.secondOver;
-    if (f && (!s || this.firstOverCount >= this.secondOverCount)) {
-      const conflict = s ? `; conflicting value ${s.value} > 12 in second position (line ${s.line})` : '';
-      return { order: 'dmy', evidence: `value ${f.value} > 12 in first position (line ${f.line})${conflict}`, forced: false };
-    }
-    if (s) {
-      const conflict = f ? `; conflicting value ${f.value} > 12 in first position (line ${f.line})` : '';
-      return { order: 'mdy', evidence: `value ${s.value} > 12 in second position (line ${s.line})${conflict}`, forced: false };
-    }
-    if (this.firstDecreases !== this.secondDecreases) {
-      return { order: this.firstDecreases > this.secondDecreases ? 'dmy' : 'mdy', evidence: 'monotonicity', forced: false };
-    }
-    if (this.firstChanges !== this.secondChanges) {
-      return { order: this.firstChanges > this.secondChanges ? 'dmy' : 'mdy', evidence: 'change frequency', forced: false };
-    }
-    return { order: 'dmy', evidence: 'no evidence; day-first by default', forced: false };
-  }
+  return shape.trailingDot ? p + 1 : p;
 }

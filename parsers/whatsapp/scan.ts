@@ -6,19 +6,23 @@ import { LineSplitter, pieces, utf8OfBytes, type LineVisitor } from '../lines.js
 import type { DateOrder, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
 import { classifyBody, isDeletedBySelf, mayBeDeletedBySelf } from './body.js';
+import { DateOrderEvidence } from './date-order.js';
 import {
-  compileHeader, DateOrderEvidence, detectShape, fullYear, headerStart, headerStartInBytes, newHeaderFields, readHeader,
-  shapeLabel, to24h, type HeaderShape,
+  compileHeader, dateEnd, detectShape, fullYear, headerStart, headerStartInBytes, newHeaderFields, readHeader, shapeLabel, to24h,
+  type HeaderShape,
 } from './header.js';
 import { Range } from './stamp.js';
 import { GROUP_EVENTS, isGroupEncryptionNotice, matchSystem, mayBeSystem, mayNameSystem, systemKey, type SystemMatch } from './system.js';
 
 export class WhatsAppFormatError extends Error {
   line?: number;
-  constructor(message: string, line?: number) {
+  /** Set for a refusal other than "not a WhatsApp export": `date-order-impossible`. */
+  code?: string;
+  constructor(message: string, line?: number, code?: string) {
     super(message);
     this.name = 'WhatsAppFormatError';
     if (line !== undefined) this.line = line;
+    if (code !== undefined) this.code = code;
   }
 }
 
@@ -58,7 +62,8 @@ const DETECT_LIMIT = 50;
 
 /**
  * Pass 1: detects the header shape and date order, counts messages and collects authors and subjects.
- * Throws WhatsAppFormatError when no header appears in the first 50 non-empty lines.
+ * Throws WhatsAppFormatError when no header appears in the first 50 non-empty lines, and when a forced date order is
+ * impossible for the file (a value above 12 where it puts the month, see `DateOrderEvidence.decide`).
  */
 export async function scanWhatsApp(lines: AsyncIterable<SourceLine>, opts: { dateOrder?: 'dmy' | 'mdy'; fileName?: string } = {}): Promise<WhatsAppScan> {
   const scanner = new WhatsAppScanner(opts);
@@ -170,7 +175,8 @@ export class WhatsAppScanner {
     if (sh.yearFirst) {
       this.dmy.add(year, hf.b, hf.c, hour, hf.minute, hf.second);
     } else {
-      this.evidence.add(hf.a, hf.b, year, lineNo);
+      // (true at most twice per file: the first value above 12 in either position, kept as written for a refusal)
+      if (this.evidence.add(hf.a, hf.b, year, lineNo)) this.evidence.proofDate(this.decoded(text, hf.tsStart, dateEnd(text, hf.tsStart, sh)));
       this.dmy.add(year, hf.b, hf.a, hour, hf.minute, hf.second);
       this.mdy.add(year, hf.a, hf.b, hour, hf.minute, hf.second);
     }
@@ -231,6 +237,11 @@ export class WhatsAppScanner {
       throw new WhatsAppFormatError(`not a WhatsApp export${this.what}: no message header found`);
     }
     const decision = this.evidence.decide(shape, this.opts.dateOrder);
+    if (decision.impossible) {
+      // A forced order the file proves wrong would invent dates (clamped, or day and month swapped): refuse the file.
+      const { message, line } = decision.impossible;
+      throw new WhatsAppFormatError(this.opts.fileName ? `${this.opts.fileName}: ${message}` : message, line, 'date-order-impossible');
+    }
     const range = decision.order === 'mdy' ? this.mdy : this.dmy; // year-first shapes fill `dmy` with month/day in place
     const authors = [...this.humans];
     const e2e = this.e2eAuthor;

@@ -6,7 +6,12 @@ import { toE164 } from '../../parsers/phone.js';
 import {
   WHATSAPP_PARSER_VERSION, WhatsAppFormatError, chatTitleFromFileName, parseWhatsAppChunks, scanWhatsAppChunks, type WhatsAppScan,
 } from '../../parsers/whatsapp/index.js';
-import type { ParsedChat } from '../../parsers/types.js';
+import {
+  adoptedEvidence, dateOrderBasis, isFirmBasis, orderName, sameDateFormat, type DateOrderBasis,
+} from '../../parsers/whatsapp/date-order.js';
+import { detectShape, shapeLabel, type HeaderShape } from '../../parsers/whatsapp/header.js';
+import type { DateOrder, ParsedChat, ParseWarning } from '../../parsers/types.js';
+import type { DB } from '../store/db.js';
 import { readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
 import { storeExportFiles, type StoredSource } from './files.js';
@@ -21,8 +26,8 @@ export async function scanWhatsAppUnit(ctx: Pick<IngestContext, 'dateOrder'>, un
     return await scanWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: ctx.dateOrder });
   } catch (e) {
     if (e instanceof WhatsAppFormatError) {
-      // (the message starts "not a WhatsApp export: …")
-      throw new InputError(unit.main.display, e.message, e.line !== undefined ? { line: e.line } : {});
+      // (the message starts "not a WhatsApp export: …", or "--date-order mdy is impossible for this file: …")
+      throw new InputError(unit.main.display, e.message, { ...(e.line !== undefined ? { line: e.line } : {}), ...(e.code ? { code: e.code } : {}) });
     }
     throw e;
   }
@@ -47,6 +52,9 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     participants: scan.authors.map((a) => ({ name: a, phone: toE164(a), key: null })),
   };
   const conv = ensureConversation(ctx.db, ctx.custodian.id, chat);
+  // The conversation is known before the source is recorded and parsed: its other sources may settle the date order.
+  const order = reconcileDateOrder(ctx.db, conv.id, scan);
+  for (const w of order.warnings) warnings.add(w);
   const sourceId = createSource(ctx.db, {
     custodianId: ctx.custodian.id,
     veiligstellingId: ctx.veiligstellingId,
@@ -58,8 +66,8 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     device: ctx.device,
     format: `whatsapp-${scan.platform}`,
     platform: 'whatsapp',
-    dateOrder: scan.dateOrder,
-    dateOrderEvidence: scan.dateOrderEvidence,
+    dateOrder: order.dateOrder,
+    dateOrderEvidence: order.dateOrderEvidence,
     parserVersion: WHATSAPP_PARSER_VERSION,
     lowFidelity: false,
     // The zip entry's time is when WhatsApp wrote the export; a loose file's modification time is no evidence.
@@ -85,7 +93,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   let attachmentsMissing = 0;
   /** Hashes of the files the chat links as attachments. */
   const linked = new Set<string>();
-  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
+  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: order.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
     for (const m of batch) {
       const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
       const atts: StoredAttachment[] = m.attachments.map((a) => {
@@ -107,8 +115,8 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     file: unit.sourcePath,
     sha256: stored.sha256,
     format: `whatsapp-${scan.platform}`,
-    dateOrder: scan.dateOrder,
-    dateOrderEvidence: scan.dateOrderEvidence,
+    dateOrder: order.dateOrder,
+    dateOrderEvidence: order.dateOrderEvidence,
     duplicateSource: false,
     conversationId: conv.id,
     messagesNew: writer.newCount,
@@ -147,4 +155,104 @@ async function refuseUnlinkedChats(ctx: IngestContext, unit: ExportUnit, media: 
     `the zip holds ${unlinked.length + 1} chats (${list}), but a WhatsApp export holds one chat and a zip is ingested as one source. ` +
       'Ingest each chat from its own export, or unpack the zip into a folder, where every chat .txt becomes a source of its own',
   );
+}
+
+/** Another source of the same conversation, with the date order it was read in. */
+interface OtherSource {
+  id: number;
+  order: 'dmy' | 'mdy';
+  evidence: string;
+  basis: DateOrderBasis;
+}
+
+/**
+ * Reconciles the file's date order with the other sources of its conversation (the same chat exported another month,
+ * or from another phone). The same message read in two date orders gets two dates and is stored twice, so:
+ * - a file without hard evidence of its own (monotonicity, change frequency, the day-first default) adopts the order
+ *   that the conversation's firm sources (a value above 12, the Dutch shape, a forced order) in the same header format
+ *   agree on; the evidence says so ("no evidence in this file; month-first as source 3 of this chat (…)");
+ * - when it cannot adopt (those sources disagree, or read differently only in another header format, where the phone's
+ *   region setting may legitimately differ), it keeps its own order with a `date-order-conflict` warning;
+ * - a file with firm evidence warns about every earlier source read differently without hard evidence: that source's
+ *   dates are probably swapped, and the messages both exports hold are now stored twice.
+ */
+export function reconcileDateOrder(
+  db: DB, conversationId: number, scan: Pick<WhatsAppScan, 'dateOrder' | 'dateOrderEvidence' | 'shape'>,
+): { dateOrder: DateOrder; dateOrderEvidence: string; warnings: ParseWarning[] } {
+  const own = { dateOrder: scan.dateOrder, dateOrderEvidence: scan.dateOrderEvidence, warnings: [] as ParseWarning[] };
+  if (scan.dateOrder === 'ymd') return own;
+  const ownBasis = dateOrderBasis(scan.dateOrderEvidence);
+  const others = (
+    db
+      .prepare(
+        `SELECT s.id, s.date_order AS dateOrder, s.date_order_evidence AS evidence FROM source_conversations sc JOIN sources s ON s.id = sc.source_id
+         WHERE sc.conversation_id = ? AND s.platform = 'whatsapp' AND s.date_order IN ('dmy', 'mdy') ORDER BY s.id`,
+      )
+      .all(conversationId) as { id: number; dateOrder: 'dmy' | 'mdy'; evidence: string | null }[]
+  ).map((r): OtherSource => ({ id: r.id, order: r.dateOrder, evidence: r.evidence ?? '', basis: dateOrderBasis(r.evidence) }));
+  if (!others.some((o) => o.order !== scan.dateOrder)) return own;
+
+  const shapes = new Map<number, HeaderShape | null>();
+  const shapeOf = (o: OtherSource): HeaderShape | null => {
+    if (!shapes.has(o.id)) shapes.set(o.id, sourceShape(db, conversationId, o.id));
+    return shapes.get(o.id)!;
+  };
+  const sameFormat = (o: OtherSource): boolean => {
+    const sh = shapeOf(o);
+    return sh !== null && sameDateFormat(sh, scan.shape);
+  };
+  const inFormat = (o: OtherSource): string => {
+    if (sameFormat(o)) return ' in the same header format';
+    const sh = shapeOf(o);
+    return sh ? ` in another header format (${shapeLabel(sh, o.order)})` : '';
+  };
+  // (A store reports a file it holds as a duplicate and does not read it again: say so, or the advice would be a dead end.)
+  const reingest = (what: string, order: DateOrder): string =>
+    `re-ingest ${what} with --date-order ${order}, into a store that does not hold it yet (a file already ingested is reported as a duplicate and not read again)`;
+
+  if (ownBasis === 'weak') {
+    const firm = others.filter((o) => isFirmBasis(o.basis));
+    const same = firm.filter(sameFormat);
+    const agreed = new Set(same.map((o) => o.order));
+    if (agreed.size === 1) {
+      const src = same[0]!;
+      if (src.order === scan.dateOrder) return own;
+      return { dateOrder: src.order, dateOrderEvidence: adoptedEvidence({ order: scan.dateOrder, evidence: scan.dateOrderEvidence }, src.order, src.id, src.evidence), warnings: [] };
+    }
+    for (const o of firm.filter((x) => x.order !== scan.dateOrder)) {
+      own.warnings.push({
+        code: 'date-order-conflict',
+        message:
+          `source ${o.id} of this chat reads as ${o.order} (${orderName(o.order)}: ${o.evidence})${inFormat(o)}, but this file has no hard evidence ` +
+          `(${scan.dateOrderEvidence}) and was read as ${scan.dateOrder}${agreed.size > 1 ? " (this chat's sources in this file's header format disagree among themselves)" : ''}. ` +
+          `If this export uses the same date order, its dates have day and month swapped and the messages both exports hold are stored twice: ` +
+          reingest('this export', o.order),
+      });
+    }
+    return own;
+  }
+  if (isFirmBasis(ownBasis)) {
+    for (const o of others.filter((x) => x.order !== scan.dateOrder && (x.basis === 'weak' || x.basis === 'adopted'))) {
+      own.warnings.push({
+        code: 'date-order-conflict',
+        message:
+          `source ${o.id} of this chat was read as ${o.order} (${orderName(o.order)}) without hard evidence (${o.evidence})${inFormat(o)}, but this file ` +
+          `reads as ${scan.dateOrder} (${orderName(scan.dateOrder)}: ${scan.dateOrderEvidence}). If both exports use the same date order, ` +
+          `source ${o.id}'s dates have day and month swapped and the messages both exports hold are now stored twice: ` +
+          reingest(`source ${o.id}'s export`, scan.dateOrder),
+      });
+    }
+  }
+  return own;
+}
+
+/** The header shape of a source, read from the raw text of one message it contained (null when there is none). */
+function sourceShape(db: DB, conversationId: number, sourceId: number): HeaderShape | null {
+  const r = (db
+    .prepare('SELECT m.raw_text AS t FROM message_sightings ms JOIN messages m ON m.id = ms.message_id WHERE ms.source_id = ? AND m.conversation_id = ? LIMIT 1')
+    .get(sourceId, conversationId) ??
+    db.prepare('SELECT raw_text AS t FROM messages WHERE conversation_id = ? AND first_source_id = ? ORDER BY seq LIMIT 1').get(conversationId, sourceId)) as
+    | { t: string }
+    | undefined;
+  return r ? detectShape(r.t) : null;
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DateOrderEvidence, compileHeader, detectShape, newHeaderFields, readHeader, shapeLabel, skipMarks, type HeaderShape,
-} from '../../../parsers/whatsapp/header.js';
-import { scanWhatsApp } from '../../../parsers/whatsapp/index.js';
+import { DateOrderEvidence, adoptedEvidence, dateOrderBasis, isFirmBasis, sameDateFormat } from '../../../parsers/whatsapp/date-order.js';
+import { compileHeader, detectShape, newHeaderFields, readHeader, shapeLabel, skipMarks, type HeaderShape } from '../../../parsers/whatsapp/header.js';
+import { scanWhatsApp, scanWhatsAppChunks } from '../../../parsers/whatsapp/index.js';
 import { LRM, NBSP, NNBSP, lines, parse } from './helpers.js';
 
 /** Reads one header line with the shape detected from that same line. */
@@ -107,7 +106,8 @@ describe('lines that are not headers (§9.1, §9.4)', () => {
 describe('date order inference (§7)', () => {
   const ev = (rows: [number, number, number][]): DateOrderEvidence => {
     const e = new DateOrderEvidence();
-    rows.forEach(([a, b, y], i) => e.add(a, b, y, i + 1));
+    // (add says when a line is the first with a value above 12; its date as written is then kept for a refusal)
+    rows.forEach(([a, b, y], i) => e.add(a, b, y, i + 1) && e.proofDate(`${a}/${b}/${y}`));
     return e;
   };
   const uk = detectShape('23/03/2022, 13:31 - x')!;
@@ -141,11 +141,80 @@ describe('date order inference (§7)', () => {
     expect(ev([[1, 13, 2022]]).decide(nl)).toEqual({ order: 'dmy', evidence: 'Dutch dd-mm-yyyy shape', forced: false });
   });
   it('forced order wins, except over a year-first shape', () => {
-    expect(ev([[13, 4, 2022]]).decide(uk, 'mdy')).toEqual({ order: 'mdy', evidence: 'forced by --date-order', forced: true });
+    // Over weak evidence: monotonicity and change frequency say month first here.
+    expect(ev([[1, 12, 2022], [2, 1, 2022], [3, 1, 2022]]).decide(uk, 'dmy')).toEqual({ order: 'dmy', evidence: 'forced by --date-order', forced: true });
+    expect(ev([[3, 4, 2022], [4, 4, 2022]]).decide(uk, 'mdy')).toEqual({ order: 'mdy', evidence: 'forced by --date-order', forced: true });
     const nl = detectShape('02-05-2022 16:09 - x')!;
     expect(ev([]).decide(nl, 'mdy')).toMatchObject({ order: 'mdy', forced: true });
     const ymd = detectShape('[2018/06/13, 21:25:15] a: m')!;
     expect(ev([]).decide(ymd, 'mdy')).toEqual({ order: 'ymd', evidence: 'year-first shape (forced order ignored)', forced: false });
+  });
+
+  it('a forced order that a value above 12 proves impossible is marked impossible, with the first line that proves it', () => {
+    expect(ev([[13, 4, 2022], [14, 4, 2022]]).decide(uk, 'mdy')).toEqual({
+      order: 'mdy', evidence: 'forced by --date-order', forced: true,
+      impossible: {
+        forced: 'mdy', reads: 'dmy', line: 1, value: 13, date: '13/4/2022',
+        message: '--date-order mdy is impossible for this file: line 1 has 13 in the month position ("13/4/2022"); the file reads as dmy (day first). ' +
+          'Ingest it with --date-order dmy, or without --date-order',
+      },
+    });
+    expect(ev([[4, 3, 2022], [4, 13, 2022], [4, 14, 2022]]).decide(uk, 'dmy').impossible).toMatchObject({ forced: 'dmy', reads: 'mdy', line: 2, value: 13, date: '4/13/2022' });
+    // The Dutch shape reads day first: a day above 12 proves month-first impossible there too.
+    const nl = detectShape('02-05-2022 16:09 - x')!;
+    expect(ev([[2, 5, 2022], [13, 5, 2022]]).decide(nl, 'mdy').impossible).toMatchObject({ reads: 'dmy', line: 2, value: 13 });
+  });
+
+  it('a file with values above 12 in both positions contradicts itself: forcing the order inference chooses is allowed and noted', () => {
+    const rows: [number, number, number][] = [[13, 1, 2024], [14, 1, 2024], [1, 13, 2024]];
+    expect(ev(rows).decide(uk, 'dmy')).toEqual({ order: 'dmy', evidence: 'forced by --date-order; conflicting value 13 > 12 in second position (line 3)', forced: true });
+    expect(ev(rows).decide(uk, 'mdy').impossible).toMatchObject({ reads: 'dmy', line: 1, value: 13 });
+  });
+
+  it('dateOrderBasis reads back what a recorded decision rests on', () => {
+    expect(dateOrderBasis('value 13 > 12 in first position (line 2)')).toBe('value');
+    expect(dateOrderBasis('value 13 > 12 in first position (line 1); conflicting value 13 > 12 in second position (line 3)')).toBe('value');
+    expect(dateOrderBasis('Dutch dd-mm-yyyy shape')).toBe('shape');
+    expect(dateOrderBasis('forced by --date-order')).toBe('forced');
+    expect(dateOrderBasis('forced by --date-order; conflicting value 13 > 12 in second position (line 3)')).toBe('forced');
+    for (const w of ['monotonicity', 'change frequency', 'no evidence; day-first by default']) expect(dateOrderBasis(w)).toBe('weak');
+    expect(dateOrderBasis('year-first shape')).toBe('year-first');
+    expect(dateOrderBasis(null)).toBe('unknown');
+    const adopted = adoptedEvidence({ order: 'dmy', evidence: 'no evidence; day-first by default' }, 'mdy', 3, 'value 15 > 12 in second position (line 2)');
+    expect(adopted).toBe('no evidence in this file; month-first as source 3 of this chat (value 15 > 12 in second position (line 2))');
+    expect(dateOrderBasis(adopted)).toBe('adopted');
+    expect(adoptedEvidence({ order: 'mdy', evidence: 'monotonicity' }, 'dmy', 1, 'Dutch dd-mm-yyyy shape')).toBe(
+      'only weak evidence in this file (monotonicity: month-first); day-first as source 1 of this chat (Dutch dd-mm-yyyy shape)',
+    );
+    expect(isFirmBasis('value') && isFirmBasis('shape') && isFirmBasis('forced')).toBe(true);
+    expect(isFirmBasis('weak') || isFirmBasis('adopted') || isFirmBasis('unknown')).toBe(false);
+  });
+
+  it('sameDateFormat compares how dates are written, not the widths of one line', () => {
+    const a = detectShape('3/4/22, 10:00 - A: x')!;
+    expect(sameDateFormat(a, detectShape('12/15/22, 9:05 - A: x')!)).toBe(true);
+    expect(sameDateFormat(a, detectShape('03/04/2022, 10:00 - A: x')!)).toBe(false); // four-digit year
+    expect(sameDateFormat(a, detectShape('3/4/22, 10:00 AM - A: x')!)).toBe(false); // 12-hour clock
+    expect(sameDateFormat(a, detectShape('[3/4/22, 10:00:00] A: x')!)).toBe(false); // iOS
+  });
+
+  it('scanWhatsApp refuses a forced order the file proves impossible, quoting the date as written', async () => {
+    const text = 'Exported chat\n13/04/22, 10:00 - Anna: Hi\n14/04/22, 10:01 - Bob: Hello\n';
+    const refusal = {
+      name: 'WhatsAppFormatError', line: 2, code: 'date-order-impossible',
+      message: '--date-order mdy is impossible for this file: line 2 has 13 in the month position ("13/04/22"); the file reads as dmy (day first). ' +
+        'Ingest it with --date-order dmy, or without --date-order',
+    };
+    await expect(scanWhatsApp(lines(text), { dateOrder: 'mdy' })).rejects.toMatchObject(refusal);
+    await expect(scanWhatsAppChunks([Buffer.from(text)], { dateOrder: 'mdy' })).rejects.toMatchObject(refusal);
+    await expect(scanWhatsApp(lines(text), { dateOrder: 'mdy', fileName: 'AB.txt' })).rejects.toMatchObject({ message: expect.stringMatching(/^AB\.txt: --date-order mdy is impossible/) });
+    // The spaced hr/sr shape and a 12-hour clock: the date is quoted up to its trailing dot, in either position.
+    await expect(scanWhatsApp(lines('13. 6. 2018. 21:25:15 Karin: m\n'), { dateOrder: 'mdy' })).rejects.toMatchObject({ message: expect.stringContaining('("13. 6. 2018.")') });
+    await expect(scanWhatsApp(lines('4/3/22, 9:00\u202fAM - D: x\n4/13/22, 9:05\u202fAM - D: y\n'), { dateOrder: 'dmy' })).rejects.toMatchObject({
+      line: 2, message: expect.stringContaining('line 2 has 13 in the month position ("4/13/22"); the file reads as mdy (month first)'),
+    });
+    // Not refused: the order the file reads as, and an order that only weak evidence argues against.
+    await expect(scanWhatsApp(lines(text), { dateOrder: 'dmy' })).resolves.toMatchObject({ dateOrder: 'dmy', dateOrderForced: true });
   });
 
   it('scanWhatsApp reports the inferred and the forced order', async () => {
