@@ -33,6 +33,8 @@ export interface SourceReport {
   conversationIds?: number[];
   messagesNew: number;
   messagesSeenBefore: number;
+  /** Of those seen before: messages this source added versions to (a later edit; Signal). */
+  messagesUpdated?: number;
   messagesMissing: number;
   attachments: number;
   attachmentsMissing?: number;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import { addParticipant, addSourceFile, addSourceFinding, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
-import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
+import { MessageWriter, type EditedSince, type StoredAttachment } from '../store/message-writer.js';
 import { splitLines } from '../../parsers/lines.js';
 import {
   SIGNAL_PARSER_VERSION, SignalFormatError, parseSigtopJson, parseSignalExport, parseSignalText, parseSmsXml, type SignalEvent,
@@ -70,7 +70,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     const conv = ensureConversation(ctx.db, ctx.custodian.id, chat);
     let st = chats.get(chat.chatKey);
     if (!st) {
-      st = { conversationId: conv.id, writer: new MessageWriter(ctx.db, conv.id, sourceId!), contacts: new Map() };
+      st = { conversationId: conv.id, writer: new MessageWriter(ctx.db, conv.id, sourceId!, (e) => warnings.add(editedSinceWarning(e, conv.id))), contacts: new Map() };
       chats.set(chat.chatKey, st);
     }
     for (const p of chat.participants) {
@@ -126,6 +126,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   let count = 0;
   let newCount = 0;
   let seen = 0;
+  let updated = 0;
   let missing = 0;
   for (const st of chats.values()) {
     missing += st.writer.finish({ lowFidelity });
@@ -133,17 +134,39 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     count += st.writer.count;
     newCount += st.writer.newCount;
     seen += st.writer.seenCount;
+    updated += st.writer.updatedCount;
     if (st.writer.firstAt && (!first || Date.parse(st.writer.firstAt) < Date.parse(first))) first = st.writer.firstAt;
     if (st.writer.lastAt && (!last || Date.parse(st.writer.lastAt) > Date.parse(last))) last = st.writer.lastAt;
   }
   for (const w of warnings.list) if (FINDING_CODES.has(w.code)) addSourceFinding(ctx.db, sourceId, w.code, w.message, null);
   finishSource(ctx.db, sourceId, { firstAt: first, lastAt: last, count, warnings: warnings.list });
   const conversationIds = [...new Set([...chats.values()].map((c) => c.conversationId))];
-  return {
+  // messagesUpdated: messages seen before (counted in messagesSeenBefore too) to which this source added versions.
+  const report: SourceReport = {
     id: sourceId, file: unit.sourcePath, sha256: stored.sha256, format, dateOrder: null, duplicateSource: false,
-    conversationId: conversationIds[0] ?? null, conversationIds, messagesNew: newCount, messagesSeenBefore: seen, messagesMissing: missing,
-    attachments, attachmentsMissing, lowFidelity, warnings: warnings.list,
+    conversationId: conversationIds[0] ?? null, conversationIds, messagesNew: newCount, messagesSeenBefore: seen, messagesUpdated: updated,
+    messagesMissing: missing, attachments, attachmentsMissing, lowFidelity, warnings: warnings.list,
   };
+  return report;
+}
+
+/** The operator's warning for a message that was edited after an earlier source was made (code `message-edited-since`). */
+function editedSinceWarning(e: EditedSince, conversationId: number): { code: string; message: string; line: number } {
+  const who = `message ${e.messageId} (conversation ${conversationId}, ${e.sender ?? 'system'}, sent ${e.sentAt})`;
+  const versions = `${e.added} version${e.added === 1 ? '' : 's'}`;
+  let message = `${who} was edited since an earlier source: ${versions} added, every earlier version kept`;
+  if (e.keptForMarkings.length) {
+    message += `; its stored text is NOT replaced by the newest version because passage marking${e.keptForMarkings.length === 1 ? '' : 's'} ` +
+      `${e.keptForMarkings.map((id) => `M-${id}`).join(', ')} refer${e.keptForMarkings.length === 1 ? 's' : ''} to offsets in it ` +
+      '(the newer text is kept in extra.newerVersions); review this message again';
+  } else if (e.textChanged) {
+    message += '; its text is now the newest version';
+  }
+  if (e.otherMarkings.length) {
+    const one = e.otherMarkings.length === 1;
+    message += `; marking${one ? '' : 's'} ${e.otherMarkings.map((id) => `M-${id}`).join(', ')} ${one ? 'was' : 'were'} made on the earlier text`;
+  }
+  return { code: 'message-edited-since', message, line: e.line };
 }
 
 function events(

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { DB } from './db.js';
-import type { ParsedMessage } from '../../parsers/types.js';
+import type { ParsedMessage, Revision } from '../../parsers/types.js';
 import { matchKey } from './ingest.js';
 
 export interface StoredAttachment {
@@ -14,11 +14,35 @@ export interface StoredAttachment {
 export type WriteOutcome = 'new' | 'seen';
 
 /**
+ * A message seen before that this source shows with versions the store did not know yet (it was edited again, or
+ * edited for the first time, after the earlier source was made). Reported once per message and source.
+ */
+export interface EditedSince {
+  messageId: number;
+  sender: string | null;
+  sentAt: string;
+  /** Line (item) of the message in this source. */
+  line: number;
+  /** Versions this source added to the ones the store held. */
+  added: number;
+  /** The stored text was replaced by the newest version. */
+  textChanged: boolean;
+  /**
+   * Passage markings whose spans are offsets into the stored text. When there are any, the stored text is kept (the
+   * spans stay true to the text they were made on) and the newer versions wait in extra.newerVersions.
+   */
+  keptForMarkings: number[];
+  /** Other markings (message level) that were made on the earlier text. */
+  otherMarkings: number[];
+}
+
+/**
  * Inserts the messages of one source into one conversation, deduplicating against earlier sources.
  * Key: conversation, local timestamp, sender, body hash (or the format's stable key), plus an occurrence number
  * for identical repeats inside one source. Memory does not grow with the number of messages: repeats are
  * detected through the database (a key this source added, or sighted already, is a repeat). The first source of a
- * message is its first_source_id; later sources that contain it get a message_sightings row.
+ * message is its first_source_id; later sources that contain it get a message_sightings row. A message seen before
+ * that a later source shows edited further keeps its id and gains the versions the store lacked (see addVersions).
  */
 export class MessageWriter {
   private nextSeq: number;
@@ -34,12 +58,19 @@ export class MessageWriter {
   lastAt: string | null = null;
   count = 0;
   newCount = 0;
+  /** Messages that earlier sources contained (updated ones included). */
   seenCount = 0;
+  /** Messages seen before whose versions this source extended (a subset of seenCount). */
+  updatedCount = 0;
+  private readonly readStored;
+  private readonly update;
+  private readonly markingsOf;
 
   constructor(
     private readonly db: DB,
     readonly conversationId: number,
     readonly sourceId: number,
+    private readonly onEditedSince?: (e: EditedSince) => void,
   ) {
     const r = db.prepare('SELECT MAX(seq) AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number | null };
     this.nextSeq = (r.s ?? -1) + 1;
@@ -54,6 +85,9 @@ export class MessageWriter {
     );
     this.link = db.prepare('INSERT OR IGNORE INTO message_sightings (message_id, source_id) VALUES (?, ?)');
     this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.readStored = db.prepare('SELECT text, edited, sent_at, sender, extra_json FROM messages WHERE id = ?');
+    this.update = db.prepare('UPDATE messages SET text = ?, edited = 1, extra_json = ? WHERE id = ?');
+    this.markingsOf = db.prepare(`SELECT id, level FROM markings WHERE level IN ('message','passage') AND target_id = ? ORDER BY id`);
   }
 
   private readonly senderKeys = new Map<string, string>();
@@ -92,9 +126,52 @@ export class MessageWriter {
       // this source: try the next occurrence. Otherwise this source sights it again.
       if (first !== this.sourceId && this.link.run(id, this.sourceId).changes === 1) {
         this.seenCount++;
+        // Only an edited message can bring versions the store lacks (same key, later edit); the rest stays a lookup.
+        if (m.edited || m.revisions?.length) this.addVersions(id, m);
         return { id, outcome: 'seen' };
       }
     }
+  }
+
+  /**
+   * Adds the versions of an edited message that the store lacks (the message keeps its id, key, first source and
+   * sightings): the newest version becomes the text and every other version stays in extra.revisions, oldest first.
+   * Nothing known is dropped. When passage markings refer to offsets in the stored text, that text is kept and the
+   * newer versions go to extra.newerVersions instead, so that a withheld passage never lands on other words.
+   */
+  private addVersions(id: number, m: ParsedMessage): void {
+    const row = this.readStored.get(id) as { text: string; edited: number; sent_at: string; sender: string | null; extra_json: string | null };
+    const extra = row.extra_json ? (JSON.parse(row.extra_json) as Record<string, unknown>) : {};
+    const stored = storedVersions(row.text, row.edited === 1, row.sent_at, extra);
+    const merged = mergeVersions(stored.versions, incomingVersions(m));
+    const added = merged.length - stored.versions.length;
+    if (added === 0) return;
+    const storedAt = merged.indexOf(stored.versions[stored.textIndex]!);
+    const newest = merged.length - 1;
+    const markings = storedAt === newest ? [] : (this.markingsOf.all(id) as { id: number; level: string }[]);
+    const pins = markings.filter((k) => k.level === 'passage').map((k) => k.id);
+    const textAt = storedAt === newest || pins.length ? storedAt : newest;
+    const next: Record<string, unknown> = { ...extra };
+    delete next.revisions;
+    delete next.newerVersions;
+    delete next.textKeptForMarkings;
+    if (textAt > 0) next.revisions = merged.slice(0, textAt);
+    if (textAt < newest) {
+      next.newerVersions = merged.slice(textAt + 1);
+      next.textKeptForMarkings = pins;
+    }
+    if (textAt !== storedAt) {
+      const at = merged[textAt]!.at;
+      if (at === null) delete next.editedAt;
+      else next.editedAt = at;
+      next.textFromSource = this.sourceId;
+    }
+    this.update.run(merged[textAt]!.text, JSON.stringify(next), id);
+    this.updatedCount++;
+    this.onEditedSince?.({
+      messageId: id, sender: row.sender, sentAt: row.sent_at, line: m.line, added, textChanged: textAt !== storedAt,
+      keptForMarkings: textAt < newest ? pins : [], otherMarkings: markings.filter((k) => k.level !== 'passage').map((k) => k.id),
+    });
   }
 
   /** Inserts the message unless its key exists; returns the new id, or null when the key was taken. */
@@ -178,4 +255,83 @@ function extraJson(m: ParsedMessage): string | null {
   if (hasReactions) extra.reactions = m.reactions;
   if (hasRevisions) extra.revisions = m.revisions;
   return JSON.stringify(extra);
+}
+
+/**
+ * The versions a stored message holds, oldest first: extra.revisions, the text, extra.newerVersions (versions that
+ * passage markings kept out of the text). The text's time is extra.editedAt; an unedited message's only version is
+ * from its send time; an edited one without a recorded edit time has a version of unknown time.
+ */
+export function storedVersions(text: string, edited: boolean, sentAt: string, extra: Record<string, unknown>): { versions: Revision[]; textIndex: number } {
+  const list = (v: unknown): Revision[] =>
+    Array.isArray(v) ? v.filter((r): r is Revision => !!r && typeof (r as Revision).text === 'string').map((r) => ({ text: r.text, at: typeof r.at === 'string' ? r.at : null })) : [];
+  const before = list(extra.revisions);
+  const after = list(extra.newerVersions);
+  const at = typeof extra.editedAt === 'string' ? extra.editedAt : !edited && !before.length && !after.length ? sentAt : null;
+  return { versions: [...before, { text, at }, ...after], textIndex: before.length };
+}
+
+/** The versions a parsed message shows, oldest first; the last is its text. */
+export function incomingVersions(m: ParsedMessage): Revision[] {
+  const editedAt = m.extra?.editedAt;
+  const edited = m.edited || !!m.revisions?.length;
+  return [...(m.revisions ?? []), { text: m.text, at: edited ? (typeof editedAt === 'string' ? editedAt : null) : m.sentAt }];
+}
+
+const atMs = (v: Revision): number | null => {
+  if (v.at === null) return null;
+  const ms = Date.parse(v.at);
+  return Number.isFinite(ms) ? ms : null;
+};
+
+/** One version: the same text at the same time (a version of unknown time matches on its text). */
+const sameVersion = (a: Revision, b: Revision): boolean => {
+  if (a.text !== b.text) return false;
+  const x = atMs(a);
+  const y = atMs(b);
+  return x === null || y === null || x === y;
+};
+
+/**
+ * Merges two version histories of one message, each oldest first, into one: every stored version (the same objects,
+ * in their order) plus the incoming versions it lacks. Versions both hold anchor the merge; between anchors (and
+ * after the last) the unmatched ones interleave by time, and where a time is unknown or equal the stored version
+ * comes first. So a later export's further edit lands after the stored versions and becomes the newest.
+ */
+export function mergeVersions(stored: readonly Revision[], incoming: readonly Revision[]): Revision[] {
+  const out: Revision[] = [];
+  let next = 0;
+  let pending: Revision[] = [];
+  const flush = (upTo: number): void => {
+    const mine = stored.slice(next, upTo);
+    next = upTo;
+    let i = 0;
+    let j = 0;
+    while (i < mine.length || j < pending.length) {
+      const a = mine[i];
+      const b = pending[j];
+      const bFirst = b !== undefined && (a === undefined || (atMs(a) !== null && atMs(b) !== null && atMs(b)! < atMs(a)!));
+      if (bFirst) out.push(pending[j++]!);
+      else out.push(mine[i++]!);
+    }
+    pending = [];
+  };
+  for (const v of incoming) {
+    let match = -1;
+    for (let k = next; k < stored.length; k++) {
+      if (sameVersion(stored[k]!, v)) {
+        match = k;
+        break;
+      }
+    }
+    if (match === -1) {
+      pending.push({ text: v.text, at: v.at });
+      continue;
+    }
+    flush(match);
+    out.push(stored[match]!);
+    next = match + 1;
+  }
+  flush(stored.length);
+  return out;
 }
