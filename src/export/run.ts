@@ -9,8 +9,7 @@ import { dateIn } from './conversation.js';
 import { buildExportContext, scopeOf } from './context.js';
 import { PayloadWriter } from './files.js';
 import { Ids } from './ids.js';
-import { FragmentIndex } from './fragments.js';
-import { scanPackage, type Leak } from './leaks.js';
+import { scanPackage, sourceFromRawPackage, sourceFromStore, type Leak } from './leaks.js';
 import { writeSets, type SetResult } from './package.js';
 import { LedgerSink, type SetWriter } from './writer.js';
 
@@ -42,8 +41,16 @@ export interface ExportResult {
   packages: (SetResult & { path: string; exportId: number })[];
 }
 
-/** A kept attachment in a package: `media_<message id>_<n>.<ext>` (see conversation.ts), not its .mdto.xml sidecar. */
-const MEDIA_FILE = /\/media_\d+_\d+\.[^/.]+$/;
+/** A kept attachment that is text (`media_<message id>_<n>.<ext>`, see conversation.ts; not its .mdto.xml sidecar). */
+const TEXT_ATTACHMENT = /\/media_\d+_\d+\.(?:vcf|vcard|txt|text|csv|tsv|json|xml|html?|md|ics|vcs|eml|rtf|log)$/;
+
+/** Every file under `dir`, relative, with forward slashes. */
+function listFiles(dir: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    return e.isDirectory() ? listFiles(dir, r) : [r];
+  });
+}
 
 /**
  * Thrown when the geschoonde set as written would hold withheld text or a private contact's name or number (exit 1;
@@ -129,15 +136,23 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
       return { w, o: { bagName, openSuggestions: open.total, previousExports: listExports(db, custodian.id, set).map((e) => e.id) } };
     });
     const written = writeSets(jobs).map((r, i) => ({ r, w: jobs[i]!.w }));
-    // Before anything is delivered: the files the cleaner did not write, the kept attachments, copied byte for byte, are
-    // screened for private contacts' names and numbers (a business message forwarding a private contact's vCard).
-    // Everything else in the set is cleaner output; verify's full leak check covers it, and withheld text, afterwards.
+    // Before anything is delivered: the files the cleaner did not write, kept attachments copied byte for byte, are
+    // checked like verify checks the set: no private contact's name or number (a forwarded vCard) and no withheld text
+    // (a forwarded .txt). Only text-like attachments: in image, audio or video bytes a 4-letter name turns up by chance
+    // (about twice per GB per name), which would refuse sound exports. The rest of the set is cleaner output, which
+    // verify's full leak check covers afterwards.
     const geschoond = written.find(({ r }) => r.set === 'geschoond');
-    if (geschoond && !x.screen.empty) {
-      log('geschoond: screening kept attachments for private names and numbers');
-      const src = { fragments: new FragmentIndex(), screen: x.screen, describe: 'the private contacts of this export' };
-      const leaks = scanPackage(path.join(pkgDir, geschoond.r.bagName), src, 21, (rel) => MEDIA_FILE.test(rel));
-      if (leaks.length) throw new LeakError(leaks);
+    if (geschoond) {
+      const bag = path.join(pkgDir, geschoond.r.bagName);
+      const texts = listFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel));
+      if (texts.length) {
+        log(`geschoond: checking ${texts.length} kept text attachment(s) for private names, numbers and withheld text`);
+        const ruw = written.find(({ r }) => r.set === 'ruw');
+        const src = ruw ? sourceFromRawPackage(path.join(pkgDir, ruw.r.bagName)) : sourceFromStore(store, bag);
+        const pick = new Set(texts);
+        const leaks = scanPackage(bag, src, 21, (rel) => pick.has(rel));
+        if (leaks.length) throw new LeakError(leaks);
+      }
     }
     let renamed = false;
     let packages;

@@ -312,6 +312,25 @@ describe('vervolgexport and atomicity', () => {
     expect(v.json().checks.find((c: any) => c.name === 'leaks').status).toBe('ok');
   });
 
+  it('refuses a kept text attachment holding withheld text; image bytes are not read as text', async () => {
+    const f = buildFixture();
+    const attach = (messageId: number, name: string, mime: string, bytes: Buffer) => {
+      const { sha256, size } = f.store.blobs.putBuffer(bytes);
+      f.store.db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size) VALUES (?, 0, ?, ?, ?, ?)').run(messageId, name, mime, sha256, size);
+    };
+    // A photo whose bytes happen to spell the sister's name: no finding (binary media is not screened as text).
+    attach(f.messages.crisisBusiness[1]!, 'kaart.jpg', 'image/jpeg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(` ${PLANTED.sisterName} `), Buffer.alloc(64)]));
+    expect((await exportTo(f, path.join(f.dir, 'foto'), '--set', 'geschoond')).code).toBe(0);
+    // A forwarded note that repeats a withheld message word for word.
+    const g = buildFixture();
+    const { sha256, size } = g.store.blobs.putBuffer(Buffer.from(`Doorgestuurd:\n${PLANTED.sentence}\n`));
+    g.store.db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size) VALUES (?, 0, ?, ?, ?, ?)').run(g.messages.crisisBusiness[0]!, 'notitie.txt', 'text/plain', sha256, size);
+    const r = await exportTo(g, path.join(g.dir, 'notitie'), '--set', 'geschoond');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`/media_${g.messages.crisisBusiness[0]}_0\\.txt:2: withheld text`));
+    expect(r.stderr).not.toContain('Maasstad');
+  });
+
   it('stops with exit 1 on a blob that is gone or changed since ingest, instead of delivering without it', async () => {
     for (const damage of ['gone', 'changed'] as const) {
       const f = buildFixture();
