@@ -24,6 +24,8 @@ describe('global options before the command (as with git)', () => {
     expect(globalsFirst(['--db', 'a.db', 'messages', '--conversation', '3'])).toEqual(['messages', '--conversation', '3', '--db', 'a.db']);
     expect(globalsFirst(['messages', '--db', 'a.db'])).toEqual(['messages', '--db', 'a.db']);
     expect(globalsFirst(['--json'])).toEqual([]);
+    // Never behind a `--`, after which every word is a path.
+    expect(globalsFirst(['--db', 'a.db', 'ingest', '--custodian', 'x', '--', '-raar.zip'])).toEqual(['ingest', '--custodian', 'x', '--db', 'a.db', '--', '-raar.zip']);
   });
 
   it('an option that is not global, or --db without its file, is named in the error (exit 1)', async () => {

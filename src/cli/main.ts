@@ -53,8 +53,12 @@ export function globalsFirst(argv: string[]): string[] {
     else if (a === '--db' && i + 1 < argv.length) lead.push(a, argv[++i]!);
     else break;
   }
-  // Global options and no command: as if none were given (the overview, exit 1).
-  return lead.length ? (i < argv.length ? [...argv.slice(i), ...lead] : []) : argv;
+  if (!lead.length) return argv;
+  if (i === argv.length) return []; // global options and no command: as if none were given (the overview, exit 1)
+  // Behind the command but before a `--`, after which every word is a path (`ingest -- -odd-name.zip`).
+  const rest = argv.slice(i);
+  const dashes = rest.indexOf('--');
+  return dashes < 0 ? [...rest, ...lead] : [...rest.slice(0, dashes), ...lead, ...rest.slice(dashes)];
 }
 
 /** Runs the CLI and returns the exit code. Never calls process.exit, so tests can run it in-process. */
