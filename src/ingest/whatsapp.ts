@@ -246,12 +246,13 @@ export function reconcileDateOrder(
   return own;
 }
 
-/** The header shape of a source, read from the raw text of one message it contained (null when there is none). */
+/**
+ * The header shape of a source, read from the raw text of a message that source wrote (its first source). A message
+ * the source only sighted keeps the raw text of the source that stored it, which may be another export format (the same
+ * chat from an iPhone and from an Android phone): it tells nothing about this source. Null when there is none.
+ */
 function sourceShape(db: DB, conversationId: number, sourceId: number): HeaderShape | null {
-  const r = (db
-    .prepare('SELECT m.raw_text AS t FROM message_sightings ms JOIN messages m ON m.id = ms.message_id WHERE ms.source_id = ? AND m.conversation_id = ? LIMIT 1')
-    .get(sourceId, conversationId) ??
-    db.prepare('SELECT raw_text AS t FROM messages WHERE conversation_id = ? AND first_source_id = ? ORDER BY seq LIMIT 1').get(conversationId, sourceId)) as
+  const r = db.prepare('SELECT raw_text AS t FROM messages WHERE conversation_id = ? AND first_source_id = ? ORDER BY seq LIMIT 1').get(conversationId, sourceId) as
     | { t: string }
     | undefined;
   return r ? detectShape(r.t) : null;
