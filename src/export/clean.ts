@@ -167,16 +167,25 @@ export function conversationExclusion(ctx: CleaningContext): MarkingRef | null {
 
 /**
  * The contact a system event is by (`Anna changed the subject to …`): the store keeps the actor as written (WhatsApp:
- * a name or number) or as an identity (Signal: name, phone). It is resolved only to a private contact, by the same
- * matcher that screens text, and only when the whole actor is that contact's name or number.
+ * a name or number, sometimes `~ Anna` for someone not in the phone's contacts) or as an identity (Signal: name,
+ * phone). It is resolved first to a participant of the conversation by exact name or number (short names like "Jan"
+ * included, which the screen leaves alone), else to a private contact by the screen's matcher, and only when the
+ * whole actor is that name or number.
  */
 export function actorContactId(msg: MessageJson, ctx: CleaningContext): number | null {
-  if (msg.kind !== 'system' || ctx.screen.empty) return null;
+  if (msg.kind !== 'system') return null;
   const a = msg.extra?.actor;
   const forms = typeof a === 'string' ? [a] : a && typeof a === 'object' ? [(a as { phone?: unknown }).phone, (a as { name?: unknown }).name] : [];
   for (const f of forms) {
     if (typeof f !== 'string') continue;
-    const text = f.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '').trim();
+    const text = f.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '').replace(/^~\s*/, '').replace(/[\u00a0\u202f]/g, ' ').trim();
+    if (!text) continue;
+    const key = text.normalize('NFC').toLowerCase();
+    // A number as written (`+31 6 12345678`, `06-12345678`) against the participant's E.164, by its national digits.
+    const digits = /^[+\d][\d\s().-]*$/.test(text) ? text.replace(/\D/g, '').replace(/^0+/, '') : null;
+    const p = ctx.participants.find((x) =>
+      !x.isCustodian && ((x.name !== null && x.name.normalize('NFC').toLowerCase() === key) || (digits !== null && digits.length >= 8 && x.phone !== null && x.phone.replace(/\D/g, '').endsWith(digits))));
+    if (p) return p.contactId;
     const hits = ctx.screen.find(text);
     if (hits.length === 1 && hits[0]!.start === 0 && hits[0]!.end === text.length) return hits[0]!.contactId;
   }

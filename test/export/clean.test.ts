@@ -57,6 +57,16 @@ describe('cleanMessage', () => {
     const kept = cleanMessage(system('Anna de Vries heeft Marieke Jansen toegevoegd', 'Anna de Vries'), [], c);
     expect(kept).toMatchObject({ type: 'message', text: 'Anna de Vries heeft [Privécontact 3] toegevoegd' });
     expect(cleanMessage(system('U hebt het onderwerp gewijzigd naar "Dijkring 43"', 'U'), [], c)).toMatchObject({ type: 'message' });
+    // A private participant with a name too short to screen, or written with WhatsApp's "~ " for a number not in the
+    // phone's contacts, is found among the conversation's participants.
+    const JAN = 4;
+    const withJan = ctx({
+      participants: [...ctx().participants, { contactId: JAN, name: 'Jan', phone: '+31687654321', isCustodian: false }],
+      contactMarkings: new Map([[JAN, [mark(11, 'contact', JAN, 'privé')]]]),
+    });
+    for (const actor of ['Jan', '~ Jan', '\u202a06-87654321\u202c', { name: 'J.', phone: '+31687654321' }]) {
+      expect(cleanMessage(system('Jan heeft het onderwerp gewijzigd naar "Zeilweekend Texel"', actor), [], withJan)).toMatchObject({ type: 'marker', markingId: 11, level: 'contact' });
+    }
     // Only the whole actor counts: a longer name that merely contains hers is someone else.
     expect(cleanMessage(system('Marieke Jansen-Bos heeft het onderwerp gewijzigd', 'Marieke Jansen-Bos'), [], c).type).toBe('message');
   });
