@@ -87,7 +87,10 @@ export class MessageWriter {
     this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.readStored = db.prepare('SELECT text, edited, sent_at, sender, extra_json FROM messages WHERE id = ?');
     this.update = db.prepare('UPDATE messages SET text = ?, edited = 1, extra_json = ? WHERE id = ?');
-    this.markingsOf = db.prepare(`SELECT id, level FROM markings WHERE level IN ('message','passage') AND target_id = ? ORDER BY id`);
+    // Markings that still stand: a rejected or lapsed passage suggestion hides nothing, so it need not freeze the text.
+    this.markingsOf = db.prepare(
+      `SELECT id, level FROM markings WHERE level IN ('message','passage') AND target_id = ? AND status <> 'rejected' AND active = 1 ORDER BY id`,
+    );
   }
 
   private readonly senderKeys = new Map<string, string>();

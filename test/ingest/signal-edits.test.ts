@@ -184,6 +184,19 @@ describe('Signal export: a message edited again after an earlier export', () => 
     expect(after.extra.textKeptForMarkings).toEqual([markingId]);
     expect(after.extra.editedAt).toBe(before.extra.editedAt);
   });
+
+  it('a passage marking that was undone hides nothing and does not hold the text back', async () => {
+    expect((await ingest(SAMPLE)).code).toBe(0);
+    const before = editedMessage(await allMessages());
+    const marked = await runCli(['review', 'mark', '--db', db, '--json', '--message', String(before.id), '--span', '0:7', '--category', 'privé', '--reviewer', 'RIH']);
+    expect(marked.code, marked.stderr).toBe(0);
+    const undo = await runCli(['review', 'decide', String(marked.json().markingId), '--undo', '--reviewer', 'RIH', '--db', db]);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect((await ingest(furtherEdit('later'))).code).toBe(0);
+    const after = editedMessage(await allMessages());
+    expect(after.text).toBe(V4);
+    expect(after.extra.newerVersions).toBeUndefined();
+  });
 });
 
 describe('sigtop JSON: a message edited again after an earlier export', () => {
