@@ -233,12 +233,13 @@ export function mark(db: DB, input: MarkInput): { markingId: number } & Decision
   const span = input.span ?? null;
   if (level === 'passage' && !span) throw new ReviewError('a passage marking needs a span start:end', 'invalid');
   if (level !== 'passage' && span) throw new ReviewError('a span is only allowed on a message (passage marking)', 'invalid');
-  const info = targetInfo(db, level === 'passage' ? 'message' : level, input.targetId);
-  if (!info) throw new ReviewError(`${level === 'passage' ? 'message' : level} ${input.targetId} does not exist`, 'not-found');
-  if (input.custodianId !== undefined && info.custodianId !== input.custodianId) throw new ReviewError(`${level} ${input.targetId} belongs to another custodian`, 'other-custodian');
-  if (span) checkSpan(span, info.text ?? '', input.targetId);
   const ctx: Ctx = { db, reviewer, reason: cleanReason(input.reason), at: nowIso() };
   return db.transaction(() => {
+    // Read and checked under the write lock: an ingest that brings a newer version of the text cannot slip in between.
+    const info = targetInfo(db, level === 'passage' ? 'message' : level, input.targetId);
+    if (!info) throw new ReviewError(`${level === 'passage' ? 'message' : level} ${input.targetId} does not exist`, 'not-found');
+    if (input.custodianId !== undefined && info.custodianId !== input.custodianId) throw new ReviewError(`${level} ${input.targetId} belongs to another custodian`, 'other-custodian');
+    if (span) checkSpan(span, info.text ?? '', input.targetId);
     const same = standingManualMarking(db, { level, targetId: input.targetId, span, category: input.category });
     if (same !== null) {
       throw new ReviewError(`${level === 'passage' ? 'message' : level} ${input.targetId} already has this marking (M-${same}, ${input.category}${span ? `, ${span[0]}:${span[1]}` : ''}); undo that one first to mark it again`, 'duplicate');
