@@ -190,6 +190,10 @@ function writeSources(w: SetWriter, dossierRel: string, dossier: Ref): { count: 
       // A folder export: its files, each byte-identical to its ingest record.
       const files = s.files.filter((f) => w.blobs.has(f.sha256));
       if (!files.length) throw new StoreDamageError(`source ${s.id}: its bytes are not in the blob store ${w.blobs.dir}`);
+      // Every file, or the delivery is not the evidence: never a folder export with one file quietly left out.
+      if (files.length < s.files.length) {
+        throw new StoreDamageError(`source ${s.id}: ${s.files.length - files.length} of its ${s.files.length} files are not in the blob store ${w.blobs.dir}`);
+      }
       for (const sf of files) {
         const f = w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(sf.path.replace(/[\\/]/g, '__'))}`, w.blobs.pathFor(sf.sha256));
         if (f.sha256 !== sf.sha256) throw new StoreDamageError(`source ${s.id}, file ${sf.sha256}: the blob's bytes hash to ${f.sha256}`);
