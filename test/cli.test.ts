@@ -126,3 +126,21 @@ describe('a repeated option', () => {
     expect(t.stderr).not.toContain('more than once');
   });
 });
+
+describe('ingest --read-out', () => {
+  it('refuses a moment in the future or in the skipped daylight-saving hour, instead of recording another one', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'store.db');
+    expect((await runCli(['--db', db, ...ADD])).code).toBe(0);
+    const chat = path.join(dir, 'WhatsApp-chat met Karin.txt');
+    fs.writeFileSync(chat, '02-10-2023 08:02 - Karin Smit: Goedemorgen\n');
+    for (const [readOut, msg] of [
+      ['2099-01-01', "--read-out: '2099-01-01' is in the future"],
+      ['2024-03-31T02:30', "--read-out: '2024-03-31T02:30' does not exist in Europe/Amsterdam"],
+    ]) {
+      const r = await runCli(['ingest', chat, '--custodian', 'minister-jenv', '--read-out', readOut!, '--db', db]);
+      expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(msg!)]);
+    }
+    expect((await runCli(['ingest', chat, '--custodian', 'minister-jenv', '--read-out', '2024-03-31T03:30', '--db', db])).code).toBe(0);
+  });
+});

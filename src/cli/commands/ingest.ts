@@ -136,9 +136,15 @@ const messages: Command = {
   },
 };
 
-function readOutInstant(text: string, zone: string): string {
-  const dt = DateTime.fromISO(text.replace(' ', 'T'), { zone });
+/** The read-out moment as an instant: a real wall-clock time in the custodian's zone, not in the future. */
+export function readOutInstant(text: string, zone: string, now = Date.now()): string {
+  const local = text.replace(' ', 'T');
+  const dt = DateTime.fromISO(local, { zone });
   if (!dt.isValid) throw new UserError(`--read-out: '${text}' is not a real date or time`);
+  // luxon moves a time in the spring-forward gap an hour on; a read-out record must say what was written or refuse.
+  const given = local.length > 10 ? local.slice(0, 16) : `${local}T00:00`;
+  if (dt.toFormat("yyyy-MM-dd'T'HH:mm") !== given) throw new UserError(`--read-out: '${text}' does not exist in ${zone} (the hour skipped for daylight saving)`);
+  if (dt.toMillis() > now + 60_000) throw new UserError(`--read-out: '${text}' is in the future; give the moment the phone was read out`);
   return dt.toUTC().toISO()!;
 }
 
