@@ -221,15 +221,20 @@ function textsOf(file: string, line: string, state: { inStyle: boolean }): { tex
   return { texts: [line], joins: true, tail: line.slice(-200) };
 }
 
+/** Every file of a bag, as paths relative to it with forward slashes, sorted. */
+export function packageFiles(bagDir: string): string[] {
+  return findFiles(bagDir, () => true).map((abs) => path.relative(bagDir, abs).split(path.sep).join('/'));
+}
+
 /**
  * Scans every file of a geschoonde bag for withheld text and private names and numbers. Each line is scanned together
  * with the last words of the line before, so text broken over lines is found too; a fragment is reported once per file.
  */
 export function scanPackage(bagDir: string, src: LeakSource, limit = 200, pick: (rel: string) => boolean = () => true): Leak[] {
   const leaks: Leak[] = [];
-  for (const abs of findFiles(bagDir, () => true)) {
-    const rel = path.relative(bagDir, abs).split(path.sep).join('/');
+  for (const rel of packageFiles(bagDir)) {
     if (!pick(rel)) continue;
+    const abs = path.join(bagDir, rel);
     const state = { inStyle: false };
     const seen = new Set<string>();
     let tail = '';

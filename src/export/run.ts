@@ -9,7 +9,7 @@ import { dateIn } from './conversation.js';
 import { buildExportContext, scopeOf } from './context.js';
 import { PayloadWriter } from './files.js';
 import { Ids } from './ids.js';
-import { scanPackage, sourceFromRawPackage, sourceFromStore, type Leak } from './leaks.js';
+import { packageFiles, scanPackage, sourceFromRawPackage, sourceFromStore, type Leak } from './leaks.js';
 import { writeSets, type SetResult } from './package.js';
 import { LedgerSink, type SetWriter } from './writer.js';
 
@@ -43,14 +43,6 @@ export interface ExportResult {
 
 /** A kept attachment that is text (`media_<message id>_<n>.<ext>`, see conversation.ts; not its .mdto.xml sidecar). */
 const TEXT_ATTACHMENT = /\/media_\d+_\d+\.(?:vcf|vcard|txt|text|csv|tsv|json|xml|html?|md|ics|vcs|eml|rtf|log)$/;
-
-/** Every file under `dir`, relative, with forward slashes. */
-function listFiles(dir: string, rel = ''): string[] {
-  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    return e.isDirectory() ? listFiles(dir, r) : [r];
-  });
-}
 
 /**
  * Thrown when the geschoonde set as written would hold withheld text or a private contact's name or number (exit 1;
@@ -144,7 +136,7 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
     const geschoond = written.find(({ r }) => r.set === 'geschoond');
     if (geschoond) {
       const bag = path.join(pkgDir, geschoond.r.bagName);
-      const texts = listFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel));
+      const texts = packageFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel));
       if (texts.length) {
         log(`geschoond: checking ${texts.length} kept text attachment(s) for private names, numbers and withheld text`);
         const ruw = written.find(({ r }) => r.set === 'ruw');
