@@ -101,6 +101,30 @@ export const categorySchema = z
   .transform((s) => (s.toLowerCase() === 'prive' ? 'privé' : s.toLowerCase()))
   .pipe(z.enum(CATEGORIES, { message: 'expected zakelijk, privé or partijpolitiek' }));
 
+/** The store at `dbPath` for a command; a path that is missing (unless `create`), a folder or not SQLite is bad input. */
+function openStoreAt(dbPath: string, create: boolean): Store {
+  if (!fs.existsSync(dbPath)) {
+    if (!create) {
+      throw new UserError(
+        `no store at ${dbPath}: pass --db <file> (or set CHATARCHIEF_DB) to name an existing one, or start a new one with ` +
+          `'chatarchief custodian add'`,
+      );
+    }
+  } else if (!fs.statSync(dbPath).isFile()) {
+    throw new UserError(`--db ${dbPath}: not a file; expected a chatarchief store (SQLite)`);
+  }
+  try {
+    return openStore(dbPath);
+  } catch (e) {
+    // A file that is not SQLite, or one SQLite cannot open: bad input, not an internal error.
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_CORRUPT') {
+      throw new UserError(`--db ${dbPath}: not a usable chatarchief store (${(e as Error).message})`);
+    }
+    throw e;
+  }
+}
+
 export function makeContext(io: Io, global: { db?: string; json?: boolean }, opts: { createStore?: boolean } = {}): Context & { close(): void } {
   let store: Store | undefined;
   const dbPath = defaultDbPath(global.db ?? io.env.CHATARCHIEF_DB);
@@ -110,25 +134,7 @@ export function makeContext(io: Io, global: { db?: string; json?: boolean }, opt
     json,
     dbPath,
     store() {
-      if (store === undefined && !opts.createStore && !fs.existsSync(dbPath)) {
-        throw new UserError(
-          `no store at ${dbPath}: pass --db <file> (or set CHATARCHIEF_DB) to name an existing one, or start a new one with ` +
-            `'chatarchief custodian add'`,
-        );
-      }
-      if (store === undefined) {
-        if (fs.existsSync(dbPath) && !fs.statSync(dbPath).isFile()) throw new UserError(`--db ${dbPath}: not a file; expected a chatarchief store (SQLite)`);
-        try {
-          store = openStore(dbPath);
-        } catch (e) {
-          // A file that is not SQLite, or one SQLite cannot open: bad input, not an internal error.
-          const code = (e as { code?: unknown }).code;
-          if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_CORRUPT') {
-            throw new UserError(`--db ${dbPath}: not a usable chatarchief store (${(e as Error).message})`);
-          }
-          throw e;
-        }
-      }
+      store ??= openStoreAt(dbPath, opts.createStore ?? false);
       return store;
     },
     result(data, human) {
