@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import type { DB, Store } from '../store/db.js';
 import type { BlobRun } from '../store/blobs.js';
 import type { Custodian } from '../store/custodians.js';
-import { createVeiligstelling, findSourceByHash } from '../store/ingest.js';
+import { createVeiligstelling, findSourceByHash, referencedBlobHashes } from '../store/ingest.js';
 import { discoverExports, type ExportUnit } from './discover.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.js';
 import { storeSourceBytes, type StoredSource } from './files.js';
@@ -81,7 +81,7 @@ function rollBack(db: DB, blobs: BlobRun, progress: (msg: string) => void): void
       progress(`warning: the blob store was not cleaned up after the failed run (${(e as Error).message}); its ${blobs.created.size} new blob(s) stay, unreferenced`);
     }
     if (locked) {
-      const referenced = referencedHashes(db, [...blobs.created]);
+      const referenced = referencedBlobHashes(db, [...blobs.created]);
       const r = blobs.discard((sha256) => referenced.has(sha256));
       for (const f of r.failed) progress(`warning: could not remove ${f.file} from the blob store after the failed run: ${f.error}`);
     }
@@ -90,22 +90,6 @@ function rollBack(db: DB, blobs: BlobRun, progress: (msg: string) => void): void
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
   }
-}
-
-/**
- * The hashes among `hashes` that a row refers to: a source, a file of a source, an attachment (every column that names
- * a blob). One pass over each table (the columns have no index), however many hashes are asked about.
- */
-function referencedHashes(db: DB, hashes: string[]): Set<string> {
-  if (hashes.length === 0) return new Set();
-  const rows = db
-    .prepare(
-      `SELECT c.value AS sha256 FROM json_each(?) c
-        WHERE c.value IN (SELECT sha256 FROM sources) OR c.value IN (SELECT sha256 FROM source_files)
-           OR c.value IN (SELECT sha256 FROM attachments WHERE sha256 IS NOT NULL)`,
-    )
-    .all(JSON.stringify(hashes)) as { sha256: string }[];
-  return new Set(rows.map((r) => r.sha256));
 }
 
 async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceReport> {

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { addParticipant, addSourceFile, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
+import {
+  addParticipant, addSourceFile, conversationDateOrders, createSource, ensureContact, ensureConversation, finishSource, firstRawTextOfSource,
+} from '../store/ingest.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
 import { toE164 } from '../../parsers/phone.js';
 import {
@@ -182,14 +184,9 @@ export function reconcileDateOrder(
   const own = { dateOrder: scan.dateOrder, dateOrderEvidence: scan.dateOrderEvidence, warnings: [] as ParseWarning[] };
   if (scan.dateOrder === 'ymd') return own;
   const ownBasis = dateOrderBasis(scan.dateOrderEvidence);
-  const others = (
-    db
-      .prepare(
-        `SELECT s.id, s.date_order AS dateOrder, s.date_order_evidence AS evidence FROM source_conversations sc JOIN sources s ON s.id = sc.source_id
-         WHERE sc.conversation_id = ? AND s.platform = 'whatsapp' AND s.date_order IN ('dmy', 'mdy') ORDER BY s.id`,
-      )
-      .all(conversationId) as { id: number; dateOrder: 'dmy' | 'mdy'; evidence: string | null }[]
-  ).map((r): OtherSource => ({ id: r.id, order: r.dateOrder, evidence: r.evidence ?? '', basis: dateOrderBasis(r.evidence) }));
+  const others = conversationDateOrders(db, conversationId).map(
+    (r): OtherSource => ({ id: r.id, order: r.dateOrder, evidence: r.evidence ?? '', basis: dateOrderBasis(r.evidence) }),
+  );
   if (!others.some((o) => o.order !== scan.dateOrder)) return own;
 
   const shapes = new Map<number, HeaderShape | null>();
@@ -252,8 +249,6 @@ export function reconcileDateOrder(
  * chat from an iPhone and from an Android phone): it tells nothing about this source. Null when there is none.
  */
 function sourceShape(db: DB, conversationId: number, sourceId: number): HeaderShape | null {
-  const r = db.prepare('SELECT raw_text AS t FROM messages WHERE conversation_id = ? AND first_source_id = ? ORDER BY seq LIMIT 1').get(conversationId, sourceId) as
-    | { t: string }
-    | undefined;
-  return r ? detectShape(r.t) : null;
+  const raw = firstRawTextOfSource(db, conversationId, sourceId);
+  return raw === null ? null : detectShape(raw);
 }

@@ -172,3 +172,38 @@ const dedupe = (xs: string[]): string[] => [...new Set(xs)];
 export function addParticipant(db: DB, conversationId: number, contactId: number): void {
   db.prepare('INSERT OR IGNORE INTO conversation_participants (conversation_id, contact_id) VALUES (?, ?)').run(conversationId, contactId);
 }
+
+/**
+ * The hashes among `hashes` that a row refers to: a source, a file of a source, an attachment (every column that names
+ * a blob). One pass over each table (the columns have no index), however many hashes are asked about.
+ */
+export function referencedBlobHashes(db: DB, hashes: string[]): Set<string> {
+  if (hashes.length === 0) return new Set();
+  const rows = db
+    .prepare(
+      `SELECT c.value AS sha256 FROM json_each(?) c
+        WHERE c.value IN (SELECT sha256 FROM sources) OR c.value IN (SELECT sha256 FROM source_files)
+           OR c.value IN (SELECT sha256 FROM attachments WHERE sha256 IS NOT NULL)`,
+    )
+    .all(JSON.stringify(hashes)) as { sha256: string }[];
+  return new Set(rows.map((r) => r.sha256));
+}
+
+/** The day-first or month-first WhatsApp sources of a conversation, with the evidence each order was read on. */
+export function conversationDateOrders(db: DB, conversationId: number): { id: number; dateOrder: 'dmy' | 'mdy'; evidence: string | null }[] {
+  return db
+    .prepare(
+      `SELECT s.id, s.date_order AS dateOrder, s.date_order_evidence AS evidence FROM source_conversations sc JOIN sources s ON s.id = sc.source_id
+       WHERE sc.conversation_id = ? AND s.platform = 'whatsapp' AND s.date_order IN ('dmy', 'mdy') ORDER BY s.id`,
+    )
+    .all(conversationId) as { id: number; dateOrder: 'dmy' | 'mdy'; evidence: string | null }[];
+}
+
+/** The raw text of the first message of a conversation that a source stored itself (its first source), or null. */
+export function firstRawTextOfSource(db: DB, conversationId: number, sourceId: number): string | null {
+  const r = db.prepare('SELECT raw_text AS t FROM messages WHERE conversation_id = ? AND first_source_id = ? ORDER BY seq LIMIT 1').get(conversationId, sourceId) as
+    | { t: string }
+    | undefined;
+  return r?.t ?? null;
+}
+
