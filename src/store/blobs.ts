@@ -39,24 +39,15 @@ export class BlobStore {
    * (`offThread`, default: from 8 MiB), so that the caller can read the file meanwhile (ingest parses it).
    */
   async putFile(file: string, opts: { offThread?: boolean } = {}): Promise<{ sha256: string; size: number }> {
-    const tmp = this.newTmp();
-    let failed = true;
-    try {
+    return this.viaTmp((tmp) => {
       const offThread = opts.offThread ?? fs.statSync(file).size >= OFF_THREAD_BYTES;
-      const { sha256, size } = offThread ? await copyOffThread(file, tmp) : await copyStreaming(file, tmp);
-      this.moveIn(tmp, sha256);
-      failed = false;
-      return { sha256, size };
-    } finally {
-      this.dropTmp(tmp, failed);
-    }
+      return offThread ? copyOffThread(file, tmp) : copyStreaming(file, tmp);
+    });
   }
 
   /** Streams an async iterable of chunks in while hashing. A failing iterable (a damaged zip entry) stores nothing. */
   async putStream(chunks: AsyncIterable<Buffer>): Promise<{ sha256: string; size: number }> {
-    const tmp = this.newTmp();
-    let failed = true;
-    try {
+    return this.viaTmp(async (tmp) => {
       const hash = crypto.createHash('sha256');
       let size = 0;
       const fd = fs.openSync(tmp, 'wx', 0o444);
@@ -69,10 +60,19 @@ export class BlobStore {
       } finally {
         fs.closeSync(fd);
       }
-      const sha256 = hash.digest('hex');
-      this.moveIn(tmp, sha256);
+      return { sha256: hash.digest('hex'), size };
+    });
+  }
+
+  /** Writes bytes to a fresh temporary file with `write`, then moves them in as their blob; a failed write leaves nothing. */
+  private async viaTmp(write: (tmp: string) => Promise<{ sha256: string; size: number }>): Promise<{ sha256: string; size: number }> {
+    const tmp = this.newTmp();
+    let failed = true;
+    try {
+      const r = await write(tmp);
+      this.moveIn(tmp, r.sha256);
       failed = false;
-      return { sha256, size };
+      return r;
     } finally {
       this.dropTmp(tmp, failed);
     }
