@@ -1,3 +1,5 @@
+import { toE164 } from '../../parsers/phone.js';
+import { cleanName } from '../../parsers/whatsapp/author.js';
 import type { Category, MarkingLevel, StoredMarking } from '../store/exports.js';
 import type { MessageJson } from '../store/messages.js';
 import type { Screen } from './screen.js';
@@ -178,13 +180,12 @@ export function actorContactId(msg: MessageJson, ctx: CleaningContext): number |
   const forms = typeof a === 'string' ? [a] : a && typeof a === 'object' ? [(a as { phone?: unknown }).phone, (a as { name?: unknown }).name] : [];
   for (const f of forms) {
     if (typeof f !== 'string') continue;
-    const text = f.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '').replace(/^~\s*/, '').replace(/[\u00a0\u202f]/g, ' ').trim();
+    const text = cleanName(f).replace(/^~\s*/, '');
     if (!text) continue;
     const key = text.normalize('NFC').toLowerCase();
-    // A number as written (`+31 6 12345678`, `06-12345678`) against the participant's E.164, by its national digits.
-    const digits = /^[+\d][\d\s().-]*$/.test(text) ? text.replace(/\D/g, '').replace(/^0+/, '') : null;
+    const phone = toE164(text); // a number as written (`+31 6 12345678`, `06-12345678`)
     const p = ctx.participants.find((x) =>
-      !x.isCustodian && ((x.name !== null && x.name.normalize('NFC').toLowerCase() === key) || (digits !== null && digits.length >= 8 && x.phone !== null && x.phone.replace(/\D/g, '').endsWith(digits))));
+      !x.isCustodian && ((x.name !== null && x.name.normalize('NFC').toLowerCase() === key) || (phone !== null && x.phone === phone)));
     if (p) return p.contactId;
     const hits = ctx.screen.find(text);
     if (hits.length === 1 && hits[0]!.start === 0 && hits[0]!.end === text.length) return hits[0]!.contactId;
