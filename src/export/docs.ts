@@ -54,6 +54,9 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
 8. De ruwe dataset legt per bericht vast wat de schoning ermee deed (\`cleaning\`), zodat een controleur dat kan
    nagaan. Het review-log van de geschoonde set bevat geen bewijsteksten en geen redenen (die kunnen privé-inhoud
    citeren); die staan alleen in de ruwe dataset.
+9. Bewerkte berichten: de ruwe dataset bevat elke versie, in chat.json als \`extra.revisions\` (eerdere versies) en
+   \`extra.newerVersions\` (latere versies die niet in de tekst zijn opgenomen omdat er een passage in is afgeschermd),
+   en in chat.html onder "Alle versies van dit bericht". De geschoonde set bevat alleen de beoordeelde tekst.
 Ruw en geschoond hebben per gesprek evenveel berichtplaatsen: elk bericht is in de geschoonde set een bericht of een
 markering, of valt onder de ene gespreksmarkering (\`slotCount\` = aantal berichten).
 

@@ -2,6 +2,7 @@ import type { ChatHeader } from './chatjson.js';
 import type { Slot } from './clean.js';
 import type { HashingFile } from './files.js';
 import type { MessageJson } from '../store/messages.js';
+import { storedVersions } from '../store/message-writer.js';
 
 /**
  * `chat.html`: a self-contained, printable transcript in Dutch. No scripts and no outside resources (a
@@ -27,6 +28,10 @@ export const HTML_LABELS = {
   edited: 'bewerkt',
   deleted: 'verwijderd bericht',
   viewOnce: 'eenmalig te bekijken',
+  versions: 'Alle versies van dit bericht, oudste eerst',
+  versionCurrent: 'de tekst hierboven',
+  versionHeld: 'latere versie, niet in de tekst opgenomen omdat er een passage in is afgeschermd',
+  versionUnknownTime: 'tijd onbekend',
   markerConversation: 'Gesprek afgeschermd',
   markerMessage: 'Bericht afgeschermd',
   private: 'privécontact',
@@ -91,10 +96,10 @@ export class ChatHtmlWriter {
     this.file.write(`${this.meta(`m-${s.id}`, s.sentAt, s.localTime, s.sender, flags(s))}<div class="t">${text}</div>${atts}</li>\n`);
   }
 
-  /** A message of the ruwe dataset, as stored. */
+  /** A message of the ruwe dataset, as stored, with every version of an edited message (the evidence of the edits). */
   raw(m: MessageJson, fileOf: (ordinal: number) => string | null): void {
     const atts = m.attachments.map((a, i) => this.attachment(a.name, fileOf(i), a.missing)).join('');
-    this.file.write(`${this.meta(`m-${m.id}`, m.sentAt, m.localTime, m.sender, flags({ ...m, deletedBy: m.deletedBy ?? null }))}<div class="t">${esc(m.text)}</div>${atts}</li>\n`);
+    this.file.write(`${this.meta(`m-${m.id}`, m.sentAt, m.localTime, m.sender, flags({ ...m, deletedBy: m.deletedBy ?? null }))}<div class="t">${esc(m.text)}</div>${versionList(m)}${atts}</li>\n`);
   }
 
   private attachment(name: string, file: string | null, missing: boolean): string {
@@ -107,6 +112,20 @@ export class ChatHtmlWriter {
     this.file.write(`</ol></main>\n<footer><p>${esc(HTML_LABELS.footer)}</p></footer></body></html>\n`);
     return this.file;
   }
+}
+
+/** The versions of an edited message (ruwe dataset only), or '' when it has one version. */
+function versionList(m: MessageJson): string {
+  if (!m.extra) return '';
+  const { versions, textIndex } = storedVersions(m.text, m.edited, m.sentAt, m.extra);
+  if (versions.length < 2) return '';
+  const L = HTML_LABELS;
+  const items = versions.map((v, i) => {
+    const note = i === textIndex ? ` (${L.versionCurrent})` : i > textIndex ? ` (${L.versionHeld})` : '';
+    const at = v.at === null ? L.versionUnknownTime : `<time datetime="${esc(v.at)}">${esc(v.at)}</time>`;
+    return `<li><span class="meta">${at}${note}</span><div class="t">${esc(v.text)}</div></li>`;
+  });
+  return `<details class="v"><summary>${L.versions} (${versions.length})</summary><ol>${items.join('')}</ol></details>`;
 }
 
 function flags(m: { kind: string; edited: boolean; viewOnce: boolean; deletedBy: string | null }): string[] {
