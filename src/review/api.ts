@@ -14,7 +14,7 @@ import { decisionsFor, targetInfo } from '../store/decisions.js';
 import { decide, decideBulk, mark, ReviewError } from './service.js';
 import { sameReviewer } from './state.js';
 import { previewPage, type PreviewProvider } from './preview.js';
-import { conversationSummaries, emptyCounts, evidenceSummary, markingView, type MarkingView } from './views.js';
+import { conversationSummaries, emptyCounts, evidenceSummary, markingView, messageView, type MarkingView } from './views.js';
 
 export const PAGE_SIZE = 200;
 const MAX_PAGE = 1000;
@@ -100,7 +100,7 @@ export function messages(ctx: ApiContext, id: number, q: URLSearchParams) {
     conversationId: id,
     total: shape.count,
     offset,
-    messages: page.map((m, i) => ({ ...m, index: offset + i, markings: byMsg.get(m.id) ?? [] })),
+    messages: page.map((m, i) => ({ ...messageView(m), index: offset + i, markings: byMsg.get(m.id) ?? [] })),
   };
 }
 
@@ -171,9 +171,14 @@ const markBody = z.object({
   level: z.enum(['contact', 'conversation', 'message', 'passage']),
   targetId: z.number().int().positive(),
   span: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).nullish(),
+  /** The `textSha256` of the message view the span was chosen in; required for passages (a stale page cannot skip it). */
+  textSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the hex SHA-256 of the message text (textSha256 of the message)').nullish(),
   category: categorySchema,
   reviewer: reviewerSchema,
   reason: reasonSchema,
+}).refine((b) => b.level !== 'passage' || !!b.textSha256, {
+  path: ['textSha256'],
+  message: 'required for a passage marking: the textSha256 of the message text the span was chosen in',
 });
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
@@ -198,7 +203,7 @@ export function postBulk(ctx: ApiContext, body: unknown) {
 
 export function postMark(ctx: ApiContext, body: unknown) {
   const b = parse(markBody, body);
-  const r = mark(ctx.db, { ...b, span: b.span ?? null, custodianId: ctx.custodianId });
+  const r = mark(ctx.db, { ...b, span: b.span ?? null, textSha256: b.textSha256 ?? null, custodianId: ctx.custodianId });
   return { ...r, marking: fresh(ctx, [r.markingId])[0] };
 }
 
@@ -209,6 +214,7 @@ export function statusFor(e: ReviewError): number {
     case 'other-custodian': return 403;
     case 'reason-required': return 422;
     case 'invalid': return 400;
+    case 'text-changed': return 409;
     default: return 409;
   }
 }

@@ -13,10 +13,11 @@ import {
   type DecisionAction, type DecisionRecord, type MarkingLevel, type MarkingRecord,
 } from '../store/decisions.js';
 import { applyDecision, outcomeOf, projection, replay, sameReviewer, type Replay } from './state.js';
+import { textSha256 } from './views.js';
 
 export type ReviewErrorCode =
   | 'not-found' | 'other-custodian' | 'reason-required' | 'awaiting-second' | 'inactive' | 'invalid' | 'nothing-to-undo' | 'undo-not-yours'
-  | 'duplicate';
+  | 'duplicate' | 'text-changed';
 
 export class ReviewError extends UserError {
   constructor(message: string, readonly code: ReviewErrorCode) {
@@ -64,6 +65,12 @@ export interface MarkInput {
   targetId: number;
   /** [start, end) in UTF-16 code units of messages.text; passages only. */
   span?: [number, number] | null;
+  /**
+   * Passages only: hex SHA-256 of the UTF-8 message text the span was chosen in (the `textSha256` of the message view).
+   * When given and the stored text differs (a later export brought a newer version), the marking is refused
+   * (`text-changed`) and nothing is written. The web API requires it for passages; the CLI makes it optional.
+   */
+  textSha256?: string | null;
   category: Category;
   reviewer: string;
   reason?: string | null;
@@ -233,12 +240,16 @@ export function mark(db: DB, input: MarkInput): { markingId: number } & Decision
   const span = input.span ?? null;
   if (level === 'passage' && !span) throw new ReviewError('a passage marking needs a span start:end', 'invalid');
   if (level !== 'passage' && span) throw new ReviewError('a span is only allowed on a message (passage marking)', 'invalid');
+  const seen = input.textSha256 ? input.textSha256.toLowerCase() : null;
+  if (seen !== null && level !== 'passage') throw new ReviewError('a text fingerprint (textSha256) is only used with a passage marking', 'invalid');
+  if (seen !== null && !/^[0-9a-f]{64}$/.test(seen)) throw new ReviewError('the text fingerprint (textSha256) must be 64 hexadecimal characters (a SHA-256)', 'invalid');
   const ctx: Ctx = { db, reviewer, reason: cleanReason(input.reason), at: nowIso() };
   return db.transaction(() => {
     // Read and checked under the write lock: an ingest that brings a newer version of the text cannot slip in between.
     const info = targetInfo(db, level === 'passage' ? 'message' : level, input.targetId);
     if (!info) throw new ReviewError(`${level === 'passage' ? 'message' : level} ${input.targetId} does not exist`, 'not-found');
     if (input.custodianId !== undefined && info.custodianId !== input.custodianId) throw new ReviewError(`${level} ${input.targetId} belongs to another custodian`, 'other-custodian');
+    if (seen !== null) checkText(seen, info.text ?? '', input.targetId);
     if (span) checkSpan(span, info.text ?? '', input.targetId);
     const same = standingManualMarking(db, { level, targetId: input.targetId, span, category: input.category });
     if (same !== null) {
@@ -251,6 +262,16 @@ export function mark(db: DB, input: MarkInput): { markingId: number } & Decision
     const o = record(ctx, m, replay(m, []), { action: 'mark', category: input.category, reason: ctx.reason, undoes: null, needsSecond: eyes });
     return { ...o, markingId: id };
   }).immediate();
+}
+
+/** The text the caller chose its span in must be the stored text: else the span would cover other words. */
+function checkText(seen: string, text: string, messageId: number): void {
+  const now = textSha256(text);
+  if (now === seen) return;
+  throw new ReviewError(
+    `message ${messageId}: its text changed after it was loaded (a later export may have brought a newer version; text SHA-256 ${seen.slice(0, 12)}… was marked, ${now.slice(0, 12)}… is stored now); nothing recorded: reload the conversation and mark the passage again`,
+    'text-changed',
+  );
 }
 
 /** A span must lie inside the text, be non-empty and not cut a surrogate pair in half. */

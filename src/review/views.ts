@@ -2,7 +2,8 @@
  * JSON shapes of the review (API and `review list --json`). A MarkingView carries the issue-4 marking contract fields
  * (`id`, `level`, `targetId`, `span`, `category`, `status`, `ruleId`, `evidence`) plus the review state.
  */
-import type { ConversationJson } from '../store/messages.js';
+import crypto from 'node:crypto';
+import type { ConversationJson, MessageJson } from '../store/messages.js';
 import type { LastDecision, ProgressRow, ReviewBucket, ReviewMarkingRow } from '../store/review.js';
 
 export interface MarkingView {
@@ -49,6 +50,21 @@ export function markingView(r: ReviewMarkingRow): MarkingView {
     conversationTitle: r.conversationTitle,
     messageSeq: r.messageSeq,
   };
+}
+
+/**
+ * The fingerprint of a message text: lowercase hex SHA-256 of its UTF-8 bytes. The page sends back the fingerprint of
+ * the text it showed with a passage marking, so that a span is never laid on a text that changed in between.
+ */
+export function textSha256(text: string | null | undefined): string {
+  return crypto.createHash('sha256').update(text ?? '', 'utf8').digest('hex');
+}
+
+/** A message as the review API sends it: the contract JSON plus the fingerprint of its text. */
+export type MessageView = MessageJson & { textSha256: string };
+
+export function messageView(m: MessageJson): MessageView {
+  return { ...m, textSha256: textSha256(m.text) };
 }
 
 export interface Counts { open: number; pending: number; decided: number; lapsed: number; total: number }

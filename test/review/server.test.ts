@@ -124,10 +124,12 @@ describe('API', () => {
     r = await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.partij1], action: 'confirm', reviewer: 'Els' } });
     expect(r.status).toBe(200);
     expect(r.json().markings[0]).toMatchObject({ id: f.ids.markings.partij1, status: 'confirmed', state: 'decided', lastDecision: { reviewer: 'Els', action: 'confirm' } });
-    r = await request('POST', '/api/mark', { body: { level: 'passage', targetId: f.ids.messages.annaNota, span: [0, 11], category: 'zakelijk', reviewer: 'Els' } });
+    // A passage marking names the text it was chosen in: the textSha256 the messages view gives.
+    const nota = (await request('GET', `/api/conversations/${f.ids.conversations.anna}/messages`)).json().messages.find((m: { id: number }) => m.id === f.ids.messages.annaNota);
+    r = await request('POST', '/api/mark', { body: { level: 'passage', targetId: f.ids.messages.annaNota, span: [0, 11], textSha256: nota.textSha256, category: 'zakelijk', reviewer: 'Els' } });
     expect(r.status).toBe(200);
     expect(r.json().marking).toMatchObject({ origin: 'manual', level: 'passage', span: [0, 11], status: 'confirmed' });
-    r = await request('POST', '/api/mark', { body: { level: 'passage', targetId: f.ids.messages.annaNota, span: [0, 9999], category: 'zakelijk', reviewer: 'Els' } });
+    r = await request('POST', '/api/mark', { body: { level: 'passage', targetId: f.ids.messages.annaNota, span: [0, 9999], textSha256: nota.textSha256, category: 'zakelijk', reviewer: 'Els' } });
     expect(r.status).toBe(400);
     r = await request('POST', '/api/bulk', { body: { conversationId: f.ids.conversations.partij, ruleId: 'partij.lexicon', action: 'confirm', reviewer: 'Piet' } });
     expect(r.json()).toMatchObject({ decided: 1, skipped: 1 });

@@ -133,24 +133,29 @@ same decision (run the same command under another --reviewer). --undo reverts yo
 const markCmd: Command = {
   name: 'review mark',
   summary: 'add a manual marking to a contact, conversation, message or passage',
-  usage: 'review mark (--contact <id> | --conversation <id> | --message <id> [--span <start>:<end>]) --category <c> --reviewer <name> [--reason <text>]',
-  help: '--span marks a passage: [start, end) in UTF-16 code units of the stored message text (as `messages --json` shows it).',
+  usage: 'review mark (--contact <id> | --conversation <id> | --message <id> [--span <start>:<end> [--text-sha256 <hex>]]) --category <c> --reviewer <name> [--reason <text>]',
+  help: `--span marks a passage: [start, end) in UTF-16 code units of the stored message text (as \`messages --json\` shows it).
+--text-sha256 (optional) is the hex SHA-256 of the UTF-8 text you chose the span in (e.g. \`printf %s "$text" | sha256sum\`):
+the marking is refused (exit 1, nothing recorded) when the stored text differs, e.g. because a later export brought a
+newer version of an edited message. Without it the span is checked against the text stored when the command runs.`,
   options: {
-    contact: { type: 'string' }, conversation: { type: 'string' }, message: { type: 'string' }, span: { type: 'string' },
+    contact: { type: 'string' }, conversation: { type: 'string' }, message: { type: 'string' }, span: { type: 'string' }, 'text-sha256': { type: 'string' },
     category: { type: 'string' }, reviewer: { type: 'string' }, reason: { type: 'string' },
   },
   run(ctx, { values }) {
     const o = validateOptions(this, z.object({
       contact: idOption('contact').optional(), conversation: idOption('conversation').optional(), message: idOption('message').optional(),
       span: z.string().regex(/^\d+:\d+$/, 'expected <start>:<end>, e.g. 12:48').transform((s) => s.split(':').map(Number) as [number, number]).optional(),
+      'text-sha256': z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the hex SHA-256 (64 characters) of the message text').optional(),
       category: categorySchema, reviewer, reason: z.string().optional(),
     }), values);
     const targets = [o.contact !== undefined, o.conversation !== undefined, o.message !== undefined].filter(Boolean).length;
     if (targets !== 1) throw new UserError(`give exactly one of --contact, --conversation, --message\nusage: chatarchief ${this.usage}`);
     if (o.span && o.message === undefined) throw new UserError('--span needs --message <id>');
+    if (o['text-sha256'] !== undefined && !o.span) throw new UserError('--text-sha256 needs --span <start>:<end> (it guards a passage marking)');
     const level = o.contact !== undefined ? 'contact' : o.conversation !== undefined ? 'conversation' : o.span ? 'passage' : 'message';
     const targetId = (o.contact ?? o.conversation ?? o.message)!;
-    const r = mark(ctx.store().db, { level, targetId, span: o.span ?? null, category: o.category, reviewer: o.reviewer, reason: o.reason });
+    const r = mark(ctx.store().db, { level, targetId, span: o.span ?? null, textSha256: o['text-sha256'] ?? null, category: o.category, reviewer: o.reviewer, reason: o.reason });
     ctx.result(r, () => `Marked ${level} ${targetId}${o.span ? ` [${o.span[0]}, ${o.span[1]})` : ''} as ${o.category}: marking ${r.markingId}, ${r.awaitingSecond ? 'awaiting a second reviewer' : r.status}.`);
   },
 };

@@ -115,7 +115,8 @@ function senderEl(name, self, system) {
 function msgRow(m) {
   var system = m.kind === 'system';
   var cat = messageCategory(m);
-  var text = el('div', { className: 'text', dataset: { mid: m.id, index: m.index } });
+  // data-sha: the fingerprint of exactly this text; a passage marking sends it back (the server refuses a changed text).
+  var text = el('div', { className: 'text', dataset: { mid: m.id, index: m.index, sha: m.textSha256 } });
   var spans = passageMarks(m).map(function (x) { return { start: x.span[0], end: x.span[1], m: x }; });
   fillText(text, m.text, spans, function (cover, seg) {
     var first = cover[0].m;

@@ -43,7 +43,8 @@ var ERR_NL = {
   'not-found': 'Niet gevonden.',
   'other-custodian': 'Dit hoort bij een andere bewindspersoon.',
   'token': 'Geen toegang: open de link uit de terminal opnieuw.',
-  'no-preview': 'Het voorbeeld van de geschoonde set is niet beschikbaar.'
+  'no-preview': 'Het voorbeeld van de geschoonde set is niet beschikbaar.',
+  'text-changed': 'De tekst van dit bericht is gewijzigd sinds het gesprek werd geladen (er is intussen een nieuwere export ingelezen). Er is niets vastgelegd. Laad het gesprek opnieuw en selecteer de passage opnieuw.'
 };
 
 function $(id) { return document.getElementById(id); }

@@ -128,10 +128,10 @@ async function undoLast() {
   await undoMarking(S.undo[S.undo.length - 1]);
 }
 
-async function markTarget(level, targetId, span, category, reason) {
+async function markTarget(level, targetId, span, category, reason, textSha256) {
   if (!noPreview() || !(await ensureReviewer())) return null;
   try {
-    var r = await api('/api/mark', { level: level, targetId: targetId, span: span, category: category, reviewer: S.reviewer, reason: reason || null });
+    var r = await api('/api/mark', { level: level, targetId: targetId, span: span, textSha256: textSha256 || null, category: category, reviewer: S.reviewer, reason: reason || null });
     S.undo.push(r.markingId);
     S.selected = r.markingId;
     applyMarkings([r.marking]);
@@ -154,7 +154,7 @@ function selectionInMessage() {
   var start = pre.toString().length;
   var end = start + r.toString().length;
   if (end <= start) return null;
-  return { messageId: Number(a.dataset.mid), index: Number(a.dataset.index), start: start, end: end };
+  return { messageId: Number(a.dataset.mid), index: Number(a.dataset.index), start: start, end: end, textSha256: a.dataset.sha || null };
 }
 
 async function onCategoryKey(cat, whole) {
@@ -163,7 +163,7 @@ async function onCategoryKey(cat, whole) {
   if (sel && sel.error) { toast(sel.error, true); return; }
   if (sel) {
     window.getSelection().removeAllRanges();
-    var r = await markTarget('passage', sel.messageId, [sel.start, sel.end], cat);
+    var r = await markTarget('passage', sel.messageId, [sel.start, sel.end], cat, null, sel.textSha256);
     if (r && S.cursor !== sel.index) setCursor(sel.index, true);
     return;
   }
