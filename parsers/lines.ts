@@ -289,3 +289,53 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   }
   return n;
 }
+
+/** How many bytes at the start of a text `utf16Encoding` looks at. */
+export const UTF16_SAMPLE_BYTES = 512;
+
+/**
+ * Whether the first bytes of a text are UTF-16 rather than UTF-8: a UTF-16 byte order mark (FF FE, FE FF; not the
+ * UTF-32 LE mark FF FE 00 00), or, without one, many NUL bytes at alternating positions (the high bytes of Latin
+ * characters: `0A 00` is a line break in UTF-16LE). Looks at the first `UTF16_SAMPLE_BYTES` bytes only. UTF-8 text
+ * has no NUL bytes, so one position in three being NUL, and hardly any in the other, is no accident. Either way the
+ * sample must also be well-formed UTF-16 (no lone surrogates), so random binary data that happens to start with FF FE
+ * is not taken for text. Returns the encoding with its evidence, or null.
+ */
+export function utf16Encoding(head: Uint8Array): { encoding: 'UTF-16LE' | 'UTF-16BE'; evidence: string } | null {
+  const n = Math.min(head.length, UTF16_SAMPLE_BYTES) & ~1;
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe && !(head.length >= 4 && head[2] === 0 && head[3] === 0)) {
+    return wellFormedUtf16(head, n, true) ? { encoding: 'UTF-16LE', evidence: 'byte order mark FF FE' } : null;
+  }
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) {
+    return wellFormedUtf16(head, n, false) ? { encoding: 'UTF-16BE', evidence: 'byte order mark FE FF' } : null;
+  }
+  const pairs = n / 2;
+  if (pairs < 4) return null;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) even++;
+    if (head[i + 1] === 0) odd++;
+  }
+  const clearly = (zeros: number, other: number): boolean => zeros * 3 >= pairs && other * 20 <= zeros;
+  const share = (zeros: number, which: string): string => `no byte order mark, but ${zeros} of the first ${pairs} two-byte units have a NUL ${which} byte`;
+  if (clearly(odd, even) && wellFormedUtf16(head, n, true)) return { encoding: 'UTF-16LE', evidence: share(odd, 'second') };
+  if (clearly(even, odd) && wellFormedUtf16(head, n, false)) return { encoding: 'UTF-16BE', evidence: share(even, 'first') };
+  return null;
+}
+
+/** The first `n` bytes (even) hold no lone surrogate; a high surrogate cut off by the end of the sample is fine. */
+function wellFormedUtf16(b: Uint8Array, n: number, le: boolean): boolean {
+  const unit = (i: number): number => (le ? b[i]! | (b[i + 1]! << 8) : (b[i]! << 8) | b[i + 1]!);
+  for (let i = 0; i < n; i += 2) {
+    const u = unit(i);
+    if (u >= 0xdc00 && u <= 0xdfff) return false;
+    if (u >= 0xd800 && u <= 0xdbff) {
+      if (i + 2 >= n) return true;
+      const next = unit(i + 2);
+      if (next < 0xdc00 || next > 0xdfff) return false;
+      i += 2;
+    }
+  }
+  return true;
+}

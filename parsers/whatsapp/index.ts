@@ -8,7 +8,7 @@
 export { chatTitleFromFileName, isWhatsAppChatFileName } from './filename.js';
 export { generateWhatsAppExport } from './generate.js';
 export type { HeaderShape } from './header.js';
-export { scanWhatsApp, scanWhatsAppChunks, WhatsAppFormatError, type WhatsAppScan } from './scan.js';
+export { scanWhatsApp, scanWhatsAppChunks, utf16Refusal, WhatsAppFormatError, type WhatsAppScan } from './scan.js';
 export { parseWhatsApp, parseWhatsAppChunks, type ParseOptions } from './parse.js';
 
 export const WHATSAPP_PARSER_VERSION = 'whatsapp-1.0.0';

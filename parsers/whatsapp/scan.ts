@@ -2,7 +2,7 @@
  * Pass 1 over a WhatsApp export: detects the header shape, infers the date order and collects authors and subjects,
  * which pass 2 (parse.ts) needs to split author from body and to classify messages. Keeps no messages in memory.
  */
-import { LineSplitter, pieces, utf8OfBytes, type LineVisitor } from '../lines.js';
+import { LineSplitter, pieces, utf16Encoding, UTF16_SAMPLE_BYTES, utf8OfBytes, type LineVisitor } from '../lines.js';
 import type { DateOrder, SourceLine } from '../types.js';
 import { HeadSplitter } from './author.js';
 import { classifyBody, isDeletedBySelf, mayBeDeletedBySelf } from './body.js';
@@ -16,7 +16,7 @@ import { GROUP_EVENTS, isGroupEncryptionNotice, matchSystem, mayBeSystem, mayNam
 
 export class WhatsAppFormatError extends Error {
   line?: number;
-  /** Set for a refusal other than "not a WhatsApp export": `date-order-impossible`. */
+  /** Set for a refusal other than "not a WhatsApp export": `date-order-impossible`, `utf16`. */
   code?: string;
   constructor(message: string, line?: number, code?: string) {
     super(message);
@@ -82,9 +82,54 @@ export async function scanWhatsAppChunks(
 ): Promise<WhatsAppScan> {
   const scanner = new WhatsAppScanner({ ...opts, bytes: true });
   const splitter = new LineSplitter(undefined, true);
-  for await (const chunk of chunks) for (const piece of pieces(chunk)) splitter.visit(piece, scanner.visit);
+  // The first bytes are checked for UTF-16 before any line is read (short first chunks are gathered, copied: a chunk
+  // may be a reused buffer); after that, the chunks go to the splitter untouched.
+  let head: Buffer[] | null = [];
+  let headBytes = 0;
+  for await (const chunk of chunks) {
+    if (head !== null) {
+      if (headBytes === 0 && chunk.length >= UTF16_SAMPLE_BYTES) {
+        head = null;
+        refuseUtf16(chunk, opts.fileName);
+      } else {
+        head.push(Buffer.from(chunk));
+        headBytes += chunk.length;
+        if (headBytes < UTF16_SAMPLE_BYTES) continue;
+        const gathered = Buffer.concat(head);
+        head = null;
+        refuseUtf16(gathered, opts.fileName);
+        for (const piece of pieces(gathered)) splitter.visit(piece, scanner.visit);
+        continue;
+      }
+    }
+    for (const piece of pieces(chunk)) splitter.visit(piece, scanner.visit);
+  }
+  if (head !== null && headBytes > 0) {
+    const gathered = Buffer.concat(head);
+    refuseUtf16(gathered, opts.fileName);
+    splitter.visit(gathered, scanner.visit);
+  }
   splitter.finish(scanner.visit);
   return scanner.finish();
+}
+
+/**
+ * Refuses a text whose first bytes show UTF-16 (see `utf16Encoding`). WhatsApp writes UTF-8; a UTF-16 file is a copy
+ * another program saved again (Windows Notepad's "Unicode"), and it is refused rather than decoded.
+ */
+function refuseUtf16(head: Uint8Array, fileName?: string): void {
+  const u = utf16Encoding(head);
+  if (u) throw new WhatsAppFormatError(utf16Refusal(u, fileName), undefined, 'utf16');
+}
+
+/** The refusal of a UTF-16 text file (also used by discovery for a .txt that is not named like a chat). */
+export function utf16Refusal(u: { encoding: string; evidence: string }, fileName?: string): string {
+  return (
+    `${fileName ? `${fileName}: ` : ''}the file is UTF-16 encoded (${u.encoding}: ${u.evidence}); WhatsApp exports are UTF-8. ` +
+    'This is probably a copy that another program saved again (e.g. Notepad "Unicode"), not the file WhatsApp wrote: ingest the ' +
+    "original export as it came from the phone (the .zip or .txt of WhatsApp's Export chat). Converting this copy to UTF-8 gives other " +
+    'bytes than the phone wrote; do that only when the original is lost, and record the conversion. Nothing was stored'
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import type { BlobStore } from '../store/blobs.js';
 import type { Custodian } from '../store/custodians.js';
 import type { ParseWarning } from '../../parsers/types.js';
 import type { FileRef } from './discover.js';
+import type { ReadOut } from './read-out.js';
 
 export interface IngestContext {
   db: DB;
@@ -15,8 +16,11 @@ export interface IngestContext {
   dateOrder?: 'dmy' | 'mdy';
   /** Forced format (`--format`). */
   format?: string;
-  /** The read-out moment stated by the operator (`--read-out`), ISO instant; it is recorded as the export time. */
-  readOut?: string;
+  /**
+   * The read-out moment stated by the operator (`--read-out`); its instant is recorded as the export time, and a source
+   * with a message after it is refused (see `ReadOutCheck`).
+   */
+  readOut?: ReadOut;
   progress(msg: string): void;
 }
 

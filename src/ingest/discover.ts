@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
-import { chatTitleFromFileName, isWhatsAppChatFileName } from '../../parsers/whatsapp/index.js';
+import { chatTitleFromFileName, isWhatsAppChatFileName, utf16Refusal } from '../../parsers/whatsapp/index.js';
+import { utf16Encoding } from '../../parsers/lines.js';
 import { detectSignalInput, type SignalDetection } from '../../parsers/signal/index.js';
 
 /** A file inside an export: on disk or inside a zip. */
@@ -111,6 +112,9 @@ async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit>
     if (det.format === 'sigtop-json') addSigtopAttachments(u, abs);
     return u;
   }
+  // A .txt in UTF-16 would otherwise be "binary data" here (a chat-named one is refused so by the WhatsApp scan).
+  const u16 = lower.endsWith('.txt') ? utf16Encoding(head) : null;
+  if (u16) throw new InputError(abs, utf16Refusal(u16), { code: 'utf16' });
   if (head.includes(0)) throw new InputError(abs, 'binary data, not an export (expected a WhatsApp .txt/.zip, a Signal export, SMS Backup & Restore XML or sigtop JSON)');
   if (lower.endsWith('.txt')) return unit('whatsapp');
   throw new InputError(abs, 'not a recognised export (expected a WhatsApp .txt/.zip, a Signal export with main.jsonl, SMS Backup & Restore XML or sigtop JSON)');

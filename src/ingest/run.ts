@@ -9,6 +9,7 @@ import { storeSourceBytes, type StoredSource } from './files.js';
 import { ingestWhatsApp, scanWhatsAppUnit } from './whatsapp.js';
 import { ingestSignal, isSignalFormat } from './signal.js';
 import type { IngestContext, SourceReport } from './context.js';
+import type { ReadOut } from './read-out.js';
 
 export interface IngestOptions {
   custodian: Custodian;
@@ -16,7 +17,8 @@ export interface IngestOptions {
   device: string | null;
   dateOrder?: 'dmy' | 'mdy';
   format?: string;
-  readOut?: string;
+  /** `--read-out`: recorded as each new source's export time; a source with a later message is refused. */
+  readOut?: ReadOut;
   zipLimits?: ZipLimits;
   progress?: (msg: string) => void;
 }

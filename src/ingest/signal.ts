@@ -10,6 +10,7 @@ import type { ParsedAttachment, ParsedChat, Platform } from '../../parsers/types
 import { readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit, FileRef } from './discover.js';
 import { storeExportFiles, type StoredSource } from './files.js';
+import { ReadOutCheck } from './read-out.js';
 
 export const SIGNAL_FORMATS = ['signal-export', 'sms-xml', 'sigtop-json', 'signal-txt'] as const;
 export type SignalFormatName = (typeof SIGNAL_FORMATS)[number];
@@ -49,7 +50,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
       custodianId: ctx.custodian.id, veiligstellingId: ctx.veiligstellingId, fileName: path.basename(unit.sourcePath), originalPath: unit.sourcePath,
       size: stored.size, sha256: stored.sha256, operator: ctx.operator, device: ctx.device, format, platform, dateOrder: null, dateOrderEvidence: null,
       parserVersion: `signal-${SIGNAL_PARSER_VERSION}`, lowFidelity,
-      exportedAt: ctx.readOut ?? (Number.isFinite(exportedMs) ? new Date(exportedMs).toISOString() : unit.container === 'zip' ? (unit.main.modified?.toISOString() ?? null) : null),
+      exportedAt: ctx.readOut?.at ?? (Number.isFinite(exportedMs) ? new Date(exportedMs).toISOString() : unit.container === 'zip' ? (unit.main.modified?.toISOString() ?? null) : null),
     });
     addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');
     media = await storeExportFiles(ctx, unit, sourceId);
@@ -81,6 +82,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   };
 
   const mains = [unit.main, ...(unit.extraMains ?? [])];
+  const readOut = new ReadOutCheck(ctx.readOut);
   try {
     for (const main of mains) {
       for await (const ev of events(format, main, ctx, warnings.add, unit.files)) {
@@ -109,6 +111,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
           attachments += atts.length;
           attachmentsMissing += atts.filter((a) => a.missing).length;
           st.writer.write(m, senderId, atts);
+          readOut.see(m, main.display);
         }
       }
     }
@@ -121,6 +124,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     throw e;
   }
   if (sourceId === null || chats.size === 0) throw new InputError(unit.main.display, 'the export holds no messages');
+  readOut.check();
   let first: string | null = null;
   let last: string | null = null;
   let count = 0;

@@ -17,6 +17,7 @@ import type { DB } from '../store/db.js';
 import { readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
 import { storeExportFiles, type StoredSource } from './files.js';
+import { ReadOutCheck } from './read-out.js';
 
 /**
  * Pass 1 over the export's chat file (see scanWhatsApp). For a chat file on disk, ingest runs it while the source is
@@ -73,7 +74,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     parserVersion: WHATSAPP_PARSER_VERSION,
     lowFidelity: false,
     // The zip entry's time is when WhatsApp wrote the export; a loose file's modification time is no evidence.
-    exportedAt: ctx.readOut ?? (unit.container === 'zip' && unit.main.modified ? unit.main.modified.toISOString() : null),
+    exportedAt: ctx.readOut?.at ?? (unit.container === 'zip' && unit.main.modified ? unit.main.modified.toISOString() : null),
   });
   const media = await storeExportFiles(ctx, unit, sourceId);
   addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');
@@ -95,6 +96,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   let attachmentsMissing = 0;
   /** Hashes of the files the chat links as attachments. */
   const linked = new Set<string>();
+  const readOut = new ReadOutCheck(ctx.readOut);
   for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: order.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
     for (const m of batch) {
       const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
@@ -106,9 +108,11 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
       });
       attachments += atts.length;
       writer.write(m, senderId, atts);
+      readOut.see(m, unit.main.display);
       if (writer.count % 100_000 === 0) ctx.progress(`  ${unit.main.display}: ${writer.count} messages`);
     }
   }
+  readOut.check();
   await refuseUnlinkedChats(ctx, unit, media, linked.add(stored.mainSha256));
   const missing = writer.finish();
   finishSource(ctx.db, sourceId, { firstAt: writer.firstAt, lastAt: writer.lastAt, count: writer.count, warnings: warnings.list });

@@ -1,5 +1,6 @@
 import type { DB } from './db.js';
 import { nowIso } from './db.js';
+import { UserError } from '../errors.js';
 
 export interface Custodian {
   id: string;
@@ -52,7 +53,31 @@ export function listCustodians(db: DB, opts: { department?: string } = {}): Cust
   return rows.map(fromRow);
 }
 
+/** How much a custodian has ingested: sources, and the messages in its conversations. */
+export function custodianIngested(db: DB, id: string): { sources: number; messages: number } {
+  const s = db.prepare('SELECT COUNT(*) AS n FROM sources WHERE custodian_id = ?').get(id) as { n: number };
+  const m = db.prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE custodian_id = ?)').get(id) as { n: number };
+  return { sources: s.n, messages: m.n };
+}
+
+/**
+ * Changes a custodian. The zone cannot change once anything was ingested: every stored timestamp was read in the old
+ * zone (its offset, its dedup key, its ambiguous/invalid flags), and a new zone would only apply to later exports, so
+ * the store would mix zones (UserError; nothing is changed). Setting the zone it already has is no change.
+ */
 export function updateCustodian(db: DB, id: string, patch: { secondReviewer?: boolean; defaultCategory?: string; termTo?: string | null; name?: string; function?: string; department?: string; tz?: string }): Custodian {
+  const current = getCustodian(db, id);
+  if (current && patch.tz !== undefined && patch.tz !== current.tz) {
+    const n = custodianIngested(db, id);
+    if (n.sources > 0 || n.messages > 0) {
+      throw new UserError(
+        `--tz: cannot change the zone of custodian '${id}' from ${current.tz} to ${patch.tz}: ${n.sources} source${n.sources === 1 ? ' was' : 's were'} ` +
+          `already ingested (${n.messages} message${n.messages === 1 ? '' : 's'}), and their timestamps were read in ${current.tz}. ` +
+          `A new zone would apply only to later exports and the store would mix zones. To read the exports in ${patch.tz}, ` +
+          `ingest them again into a fresh store (--db) with the custodian added with --tz ${patch.tz}. Nothing was changed`,
+      );
+    }
+  }
   const sets: string[] = [];
   const vals: unknown[] = [];
   const map: Record<string, [string, (v: unknown) => unknown]> = {

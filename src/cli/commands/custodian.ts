@@ -35,7 +35,7 @@ const add: Command = {
   summary: 'register a bewindspersoon (custodian) whose chats are secured',
   createsStore: true,
   usage: 'custodian add --id <slug> --name <text> --function <text> --department <text> --from <YYYY-MM-DD> [--to <YYYY-MM-DD>] [--tz <IANA zone>]',
-  help: 'The term (aanstelling van/tot) drives the coverage report. --tz (default Europe/Amsterdam) is the zone in which export timestamps are read.',
+  help: 'The term (aanstelling van/tot) drives the coverage report. --tz (default Europe/Amsterdam) is the zone in which export timestamps are read; it cannot change once exports are ingested.',
   options: {
     id: { type: 'string' }, name: { type: 'string' }, function: { type: 'string' }, department: { type: 'string' },
     from: { type: 'string' }, to: { type: 'string' }, tz: { type: 'string' },
@@ -69,8 +69,12 @@ const setSchema = z.object({
 
 const set: Command = {
   name: 'custodian set',
-  summary: 'change a custodian: four-eyes review, default category, end of term, zone',
+  summary: 'change a custodian: four-eyes review, default category, end of term, zone (only before the first ingest)',
   usage: 'custodian set <id> [--second-reviewer true|false] [--default-category <c>] [--to <YYYY-MM-DD>] [--tz <zone>]',
+  help:
+    '--tz changes the zone in which export timestamps are read, and only before anything of the custodian is ingested: ' +
+    'stored timestamps were read in the old zone, so once a source exists a change is refused (re-ingest into a fresh ' +
+    'store instead). Setting the zone the custodian already has changes nothing.',
   options: { 'second-reviewer': { type: 'string' }, 'default-category': { type: 'string' }, to: { type: 'string' }, tz: { type: 'string' } },
   positionals: true,
   run(ctx, { values, positionals }) {

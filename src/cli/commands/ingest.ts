@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { ingestPaths } from '../../ingest/run.js';
+import type { ReadOut } from '../../ingest/read-out.js';
 import { DEFAULT_ZIP_LIMITS } from '../../ingest/zip.js';
 import { getConversation, iterateMessages, listConversations } from '../../store/messages.js';
 import { idOption, validateOptions, type Command } from '../command.js';
@@ -32,7 +33,8 @@ const ingest: Command = {
 a bare .txt, a Signal export (zip or folder with main.jsonl), SMS Backup & Restore .xml, sigtop .json, or a folder
 (every export in it is ingested). One run is one veiligstelling and is all-or-nothing.
 --operator defaults to the login name; --device labels the phone that was read out; --read-out states when it was read
-out (in the custodian's zone). Without it the export's own time is used where the export has one (Signal's backup header,
+out (in the custodian's zone; a date alone covers that whole day, a time that whole minute). A read-out before the
+export's last message is refused. Without it the export's own time is used where the export has one (Signal's backup header,
 a zip entry's time); a loose file's modification time is not evidence and is ignored.
 Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max-zip-bytes ${DEFAULT_ZIP_LIMITS.maxTotalBytes} (uncompressed total),
 --max-zip-ratio ${DEFAULT_ZIP_LIMITS.maxRatio} (per entry over 1 MiB).`,
@@ -136,8 +138,12 @@ const messages: Command = {
   },
 };
 
-/** The read-out moment as an instant: a real wall-clock time in the custodian's zone, not in the future. */
-export function readOutInstant(text: string, zone: string, now = Date.now()): string {
+/**
+ * The read-out moment: a real wall-clock time in the custodian's zone, not in the future. Its instant (the start of the
+ * day or minute given) is recorded as the export time; what it covers (that whole day, or that whole minute) bounds the
+ * export's messages.
+ */
+export function readOutInstant(text: string, zone: string, now = Date.now()): ReadOut {
   const local = text.replace(' ', 'T');
   const dt = DateTime.fromISO(local, { zone });
   if (!dt.isValid) throw new UserError(`--read-out: '${text}' is not a real date or time`);
@@ -145,7 +151,8 @@ export function readOutInstant(text: string, zone: string, now = Date.now()): st
   const given = local.length > 10 ? local.slice(0, 16) : `${local}T00:00`;
   if (dt.toFormat("yyyy-MM-dd'T'HH:mm") !== given) throw new UserError(`--read-out: '${text}' does not exist in ${zone} (the hour skipped for daylight saving)`);
   if (dt.toMillis() > now + 60_000) throw new UserError(`--read-out: '${text}' is in the future; give the moment the phone was read out`);
-  return dt.toUTC().toISO()!;
+  const until = local.length > 10 ? dt.startOf('minute').plus({ minutes: 1 }) : dt.startOf('day').plus({ days: 1 }).startOf('day');
+  return { text, zone, at: dt.toUTC().toISO()!, untilMs: until.toMillis() };
 }
 
 export const ingestCommands: Command[] = [ingest, conversations, messages];
