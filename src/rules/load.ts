@@ -6,6 +6,7 @@ import { UserError } from '../errors.js';
 import { toE164 } from '../../parsers/phone.js';
 import { jsonErrorPosition } from './json.js';
 import { parseTerm } from './lexicon.js';
+import { nestedRepetition } from './regex-safety.js';
 import { foldText } from './text.js';
 import {
   DESIGNATION_PRIORITY, ruleFileSchema,
@@ -243,6 +244,15 @@ function normaliseCondition(c: Condition, file: string, where: string, problems:
     case 'regex':
       try {
         new RegExp(c.pattern, c.flags ?? '');
+        const nested = nestedRepetition(c.pattern);
+        if (nested !== null) {
+          problems.push({
+            file, path: `${where}.pattern`,
+            message: `expected a regular expression without a repeated group that itself holds a repetition: '${nested}' can take ` +
+              'exponential time on some messages and hang tagging; repeat the inner part only once (e.g. \'(a+)+\' → \'a+\', ' +
+              '\'(\\w+\\s*)+\' → \'[\\w\\s]+\') or use a lexicon condition',
+          });
+        }
       } catch (e) {
         problems.push({ file, path: `${where}.pattern`, message: `expected a valid JavaScript regular expression: ${(e as Error).message}` });
       }

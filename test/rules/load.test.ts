@@ -55,6 +55,14 @@ describe('rule-file validation names the file, the JSON path and what was expect
     ]);
   });
 
+  it('a regular expression that can backtrack exponentially is refused, naming the repeated group', () => {
+    const slow = { ...ok, match: { type: 'regex', pattern: '^(a+)+$' } };
+    expect(problems(file([slow]))).toEqual([
+      expect.stringMatching(/^rules\/f0\.json: rules\[0\]\.match\.pattern: expected a regular expression without a repeated group that itself holds a repetition: '\(a\+\)\+' can take exponential time/),
+    ]);
+    expect(problems(file([{ ...ok, match: { type: 'regex', pattern: '^a+$' } }]))).toEqual([]);
+  });
+
   it('ids unique over files, references that resolve without cycles, conditions that fit the level', () => {
     expect(problems(file([ok]), file([ok]))).toEqual(["rules/f1.json: rules[0].id: expected a unique rule id; 'a' is also defined in rules/f0.json at rules[0]"]);
     expect(problems(file([{ ...ok, match: { type: 'rule', id: 'nope' } }]))).toEqual(["rules/f0.json: rules[0].match: expected the id of a rule in the loaded rule set, got 'nope'"]);
