@@ -144,3 +144,14 @@ describe('ingest --read-out', () => {
     expect((await runCli(['ingest', chat, '--custodian', 'minister-jenv', '--read-out', '2024-03-31T03:30', '--db', db])).code).toBe(0);
   });
 });
+
+describe('custodian list', () => {
+  it('shows every setting that decides what the export withholds, the default category included', async () => {
+    const db = path.join(tempDir(), 'store.db');
+    expect((await runCli([...ADD, '--db', db])).code).toBe(0);
+    expect((await runCli(['custodian', 'set', 'minister-jenv', '--default-category', 'privé', '--db', db])).code).toBe(0);
+    const out = (await runCli(['custodian', 'list', '--db', db])).stdout.split('\n');
+    expect(out[0]).toMatch(/\bfour-eyes\s+default category$/);
+    expect(out[2]).toMatch(/^minister-jenv\b.*\bno\s+privé$/);
+  });
+});

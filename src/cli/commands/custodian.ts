@@ -25,8 +25,8 @@ const addSchema = z
 function render(c: Custodian[]): string {
   if (!c.length) return 'No custodians yet. Add one with: chatarchief custodian add --id <slug> ...';
   return table(
-    ['id', 'name', 'function', 'department', 'from', 'to', 'tz', 'four-eyes'],
-    c.map((x) => [x.id, x.name, x.function, x.department, x.termFrom, x.termTo ?? '', x.tz, x.secondReviewer ? 'yes' : 'no']),
+    ['id', 'name', 'function', 'department', 'from', 'to', 'tz', 'four-eyes', 'default category'],
+    c.map((x) => [x.id, x.name, x.function, x.department, x.termFrom, x.termTo ?? '', x.tz, x.secondReviewer ? 'yes' : 'no', x.defaultCategory]),
   );
 }
 
