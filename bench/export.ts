@@ -79,7 +79,7 @@ async function runExport(dbPath: string, out: string): Promise<Result> {
   const store = openStore(dbPath);
   const t = performance.now();
   const cpu = process.cpuUsage();
-  const r = exportNow(store, { custodianId: CUSTODIAN, out, sets: ['ruw', 'geschoond'], allowUnreviewed: true, log: (m) => process.stderr.write(`  ${m}\n`) });
+  const r = await exportNow(store, { custodianId: CUSTODIAN, out, sets: ['ruw', 'geschoond'], allowUnreviewed: true, log: (m) => process.stderr.write(`  ${m}\n`) });
   const ms = performance.now() - t;
   const used = process.cpuUsage(cpu);
   // Leave the store as it was, so the next measurement is a first export again.

@@ -15,6 +15,7 @@ import type { Ref } from './mdto.js';
 import { OWN_FORMATS } from './pronom.js';
 import { archiefvormer, closeWithSidecar, exportEvent, restriction, sha256, writeFileSidecar, writeObjectSidecar, type SetWriter } from './writer.js';
 import { StoreDamageError } from './damage.js';
+import type { Yielder } from './partial.js';
 
 /** One conversation, in each set: chat.json, chat.html, review-log.json, media, and their MDTO sidecars. */
 
@@ -196,13 +197,14 @@ function close(o: OpenConversation, conv: ScopedConversation, ctx: CleaningConte
  * conversation (vervolgexport) writes nothing, but every delivered message is rendered again so that the result can
  * say which delivered objects have changed since (e.g. a message marked privé after it was delivered).
  */
-export function writeConversation(targets: ConversationTarget[], conv: ScopedConversation): (ConversationResult | null)[] {
+export async function writeConversation(targets: ConversationTarget[], conv: ScopedConversation, y: Yielder): Promise<(ConversationResult | null)[]> {
   const { x, db } = targets[0]!.w;
   const ctx = cleaningContextFor(x, conv);
   const excl = x.exclusions.get(conv.id) ?? null;
   const opened = targets.map((t) => open(t, conv, ctx, excl));
   const marksOf = conversationMarkingStream(db, conv.id, x.scope, x.allowUnreviewed);
   for (const msg of iterateMessages(db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
+    if (y.due) await y.yield();
     const marks = marksOf(msg.id, msg.seq);
     targets[0]!.w.tick?.();
     for (const [i, t] of targets.entries()) {

@@ -13,6 +13,7 @@ import type { Ref } from './mdto.js';
 import { StoreDamageError } from './damage.js';
 import { pakbonXml } from './pakbon.js';
 import { OWN_FORMATS } from './pronom.js';
+import type { Yielder } from './partial.js';
 import {
   archiefvormer, closeWithSidecar, exportEvent, restriction, sha256, writeFileSidecar, writeObjectSidecar, writeTextWithSidecar, type SetWriter,
 } from './writer.js';
@@ -65,25 +66,30 @@ function layoutOf(w: SetWriter): Layout {
   };
 }
 
-/** Writes every set: one pass over the messages of each conversation for all sets, then each set's own objects and bag. */
-export function writeSets(jobs: { w: SetWriter; o: SetOptions }[]): SetResult[] {
+/**
+ * Writes every set: one pass over the messages of each conversation for all sets, then each set's own objects and bag.
+ * `y` lets signal handlers run between messages and source files (and stops the export when one aborted it).
+ */
+export async function writeSets(jobs: { w: SetWriter; o: SetOptions }[], y: Yielder): Promise<SetResult[]> {
   const layouts = jobs.map((j) => layoutOf(j.w));
   const results: ConversationResult[][] = jobs.map(() => []);
   for (const conv of jobs[0]!.w.x.conversations) {
-    const rs = writeConversation(jobs.map((j, i) => ({ w: j.w, dossierRel: layouts[i]!.dossierRel, dossier: layouts[i]!.dossier })), conv);
+    const rs = await writeConversation(jobs.map((j, i) => ({ w: j.w, dossierRel: layouts[i]!.dossierRel, dossier: layouts[i]!.dossier })), conv, y);
     rs.forEach((r, i) => { if (r) results[i]!.push(r); });
   }
-  return jobs.map((j, i) => finishSet(j.w, j.o, layouts[i]!, results[i]!));
+  const done: SetResult[] = [];
+  for (const [i, j] of jobs.entries()) done.push(await finishSet(j.w, j.o, layouts[i]!, results[i]!, y));
+  return done;
 }
 
-function finishSet(w: SetWriter, o: SetOptions, layout: Layout, results: ConversationResult[]): SetResult {
+async function finishSet(w: SetWriter, o: SetOptions, layout: Layout, results: ConversationResult[], y: Yielder): Promise<SetResult> {
   const { x, ids, set } = w;
   const { serie, serieNew, serieRel, dossierRel, dossier, periodText } = layout;
   const periodKey = ids.periodKey;
   const parts: Ref[] = results.map((r) => r.ref);
   let sources = 0;
   if (set === 'ruw' && results.length) {
-    const s = writeSources(w, dossierRel, dossier);
+    const s = await writeSources(w, dossierRel, dossier, y);
     sources = s.count;
     if (s.ref) parts.push(s.ref);
     parts.push(writeAccountability(w, dossierRel, dossier));
@@ -171,7 +177,7 @@ function writeDocumentation(w: SetWriter): void {
 }
 
 /** Ruwe dataset: the original source export files, byte for byte, not delivered before. */
-function writeSources(w: SetWriter, dossierRel: string, dossier: Ref): { count: number; ref: Ref | null } {
+async function writeSources(w: SetWriter, dossierRel: string, dossier: Ref, y: Yielder): Promise<{ count: number; ref: Ref | null }> {
   const todo = sourcesInScope(w.db, w.x.scope).filter((s) => {
     const prev = w.delivered(`source:${s.sha256}`);
     if (prev !== null) w.ledger.skip(`source:${s.sha256}`, prev, s.sha256);
@@ -182,6 +188,7 @@ function writeSources(w: SetWriter, dossierRel: string, dossier: Ref): { count: 
   const owner = { naam: `Bronbestanden (oorspronkelijke exports), periode ${w.ids.periodKey}`, id: w.ids.sources() };
   const reps: Ref[] = [];
   for (const s of todo) {
+    if (y.due) await y.yield();
     if (w.blobs.has(s.sha256)) {
       const f = w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(s.fileName)}`, w.blobs.pathFor(s.sha256));
       if (f.sha256 !== s.sha256) throw new StoreDamageError(`source ${s.id}: the blob's bytes hash to ${f.sha256}, the ingest recorded ${s.sha256}`);
@@ -195,6 +202,7 @@ function writeSources(w: SetWriter, dossierRel: string, dossier: Ref): { count: 
         throw new StoreDamageError(`source ${s.id}: ${s.files.length - files.length} of its ${s.files.length} files are not in the blob store ${w.blobs.dir}`);
       }
       for (const sf of files) {
+        if (y.due) await y.yield();
         const f = w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(sf.path.replace(/[\\/]/g, '__'))}`, w.blobs.pathFor(sf.sha256));
         if (f.sha256 !== sf.sha256) throw new StoreDamageError(`source ${s.id}, file ${sf.sha256}: the blob's bytes hash to ${f.sha256}`);
         reps.push(writeFileSidecar(w, f, owner));

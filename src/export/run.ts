@@ -11,6 +11,7 @@ import { PayloadWriter } from './files.js';
 import { Ids } from './ids.js';
 import { packageFiles, scanPackage, sourceFromRawPackage, sourceFromStore, type Leak } from './leaks.js';
 import { writeSets, type SetResult } from './package.js';
+import { cannotWrite, cleanLeftovers, ExportInterrupted, makePartialDir, Yielder, type Leftovers } from './partial.js';
 import { LedgerSink, type SetWriter } from './writer.js';
 
 /**
@@ -29,6 +30,23 @@ export interface ExportOptions {
   /** Export time (SOURCE_DATE_EPOCH makes packages reproducible). */
   now?: Date;
   log?: (msg: string) => void;
+  /** Warnings (stderr); default: log. */
+  warn?: (msg: string) => void;
+  /**
+   * Aborted on SIGINT/SIGTERM (reason: the signal's name): the export stops at its next step, removes its work folder
+   * and rejects with ExportInterrupted. Without it the export runs without yielding.
+   */
+  signal?: AbortSignal;
+}
+
+/** Messages of the export period that fall outside the custodian's term (custodian add --from/--to). */
+export interface OutsideTerm {
+  /** Messages before termFrom. */
+  before: number;
+  /** Messages after termTo. */
+  after: number;
+  termFrom: string;
+  termTo: string | null;
 }
 
 export interface ExportResult {
@@ -39,6 +57,13 @@ export interface ExportResult {
   allowUnreviewed: boolean;
   openSuggestions: number;
   packages: (SetResult & { path: string; exportId: number })[];
+  /**
+   * Messages in the period outside the custodian's term; they are exported all the same (which messages belong in the
+   * delivery is the archivist's call: --from/--to), but warned about. Both 0 when the period lies within the term.
+   */
+  outsideTerm: OutsideTerm;
+  /** Work folders of earlier, killed exports to the same --out: removed, or left alone because they may be in use. */
+  leftoverPartials: Leftovers;
 }
 
 /** A kept attachment that is text (`media_<message id>_<n>.<ext>`, see conversation.ts; not its .mdto.xml sidecar). */
@@ -71,15 +96,37 @@ export class OpenSuggestionsError extends UserError {
 
 function prepareOut(out: string): string {
   const abs = path.resolve(out);
-  if (fs.existsSync(abs)) {
-    if (!fs.statSync(abs).isDirectory()) throw new UserError(`--out ${out}: is a file; choose a new folder`);
-    if (fs.readdirSync(abs).length > 0) throw new UserError(`--out ${out}: exists and is not an empty folder; choose a new folder`);
+  try {
+    if (fs.existsSync(abs)) {
+      if (!fs.statSync(abs).isDirectory()) throw new UserError(`--out ${out}: is a file; choose a new folder`);
+      if (fs.readdirSync(abs).length > 0) throw new UserError(`--out ${out}: exists and is not an empty folder; choose a new folder`);
+    }
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+  } catch (e) {
+    throw cannotWrite(out, path.dirname(abs), e);
   }
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
   return abs;
 }
 
-export function runExport(store: Store, o: ExportOptions): ExportResult {
+/** Counts the messages of the scope before the custodian's term and after it (dates in the custodian's zone). */
+function outsideTerm(db: Store['db'], custodian: { id: string; tz: string; termFrom: string; termTo: string | null }, scope: ReturnType<typeof scopeOf>, conversationIds: number[]): OutsideTerm {
+  const term = scopeOf(custodian.id, custodian.tz, custodian.termFrom, custodian.termTo ?? undefined);
+  const count = (fromMs: number | undefined, toMs: number | undefined): number => {
+    if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) return 0;
+    const s = { custodianId: custodian.id, fromMs, toMs };
+    return conversationIds.reduce((a, id) => a + conversationStats(db, id, s).count, 0);
+  };
+  const min = (a: number | undefined, b: number): number => (a === undefined ? b : Math.min(a, b));
+  const max = (a: number | undefined, b: number): number => (a === undefined ? b : Math.max(a, b));
+  return {
+    before: term.fromMs === undefined ? 0 : count(scope.fromMs, min(scope.toMs, term.fromMs)),
+    after: term.toMs === undefined ? 0 : count(max(scope.fromMs, term.toMs), scope.toMs),
+    termFrom: custodian.termFrom,
+    termTo: custodian.termTo,
+  };
+}
+
+export async function runExport(store: Store, o: ExportOptions): Promise<ExportResult> {
   const { db } = store;
   const custodian = getCustodian(db, o.custodianId);
   if (!custodian) throw new UserError(`unknown custodian '${o.custodianId}' (see: chatarchief custodian list)`);
@@ -89,6 +136,8 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
   if (open.total > 0 && !o.allowUnreviewed) throw new OpenSuggestionsError(open);
   const out = prepareOut(o.out);
   const log = o.log ?? (() => {});
+  const warn = o.warn ?? log;
+  const y = new Yielder(o.signal);
 
   const x = buildExportContext(db, custodian, scope, o.allowUnreviewed);
   if (!x.conversations.length) throw new UserError(`nothing to export: custodian '${custodian.id}' has no messages in the period`);
@@ -97,6 +146,15 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
     from: o.from ?? dateIn(Math.min(...stats.map((s) => s.firstMs ?? Infinity)), custodian.tz)!,
     to: o.to ?? dateIn(Math.max(...stats.map((s) => s.lastMs ?? -Infinity)), custodian.tz)!,
   };
+  const outside = outsideTerm(db, custodian, scope, x.conversations.map((c) => c.id));
+  if (outside.before || outside.after) {
+    const term = `${custodian.termFrom} – ${custodian.termTo ?? 'now'}`;
+    warn(
+      `the period ${period.from} – ${period.to} holds ${[
+        ...(outside.before ? [`${outside.before} message(s) before`] : []), ...(outside.after ? [`${outside.after} message(s) after`] : []),
+      ].join(' and ')} the term of '${custodian.id}' (${term}); they are exported all the same. To leave them out, export with --from/--to within the term.`,
+    );
+  }
   const periodKey = `${period.from}_${period.to}`;
   const samePeriod = (set: SetKind) => listExports(db, custodian.id, set).filter((e) => e.periodFrom === period.from && e.periodTo === period.to).length;
   const delivery = 1 + Math.max(samePeriod('ruw'), samePeriod('geschoond'));
@@ -107,7 +165,11 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
   for (const set of o.sets) if (!sets.includes(set)) log(`${set}: every message in ${period.from} – ${period.to} was delivered before; no ${set} package`);
   if (!sets.length) throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before (see table exports)`);
 
-  const tmpRoot = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.partial-`));
+  const leftovers = cleanLeftovers(out);
+  for (const d of leftovers.removed) warn(`removed ${d}: the unfinished work folder of an earlier export to this --out that was killed`);
+  for (const k of leftovers.kept) warn(`left alone ${k.path}, the work folder of another export to this --out: ${k.reason}`);
+  await y.yield(); // a signal that came while the context was built: stop before writing anything
+  const tmpRoot = makePartialDir(out, o.out);
   try {
     const pkgDir = path.join(tmpRoot, 'pkg');
     const workDir = path.join(tmpRoot, 'work');
@@ -127,7 +189,7 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
       };
       return { w, o: { bagName, openSuggestions: open.total, previousExports: listExports(db, custodian.id, set).map((e) => e.id) } };
     });
-    const written = writeSets(jobs).map((r, i) => ({ r, w: jobs[i]!.w }));
+    const written = (await writeSets(jobs, y)).map((r, i) => ({ r, w: jobs[i]!.w }));
     // Before anything is delivered: the files the cleaner did not write, kept attachments copied byte for byte, are
     // checked like verify checks the set: no private contact's name or number (a forwarded vCard) and no withheld text
     // (a forwarded .txt). Only text-like attachments: in image, audio or video bytes a 4-letter name turns up by chance
@@ -146,6 +208,7 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
         if (leaks.length) throw new LeakError(leaks);
       }
     }
+    await y.yield(); // the last moment to stop: from here on the export is recorded and renamed in one go
     let renamed = false;
     let packages;
     try {
@@ -169,7 +232,16 @@ export function runExport(store: Store, o: ExportOptions): ExportResult {
       if (renamed) fs.rmSync(out, { recursive: true, force: true });
       throw e;
     }
-    return { out, custodianId: custodian.id, period, delivery, allowUnreviewed: o.allowUnreviewed, openSuggestions: open.total, packages };
+    return {
+      out, custodianId: custodian.id, period, delivery, allowUnreviewed: o.allowUnreviewed, openSuggestions: open.total, packages,
+      outsideTerm: outside, leftoverPartials: leftovers,
+    };
+  } catch (e) {
+    if (e instanceof ExportInterrupted) {
+      fs.rmSync(tmpRoot, { recursive: true, force: true });
+      e.removed.push(tmpRoot);
+    }
+    throw e;
   } finally {
     fs.rmSync(tmpRoot, { recursive: true, force: true });
   }

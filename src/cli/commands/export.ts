@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
+import { ExportInterrupted } from '../../export/partial.js';
 import { OpenSuggestionsError, runExport, type ExportResult } from '../../export/run.js';
 import { verifyPackages, type VerifyReport } from '../../export/verify.js';
 import { isoDate, validateOptions, type Command } from '../command.js';
@@ -34,6 +35,9 @@ function renderExport(r: ExportResult): string {
     ),
     '',
     ...r.packages.map((p) => `${p.set}: package SHA-256 (of manifest-sha256.txt) ${p.packageSha256}`),
+    ...(r.outsideTerm.before || r.outsideTerm.after
+      ? [`NOTE: ${r.outsideTerm.before} message(s) before and ${r.outsideTerm.after} after the custodian's term (${r.outsideTerm.termFrom} – ${r.outsideTerm.termTo ?? 'now'}) are in this export.`]
+      : []),
     ...r.packages.filter((p) => p.changedSinceDelivery).map((p) => `${p.set}: ${p.changedSinceDelivery} object(s) changed since an earlier delivery and were NOT delivered again, e.g. ${p.changedExamples.slice(0, 5).join(', ')}`),
     '',
     `Check with: chatarchief verify ${r.out}`,
@@ -61,22 +65,39 @@ const exportCmd: Command = {
 and renamed into place together with the export ledger. Refuses (exit 1, listing what is open) while suggestions in
 the period are undecided, unless --allow-unreviewed: then they count as marked and the packages say so. A later export
 of the same custodian contains only objects not delivered before (vervolgexport). --from/--to are dates in the
-custodian's zone, inclusive. SOURCE_DATE_EPOCH fixes the export time (reproducible packages).`,
+custodian's zone, inclusive; messages of the period outside the custodian's term (custodian add --from/--to) are
+exported too, with a warning (outsideTerm in --json). SOURCE_DATE_EPOCH fixes the export time (reproducible packages).
+Ctrl-C (SIGINT) or SIGTERM stops the export, removes what it wrote and exits 130/143; the work folder
+(.<out>.partial-XXXXXX) of an export that was killed outright is removed by the next export to the same --out.`,
   options: { custodian: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, set: { type: 'string' }, 'allow-unreviewed': { type: 'boolean' } },
-  run(ctx, { values }) {
+  async run(ctx, { values }) {
     const o = validateOptions(this, exportSchema, values);
+    // All or nothing: SIGINT/SIGTERM abort the export at its next step, which removes its work folder (src/export/partial.ts).
+    const ac = new AbortController();
+    const stop = (signal: NodeJS.Signals): void => ac.abort(signal);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     try {
-      const r = runExport(ctx.store(), {
+      const r = await runExport(ctx.store(), {
         custodianId: o.custodian, from: o.from, to: o.to, out: o.out, allowUnreviewed: o['allow-unreviewed'],
         sets: o.set === 'both' ? ['ruw', 'geschoond'] : [o.set], now: exportTime(ctx.io.env), log: (m) => ctx.progress(m),
+        warn: (m) => ctx.log(`warning: ${m}`), signal: ac.signal,
       });
       ctx.result(r, () => renderExport(r));
       return 0;
     } catch (e) {
+      if (e instanceof ExportInterrupted) {
+        ctx.log(`chatarchief export: interrupted by ${e.signal}; nothing was exported or recorded${e.removed.length ? `; removed the unfinished work folder ${e.removed.join(', ')}` : ''}`);
+        if (ctx.json) ctx.result({ interrupted: true, signal: e.signal, removed: e.removed });
+        return e.signal === 'SIGTERM' ? 143 : 130;
+      }
       if (!(e instanceof OpenSuggestionsError)) throw e;
       if (ctx.json) ctx.result({ refused: true, reason: e.message, open: e.open });
       else ctx.log(renderOpen(e));
       return 1;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
     }
   },
 };

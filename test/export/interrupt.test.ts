@@ -1,0 +1,155 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OWNER_FILE } from '../../src/export/partial.js';
+import { addCustodian } from '../../src/store/custodians.js';
+import { openStore } from '../../src/store/db.js';
+import { insertSyntheticContact, insertSyntheticConversation, insertSyntheticMessages } from '../../src/store/synthetic.js';
+import { REPO, runCli, tempDir } from '../helpers/cli.js';
+import { buildFixture } from './fixture.js';
+
+/** A store with one custodian (term 2024-07-02 – 2025-03-31) and one chat with messages at the given times. */
+function storeWith(times: number[]): { dir: string; dbPath: string } {
+  const dir = tempDir('chatarchief-interrupt-');
+  const dbPath = path.join(dir, 'store.db');
+  const store = openStore(dbPath);
+  const { db } = store;
+  addCustodian(db, { id: 'min', name: 'J. Jansen', function: 'Minister', department: 'BZK', termFrom: '2024-07-02', termTo: '2025-03-31', tz: 'Europe/Amsterdam' });
+  const me = insertSyntheticContact(db, 'min', { name: 'J. Jansen', phone: '+31600000001', isCustodian: true });
+  const piet = insertSyntheticContact(db, 'min', { name: 'Piet Groot', phone: '+31600000002' });
+  const conv = insertSyntheticConversation(db, 'min', { title: 'Groot', participantIds: [me, piet] });
+  for (let i = 0; i < times.length; i += 50_000) {
+    insertSyntheticMessages(db, 'min', conv, times.slice(i, i + 50_000).map((t, k) => ({ sender: 'Piet Groot', senderContactId: piet, text: `bericht ${i + k} over de begroting`, sentAtMs: t })));
+  }
+  store.close();
+  return { dir, dbPath };
+}
+
+const CLI = path.join(REPO, 'dist/src/cli.js');
+const partials = (dir: string): string[] => fs.readdirSync(dir).filter((n) => n.includes('.partial-'));
+
+/** Runs `export` as its own process (the binary) and sends `signal` as soon as its work folder exists. */
+async function interrupt(dbPath: string, out: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: string | null; stderr: string; sawPartial: boolean }> {
+  const child = spawn(process.execPath, [CLI, 'export', '--custodian', 'min', '--out', out, '--db', dbPath, '--allow-unreviewed'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
+  let sawPartial = false;
+  let done = false;
+  void exited.then(() => { done = true; });
+  while (!done) {
+    if (partials(path.dirname(out)).length) {
+      sawPartial = true;
+      // Let it write into the folder for a moment (it holds private content by then), then stop it.
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill(signal);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { ...(await exited), stderr, sawPartial };
+}
+
+describe('an interrupted export leaves nothing behind', () => {
+  it('SIGINT and SIGTERM during the export remove its work folder and exit 130 and 143', async () => {
+    const start = Date.UTC(2024, 8, 1);
+    const { dir, dbPath } = storeWith(Array.from({ length: 120_000 }, (_, i) => start + i * 60_000));
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const out = path.join(dir, `pkg-${signal}`);
+      const r = await interrupt(dbPath, out, signal);
+      expect(r.sawPartial, r.stderr).toBe(true);
+      expect([r.code, r.signal], r.stderr).toEqual([code, null]);
+      expect(r.stderr).toMatch(new RegExp(`interrupted by ${signal}; nothing was exported or recorded; removed the unfinished work folder .*\\.pkg-${signal}\\.partial-`));
+      expect(r.stderr).not.toContain('internal error');
+      expect(partials(dir)).toEqual([]);
+      expect(fs.existsSync(out)).toBe(false);
+    }
+    const db = openStore(dbPath);
+    expect(db.db.prepare('SELECT COUNT(*) AS n FROM exports').get()).toEqual({ n: 0 });
+    db.close();
+  }, 120_000);
+
+  it('removes the work folder an earlier, killed export left beside --out, and nothing else', async () => {
+    const f = buildFixture();
+    const out = path.join(f.dir, 'levering');
+    const leftover = (name: string, owner: object | null): string => {
+      const d = path.join(f.dir, name);
+      fs.mkdirSync(path.join(d, 'pkg'), { recursive: true });
+      fs.writeFileSync(path.join(d, 'pkg', 'chat.json'), 'half a ruwe dataset');
+      if (owner) fs.writeFileSync(path.join(d, OWNER_FILE), JSON.stringify(owner));
+      return d;
+    };
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+    const dead = leftover('.levering.partial-Kz5EUT', { pid: deadPid, host: os.hostname(), startedAt: '2025-01-01T00:00:00Z' });
+    // In use by a running export (this process), another host's, and one without an owner record: left alone.
+    const live = leftover('.levering.partial-a1B2c3', { pid: process.pid, host: os.hostname(), startedAt: '2025-01-01T00:00:00Z' });
+    const remote = leftover('.levering.partial-zzzzzz', { pid: deadPid, host: `not-${os.hostname()}`, startedAt: '2025-01-01T00:00:00Z' });
+    const unowned = leftover('.levering.partial-000000', null);
+    // Not the exporter's names at all: never touched.
+    const unrelated = ['.levering-oud', '.levering.partial-keep', '.levering.partial-abcdef.bak', '.andere.partial-abcdef', '.levering2.partial-abcdef']
+      .map((n) => leftover(n, { pid: deadPid, host: os.hostname() }));
+    const r = await runCli(['export', '--db', f.dbPath, '--custodian', f.custodian, '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.existsSync(dead)).toBe(false);
+    for (const d of [live, remote, unowned, ...unrelated]) expect(fs.existsSync(path.join(d, 'pkg', 'chat.json')), d).toBe(true);
+    expect(r.stderr).toContain(`warning: removed ${dead}: the unfinished work folder of an earlier export to this --out that was killed`);
+    expect(r.stderr).toContain(`left alone ${live}`);
+    expect(r.stderr).toContain(`left alone ${unowned}`);
+    const j = r.json();
+    expect(j.leftoverPartials.removed).toEqual([dead]);
+    expect(j.leftoverPartials.kept.map((k: any) => k.path).sort()).toEqual([live, remote, unowned].sort());
+    // And the export's own work folder is gone too.
+    expect(fs.readdirSync(f.dir).filter((n) => n.startsWith('.levering.partial-')).sort()).toEqual([live, remote, unowned].map((d) => path.basename(d)).concat('.levering.partial-abcdef.bak', '.levering.partial-keep').sort());
+  });
+});
+
+describe('export --out that cannot be written', () => {
+  it('exits 1 naming --out and the reason, without a stack trace', async () => {
+    const f = buildFixture();
+    const file = path.join(f.dir, 'gewoon-bestand');
+    fs.writeFileSync(file, 'x');
+    for (const out of [path.join(file, 'pkg'), path.join(file, 'sub', 'pkg')]) {
+      const r = await runCli(['export', '--db', f.dbPath, '--custodian', f.custodian, '--out', out]);
+      expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(`chatarchief export: --out ${out}: cannot write the package beside it in `)]);
+      expect(r.stderr).toMatch(/a part of the path is a file, not a folder \((EEXIST|ENOTDIR)\)/);
+      expect(r.stderr).not.toContain('internal error');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(f.store.db.prepare('SELECT COUNT(*) AS n FROM exports').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('messages outside the custodian\'s term', () => {
+  // Amsterdam is UTC+2 in summer: 2024-07-01 23:30 local is before the term, 2024-07-02 00:30 local within it.
+  const local = (iso: string): number => new Date(iso).getTime();
+  const times = [
+    local('2023-05-01T10:00:00+02:00'), local('2024-07-01T23:30:00+02:00'), // before 2024-07-02
+    local('2024-07-02T00:30:00+02:00'), local('2025-03-31T23:30:00+02:00'), // within
+    local('2025-04-01T00:30:00+02:00'), // after 2025-03-31
+  ];
+
+  it('are exported, but the export warns and counts them in outsideTerm', async () => {
+    const { dir, dbPath } = storeWith(times);
+    const r = await runCli(['export', '--db', dbPath, '--custodian', 'min', '--out', path.join(dir, 'alles'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning: the period 2023-05-01 – 2025-04-01 holds 2 message(s) before and 1 message(s) after the term of 'min' (2024-07-02 – 2025-03-31); they are exported all the same.");
+    const j = r.json();
+    expect(j.outsideTerm).toEqual({ before: 2, after: 1, termFrom: '2024-07-02', termTo: '2025-03-31' });
+    expect(j.packages.find((p: any) => p.set === 'ruw').messages).toBe(5); // which messages are exported is unchanged
+    const other = storeWith(times);
+    const human = await runCli(['export', '--db', other.dbPath, '--custodian', 'min', '--out', path.join(other.dir, 'mens'), '--from', '2024-01-01']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain("NOTE: 1 message(s) before and 1 after the custodian's term (2024-07-02 – 2025-03-31) are in this export.");
+  });
+
+  it('says nothing when the period lies within the term', async () => {
+    const { dir, dbPath } = storeWith(times);
+    const r = await runCli(['export', '--db', dbPath, '--custodian', 'min', '--out', path.join(dir, 'ambtstermijn'), '--from', '2024-07-02', '--to', '2025-03-31', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('term');
+    expect(r.json().outsideTerm).toEqual({ before: 0, after: 0, termFrom: '2024-07-02', termTo: '2025-03-31' });
+    expect(r.json().packages.find((p: any) => p.set === 'ruw').messages).toBe(2);
+  });
+});
