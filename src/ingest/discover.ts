@@ -70,29 +70,72 @@ async function readHead(open: () => Promise<Readable>): Promise<Buffer> {
   return Buffer.concat(parts).subarray(0, HEAD_BYTES);
 }
 
-/** Refuses encrypted or unreadable Signal inputs with the parser's reason and guidance. */
+/**
+ * What sigexport (carderne/signal-export) writes, why it is refused and what to do instead. Its output is plain text,
+ * but this tool has no reader for it, and it is a weaker record than the exports named here.
+ */
+const SIGEXPORT_REFUSAL =
+  'chatarchief has no reader for this format, and it is a weaker record: sigexport writes local times without a zone and, by ' +
+  'default, leaves out disappearing messages. Export the same chats again on the computer where Signal Desktop runs, with ' +
+  'sigtop (sigtop export-messages -f json <dir>, then sigtop export-attachments <dir>; ingest the .json files with their ' +
+  "attachment folders) or with Signal's own Export chat history (ingest the ZIP or folder with main.jsonl). Nothing was stored";
+
+/** Refuses encrypted or unreadable Signal inputs: what was recognised, why it cannot be ingested, and what to do. */
 function refuseSignal(where: string, det: SignalDetection): never {
-  const what = det.format === 'encrypted' ? 'encrypted input, nothing stored' : 'not a readable export';
-  throw new InputError(where, `${what}: ${det.reason}. ${det.guidance ?? ''}`.trim(), { code: det.format });
+  if (det.format === 'unsupported' && /\bsigexport\b/.test(det.reason)) {
+    throw new InputError(where, `a Signal Desktop chat export made with sigexport (carderne/signal-export): ${det.entries.map((e) => path.posix.basename(e)).join(', ')}. ${SIGEXPORT_REFUSAL}`, { code: 'sigexport' });
+  }
+  // The detection names the entries it saw; for a file given by its own path that only repeats its name.
+  const single = det.entries.length === 1 && path.basename(where) === det.entries[0] ? `: ${det.entries[0]}` : null;
+  const what = single && det.reason.endsWith(single) ? det.reason.slice(0, -single.length) : det.reason;
+  const why = det.format === 'encrypted' ? 'it is encrypted, so it cannot be read; nothing was stored' : 'chatarchief cannot read this format; nothing was stored';
+  throw new InputError(where, `recognised as ${what}, but ${why}. ${det.guidance ?? ''}`.trim(), { code: det.format });
 }
 
-/** Expands the operator's paths into export units. Throws InputError for anything that is not an export. */
-export async function discoverExports(paths: string[], limits: ZipLimits): Promise<ExportUnit[]> {
+/** An entry of a folder that a folder ingest did not take in, with the reason (`ingest` lists them). */
+export interface SkippedEntry {
+  path: string;
+  reason: string;
+}
+
+/** The refusal for a symbolic link met inside a folder: following it or leaving it out would both be wrong. */
+function symlinkRefusal(abs: string): InputError {
+  let target = '';
+  try {
+    target = path.resolve(path.dirname(abs), fs.readlinkSync(abs));
+  } catch {
+    // (unreadable link: named without its target)
+  }
+  return new InputError(
+    abs,
+    `a symbolic link${target ? ` to ${target}` : ''} inside the folder. Links are not followed, and leaving it out would leave a gap ` +
+      `in the veiligstelling: copy the file itself into the folder, or name it directly${target ? ` (${target})` : ''}. Nothing was stored`,
+    { code: 'symlink' },
+  );
+}
+
+/**
+ * Expands the operator's paths into export units. Throws InputError for anything that is not an export, and for a
+ * symbolic link anywhere below a folder. `skipped` lists the entries of folders that were not taken in (hidden
+ * entries, and files that are neither an export nor the media of a chat beside them).
+ */
+export async function discoverExports(paths: string[], limits: ZipLimits): Promise<{ units: ExportUnit[]; skipped: SkippedEntry[] }> {
   const units: ExportUnit[] = [];
+  const skipped: SkippedEntry[] = [];
   try {
     for (const p of paths) {
       const abs = path.resolve(p);
       if (!fs.existsSync(abs)) throw new UserError(`${p}: no such file or directory`);
       const st = fs.lstatSync(abs);
       if (st.isSymbolicLink()) throw new InputError(p, 'symbolic links are not followed; name the file itself');
-      if (st.isDirectory()) units.push(...(await discoverDir(abs, limits)));
+      if (st.isDirectory()) await discoverDir(abs, limits, units, skipped);
       else units.push(await discoverFile(abs, limits));
     }
   } catch (e) {
     for (const u of units) u.zip?.close();
     throw e;
   }
-  return units;
+  return { units, skipped };
 }
 
 async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit> {
@@ -205,7 +248,7 @@ function walk(dir: string, visit: (abs: string, rel: string) => void, rel = ''):
   for (const d of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const abs = path.join(dir, d.name);
     const r = rel ? `${rel}/${d.name}` : d.name;
-    if (d.isSymbolicLink()) continue;
+    if (d.isSymbolicLink()) throw symlinkRefusal(abs);
     if (d.isDirectory()) walk(abs, visit, r);
     else if (d.isFile()) visit(abs, r);
   }
@@ -213,38 +256,68 @@ function walk(dir: string, visit: (abs: string, rel: string) => void, rel = ''):
 
 /**
  * A folder: a Signal export folder (main.jsonl) is one export; a folder holding a chat .txt and its media is one
- * export per chat .txt; zips, XML, JSON and other text files are exports of their own; subfolders are searched
- * (a sigtop attachments folder belongs to the JSON file of the same name).
+ * export per chat .txt (every other file in it is that chat's media); zips, XML, JSON and other text files are
+ * exports of their own; subfolders are searched, each on its own (a sigtop attachments folder belongs to the JSON file
+ * of the same name). A symbolic link anywhere is refused; hidden entries (a name starting with a dot: .DS_Store, .git)
+ * and files that are not an export and have no chat .txt beside them are not taken in, and are listed in `skipped`.
  */
-async function discoverDir(dir: string, limits: ZipLimits): Promise<ExportUnit[]> {
+async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], skipped: SkippedEntry[]): Promise<void> {
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  if (entries.some((e) => e.isFile() && e.name === 'main.jsonl')) return [signalFolderUnit(dir)];
+  const link = entries.find((e) => e.isSymbolicLink());
+  if (link) throw symlinkRefusal(path.join(dir, link.name));
+  if (entries.some((e) => e.isFile() && e.name === 'main.jsonl')) {
+    units.push(signalFolderUnit(dir));
+    return;
+  }
   const v2 = entries.find((e) => e.isDirectory() && (e.name === 'SignalBackups' || /^signal-backup-/.test(e.name)));
   if (v2) {
     const det = detectSignalInput([{ name: v2.name === 'SignalBackups' ? 'SignalBackups/signal-backup-0/main' : `${v2.name}/main`, head: Buffer.alloc(0) }]);
     if (det) refuseSignal(path.join(dir, v2.name), det);
   }
-  const units: ExportUnit[] = [];
+  // sigexport writes one folder per chat: chat.md, data.json (JSON Lines), index.html, media/.
+  if (entries.some((e) => e.isFile() && e.name === 'data.json') && entries.some((e) => e.isFile() && e.name === 'chat.md')) {
+    const seen = entries.filter((e) => ['chat.md', 'data.json', 'index.html', 'media'].includes(e.name)).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+    throw new InputError(dir, `a Signal Desktop chat export made with sigexport (carderne/signal-export): ${seen.join(', ')}. ${SIGEXPORT_REFUSAL}`, { code: 'sigexport' });
+  }
+  const skip = (e: fs.Dirent, reason: string): void => {
+    skipped.push({ path: path.join(dir, e.name) + (e.isDirectory() ? path.sep : ''), reason });
+  };
   const chatTxts = entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.txt') && isWhatsAppChatFileName(e.name));
   const media = new Map<string, FileRef>();
+  const notExports: fs.Dirent[] = [];
+  const first = units.length;
   for (const e of entries) {
-    if (!e.isFile() || e.name.startsWith('.')) continue;
+    if (e.name.startsWith('.')) {
+      skip(e, e.isDirectory() ? 'hidden folder (the name starts with a dot): not searched' : 'hidden file (the name starts with a dot): not stored');
+      continue;
+    }
+    if (e.isDirectory()) continue;
+    if (!e.isFile()) {
+      skip(e, 'not a regular file or folder');
+      continue;
+    }
     const lower = e.name.toLowerCase();
     const abs = path.join(dir, e.name);
     if (chatTxts.includes(e)) continue;
     // Beside a WhatsApp chat .txt, other files (documents too) are its media; elsewhere they may be exports.
     const isExport = lower.endsWith('.zip') || (!chatTxts.length && (CANDIDATE.test(lower) || lower === 'db.sqlite'));
     if (isExport) units.push(await discoverFile(abs, limits));
-    else media.set(e.name, fileRef(abs, e.name));
+    else if (chatTxts.length) media.set(e.name, fileRef(abs, e.name));
+    else notExports.push(e);
+  }
+  for (const e of notExports) {
+    skip(e, 'not an export, and no WhatsApp chat .txt beside it whose media it could be: not stored');
   }
   for (const t of chatTxts) {
     const abs = path.join(dir, t.name);
     if (fs.statSync(abs).size === 0) throw new InputError(abs, 'the file is empty; expected a WhatsApp export');
     units.push({ sourcePath: abs, container: 'dir', format: 'whatsapp', main: fileRef(abs, t.name), files: new Map(media), names: [t.name, ...media.keys()] });
   }
-  const sigtopDirs = new Set(entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.json')).map((e) => e.name.replace(/\.json$/i, '')));
+  // The attachments folder of a sigtop JSON file found here is part of that export (see addSigtopAttachments).
+  const sigtopDirs = new Set(
+    units.slice(first).filter((u) => u.format === 'sigtop-json' && path.dirname(u.sourcePath) === dir).map((u) => path.basename(u.sourcePath).replace(/\.json$/i, '')),
+  );
   for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && !sigtopDirs.has(e.name)) units.push(...(await discoverDir(path.join(dir, e.name), limits)));
+    if (e.isDirectory() && !e.name.startsWith('.') && !sigtopDirs.has(e.name)) await discoverDir(path.join(dir, e.name), limits, units, skipped);
   }
-  return units;
 }

@@ -3,13 +3,15 @@ import type { DB, Store } from '../store/db.js';
 import type { BlobRun } from '../store/blobs.js';
 import type { Custodian } from '../store/custodians.js';
 import { createVeiligstelling, findSourceByHash, referencedBlobHashes } from '../store/ingest.js';
-import { discoverExports, type ExportUnit } from './discover.js';
+import { appendSourceWarning, sourceMessagesOutsideTerm } from '../store/term.js';
+import { discoverExports, type ExportUnit, type SkippedEntry } from './discover.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.js';
 import { storeSourceBytes, type StoredSource } from './files.js';
 import { ingestWhatsApp, scanWhatsAppUnit } from './whatsapp.js';
 import { ingestSignal, isSignalFormat } from './signal.js';
 import type { IngestContext, SourceReport } from './context.js';
 import type { ReadOut } from './read-out.js';
+import { DateTime } from 'luxon';
 
 export interface IngestOptions {
   custodian: Custodian;
@@ -28,10 +30,17 @@ export interface IngestOptions {
  * leaves the database exactly as it was, and the blob store too: the blobs the run created (not those that were there
  * before, which earlier sources may share) and its temporary files are removed again (see `rollBack`).
  */
-export async function ingestPaths(store: Store, paths: string[], opts: IngestOptions): Promise<{ veiligstellingId: number | null; sources: SourceReport[] }> {
+export async function ingestPaths(
+  store: Store,
+  paths: string[],
+  opts: IngestOptions,
+): Promise<{ veiligstellingId: number | null; sources: SourceReport[]; skipped: SkippedEntry[] }> {
   const progress = opts.progress ?? (() => {});
-  const units = await discoverExports(paths, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
-  if (units.length === 0) throw new UserError(`no exports found in ${paths.join(', ')}`);
+  const { units, skipped } = await discoverExports(paths, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
+  if (units.length === 0) {
+    const list = skipped.map((s) => `\n  ${s.path}: ${s.reason}`).join('');
+    throw new UserError(`no exports found in ${paths.join(', ')}${list ? `; skipped:${list}` : ''}`);
+  }
   const db = store.db;
   const reports: SourceReport[] = [];
   const blobs = store.blobs.startRun();
@@ -51,10 +60,10 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
     if (reports.every((r) => r.duplicateSource)) {
       // Nothing new: do not record an empty veiligstelling. (Blobs written again stay: they are the earlier sources' bytes.)
       db.exec('ROLLBACK');
-      return { veiligstellingId: null, sources: reports };
+      return { veiligstellingId: null, sources: reports, skipped };
     }
     db.exec('COMMIT');
-    return { veiligstellingId, sources: reports };
+    return { veiligstellingId, sources: reports, skipped };
   } catch (e) {
     rollBack(db, blobs, progress);
     throw e;
@@ -112,14 +121,44 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
       messagesMissing: 0, attachments: 0, warnings: [],
     };
   }
+  let report: SourceReport;
   if (format === 'whatsapp') {
     const chat = unit.container === 'zip' ? chatFromBlob(ctx, unit, stored) : unit;
     const scan = await (scanning ?? settle(scanWhatsAppUnit(ctx, chat)));
     if (!scan.ok) throw scan.error;
-    return ingestWhatsApp(ctx, chat, stored, scan.value);
+    report = await ingestWhatsApp(ctx, chat, stored, scan.value);
+  } else if (isSignalFormat(format)) {
+    report = await ingestSignal(ctx, unit, stored, format);
+  } else {
+    throw new UserError(`unknown format '${format}'`);
   }
-  if (isSignalFormat(format)) return ingestSignal(ctx, unit, stored, format);
-  throw new UserError(`unknown format '${format}'`);
+  warnOutsideTerm(ctx, report);
+  return report;
+}
+
+/**
+ * Messages sent before the custodian's term began or after it ended are kept (they are evidence of what the phone
+ * held), but the source says how many there are and when, so that the operator can check the export and the term.
+ */
+function warnOutsideTerm(ctx: IngestContext, report: SourceReport): void {
+  const c = ctx.custodian;
+  const out = sourceMessagesOutsideTerm(ctx.db, report.id, { from: c.termFrom, to: c.termTo, zone: c.tz });
+  if (out.before.count === 0 && out.after.count === 0) return;
+  const day = (ms: number | null): string => (ms === null ? '?' : DateTime.fromMillis(ms, { zone: c.tz }).toFormat('yyyy-MM-dd'));
+  const span = (p: { firstMs: number | null; lastMs: number | null }): string => (day(p.firstMs) === day(p.lastMs) ? `on ${day(p.firstMs)}` : `${day(p.firstMs)} to ${day(p.lastMs)}`);
+  const n = (k: number): string => `${k} message${k === 1 ? '' : 's'}`;
+  const parts = [
+    ...(out.before.count ? [`${n(out.before.count)} before the term began on ${c.termFrom} (${span(out.before)})`] : []),
+    ...(out.after.count ? [`${n(out.after.count)} after the term ended on ${c.termTo} (${span(out.after)})`] : []),
+  ];
+  const warning = {
+    code: 'outside-term',
+    message:
+      `${parts.join(' and ')}: outside the term of custodian '${c.id}' (${c.termFrom} to ${c.termTo ?? 'now'}). They are kept as ` +
+      `evidence; check that the export belongs to this custodian and that the term is right`,
+  };
+  report.warnings.push(warning);
+  appendSourceWarning(ctx.db, report.id, warning);
 }
 
 /**

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { UserError } from '../errors.js';
 
 /**
  * Content-addressed, read-only store for source bytes: `<dir>/sha256/ab/cd/<hash>`.
@@ -73,9 +74,29 @@ export class BlobStore {
       this.moveIn(tmp, r.sha256);
       failed = false;
       return r;
+    } catch (e) {
+      throw this.writeError(e);
     } finally {
       this.dropTmp(tmp, failed);
     }
+  }
+
+  /**
+   * A write into the store that the file system refused (a regular file where a folder of the store should be, no
+   * permission, a read-only or full disk) is the operator's to fix, not a bug: a UserError naming the store and the
+   * reason. Other errors (reading the source, a damaged zip entry) pass unchanged.
+   */
+  private writeError(e: unknown): unknown {
+    const err = e as NodeJS.ErrnoException & { dest?: string };
+    if (e instanceof UserError || !err?.code || !STORE_WRITE_CODES.has(err.code)) return e;
+    // Only errors about the store's own paths (or a folder above it): a source that cannot be read is another matter.
+    const where = err.dest ?? err.path;
+    if (where === undefined) return e;
+    const rel = path.relative(this.dir, where);
+    const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
+    const above = rel.split(path.sep).every((s) => s === '..');
+    if (!inside && !above) return e;
+    return new UserError(`the blob store ${this.dir} (beside the database) cannot be written: ${fsReason(e)}`);
   }
 
   read(sha256: string): Buffer {
@@ -94,7 +115,11 @@ export class BlobStore {
 
   /** A fresh temporary file name in `<dir>/tmp` (the folder is created). */
   private newTmp(): string {
-    fs.mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
+    try {
+      fs.mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
+    } catch (e) {
+      throw this.writeError(e);
+    }
     const tmp = path.join(this.dir, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
     this.tmpInUse(tmp, true);
     return tmp;
@@ -143,6 +168,8 @@ export class BlobStore {
       write(tmp);
       this.moveIn(tmp, sha256);
       failed = false;
+    } catch (e) {
+      throw this.writeError(e);
     } finally {
       this.dropTmp(tmp, failed);
     }
@@ -228,6 +255,26 @@ function removeEmptyDir(dir: string): void {
   } catch {
     // not empty (other blobs share the shard), or already gone
   }
+}
+
+/** File system errors that mean the store's folder cannot be written (see `BlobStore.writeError`). */
+const STORE_WRITE_CODES = new Set(['ENOTDIR', 'EEXIST', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR']);
+
+/** A file system error as a reason an operator can act on (`ENOTDIR: a part of the path is a file, not a folder`). */
+export function fsReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const why: Record<string, string> = {
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EEXIST: 'a file of that name is in the way',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EISDIR: 'a folder is in the way',
+  };
+  const reason = err?.code ? why[err.code] : undefined;
+  return reason ? `${reason} (${err.code}${err.path ? `: ${err.path}` : ''})` : String(err?.message ?? e);
 }
 
 /** From this size on, `putFile` copies in a worker thread (starting one costs a few milliseconds). */

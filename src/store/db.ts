@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS } from './migrations.js';
-import { BlobStore } from './blobs.js';
+import { BlobStore, fsReason } from './blobs.js';
+import { UserError } from '../errors.js';
 
 export type DB = Database.Database;
 
@@ -30,12 +31,25 @@ export function openStore(dbPath: string, opts: { readonly?: boolean } = {}): St
   if (opts.readonly && !fs.existsSync(dbPath)) {
     throw new Error(`no database at ${dbPath}`);
   }
-  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  try {
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  } catch (e) {
+    // A path through a regular file, or a folder that cannot be written: bad input, named, not an internal error.
+    throw new UserError(`--db ${dbPath}: cannot create its folder ${path.dirname(dbPath)}: ${fsReason(e)}`);
+  }
   const db = new Database(dbPath);
   try {
     configure(db, dbPath, opts);
   } catch (e) {
     db.close(); // not a store (or not one this version can open): let go of the file
+    // The disk refused (a folder where the write-ahead log belongs, a read-only or full disk): the operator's to fix.
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (/^SQLITE_(IOERR|READONLY|FULL|PERM)/.test(code)) {
+      throw new UserError(
+        `--db ${dbPath}: the database cannot be opened for writing (${(e as Error).message}, ${code}); check that its folder can be written, ` +
+          `that the disk is not full, and that nothing but the store's own files stands at ${dbPath}-wal and ${dbPath}-shm`,
+      );
+    }
     throw e;
   }
   const blobs = new BlobStore(blobDirFor(dbPath));

@@ -31,7 +31,10 @@ const ingest: Command = {
     'ingest <path...> --custodian <id> [--operator <name>] [--device <label>] [--read-out <YYYY-MM-DD[THH:MM]>] [--date-order dmy|mdy] [--format <f>] [--max-zip-entries N] [--max-zip-bytes N] [--max-zip-ratio N] [--json]',
   help: `A path is a WhatsApp export .zip (iOS _chat.txt or Android "WhatsApp Chat with X.txt" / "WhatsApp-chat met X.txt", with media),
 a bare .txt, a Signal export (zip or folder with main.jsonl), SMS Backup & Restore .xml, sigtop .json, or a folder
-(every export in it is ingested). One run is one veiligstelling and is all-or-nothing.
+(every export in it is ingested, subfolders too; files beside a WhatsApp chat .txt are its media). Entries of a folder that
+are not taken in (hidden ones such as .DS_Store, and files that are neither an export nor a chat's media) are listed as
+skipped, on stderr and in --json "skipped"; a symbolic link inside a folder is refused. One run is one veiligstelling and
+is all-or-nothing.
 --operator defaults to the login name; --device labels the phone that was read out; --read-out states when it was read
 out (in the custodian's zone; a date alone covers that whole day, a time that whole minute). A read-out before the
 export's last message is refused. Without it the export's own time is used where the export has one (Signal's backup header,
@@ -67,7 +70,9 @@ Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max
     for (const s of result.sources) {
       for (const w of s.warnings) ctx.log(w.message.includes(s.file) ? `warning: ${w.message}` : `warning: ${s.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
     }
-    ctx.result({ veiligstellingId: result.veiligstellingId, sources: result.sources }, () =>
+    // Every entry of a folder that was not taken in, so that the operator knows what the veiligstelling lacks.
+    for (const k of result.skipped) ctx.log(`skipped: ${k.path}: ${k.reason}`);
+    ctx.result({ veiligstellingId: result.veiligstellingId, sources: result.sources, skipped: result.skipped }, () =>
       [
         table(
           ['source', 'file', 'format', 'date order', 'conversation', 'new', 'seen before', 'missing', 'attachments', 'warnings'],
@@ -78,6 +83,7 @@ Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max
           ]),
         ),
         ...result.sources.filter((s) => s.dateOrderEvidence).map((s) => `source ${s.id}: date order ${s.dateOrder} (${s.dateOrderEvidence})`),
+        ...(result.skipped.length ? [`${result.skipped.length} entr${result.skipped.length === 1 ? 'y' : 'ies'} of the folder(s) not taken in (listed on stderr as 'skipped').`] : []),
         result.veiligstellingId === null ? 'Nothing new: every file was ingested before.' : `Veiligstelling ${result.veiligstellingId} recorded in ${secs}s.`,
       ].join('\n'),
     );
