@@ -18,6 +18,7 @@ import {
   type WarningSink,
 } from './common.js';
 import type { ChatItemT, FilePointerT, MessageAttachmentT, ReactionT, RevisionT, TextT } from './export-schema.js';
+import { declaredFile, type SignalAttachment } from './declared.js';
 import { describeGroupUpdate } from './export-updates.js';
 
 export interface Person {
@@ -311,18 +312,21 @@ export function exportFileRef(pointer: FilePointerT | undefined): string | null 
   return `files/${h.slice(0, 2)}/${h}`;
 }
 
-function pointerAttachment(pointer: FilePointerT, ms: number, index: number, downloaded: boolean): ParsedAttachment {
+function pointerAttachment(pointer: FilePointerT, ms: number, index: number, downloaded: boolean): SignalAttachment {
   const ref = exportFileRef(pointer);
-  const att: ParsedAttachment = {
+  const att: SignalAttachment = {
     name: pointer.fileName || `signal-${ms}-${index + 1}.${extensionForMime(pointer.contentType)}`,
     mime: pointer.contentType ?? null,
     ref,
   };
   if (!downloaded || !ref) att.omitted = true;
+  // locatorInfo.plaintextHash: base64 of the plaintext's SHA-256; size: plaintext bytes (the ingest checks the file).
+  const declared = declaredFile(pointer.locatorInfo?.plaintextHash, pointer.locatorInfo?.size);
+  if (declared && !att.omitted) att.declared = declared;
   return att;
 }
 
-function attachmentOf(a: MessageAttachmentT, ms: number, index: number): ParsedAttachment {
+function attachmentOf(a: MessageAttachmentT, ms: number, index: number): SignalAttachment {
   // proto3 JSON omits `false`: an absent wasDownloaded means the file was never on the exporting device.
   return pointerAttachment(a.pointer ?? {}, ms, index, a.wasDownloaded === true);
 }

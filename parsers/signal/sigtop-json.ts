@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import { splitLines } from '../lines.js';
 import { toE164 } from '../phone.js';
-import type { ParsedAttachment, ParsedChat, Participant, SourceLine } from '../types.js';
+import type { ParsedChat, Participant, SourceLine } from '../types.js';
 import {
   DEFAULT_SELF_NAME,
   SELF_KEY,
@@ -26,6 +26,7 @@ import {
 import { describeZodError } from './export-schema.js';
 import { chatFromDetail, describeDesktopGroupChange, desktopSystemType, splitSigtopName } from './sigtop-map.js';
 import { DesktopMessage, type DesktopAttachmentT, type DesktopMessageT } from './sigtop-schema.js';
+import { declaredFile, type SignalAttachment } from './declared.js';
 
 export interface SigtopJsonOptions extends SignalParseOptions {
   /** The file name sigtop wrote (`<Name> (<detail>).json`); gives the chat title and key. */
@@ -249,13 +250,16 @@ export async function* parseSigtopJson(input: Input, opts: SigtopJsonOptions): A
     extra.mentions = resolved.map((r) => ({ name: r.name, key: r.key }));
     return applyMentions(body, resolved);
   };
-  const attachment = (a: DesktopAttachmentT, ms: number, index: number): ParsedAttachment => {
+  const attachment = (a: DesktopAttachmentT, ms: number, index: number): SignalAttachment => {
     // sigtop export-attachments writes <conversation dir>/<fileName> or attachment-<local sent time><.ext>.
     const name =
       a.fileName ?? `attachment-${DateTime.fromMillis(ms, { zone: opts.zone }).toFormat('yyyy-LL-dd-HH-mm-ss')}${index ? `-${index + 1}` : ''}.${extensionForMime(a.contentType)}`;
     const dir = opts.fileName ? opts.fileName.replace(/^.*[\\/]/, '').replace(/\.json$/i, '') : null;
-    const att: ParsedAttachment = { name, mime: a.contentType ?? null, ref: dir ? `${dir}/${name}` : name };
+    const att: SignalAttachment = { name, mime: a.contentType ?? null, ref: dir ? `${dir}/${name}` : name };
     if (!a.path) att.omitted = true;
+    // Desktop's plaintextHash: hex of the plaintext's SHA-256; size: plaintext bytes (sigtop writes the plaintext).
+    const declared = att.omitted ? undefined : declaredFile((a as Record<string, unknown>).plaintextHash, a.size);
+    if (declared) att.declared = declared;
     return att;
   };
 

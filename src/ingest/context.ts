@@ -42,6 +42,8 @@ export interface SourceReport {
   messagesMissing: number;
   attachments: number;
   attachmentsMissing?: number;
+  /** Attachments of messages seen before that were stored without bytes and that this source's files filled in. */
+  attachmentsFilled?: number;
   lowFidelity?: boolean;
   warnings: ParseWarning[];
 }

@@ -1,4 +1,6 @@
 import { addSourceFile } from '../store/ingest.js';
+import type { AttachmentUpdate } from '../store/message-writer.js';
+import type { ParseWarning } from '../../parsers/types.js';
 import type { IngestContext } from './context.js';
 import { readChunks } from './context.js';
 import type { ExportUnit } from './discover.js';
@@ -20,21 +22,54 @@ export async function storeSourceBytes(ctx: Pick<IngestContext, 'blobs'>, unit: 
   return { ...whole, mainSha256: whole.sha256 };
 }
 
+/** A file of the export as stored: its hash and size, and its path in the source (as recorded in source_files). */
+export interface ExportFile {
+  sha256: string;
+  size: number;
+  path: string;
+}
+
 /**
  * Stores every other file of the export (media) in the blob store and records it as part of the source.
  * Returns a lookup by relative path and by base name.
  */
-export async function storeExportFiles(ctx: IngestContext, unit: ExportUnit, sourceId: number): Promise<Map<string, { sha256: string; size: number }>> {
-  const out = new Map<string, { sha256: string; size: number }>();
+export async function storeExportFiles(ctx: IngestContext, unit: ExportUnit, sourceId: number): Promise<Map<string, ExportFile>> {
+  const out = new Map<string, ExportFile>();
   let n = 0;
   for (const [rel, ref] of unit.files) {
     // (A media file is copied on this thread: nothing runs meanwhile that a worker's copy could overlap.)
     const r = unit.container === 'zip' ? await ctx.blobs.putStream(readChunks(ref)) : await ctx.blobs.putFile(ref.display, { offThread: false });
     addSourceFile(ctx.db, sourceId, rel, r.size, r.sha256, 'media');
-    out.set(rel, r);
+    const f: ExportFile = { sha256: r.sha256, size: r.size, path: rel };
+    out.set(rel, f);
     const base = rel.split('/').pop()!;
-    if (!out.has(base)) out.set(base, r);
+    if (!out.has(base)) out.set(base, f);
     if (++n % 500 === 0) ctx.progress(`  ${unit.sourcePath}: ${n} files stored`);
   }
   return out;
+}
+
+/**
+ * The operator's warning for an attachment of a message seen before that this source filled in (`attachment-filled`)
+ * or brought other bytes for (`attachment-differs`). Kept with the source (warnings_json): with the source's file list
+ * it records which source supplied the bytes.
+ */
+export function attachmentUpdateWarning(e: AttachmentUpdate, conversationId: number, sourceId: number): ParseWarning {
+  const who = `message ${e.messageId} (conversation ${conversationId}, ${e.sender ?? 'system'}, sent ${e.sentAt})`;
+  const named = e.incomingName === e.name ? `'${e.name}'` : `'${e.name}' (named '${e.incomingName}' in this source)`;
+  const file = `${e.path ? `'${e.path}' ` : ''}(sha256 ${e.sha256}, ${e.size ?? '?'} bytes)`;
+  if (e.kind === 'filled') {
+    return {
+      code: 'attachment-filled',
+      message: `${who}: attachment ${named}, missing until now, is filled in from source ${sourceId}'s file ${file}`,
+      line: e.line,
+    };
+  }
+  return {
+    code: 'attachment-differs',
+    message:
+      `${who}: attachment ${named}: source ${sourceId}'s file ${file} differs from the bytes stored from an earlier source ` +
+      `(sha256 ${e.storedSha256}, ${e.storedSize ?? '?'} bytes); the stored bytes are kept, this file stays in the source's file list`,
+    line: e.line,
+  };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import { addParticipant, addSourceFile, addSourceFinding, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
+import { ATTACHMENT_MISMATCH } from '../store/reports.js';
 import { MessageWriter, type EditedSince, type StoredAttachment } from '../store/message-writer.js';
 import { splitLines } from '../../parsers/lines.js';
 import {
@@ -9,7 +10,8 @@ import {
 import type { ParsedAttachment, ParsedChat, Platform } from '../../parsers/types.js';
 import { readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit, FileRef } from './discover.js';
-import { storeExportFiles, type StoredSource } from './files.js';
+import { attachmentUpdateWarning, storeExportFiles, type ExportFile, type StoredSource } from './files.js';
+import { declaredOf, type DeclaredFile } from '../../parsers/signal/declared.js';
 import { ReadOutCheck } from './read-out.js';
 
 export const SIGNAL_FORMATS = ['signal-export', 'sms-xml', 'sigtop-json', 'signal-txt'] as const;
@@ -36,8 +38,8 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   let platform: Platform = format === 'sms-xml' ? 'sms' : 'signal';
   let lowFidelity = format === 'signal-txt';
   const chats = new Map<string, ChatState>();
-  let media = new Map<string, { sha256: string; size: number }>();
-  const byStem = new Map<string, { sha256: string; size: number }>();
+  let media = new Map<string, ExportFile>();
+  const byStem = new Map<string, ExportFile>();
   let attachments = 0;
   let attachmentsMissing = 0;
 
@@ -58,20 +60,32 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     return sourceId;
   };
 
-  const resolve = (a: ParsedAttachment): StoredAttachment => {
+  /** The attachment as stored, and the file's mismatch with what the export records about it (or null). */
+  const resolve = (a: ParsedAttachment): { att: StoredAttachment; mismatch: Mismatch | null } => {
     if (a.data) {
       const r = ctx.blobs.putBuffer(a.data);
-      return { name: a.name, mime: a.mime ?? null, sha256: r.sha256, size: r.size, missing: false };
+      return { att: { name: a.name, mime: a.mime ?? null, sha256: r.sha256, size: r.size, missing: false }, mismatch: null };
     }
-    const f = a.omitted || !a.ref ? undefined : media.get(a.ref) ?? byStem.get(a.ref) ?? byStem.get(a.ref.replace(/\.[^./]+$/, '')) ?? looseSigtop(media, a.ref);
-    return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f };
+    let f = a.omitted || !a.ref ? undefined : media.get(a.ref) ?? byStem.get(a.ref) ?? byStem.get(a.ref.replace(/\.[^./]+$/, '')) ?? looseSigtop(media, a.ref);
+    const declared = declaredOf(a);
+    let mismatch: Mismatch | null = null;
+    if (f && declared) {
+      // A file matched by name (sigtop: `name.jpg`, `name-2.jpg` for two attachments of one name) may be the wrong
+      // one of a name clash: the one with the recorded hash is the attachment's file.
+      if (declared.sha256 !== null && declared.sha256 !== f.sha256 && a.ref) f = looseSigtopAll(media, a.ref).find((x) => x.sha256 === declared.sha256) ?? f;
+      if ((declared.sha256 !== null && declared.sha256 !== f.sha256) || (declared.size !== null && declared.size !== f.size)) mismatch = { file: f, declared };
+    }
+    return { att: { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f, path: f?.path ?? null }, mismatch };
   };
 
   const onChat = (chat: ParsedChat & { chatKey: string }): void => {
     const conv = ensureConversation(ctx.db, ctx.custodian.id, chat);
     let st = chats.get(chat.chatKey);
     if (!st) {
-      st = { conversationId: conv.id, writer: new MessageWriter(ctx.db, conv.id, sourceId!, (e) => warnings.add(editedSinceWarning(e, conv.id))), contacts: new Map() };
+      const writer = new MessageWriter(
+        ctx.db, conv.id, sourceId!, (e) => warnings.add(editedSinceWarning(e, conv.id)), (e) => warnings.add(attachmentUpdateWarning(e, conv.id, sourceId!)),
+      );
+      st = { conversationId: conv.id, writer, contacts: new Map() };
       chats.set(chat.chatKey, st);
     }
     for (const p of chat.participants) {
@@ -107,10 +121,18 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
               addParticipant(ctx.db, st.conversationId, senderId);
             }
           }
-          const atts = m.attachments.map(resolve);
+          const resolved = m.attachments.map(resolve);
+          const atts = resolved.map((r) => r.att);
           attachments += atts.length;
           attachmentsMissing += atts.filter((a) => a.missing).length;
-          st.writer.write(m, senderId, atts);
+          const { id } = st.writer.write(m, senderId, atts);
+          for (const r of resolved) {
+            if (!r.mismatch) continue;
+            const w = mismatchWarning(r.att.name, r.mismatch, { id, conversationId: st.conversationId, sender: m.sender, sentAt: m.sentAt, line: m.line });
+            warnings.add(w);
+            // Every one becomes a finding (the warning list keeps only the first 50 of a code).
+            addSourceFinding(ctx.db, sourceId!, ATTACHMENT_MISMATCH, w.message, st.conversationId);
+          }
           readOut.see(m, main.display);
         }
       }
@@ -131,6 +153,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   let newCount = 0;
   let seen = 0;
   let updated = 0;
+  let filled = 0;
   let missing = 0;
   for (const st of chats.values()) {
     missing += st.writer.finish({ lowFidelity });
@@ -139,6 +162,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     newCount += st.writer.newCount;
     seen += st.writer.seenCount;
     updated += st.writer.updatedCount;
+    filled += st.writer.attachmentsFilled;
     if (st.writer.firstAt && (!first || Date.parse(st.writer.firstAt) < Date.parse(first))) first = st.writer.firstAt;
     if (st.writer.lastAt && (!last || Date.parse(st.writer.lastAt) > Date.parse(last))) last = st.writer.lastAt;
   }
@@ -149,9 +173,36 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   const report: SourceReport = {
     id: sourceId, file: unit.sourcePath, sha256: stored.sha256, format, dateOrder: null, duplicateSource: false,
     conversationId: conversationIds[0] ?? null, conversationIds, messagesNew: newCount, messagesSeenBefore: seen, messagesUpdated: updated,
-    messagesMissing: missing, attachments, attachmentsMissing, lowFidelity, warnings: warnings.list,
+    messagesMissing: missing, attachments, attachmentsMissing, attachmentsFilled: filled, lowFidelity, warnings: warnings.list,
   };
   return report;
+}
+
+interface Mismatch {
+  file: ExportFile;
+  declared: DeclaredFile;
+}
+
+/**
+ * The warning for a file that differs from the SHA-256 or size the export records for it (code `attachment-mismatch`):
+ * altered, truncated or replaced after the export was made. The bytes are kept as delivered.
+ */
+function mismatchWarning(
+  name: string, x: Mismatch, msg: { id: number; conversationId: number; sender: string | null; sentAt: string; line: number },
+): { code: string; message: string; line: number } {
+  const { file, declared } = x;
+  const expected = [declared.sha256 !== null ? `SHA-256 ${declared.sha256}` : null, declared.size !== null ? `${declared.size} bytes` : null].filter(Boolean).join(', ');
+  const actual = [declared.sha256 !== null ? `SHA-256 ${file.sha256}` : null, declared.size !== null ? `${file.size} bytes` : null].filter(Boolean).join(', ');
+  const what = [declared.sha256 !== null && declared.sha256 !== file.sha256 ? 'hash' : null, declared.size !== null && declared.size !== file.size ? 'size' : null]
+    .filter(Boolean).join(' and ');
+  return {
+    code: ATTACHMENT_MISMATCH,
+    message:
+      `message ${msg.id} (conversation ${msg.conversationId}, ${msg.sender ?? 'system'}, sent ${msg.sentAt}): attachment '${name}', file '${file.path}': ` +
+      `its ${what} differ${what.includes(' and ') ? '' : 's'} from what the export records (expected ${expected}; the file has ${actual}). ` +
+      'The file may have been altered or damaged after the export was made; its bytes are kept as delivered',
+    line: msg.line,
+  };
 }
 
 /** The operator's warning for a message that was edited after an earlier source was made (code `message-edited-since`). */
@@ -205,9 +256,20 @@ function events(
 }
 
 /** sigtop appends `-2`, `-3` on name clashes: match a ref loosely on its folder and base name. */
-function looseSigtop(media: Map<string, { sha256: string; size: number }>, ref: string): { sha256: string; size: number } | undefined {
+function looseSigtop(media: Map<string, ExportFile>, ref: string): ExportFile | undefined {
+  return looseSigtopAll(media, ref, true)[0];
+}
+
+/** Every file that matches a ref loosely (see looseSigtop), in the export's order. */
+function looseSigtopAll(media: Map<string, ExportFile>, ref: string, firstOnly = false): ExportFile[] {
   const dir = ref.includes('/') ? ref.slice(0, ref.lastIndexOf('/') + 1) : '';
   const stem = ref.slice(dir.length).replace(/\.[^.]+$/, '');
-  for (const [rel, f] of media) if (rel.startsWith(dir) && rel.slice(dir.length).replace(/(-\d+)?\.[^.]+$/, '') === stem) return f;
-  return undefined;
+  const out: ExportFile[] = [];
+  for (const [rel, f] of media) {
+    if (rel.startsWith(dir) && rel.slice(dir.length).replace(/(-\d+)?\.[^.]+$/, '') === stem) {
+      out.push(f);
+      if (firstOnly) break;
+    }
+  }
+  return out;
 }

@@ -16,7 +16,7 @@ import type { DateOrder, ParsedChat, ParseWarning } from '../../parsers/types.js
 import type { DB } from '../store/db.js';
 import { readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
-import { storeExportFiles, type StoredSource } from './files.js';
+import { attachmentUpdateWarning, storeExportFiles, type StoredSource } from './files.js';
 import { ReadOutCheck } from './read-out.js';
 
 /**
@@ -91,7 +91,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   };
   for (const p of chat.participants) contactFor(p.name!, p.phone, false);
 
-  const writer = new MessageWriter(ctx.db, conv.id, sourceId);
+  const writer = new MessageWriter(ctx.db, conv.id, sourceId, undefined, (e) => warnings.add(attachmentUpdateWarning(e, conv.id, sourceId)));
   let attachments = 0;
   let attachmentsMissing = 0;
   /** Hashes of the files the chat links as attachments. */
@@ -104,7 +104,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
         const f = a.omitted ? undefined : media.get(a.name) ?? media.get(path.posix.basename(a.name));
         if (!f) attachmentsMissing++;
         else linked.add(f.sha256);
-        return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f };
+        return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f, path: f?.path ?? null };
       });
       attachments += atts.length;
       writer.write(m, senderId, atts);
@@ -130,6 +130,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     messagesMissing: missing,
     attachments,
     attachmentsMissing,
+    attachmentsFilled: writer.attachmentsFilled,
     warnings: warnings.list,
   };
 }

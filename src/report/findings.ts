@@ -4,7 +4,7 @@
  * only system texts (a timer change says which timer) and attachment file names are shown.
  */
 import { DateTime } from 'luxon';
-import type { FindingFacts, FlaggedMessageFact, MessageRef } from '../store/reports.js';
+import { ATTACHMENT_MISMATCH, type FindingFacts, type FlaggedMessageFact, type MessageRef } from '../store/reports.js';
 import { instant } from './intervals.js';
 
 export const FINDING_CODES = [
@@ -17,6 +17,7 @@ export const FINDING_CODES = [
   'deleted',
   'missing-in-later-export',
   'attachment-missing',
+  'attachment-mismatch',
   'disappearing-may-be-absent',
   'time-ambiguous',
   'time-invalid',
@@ -37,6 +38,7 @@ export const FINDING_INFO: Record<FindingCode, { label: string; group: FindingGr
   deleted: { label: 'Bericht verwijderd', group: 'verlies' },
   'missing-in-later-export': { label: 'Ontbreekt in latere export', group: 'verlies' },
   'attachment-missing': { label: 'Bijlage ontbreekt in export', group: 'verlies' },
+  'attachment-mismatch': { label: 'Bijlage wijkt af van wat de export vermeldt (hash of grootte)', group: 'verlies' },
   'disappearing-may-be-absent': { label: 'Signal-export mist mogelijk verdwijnende berichten', group: 'verlies' },
   'time-ambiguous': { label: 'Tijdstip dubbelzinnig (uur van de wintertijd)', group: 'tijd' },
   'time-invalid': { label: 'Tijdstip bestaat niet (uur van de zomertijd)', group: 'tijd' },
@@ -152,11 +154,14 @@ export function computeFindings(facts: FindingFacts): Finding[] {
     out.push(fromMessage(a, 'attachment-missing', a.attachmentName, { id: a.sourceId, file: a.sourceFile }));
   }
   for (const s of facts.sourceFindings) {
-    const info = FINDING_INFO['disappearing-may-be-absent'];
+    // A file that differs from the hash or size its export records: the detail names message, file, expected and actual.
+    const code: FindingCode = s.code === ATTACHMENT_MISMATCH ? 'attachment-mismatch' : 'disappearing-may-be-absent';
+    const info = FINDING_INFO[code];
     out.push({
-      custodianId: s.custodianId, code: 'disappearing-may-be-absent', label: info.label, group: info.group, conversationId: s.conversationId,
+      custodianId: s.custodianId, code, label: info.label, group: info.group, conversationId: s.conversationId,
       conversation: s.conversationTitle, platform: s.platform, person: null, at: s.lastMessageAt ?? s.ingestedAt, localTime: null, messageId: null,
-      sourceId: s.sourceId, sourceFile: s.sourceFile, detail: s.message || `export ${s.format} laat berichten met een timer weg`,
+      sourceId: s.sourceId, sourceFile: s.sourceFile,
+      detail: s.message || (code === 'attachment-mismatch' ? 'bijlage wijkt af van de export' : `export ${s.format} laat berichten met een timer weg`),
     });
   }
   // Sort keys computed once: parsing times inside the comparator costs seconds for 200k findings.

@@ -163,6 +163,8 @@ function messageRef(r: RefRow, conversations: Map<number, ConversationInfo>): Me
 
 /** The Signal warning code meaning that messages with a disappearing timer were left out of the export. */
 export const DISAPPEARING_ABSENT = 'disappearing-messages-may-be-absent';
+/** The source finding for a file that differs from the hash or size its export records (Signal). */
+export const ATTACHMENT_MISMATCH = 'attachment-mismatch';
 
 /** Everything the findings report lists: one scan of the messages for the flags, plus the tables of losses. */
 export function loadFindingFacts(db: DB, opts: { custodianId?: string } = {}): FindingFacts {
@@ -207,7 +209,10 @@ interface SourceFindingRow {
   first_message_at: string | null; last_message_at: string | null;
 }
 
-/** Source-level findings: the source_findings table, plus warnings with the same code that have no row there. */
+/**
+ * Source-level findings: the source_findings table (a possibly incomplete Signal export, a file that does not match its
+ * export), plus disappearing-message warnings that have no row there.
+ */
 function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindingFact[] {
   const sWhere = opts.custodianId ? 'AND s.custodian_id = ?' : '';
   const args = opts.custodianId ? [opts.custodianId] : [];
@@ -216,16 +221,16 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
   const rows = db
     .prepare(
       `SELECT ${base}, f.code, f.message, f.conversation_id, c.title FROM source_findings f JOIN sources s ON s.id = f.source_id
-       LEFT JOIN conversations c ON c.id = f.conversation_id WHERE f.code = ? ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
+       LEFT JOIN conversations c ON c.id = f.conversation_id WHERE f.code IN (?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
     )
-    .all(DISAPPEARING_ABSENT, ...args) as (SourceFindingRow & { code: string; message: string; conversation_id: number | null; title: string | null })[];
+    .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ...args) as (SourceFindingRow & { code: string; message: string; conversation_id: number | null; title: string | null })[];
   const seen = new Set<number>();
   const fact = (r: SourceFindingRow, more: Pick<SourceFindingFact, 'code' | 'message' | 'conversationId' | 'conversationTitle' | 'origin'>): SourceFindingFact => ({
     custodianId: r.custodian_id, sourceId: r.source_id, sourceFile: r.file_name, platform: r.platform, format: r.format, ingestedAt: r.ingested_at,
     firstMessageAt: r.first_message_at, lastMessageAt: r.last_message_at, ...more,
   });
   for (const r of rows) {
-    seen.add(r.source_id);
+    if (r.code === DISAPPEARING_ABSENT) seen.add(r.source_id);
     out.push(fact(r, { code: r.code, message: r.message, conversationId: r.conversation_id, conversationTitle: r.title, origin: 'finding' }));
   }
   const warned = db

@@ -67,7 +67,11 @@ describe('parseSignalExport: own fixture (minister Karin van der Laan)', () => {
     const c = await ownExport();
     const pdfMsg = c.byKey.get('ac21a80a-14e0-4800-8d20-c89235f8f665:1761286502000')!;
     const pdf = pdfMsg.attachments[0]!;
-    expect(pdf).toEqual({ name: 'Kamerbrief-hoogwaterbescherming-concept-v3.pdf', mime: 'application/pdf', ref: 'files/4a/4adf2d79092112740309498c28aae1e4edbcad14a9bde7a2d3208e47c37e22df' });
+    expect(pdf).toEqual({
+      name: 'Kamerbrief-hoogwaterbescherming-concept-v3.pdf', mime: 'application/pdf', ref: 'files/4a/4adf2d79092112740309498c28aae1e4edbcad14a9bde7a2d3208e47c37e22df',
+      // locatorInfo: plaintextHash (base64 of the SHA-256) and size, which the ingest checks the file against
+      declared: { sha256: 'b712d82ff8c8b75fa8aef6c1b57fc8c5680d2cdf560c1197441e5ecf237747e3', size: 150 },
+    });
     expect(existsSync(`${OWN}${pdf.ref}.pdf`)).toBe(true);
     const png = c.byKey.get('self:1761292930000')!.attachments[0]!;
     expect(png.name).toBe('waterstanden-maas.png');

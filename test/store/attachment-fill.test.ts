@@ -1,0 +1,87 @@
+/**
+ * MessageWriter: a message seen before gets the bytes of an attachment the store held without them, matched on ordinal
+ * and name; bytes already held are never replaced.
+ */
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/store/db.js';
+import { createSource, createVeiligstelling, ensureConversation } from '../../src/store/ingest.js';
+import { MessageWriter, type AttachmentUpdate, type StoredAttachment } from '../../src/store/message-writer.js';
+import type { ParsedMessage } from '../../parsers/types.js';
+import { tempDir } from '../helpers/cli.js';
+
+let store: Store;
+let conv: number;
+let n = 0;
+
+beforeEach(() => {
+  store = openStore(path.join(tempDir('chatarchief-fill-'), 's.db'));
+  store.db.prepare(`INSERT INTO custodians (id, name, function, department, term_from, created_at) VALUES ('c', 'C', 'Minister', 'BZK', '2020-01-01', '2020-01-01')`).run();
+  conv = ensureConversation(store.db, 'c', { platform: 'signal', chatKey: '+31600000000', title: 'A', titleHistory: [], isGroup: false, participants: [] }).id;
+});
+afterEach(() => store.close());
+
+function source(): number {
+  const v = createVeiligstelling(store.db, 'c', 'op', null);
+  return createSource(store.db, {
+    custodianId: 'c', veiligstellingId: v, fileName: `s${++n}`, originalPath: `/s${n}`, size: 1, sha256: `src${n}`, operator: 'op', device: null,
+    format: 'signal-export', platform: 'signal', dateOrder: null, dateOrderEvidence: null, parserVersion: 't', lowFidelity: false, exportedAt: null,
+  });
+}
+
+const message: ParsedMessage = {
+  seq: 0, line: 2, rawText: '{}', localTime: '2025-03-11T09:20:02', localIso: '2025-03-11T09:20:02', sentAt: '2025-03-11T09:20:02+01:00',
+  sentAtMs: Date.parse('2025-03-11T09:20:02+01:00'), zone: 'Europe/Amsterdam', timeAmbiguous: false, timeInvalid: false, sender: 'Anna', senderRaw: 'Anna',
+  senderPhone: null, senderKey: 'a', fromSelf: false, kind: 'media', event: null, text: 'kaart', edited: false, viewOnce: false, attachments: [], stableKey: 'a:1',
+};
+const missing = (name: string): StoredAttachment => ({ name, mime: null, sha256: null, size: null, missing: true });
+const held = (name: string, sha256: string, size = 3): StoredAttachment => ({ name, mime: 'image/png', sha256, size, missing: false, path: `files/${name}` });
+
+/** Writes the message from a new source with these attachments; returns the writer's updates. */
+function write(atts: StoredAttachment[]): { updates: AttachmentUpdate[]; writer: MessageWriter } {
+  const updates: AttachmentUpdate[] = [];
+  const writer = new MessageWriter(store.db, conv, source(), undefined, (e) => updates.push(e));
+  writer.write(message, null, atts);
+  writer.finish();
+  return { updates, writer };
+}
+const stored = () => store.db.prepare('SELECT ordinal, name, mime, sha256, size, missing FROM attachments ORDER BY ordinal').all();
+
+describe('MessageWriter fills in attachments of messages seen before', () => {
+  it('fills only the attachment without bytes, and counts it', () => {
+    write([held('a.png', 'aa'), missing('b.png')]);
+    const { updates, writer } = write([held('a.png', 'aa'), held('b.png', 'bb', 7)]);
+    expect(writer.attachmentsFilled).toBe(1);
+    expect(updates.map((u) => [u.kind, u.ordinal, u.name, u.sha256, u.path])).toEqual([['filled', 1, 'b.png', 'bb', 'files/b.png']]);
+    expect(stored()).toEqual([
+      { ordinal: 0, name: 'a.png', mime: 'image/png', sha256: 'aa', size: 3, missing: 0 },
+      { ordinal: 1, name: 'b.png', mime: 'image/png', sha256: 'bb', size: 7, missing: 0 },
+    ]);
+  });
+
+  it('keeps bytes already held and reports other bytes as differing', () => {
+    write([held('a.png', 'aa')]);
+    const { updates, writer } = write([held('a.png', 'zz', 9)]);
+    expect([writer.attachmentsFilled, writer.attachmentsDiffer]).toEqual([0, 1]);
+    expect(updates).toMatchObject([{ kind: 'differs', sha256: 'zz', size: 9, storedSha256: 'aa', storedSize: 3 }]);
+    expect(stored()).toEqual([{ ordinal: 0, name: 'a.png', mime: 'image/png', sha256: 'aa', size: 3, missing: 0 }]);
+  });
+
+  it('matches by name when the order differs, and by ordinal when another export format names the file differently', () => {
+    write([missing('a.png'), missing('b.png')]);
+    write([held('b.png', 'bb'), held('a.png', 'aa')]);
+    expect(stored()).toMatchObject([{ name: 'a.png', sha256: 'aa' }, { name: 'b.png', sha256: 'bb' }]);
+    store.db.prepare('DELETE FROM attachments').run();
+    store.db.prepare("INSERT INTO attachments (message_id, ordinal, name, missing) SELECT id, 0, 'attachment-2025-03-11.png', 1 FROM messages").run();
+    const { updates } = write([held('signal-1741681202000-1.png', 'cc')]);
+    expect(updates).toMatchObject([{ kind: 'filled', name: 'attachment-2025-03-11.png', incomingName: 'signal-1741681202000-1.png' }]);
+    expect(stored()).toMatchObject([{ name: 'attachment-2025-03-11.png', sha256: 'cc', missing: 0 }]);
+  });
+
+  it('fills nothing from a source without the bytes, nor into an attachment of another name', () => {
+    write([missing('a.png'), missing('b.png')]);
+    expect(write([missing('a.png'), missing('b.png')]).updates).toEqual([]);
+    expect(write([held('x.png', 'xx')]).updates).toEqual([]);
+    expect(stored()).toMatchObject([{ sha256: null, missing: 1 }, { sha256: null, missing: 1 }]);
+  });
+});
