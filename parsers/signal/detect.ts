@@ -31,6 +31,13 @@ const GUIDE_V1 =
 const GUIDE_V2 =
   GUIDE_EXPORT +
   'An on-device backup folder (SignalBackups) is encrypted with the 64-character recovery key; restore it on a phone first, then use Export chat history.';
+/** sigexport (carderne/signal-export) writes plain text, but there is no reader for it here, and it is a weaker record. */
+export const GUIDE_SIGEXPORT =
+  'It is a weaker record: sigexport writes local times without a zone and, by default, leaves out disappearing messages. ' +
+  'Export the same chats again on the computer where Signal Desktop runs, with sigtop (sigtop export-messages -f json <dir>, ' +
+  "then sigtop export-attachments <dir>; ingest the .json files with their attachment folders) or with Signal's own Export " +
+  'chat history (ingest the ZIP or folder with main.jsonl).';
+const SIGEXPORT = 'a Signal Desktop chat export made with sigexport (carderne/signal-export)';
 const GUIDE_DESKTOP =
   'This is the encrypted Signal Desktop database (SQLCipher). Export it on the computer where Signal Desktop runs: use Export chat history in Signal Desktop, or sigtop (sigtop export-messages -f json <dir>, plus sigtop export-attachments <dir>), and ingest that output.';
 
@@ -95,9 +102,9 @@ export function detectSignalInput(entries: DetectEntry[]): SignalDetection | nul
     }
   }
   // 3. Files by content.
-  const found = new Map<SignalDetection['format'], { reason: string; entries: string[] }>();
-  const add = (format: SignalDetection['format'], name: string, reason: string): void => {
-    const f = found.get(format) ?? { reason, entries: [] };
+  const found = new Map<SignalDetection['format'], { reason: string; entries: string[]; guidance?: string }>();
+  const add = (format: SignalDetection['format'], name: string, reason: string, guidance?: string): void => {
+    const f = found.get(format) ?? { reason, entries: [], ...(guidance ? { guidance } : {}) };
     f.entries.push(name);
     found.set(format, f);
   };
@@ -120,7 +127,7 @@ export function detectSignalInput(entries: DetectEntry[]): SignalDetection | nul
       continue;
     }
     if (json && ['date', 'sender', 'body', 'quote'].every((k) => k in json)) {
-      add('unsupported', n, 'signal-export (sigexport) data.json');
+      add('unsupported', n, SIGEXPORT, GUIDE_SIGEXPORT);
       continue;
     }
     const line = firstLine(e.head).replace(/^\ufeff/, '');
@@ -129,7 +136,7 @@ export function detectSignalInput(entries: DetectEntry[]): SignalDetection | nul
       add('signal-txt', n, `Signal text transcript (${variant})`);
       continue;
     }
-    if (/^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\] [^:]+: /.test(line)) add('unsupported', n, 'signal-export (sigexport) chat.md');
+    if (/^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\] [^:]+: /.test(line)) add('unsupported', n, SIGEXPORT, GUIDE_SIGEXPORT);
     else if (/^_id,/.test(line) && /date_sent/.test(line) && /thread_id/.test(line)) add('unsupported', n, 'signalbackup-tools CSV table dump');
     else if (e.head.subarray(0, 16).equals(SQLITE)) add('unsupported', n, 'SQLite database (possibly a decrypted Signal database)');
   }
@@ -138,7 +145,7 @@ export function detectSignalInput(entries: DetectEntry[]): SignalDetection | nul
     if (!f) continue;
     const r: SignalDetection = { format, reason: `${f.reason}: ${f.entries.join(', ')}`, entries: f.entries };
     if (format === 'unsupported') {
-      r.guidance = `${GUIDE_EXPORT}Or use sigtop (JSON) / signalbackup-tools (--exportxml) output, which can be read in full.`;
+      r.guidance = f.guidance ?? `${GUIDE_EXPORT}Or use sigtop (JSON) / signalbackup-tools (--exportxml) output, which can be read in full.`;
     }
     return r;
   }

@@ -5,7 +5,7 @@ import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
 import { chatTitleFromFileName, isWhatsAppChatFileName, utf16Refusal } from '../../parsers/whatsapp/index.js';
 import { utf16Encoding } from '../../parsers/lines.js';
-import { detectSignalInput, type SignalDetection } from '../../parsers/signal/index.js';
+import { detectSignalInput, GUIDE_SIGEXPORT, type SignalDetection } from '../../parsers/signal/index.js';
 
 /** A file inside an export: on disk or inside a zip. */
 export interface FileRef {
@@ -70,25 +70,12 @@ async function readHead(open: () => Promise<Readable>): Promise<Buffer> {
   return Buffer.concat(parts).subarray(0, HEAD_BYTES);
 }
 
-/**
- * What sigexport (carderne/signal-export) writes, why it is refused and what to do instead. Its output is plain text,
- * but this tool has no reader for it, and it is a weaker record than the exports named here.
- */
-const SIGEXPORT_REFUSAL =
-  'chatarchief has no reader for this format, and it is a weaker record: sigexport writes local times without a zone and, by ' +
-  'default, leaves out disappearing messages. Export the same chats again on the computer where Signal Desktop runs, with ' +
-  'sigtop (sigtop export-messages -f json <dir>, then sigtop export-attachments <dir>; ingest the .json files with their ' +
-  "attachment folders) or with Signal's own Export chat history (ingest the ZIP or folder with main.jsonl). Nothing was stored";
-
 /** Refuses encrypted or unreadable Signal inputs: what was recognised, why it cannot be ingested, and what to do. */
 function refuseSignal(where: string, det: SignalDetection): never {
-  if (det.format === 'unsupported' && /\bsigexport\b/.test(det.reason)) {
-    throw new InputError(where, `a Signal Desktop chat export made with sigexport (carderne/signal-export): ${det.entries.map((e) => path.posix.basename(e)).join(', ')}. ${SIGEXPORT_REFUSAL}`, { code: 'sigexport' });
-  }
   // The detection names the entries it saw; for a file given by its own path that only repeats its name.
   const single = det.entries.length === 1 && path.basename(where) === det.entries[0] ? `: ${det.entries[0]}` : null;
   const what = single && det.reason.endsWith(single) ? det.reason.slice(0, -single.length) : det.reason;
-  const why = det.format === 'encrypted' ? 'it is encrypted, so it cannot be read; nothing was stored' : 'chatarchief cannot read this format; nothing was stored';
+  const why = det.format === 'encrypted' ? 'it is encrypted, so it cannot be read; nothing was stored' : 'chatarchief has no reader for this format; nothing was stored';
   throw new InputError(where, `recognised as ${what}, but ${why}. ${det.guidance ?? ''}`.trim(), { code: det.format });
 }
 
@@ -277,7 +264,7 @@ async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], 
   // sigexport writes one folder per chat: chat.md, data.json (JSON Lines), index.html, media/.
   if (entries.some((e) => e.isFile() && e.name === 'data.json') && entries.some((e) => e.isFile() && e.name === 'chat.md')) {
     const seen = entries.filter((e) => ['chat.md', 'data.json', 'index.html', 'media'].includes(e.name)).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
-    throw new InputError(dir, `a Signal Desktop chat export made with sigexport (carderne/signal-export): ${seen.join(', ')}. ${SIGEXPORT_REFUSAL}`, { code: 'sigexport' });
+    throw new InputError(dir, `a Signal Desktop chat export made with sigexport (carderne/signal-export): ${seen.join(', ')}. chatarchief has no reader for this format; nothing was stored. ${GUIDE_SIGEXPORT}`, { code: 'sigexport' });
   }
   const skip = (e: fs.Dirent, reason: string): void => {
     skipped.push({ path: path.join(dir, e.name) + (e.isDirectory() ? path.sep : ''), reason });
