@@ -1,6 +1,6 @@
 /**
  * A guard against regular expressions that can take exponential time (catastrophic backtracking): a group that
- * repeats without bound while something inside it repeats too, as in `(a+)+$` or `(\w+\s*)*$`. JavaScript has no
+ * repeats while something inside it repeats too, as in `(a+)+$`, `(\w+\s*)*$` or `(\w+\s?){1,40}$`. JavaScript has no
  * time limit on a match, so one such pattern in a rule file would hang `tag` and `rules explain` on an unlucky message.
  *
  * This is the star-height test that tools like safe-regex apply: it reads the pattern's structure (escapes, character
@@ -47,7 +47,9 @@ export function nestedRepetition(pattern: string): string | null {
     }
     const q = quantifierAt(pattern, i);
     if (q) {
-      if (q.max === Infinity && atom?.group && atom.repeats) return pattern.slice(atom.start, i + q.length);
+      // Any repetition of such a group, bounded or not: `(\w+\s?){1,40}$` is as exponential as `(\w+\s?)*$` up to
+      // its bound, and even `{3}` is polynomial of degree 3 in the message length.
+      if (q.max > 1 && atom?.group && atom.repeats) return pattern.slice(atom.start, i + q.length);
       // A variable repetition of more than one: what makes a repeating group ambiguous (`?` and `{n}` do not).
       if (q.max > 1 && q.max > q.min) frames[frames.length - 1]!.repeats = true;
       i += q.length;
