@@ -100,7 +100,8 @@ export async function checkRuleSet(set: LoadedRuleSet, db: DB | null, custodianI
   let messages = 0;
   for (const c of custodians) {
     // A custodian-specific file only runs for its own custodian.
-    const own = { files: set.files.filter((f) => !f.custodian || f.custodian === c.id), rules: set.rules.filter((r) => !r.file.custodian || r.file.custodian === c.id) };
+    const mine = (r: { file: { custodian: string | null } }) => !r.file.custodian || r.file.custodian === c.id;
+    const own = { files: set.files.filter((f) => !f.custodian || f.custodian === c.id), rules: set.rules.filter(mine), disabled: set.disabled.filter(mine) };
     const rep = await tagCustodian(db, c, own, { dryRun: true, examplesPerRule: 0 });
     messages += rep.scanned.messages;
     for (const r of rep.rules) {

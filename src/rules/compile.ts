@@ -108,7 +108,8 @@ function personMatcher(spec: { phones?: string[]; names?: string[] }): (names: s
 
 export function compileRuleSet(set: LoadedRuleSet, world: World = EMPTY_WORLD): CompiledRuleSet {
   const lexicon = new LexiconIndex();
-  const byId = new Map(set.rules.map((r) => [r.id, r]));
+  // A `rule` condition may name a disabled rule: it reuses that rule's condition, which makes no suggestion of its own.
+  const byId = new Map([...set.rules, ...set.disabled].map((r) => [r.id, r]));
   const cache = new Map<string, Compiled>();
 
   const compileCond = (c: Condition): Compiled => {

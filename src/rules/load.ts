@@ -45,6 +45,11 @@ export interface LoadedFile {
 export interface LoadedRuleSet {
   files: LoadedFile[];
   rules: RuleDef[];
+  /**
+   * Rules switched off (`"enabled": false`): validated like the others and usable by a `rule` condition (another rule
+   * reusing the lexicon), but they make no suggestions themselves.
+   */
+  disabled: RuleDef[];
 }
 
 type JsonPath = readonly (string | number | symbol)[];
@@ -116,6 +121,8 @@ export function loadRuleFiles(sources: readonly { path: string; bytes: Buffer | 
   const problems: RuleFileError['problems'] = [];
   const files: LoadedFile[] = [];
   const rules: RuleDef[] = [];
+  const disabled: RuleDef[] = [];
+  const all: RuleDef[] = [];
   for (const src of sources) {
     const bytes = typeof src.bytes === 'string' ? Buffer.from(src.bytes, 'utf8') : src.bytes;
     const parsed = parseJson(src.path, bytes.toString('utf8'));
@@ -137,13 +144,16 @@ export function loadRuleFiles(sources: readonly { path: string; bytes: Buffer | 
       bytes,
     };
     const before = rules.length;
-    fileRules(file, r.data, rules, problems);
+    fileRules(file, r.data, { rules, disabled, all }, problems);
     file.ruleCount = rules.length - before;
     files.push(file);
   }
-  checkRules(rules, problems);
+  rules.forEach((r, i) => {
+    r.order = i;
+  });
+  checkRules(all, problems);
   if (problems.length) throw new RuleFileError(problems);
-  return { files, rules };
+  return { files, rules, disabled };
 }
 
 function parseJson(file: string, text: string): { value: unknown } | { problem: RuleFileError['problems'][number] } {
@@ -157,15 +167,16 @@ function parseJson(file: string, text: string): { value: unknown } | { problem: 
   }
 }
 
-function fileRules(file: LoadedFile, data: RuleFileInput, out: RuleDef[], problems: RuleFileError['problems']): void {
+/** Adds a file's rules to `out.rules` (enabled) or `out.disabled`, and every one to `out.all` in load order. */
+function fileRules(file: LoadedFile, data: RuleFileInput, out: { rules: RuleDef[]; disabled: RuleDef[]; all: RuleDef[] }, problems: RuleFileError['problems']): void {
   const d = data.defaults ?? {};
   (data.rules ?? []).forEach((r, i) => {
     const where = `rules[${i}]`;
     const missing = (['category', 'priority', 'level'] as const).filter((k) => r[k] === undefined && d[k] === undefined);
     for (const k of missing) problems.push({ file: file.path, path: `${where}.${k}`, message: `expected ${k} (in the rule or in defaults.${k})` });
-    if (missing.length || !r.enabled) return;
+    if (missing.length) return;
     const level = (r.level ?? d.level)!;
-    out.push({
+    const def: RuleDef = {
       id: r.id,
       description: r.description ?? null,
       category: (r.category ?? d.category)!,
@@ -177,11 +188,16 @@ function fileRules(file: LoadedFile, data: RuleFileInput, out: RuleDef[], proble
       where,
       order: 0,
       origin: 'rule',
-    });
+    };
+    (r.enabled ? out.rules : out.disabled).push(def);
+    out.all.push(def);
   });
   (data.designations ?? []).forEach((des, i) => {
     const def = designationRule(des, file, `designations[${i}]`, problems);
-    if (def) out.push(def);
+    if (def) {
+      out.rules.push(def);
+      out.all.push(def);
+    }
   });
 }
 
@@ -271,11 +287,13 @@ function normaliseCondition(c: Condition, file: string, where: string, problems:
   }
 }
 
-/** Ids unique over all files; references resolve without cycles; each condition fits the rule's level. */
+/**
+ * Ids unique over all files; references resolve without cycles; each condition fits the rule's level. Disabled rules
+ * are checked too and may be referenced.
+ */
 function checkRules(rules: RuleDef[], problems: RuleFileError['problems']): void {
   const byId = new Map<string, RuleDef>();
-  rules.forEach((r, i) => {
-    r.order = i;
+  rules.forEach((r) => {
     const prev = byId.get(r.id);
     if (prev) problems.push({ file: r.file.path, path: `${r.where}.id`, message: `expected a unique rule id; '${r.id}' is also defined in ${prev.file.path} at ${prev.where}` });
     else byId.set(r.id, r);

@@ -43,7 +43,8 @@ export function claimNoMore(next: Int32Array, chunks: number): void {
 /** The rule set as plain data for a worker (it compiles it itself; no rule file is read or validated again). */
 export function workerRules(set: LoadedRuleSet): LoadedRuleSet {
   const files = new Map(set.files.map((f) => [f, { ...f, bytes: Buffer.alloc(0) }]));
-  return { files: [...files.values()], rules: set.rules.map((r) => ({ ...r, file: files.get(r.file)! })) };
+  const plain = (r: LoadedRuleSet['rules'][number]) => ({ ...r, file: files.get(r.file)! });
+  return { files: [...files.values()], rules: set.rules.map(plain), disabled: set.disabled.map(plain) };
 }
 
 /** The gate a run's workers wait at for the world: see WorkerInput.worldGate. */

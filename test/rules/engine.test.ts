@@ -76,6 +76,19 @@ describe('rule kinds', () => {
     expect(e.evalMessage(msg('De motie van de VVD op de ledenvergadering')).map((s) => s.ruleId)).toEqual(['office']);
     expect(e.evalMessage(msg('Zonder partij een motie'))).toEqual([]);
   });
+
+  it('a disabled rule makes no suggestion, but a rule that reuses its condition still works', () => {
+    // Switching off one bundled rule must not break the rules that reuse its lexicon (QA: the whole set was refused).
+    const set = ruleSet(file([
+      lex('party', 'partijpolitiek', 50, ['VVD', 'CDA'], { enabled: false }),
+      { id: 'parliament', category: 'zakelijk', priority: 70, level: 'message', match: { type: 'all', of: [{ type: 'rule', id: 'party' }, { type: 'lexicon', terms: ['motie'] }] } },
+    ]));
+    expect(set.rules.map((r) => r.id)).toEqual(['parliament']);
+    expect(set.disabled.map((r) => r.id)).toEqual(['party']);
+    const e = engineFor(set, undefined, 'privé'); // (a zakelijk suggestion equal to the default would not be stored)
+    expect(e.evalMessage(msg('De motie van het CDA')).map((s) => s.ruleId)).toEqual(['parliament']);
+    expect(e.evalMessage(msg('Het CDA vergadert'))).toEqual([]);
+  });
 });
 
 describe('precedence', () => {

@@ -63,6 +63,13 @@ describe('rule-file validation names the file, the JSON path and what was expect
     expect(problems(file([{ ...ok, match: { type: 'regex', pattern: '^a+$' } }]))).toEqual([]);
   });
 
+  it('a disabled rule is still checked, keeps its id taken, and may be referenced', () => {
+    const off = { ...ok, id: 'off', enabled: false };
+    expect(problems(file([off, { ...ok, match: { type: 'rule', id: 'off' } }]))).toEqual([]);
+    expect(problems(file([{ ...off, match: { type: 'regex', pattern: '(' } }]))).toEqual([expect.stringMatching(/rules\[0\]\.match\.pattern: expected a valid JavaScript regular expression/)]);
+    expect(problems(file([off, { ...ok, id: 'off' }]))).toEqual([expect.stringMatching(/rules\[1\]\.id: expected a unique rule id; 'off' is also defined/)]);
+  });
+
   it('ids unique over files, references that resolve without cycles, conditions that fit the level', () => {
     expect(problems(file([ok]), file([ok]))).toEqual(["rules/f1.json: rules[0].id: expected a unique rule id; 'a' is also defined in rules/f0.json at rules[0]"]);
     expect(problems(file([{ ...ok, match: { type: 'rule', id: 'nope' } }]))).toEqual(["rules/f0.json: rules[0].match: expected the id of a rule in the loaded rule set, got 'nope'"]);
