@@ -75,7 +75,7 @@ export class BlobStore {
       failed = false;
       return r;
     } catch (e) {
-      throw this.writeError(e);
+      throw this.writeError(e, tmp);
     } finally {
       this.dropTmp(tmp, failed);
     }
@@ -86,11 +86,12 @@ export class BlobStore {
    * permission, a read-only or full disk) is the operator's to fix, not a bug: a UserError naming the store and the
    * reason. Other errors (reading the source, a damaged zip entry) pass unchanged.
    */
-  private writeError(e: unknown): unknown {
+  private writeError(e: unknown, tmp?: string): unknown {
     const err = e as NodeJS.ErrnoException & { dest?: string };
     if (e instanceof UserError || !err?.code || !STORE_WRITE_CODES.has(err.code)) return e;
     // Only errors about the store's own paths (or a folder above it): a source that cannot be read is another matter.
-    const where = err.dest ?? err.path;
+    // A write through a file descriptor names no path; a full or read-only disk can only be the temporary file's.
+    const where = err.dest ?? err.path ?? (tmp !== undefined && DISK_FULL_CODES.has(err.code) ? tmp : undefined);
     if (where === undefined) return e;
     const rel = path.relative(this.dir, where);
     const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
@@ -169,7 +170,7 @@ export class BlobStore {
       this.moveIn(tmp, sha256);
       failed = false;
     } catch (e) {
-      throw this.writeError(e);
+      throw this.writeError(e, tmp);
     } finally {
       this.dropTmp(tmp, failed);
     }
@@ -259,6 +260,8 @@ function removeEmptyDir(dir: string): void {
 
 /** File system errors that mean the store's folder cannot be written (see `BlobStore.writeError`). */
 const STORE_WRITE_CODES = new Set(['ENOTDIR', 'EEXIST', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR']);
+/** Of those, the ones a read never gives: on a write without a path they must be the store's. */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /** A file system error as a reason an operator can act on (`ENOTDIR: a part of the path is a file, not a folder`). */
 export function fsReason(e: unknown): string {

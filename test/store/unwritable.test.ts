@@ -7,7 +7,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { BlobStore } from '../../src/store/blobs.js';
+import { UserError } from '../../src/errors.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { tableSnapshot } from '../ingest/store-dir.js';
 
@@ -63,5 +65,25 @@ describe('a store that cannot be written', () => {
     expectBadInput(r, `the blob store ${blobs}`, 'cannot be written');
     expect(r.stderr).toMatch(/a part of the path is a file, not a folder|a file of that name is in the way/);
     expect(tableSnapshot(db)).toEqual(before);
+  });
+});
+
+describe('a full disk', () => {
+  it('while the blob store writes: bad input naming the store, not an internal error, and no temporary file left', async () => {
+    const dir = path.join(tempDir(), 'store.blobs');
+    const blobs = new BlobStore(dir);
+    // A write through a file descriptor that the disk refuses names no path (as on /dev/full: "ENOSPC undefined write").
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    const spy = vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+      throw full;
+    });
+    try {
+      const err = await blobs.putStream((async function* () { yield Buffer.from('chat bytes'); })()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toMatch(new RegExp(`the blob store ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*cannot be written: no space left on the device \\(ENOSPC`));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
   });
 });
