@@ -15,8 +15,10 @@ export interface DetectEntry {
 
 export interface SignalDetection {
   format: SignalFormat | 'encrypted' | 'unsupported';
-  /** What was recognised, naming the evidence. */
+  /** What was recognised, naming the evidence: `label: entries`. */
   reason: string;
+  /** What was recognised, without the entries (for a message about a file given by its own name). */
+  label: string;
   /** For 'encrypted' / 'unsupported': how to make an input these parsers can read. */
   guidance?: string;
   /** The entries to parse in this format (for a folder of sigtop files: all of them). */
@@ -37,9 +39,14 @@ export const GUIDE_SIGEXPORT =
   'Export the same chats again on the computer where Signal Desktop runs, with sigtop (sigtop export-messages -f json <dir>, ' +
   "then sigtop export-attachments <dir>; ingest the .json files with their attachment folders) or with Signal's own Export " +
   'chat history (ingest the ZIP or folder with main.jsonl).';
-const SIGEXPORT = 'a Signal Desktop chat export made with sigexport (carderne/signal-export)';
+export const SIGEXPORT = 'a Signal Desktop chat export made with sigexport (carderne/signal-export)';
 const GUIDE_DESKTOP =
   'This is the encrypted Signal Desktop database (SQLCipher). Export it on the computer where Signal Desktop runs: use Export chat history in Signal Desktop, or sigtop (sigtop export-messages -f json <dir>, plus sigtop export-attachments <dir>), and ingest that output.';
+
+/** A detection whose reason names `label` and the entries that showed it. */
+function detected(format: SignalDetection['format'], label: string, entries: string[], guidance?: string): SignalDetection {
+  return { format, reason: `${label}: ${entries.join(', ')}`, label, entries, ...(guidance !== undefined ? { guidance } : {}) };
+}
 
 const base = (name: string): string => name.replace(/\/+$/, '').replace(/^.*\//, '');
 const dir = (name: string): string => (name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '');
@@ -82,23 +89,23 @@ export function detectSignalInput(entries: DetectEntry[]): SignalDetection | nul
     const hasMeta = names.includes(dir(main) ? `${dir(main)}/metadata.json` : 'metadata.json');
     const header = firstJson(byName.get(main)!.head);
     if (hasMeta || (header && 'backupTimeMs' in header)) {
-      return { format: 'signal-export', reason: `Signal chat export: ${main}${hasMeta ? ' with metadata.json' : ' (BackupInfo header)'}`, entries: [main] };
+      return { ...detected('signal-export', 'Signal chat export', [main]), reason: `Signal chat export: ${main}${hasMeta ? ' with metadata.json' : ' (BackupInfo header)'}` };
     }
   }
   // 2. Encrypted containers.
   const v2 = names.find((n) => /(^|\/)signal-backup-[^/]+\/main$/.test(n)) ?? names.find((n) => /(^|\/)SignalBackups(\/|$)/.test(n));
-  if (v2) return { format: 'encrypted', reason: `Signal on-device backup (v2, encrypted): ${v2}`, guidance: GUIDE_V2, entries: [v2] };
+  if (v2) return detected('encrypted', 'Signal on-device backup (v2, encrypted)', [v2], GUIDE_V2);
   const v1 = entries.find((e, i) => /\.backup$/i.test(names[i]!) && (looksLikeV1Backup(e.head) || /^signal-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.backup$/.test(base(names[i]!))));
-  if (v1) return { format: 'encrypted', reason: `Signal Android backup (v1, encrypted): ${v1.name}`, guidance: GUIDE_V1, entries: [v1.name] };
+  if (v1) return detected('encrypted', 'Signal Android backup (v1, encrypted)', [v1.name], GUIDE_V1);
   for (const [i, e] of entries.entries()) {
     const n = names[i]!;
     if (base(n) !== 'db.sqlite') continue;
     const plain = e.head.length >= 16 && e.head.subarray(0, 16).equals(SQLITE);
     if (!plain && (e.head.length >= 16 || names.some((m) => base(m) === 'config.json'))) {
-      return { format: 'encrypted', reason: `Signal Desktop database (SQLCipher, no "SQLite format 3" header): ${n}`, guidance: GUIDE_DESKTOP, entries: [n] };
+      return detected('encrypted', 'Signal Desktop database (SQLCipher, no "SQLite format 3" header)', [n], GUIDE_DESKTOP);
     }
     if (plain) {
-      return { format: 'unsupported', reason: `decrypted Signal Desktop database: ${n}`, guidance: GUIDE_DESKTOP.replace('This is the encrypted', 'This is a decrypted copy of the'), entries: [n] };
+      return detected('unsupported', 'decrypted Signal Desktop database', [n], GUIDE_DESKTOP.replace('This is the encrypted', 'This is a decrypted copy of the'));
     }
   }
   // 3. Files by content.
@@ -143,7 +150,7 @@ export function detectSignalInput(entries: DetectEntry[]): SignalDetection | nul
   for (const format of ['signal-export', 'sms-xml', 'sigtop-json', 'signal-txt', 'unsupported'] as const) {
     const f = found.get(format);
     if (!f) continue;
-    const r: SignalDetection = { format, reason: `${f.reason}: ${f.entries.join(', ')}`, entries: f.entries };
+    const r = detected(format, f.reason, f.entries);
     if (format === 'unsupported') {
       r.guidance = f.guidance ?? `${GUIDE_EXPORT}Or use sigtop (JSON) / signalbackup-tools (--exportxml) output, which can be read in full.`;
     }

@@ -57,7 +57,7 @@ export { exportFileRef } from './export-items.js';
 export { parseSmsXml, fixSurrogateRefs, type SmsXmlOptions } from './sms-xml.js';
 export { parseSigtopJson, type SigtopJsonOptions } from './sigtop-json.js';
 export { parseSignalText, detectTextVariant, type SignalTextOptions, type TextVariant } from './text.js';
-export { detectSignalInput, GUIDE_SIGEXPORT, type DetectEntry, type SignalDetection } from './detect.js';
+export { detectSignalInput, GUIDE_SIGEXPORT, SIGEXPORT, type DetectEntry, type SignalDetection } from './detect.js';
 export { groupIdFromMasterKey } from './group-id.js';
 export { generateSignalMainJsonl, generateSignalMetadata } from './generate.js';
 

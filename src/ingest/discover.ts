@@ -5,7 +5,7 @@ import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
 import { chatTitleFromFileName, isWhatsAppChatFileName, utf16Refusal } from '../../parsers/whatsapp/index.js';
 import { utf16Encoding } from '../../parsers/lines.js';
-import { detectSignalInput, GUIDE_SIGEXPORT, type SignalDetection } from '../../parsers/signal/index.js';
+import { detectSignalInput, GUIDE_SIGEXPORT, SIGEXPORT, type SignalDetection } from '../../parsers/signal/index.js';
 
 /** A file inside an export: on disk or inside a zip. */
 export interface FileRef {
@@ -72,9 +72,8 @@ async function readHead(open: () => Promise<Readable>): Promise<Buffer> {
 
 /** Refuses encrypted or unreadable Signal inputs: what was recognised, why it cannot be ingested, and what to do. */
 function refuseSignal(where: string, det: SignalDetection): never {
-  // The detection names the entries it saw; for a file given by its own path that only repeats its name.
-  const single = det.entries.length === 1 && path.basename(where) === det.entries[0] ? `: ${det.entries[0]}` : null;
-  const what = single && det.reason.endsWith(single) ? det.reason.slice(0, -single.length) : det.reason;
+  // The detection names the entries it saw; for a file given by its own path that would only repeat its name.
+  const what = det.entries.length === 1 && path.basename(where) === det.entries[0] ? det.label : det.reason;
   const why = det.format === 'encrypted' ? 'it is encrypted, so it cannot be read; nothing was stored' : 'chatarchief has no reader for this format; nothing was stored';
   throw new InputError(where, `recognised as ${what}, but ${why}. ${det.guidance ?? ''}`.trim(), { code: det.format });
 }
@@ -261,10 +260,14 @@ async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], 
     const det = detectSignalInput([{ name: v2.name === 'SignalBackups' ? 'SignalBackups/signal-backup-0/main' : `${v2.name}/main`, head: Buffer.alloc(0) }]);
     if (det) refuseSignal(path.join(dir, v2.name), det);
   }
-  // sigexport writes one folder per chat: chat.md, data.json (JSON Lines), index.html, media/.
+  // sigexport writes one folder per chat: chat.md, data.json (JSON Lines), index.html, media/. The detector decides by
+  // data.json's content, so that another folder that happens to hold files of these names is not taken for one.
   if (entries.some((e) => e.isFile() && e.name === 'data.json') && entries.some((e) => e.isFile() && e.name === 'chat.md')) {
-    const seen = entries.filter((e) => ['chat.md', 'data.json', 'index.html', 'media'].includes(e.name)).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
-    throw new InputError(dir, `a Signal Desktop chat export made with sigexport (carderne/signal-export): ${seen.join(', ')}. chatarchief has no reader for this format; nothing was stored. ${GUIDE_SIGEXPORT}`, { code: 'sigexport' });
+    const head = await readHead(async () => fs.createReadStream(path.join(dir, 'data.json'), { end: HEAD_BYTES - 1 }));
+    if (detectSignalInput([{ name: 'data.json', head }])?.label === SIGEXPORT) {
+      const seen = entries.filter((e) => ['chat.md', 'data.json', 'index.html', 'media'].includes(e.name)).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+      throw new InputError(dir, `${SIGEXPORT}: ${seen.join(', ')}. chatarchief has no reader for this format; nothing was stored. ${GUIDE_SIGEXPORT}`, { code: 'sigexport' });
+    }
   }
   const skip = (e: fs.Dirent, reason: string): void => {
     skipped.push({ path: path.join(dir, e.name) + (e.isDirectory() ? path.sep : ''), reason });

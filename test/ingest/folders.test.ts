@@ -130,4 +130,13 @@ describe('ingest: a sigexport (carderne/signal-export) export', () => {
     expect(folder.stderr).toContain(`${path.join(dir, 'sigexport', 'Anna de Vries')}: a Signal Desktop chat export made with sigexport (carderne/signal-export): chat.md, data.json, media/.`);
     expect(tableSnapshot(db)).toEqual(before);
   });
+
+  it('is told apart by data.json\'s content, not by the file names alone', async () => {
+    write('notities/chat.md', '# Notities bij het overleg\n');
+    write('notities/data.json', '{"versie": 1, "items": []}\n');
+    const r = await ingest(path.join(dir, 'notities'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(path.join(dir, 'notities', 'data.json'));
+    expect(r.stderr).not.toMatch(/sigexport/);
+  });
 });
