@@ -42,8 +42,16 @@ export interface SourceReport {
   messagesMissing: number;
   attachments: number;
   attachmentsMissing?: number;
-  /** Attachments of messages seen before that were stored without bytes and that this source's files filled in. */
+  /**
+   * Attachments of messages seen before that were stored without bytes and that this source's files filled in; each is
+   * recorded as an `attachment-filled` source finding (which source supplied the bytes).
+   */
   attachmentsFilled?: number;
+  /**
+   * Attachments of messages seen before for which this source's files hold other bytes than the store (which keeps
+   * its own); each is an `attachment-differs` finding.
+   */
+  attachmentsDiffer?: number;
   lowFidelity?: boolean;
   warnings: ParseWarning[];
 }

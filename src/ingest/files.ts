@@ -1,5 +1,7 @@
-import { addSourceFile } from '../store/ingest.js';
-import type { AttachmentUpdate } from '../store/message-writer.js';
+import { addSourceFile, sourceFindingWriter } from '../store/ingest.js';
+import type { AttachmentUpdate } from '../store/attachment-fill.js';
+import type { DB } from '../store/db.js';
+import { ATTACHMENT_DIFFERS, ATTACHMENT_FILLED } from '../store/reports.js';
 import type { ParseWarning } from '../../parsers/types.js';
 import type { IngestContext } from './context.js';
 import { readChunks } from './context.js';
@@ -51,8 +53,8 @@ export async function storeExportFiles(ctx: IngestContext, unit: ExportUnit, sou
 
 /**
  * The operator's warning for an attachment of a message seen before that this source filled in (`attachment-filled`)
- * or brought other bytes for (`attachment-differs`). Kept with the source (warnings_json): with the source's file list
- * it records which source supplied the bytes.
+ * or brought other bytes for (`attachment-differs`). Its message is also the source finding that records the update
+ * (see attachmentUpdateRecorder).
  */
 export function attachmentUpdateWarning(e: AttachmentUpdate, conversationId: number, sourceId: number): ParseWarning {
   const who = `message ${e.messageId} (conversation ${conversationId}, ${e.sender ?? 'system'}, sent ${e.sentAt})`;
@@ -60,16 +62,38 @@ export function attachmentUpdateWarning(e: AttachmentUpdate, conversationId: num
   const file = `${e.path ? `'${e.path}' ` : ''}(sha256 ${e.sha256}, ${e.size ?? '?'} bytes)`;
   if (e.kind === 'filled') {
     return {
-      code: 'attachment-filled',
+      code: ATTACHMENT_FILLED,
       message: `${who}: attachment ${named}, missing until now, is filled in from source ${sourceId}'s file ${file}`,
       line: e.line,
     };
   }
   return {
-    code: 'attachment-differs',
+    code: ATTACHMENT_DIFFERS,
     message:
       `${who}: attachment ${named}: source ${sourceId}'s file ${file} differs from the bytes stored from an earlier source ` +
       `(sha256 ${e.storedSha256}, ${e.storedSize ?? '?'} bytes); the stored bytes are kept, this file stays in the source's file list`,
     line: e.line,
+  };
+}
+
+/**
+ * Records every attachment update of a message seen before (see AttachmentUpdate), whatever their number: each one
+ * becomes a source finding (source_findings, code as the warning's), and a warning for the operator (the warning log
+ * keeps only the first 50 of a code). The `attachment-filled` finding is the chain of custody: it names the source
+ * that supplied the bytes, which the file lists and sightings alone do not (a later export holding the same file
+ * sights the message too); it is a record, not one of the findings report's losses. An `attachment-differs` finding
+ * is reported (the source's bytes are not the ones kept).
+ */
+export function attachmentUpdateRecorder(
+  db: DB, warn: (w: ParseWarning) => void, conversationId: number, sourceId: number,
+): (e: AttachmentUpdate) => void {
+  // One prepared statement for them all (a re-ingest may fill in 100k: preparing one per update would cost about
+  // 20 µs each, a quarter of the whole fill), prepared on the first update.
+  let record: ReturnType<typeof sourceFindingWriter> | null = null;
+  return (e) => {
+    const w = attachmentUpdateWarning(e, conversationId, sourceId);
+    warn(w);
+    record ??= sourceFindingWriter(db);
+    record(sourceId, w.code, w.message, conversationId);
   };
 }

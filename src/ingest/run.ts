@@ -114,9 +114,8 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
   const stored = await storing;
   const dup = findSourceByHash(ctx.db, ctx.custodian.id, stored.sha256);
   if (dup) {
-    const prev = ctx.db.prepare('SELECT format, date_order FROM sources WHERE id = ?').get(dup.id) as { format: string; date_order: string | null };
     return {
-      id: dup.id, file: unit.sourcePath, sha256: stored.sha256, format: prev.format, dateOrder: prev.date_order, duplicateSource: true,
+      id: dup.id, file: unit.sourcePath, sha256: stored.sha256, format: dup.format, dateOrder: dup.dateOrder, duplicateSource: true,
       conversationId: dup.conversationIds[0] ?? null, conversationIds: dup.conversationIds, messagesNew: 0, messagesSeenBefore: 0,
       messagesMissing: 0, attachments: 0, warnings: [],
     };

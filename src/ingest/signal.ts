@@ -10,7 +10,7 @@ import {
 import type { ParsedAttachment, ParsedChat, Platform } from '../../parsers/types.js';
 import { readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit, FileRef } from './discover.js';
-import { attachmentUpdateWarning, storeExportFiles, type ExportFile, type StoredSource } from './files.js';
+import { attachmentUpdateRecorder, storeExportFiles, type ExportFile, type StoredSource } from './files.js';
 import { declaredOf, type DeclaredFile } from '../../parsers/signal/declared.js';
 import { ReadOutCheck } from './read-out.js';
 
@@ -83,7 +83,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     let st = chats.get(chat.chatKey);
     if (!st) {
       const writer = new MessageWriter(
-        ctx.db, conv.id, sourceId!, (e) => warnings.add(editedSinceWarning(e, conv.id)), (e) => warnings.add(attachmentUpdateWarning(e, conv.id, sourceId!)),
+        ctx.db, conv.id, sourceId!, (e) => warnings.add(editedSinceWarning(e, conv.id)), attachmentUpdateRecorder(ctx.db, warnings.add, conv.id, sourceId!),
       );
       st = { conversationId: conv.id, writer, contacts: new Map() };
       chats.set(chat.chatKey, st);
@@ -154,6 +154,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   let seen = 0;
   let updated = 0;
   let filled = 0;
+  let differ = 0;
   let missing = 0;
   for (const st of chats.values()) {
     missing += st.writer.finish({ lowFidelity });
@@ -163,6 +164,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     seen += st.writer.seenCount;
     updated += st.writer.updatedCount;
     filled += st.writer.attachmentsFilled;
+    differ += st.writer.attachmentsDiffer;
     if (st.writer.firstAt && (!first || Date.parse(st.writer.firstAt) < Date.parse(first))) first = st.writer.firstAt;
     if (st.writer.lastAt && (!last || Date.parse(st.writer.lastAt) > Date.parse(last))) last = st.writer.lastAt;
   }
@@ -173,7 +175,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   const report: SourceReport = {
     id: sourceId, file: unit.sourcePath, sha256: stored.sha256, format, dateOrder: null, duplicateSource: false,
     conversationId: conversationIds[0] ?? null, conversationIds, messagesNew: newCount, messagesSeenBefore: seen, messagesUpdated: updated,
-    messagesMissing: missing, attachments, attachmentsMissing, attachmentsFilled: filled, lowFidelity, warnings: warnings.list,
+    messagesMissing: missing, attachments, attachmentsMissing, attachmentsFilled: filled, attachmentsDiffer: differ, lowFidelity, warnings: warnings.list,
   };
   return report;
 }

@@ -16,7 +16,7 @@ import type { DateOrder, ParsedChat, ParseWarning } from '../../parsers/types.js
 import type { DB } from '../store/db.js';
 import { readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
-import { attachmentUpdateWarning, storeExportFiles, type StoredSource } from './files.js';
+import { attachmentUpdateRecorder, storeExportFiles, type StoredSource } from './files.js';
 import { ReadOutCheck } from './read-out.js';
 
 /**
@@ -91,7 +91,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   };
   for (const p of chat.participants) contactFor(p.name!, p.phone, false);
 
-  const writer = new MessageWriter(ctx.db, conv.id, sourceId, undefined, (e) => warnings.add(attachmentUpdateWarning(e, conv.id, sourceId)));
+  const writer = new MessageWriter(ctx.db, conv.id, sourceId, undefined, attachmentUpdateRecorder(ctx.db, warnings.add, conv.id, sourceId));
   let attachments = 0;
   let attachmentsMissing = 0;
   /** Hashes of the files the chat links as attachments. */
@@ -131,6 +131,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     attachments,
     attachmentsMissing,
     attachmentsFilled: writer.attachmentsFilled,
+    attachmentsDiffer: writer.attachmentsDiffer,
     warnings: warnings.list,
   };
 }

@@ -4,7 +4,7 @@
  * only system texts (a timer change says which timer) and attachment file names are shown.
  */
 import { DateTime } from 'luxon';
-import { ATTACHMENT_MISMATCH, type FindingFacts, type FlaggedMessageFact, type MessageRef } from '../store/reports.js';
+import { ATTACHMENT_DIFFERS, ATTACHMENT_MISMATCH, type FindingFacts, type FlaggedMessageFact, type MessageRef } from '../store/reports.js';
 import { instant } from './intervals.js';
 
 export const FINDING_CODES = [
@@ -18,6 +18,7 @@ export const FINDING_CODES = [
   'missing-in-later-export',
   'attachment-missing',
   'attachment-mismatch',
+  'attachment-differs',
   'disappearing-may-be-absent',
   'time-ambiguous',
   'time-invalid',
@@ -39,6 +40,7 @@ export const FINDING_INFO: Record<FindingCode, { label: string; group: FindingGr
   'missing-in-later-export': { label: 'Ontbreekt in latere export', group: 'verlies' },
   'attachment-missing': { label: 'Bijlage ontbreekt in export', group: 'verlies' },
   'attachment-mismatch': { label: 'Bijlage wijkt af van wat de export vermeldt (hash of grootte)', group: 'verlies' },
+  'attachment-differs': { label: 'Bijlage in latere export wijkt af van de bewaarde bijlage (bewaarde bytes behouden)', group: 'verlies' },
   'disappearing-may-be-absent': { label: 'Signal-export mist mogelijk verdwijnende berichten', group: 'verlies' },
   'time-ambiguous': { label: 'Tijdstip dubbelzinnig (uur van de wintertijd)', group: 'tijd' },
   'time-invalid': { label: 'Tijdstip bestaat niet (uur van de zomertijd)', group: 'tijd' },
@@ -154,14 +156,22 @@ export function computeFindings(facts: FindingFacts): Finding[] {
     out.push(fromMessage(a, 'attachment-missing', a.attachmentName, { id: a.sourceId, file: a.sourceFile }));
   }
   for (const s of facts.sourceFindings) {
-    // A file that differs from the hash or size its export records: the detail names message, file, expected and actual.
-    const code: FindingCode = s.code === ATTACHMENT_MISMATCH ? 'attachment-mismatch' : 'disappearing-may-be-absent';
+    // A file that differs from the hash or size its export records, or from the bytes stored from an earlier export:
+    // the detail names message, file, and both hashes and sizes.
+    const code: FindingCode =
+      s.code === ATTACHMENT_MISMATCH ? 'attachment-mismatch' : s.code === ATTACHMENT_DIFFERS ? 'attachment-differs' : 'disappearing-may-be-absent';
     const info = FINDING_INFO[code];
     out.push({
       custodianId: s.custodianId, code, label: info.label, group: info.group, conversationId: s.conversationId,
       conversation: s.conversationTitle, platform: s.platform, person: null, at: s.lastMessageAt ?? s.ingestedAt, localTime: null, messageId: null,
       sourceId: s.sourceId, sourceFile: s.sourceFile,
-      detail: s.message || (code === 'attachment-mismatch' ? 'bijlage wijkt af van de export' : `export ${s.format} laat berichten met een timer weg`),
+      detail:
+        s.message ||
+        (code === 'attachment-mismatch'
+          ? 'bijlage wijkt af van de export'
+          : code === 'attachment-differs'
+            ? 'bijlage wijkt af van de bewaarde bytes'
+            : `export ${s.format} laat berichten met een timer weg`),
     });
   }
   // Sort keys computed once: parsing times inside the comparator costs seconds for 200k findings.

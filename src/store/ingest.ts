@@ -26,11 +26,15 @@ export interface SourceInfo {
   exportedAt: string | null;
 }
 
-export function findSourceByHash(db: DB, custodianId: string, sha256: string): { id: number; conversationIds: number[] } | null {
-  const r = db.prepare('SELECT id FROM sources WHERE custodian_id = ? AND sha256 = ?').get(custodianId, sha256) as { id: number } | undefined;
+export function findSourceByHash(
+  db: DB, custodianId: string, sha256: string,
+): { id: number; format: string; dateOrder: string | null; conversationIds: number[] } | null {
+  const r = db.prepare('SELECT id, format, date_order FROM sources WHERE custodian_id = ? AND sha256 = ?').get(custodianId, sha256) as
+    | { id: number; format: string; date_order: string | null }
+    | undefined;
   if (!r) return null;
   const conv = db.prepare('SELECT conversation_id AS c FROM source_conversations WHERE source_id = ? ORDER BY 1').all(r.id) as { c: number }[];
-  return { id: r.id, conversationIds: conv.map((x) => x.c) };
+  return { id: r.id, format: r.format, dateOrder: r.date_order, conversationIds: conv.map((x) => x.c) };
 }
 
 export function createVeiligstelling(db: DB, custodianId: string, operator: string, device: string | null): number {
@@ -64,7 +68,15 @@ export function addSourceFile(db: DB, sourceId: number, path: string, size: numb
 }
 
 export function addSourceFinding(db: DB, sourceId: number, code: string, message: string, conversationId: number | null): void {
-  db.prepare('INSERT INTO source_findings (source_id, code, message, conversation_id) VALUES (?, ?, ?, ?)').run(sourceId, code, message, conversationId);
+  sourceFindingWriter(db)(sourceId, code, message, conversationId);
+}
+
+/** addSourceFinding with one prepared statement for many rows (a re-ingest may record 100k attachment updates). */
+export function sourceFindingWriter(db: DB): (sourceId: number, code: string, message: string, conversationId: number | null) => void {
+  const insert = db.prepare('INSERT INTO source_findings (source_id, code, message, conversation_id) VALUES (?, ?, ?, ?)');
+  return (sourceId, code, message, conversationId) => {
+    insert.run(sourceId, code, message, conversationId);
+  };
 }
 
 /** Normalises a display name or title for matching: marks removed, spaces folded, lower case. */

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { DB } from './db.js';
 import type { ParsedMessage, Revision } from '../../parsers/types.js';
 import { matchKey } from './ingest.js';
+import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 
 export interface StoredAttachment {
   name: string;
@@ -14,34 +15,6 @@ export interface StoredAttachment {
 }
 
 export type WriteOutcome = 'new' | 'seen';
-
-/**
- * What this source's bytes did to an attachment of a message seen before (matched on ordinal and name):
- * - `filled`: the store held the attachment without bytes (missing from the earlier export); it now has this source's
- *   sha256, size and mime and is no longer missing. The file is in this source's file list (source_files), which is
- *   the chain of custody: the supplying source is the message's source whose files hold the attachment's hash.
- * - `differs`: the store held other bytes; they are kept (never overwritten) and this source's file stays only in its
- *   own file list.
- */
-export interface AttachmentUpdate {
-  kind: 'filled' | 'differs';
-  messageId: number;
-  sender: string | null;
-  sentAt: string;
-  /** Line (item) of the message in this source. */
-  line: number;
-  ordinal: number;
-  /** The stored attachment's name, and the name this source gives it (equal unless matched on ordinal alone). */
-  name: string;
-  incomingName: string;
-  /** This source's file. */
-  path: string | null;
-  sha256: string;
-  size: number | null;
-  /** The bytes the store holds (for `differs`). */
-  storedSha256: string | null;
-  storedSize: number | null;
-}
 
 /**
  * A message seen before that this source shows with versions the store did not know yet (it was edited again, or
@@ -72,7 +45,8 @@ export interface EditedSince {
  * for identical repeats inside one source. Memory does not grow with the number of messages: repeats are
  * detected through the database (a key this source added, or sighted already, is a repeat). The first source of a
  * message is its first_source_id; later sources that contain it get a message_sightings row. A message seen before
- * that a later source shows edited further keeps its id and gains the versions the store lacked (see addVersions).
+ * that a later source shows edited further keeps its id and gains the versions the store lacked (see addVersions),
+ * and the bytes of attachments the store held without them (see AttachmentFill).
  */
 export class MessageWriter {
   private nextSeq: number;
@@ -92,12 +66,8 @@ export class MessageWriter {
   seenCount = 0;
   /** Messages seen before whose versions this source extended (a subset of seenCount). */
   updatedCount = 0;
-  /** Attachments of messages seen before that were stored without bytes and that this source filled in. */
-  attachmentsFilled = 0;
-  /** Attachments of messages seen before for which this source brought other bytes than the store holds. */
-  attachmentsDiffer = 0;
-  private readonly readAtts;
-  private readonly fillAtt;
+  /** Fills in attachments of messages seen before (see AttachmentFill). */
+  private readonly attachmentFill: AttachmentFill;
   private readonly readStored;
   private readonly update;
   private readonly markingsOf;
@@ -107,7 +77,7 @@ export class MessageWriter {
     readonly conversationId: number,
     readonly sourceId: number,
     private readonly onEditedSince?: (e: EditedSince) => void,
-    private readonly onAttachment?: (e: AttachmentUpdate) => void,
+    onAttachment?: (e: AttachmentUpdate) => void,
   ) {
     const r = db.prepare('SELECT MAX(seq) AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number | null };
     this.nextSeq = (r.s ?? -1) + 1;
@@ -122,11 +92,7 @@ export class MessageWriter {
     );
     this.link = db.prepare('INSERT OR IGNORE INTO message_sightings (message_id, source_id) VALUES (?, ?)');
     this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.readAtts = db.prepare('SELECT id, ordinal, name, sha256, size, missing FROM attachments WHERE message_id = ? ORDER BY ordinal');
-    // Only an attachment without bytes is filled (the WHERE clause guards it too): stored bytes are never replaced.
-    this.fillAtt = db.prepare(
-      'UPDATE attachments SET sha256 = ?, size = ?, mime = COALESCE(?, mime), missing = 0 WHERE id = ? AND (sha256 IS NULL OR sha256 = ?)',
-    );
+    this.attachmentFill = new AttachmentFill(db, onAttachment);
     this.readStored = db.prepare('SELECT text, edited, sent_at, sender, extra_json FROM messages WHERE id = ?');
     this.update = db.prepare('UPDATE messages SET text = ?, edited = 1, extra_json = ? WHERE id = ?');
     // Markings that still stand: a rejected or lapsed passage suggestion hides nothing, so it need not freeze the text.
@@ -136,6 +102,16 @@ export class MessageWriter {
   }
 
   private readonly senderKeys = new Map<string, string>();
+
+  /** Attachments of messages seen before that were stored without bytes and that this source filled in. */
+  get attachmentsFilled(): number {
+    return this.attachmentFill.filled;
+  }
+
+  /** Attachments of messages seen before for which this source brought other bytes than the store holds. */
+  get attachmentsDiffer(): number {
+    return this.attachmentFill.differ;
+  }
 
   baseKey(m: ParsedMessage): string {
     if (m.stableKey) return `k:${m.stableKey}`;
@@ -174,7 +150,7 @@ export class MessageWriter {
         // Only an edited message can bring versions the store lacks (same key, later edit); the rest stays a lookup.
         if (m.edited || m.revisions?.length) this.addVersions(id, m);
         // Likewise only a message with an attachment whose bytes this source holds can fill one in.
-        if (attachments.length !== 0 && attachments.some((a) => a.sha256 !== null)) this.fillAttachments(id, m, attachments);
+        if (attachments.length !== 0 && attachments.some((a) => a.sha256 !== null)) this.attachmentFill.fill(id, m, attachments);
         return { id, outcome: 'seen' };
       }
     }
@@ -219,42 +195,6 @@ export class MessageWriter {
       messageId: id, sender: row.sender, sentAt: row.sent_at, line: m.line, added, textChanged: textAt !== storedAt,
       keptForMarkings: textAt < newest ? pins : [], otherMarkings: markings.filter((k) => k.level !== 'passage').map((k) => k.id),
     });
-  }
-
-  /**
-   * For a message seen before: gives each stored attachment without bytes the bytes this source holds for it, and
-   * reports bytes that differ from the stored ones (kept). An incoming attachment matches the stored one with its
-   * ordinal and name, else the one with its name, else (the same number of attachments on both sides: the same
-   * message by its key, named differently by another export format) the one with its ordinal.
-   */
-  private fillAttachments(id: number, m: ParsedMessage, attachments: StoredAttachment[]): void {
-    const stored = this.readAtts.all(id) as { id: number; ordinal: number; name: string; sha256: string | null; size: number | null; missing: number }[];
-    if (stored.length === 0) return;
-    const used = new Set<number>();
-    const free = (r: { id: number }): boolean => !used.has(r.id);
-    for (let i = 0; i < attachments.length; i++) {
-      const a = attachments[i]!;
-      if (a.sha256 === null) continue;
-      const row =
-        stored.find((r) => free(r) && r.ordinal === i && r.name === a.name) ??
-        stored.find((r) => free(r) && r.name === a.name) ??
-        (stored.length === attachments.length ? stored.find((r) => free(r) && r.ordinal === i && !attachments.some((b) => b.name === r.name)) : undefined);
-      if (!row) continue;
-      used.add(row.id);
-      const event = {
-        messageId: id, sender: m.sender, sentAt: m.sentAt, line: m.line, ordinal: row.ordinal, name: row.name, incomingName: a.name, path: a.path ?? null,
-        sha256: a.sha256, size: a.size, storedSha256: row.sha256, storedSize: row.size,
-      };
-      if (row.sha256 === null || (row.missing === 1 && row.sha256 === a.sha256)) {
-        if (this.fillAtt.run(a.sha256, a.size, a.mime, row.id, a.sha256).changes === 1) {
-          this.attachmentsFilled++;
-          this.onAttachment?.({ kind: 'filled', ...event });
-        }
-      } else if (row.sha256 !== a.sha256) {
-        this.attachmentsDiffer++;
-        this.onAttachment?.({ kind: 'differs', ...event });
-      }
-    }
   }
 
   /** Inserts the message unless its key exists; returns the new id, or null when the key was taken. */

@@ -165,6 +165,16 @@ function messageRef(r: RefRow, conversations: Map<number, ConversationInfo>): Me
 export const DISAPPEARING_ABSENT = 'disappearing-messages-may-be-absent';
 /** The source finding for a file that differs from the hash or size its export records (Signal). */
 export const ATTACHMENT_MISMATCH = 'attachment-mismatch';
+/**
+ * The source finding for an attachment of a message seen before for which a later source brought other bytes than the
+ * store holds (the stored ones are kept).
+ */
+export const ATTACHMENT_DIFFERS = 'attachment-differs';
+/**
+ * The source record of an attachment that a later source filled in (which source supplied the bytes): kept in
+ * source_findings as the chain of custody, not reported as a finding (nothing is lost).
+ */
+export const ATTACHMENT_FILLED = 'attachment-filled';
 
 /** Everything the findings report lists: one scan of the messages for the flags, plus the tables of losses. */
 export function loadFindingFacts(db: DB, opts: { custodianId?: string } = {}): FindingFacts {
@@ -211,7 +221,8 @@ interface SourceFindingRow {
 
 /**
  * Source-level findings: the source_findings table (a possibly incomplete Signal export, a file that does not match its
- * export), plus disappearing-message warnings that have no row there.
+ * export, other bytes than the stored ones for an attachment), plus disappearing-message warnings that have no row there.
+ * (Its `attachment-filled` rows are records, not findings.)
  */
 function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindingFact[] {
   const sWhere = opts.custodianId ? 'AND s.custodian_id = ?' : '';
@@ -221,9 +232,9 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
   const rows = db
     .prepare(
       `SELECT ${base}, f.code, f.message, f.conversation_id, c.title FROM source_findings f JOIN sources s ON s.id = f.source_id
-       LEFT JOIN conversations c ON c.id = f.conversation_id WHERE f.code IN (?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
+       LEFT JOIN conversations c ON c.id = f.conversation_id WHERE f.code IN (?, ?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
     )
-    .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ...args) as (SourceFindingRow & { code: string; message: string; conversation_id: number | null; title: string | null })[];
+    .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ATTACHMENT_DIFFERS, ...args) as (SourceFindingRow & { code: string; message: string; conversation_id: number | null; title: string | null })[];
   const seen = new Set<number>();
   const fact = (r: SourceFindingRow, more: Pick<SourceFindingFact, 'code' | 'message' | 'conversationId' | 'conversationTitle' | 'origin'>): SourceFindingFact => ({
     custodianId: r.custodian_id, sourceId: r.source_id, sourceFile: r.file_name, platform: r.platform, format: r.format, ingestedAt: r.ingested_at,

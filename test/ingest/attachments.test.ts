@@ -84,16 +84,41 @@ describe('a later export fills in an attachment an earlier export lacked', () =>
     expect(first).toMatchObject({ attachmentsMissing: 0, attachmentsFilled: 0 });
     const other = Buffer.concat([JPEG, Buffer.from('recompressed')]);
     const second = await ingest(writeIn(dir, 'b.zip', makeZip([{ name: IMG, data: other }, { name: CHAT_NAME, data: LATER }])));
-    expect(second).toMatchObject({ messagesNew: 1, messagesSeenBefore: 2, attachmentsFilled: 0 });
+    expect(second).toMatchObject({ messagesNew: 1, messagesSeenBefore: 2, attachmentsFilled: 0, attachmentsDiffer: 1 });
     expect(codes(second)).toContain('attachment-differs');
     const w = second.warnings.find((x: { code: string }) => x.code === 'attachment-differs');
     expect(w.message).toContain(sha(other));
     expect(w.message).toContain(sha(JPEG));
+    // Every conflict is a finding of the source that brought the other bytes.
+    const f = (await findings()).filter((x) => x.code === 'attachment-differs');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ sourceId: second.id, detail: w.message });
     expect(withAttachments(await messages())[0].attachments).toEqual([{ name: IMG, sha256: sha(JPEG), size: JPEG.length, missing: false, mime: null }]);
     // The same bytes again: nothing to fill, nothing to report.
     const third = await ingest(writeIn(dir, 'c.zip', makeZip([{ name: IMG, data: JPEG }, { name: CHAT_NAME, data: `${LATER}16-01-2023 09:00 - Piet: Derde\n` }])));
-    expect(third).toMatchObject({ attachmentsFilled: 0 });
+    expect(third).toMatchObject({ attachmentsFilled: 0, attachmentsDiffer: 0 });
     expect(codes(third).filter((c) => c.startsWith('attachment-'))).toEqual([]);
+  });
+
+  it('WhatsApp: the source that supplied the bytes is recorded, also when a later export holds the same file', async () => {
+    const first = await ingest(writeIn(dir, `bare/${CHAT_NAME}`, CHAT));
+    expect(first).toMatchObject({ attachmentsFilled: 0, attachmentsDiffer: 0 });
+    const second = await ingest(writeIn(dir, 'a.zip', makeZip([{ name: IMG, data: JPEG }, { name: CHAT_NAME, data: CHAT }])));
+    const third = await ingest(writeIn(dir, 'b.zip', makeZip([{ name: IMG, data: JPEG }, { name: CHAT_NAME, data: LATER }])));
+    expect([second.attachmentsFilled, third.attachmentsFilled]).toEqual([1, 0]);
+    const [m] = withAttachments(await messages());
+    // The file lists and sightings name both zips ...
+    const holders = query<{ source_id: number }>(
+      `SELECT DISTINCT sf.source_id FROM attachments a JOIN message_sources ms ON ms.message_id = a.message_id
+         JOIN source_files sf ON sf.source_id = ms.source_id AND sf.sha256 = a.sha256 WHERE a.message_id = ? ORDER BY sf.source_id`,
+      m.id,
+    );
+    expect(holders.map((h) => h.source_id)).toEqual([second.id, third.id]);
+    // ... the source's record names the one that supplied the bytes. It is no finding in the report.
+    const filled = query<{ source_id: number; message: string }>(`SELECT source_id, message FROM source_findings WHERE code = 'attachment-filled'`);
+    expect(filled).toEqual([{ source_id: second.id, message: second.warnings.find((w: { code: string }) => w.code === 'attachment-filled').message }]);
+    expect(filled[0]!.message).toContain(`message ${m.id} `);
+    expect((await findings()).filter((f) => f.code.startsWith('attachment-'))).toEqual([]);
   });
 
   it('WhatsApp: a later export that lacks the file leaves the attachment as it was', async () => {

@@ -6,7 +6,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/db.js';
 import { createSource, createVeiligstelling, ensureConversation } from '../../src/store/ingest.js';
-import { MessageWriter, type AttachmentUpdate, type StoredAttachment } from '../../src/store/message-writer.js';
+import { MessageWriter, type StoredAttachment } from '../../src/store/message-writer.js';
+import type { AttachmentUpdate } from '../../src/store/attachment-fill.js';
+import { loadFindingFacts } from '../../src/store/reports.js';
+import { computeFindings, FINDING_INFO } from '../../src/report/findings.js';
+import { attachmentUpdateRecorder } from '../../src/ingest/files.js';
+import { WarningLog } from '../../src/ingest/context.js';
 import type { ParsedMessage } from '../../parsers/types.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -83,5 +88,67 @@ describe('MessageWriter fills in attachments of messages seen before', () => {
     expect(write([missing('a.png'), missing('b.png')]).updates).toEqual([]);
     expect(write([held('x.png', 'xx')]).updates).toEqual([]);
     expect(stored()).toMatchObject([{ sha256: null, missing: 1 }, { sha256: null, missing: 1 }]);
+  });
+});
+
+describe('every attachment update is recorded, beyond the 50 warnings a code keeps', () => {
+  const N = 60;
+  /** Writes N messages (one attachment each) from a new source, recording updates as the ingest does. */
+  function writeMany(att: (i: number) => StoredAttachment): { sourceId: number; writer: MessageWriter; warnings: WarningLog } {
+    const sourceId = source();
+    const warnings = new WarningLog();
+    const writer = new MessageWriter(store.db, conv, sourceId, undefined, attachmentUpdateRecorder(store.db, warnings.add, conv, sourceId));
+    store.db.transaction(() => {
+      for (let i = 0; i < N; i++) {
+        const at = message.sentAtMs + i * 60_000;
+        writer.write({ ...message, line: i + 1, stableKey: `a:${i}`, sentAtMs: at, sentAt: new Date(at).toISOString() }, null, [att(i)]);
+      }
+    })();
+    writer.finish();
+    return { sourceId, writer, warnings };
+  }
+  const recorded = (code: string) =>
+    store.db.prepare('SELECT source_id AS sourceId, conversation_id AS conversationId, message FROM source_findings WHERE code = ? ORDER BY id').all(code) as {
+      sourceId: number; conversationId: number; message: string;
+    }[];
+
+  it('each differing attachment is a finding in the report, though the warnings stop at 50', () => {
+    writeMany((i) => held(`f${i}.png`, `kept${i}`));
+    const { sourceId, writer, warnings } = writeMany((i) => held(`f${i}.png`, `other${i}`, 9));
+    expect(writer.attachmentsDiffer).toBe(N);
+    expect(warnings.list.filter((w) => w.code === 'attachment-differs')).toHaveLength(51);
+    expect(warnings.list.at(-1)!.message).toContain('only the first 50 are listed');
+    const rows = recorded('attachment-differs');
+    expect(rows).toHaveLength(N);
+    rows.forEach((r, i) => {
+      expect(r).toMatchObject({ sourceId, conversationId: conv });
+      expect(r.message).toContain(`'f${i}.png'`);
+      expect(r.message).toContain(`sha256 other${i}`);
+      expect(r.message).toContain(`sha256 kept${i}`);
+    });
+    const findings = computeFindings(loadFindingFacts(store.db)).filter((f) => f.code === 'attachment-differs');
+    expect(findings).toHaveLength(N);
+    expect(findings[0]).toMatchObject({ label: FINDING_INFO['attachment-differs'].label, group: 'verlies', sourceId, conversationId: conv });
+    expect(new Set(findings.map((f) => f.detail))).toEqual(new Set(rows.map((r) => r.message)));
+    // The stored bytes are kept.
+    expect(store.db.prepare("SELECT COUNT(*) AS n FROM attachments WHERE sha256 LIKE 'kept%'").get()).toEqual({ n: N });
+  });
+
+  it('each filled attachment records the source that supplied its bytes, and is no finding', () => {
+    writeMany((i) => missing(`f${i}.png`));
+    const { sourceId, writer, warnings } = writeMany((i) => held(`f${i}.png`, `bytes${i}`));
+    // A later source with the same files sights every message and holds every hash, yet fills nothing.
+    const later = writeMany((i) => held(`f${i}.png`, `bytes${i}`));
+    expect([writer.attachmentsFilled, later.writer.attachmentsFilled, later.writer.attachmentsDiffer]).toEqual([N, 0, 0]);
+    expect(warnings.list.filter((w) => w.code === 'attachment-filled')).toHaveLength(51);
+    const rows = recorded('attachment-filled');
+    expect(rows).toHaveLength(N);
+    rows.forEach((r, i) => {
+      expect(r).toMatchObject({ sourceId, conversationId: conv });
+      expect(r.message).toContain(`'f${i}.png', missing until now, is filled in from source ${sourceId}'s file 'files/f${i}.png' (sha256 bytes${i}`);
+    });
+    const findings = computeFindings(loadFindingFacts(store.db));
+    expect(findings.filter((f) => f.code === 'attachment-differs')).toEqual([]);
+    expect(findings.filter((f) => f.code === 'attachment-missing')).toEqual([]);
   });
 });
