@@ -10,8 +10,8 @@ import { getConversation, listConversations } from '../store/messages.js';
 import {
   conversationShape, dataVersion, getReviewMarkings, headerMarkings, type ConversationShape, type MarkedPosition, markedMessagePositions, messageMarkings, messagePage, messagePosition, reviewProgress, reviewRuleIds,
 } from '../store/review.js';
-import { decisionsFor, targetInfo } from '../store/decisions.js';
-import { decide, decideBulk, mark, ReviewError } from './service.js';
+import { conversationSuggestionIds, decisionsFor, targetInfo } from '../store/decisions.js';
+import { decide, decideBulk, mark, ReviewError, type ExpectedDecisions } from './service.js';
 import { sameReviewer } from './state.js';
 import { previewPage, type PreviewProvider } from './preview.js';
 import { conversationSummaries, emptyCounts, evidenceSummary, markingView, messageView, type MarkingView } from './views.js';
@@ -139,6 +139,25 @@ export function markingDetail(ctx: ApiContext, id: number) {
   return { marking: withSummary(markingView(m)), decisions: decisionsFor(ctx.db, [id]).get(id) ?? [] };
 }
 
+/**
+ * What a bulk action on the conversation (optionally one rule) would cover: counts per state, and every rule suggestion
+ * in scope with the id of its latest decision. The page shows the counts in its confirmation dialog and sends
+ * `lastDecisionIds` back with the bulk, so the server refuses (409 stale) when anything in scope changed in between.
+ */
+export function bulkScope(ctx: ApiContext, id: number, q: URLSearchParams) {
+  ownConversation(ctx, id);
+  const ruleId = q.get('rule') || undefined;
+  const ms = getReviewMarkings(ctx.db, conversationSuggestionIds(ctx.db, id, ruleId));
+  const counts = emptyCounts();
+  const lastDecisionIds: Record<string, number | null> = {};
+  for (const m of ms) {
+    counts[m.bucket]++;
+    counts.total++;
+    lastDecisionIds[String(m.id)] = m.lastDecision?.id ?? null;
+  }
+  return { conversationId: id, ruleId: ruleId ?? null, counts, lastDecisionIds };
+}
+
 export function preview(ctx: ApiContext, id: number, q: URLSearchParams) {
   ownConversation(ctx, id);
   if (!ctx.preview) throw new ApiError(501, 'the preview of the geschoonde set is not available', 'no-preview');
@@ -150,12 +169,26 @@ const reviewerSchema = z.string().trim().min(1, 'reviewer name required').max(20
 const reasonSchema = z.string().max(2000).nullish();
 const categorySchema = z.enum(CATEGORIES);
 
+/**
+ * What the page showed: marking id → the id of its latest decision (MarkingView `lastDecision.id`), null when none.
+ * Required, so a stale page cannot skip the check.
+ */
+const lastDecisionIdsSchema = z.record(
+  z.string().regex(/^[1-9][0-9]{0,14}$/, 'expected a marking id'),
+  z.number().int().positive().nullable(),
+  { error: 'required: lastDecisionIds, { "<markingId>": <id of the latest decision the page showed> | null }' },
+);
+
+const toExpected = (r: Record<string, number | null>): ExpectedDecisions => new Map(Object.entries(r).map(([k, v]) => [Number(k), v]));
+
 const decideBody = z.object({
   markingIds: z.array(z.number().int().positive()).min(1).max(100_000),
   action: z.enum(['confirm', 'reject', 'change', 'undo']),
   category: categorySchema.optional(),
   reviewer: reviewerSchema,
   reason: reasonSchema,
+  /** Every marking of markingIds with the latest decision the page showed for it. */
+  lastDecisionIds: lastDecisionIdsSchema,
 });
 
 const bulkBody = z.object({
@@ -165,6 +198,8 @@ const bulkBody = z.object({
   category: categorySchema.optional(),
   reviewer: reviewerSchema,
   reason: reasonSchema,
+  /** The scope as GET /api/conversations/:id/bulk-scope gave it (every suggestion in scope, with its latest decision). */
+  lastDecisionIds: lastDecisionIdsSchema,
 });
 
 const markBody = z.object({
@@ -190,14 +225,14 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
 const fresh = (ctx: ApiContext, ids: number[]) => getReviewMarkings(ctx.db, ids).map(markingView).map(withSummary);
 
 export function postDecide(ctx: ApiContext, body: unknown) {
-  const b = parse(decideBody, body);
-  const decided = decide(ctx.db, { ...b, custodianId: ctx.custodianId });
+  const { lastDecisionIds, ...b } = parse(decideBody, body);
+  const decided = decide(ctx.db, { ...b, expected: toExpected(lastDecisionIds), custodianId: ctx.custodianId });
   return { decided, markings: fresh(ctx, decided.map((d) => d.markingId)) };
 }
 
 export function postBulk(ctx: ApiContext, body: unknown) {
-  const b = parse(bulkBody, body);
-  const r = decideBulk(ctx.db, { ...b, custodianId: ctx.custodianId });
+  const { lastDecisionIds, ...b } = parse(bulkBody, body);
+  const r = decideBulk(ctx.db, { ...b, expected: toExpected(lastDecisionIds), custodianId: ctx.custodianId });
   return { decided: r.decided.length, skipped: r.skipped, decisionIds: r.decided.map((d) => d.decisionId) };
 }
 
@@ -215,6 +250,7 @@ export function statusFor(e: ReviewError): number {
     case 'reason-required': return 422;
     case 'invalid': return 400;
     case 'text-changed': return 409;
+    case 'stale': return 409;
     default: return 409;
   }
 }

@@ -86,6 +86,7 @@ const GET: [RegExp, Handler][] = [
   [/^\/api\/conversations\/(\d+)\/messages$/, (c, m, q) => api.messages(c, Number(m[1]), q)],
   [/^\/api\/conversations\/(\d+)\/positions$/, (c, m, q) => api.positions(c, Number(m[1]), q)],
   [/^\/api\/conversations\/(\d+)\/preview$/, (c, m, q) => api.preview(c, Number(m[1]), q)],
+  [/^\/api\/conversations\/(\d+)\/bulk-scope$/, (c, m, q) => api.bulkScope(c, Number(m[1]), q)],
   [/^\/api\/messages\/(\d+)\/position$/, (c, m) => api.messageIndex(c, Number(m[1]))],
   [/^\/api\/markings\/(\d+)$/, (c, m) => api.markingDetail(c, Number(m[1]))],
 ];
@@ -133,7 +134,7 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
         const body = req.method === 'POST' ? await readBody(req) : undefined;
         sendJson(res, 200, h(ctx, m, url.searchParams, body));
       } catch (e) {
-        if (e instanceof ReviewError) sendJson(res, api.statusFor(e), { error: e.message, code: e.code });
+        if (e instanceof ReviewError) sendJson(res, api.statusFor(e), { error: e.message, code: e.code, ...(e.conflicts ? { conflicts: e.conflicts } : {}) });
         else if (e instanceof api.ApiError) sendJson(res, e.status, { error: e.message, code: e.code });
         else throw e;
       }

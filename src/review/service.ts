@@ -17,14 +17,36 @@ import { textSha256 } from './views.js';
 
 export type ReviewErrorCode =
   | 'not-found' | 'other-custodian' | 'reason-required' | 'awaiting-second' | 'inactive' | 'invalid' | 'nothing-to-undo' | 'undo-not-yours'
-  | 'duplicate' | 'text-changed';
+  | 'duplicate' | 'text-changed' | 'stale';
 
 export class ReviewError extends UserError {
-  constructor(message: string, readonly code: ReviewErrorCode) {
+  constructor(message: string, readonly code: ReviewErrorCode, readonly conflicts?: StaleConflict[]) {
     super(message, { code });
     this.name = 'ReviewError';
   }
 }
+
+/** The latest decision on a marking, as a stale-state refusal reports it. */
+export interface DecisionBrief { id: number; action: DecisionAction; category: string | null; reviewer: string; decidedAt: string; needsSecond: boolean }
+
+/**
+ * One marking whose decisions are not what the caller saw: `changed` (its latest decision differs from `expected`),
+ * `new` (bulk: a suggestion in scope the caller did not list) or `gone` (listed, but no longer in scope).
+ */
+export interface StaleConflict {
+  markingId: number;
+  kind: 'changed' | 'new' | 'gone';
+  /** The id of the latest decision the caller saw (null: none); null for `new`. */
+  expected: number | null;
+  /** The marking's latest decision now (null: none). */
+  now: DecisionBrief | null;
+}
+
+/**
+ * What the caller saw: per marking, the id of its latest decision (`lastDecision.id` of the MarkingView), or null
+ * when it knew none. Decisions are only ever appended, so a different latest id means someone decided in between.
+ */
+export type ExpectedDecisions = ReadonlyMap<number, number | null>;
 
 export type DecideAction = 'confirm' | 'reject' | 'change' | 'undo';
 
@@ -37,6 +59,12 @@ export interface DecideInput {
   reason?: string | null;
   /** When set, every marking must belong to this custodian (the web server serves one custodian). */
   custodianId?: string;
+  /**
+   * The state the caller decided on (see ExpectedDecisions); must name every marking. When a marking's decisions
+   * changed since, the whole request is refused (`stale`) and nothing is written. The web API requires it; the CLI,
+   * which reads fresh state when it runs, makes it optional.
+   */
+  expected?: ExpectedDecisions;
 }
 
 export interface DecisionOutcome {
@@ -58,6 +86,11 @@ export interface BulkInput {
   reviewer: string;
   reason?: string | null;
   custodianId?: string;
+  /**
+   * Every rule suggestion in scope (as GET /api/conversations/:id/bulk-scope lists them) with its latest decision id.
+   * When the scope or any of its decisions changed since, the whole bulk is refused (`stale`), nothing written.
+   */
+  expected?: ExpectedDecisions;
 }
 
 export interface MarkInput {
@@ -191,17 +224,67 @@ function validCategory(action: string, category: string | undefined): void {
   if (action === 'change' && !category) throw new ReviewError('changing a category needs the new category', 'invalid');
 }
 
+function brief(d: DecisionRecord | undefined): DecisionBrief | null {
+  return d ? { id: d.id, action: d.action, category: d.category, reviewer: d.reviewer, decidedAt: d.decidedAt, needsSecond: d.needsSecond } : null;
+}
+
+/** The latest decision of each marking (null: none), read inside the caller's transaction. */
+function latestDecisions(db: DB, ids: readonly number[]): Map<number, DecisionBrief | null> {
+  const all = decisionsFor(db, ids);
+  return new Map(ids.map((id) => { const ds = all.get(id); return [id, brief(ds?.[ds.length - 1])]; }));
+}
+
+const DID: Record<DecisionAction, string> = {
+  confirm: 'confirmed', reject: 'rejected', change: 'changed', mark: 'marked', 'second-confirm': 'second-confirmed', undo: 'undid the latest decision on',
+};
+
+/** Compares what the caller saw with the stored decisions; throws `stale` (naming who decided what) on any difference. */
+function checkExpected(db: DB, expected: ExpectedDecisions, scope: readonly number[]): void {
+  const now = latestDecisions(db, [...new Set([...scope, ...expected.keys()])]);
+  const inScope = new Set(scope);
+  const conflicts: StaleConflict[] = [];
+  for (const id of scope) {
+    const d = now.get(id) ?? null;
+    if (!expected.has(id)) conflicts.push({ markingId: id, kind: 'new', expected: null, now: d });
+    else if ((d?.id ?? null) !== expected.get(id)) conflicts.push({ markingId: id, kind: 'changed', expected: expected.get(id)!, now: d });
+  }
+  for (const [id, e] of expected) if (!inScope.has(id)) conflicts.push({ markingId: id, kind: 'gone', expected: e, now: now.get(id) ?? null });
+  if (!conflicts.length) return;
+  const says = (c: StaleConflict): string => {
+    if (c.kind === 'new') return `marking ${c.markingId} was suggested after the page loaded`;
+    if (c.kind === 'gone') return `marking ${c.markingId} is no longer suggested here`;
+    const d = c.now;
+    const was = c.expected === null ? 'no decision' : `decision ${c.expected}`;
+    if (!d) return `marking ${c.markingId}: its decisions changed (the page knew ${was})`;
+    const what = d.needsSecond ? `proposed to ${d.action}` : DID[d.action];
+    return `marking ${c.markingId}: ${d.reviewer} ${what} it${d.category ? ` (${d.category})` : ''} at ${d.decidedAt} (decision ${d.id}; the page knew ${was})`;
+  };
+  const shown = conflicts.slice(0, 5).map(says).join('; ');
+  throw new ReviewError(
+    `decided in the meantime: ${shown}${conflicts.length > 5 ? ` (+${conflicts.length - 5} more)` : ''}; nothing recorded: reload and look again`,
+    'stale',
+    conflicts,
+  );
+}
+
 /** Confirms, rejects, re-categorises or undoes markings: all or nothing. */
 export function decide(db: DB, input: DecideInput): DecisionOutcome[] {
   validCategory(input.action, input.category);
   if (!input.markingIds.length) throw new ReviewError('no marking ids given', 'invalid');
+  const ids = [...new Set(input.markingIds)];
+  const expected = input.expected;
+  if (expected) {
+    const missing = ids.filter((id) => !expected.has(id));
+    if (missing.length) throw new ReviewError(`the expected latest decision is missing for marking ${missing.join(', ')}`, 'invalid');
+    const extra = [...expected.keys()].filter((id) => !ids.includes(id));
+    if (extra.length) throw new ReviewError(`an expected latest decision is given for marking ${extra.join(', ')}, which is not being decided`, 'invalid');
+  }
   const ctx: Ctx = { db, reviewer: cleanReviewer(input.reviewer), reason: cleanReason(input.reason), at: nowIso() };
   return db.transaction(() => {
-    const out: DecisionOutcome[] = [];
-    for (const id of [...new Set(input.markingIds)]) {
-      out.push(decideOne(ctx, loadMarking(db, id, input.custodianId), input.action, input.category)!);
-    }
-    return out;
+    const ms = ids.map((id) => loadMarking(db, id, input.custodianId));
+    // Under the write lock: a colleague's decision cannot slip in between this check and the writes.
+    if (expected) checkExpected(db, expected, ids);
+    return ms.map((m) => decideOne(ctx, m, input.action, input.category)!);
   }).immediate();
 }
 
@@ -224,6 +307,7 @@ export function decideBulk(db: DB, input: BulkInput): { decided: DecisionOutcome
       // A mistyped rule id must not pass as "nothing left to decide".
       throw new ReviewError(`rule '${input.ruleId}' made no suggestion in conversation ${input.conversationId} (see: chatarchief review list --conversation ${input.conversationId})`, 'not-found');
     }
+    if (input.expected) checkExpected(db, input.expected, ids);
     for (const id of ids) {
       const o = decideOne(ctx, loadMarking(db, id), input.action, input.category, { bulk: true });
       if (o) decided.push(o);

@@ -118,11 +118,13 @@ describe('API', () => {
   });
 
   it('decides, marks and bulk-decides through the API, with Dutch-mappable error codes', async () => {
-    let r = await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.partij1], action: 'reject', reviewer: 'Els' } });
+    const none = { [f.ids.markings.partij1]: null };
+    let r = await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.partij1], action: 'reject', reviewer: 'Els', lastDecisionIds: none } });
     expect(r.status).toBe(422);
     expect(r.json().code).toBe('reason-required');
-    r = await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.partij1], action: 'confirm', reviewer: 'Els' } });
+    r = await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.partij1], action: 'confirm', reviewer: 'Els', lastDecisionIds: none } });
     expect(r.status).toBe(200);
+    const elsDecision = r.json().decided[0].decisionId;
     expect(r.json().markings[0]).toMatchObject({ id: f.ids.markings.partij1, status: 'confirmed', state: 'decided', lastDecision: { reviewer: 'Els', action: 'confirm' } });
     // A passage marking names the text it was chosen in: the textSha256 the messages view gives.
     const nota = (await request('GET', `/api/conversations/${f.ids.conversations.anna}/messages`)).json().messages.find((m: { id: number }) => m.id === f.ids.messages.annaNota);
@@ -131,9 +133,10 @@ describe('API', () => {
     expect(r.json().marking).toMatchObject({ origin: 'manual', level: 'passage', span: [0, 11], status: 'confirmed' });
     r = await request('POST', '/api/mark', { body: { level: 'passage', targetId: f.ids.messages.annaNota, span: [0, 9999], textSha256: nota.textSha256, category: 'zakelijk', reviewer: 'Els' } });
     expect(r.status).toBe(400);
-    r = await request('POST', '/api/bulk', { body: { conversationId: f.ids.conversations.partij, ruleId: 'partij.lexicon', action: 'confirm', reviewer: 'Piet' } });
+    const scope = (await request('GET', `/api/conversations/${f.ids.conversations.partij}/bulk-scope?rule=partij.lexicon`)).json();
+    r = await request('POST', '/api/bulk', { body: { conversationId: f.ids.conversations.partij, ruleId: 'partij.lexicon', action: 'confirm', reviewer: 'Piet', lastDecisionIds: scope.lastDecisionIds } });
     expect(r.json()).toMatchObject({ decided: 1, skipped: 1 });
-    r = await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.partij1], action: 'undo', reviewer: 'Piet' } });
+    r = await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.partij1], action: 'undo', reviewer: 'Piet', lastDecisionIds: { [f.ids.markings.partij1]: elsDecision } } });
     expect(r.status).toBe(409);
     expect(r.json().code).toBe('undo-not-yours');
     expect(verifyAudit(f.store.db).ok).toBe(true);
@@ -147,7 +150,8 @@ describe('API', () => {
 
 describe('voorbeeld geschoonde set', () => {
   it('renders the page exactly as the exporter\'s own preview of the conversation', async () => {
-    await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.passage], action: 'confirm', reviewer: 'Els' } });
+    const r = await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.passage], action: 'confirm', reviewer: 'Els', lastDecisionIds: { [f.ids.markings.passage]: null } } });
+    expect(r.status, r.body).toBe(200);
     const conv = f.ids.conversations.anna;
     const page = (await request('GET', `/api/conversations/${conv}/preview?offset=0&limit=200`)).json();
     const exported = [...previewConversation(f.store.db, conv, { allowUnreviewed: true })];
@@ -160,7 +164,8 @@ describe('voorbeeld geschoonde set', () => {
   });
 
   it('shows a conversation withheld as a whole as one marker', async () => {
-    await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.mamaConversation], action: 'confirm', reviewer: 'Els' } });
+    const r = await request('POST', '/api/decide', { body: { markingIds: [f.ids.markings.mamaConversation], action: 'confirm', reviewer: 'Els', lastDecisionIds: { [f.ids.markings.mamaConversation]: null } } });
+    expect(r.status, r.body).toBe(200);
     const page = (await request('GET', `/api/conversations/${f.ids.conversations.mama}/preview`)).json();
     expect(page.slots).toEqual([]);
     expect(page.excluded).toMatchObject({ type: 'conversation-marker', category: 'privé', slotCount: 1 });

@@ -7,6 +7,7 @@ import { verifyAudit } from '../../src/review/verify.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { freshStore } from '../ingest/store-dir.js';
+import { apiClient } from './api-client.js';
 
 /**
  * A passage marking names the text it was chosen in (its SHA-256). A later Signal export that edits the message
@@ -60,14 +61,7 @@ function furtherEdit(): string {
   return out;
 }
 
-async function api(p: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const r = await fetch(`http://127.0.0.1:${srv.port}${p}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'x-chatarchief-token': srv.token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, json: await r.json() };
-}
+const api = (p: string, body?: unknown) => apiClient(srv)(p, body);
 
 /** The edited message as the page loads it (from the messages view of its conversation). */
 async function loadEdited(): Promise<{ id: number; text: string; textSha256: string }> {

@@ -92,14 +92,18 @@ function renderOutcomes(os: DecisionOutcome[], skipped = 0): string {
 const decideCmd: Command = {
   name: 'review decide',
   summary: 'confirm, reject, re-categorise or undo suggestions (or all open suggestions of a conversation or rule)',
-  usage: 'review decide (<markingId...> | --conversation <id> [--rule <id>]) (--accept | --reject | --category <c> | --undo) --reviewer <name> [--reason <text>]',
+  usage: 'review decide (<markingId...> [--expect-last-decision <id>|none] | --conversation <id> [--rule <id>]) (--accept | --reject | --category <c> | --undo) --reviewer <name> [--reason <text>]',
   help: `A reason is required when rejecting, changing the category or overriding an earlier decision.
 With four-eyes (custodian set <id> --second-reviewer true) a decision counts once a different reviewer has made the
 same decision (run the same command under another --reviewer). --undo reverts your own latest decision on a marking.
---conversation decides every open suggestion of that conversation (of one rule with --rule); decided ones are skipped.`,
+--conversation decides every open suggestion of that conversation (of one rule with --rule); decided ones are skipped.
+--expect-last-decision (optional, one marking id only) is the id of the latest decision you saw on the marking (as
+\`review list --json\` shows it in lastDecision.id), or none: when someone decided since, the command is refused (exit 1,
+nothing recorded) and says who decided what. Without it the command acts on the state stored when it runs.`,
   options: {
     accept: { type: 'boolean' }, reject: { type: 'boolean' }, undo: { type: 'boolean' }, category: { type: 'string' },
     reviewer: { type: 'string' }, reason: { type: 'string' }, conversation: { type: 'string' }, rule: { type: 'string' },
+    'expect-last-decision': { type: 'string' },
   },
   positionals: true,
   run(ctx, { values, positionals }) {
@@ -107,7 +111,9 @@ same decision (run the same command under another --reviewer). --undo reverts yo
       accept: z.boolean().optional(), reject: z.boolean().optional(), undo: z.boolean().optional(),
       category: categorySchema.optional(), reviewer, reason: z.string().optional(),
       conversation: idOption('conversation').optional(), rule: z.string().min(1).optional(),
+      'expect-last-decision': z.string().regex(/^([1-9]\d*|none)$/, 'expected a decision id or none').transform((v) => (v === 'none' ? null : Number(v))).optional(),
     }), values);
+    const expect = o['expect-last-decision'];
     const chosen = [o.accept && 'accept', o.reject && 'reject', o.category && 'category', o.undo && 'undo'].filter(Boolean);
     if (chosen.length !== 1) throw new UserError(`give exactly one of --accept, --reject, --category <c>, --undo\nusage: chatarchief ${this.usage}`);
     const action = o.accept ? 'confirm' : o.reject ? 'reject' : o.undo ? 'undo' : 'change';
@@ -115,6 +121,7 @@ same decision (run the same command under another --reviewer). --undo reverts yo
     if (o.conversation !== undefined) {
       if (positionals.length) throw new UserError('give marking ids or --conversation, not both');
       if (action === 'undo') throw new UserError('--undo works on marking ids, not on a whole conversation');
+      if (expect !== undefined) throw new UserError('--expect-last-decision works on one marking id, not on a whole conversation');
       const r = decideBulk(db, { conversationId: o.conversation, ruleId: o.rule, action, category: o.category, reviewer: o.reviewer, reason: o.reason });
       ctx.result(r, () => renderOutcomes(r.decided, r.skipped));
       return;
@@ -125,7 +132,9 @@ same decision (run the same command under another --reviewer). --undo reverts yo
       if (!/^\d+$/.test(p)) throw new UserError(`'${p}' is not a marking id (expected a number)`);
       return Number(p);
     });
-    const r = decide(db, { markingIds: ids, action, category: o.category, reviewer: o.reviewer, reason: o.reason });
+    if (expect !== undefined && new Set(ids).size !== 1) throw new UserError('--expect-last-decision works on one marking id');
+    const expected = expect === undefined ? undefined : new Map([[ids[0]!, expect]]);
+    const r = decide(db, { markingIds: ids, action, category: o.category, reviewer: o.reviewer, reason: o.reason, expected });
     ctx.result({ decided: r }, () => renderOutcomes(r));
   },
 };

@@ -80,7 +80,7 @@ function markCard(m) {
       CATS.filter(function (c) { return c !== m.category; }).map(function (c) {
         return actButton('→ ' + c, 'Categorie wijzigen naar ' + c, function () { decideMarking(m.id, 'change', c); });
       }),
-      mine ? actButton('↶ Ongedaan', 'Eigen besluit ongedaan maken (u)', function () { undoMarking(m.id); }) : null,
+      mine ? actButton('↶ Ongedaan', 'Eigen besluit ongedaan maken (u)', function () { undoMarking(m.id, m.lastDecision.id); }) : null,
       actButton('Geschiedenis', 'Alle besluiten over deze markering', function () { showHistory(m.id); })
     ].flat())
   ]);

@@ -46,6 +46,24 @@ var ERR_NL = {
   'no-preview': 'Het voorbeeld van de geschoonde set is niet beschikbaar.',
   'text-changed': 'De tekst van dit bericht is gewijzigd sinds het gesprek werd geladen (er is intussen een nieuwere export ingelezen). Er is niets vastgelegd. Laad het gesprek opnieuw en selecteer de passage opnieuw.'
 };
+var DID_NL = { confirm: 'bevestigd', reject: 'verworpen', change: 'gewijzigd', mark: 'gemarkeerd', 'second-confirm': 'als tweede beoordelaar bevestigd', undo: 'ongedaan gemaakt' };
+var PROPOSE_NL = { confirm: 'bevestigen', reject: 'verwerpen', change: 'wijzigen', mark: 'markeren' };
+
+/** A 409 'stale': someone decided after this page loaded. Says who decided what (the server lists the conflicts). */
+function staleText(e) {
+  var cs = e.conflicts || [];
+  var c = cs.find(function (x) { return x.kind === 'changed' && x.now; }) || cs[0];
+  var what, d = c && c.now, cat = d && d.category ? ' (' + d.category + ')' : '';
+  if (!c) what = 'Dit is intussen gewijzigd';
+  else if (c.kind === 'new') what = 'Er zijn intussen nieuwe suggesties bijgekomen';
+  else if (c.kind === 'gone') what = 'Er zijn intussen suggesties vervallen';
+  else if (!d) what = 'De besluiten hierover zijn intussen gewijzigd';
+  else if (d.needsSecond) what = d.reviewer + ' heeft intussen voorgesteld dit te ' + (PROPOSE_NL[d.action] || d.action) + cat;
+  else what = d.reviewer + ' heeft dit intussen ' + (DID_NL[d.action] || d.action) + cat;
+  var more = cs.length - 1;
+  return what + (more > 0 ? ' (en nog ' + more + (more === 1 ? ' andere wijziging' : ' andere wijzigingen') + ')' : '') +
+    '; er is niets vastgelegd. Het gesprek is opnieuw geladen, kijk opnieuw.';
+}
 
 function $(id) { return document.getElementById(id); }
 
@@ -93,12 +111,14 @@ async function api(path, body) {
     var err = new Error(j.error || ('HTTP ' + r.status));
     err.code = j.code || '';
     err.status = r.status;
+    err.conflicts = j.conflicts || null;
     throw err;
   }
   return j;
 }
 
 function errText(e) {
+  if (e.code === 'stale') return staleText(e);
   var nl = ERR_NL[e.code];
   return nl ? nl : 'Er ging iets mis: ' + (e.message || String(e));
 }

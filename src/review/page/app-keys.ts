@@ -88,20 +88,21 @@ async function decideMarking(id, action, category) {
   if (action === 'reject') reason = await askReason('Reden voor verwerpen', 'Waarom klopt deze suggestie (' + m.category + ') niet?', 'reject');
   else if (action === 'change' && category !== m.suggestedCategory) reason = await askReason('Reden voor wijziging naar ' + category, 'De regel stelde ' + m.suggestedCategory + ' voor. Waarom is het ' + category + '?', category);
   if ((action === 'reject' || (action === 'change' && category !== m.suggestedCategory)) && reason === null) return;
-  var body = { markingIds: [id], action: action, category: category, reviewer: S.reviewer, reason: reason };
+  // The state this page showed: the server refuses (409 stale) when someone decided on the marking since.
+  var body = { markingIds: [id], action: action, category: category, reviewer: S.reviewer, reason: reason, lastDecisionIds: shown(m) };
   var r;
   try {
     r = await api('/api/decide', body);
   } catch (e) {
-    if (e.code !== 'reason-required' || reason !== null) { toast(errText(e), true); return; }
+    if (e.code !== 'reason-required' || reason !== null) { await failed(e); return; }
     body.reason = await askReason('Reden voor het herzien', 'Dit wijzigt een eerder besluit of een voorstel van een collega. Geef een reden op.', action === 'confirm' ? m.suggestedCategory : category || 'reject');
     if (body.reason === null) return;
-    try { r = await api('/api/decide', body); } catch (e2) { toast(errText(e2), true); return; }
+    try { r = await api('/api/decide', body); } catch (e2) { await failed(e2); return; }
   }
   var d = r.decided[0];
   if (d.decisionId === null) toast('Al ' + (STATUS_NL[d.status] || d.status) + '; niets vastgelegd.');
   else {
-    S.undo.push(id);
+    S.undo.push({ id: id, decisionId: d.decisionId });
     toast(d.awaitingSecond ? 'Vastgelegd; wacht op een tweede beoordelaar.' : d.action === 'second-confirm' ? 'Tweede bevestiging vastgelegd.' : 'Vastgelegd: ' + (STATUS_NL[d.status] || d.status) + ' (' + d.category + ').');
   }
   applyMarkings(r.markings);
@@ -112,27 +113,52 @@ async function decideMarking(id, action, category) {
   }
 }
 
-async function undoMarking(id) {
+/** { markingId: id of the latest decision shown (null: none) }, as /api/decide expects it. */
+function shown(m) { var o = {}; o[m.id] = m.lastDecision ? m.lastDecision.id : null; return o; }
+
+/** Reloads the open conversation's header, messages and markings, and the counts. */
+async function reloadConversation() {
+  if (!S.convId) return;
+  var conv = S.convId;
+  var h = await api('/api/conversations/' + conv);
+  if (conv !== S.convId) return;
+  S.conv = h.conversation;
+  S.header = h.header;
+  renderHead();
+  await reloadView();
+  refreshCountsSoon();
+}
+
+/** Shows a refused request; when the page was stale, reloads the conversation so the reviewer sees what changed. */
+async function failed(e) {
+  toast(errText(e), true);
+  if (e.code === 'stale') { try { await reloadConversation(); } catch (e2) { if (!e2.stale) toast(errText(e2), true); } }
+}
+
+/** Undoes decision decisionId (the latest one this page knows) on marking id. */
+async function undoMarking(id, decisionId) {
+  var expect = {};
+  expect[id] = decisionId;
   try {
-    var r = await api('/api/decide', { markingIds: [id], action: 'undo', reviewer: S.reviewer });
-    var k = S.undo.lastIndexOf(id);
-    if (k >= 0) S.undo.splice(k, 1);
+    var r = await api('/api/decide', { markingIds: [id], action: 'undo', reviewer: S.reviewer, lastDecisionIds: expect });
+    for (var k = S.undo.length - 1; k >= 0; k--) if (S.undo[k].id === id) { S.undo.splice(k, 1); break; }
     applyMarkings(r.markings);
     toast('Besluit ongedaan gemaakt.');
-  } catch (e) { toast(errText(e), true); }
+  } catch (e) { await failed(e); }
 }
 
 async function undoLast() {
   if (!noPreview()) return;
   if (!S.undo.length) { toast('Niets om ongedaan te maken in deze sessie.', true); return; }
-  await undoMarking(S.undo[S.undo.length - 1]);
+  var last = S.undo[S.undo.length - 1];
+  await undoMarking(last.id, last.decisionId);
 }
 
 async function markTarget(level, targetId, span, category, reason, textSha256) {
   if (!noPreview() || !(await ensureReviewer())) return null;
   try {
     var r = await api('/api/mark', { level: level, targetId: targetId, span: span, textSha256: textSha256 || null, category: category, reviewer: S.reviewer, reason: reason || null });
-    S.undo.push(r.markingId);
+    S.undo.push({ id: r.markingId, decisionId: r.decisionId });
     S.selected = r.markingId;
     applyMarkings([r.marking]);
     toast((level === 'passage' ? 'Passage' : level === 'message' ? 'Bericht' : level === 'contact' ? 'Contact' : 'Gesprek') + ' gemarkeerd als ' + category + (r.awaitingSecond ? '; wacht op een tweede beoordelaar.' : '.'));
@@ -200,23 +226,27 @@ async function nextOpen(dir) {
 
 async function bulk(action, category) {
   if (!noPreview() || !S.convId || !(await ensureReviewer())) return;
-  var rule = $('bulk-rule').value;
+  var rule = $('bulk-rule').value, conv = S.convId;
+  // The scope as it is now: the dialog shows its counts, and the bulk is refused (409 stale) if it changes before "Uitvoeren".
+  var scope;
+  try { scope = await api('/api/conversations/' + conv + '/bulk-scope' + (rule ? '?rule=' + encodeURIComponent(rule) : '')); } catch (e) { toast(errText(e), true); return; }
+  if (conv !== S.convId) return;
+  var n = scope.counts.open, p = scope.counts.pending;
   var what = rule ? 'alle open suggesties van regel ' + rule + ' in dit gesprek' : 'alle open suggesties in dit gesprek';
+  if (!n && !p) { toast('Geen open suggesties ' + (rule ? 'van regel ' + rule + ' ' : '') + 'in dit gesprek.'); return; }
   var verb = action === 'confirm' ? 'bevestigen' : action === 'reject' ? 'verwerpen' : 'wijzigen naar ' + category;
   var reason = await dialog({
-    title: 'Bulkactie: ' + verb, text: 'U gaat ' + what + ' ' + verb + '. Besloten suggesties blijven ongemoeid.',
+    title: 'Bulkactie: ' + verb,
+    text: 'U gaat ' + what + ' (' + fmtNum(n) + ') ' + verb + '. Besloten suggesties blijven ongemoeid' +
+      (p ? '. Voorstellen die op een tweede beoordelaar wachten (' + fmtNum(p) + '): gelijke voorstellen van collega\'s worden meebevestigd, andere blijven ongemoeid.' : '.'),
     input: 'textarea', required: action !== 'confirm', quick: action === 'confirm' ? null : QUICK_REASONS[action === 'reject' ? 'reject' : category], ok: 'Uitvoeren'
   });
-  if (reason === null) return;
+  if (reason === null || conv !== S.convId) return;
   try {
-    var r = await api('/api/bulk', { conversationId: S.convId, ruleId: rule || undefined, action: action, category: category, reviewer: S.reviewer, reason: reason || null });
+    var r = await api('/api/bulk', { conversationId: conv, ruleId: rule || undefined, action: action, category: category, reviewer: S.reviewer, reason: reason || null, lastDecisionIds: scope.lastDecisionIds });
     toast(fmtNum(r.decided) + ' besluiten vastgelegd' + (r.skipped ? ', ' + fmtNum(r.skipped) + ' overgeslagen' : '') + '.');
-    var h = await api('/api/conversations/' + S.convId);
-    S.header = h.header;
-    renderHead();
-    await reloadView();
-    refreshCountsSoon();
-  } catch (e) { toast(errText(e), true); }
+    await reloadConversation();
+  } catch (e) { await failed(e); }
 }
 
 function showHelp() {
