@@ -12,7 +12,7 @@ import {
   conversationSuggestionIds, decisionsFor, getMarking, insertDecision, insertManualMarking, setMarkingState, standingManualMarking, targetInfo,
   type DecisionAction, type DecisionRecord, type MarkingLevel, type MarkingRecord,
 } from '../store/decisions.js';
-import { applyDecision, outcomeOf, projection, replay, sameReviewer, type Replay } from './state.js';
+import { applyDecision, outcomeOf, projection, replay, reviewerNameProblem, sameReviewer, type Replay } from './state.js';
 import { textSha256 } from './views.js';
 
 export type ReviewErrorCode =
@@ -116,6 +116,8 @@ function cleanReviewer(s: string): string {
   const r = (s ?? '').normalize('NFC').trim().replace(/\s+/g, ' ');
   if (!r) throw new ReviewError('a reviewer name is required (--reviewer <name>)', 'invalid');
   if (r.length > 200) throw new ReviewError('the reviewer name is longer than 200 characters', 'invalid');
+  const problem = reviewerNameProblem(r);
+  if (problem) throw new ReviewError(problem, 'invalid');
   return r;
 }
 

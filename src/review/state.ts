@@ -101,11 +101,27 @@ export function projection(m: MarkingBase, s: ReviewState): { status: MarkingSta
   return { status: s.status, category: s.category, pendingDecisionId: s.pending?.id ?? null };
 }
 
-/** Reviewer names compare case- and space-insensitively, so "J. Jansen" and "j.  jansen" are one person. */
+/**
+ * Reviewer names compare case- and space-insensitively, so "J. Jansen" and "j.  jansen" are one person; and by
+ * compatibility form without invisible characters, so that "Ａlice" (full-width) or "Alice" with a zero-width space
+ * cannot pass for a second reviewer (four-eyes).
+ */
 export function sameReviewer(a: string, b: string): boolean {
   return normalizeReviewer(a) === normalizeReviewer(b);
 }
 
 export function normalizeReviewer(s: string): string {
-  return s.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('nl');
+  return s.normalize('NFKC').replace(/\p{Cf}/gu, '').trim().replace(/\s+/g, ' ').toLocaleLowerCase('nl');
+}
+
+/**
+ * Why a reviewer name cannot be recorded, or null. A name is Latin letters (accents included), digits, spaces and
+ * . , ' ’ - ( ): a look-alike from another script (Cyrillic "А") or an invisible character would let one person
+ * confirm their own proposal under what reads as another name.
+ */
+export function reviewerNameProblem(name: string): string | null {
+  const bad = [...name.normalize('NFKC')].find((c) => !/[\p{Script=Latin}\p{M}\p{Nd} .,'’()-]/u.test(c));
+  if (bad === undefined) return null;
+  const code = `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `the reviewer name may hold only Latin letters, digits, spaces and . , ' ’ - ( ); '${name}' holds ${code}`;
 }

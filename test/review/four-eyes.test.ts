@@ -27,6 +27,12 @@ describe('four-eyes rule', () => {
     expect(listReviewMarkings(db, CUSTODIAN, { bucket: 'pending' }).map((m) => m.id)).toEqual([id]);
     // The proposer cannot count twice, whatever the spelling of the name.
     expect(code(() => decide(db, { markingIds: [id], action: 'confirm', reviewer: ' els  bakker' }))).toBe('awaiting-second');
+    // Nor under a look-alike of it (QA): full-width letters are the same name; an invisible character or a letter of
+    // another script (Cyrillic Е) cannot be part of a reviewer name at all.
+    expect(code(() => decide(db, { markingIds: [id], action: 'confirm', reviewer: 'Ｅls Bakker' }))).toBe('awaiting-second');
+    expect(code(() => decide(db, { markingIds: [id], action: 'confirm', reviewer: 'Els\u200b Bakker' }))).toBe('invalid');
+    expect(code(() => decide(db, { markingIds: [id], action: 'confirm', reviewer: '\u0415ls Bakker' }))).toBe('invalid');
+    expect(() => decide(db, { markingIds: [id], action: 'confirm', reviewer: 'Els\u200b Bakker' })).toThrow(/Latin letters.*U\+200B/);
     const [second] = decide(db, { markingIds: [id], action: 'confirm', reviewer: 'Piet Jansen' });
     expect(second).toMatchObject({ action: 'second-confirm', awaitingSecond: false, status: 'confirmed', category: 'partijpolitiek' });
     expect(state(id)).toEqual({ status: 'confirmed', category: 'partijpolitiek', pending: null });
