@@ -165,7 +165,6 @@ function add(o: OpenConversation, msg: MessageJson, rd: Rendered, marks: { all: 
     o.chat.raw(rd.json);
     if (rd.slot) o.html.slot(rd.slot, fileOf);
     else o.html.raw(msg, fileOf);
-    for (const c of rd.copies) if (c) o.media.push(copyMedia(o.t.w, o.rel, c, o.ref));
     if (rd.slot?.type === 'marker') { r.markers++; r.withheldAttachments += rd.slot.attachments.length; }
     if (rd.slot?.type === 'message') r.passages += rd.slot.passages.length;
   }
@@ -213,8 +212,12 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
       const rd = render(t.w, msg, marks.effective, ctx, excl);
       if (prev !== null) t.w.ledger.skip(objectId, prev, rd.hash);
       else if (opened[i]) {
+        const o = opened[i]!;
         t.w.ledger.add(objectId, rd.hash);
-        add(opened[i]!, msg, rd, marks);
+        add(o, msg, rd, marks);
+        // Media are copied here, not in add(): a large file yields between its chunks (a signal stops the copy).
+        // (rd.copies is empty when add() writes no slot.)
+        for (const c of rd.copies) if (c) o.media.push(await copyMedia(t.w, o.rel, c, o.ref, y));
       }
     }
   }
@@ -232,8 +235,8 @@ function mediaFile(w: SetWriter, messageId: number, ordinal: number, a: MessageJ
   return { name: `media_${messageId}_${ordinal}.${safeExtension(a.name)}`, sha256: a.sha256, mime: a.mime ?? null };
 }
 
-function copyMedia(w: SetWriter, rel: string, c: MediaCopy, owner: Ref & { id: string }): Ref {
-  const f = w.pw.copyFile(`${rel}/${c.name}`, w.blobs.pathFor(c.sha256));
+async function copyMedia(w: SetWriter, rel: string, c: MediaCopy, owner: Ref & { id: string }, y: Yielder): Promise<Ref> {
+  const f = await w.pw.copyFile(`${rel}/${c.name}`, w.blobs.pathFor(c.sha256), y);
   if (f.sha256 !== c.sha256) throw new StoreDamageError(`${c.name}: the blob's bytes hash to ${f.sha256}, the ingest recorded ${c.sha256}`);
   return writeFileSidecar(w, f, owner, undefined, c.mime);
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Yielder } from './partial.js';
 
 /**
  * Writing a bag's payload: every file is hashed while it is written (SHA-256 computed once, reused for the MDTO
@@ -51,6 +52,7 @@ export class HashingFile {
   private pending = 0;
   private size = 0;
   private head: Buffer | null = null;
+  private closed = false;
 
   constructor(private readonly abs: string, private readonly rel: string, private readonly onClose: (f: WrittenFile) => void) {
     fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -87,10 +89,23 @@ export class HashingFile {
 
   close(): WrittenFile {
     this.flush();
+    this.closed = true;
     fs.closeSync(this.fd);
     const f = { rel: this.rel, size: this.size, sha256: this.hash.digest('hex'), head: this.head ?? Buffer.alloc(0) };
     this.onClose(f);
     return f;
+  }
+
+  /** Closes the file without recording it (an export that stops); its contents are left to the caller to remove. */
+  discard(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.parts = [];
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already unusable: nothing to release
+    }
   }
 }
 
@@ -109,6 +124,9 @@ export interface PayloadCounts {
 export class PayloadWriter {
   readonly counts: PayloadCounts = { files: 0, bytes: 0, contentFiles: 0, contentBytes: 0, informatieobjecten: 0, bestanden: 0 };
   private readonly manifestFd: number;
+  private manifestOpen = true;
+  /** Files opened and not yet closed, so that a stopped export can close them (`abort`). */
+  private readonly openFiles = new Set<HashingFile>();
 
   constructor(readonly bagDir: string) {
     fs.mkdirSync(path.join(bagDir, 'data'), { recursive: true });
@@ -131,7 +149,12 @@ export class PayloadWriter {
   /** Opens `data/<rel>` for streaming writes. */
   open(rel: string): HashingFile {
     for (const part of rel.split('/')) if (!isSipName(part)) throw new Error(`not a SIP-safe name: ${part}`);
-    return new HashingFile(path.join(this.bagDir, 'data', ...rel.split('/')), `data/${rel}`, this.record);
+    const f: HashingFile = new HashingFile(path.join(this.bagDir, 'data', ...rel.split('/')), `data/${rel}`, (w) => {
+      this.openFiles.delete(f);
+      this.record(w);
+    });
+    this.openFiles.add(f);
+    return f;
   }
 
   writeText(rel: string, text: string): WrittenFile {
@@ -140,25 +163,49 @@ export class PayloadWriter {
     return f.close();
   }
 
-  /** Copies a file in (streaming, hashed). */
-  copyFile(rel: string, src: string): WrittenFile {
+  /**
+   * Copies a file in (streaming, hashed while written). Between chunks it yields to the event loop when `y` is due, so
+   * that a signal stops the copy of a source of gigabytes too; a stop closes (and leaves) the partial copy.
+   */
+  async copyFile(rel: string, src: string, y: Yielder): Promise<WrittenFile> {
     const f = this.open(rel);
-    const fd = fs.openSync(src, 'r');
     try {
-      const buf = Buffer.allocUnsafe(1 << 20);
-      for (;;) {
-        const n = fs.readSync(fd, buf, 0, buf.length, null);
-        if (n === 0) break;
-        f.writeBytes(Buffer.from(buf.subarray(0, n)));
+      const fd = fs.openSync(src, 'r');
+      try {
+        const buf = Buffer.allocUnsafe(1 << 20);
+        for (;;) {
+          const n = fs.readSync(fd, buf, 0, buf.length, null);
+          if (n === 0) break;
+          f.writeBytes(Buffer.from(buf.subarray(0, n)));
+          if (y.due) await y.yield();
+        }
+      } finally {
+        fs.closeSync(fd);
       }
-    } finally {
-      fs.closeSync(fd);
+    } catch (e) {
+      f.discard();
+      this.openFiles.delete(f);
+      throw e;
     }
     return f.close();
   }
 
   close(): void {
+    this.manifestOpen = false;
     fs.closeSync(this.manifestFd);
+  }
+
+  /** Closes every file still open (an export that stops), without recording them; idempotent. */
+  abort(): void {
+    for (const f of this.openFiles) f.discard();
+    this.openFiles.clear();
+    if (!this.manifestOpen) return;
+    this.manifestOpen = false;
+    try {
+      fs.closeSync(this.manifestFd);
+    } catch {
+      // already unusable: nothing to release
+    }
   }
 }
 

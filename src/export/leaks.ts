@@ -13,6 +13,7 @@ import { FragmentIndex } from './fragments.js';
 import { CSP, HTML_LABELS } from './html.js';
 import { MDTO_NS } from './mdto.js';
 import { MESSAGE_KINDS, SYSTEM_EVENTS } from '../../parsers/types.js';
+import { runSteps, runStepsYielding, type Yielder } from './partial.js';
 import { restriction } from './writer.js';
 import { Screen, type PrivateContact } from './screen.js';
 
@@ -85,6 +86,16 @@ function addMessage(
 
 /** Leak source 1: a ruwe package (bag dir). Two passes over its chat.json files: withheld text, then kept text. */
 export function sourceFromRawPackage(bagDir: string): LeakSource {
+  return runSteps(rawPackageSteps(bagDir));
+}
+
+/** sourceFromRawPackage, yielding to the event loop when `y` is due (an export that a signal may stop). */
+export function sourceFromRawPackageYielding(bagDir: string, y: Yielder): Promise<LeakSource> {
+  return runStepsYielding(rawPackageSteps(bagDir), y);
+}
+
+/** sourceFromRawPackage in steps: yields after every item read. */
+function* rawPackageSteps(bagDir: string): Generator<void, LeakSource, void> {
   const idx = new FragmentIndex();
   const chats = findFiles(path.join(bagDir, 'data'), (n) => n === 'chat.json');
   const contacts = findFiles(path.join(bagDir, 'data'), (n) => n === 'contacten.json');
@@ -95,6 +106,7 @@ export function sourceFromRawPackage(bagDir: string): LeakSource {
       if (!('item' in e)) continue;
       const k = e.item as { id: number; private: boolean; pseudonym: string | null; names: string[]; phones: string[] };
       if (k.private) privateContacts.push({ contactId: k.id, pseudonym: k.pseudonym ?? '', names: k.names, phones: k.phones });
+      yield;
     }
   }
   for (const pass of ['marked', 'public'] as const) {
@@ -114,6 +126,7 @@ export function sourceFromRawPackage(bagDir: string): LeakSource {
         }
         const s = e.item as { message: { id: number; text: string; attachments: { name: string; mime?: string | null }[] }; cleaning: { outcome: string; passages: { start: number; end: number }[] } };
         addMessage(idx, pass, s.message, s.cleaning.outcome === 'kept' ? s.cleaning.passages : null);
+        yield;
       }
     }
   }
@@ -124,6 +137,16 @@ export function sourceFromRawPackage(bagDir: string): LeakSource {
 
 /** Leak source 2: the store, for the custodian, period and --allow-unreviewed setting in the package's bag-info.txt. */
 export function sourceFromStore(store: Store, geschoondBag: string): LeakSource {
+  return runSteps(storeSteps(store, geschoondBag));
+}
+
+/** sourceFromStore, yielding to the event loop when `y` is due (an export that a signal may stop). */
+export function sourceFromStoreYielding(store: Store, geschoondBag: string, y: Yielder): Promise<LeakSource> {
+  return runStepsYielding(storeSteps(store, geschoondBag), y);
+}
+
+/** sourceFromStore in steps: yields after every message. */
+function* storeSteps(store: Store, geschoondBag: string): Generator<void, LeakSource, void> {
   const info = readBagInfo(geschoondBag);
   const custodian = getCustodian(store.db, info.get('Chatarchief-Custodian') ?? '');
   const [from, to] = (info.get('Chatarchief-Period') ?? '').split('_');
@@ -139,6 +162,7 @@ export function sourceFromStore(store: Store, geschoondBag: string): LeakSource 
       for (const m of iterateMessages(store.db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
         const eff = x.messageMarkings(m.id).effective;
         addMessage(idx, pass, m, excl || messageMarking(m, eff, ctx) ? null : hiddenPassages(m.text, eff));
+        yield;
       }
     }
   }
@@ -231,6 +255,16 @@ export function packageFiles(bagDir: string): string[] {
  * with the last words of the line before, so text broken over lines is found too; a fragment is reported once per file.
  */
 export function scanPackage(bagDir: string, src: LeakSource, limit = 200, pick: (rel: string) => boolean = () => true): Leak[] {
+  return runSteps(scanSteps(bagDir, src, limit, pick));
+}
+
+/** scanPackage, yielding to the event loop when `y` is due (an export that a signal may stop). */
+export function scanPackageYielding(bagDir: string, src: LeakSource, limit: number, pick: (rel: string) => boolean, y: Yielder): Promise<Leak[]> {
+  return runStepsYielding(scanSteps(bagDir, src, limit, pick), y);
+}
+
+/** scanPackage in steps: yields after every line. */
+function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: string) => boolean): Generator<void, Leak[], void> {
   const leaks: Leak[] = [];
   for (const rel of packageFiles(bagDir)) {
     if (!pick(rel)) continue;
@@ -261,6 +295,7 @@ export function scanPackage(bagDir: string, src: LeakSource, limit = 200, pick: 
       }
       tail = next;
       if (leaks.length >= limit) return leaks;
+      yield;
     }
   }
   return leaks;

@@ -92,7 +92,7 @@ async function finishSet(w: SetWriter, o: SetOptions, layout: Layout, results: C
     const s = await writeSources(w, dossierRel, dossier, y);
     sources = s.count;
     if (s.ref) parts.push(s.ref);
-    parts.push(writeAccountability(w, dossierRel, dossier));
+    parts.push(await writeAccountability(w, dossierRel, dossier, y));
   }
 
   const msgs = results.reduce((a, r) => a + r.messages, 0);
@@ -125,8 +125,9 @@ async function finishSet(w: SetWriter, o: SetOptions, layout: Layout, results: C
   w.pw.close();
   w.ledger.close();
 
+  if (y.due) await y.yield();
   const pkgSha = packageSha256(w.pw.bagDir);
-  writeLevering(w, o, pkgSha);
+  await writeLevering(w, o, pkgSha, y);
   const counts = w.pw.counts;
   const result: SetResult = {
     set, bagName: o.bagName, packageSha256: pkgSha, counts, conversations: results.length, messages: msgs,
@@ -145,6 +146,7 @@ async function finishSet(w: SetWriter, o: SetOptions, layout: Layout, results: C
       ...(x.allowUnreviewed ? ['Geëxporteerd met onbeoordeelde suggesties (--allow-unreviewed); die zijn als gemarkeerd behandeld.'] : []),
     ],
   }), { flag: 'wx' });
+  if (y.due) await y.yield();
   finishBag(w.pw.bagDir, counts, [
     ['Source-Organization', x.custodian.department],
     ['External-Description', dossier.naam],
@@ -190,7 +192,7 @@ async function writeSources(w: SetWriter, dossierRel: string, dossier: Ref, y: Y
   for (const s of todo) {
     if (y.due) await y.yield();
     if (w.blobs.has(s.sha256)) {
-      const f = w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(s.fileName)}`, w.blobs.pathFor(s.sha256));
+      const f = await w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(s.fileName)}`, w.blobs.pathFor(s.sha256), y);
       if (f.sha256 !== s.sha256) throw new StoreDamageError(`source ${s.id}: the blob's bytes hash to ${f.sha256}, the ingest recorded ${s.sha256}`);
       reps.push(writeFileSidecar(w, f, owner));
     } else {
@@ -203,7 +205,7 @@ async function writeSources(w: SetWriter, dossierRel: string, dossier: Ref, y: Y
       }
       for (const sf of files) {
         if (y.due) await y.yield();
-        const f = w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(sf.path.replace(/[\\/]/g, '__'))}`, w.blobs.pathFor(sf.sha256));
+        const f = await w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(sf.path.replace(/[\\/]/g, '__'))}`, w.blobs.pathFor(sf.sha256), y);
         if (f.sha256 !== sf.sha256) throw new StoreDamageError(`source ${s.id}, file ${sf.sha256}: the blob's bytes hash to ${f.sha256}`);
         reps.push(writeFileSidecar(w, f, owner));
       }
@@ -220,24 +222,27 @@ async function writeSources(w: SetWriter, dossierRel: string, dossier: Ref, y: Y
 }
 
 /** Ruwe dataset: all markings, decisions, the audit chain, contacts with pseudonyms and the ingest record. */
-function writeAccountability(w: SetWriter, dossierRel: string, dossier: Ref): Ref {
+async function writeAccountability(w: SetWriter, dossierRel: string, dossier: Ref, y: Yielder): Promise<Ref> {
   const rel = `${dossierRel}/Verantwoording`;
   const owner = { naam: `Verantwoording van veiligstelling, beoordeling en schoning, periode ${w.ids.periodKey}`, id: w.ids.accountability() };
   const c = w.x.custodian.id;
-  const list = (name: string, head: Record<string, unknown>, items: Iterable<unknown>): Ref => {
+  const list = async (name: string, head: Record<string, unknown>, items: Iterable<unknown>): Promise<Ref> => {
     const out = new JsonLinesArrayWriter(w.pw.open(`${rel}/${name}`), { format: `chatarchief-${name.replace('.json', '')}`, formatVersion: 1, custodianId: c, ...head }, 'items');
-    for (const it of items) out.item(it);
+    for (const it of items) {
+      out.item(it);
+      if (y.due) await y.yield();
+    }
     out.close();
     return closeWithSidecar(w, out.file, owner, OWN_FORMATS.json);
   };
   const privateIds = new Set(w.x.privateContacts.map((p) => p.contactId));
   const reps = [
-    list('bronnen.json', { about: 'Ingest record of the sources in this period (sha256 = SHA-256 of the source file as read)' }, sourcesInScope(w.db, w.x.scope) as SourceRecord[]),
-    list('contacten.json', { about: 'Contacts; private = pseudonymised in the geschoonde set of this export' },
+    await list('bronnen.json', { about: 'Ingest record of the sources in this period (sha256 = SHA-256 of the source file as read)' }, sourcesInScope(w.db, w.x.scope) as SourceRecord[]),
+    await list('contacten.json', { about: 'Contacts; private = pseudonymised in the geschoonde set of this export' },
       custodianContacts(w.db, c, privateIds).map((k) => ({ ...k, private: privateIds.has(k.id), pseudonym: privateIds.has(k.id) ? pseudonymFor(k.rank) : null }))),
-    list('markeringen.json', { about: 'All markings of the custodian as stored' }, iterateAllMarkings(w.db, c)),
-    list('besluiten.json', { about: 'All decisions of the custodian' }, iterateDecisions(w.db, c)),
-    list('auditlog.json', { about: 'The custodian\'s hash-chained audit log (see src/store/audit.ts for the hash definition)' }, iterateAuditChain(w.db, c)),
+    await list('markeringen.json', { about: 'All markings of the custodian as stored' }, iterateAllMarkings(w.db, c)),
+    await list('besluiten.json', { about: 'All decisions of the custodian' }, iterateDecisions(w.db, c)),
+    await list('auditlog.json', { about: 'The custodian\'s hash-chained audit log (see src/store/audit.ts for the hash definition)' }, iterateAuditChain(w.db, c)),
   ];
   writeObjectSidecar(w, rel, {
     id: owner.id, naam: owner.naam, aggregatieniveau: 'Archiefstuk',
@@ -249,14 +254,22 @@ function writeAccountability(w: SetWriter, dossierRel: string, dossier: Ref): Re
 }
 
 /** levering.json (tag file): what this package delivers, what it leaves out as delivered before. */
-function writeLevering(w: SetWriter, o: SetOptions, pkgSha: string): void {
+async function writeLevering(w: SetWriter, o: SetOptions, pkgSha: string, y: Yielder): Promise<void> {
   const f = new HashingFile(path.join(w.pw.bagDir, 'levering.json'), 'levering.json', () => {});
-  const out = new JsonLinesArrayWriter(f, {
-    format: 'chatarchief-levering', formatVersion: 1, set: w.set, custodianId: w.x.custodian.id, period: w.period, delivery: w.ids.delivery,
-    packageSha256: pkgSha, previousExports: o.previousExports, skippedAlreadyDelivered: w.ledger.skipped,
-    changedSinceDelivery: { count: w.ledger.changed, examples: w.ledger.changedExamples },
-  }, 'objects');
-  for (const e of w.ledger.entries()) out.item(e);
-  out.close();
+  try {
+    const out = new JsonLinesArrayWriter(f, {
+      format: 'chatarchief-levering', formatVersion: 1, set: w.set, custodianId: w.x.custodian.id, period: w.period, delivery: w.ids.delivery,
+      packageSha256: pkgSha, previousExports: o.previousExports, skippedAlreadyDelivered: w.ledger.skipped,
+      changedSinceDelivery: { count: w.ledger.changed, examples: w.ledger.changedExamples },
+    }, 'objects');
+    for (const e of w.ledger.entries()) {
+      out.item(e);
+      if (y.due) await y.yield();
+    }
+    out.close();
+  } catch (e) {
+    f.discard();
+    throw e;
+  }
   f.close();
 }

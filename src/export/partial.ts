@@ -9,9 +9,11 @@ import { UserError } from '../errors.js';
  * An export writes into `.<basename of --out>.partial-XXXXXX` beside --out (fs.mkdtemp: six letters or digits) and
  * renames the package into place at the end. The folder holds half a ruwe dataset, private content included, so:
  *
- * - SIGINT/SIGTERM: the export is written in steps that let the event loop run now and then (`Yielder`); a signal
- *   handler (src/cli/commands/export.ts) aborts, the next step throws `ExportInterrupted`, and runExport's cleanup
- *   removes the folder before the command exits 130/143.
+ * - SIGINT/SIGTERM/SIGHUP: the export is written in steps that let the event loop run now and then (`Yielder`: between
+ *   messages, between the chunks of a file copy, between the lines of the leak check); a signal handler
+ *   (src/cli/commands/export.ts) aborts, the next step throws `ExportInterrupted`, and runExport's cleanup removes the
+ *   folder before the command exits 130/143/129. A second signal before the export reached its next step (a step that
+ *   takes long) does not wait: the handler removes the folder itself (runExport names it through `onWorkDir`) and exits.
  * - SIGKILL, power loss: nothing can run. The folder carries `OWNER_FILE` (pid and host of the export that made it),
  *   written right after it is created, and the next export to the same --out removes a leftover whose process is gone
  *   (`cleanLeftovers`). A leftover of a process that still lives (a concurrent export, or a reused pid), of another host
@@ -27,9 +29,11 @@ interface Owner {
   startedAt: string;
 }
 
-/** Thrown at the next step of an export after SIGINT or SIGTERM; `removed` is filled in by the cleanup. */
+/** Thrown at the next step of an export after a signal; `removed` and `notRemoved` are filled in by the cleanup. */
 export class ExportInterrupted extends Error {
   removed: string[] = [];
+  /** Work folders the cleanup could not remove (they hold private content: the operator must remove them). */
+  notRemoved: { path: string; reason: string }[] = [];
 
   constructor(readonly signal: string) {
     super(`export interrupted by ${signal}`);
@@ -57,6 +61,38 @@ export class Yielder {
 
   check(): void {
     if (this.signal?.aborted) throw new ExportInterrupted(typeof this.signal.reason === 'string' ? this.signal.reason : 'a signal');
+  }
+}
+
+/** Runs the steps of `steps` (a generator that yields between small units of work) to the end, without pausing. */
+export function runSteps<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs `steps` to the end, yielding to the event loop when `y` is due; a stop closes the generator (its files). */
+export async function runStepsYielding<T>(steps: Generator<void, T, void>, y: Yielder): Promise<T> {
+  try {
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      if (y.due) await y.yield();
+    }
+  } catch (e) {
+    steps.return(undefined as T);
+    throw e;
+  }
+}
+
+/** Removes a work folder; returns why it could not be removed, or null when it is gone. */
+export function removeWorkDir(dir: string): string | null {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return null;
+  } catch (e) {
+    return (e as Error)?.message ?? String(e);
   }
 }
 

@@ -9,9 +9,9 @@ import { dateIn } from './conversation.js';
 import { buildExportContext, scopeOf } from './context.js';
 import { PayloadWriter } from './files.js';
 import { Ids } from './ids.js';
-import { packageFiles, scanPackage, sourceFromRawPackage, sourceFromStore, type Leak } from './leaks.js';
-import { writeSets, type SetResult } from './package.js';
-import { cannotWrite, cleanLeftovers, ExportInterrupted, makePartialDir, Yielder, type Leftovers } from './partial.js';
+import { packageFiles, scanPackageYielding, sourceFromRawPackageYielding, sourceFromStoreYielding, type Leak } from './leaks.js';
+import { writeSets, type SetOptions, type SetResult } from './package.js';
+import { cannotWrite, cleanLeftovers, ExportInterrupted, makePartialDir, removeWorkDir, Yielder, type Leftovers } from './partial.js';
 import { LedgerSink, type SetWriter } from './writer.js';
 
 /**
@@ -33,10 +33,16 @@ export interface ExportOptions {
   /** Warnings (stderr); default: log. */
   warn?: (msg: string) => void;
   /**
-   * Aborted on SIGINT/SIGTERM (reason: the signal's name): the export stops at its next step, removes its work folder
-   * and rejects with ExportInterrupted. Without it the export runs without yielding.
+   * Aborted on SIGINT/SIGTERM/SIGHUP (reason: the signal's name): the export stops at its next step, removes its work
+   * folder and rejects with ExportInterrupted. Without it the export runs without yielding.
    */
   signal?: AbortSignal;
+  /**
+   * Called with the work folder (`.<out>.partial-XXXXXX`) right after it is created, so that a signal handler that
+   * cannot wait for the export's next step can remove it itself. The folder is gone (or renamed into place) once the
+   * export settles.
+   */
+  onWorkDir?: (dir: string) => void;
 }
 
 /** Messages of the export period that fall outside the custodian's term (custodian add --from/--to). */
@@ -170,7 +176,10 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
   for (const k of leftovers.kept) warn(`left alone ${k.path}, the work folder of another export to this --out: ${k.reason}`);
   await y.yield(); // a signal that came while the context was built: stop before writing anything
   const tmpRoot = makePartialDir(out, o.out);
+  let jobs: { w: SetWriter; o: SetOptions }[] = [];
+  let cleaned = false;
   try {
+    o.onWorkDir?.(tmpRoot);
     const pkgDir = path.join(tmpRoot, 'pkg');
     const workDir = path.join(tmpRoot, 'work');
     fs.mkdirSync(workDir, { recursive: true });
@@ -179,7 +188,7 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
     const tick = (): void => {
       if (++done % 100_000 === 0) log(`${done.toLocaleString('en-US')} messages written (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     };
-    const jobs = sets.map((set, i) => {
+    jobs = sets.map((set, i) => {
       const bagName = `${custodian.id}_${periodKey}_levering-${delivery}_${set}`;
       log(`${set}: writing ${bagName}`);
       const w: SetWriter = {
@@ -202,9 +211,9 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
       if (texts.length) {
         log(`geschoond: checking ${texts.length} kept text attachment(s) for private names, numbers and withheld text`);
         const ruw = written.find(({ r }) => r.set === 'ruw');
-        const src = ruw ? sourceFromRawPackage(path.join(pkgDir, ruw.r.bagName)) : sourceFromStore(store, bag);
+        const src = ruw ? await sourceFromRawPackageYielding(path.join(pkgDir, ruw.r.bagName), y) : await sourceFromStoreYielding(store, bag, y);
         const pick = new Set(texts);
-        const leaks = scanPackage(bag, src, 21, (rel) => pick.has(rel));
+        const leaks = await scanPackageYielding(bag, src, 21, (rel) => pick.has(rel), y);
         if (leaks.length) throw new LeakError(leaks);
       }
     }
@@ -237,12 +246,23 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
       outsideTerm: outside, leftoverPartials: leftovers,
     };
   } catch (e) {
+    // Close what the writers still hold open, then remove the folder. A folder that cannot be removed never replaces
+    // the error: an interrupt stays the reported error and says so, any other failure warns.
+    for (const j of jobs) {
+      j.w.pw.abort();
+      j.w.ledger.abort();
+    }
     if (e instanceof ExportInterrupted) {
-      fs.rmSync(tmpRoot, { recursive: true, force: true });
-      e.removed.push(tmpRoot);
+      const reason = removeWorkDir(tmpRoot);
+      if (reason === null) e.removed.push(tmpRoot);
+      else e.notRemoved.push({ path: tmpRoot, reason });
+      cleaned = true;
     }
     throw e;
   } finally {
-    fs.rmSync(tmpRoot, { recursive: true, force: true });
+    if (!cleaned) {
+      const reason = removeWorkDir(tmpRoot);
+      if (reason !== null) warn(`could NOT remove the work folder ${tmpRoot} (${reason}); it may hold private content: remove it by hand`);
+    }
   }
 }

@@ -116,9 +116,24 @@ export class LedgerSink {
     }
   }
 
+  private open = true;
+
   close(): void {
     this.flush();
+    this.open = false;
     fs.closeSync(this.fd);
+  }
+
+  /** Closes the work file without flushing (an export that stops); idempotent. */
+  abort(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.buf = [];
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already unusable: nothing to release
+    }
   }
 
   *entries(): Generator<{ objectId: string; contentHash: string }> {

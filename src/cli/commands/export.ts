@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
-import { ExportInterrupted } from '../../export/partial.js';
+import { ExportInterrupted, removeWorkDir } from '../../export/partial.js';
 import { OpenSuggestionsError, runExport, type ExportResult } from '../../export/run.js';
 import { verifyPackages, type VerifyReport } from '../../export/verify.js';
-import { isoDate, validateOptions, type Command } from '../command.js';
+import { isoDate, validateOptions, type Command, type Context } from '../command.js';
 import { table } from '../format.js';
 
 const exportSchema = z.object({
@@ -57,6 +57,24 @@ function renderOpen(e: OpenSuggestionsError): string {
   ].join('\n');
 }
 
+/** The signals that stop an export cleanly, and the exit code of each (128 + the signal's number, as a shell reports it). */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const EXIT_CODE: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/** Says that the export was interrupted and what became of its work folder; a folder left behind is said loudly. */
+function interrupted(ctx: Context, by: string, removed: string[], notRemoved: { path: string; reason: string }[]): void {
+  try {
+    ctx.log([
+      `chatarchief export: interrupted by ${by}; nothing was exported or recorded`,
+      ...removed.map((d) => `; removed the unfinished work folder ${d}`),
+      ...notRemoved.map((n) => `; could NOT remove the unfinished work folder ${n.path} (${n.reason}): it holds private content, remove it by hand`),
+    ].join(''));
+    if (ctx.json) ctx.result({ interrupted: true, signal: by.split(' ')[0], removed, notRemoved });
+  } catch {
+    // The terminal may be gone (SIGHUP): the exit code still says what happened.
+  }
+}
+
 const exportCmd: Command = {
   name: 'export',
   summary: 'export the ruwe dataset and the geschoonde set of a custodian as MDTO + BagIt packages',
@@ -67,37 +85,51 @@ the period are undecided, unless --allow-unreviewed: then they count as marked a
 of the same custodian contains only objects not delivered before (vervolgexport). --from/--to are dates in the
 custodian's zone, inclusive; messages of the period outside the custodian's term (custodian add --from/--to) are
 exported too, with a warning (outsideTerm in --json). SOURCE_DATE_EPOCH fixes the export time (reproducible packages).
-Ctrl-C (SIGINT) or SIGTERM stops the export, removes what it wrote and exits 130/143; the work folder
-(.<out>.partial-XXXXXX) of an export that was killed outright is removed by the next export to the same --out.`,
+Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal or SSH session went away) stops the export, removes what it wrote
+and exits 130/143/129; a second Ctrl-C before the export stopped removes its work folder at once and exits. The work
+folder (.<out>.partial-XXXXXX) of an export that was killed outright is removed by the next export to the same --out.`,
   options: { custodian: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, set: { type: 'string' }, 'allow-unreviewed': { type: 'boolean' } },
   async run(ctx, { values }) {
     const o = validateOptions(this, exportSchema, values);
-    // All or nothing: SIGINT/SIGTERM abort the export at its next step, which removes its work folder (src/export/partial.ts).
+    // All or nothing: a signal aborts the export at its next step, which removes its work folder (src/export/partial.ts).
     const ac = new AbortController();
-    const stop = (signal: NodeJS.Signals): void => ac.abort(signal);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    let workDir: string | undefined;
+    const stop = (signal: NodeJS.Signals): void => {
+      // The terminal is gone after SIGHUP: a failing write to it must not turn the clean stop into a crash.
+      if (signal === 'SIGHUP' && !process.stderr.listenerCount('error')) process.stderr.on('error', () => {});
+      if (!ac.signal.aborted) {
+        ac.abort(signal);
+        return;
+      }
+      // Again before the export reached its next step (one that takes long): do not wait for it. The export has not
+      // been recorded (that happens without a pause after its last step), so removing its work folder is all there is.
+      const reason = workDir ? removeWorkDir(workDir) : null;
+      const removed = workDir && reason === null ? [workDir] : [];
+      const notRemoved = workDir && reason !== null ? [{ path: workDir, reason }] : [];
+      interrupted(ctx, `${signal} again`, removed, notRemoved);
+      process.exit(EXIT_CODE[signal] ?? 130);
+    };
+    for (const s of SIGNALS) process.on(s, stop);
     try {
       const r = await runExport(ctx.store(), {
         custodianId: o.custodian, from: o.from, to: o.to, out: o.out, allowUnreviewed: o['allow-unreviewed'],
         sets: o.set === 'both' ? ['ruw', 'geschoond'] : [o.set], now: exportTime(ctx.io.env), log: (m) => ctx.progress(m),
-        warn: (m) => ctx.log(`warning: ${m}`), signal: ac.signal,
+        warn: (m) => ctx.log(`warning: ${m}`), signal: ac.signal, onWorkDir: (d) => { workDir = d; },
       });
       ctx.result(r, () => renderExport(r));
       return 0;
     } catch (e) {
       if (e instanceof ExportInterrupted) {
-        ctx.log(`chatarchief export: interrupted by ${e.signal}; nothing was exported or recorded${e.removed.length ? `; removed the unfinished work folder ${e.removed.join(', ')}` : ''}`);
-        if (ctx.json) ctx.result({ interrupted: true, signal: e.signal, removed: e.removed });
-        return e.signal === 'SIGTERM' ? 143 : 130;
+        interrupted(ctx, e.signal, e.removed, e.notRemoved);
+        return EXIT_CODE[e.signal] ?? 130;
       }
       if (!(e instanceof OpenSuggestionsError)) throw e;
       if (ctx.json) ctx.result({ refused: true, reason: e.message, open: e.open });
       else ctx.log(renderOpen(e));
       return 1;
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      workDir = undefined;
+      for (const s of SIGNALS) process.off(s, stop);
     }
   },
 };
