@@ -6,7 +6,13 @@
  *   the moment of the read-out: the latest of an export's own time (`exported_at`) and its last message. A chat export
  *   holds the chat's whole history on the phone, so this is what the read-out secured. A veiligstelling read out after
  *   the as-of date is left out (the report shows the state on that date).
+ * - Coverage is counted in whole calendar days of the custodian's zone, like the report's "t/m 02 juli 2024": the day
+ *   of the first message and the day of the read-out count as secured (a read-out given as a date alone, or at 00:00,
+ *   secures that whole day), and a gap starts on the day after the read-out. Every day count (gaps, days since the
+ *   last read-out, overdue) counts calendar days, so a day of 23 or 25 hours across a daylight saving change is a day.
  * - A channel's coverage is the union over its veiligstellingen, plus hand-recorded periods (`chatarchief record`).
+ *   A recorded period is taken as known on the as-of date: one that starts after it is left out, one that runs past
+ *   it ends on it.
  * - `chat` is the union of every chat platform (WhatsApp, Signal, SMS and records named chat), like the "veiliggestelde
  *   chat" column of the 2024 report. It is always assessed. A single platform is assessed only for a custodian who has
  *   data on it (a minister who never used Signal has no Signal gap). A recorded channel (e-mail, social media, ...) is
@@ -19,7 +25,7 @@
 import type { ChannelRecord } from '../store/channels.js';
 import type { CustodianFact, VeiligstellingFact } from '../store/reports.js';
 import {
-  dateOf, dayEnd, dayStart, daysBetween, durationDays, instant, isoIn, lastDateOf, overlaps, subtract, union, type Interval,
+  dateOf, dayEnd, dayStart, daysBetween, durationDays, instant, isoIn, lastDateOf, overlaps, subtract, union, wholeDays, type Interval,
 } from './intervals.js';
 
 export const CHAT_PLATFORMS = ['whatsapp', 'signal', 'sms'] as const;
@@ -89,11 +95,16 @@ export interface CustodianCoverage {
   custodian: CustodianFact;
   channels: ChannelCoverage[];
   veiligstellingen: VeiligstellingSummary[];
-  /** Latest moment a chat was secured (read-out or recorded chat period end). */
+  /** Latest moment a chat was secured (read-out or recorded chat period end), up to the as-of date. */
   lastSecuredAt: string | null;
+  /** Its day in the custodian's zone: the last day secured. */
   lastSecuredDate: string | null;
+  /** Calendar days from `lastSecuredDate` to the as-of date. */
   daysSinceLast: number | null;
-  /** Days of the term, after the last secured moment and up to the as-of date or term end, without a chat read-out. */
+  /**
+   * Calendar days of the term after the last secured day (or from the start of the term) up to the as-of date or the
+   * end of the term, leaving out not-applicable chat periods; overdue when more than `maxIntervalDays`.
+   */
   unsecuredDays: number;
   overdue: boolean;
   /** Whether the term (up to the as-of date) has started at all. */
@@ -121,31 +132,52 @@ export function orderChannels(names: Iterable<string>): string[] {
 }
 
 /**
- * What one veiligstelling secured per platform: from the first message of that platform's exports up to the read-out
- * moment of the whole veiligstelling (the phone was read out once; a chat that was quiet since its last message is
- * still secured up to that moment).
+ * The read-out moment of a veiligstelling: the latest of its exports' own times and last messages; null when it has
+ * neither. An export's own time (a zip entry date, a file's modification time) cannot be later than its ingest: a later
+ * one is a wrong clock and is ignored.
  */
-function veiligstellingSpans(v: VeiligstellingFact): { perPlatform: Map<string, Interval>; readout: number | null } {
+function readoutOf(v: VeiligstellingFact): number | null {
   let readout: number | null = null;
-  const firsts = new Map<string, number>();
-  // An export's own time (a zip entry date, a file's modification time) cannot be later than its ingest: a later one
-  // is a wrong clock and is ignored.
   const ingested = instant(v.startedAt) ?? Infinity;
   for (const s of v.sources) {
     const exported = instant(s.exportedAt);
     const end = Math.max(instant(s.lastMessageAt) ?? -Infinity, exported !== null && exported <= ingested ? exported : -Infinity);
     if (Number.isFinite(end)) readout = Math.max(readout ?? -Infinity, end);
+  }
+  return readout;
+}
+
+/** Whether a veiligstelling existed on the as-of date (its read-out, or else its ingest, before the end of that day). */
+const existedBy = (v: VeiligstellingFact, readout: number | null, asOfEnd: number): boolean => (readout ?? instant(v.startedAt) ?? 0) < asOfEnd;
+
+/**
+ * What one veiligstelling secured per platform, in whole days of `zone`: from the day of the first message of that
+ * platform's exports through the day of the read-out of the whole veiligstelling (the phone was read out once; a chat
+ * that was quiet since its last message is still secured up to that moment).
+ */
+function veiligstellingSpans(v: VeiligstellingFact, zone: string): { perPlatform: Map<string, Interval>; readout: number | null } {
+  const readout = readoutOf(v);
+  const firsts = new Map<string, number>();
+  for (const s of v.sources) {
     const first = instant(s.firstMessageAt);
     if (first !== null) firsts.set(s.platform, Math.min(firsts.get(s.platform) ?? Infinity, first));
   }
   const perPlatform = new Map<string, Interval>();
-  // The read-out moment itself is secured: the half-open span ends 1 ms after it.
-  if (readout !== null) for (const [p, first] of firsts) perPlatform.set(p, { from: Math.min(first, readout), to: readout + 1 });
+  // The read-out moment itself is secured (the half-open span ends 1 ms after it), and with it the rest of its day.
+  if (readout !== null) for (const [p, first] of firsts) perPlatform.set(p, wholeDays({ from: Math.min(first, readout), to: readout + 1 }, zone));
   return { perPlatform, readout };
 }
 
+/**
+ * Records as known on the as-of date: a period that starts after it is left out, one that runs past it ends on it
+ * (like a read-out after the as-of date, it did not exist yet on that date).
+ */
+export function recordsAsOf(records: readonly ChannelRecord[], asOf: string): ChannelRecord[] {
+  return records.filter((r) => r.from <= asOf).map((r) => (r.to > asOf ? { ...r, to: asOf } : r));
+}
+
 function toPeriod(i: Interval, zone: string, notes?: string[]): Period {
-  const p: Period = { from: isoIn(i.from, zone), to: isoIn(i.to, zone), fromDate: dateOf(i.from, zone), toDate: lastDateOf(i.to, zone), days: durationDays(i) };
+  const p: Period = { from: isoIn(i.from, zone), to: isoIn(i.to, zone), fromDate: dateOf(i.from, zone), toDate: lastDateOf(i.to, zone), days: durationDays(i, zone) };
   if (notes && notes.length) p.notes = notes;
   return p;
 }
@@ -167,7 +199,7 @@ const recordFeeds = (r: ChannelRecord, channel: string): boolean =>
 export function computeCustodianCoverage(
   c: CustodianFact,
   veiligstellingen: readonly VeiligstellingFact[],
-  records: readonly ChannelRecord[],
+  allRecords: readonly ChannelRecord[],
   columns: readonly string[],
   opts: CoverageOptions,
 ): CustodianCoverage {
@@ -177,12 +209,12 @@ export function computeCustodianCoverage(
   const asOfEnd = dayEnd(opts.asOf, zone);
   const window: Interval = { from: termStart, to: Math.min(termEnd, asOfEnd) };
   const termStarted = window.to > window.from;
-  const toleranceMs = opts.toleranceDays * 86_400_000;
+  const records = recordsAsOf(allRecords, opts.asOf);
 
   // A veiligstelling read out after the as-of date did not exist yet on that date.
   const spans = veiligstellingen
-    .map((v) => ({ v, ...veiligstellingSpans(v) }))
-    .filter((s) => (s.readout ?? instant(s.v.startedAt) ?? 0) < asOfEnd);
+    .map((v) => ({ v, ...veiligstellingSpans(v, zone) }))
+    .filter((s) => existedBy(s.v, s.readout, asOfEnd));
   const platformsUsed = new Set<string>();
   for (const s of spans) for (const p of s.perPlatform.keys()) platformsUsed.add(p);
   for (const r of records) platformsUsed.add(r.channel);
@@ -200,13 +232,14 @@ export function computeCustodianCoverage(
     const holes = assessed && termStarted ? subtract(window, [...secured, ...notApplicable]) : [];
     const notesFor = (i: Interval) =>
       notSecuredRecords.filter((r) => overlaps(recordInterval(r, zone), i) && r.note).map((r) => r.note!);
+    const holePeriods = holes.map((h) => toPeriod(h, zone, notesFor(h)));
     return {
       channel,
       label: channelLabel(channel),
       assessed,
       secured: secured.map((i) => toPeriod(i, zone)),
-      gaps: holes.filter((h) => h.to - h.from >= toleranceMs).map((h) => toPeriod(h, zone, notesFor(h))),
-      shortGaps: holes.filter((h) => h.to - h.from < toleranceMs).map((h) => toPeriod(h, zone, notesFor(h))),
+      gaps: holePeriods.filter((p) => p.days >= opts.toleranceDays),
+      shortGaps: holePeriods.filter((p) => p.days < opts.toleranceDays),
       notApplicable: notApplicable.map((i) => toPeriod(i, zone)),
       notSecured: union(notSecuredRecords.map((r) => recordInterval(r, zone))).map((i) => toPeriod(i, zone)),
       veiligstellingIds: fromV.map((x) => x.id),
@@ -214,19 +247,18 @@ export function computeCustodianCoverage(
     };
   });
 
-  // The last secured chat moment: a read-out, or the end of a recorded secured chat period.
-  // Exclusive ends: 1 ms after a read-out, the start of the day after a recorded period.
-  const chatEnds = [
-    ...spans.map((s) => (s.perPlatform.size && s.readout !== null ? s.readout + 1 : null)),
-    ...records.filter((r) => isChatChannel(r.channel) && r.status === 'secured').map((r) => dayEnd(r.to, zone)),
+  // The last secured chat moment: a read-out, or the last moment of a recorded secured chat period (up to the as-of date).
+  const chatMoments = [
+    ...spans.map((s) => (s.perPlatform.size && s.readout !== null ? s.readout : null)),
+    ...records.filter((r) => isChatChannel(r.channel) && r.status === 'secured').map((r) => dayEnd(r.to, zone) - 1),
   ].filter((x): x is number => x !== null);
-  const lastSecured = chatEnds.length ? Math.max(...chatEnds) : null;
+  const lastSecured = chatMoments.length ? Math.max(...chatMoments) : null;
+  const lastSecuredDate = lastSecured === null ? null : dateOf(lastSecured, zone);
   const chatNotApplicable = union(records.filter((r) => isChatChannel(r.channel) && r.status === 'not-applicable').map((r) => recordInterval(r, zone)));
-  const openFrom = Math.max(lastSecured ?? termStart, termStart);
+  // In whole days, like the gaps: the day of the last read-out is secured, the days after it are not.
+  const openFrom = Math.max(lastSecuredDate === null ? termStart : dayEnd(lastSecuredDate, zone), termStart);
   const unsecured = termStarted && openFrom < window.to ? subtract({ from: openFrom, to: window.to }, chatNotApplicable) : [];
-  const unsecuredMs = unsecured.reduce((n, i) => n + (i.to - i.from), 0);
-  const unsecuredDays = Math.floor(unsecuredMs / 86_400_000);
-  const lastSecuredDate = lastSecured === null ? null : lastDateOf(lastSecured, zone);
+  const unsecuredDays = unsecured.reduce((n, i) => n + durationDays(i, zone), 0);
 
   // One note per text, naming every channel it was recorded for: "Chat, E-mail: zit veilig-gesteld in ...".
   const byNote = new Map<string, string[]>();
@@ -254,7 +286,7 @@ export function computeCustodianCoverage(
         messageCount: v.sources.reduce((n, s) => n + s.messageCount, 0),
       }))
       .sort((a, b) => (a.readoutAt ?? a.startedAt).localeCompare(b.readoutAt ?? b.startedAt) || a.id - b.id),
-    lastSecuredAt: lastSecured === null ? null : isoIn(lastSecured - 1, zone),
+    lastSecuredAt: lastSecured === null ? null : isoIn(lastSecured, zone),
     lastSecuredDate,
     daysSinceLast: lastSecuredDate === null ? null : daysBetween(lastSecuredDate, opts.asOf),
     unsecuredDays,
@@ -276,9 +308,15 @@ export function computeCoverage(
   records: readonly ChannelRecord[],
   opts: CoverageOptions,
 ): CoverageReport {
+  // The columns of the state on the as-of date: what was read out or recorded by then.
+  const zones = new Map(custodians.map((c) => [c.id, c.tz]));
   const names = new Set<string>();
-  for (const v of veiligstellingen) for (const s of v.sources) if (s.firstMessageAt) names.add(s.platform);
-  for (const r of records) names.add(r.channel);
+  for (const v of veiligstellingen) {
+    const zone = zones.get(v.custodianId) ?? 'Europe/Amsterdam';
+    if (!existedBy(v, readoutOf(v), dayEnd(opts.asOf, zone))) continue;
+    for (const s of v.sources) if (s.firstMessageAt) names.add(s.platform);
+  }
+  for (const r of recordsAsOf(records, opts.asOf)) names.add(r.channel);
   const columns = orderChannels(names);
   return {
     asOf: opts.asOf,

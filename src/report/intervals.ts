@@ -78,6 +78,24 @@ export function instant(iso: string | null | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-export function durationDays(i: Interval): number {
-  return Math.round((i.to - i.from) / DAY_MS);
+/** The day before a calendar date (YYYY-MM-DD). */
+export function previousDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Calendar days an interval touches in a zone, counted on the calendar (a day of 23 or 25 hours across a daylight
+ * saving change is one day, like any other). For a whole-day interval (see `wholeDays`) this is its length in days.
+ */
+export function durationDays(i: Interval, zone: string): number {
+  if (i.to <= i.from) return 0;
+  return daysBetween(dateOf(i.from, zone), lastDateOf(i.to, zone)) + 1;
+}
+
+/**
+ * The whole days an interval touches in a zone: from the start of its first day to the end of its last. The reports
+ * count in days ("t/m 2 juli"): a day on which a chat was secured, its read-out day included, counts as secured.
+ */
+export function wholeDays(i: Interval, zone: string): Interval {
+  return { from: dayStart(dateOf(i.from, zone), zone), to: dayEnd(lastDateOf(i.to, zone), zone) };
 }

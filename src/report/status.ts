@@ -4,7 +4,7 @@
  */
 import type { CustodianFact, StatusFact } from '../store/reports.js';
 import type { CustodianCoverage } from './coverage.js';
-import { dayEnd, dayStart, dateOf, DAY_MS, instant } from './intervals.js';
+import { dateOf, daysBetween, previousDate } from './intervals.js';
 
 export type Verdict = 'ja' | 'deels' | 'nee' | 'onbekend';
 
@@ -80,23 +80,28 @@ export interface SecuringInterval {
  * Intervals between veiligstellingen of one custodian, starting at the start of the term (a custodian secured only at
  * departure has one interval as long as the term). The running interval since the last read-out counts only once it
  * is longer than the target, because a shorter one is not yet late.
+ *
+ * Counted in calendar days of the custodian's zone, like the coverage report: from one read-out day to the next is
+ * their difference in days; from the start of the term, its first day counts (the term starts unsecured). The running
+ * interval is thus the coverage's days without a read-out, and is late exactly when the coverage says overdue.
  */
 export function securingIntervals(cov: CustodianCoverage, opts: Pick<StatusOptions, 'asOf' | 'maxIntervalDays'>): SecuringInterval[] {
   const c = cov.custodian;
-  const start = dayStart(c.termFrom, c.tz);
-  const end = Math.min(c.termTo ? dayEnd(c.termTo, c.tz) : Infinity, dayEnd(opts.asOf, c.tz));
-  if (end <= start) return [];
-  const readouts = [...new Set(cov.veiligstellingen.map((v) => instant(v.readoutAt)).filter((x): x is number => x !== null && x >= start))].sort((a, b) => a - b);
-  const points = [start, ...readouts];
+  const end = c.termTo !== null && c.termTo < opts.asOf ? c.termTo : opts.asOf;
+  if (end < c.termFrom) return [];
+  const readouts = [...new Set(cov.veiligstellingen.map((v) => v.readoutDate).filter((d): d is string => d !== null && d >= c.termFrom))].sort();
   const out: SecuringInterval[] = [];
-  const termEnded = c.termTo !== null && dayEnd(c.termTo, c.tz) <= end;
-  const push = (a: number, b: number, open: boolean) =>
-    out.push({
-      custodianId: c.id, from: dateOf(a, c.tz), to: dateOf(b - (open ? 1 : 0), c.tz), days: Math.round((b - a) / DAY_MS), open, untilTermEnd: open && termEnded,
-    });
-  for (let i = 1; i < points.length; i++) push(points[i - 1]!, points[i]!, false);
-  const last = points[points.length - 1]!;
-  if (end > last && (end - last) / DAY_MS > opts.maxIntervalDays) push(last, end, true);
+  const termEnded = c.termTo !== null && c.termTo <= opts.asOf;
+  // Each interval runs from the previous point (shown as the start of the term or the read-out day) through `to`.
+  let from = c.termFrom;
+  let since = previousDate(c.termFrom);
+  const push = (to: string, open: boolean) =>
+    out.push({ custodianId: c.id, from, to, days: daysBetween(since, to), open, untilTermEnd: open && termEnded });
+  for (const r of readouts) {
+    push(r, false);
+    from = since = r;
+  }
+  if (end > since && daysBetween(since, end) > opts.maxIntervalDays) push(end, true);
   return out;
 }
 

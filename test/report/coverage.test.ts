@@ -57,9 +57,10 @@ describe('coverage of a veiligstelling', () => {
     expect(ch(r, 'a', 'signal').secured.map((p) => [p.fromDate, p.toDate])).toEqual([['2022-02-01', '2022-03-01']]);
     const chat = ch(r, 'a', 'chat');
     expect(chat.secured.map((p) => [p.fromDate, p.toDate])).toEqual([['2022-01-10', '2022-03-01'], ['2022-06-15', '2022-09-01']]);
-    expect(chat.gaps.map((g) => [g.fromDate, g.toDate, g.days])).toEqual([['2022-03-01', '2022-06-15', 106]]);
+    // In whole days: the read-out day and the first message's day are secured, the gap lies between them.
+    expect(chat.gaps.map((g) => [g.fromDate, g.toDate, g.days])).toEqual([['2022-03-02', '2022-06-14', 105]]);
     // Signal was used but only secured once: everything after its read-out is a Signal gap.
-    expect(ch(r, 'a', 'signal').gaps.map((g) => [g.fromDate, g.toDate])).toEqual([['2022-01-10', '2022-02-01'], ['2022-03-01', '2022-09-01']]);
+    expect(ch(r, 'a', 'signal').gaps.map((g) => [g.fromDate, g.toDate])).toEqual([['2022-01-10', '2022-01-31'], ['2022-03-02', '2022-09-01']]);
   });
 
   it('leaves out veiligstellingen read out after the as-of date, and export times later than the ingest', () => {
@@ -89,7 +90,7 @@ describe('gaps, tolerance and overdue', () => {
     const r = computeCoverage([custodian('a', '2022-01-10', '2024-07-07')], vs, [], OPTS);
     const chat = ch(r, 'a', 'chat');
     expect(chat.gaps).toEqual([]);
-    expect(chat.shortGaps.map((g) => [g.fromDate, g.toDate])).toEqual([['2022-01-10', '2022-01-12'], ['2024-07-02', '2024-07-07']]);
+    expect(chat.shortGaps.map((g) => [g.fromDate, g.toDate])).toEqual([['2022-01-10', '2022-01-11'], ['2024-07-03', '2024-07-07']]);
     const strict = computeCoverage([custodian('a', '2022-01-10', '2024-07-07')], vs, [], { ...OPTS, toleranceDays: 0 });
     expect(ch(strict, 'a', 'chat').gaps).toHaveLength(2);
     // Mid-term as-of: nothing after the as-of date is a gap yet, but 45 days without a read-out is overdue.
@@ -97,7 +98,7 @@ describe('gaps, tolerance and overdue', () => {
       ...OPTS, asOf: '2022-04-15',
     });
     const c = mid.custodians[0]!;
-    expect(ch(mid, 'a', 'chat').gaps.map((g) => [g.fromDate, g.toDate])).toEqual([['2022-03-01', '2022-04-15']]);
+    expect(ch(mid, 'a', 'chat').gaps.map((g) => [g.fromDate, g.toDate, g.days])).toEqual([['2022-03-02', '2022-04-15', 45]]);
     expect([c.daysSinceLast, c.overdue, c.unsecuredDays]).toEqual([45, true, 45]);
     expect(computeCoverage([custodian('a', '2022-01-10', '2024-07-07')], [], [], { ...OPTS, asOf: '2022-01-20' }).custodians[0]!.overdue).toBe(false);
   });
@@ -138,3 +139,70 @@ describe('gaps, tolerance and overdue', () => {
     expect(ch(r, 'a', 'email').gaps.map((g) => [g.fromDate, g.toDate, g.days])).toEqual([['2023-03-26', '2023-03-26', 1]]);
   });
 });
+
+describe('the state on the as-of date, in whole calendar days', () => {
+  it('cuts recorded periods at the as-of date and leaves out those that start after it', () => {
+    const recs = [
+      rec('a', 'chat', '2024-01-01', '2024-12-31'),
+      rec('a', 'email', '2025-01-01', '2025-06-30', 'secured', 'postbus MINJENV'),
+      rec('a', 'social', '2024-06-01', '2024-07-07', 'not-applicable', 'met verlof'),
+    ];
+    const r = computeCoverage([custodian('a', '2024-01-01', null)], [], recs, { ...OPTS, asOf: '2024-03-01' });
+    const a = r.custodians[0]!;
+    // On 1 March 2024 nothing was recorded yet for e-mail or social media: no columns, no notes.
+    expect(r.channels).toEqual(['chat']);
+    expect(ch(r, 'a', 'chat').secured.map((p) => [p.fromDate, p.toDate, p.days])).toEqual([['2024-01-01', '2024-03-01', 61]]);
+    expect([a.lastSecuredDate, a.lastSecuredAt, a.daysSinceLast, a.unsecuredDays, a.overdue, a.notes]).toEqual([
+      '2024-03-01', '2024-03-01T23:59:59.999+01:00', 0, 0, false, [],
+    ]);
+    // Later, a recorded chat period that ended before the as-of date ages like a read-out.
+    const later = computeCoverage([custodian('a', '2024-01-01', null)], [], [rec('a', 'chat', '2024-01-01', '2024-03-31')], { ...OPTS, asOf: '2024-05-15' }).custodians[0]!;
+    expect([later.lastSecuredDate, later.daysSinceLast, later.unsecuredDays, later.overdue]).toEqual(['2024-03-31', 45, 45, true]);
+  });
+
+  it('leaves out a channel that only a later read-out brought', () => {
+    const vs = [
+      v('a', source('whatsapp', '2024-01-02T09:00:00+01:00', '2024-01-30T09:00:00+01:00')),
+      v('a', source('signal', '2024-04-02T09:00:00+02:00', '2024-04-30T09:00:00+02:00')),
+    ];
+    const r = computeCoverage([custodian('a', '2024-01-01', null)], vs, [], { ...OPTS, asOf: '2024-02-15' });
+    expect(r.channels).toEqual(['chat', 'whatsapp']);
+  });
+
+  it('counts the days over the spring daylight saving change as calendar days: 32 days is overdue', () => {
+    // March 2024 has 31 days, one of them 23 hours long: 1 March t/m 1 April is 32 days without a read-out.
+    for (const [from, asOf] of [['2024-03-01', '2024-04-01'], ['2024-01-01', '2024-02-01'], ['2024-10-01', '2024-11-01']] as const) {
+      const r = computeCoverage([custodian('a', from, null)], [], [], { ...OPTS, asOf });
+      const a = r.custodians[0]!;
+      expect([ch(r, 'a', 'chat').gaps.map((g) => [g.fromDate, g.toDate, g.days]), a.unsecuredDays, a.overdue], `${from} – ${asOf}`).toEqual([
+        [[from, asOf, 32]], 32, true,
+      ]);
+      // A day earlier it is 31 days: not overdue yet.
+      const before = computeCoverage([custodian('a', from, null)], [], [], { ...OPTS, asOf: prevDay(asOf) }).custodians[0]!;
+      expect([before.unsecuredDays, before.overdue]).toEqual([31, false]);
+    }
+    // A read-out shortly after midnight, then 32 days over the change: the gap, the days since and overdue agree.
+    const vs = [v('a', source('whatsapp', '2024-02-01T09:00:00+01:00', '2024-03-10T00:30:00+01:00'))];
+    const r = computeCoverage([custodian('a', '2024-02-01', null)], vs, [], { ...OPTS, asOf: '2024-04-11' });
+    const a = r.custodians[0]!;
+    expect([ch(r, 'a', 'chat').gaps.map((g) => [g.fromDate, g.toDate, g.days]), a.daysSinceLast, a.unsecuredDays, a.overdue]).toEqual([
+      [['2024-03-11', '2024-04-11', 32]], 32, 32, true,
+    ]);
+  });
+
+  it('secures the whole day of a read-out given as a date alone, and of one given with a time', () => {
+    // `ingest --read-out 2024-02-12` records the start of that day as the export time; `--read-out 2024-02-12T14:05` that minute.
+    for (const exportedAt of ['2024-02-11T23:00:00Z', '2024-02-12T13:05:00Z']) {
+      const vs = [{ ...v('a', source('whatsapp', '2024-01-15T09:00:00+01:00', '2024-02-10T10:00:00+01:00', exportedAt)), startedAt: '2024-02-12T15:00:00Z' }];
+      const r = computeCoverage([custodian('a', '2024-01-01', null)], vs, [], { ...OPTS, asOf: '2024-07-15' });
+      const a = r.custodians[0]!;
+      expect(ch(r, 'a', 'chat').secured.map((p) => [p.fromDate, p.toDate]), exportedAt).toEqual([['2024-01-15', '2024-02-12']]);
+      expect(ch(r, 'a', 'chat').gaps.map((g) => [g.fromDate, g.toDate, g.days]), exportedAt).toEqual([['2024-01-01', '2024-01-14', 14], ['2024-02-13', '2024-07-15', 154]]);
+      expect([a.veiligstellingen[0]!.readoutDate, a.lastSecuredDate, a.daysSinceLast, a.unsecuredDays], exportedAt).toEqual(['2024-02-12', '2024-02-12', 154, 154]);
+    }
+  });
+});
+
+function prevDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}

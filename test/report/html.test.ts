@@ -103,7 +103,7 @@ describe('HTML rapport', () => {
       // The minister whose chats only start on 1 March 2024 (the export history begins there).
       // Nobody recorded its social media: once any custodian has that channel, every custodian is assessed on it.
       expect(await gapTitles('min-ns')).toEqual([
-        'Chat (WhatsApp): hiaat 10 januari 2022 t/m 1 maart 2024 (781 dagen)',
+        'Chat (WhatsApp): hiaat 10 januari 2022 t/m 29 februari 2024 (781 dagen)', // 1 March, the first message's day, is secured
         'Sociale media: hiaat 10 januari 2022 t/m 7 juli 2024 (910 dagen)',
       ]);
       // E-mail recorded t/m 2 July for a term to 7 July: a short stretch, drawn amber, not a gap.
@@ -116,7 +116,7 @@ describe('HTML rapport', () => {
       expect(await page.locator('#bwp-mp-az table.findings').count()).toBe(0);
       // Overdue badge in the coverage table, and the status tables of every department.
       const jenvRow = await page.locator('table.coverage tr', { hasText: 'Minister van Justitie en Veiligheid' }).innerText();
-      expect(jenvRow).toMatch(/ja, 188 dagen/);
+      expect(jenvRow).toMatch(/ja, 189 dagen/);
       expect(await page.locator('#departementen .dept').count()).toBe(6);
       expect(await page.locator('#departementen .dept', { hasText: 'JenV' }).locator('tr[data-key="frequentie"] .badge').innerText()).toBe('Nee');
 

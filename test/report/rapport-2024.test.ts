@@ -35,8 +35,8 @@ describe('coverage report from the first table of the 2024 report', () => {
     const expected: Record<string, Record<string, string[]>> = {
       // "10 januari 2022 t/m 02 juli 2024" ×3
       'mp-az': { chat: ['2022-01-10 t/m 2024-07-02'], email: ['2022-01-10 t/m 2024-07-02'], social: ['2022-01-10 t/m 2024-07-02'] },
-      // chat "10 januari 2022 tot 1 januari 2024": the last read-out at 1 January 2024 00:00
-      'min-jenv': { chat: ['2022-01-10 t/m 2024-01-01'], email: ['2022-01-10 t/m 2024-07-02'], social: ['2022-01-10 t/m 2024-07-02'] },
+      // chat "10 januari 2022 tot 1 januari 2024": the last read-out on 31 December 2023
+      'min-jenv': { chat: ['2022-01-10 t/m 2023-12-31'], email: ['2022-01-10 t/m 2024-07-02'], social: ['2022-01-10 t/m 2024-07-02'] },
       // chat: "Technisch probleem; veiligstelling niet mogelijk."
       'min-lnv-1': { chat: [], email: ['2022-01-10 t/m 2022-09-06'], social: ['2022-01-10 t/m 2022-09-06'] },
       'min-lnv-2': { chat: ['2022-01-10 t/m 2024-07-02'], email: ['2022-01-10 t/m 2024-07-02'], social: [] },
@@ -65,9 +65,11 @@ describe('coverage report from the first table of the 2024 report', () => {
     ]);
     expect(channel('min-lnv-1', 'chat').gaps[0].notes).toEqual(['Technisch probleem; veiligstelling niet mogelijk.']);
     expect(channel('min-jenv', 'chat').gaps[0].days).toBe(189);
-    // The first message at 09:00 on the first day, and the read-outs on 2 July for terms that end on 7 July: short
-    // stretches, not gaps (the report calls these rows complete).
-    expect(periods(channel('mp-az', 'chat').shortGaps)).toEqual(['2022-01-10 t/m 2022-01-10', '2024-07-02 t/m 2024-07-07']);
+    // The gap starts on the day after the last read-out day: no day is both secured and missing.
+    expect(periods(channel('min-jenv', 'chat').secured).at(-1)).toBe('2022-01-10 t/m 2023-12-31');
+    // The read-outs on 2 July for terms that end on 7 July: a short stretch, not a gap (the report calls these rows
+    // complete). The first message at 09:15 on the first day of the term secures that day.
+    expect(periods(channel('mp-az', 'chat').shortGaps)).toEqual(['2024-07-03 t/m 2024-07-07']);
     // Leave and "had geen social media account" are not gaps.
     expect(periods(channel('stas-ienw', 'chat').notApplicable)).toEqual(['2024-05-25 t/m 2024-07-07']);
     expect(periods(channel('min-lnv-2', 'social').notApplicable)).toEqual(['2022-09-06 t/m 2022-10-03']);
@@ -81,7 +83,8 @@ describe('coverage report from the first table of the 2024 report', () => {
     expect(overdue).toEqual({
       'mp-az': false, 'min-jenv': true, 'min-lnv-1': true, 'min-lnv-2': false, 'min-fin-2': false, 'min-bz-1': false, 'stas-ienw': false,
     });
-    expect([row('min-jenv').lastSecuredDate, row('min-jenv').daysSinceLast, row('min-jenv').unsecuredDays]).toEqual(['2024-01-01', 259, 188]);
+    // The gap to the end of the term and the days without a read-out are the same 189 calendar days (1 January t/m 7 July).
+    expect([row('min-jenv').lastSecuredDate, row('min-jenv').daysSinceLast, row('min-jenv').unsecuredDays]).toEqual(['2023-12-31', 260, 189]);
     expect(row('min-fin-2').notes).toEqual(['Chat, E-mail, Sociale media: zit veilig-gesteld in MINEZK account']);
     // Rows are grouped by department, like the report's tables.
     expect(report.custodians.map((c: any) => c.custodian.department)).toEqual(['AZ', 'BZ', 'EZK-LNV', 'EZK-LNV', 'FIN', 'IenW', 'JenV']);
@@ -91,9 +94,9 @@ describe('coverage report from the first table of the 2024 report', () => {
     const table = await runCli(['report', 'coverage', '--as-of', AS_OF, '--db', r.db]);
     expect(table.code).toBe(0);
     const jenv = table.stdout.split('\n').find((l) => l.startsWith('min-jenv'))!;
-    expect(jenv).toContain('2022-01-10 t/m 2024-01-01');
+    expect(jenv).toContain('2022-01-10 t/m 2023-12-31');
     expect(jenv).toContain('Chat (WhatsApp): 2024-01-01 t/m 2024-07-07 (189 d)');
-    expect(jenv).toMatch(/ja \(188 d\)/);
+    expect(jenv).toMatch(/ja \(189 d\)/);
     // The WhatsApp column says the same as the chat column, so it is folded into "Chat (WhatsApp)".
     expect(table.stdout.split('\n')[0]).toMatch(/^id\s+functie\s+aanstelling van\s+aanstelling tot\s+Chat \(WhatsApp\)\s+E-mail\s+Sociale media\s+hiaten/);
     const csv = await runCli(['report', 'coverage', '--as-of', AS_OF, '--format', 'csv', '--db', r.db]);

@@ -47,9 +47,10 @@ export const ROWS: ReportRow[] = [
   },
   {
     // Chat "10 januari 2022 tot 1 januari 2024" (footnote 3: 1 januari 2024 tot 2 juli 2024 still to be secured);
-    // e-mail and social media t/m 02 juli 2024. Read out less often than monthly, the last time at 1 January 2024 00:00.
+    // e-mail and social media t/m 02 juli 2024. Read out less often than monthly, the last time on 31 December 2023 (a
+    // read-out day counts as secured, so "tot 1 januari 2024" is a last read-out the day before).
     id: 'min-jenv', name: 'Minister JenV', function: 'Minister van Justitie en Veiligheid', department: 'JenV',
-    from: '2022-01-10', to: '2024-07-07', readouts: [...monthly('2022-03', '2023-11', 2), '2024-01-01 00:00'], records: both('2022-01-10', '2024-07-02'),
+    from: '2022-01-10', to: '2024-07-07', readouts: [...monthly('2022-03', '2023-11', 2), '2023-12-31 23:45'], records: both('2022-01-10', '2024-07-02'),
   },
   {
     // Chat "Technisch probleem; veiligstelling niet mogelijk."; e-mail and social media t/m 6 september 2022.
@@ -97,7 +98,7 @@ const fmt = (d: DateTime) => d.toFormat('dd-MM-yyyy HH:mm');
 
 /**
  * An Android-NL WhatsApp export of the chat with the chef de cabinet, from `start` up to (and including) `until`.
- * Every read-out moment carries a message (e.g. "Gelukkig nieuwjaar" at 1 January 00:00), and a later export holds
+ * Every read-out moment carries a message, and a later export holds
  * every earlier message: the history on the phone only grows.
  */
 export function chatExport(row: ReportRow, start: DateTime, until: DateTime, readouts: DateTime[]): string {
@@ -108,7 +109,7 @@ export function chatExport(row: ReportRow, start: DateTime, until: DateTime, rea
     items.push([d, n % 2 ? `Chef de cabinet: Stand van zaken dossier ${n}` : `${row.name}: Dank, akkoord met punt ${n}`]);
   }
   for (const r of readouts) {
-    if (r <= until) items.push([r, `Chef de cabinet: ${r.hour === 0 ? 'Gelukkig nieuwjaar!' : 'Telefoon gaat nu naar de uitlezing'}`]);
+    if (r <= until) items.push([r, 'Chef de cabinet: Telefoon gaat nu naar de uitlezing']);
   }
   items.sort((a, b) => a[0].toMillis() - b[0].toMillis());
   const head = `${fmt(start)} - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.`;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { buildCoverageReport, buildFindingsReport, buildFullReport, buildStatusReport, DEFAULTS, todayInAmsterdam } from '../../report/build.js';
@@ -39,12 +40,22 @@ const record: Command = {
 --status secured (default) adds coverage, e.g. --channel email --note "veiliggesteld in het account van MINEZK".
 --status not-secured records that the period could not be secured (e.g. a failed read-out); it stays a gap and the note explains it.
 --status not-applicable records that there was nothing to secure (no account, leave); it is not counted as a gap.
+A secured or not-secured period records what happened: it cannot end after today (in the custodian's zone). A
+not-applicable period may (leave until the end of the term); a report counts every period only up to its --as-of date.
 A record named whatsapp, signal, sms or chat counts for the chat coverage.`,
   options: { custodian: { type: 'string' }, channel: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, note: { type: 'string' }, status: { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, recordSchema, values);
     const db = ctx.store().db;
-    requireCustodian(db, o.custodian);
+    const custodian = requireCustodian(db, o.custodian);
+    // A secured period is one that has been secured, and a not-secured one a read-out that failed: both happened.
+    const today = DateTime.now().setZone(custodian.tz).toISODate()!;
+    if (o.status !== 'not-applicable' && o.to > today) {
+      throw new UserError(
+        `--to: ${o.to} is after today (${today} in ${custodian.tz}); a ${o.status} period records what has happened: ` +
+          'give the last day it covers, at the latest today (only a not-applicable period, such as leave, may run on)',
+      );
+    }
     const r = recordChannel(db, { custodianId: o.custodian, channel: o.channel, from: o.from, to: o.to, status: o.status, note: o.note ?? null });
     ctx.result({ record: r }, () => `Recorded ${channelLabel(r.channel)} for ${r.custodianId}: ${r.from} t/m ${r.to} (${r.status})${r.note ? `, note: ${r.note}` : ''}.`);
   },
