@@ -20,3 +20,28 @@ export class InputError extends UserError {
     this.name = 'InputError';
   }
 }
+
+/** What a file-system error code means for the person who must fix it; undefined for codes without a plain reading. */
+const FS_REASONS: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file of that name is in the way',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EISDIR: 'a folder is in the way',
+  ENOENT: 'a folder on the way does not exist and cannot be created there',
+};
+
+/** The plain reading of a file-system error code (see FS_REASONS), or undefined. */
+export function fsReasonOf(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : FS_REASONS[code];
+}
+
+/** A file system error as a reason an operator can act on (`a part of the path is a file, not a folder (ENOTDIR: /x)`). */
+export function fsReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const reason = fsReasonOf(err?.code);
+  return reason ? `${reason} (${err.code}${err.path ? `: ${err.path}` : ''})` : String(err?.message ?? e);
+}

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { DB } from '../store/db.js';
 import type { Custodian } from '../store/custodians.js';
 import { getCustodian } from '../store/custodians.js';
@@ -9,6 +8,7 @@ import {
 } from '../store/exports.js';
 import { cleanConversation, conversationExclusion, type Category, type CleaningContext, type MarkingRef, type Slot } from './clean.js';
 import { Screen, type PrivateContact } from './screen.js';
+import { dayRangeMs } from '../store/term.js';
 
 /**
  * Everything the cleaning needs for one custodian and period, computed once per export: effective contact and
@@ -38,11 +38,7 @@ export interface ExportContext {
 
 /** The scope of dates (inclusive, YYYY-MM-DD) in the custodian's zone. */
 export function scopeOf(custodianId: string, tz: string, from?: string, to?: string): Scope {
-  return {
-    custodianId,
-    fromMs: from ? DateTime.fromISO(from, { zone: tz }).startOf('day').toMillis() : undefined,
-    toMs: to ? DateTime.fromISO(to, { zone: tz }).plus({ days: 1 }).startOf('day').toMillis() : undefined,
-  };
+  return { custodianId, ...dayRangeMs(tz, from, to) };
 }
 
 export const pseudonymFor = (rank: number): string => `Privécontact ${rank}`;

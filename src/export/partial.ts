@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { fsReasonOf, UserError } from '../errors.js';
 
 /**
  * The work folder of an export and what becomes of it when the export does not finish.
@@ -121,12 +121,7 @@ export function makePartialDir(out: string, given: string): string {
 export function cannotWrite(given: string, dir: string, e: unknown): unknown {
   const err = e as NodeJS.ErrnoException;
   if (!err || typeof err.code !== 'string') return e;
-  const reason: Record<string, string> = {
-    EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOENT: 'cannot create a folder there',
-    ENOTDIR: 'a part of the path is a file, not a folder', EEXIST: 'a part of the path is a file, not a folder', ENOSPC: 'no space left on the device',
-    EDQUOT: 'disk quota exceeded',
-  };
-  return new UserError(`--out ${given}: cannot write the package beside it in ${dir}: ${reason[err.code] ?? err.message} (${err.code}); choose a folder you can write`);
+  return new UserError(`--out ${given}: cannot write the package beside it in ${dir}: ${fsReasonOf(err.code) ?? err.message} (${err.code}); choose a folder you can write`);
 }
 
 function alive(pid: number): boolean {

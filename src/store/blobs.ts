@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../errors.js';
+import { fsReason, UserError } from '../errors.js';
 
 /**
  * Content-addressed, read-only store for source bytes: `<dir>/sha256/ab/cd/<hash>`.
@@ -262,23 +262,6 @@ function removeEmptyDir(dir: string): void {
 const STORE_WRITE_CODES = new Set(['ENOTDIR', 'EEXIST', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR']);
 /** Of those, the ones a read never gives: on a write without a path they must be the store's. */
 const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
-
-/** A file system error as a reason an operator can act on (`ENOTDIR: a part of the path is a file, not a folder`). */
-export function fsReason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const why: Record<string, string> = {
-    ENOTDIR: 'a part of the path is a file, not a folder',
-    EEXIST: 'a file of that name is in the way',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'the file system is read-only',
-    ENOSPC: 'no space left on the device',
-    EDQUOT: 'disk quota exceeded',
-    EISDIR: 'a folder is in the way',
-  };
-  const reason = err?.code ? why[err.code] : undefined;
-  return reason ? `${reason} (${err.code}${err.path ? `: ${err.path}` : ''})` : String(err?.message ?? e);
-}
 
 /** From this size on, `putFile` copies in a worker thread (starting one costs a few milliseconds). */
 const OFF_THREAD_BYTES = 8 << 20;

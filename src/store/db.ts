@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS } from './migrations.js';
-import { BlobStore, fsReason } from './blobs.js';
-import { UserError } from '../errors.js';
+import { BlobStore } from './blobs.js';
+import { fsReason, UserError } from '../errors.js';
 
 export type DB = Database.Database;
 

@@ -1,6 +1,17 @@
 import { DateTime } from 'luxon';
 import type { DB } from './db.js';
 
+/**
+ * Whole days in a zone as instants: from the start of day `from` to the start of the day after `to` (both inclusive,
+ * YYYY-MM-DD); an absent end stays open. One rule for the term (ingest), the export period and its term warning.
+ */
+export function dayRangeMs(zone: string, from?: string, to?: string): { fromMs: number | undefined; toMs: number | undefined } {
+  return {
+    fromMs: from ? DateTime.fromISO(from, { zone }).startOf('day').toMillis() : undefined,
+    toMs: to ? DateTime.fromISO(to, { zone }).plus({ days: 1 }).startOf('day').toMillis() : undefined,
+  };
+}
+
 /** Messages of one source that lie outside a custodian's term, before its start and after its end. */
 export interface OutsideTerm {
   before: { count: number; firstMs: number | null; lastMs: number | null };
@@ -13,8 +24,9 @@ export interface OutsideTerm {
  * conversations of the source whose first or last message lies outside the term are read.
  */
 export function sourceMessagesOutsideTerm(db: DB, sourceId: number, term: { from: string; to: string | null; zone: string }): OutsideTerm {
-  const start = DateTime.fromISO(term.from, { zone: term.zone }).startOf('day').toMillis();
-  const end = term.to === null ? Number.MAX_SAFE_INTEGER : DateTime.fromISO(term.to, { zone: term.zone }).startOf('day').plus({ days: 1 }).toMillis();
+  const days = dayRangeMs(term.zone, term.from, term.to ?? undefined);
+  const start = days.fromMs!;
+  const end = days.toMs ?? Number.MAX_SAFE_INTEGER;
   const r = db
     .prepare(
       `SELECT
