@@ -151,7 +151,11 @@ async function undoLast() {
   if (!noPreview()) return;
   if (!S.undo.length) { toast('Niets om ongedaan te maken in deze sessie.', true); return; }
   var last = S.undo[S.undo.length - 1];
-  await undoMarking(last.id, last.decisionId);
+  // The latest decision the page shows now: after an earlier undo of this marking that is the undo record, not the
+  // decision stored with this entry (the server still refuses to undo what is not this reviewer's).
+  var f = findMarking(last.id);
+  var latest = f && f.m.lastDecision ? f.m.lastDecision.id : last.decisionId;
+  await undoMarking(last.id, latest);
 }
 
 async function markTarget(level, targetId, span, category, reason, textSha256) {
