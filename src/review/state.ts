@@ -115,13 +115,19 @@ export function normalizeReviewer(s: string): string {
 }
 
 /**
- * Why a reviewer name cannot be recorded, or null. A name is Latin letters (accents included), digits, spaces and
- * . , ' ’ - ( ): a look-alike from another script (Cyrillic "А") or an invisible character would let one person
- * confirm their own proposal under what reads as another name.
+ * Why a reviewer name cannot be recorded, or null. Any Latin-script name goes, with the punctuation people type in
+ * names ("J. de Vries-van ‘t Hoff", "Ç. Yılmaz", "j.jansen@minbzk.nl / BZK"). Refused: invisible and control
+ * characters, letters of another script and digits other than 0-9, which could make one person's name look like
+ * another's (Cyrillic "А" for "A") and so let them confirm their own proposal as a second reviewer.
  */
 export function reviewerNameProblem(name: string): string | null {
-  const bad = [...name.normalize('NFKC')].find((c) => !/[\p{Script=Latin}\p{M}\p{Nd} .,'’()-]/u.test(c));
-  if (bad === undefined) return null;
-  const code = `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  return `the reviewer name may hold only Latin letters, digits, spaces and . , ' ’ - ( ); '${name}' holds ${code}`;
+  for (const c of name.normalize('NFKC')) {
+    const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u.test(c)) return `the reviewer name '${name}' holds ${code}, an invisible or control character: type the name again`;
+    if (/\p{L}/u.test(c) && !/[\p{Script=Latin}\p{Script=Common}]/u.test(c)) {
+      return `the reviewer name '${name}' holds '${c}' (${code}), a letter of another script than Latin, which can look like a Latin one: type the name in Latin letters`;
+    }
+    if (/\p{N}/u.test(c) && !/[0-9]/.test(c)) return `the reviewer name '${name}' holds '${c}' (${code}), a digit other than 0-9`;
+  }
+  return null;
 }

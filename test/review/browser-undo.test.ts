@@ -5,7 +5,10 @@ import { verifyAudit } from '../../src/review/verify.js';
 import { launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
 import { buildFixture, row, type Fixture } from './fixture.js';
 
-/** Undo on the review page walks back through this reviewer's decisions on a marking, one `u` at a time. */
+/**
+ * Undo on the review page walks back through this reviewer's decisions on a marking, one `u` at a time; and the page
+ * asks again for a reviewer name the server would refuse, in Dutch, instead of failing every decision.
+ */
 
 let f: Fixture;
 let srv: ReviewServer;
@@ -53,6 +56,25 @@ describe('review page: undo', () => {
     expect(f.store.db.prepare('SELECT action FROM decisions WHERE marking_id = ? ORDER BY id').all(id).map((d) => (d as { action: string }).action))
       .toEqual(['confirm', 'reject', 'undo', 'undo']);
     expect(verifyAudit(f.store.db)).toMatchObject({ ok: true, findings: [] });
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('review page: the reviewer name', () => {
+  it('a stored name the server would refuse is asked again; a look-alike letter gets a Dutch explanation', async () => {
+    const p = await b.newPage({ viewport: { width: 1440, height: 900 } });
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    await p.addInitScript(() => localStorage.setItem('chatarchief.reviewer', 'Els\u200b Bakker'));
+    await p.goto(srv.url);
+    const dlg = p.getByRole('dialog', { name: 'Wie beoordeelt?' });
+    await dlg.waitFor();
+    await dlg.locator('input').fill('\u0415ls Bakker'); // Cyrillic Е
+    await p.keyboard.press('Enter');
+    await expect.poll(() => dlg.locator('p').textContent()).toBe('Deze naam bevat een letter uit een ander schrift dan het Latijnse (Е). Typ de naam in Latijnse letters.');
+    await dlg.locator('input').fill("J. de Vries-van ‘t Hoff");
+    await p.keyboard.press('Enter');
+    await expect.poll(() => p.locator('#reviewer-name').textContent()).toBe("J. de Vries-van ‘t Hoff");
+    expect(await p.evaluate(() => localStorage.getItem('chatarchief.reviewer'))).toBe("J. de Vries-van ‘t Hoff");
     expect(pageErrors).toEqual([]);
   });
 });

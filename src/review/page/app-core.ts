@@ -27,6 +27,7 @@ var S = {
   modal: false
 };
 try { S.reviewer = localStorage.getItem('chatarchief.reviewer') || ''; } catch (e) { S.reviewer = ''; }
+if (S.reviewer && reviewerNameProblem(S.reviewer)) S.reviewer = ''; // (stored before names were checked: ask again)
 
 var CATS = ['zakelijk', 'privé', 'partijpolitiek'];
 var KEY_CAT = { z: 'zakelijk', p: 'privé', s: 'partijpolitiek' };
@@ -195,15 +196,36 @@ function dialog(opts) {
   });
 }
 
+/**
+ * Why the server would refuse this reviewer name (the same rule as reviewerNameProblem in src/review/state.ts), in
+ * Dutch, or null: an invisible character, a letter of another script or another digit could make one person's name
+ * look like another's.
+ */
+function reviewerNameProblem(name) {
+  for (var c of name.normalize('NFKC')) {
+    if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u.test(c)) return 'Deze naam bevat een onzichtbaar teken. Typ de naam opnieuw.';
+    if (/\p{L}/u.test(c) && !/[\p{Script=Latin}\p{Script=Common}]/u.test(c)) return 'Deze naam bevat een letter uit een ander schrift dan het Latijnse (' + c + '). Typ de naam in Latijnse letters.';
+    if (/\p{N}/u.test(c) && !/[0-9]/.test(c)) return 'Deze naam bevat een ander cijfer dan 0-9 (' + c + ').';
+  }
+  return null;
+}
+
 async function askReviewer(force) {
   if (S.reviewer && !force) return S.reviewer;
-  var name = await dialog({
-    title: 'Wie beoordeelt?', input: 'text', value: S.reviewer, required: true, ok: 'Doorgaan', noCancel: !S.reviewer,
-    text: 'Uw naam komt bij elk besluit in het auditlogboek. Deze browser onthoudt hem.'
-  });
-  if (name) {
-    S.reviewer = name.replace(/\s+/g, ' ').trim();
-    try { localStorage.setItem('chatarchief.reviewer', S.reviewer); } catch (e) { /* private mode: keep for this visit */ }
+  var text = 'Uw naam komt bij elk besluit in het auditlogboek. Deze browser onthoudt hem.';
+  var value = S.reviewer;
+  for (;;) {
+    var name = await dialog({ title: 'Wie beoordeelt?', input: 'text', value: value, required: true, ok: 'Doorgaan', noCancel: !S.reviewer, text: text });
+    if (!name) break;
+    var clean = name.replace(/\s+/g, ' ').trim();
+    var problem = reviewerNameProblem(clean);
+    if (!problem) {
+      S.reviewer = clean;
+      try { localStorage.setItem('chatarchief.reviewer', S.reviewer); } catch (e) { /* private mode: keep for this visit */ }
+      break;
+    }
+    text = problem;
+    value = clean;
   }
   $('reviewer-name').textContent = S.reviewer || '–';
   return S.reviewer;
