@@ -103,15 +103,24 @@ export function projection(m: MarkingBase, s: ReviewState): { status: MarkingSta
 
 /**
  * Reviewer names compare case- and space-insensitively, so "J. Jansen" and "j.  jansen" are one person; and by
- * compatibility form without invisible characters, so that "Ａlice" (full-width) or "Alice" with a zero-width space
- * cannot pass for a second reviewer (four-eyes).
+ * compatibility form without invisible characters and with one apostrophe, hyphen and quote, so that "Ａlice"
+ * (full-width), "Alice" with a zero-width space or "van ’t Hoff" for "van 't Hoff" cannot pass for a second reviewer.
  */
 export function sameReviewer(a: string, b: string): boolean {
   return normalizeReviewer(a) === normalizeReviewer(b);
 }
 
 export function normalizeReviewer(s: string): string {
-  return s.normalize('NFKC').replace(/\p{Cf}/gu, '').trim().replace(/\s+/g, ' ').toLocaleLowerCase('nl');
+  return s
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    // Typographic variants that autocorrect and copying swap freely: one apostrophe, one hyphen, one quote.
+    .replace(/[\u2018\u2019\u201A\u201B\u02BC\u02B9\u00B4\u0060\u2032]/g, "'")
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[\u201C\u201D\u201E\u201F\u2033]/g, '"')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLocaleLowerCase('nl');
 }
 
 /**

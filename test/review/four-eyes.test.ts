@@ -25,6 +25,14 @@ describe('reviewer names', () => {
     }
     for (const bad of ['Els\u200b', 'E\u200dls', '\u0415ls', 'Αlice', 'Els ١']) expect(reviewerNameProblem(bad), bad).not.toBeNull();
   });
+
+  it('are one person whichever apostrophe, hyphen or quote autocorrect typed (QA: a second confirmation by oneself)', async () => {
+    const { sameReviewer } = await import('../../src/review/state.js');
+    expect(sameReviewer("J. de Vries-van 't Hoff", 'J. de Vries‐van ’t Hoff')).toBe(true);
+    expect(sameReviewer("Anne-Marie O'Neill", 'Anne–Marie O‘Neill')).toBe(true);
+    expect(sameReviewer('Jan "JJ" Jansen', 'Jan “JJ” Jansen')).toBe(true);
+    expect(sameReviewer("J. de Vries-van 't Hoff", 'J. de Vries-van t Hoff')).toBe(false);
+  });
 });
 
 describe('four-eyes rule', () => {
