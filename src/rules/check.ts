@@ -2,6 +2,7 @@ import type { DB } from '../store/db.js';
 import { listCustodians } from '../store/custodians.js';
 import { compareRules } from './engine.js';
 import { parseTerm } from './lexicon.js';
+import { nestedRepetition } from './regex-safety.js';
 import type { LoadedRuleSet, RuleDef } from './load.js';
 import type { Condition } from './schema.js';
 import { tagCustodian, type RuleReport } from './tag.js';
@@ -27,6 +28,11 @@ export interface CheckReport {
   shadowedTerms: ShadowedTerm[];
   /** Rules whose every term is listed by a higher-priority rule of the same scope. */
   shadowedRules: string[];
+  /**
+   * Regular expressions that repeat a repeating group a bounded number of times (`(\w+\s?){1,40}`): slow on long
+   * messages when the parts can overlap, harmless when they cannot (`(\d{1,3}\.){3}`). Unbounded ones are refused.
+   */
+  riskyPatterns: { rule: string; pattern: string; group: string }[];
   store: null | {
     custodians: string[];
     messages: number;
@@ -84,6 +90,20 @@ export function staticShadowing(set: LoadedRuleSet): { shadowedTerms: ShadowedTe
   return { shadowedTerms, shadowedRules, terms: [...owners.keys()].length };
 }
 
+/** The regex conditions of every rule (disabled ones too: a `rule` condition may use them) with a bounded nesting. */
+export function riskyPatterns(set: LoadedRuleSet): CheckReport['riskyPatterns'] {
+  const out: CheckReport['riskyPatterns'] = [];
+  const walk = (rule: string, c: Condition): void => {
+    if (c.type === 'regex') {
+      const n = nestedRepetition(c.pattern);
+      if (n?.bounded) out.push({ rule, pattern: c.pattern, group: n.group });
+    } else if (c.type === 'all' || c.type === 'any') c.of.forEach((x) => walk(rule, x));
+    else if (c.type === 'not') walk(rule, c.match);
+  };
+  for (const r of [...set.rules, ...set.disabled]) walk(r.id, r.match);
+  return out;
+}
+
 export async function checkRuleSet(set: LoadedRuleSet, db: DB | null, custodianId?: string): Promise<CheckReport> {
   const st = staticShadowing(set);
   const report: CheckReport = {
@@ -92,6 +112,7 @@ export async function checkRuleSet(set: LoadedRuleSet, db: DB | null, custodianI
     terms: st.terms,
     shadowedTerms: st.shadowedTerms,
     shadowedRules: st.shadowedRules,
+    riskyPatterns: riskyPatterns(set),
     store: null,
   };
   if (!db) return report;

@@ -8,8 +8,13 @@
  * one; it does not prove a pattern safe (an alternation of overlapping branches under a star, `(a|a)*$`, passes).
  */
 
-/** The part of `pattern` that repeats a group holding a repetition, e.g. `(a+)+`; null when there is none. */
-export function nestedRepetition(pattern: string): string | null {
+/**
+ * The first group of `pattern` that is repeated while holding a variable repetition, e.g. `(a+)+`, or null when there
+ * is none. `bounded`: the outer repetition has an upper bound (`(\\d+\\.){3}`, `(\\W+\\w+){0,5}`): polynomial of that
+ * degree at worst, harmless when the parts cannot overlap, and not told apart here from `(\\w+\\s?){1,40}`, which is
+ * exponential up to its bound. The loader refuses the unbounded form; `rules check` warns about the bounded one.
+ */
+export function nestedRepetition(pattern: string): { group: string; bounded: boolean } | null {
   // One frame per open group: where it starts, and whether a variable repetition occurs inside it.
   const frames: { start: number; repeats: boolean }[] = [{ start: 0, repeats: false }];
   // The atom a following quantifier applies to: a group (with its span and whether it repeats inside), or another atom.
@@ -48,8 +53,8 @@ export function nestedRepetition(pattern: string): string | null {
     const q = quantifierAt(pattern, i);
     if (q) {
       // Any repetition of such a group, bounded or not: `(\w+\s?){1,40}$` is as exponential as `(\w+\s?)*$` up to
-      // its bound, and even `{3}` is polynomial of degree 3 in the message length.
-      if (q.max > 1 && atom?.group && atom.repeats) return pattern.slice(atom.start, i + q.length);
+      // its bound, and even `{3}` is polynomial of degree 3 in the message length (see `bounded`).
+      if (q.max > 1 && atom?.group && atom.repeats) return { group: pattern.slice(atom.start, i + q.length), bounded: q.max !== Infinity };
       // A variable repetition of more than one: what makes a repeating group ambiguous (`?` and `{n}` do not).
       if (q.max > 1 && q.max > q.min) frames[frames.length - 1]!.repeats = true;
       i += q.length;

@@ -61,6 +61,9 @@ describe('rule-file validation names the file, the JSON path and what was expect
       expect.stringMatching(/^rules\/f0\.json: rules\[0\]\.match\.pattern: expected a regular expression without a repeated group that itself holds a repetition: '\(a\+\)\+' can take exponential time/),
     ]);
     expect(problems(file([{ ...ok, match: { type: 'regex', pattern: '^a+$' } }]))).toEqual([]);
+    // A bounded repetition loads (rules check warns): '(\d{1,3}\.){3}' and a proximity window are common and harmless.
+    expect(problems(file([{ ...ok, match: { type: 'regex', pattern: '\\b(\\d{1,3}\\.){3}\\d{1,3}\\b' } }]))).toEqual([]);
+    expect(problems(file([{ ...ok, match: { type: 'regex', pattern: 'partij(?:\\W+\\w+){0,5}\\W+congres' } }]))).toEqual([]);
   });
 
   it('a disabled rule is still checked, keeps its id taken, and may be referenced', () => {

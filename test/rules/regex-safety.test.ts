@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nestedRepetition } from '../../src/rules/regex-safety.js';
+import { nestedRepetition as nested } from '../../src/rules/regex-safety.js';
+
+const nestedRepetition = (p: string) => nested(p)?.group ?? null;
 
 describe('nestedRepetition: patterns that can backtrack exponentially', () => {
   it('finds a repeated group that repeats inside', () => {
@@ -12,6 +14,8 @@ describe('nestedRepetition: patterns that can backtrack exponentially', () => {
     // Bounded outer repetitions too: exponential up to the bound (1.6 s on 25 characters, measured), or polynomial of
     // the count's degree in the message length.
     expect(nestedRepetition('(\\w+\\s?){1,40}$')).toBe('(\\w+\\s?){1,40}');
+    expect(nested('(\\w+\\s?){1,40}$')?.bounded).toBe(true);
+    expect(nested('(a+)+')?.bounded).toBe(false);
     expect(nestedRepetition('(\\d+\\.){3}\\d+')).toBe('(\\d+\\.){3}');
   });
 
@@ -32,4 +36,17 @@ describe('nestedRepetition: patterns that can backtrack exponentially', () => {
     }
   });
 
+});
+
+describe('rules check: bounded repetitions of a repeating group are a warning', () => {
+  it('lists them per rule, disabled rules included, and leaves plain patterns out', async () => {
+    const { riskyPatterns } = await import('../../src/rules/check.js');
+    const { file, ruleSet } = await import('./helpers.js');
+    const rule = (id: string, pattern: string, extra: object = {}) => ({ id, category: 'privé', priority: 10, level: 'message', match: { type: 'regex', pattern }, ...extra });
+    const set = ruleSet(file([rule('ip', '(\\d{1,3}\\.){3}\\d{1,3}'), rule('plain', 'tikkie\\.me/\\S+'), rule('slow', '(\\w+\\s?){1,40}$', { enabled: false })]));
+    expect(riskyPatterns(set)).toEqual([
+      { rule: 'ip', pattern: '(\\d{1,3}\\.){3}\\d{1,3}', group: '(\\d{1,3}\\.){3}' },
+      { rule: 'slow', pattern: '(\\w+\\s?){1,40}$', group: '(\\w+\\s?){1,40}' },
+    ]);
+  });
 });

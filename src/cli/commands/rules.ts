@@ -87,6 +87,10 @@ function renderCheck(r: CheckReport): string {
     if (r.shadowedTerms.length > 50) lines.push(`  … and ${r.shadowedTerms.length - 50} more (--json lists all)`);
   }
   if (r.shadowedRules.length) lines.push('', `Rules whose every term is shadowed: ${r.shadowedRules.join(', ')}`);
+  if (r.riskyPatterns.length) {
+    lines.push('', `Warning: patterns that repeat a repeating group (slow on long messages when its parts can match the same text, as in '(\\w+\\s?){1,40}'; harmless when they cannot, as in '(\\d{1,3}\\.){3}'): ${r.riskyPatterns.length}`);
+    for (const p of r.riskyPatterns) lines.push(`  ${p.rule}: '${p.group}' in /${p.pattern}/`);
+  }
   if (!r.store) lines.push('', 'No store found: the checks on stored messages were skipped (give --db <file>).');
   else {
     lines.push('', `On the store (${r.store.custodians.join(', ') || 'no custodians'}; ${num(r.store.messages)} messages):`);
