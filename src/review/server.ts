@@ -37,7 +37,11 @@ export interface ReviewServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 2 * 1024 * 1024;
+/**
+ * The largest request body: a decision on the 100,000 markings /api/decide allows, or a bulk whose scope lists every
+ * suggestion of a conversation of a million messages, each with its latest decision id (about 20 bytes a marking).
+ */
+const MAX_BODY = 32 * 1024 * 1024;
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',

@@ -138,6 +138,16 @@ describe('bulk carries the scope it showed', () => {
     expect((await api('/api/conversations/99999/bulk-scope')).status).toBe(404);
   });
 
+  it('a scope of 150,000 suggestions fits in a request (review: the 2 MiB limit refused large bulks with 413)', async () => {
+    const s = (await api(`/api/conversations/${conv()}/bulk-scope`)).json;
+    const big: Record<string, number | null> = { ...s.lastDecisionIds };
+    for (let i = 0; i < 150_000; i++) big[String(10_000_000 + i)] = 1_000_000 + i;
+    const r = await api('/api/bulk', { conversationId: conv(), action: 'reject', reason: 'geen partijzaak', reviewer: 'Bob', lastDecisionIds: big });
+    // Read in full and judged: the listed markings that are not in scope make it stale, nothing is written.
+    expect([r.status, r.json.code]).toEqual([409, 'stale']);
+    expect(r.json.conflicts.filter((c: { kind: string }) => c.kind === 'gone')).toHaveLength(150_000);
+  });
+
   it('refuses (409 stale, nothing written) when a colleague decided in scope after the dialog showed it', async () => {
     const s = (await api(`/api/conversations/${conv()}/bulk-scope`)).json;
     const a = await api('/api/decide', { markingIds: [f.ids.markings.partij2], action: 'change', category: 'zakelijk', reason: 'fractie-overleg over beleid', reviewer: 'Alice', lastDecisionIds: { [f.ids.markings.partij2]: null } });
