@@ -6,9 +6,10 @@ import { DateTime } from 'luxon';
 import type { DB } from '../store/db.js';
 import { listChannelRecords } from '../store/channels.js';
 import { listCustodians } from '../store/custodians.js';
-import { loadFindingFacts, loadStatusFacts, loadVeiligstellingen, type CustodianFact } from '../store/reports.js';
+import { loadFindingFacts, loadStatusFacts, loadVeiligstellingen, type CustodianFact, type StatusCutoff } from '../store/reports.js';
 import { computeCoverage, type CoverageReport } from './coverage.js';
 import { computeFindings, countFindings, type Finding } from './findings.js';
+import { dayEnd } from './intervals.js';
 import { computeStatus, type StatusReport } from './status.js';
 
 export interface ReportOptions {
@@ -65,10 +66,21 @@ export function buildFindingsReport(db: DB, opts: ReportOptions = {}): FindingsR
   };
 }
 
+/**
+ * The status as of the end of the as-of day in each custodian's zone, like the coverage report: messages of the
+ * veiligstellingen the coverage counts on that day, and the markings, decisions, tag runs and exports recorded before
+ * its end (see `StatusCutoff`). A day that has not ended yet (the default, today) cuts nothing: the current state.
+ */
 export function buildStatusReport(db: DB, opts: ReportOptions = {}, coverage?: CoverageReport): StatusReport {
   const cov = coverage ?? buildCoverageReport(db, opts);
   const custodians = cov.custodians.map((c) => c.custodian);
-  return computeStatus(custodians, cov.custodians, loadStatusFacts(db, custodians.map((c) => c.id)), {
+  const now = Date.now();
+  const cutoffs = new Map<string, StatusCutoff>();
+  for (const c of cov.custodians) {
+    const end = dayEnd(cov.asOf, c.custodian.tz);
+    if (end <= now) cutoffs.set(c.custodian.id, { before: new Date(end).toISOString(), veiligstellingIds: c.veiligstellingen.map((v) => v.id) });
+  }
+  return computeStatus(custodians, cov.custodians, loadStatusFacts(db, custodians.map((c) => c.id), cutoffs), {
     asOf: cov.asOf,
     maxIntervalDays: cov.maxIntervalDays,
     privateShareThreshold: opts.privateShareThreshold ?? DEFAULTS.privateShareThreshold,

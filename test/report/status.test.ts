@@ -1,12 +1,13 @@
 /**
  * The five rows of the per-department tables, computed from a store that went through the whole pipeline with the
  * real commands: two read-outs, rule tagging, review decisions, and the export of both sets (OCW); and a department
- * that only ingested (SZW).
+ * that only ingested (SZW). Each step runs with the clock at the day it happened (the status counts what was recorded
+ * by the end of the as-of day); the reports run later.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const FIX = path.resolve(import.meta.dirname, 'fixtures/status');
@@ -35,19 +36,32 @@ function readout(name: string, at: string, files: { file: string; lines?: number
   return folder;
 }
 
-const status = async (extra: string[] = []) => (await cli(['report', 'status', '--as-of', '2024-04-20', '--json', ...extra])).json();
+/** Sets the clock (only Date) to a wall-clock time in Amsterdam. */
+const clock = (at: string) => vi.setSystemTime(DateTime.fromISO(at, { zone: 'Europe/Amsterdam' }).toJSDate());
+const status = async (extra: string[] = []) => {
+  clock('2024-05-01T09:00');
+  return (await cli(['report', 'status', '--as-of', '2024-04-20', '--json', ...extra])).json();
+};
 const row = (report: any, department: string, key: string) =>
   report.departments.find((d: any) => d.department === department).rows.find((r: any) => r.key === key);
 
 beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  clock('2024-03-01T09:00');
   dir = tempDir('chatarchief-status-');
   db = path.join(dir, 'status.db');
   await cli(['custodian', 'add', '--id', 'min-ocw', '--name', 'Minister OCW', '--function', 'Minister van Onderwijs, Cultuur en Wetenschap', '--department', 'OCW', '--from', '2024-03-05']);
   await cli(['custodian', 'add', '--id', 'min-szw', '--name', 'Minister SZW', '--function', 'Minister van Sociale Zaken en Werkgelegenheid', '--department', 'SZW', '--from', '2024-01-10']);
   // OCW: read out on 12 March (the DG chat up to 7 March, and the private chat) and on 2 April (the whole DG chat).
+  clock('2024-03-12T13:00');
   await cli(['ingest', readout('ocw-1', '2024-03-12T12:00', [{ file: DG, lines: 5 }, { file: MAM }]), '--custodian', 'min-ocw', '--operator', 'OCW-operator', '--read-out', '2024-03-12T12:00']);
+  clock('2024-04-02T13:00');
   await cli(['ingest', readout('ocw-2', '2024-04-02T12:00', [{ file: DG }]), '--custodian', 'min-ocw', '--operator', 'OCW-operator', '--read-out', '2024-04-02T12:00']);
   await cli(['ingest', readout('szw-1', '2024-04-02T12:00', [{ file: DG }]), '--custodian', 'min-szw', '--operator', 'RIH-operator', '--read-out', '2024-04-02T12:00']);
+});
+
+afterAll(() => {
+  vi.useRealTimers();
 });
 
 describe('status per department', () => {
@@ -66,24 +80,29 @@ describe('status per department', () => {
 
   it('after tagging, review and export: the share of confirmed privé content, exclusions, cleaning and the ruwe dataset', async () => {
     // The minister designated the private contact in advance (a custodian rule file, independent of the default set).
+    clock('2024-04-08T10:00');
     await cli(['tag', '--custodian', 'min-ocw', '--rules', path.join(FIX, 'minister-ocw.json')]);
     const open = (await cli(['review', 'list', '--custodian', 'min-ocw', '--status', 'open', '--json'])).json();
     expect(open.markings.map((m: any) => [m.level, m.category])).toEqual([['contact', 'privé'], ['conversation', 'privé']]);
     // Half-way through the review the confirmed share is only a lower bound: within the norm is not yet a "ja".
+    clock('2024-04-08T11:00');
     await cli(['review', 'decide', String(open.markings[0].id), '--accept', '--reviewer', 'R. Jansen']);
     const partial = row(await status(['--max-private-percent', '60']), 'OCW', 'scheiding');
     expect(partial.value).toBe('onbekend');
     expect(partial.text).toMatch(/; nog 1 open suggestie\(s\), dus het aandeel kan nog stijgen\.$/);
     expect(row(await status(), 'OCW', 'scheiding').value).toBe('nee'); // over the stricter norm already: certain
+    clock('2024-04-09T10:00');
     await cli(['review', 'decide', String(open.markings[1].id), '--accept', '--reviewer', 'R. Jansen']);
     // The reviewer marks the private sentence in a business chat as a passage.
     const dg = (await cli(['conversations', '--custodian', 'min-ocw', '--json'])).json().conversations.find((c: any) => c.title === 'Directeur-generaal');
     const msg = (await cli(['messages', '--conversation', String(dg.id), '--json'])).json().messages.find((m: any) => m.text.includes('verjaardag'));
     const end = msg.text.indexOf(',');
+    clock('2024-04-09T11:00');
     await cli(['review', 'mark', '--message', String(msg.id), '--span', `0:${end}`, '--category', 'privé', '--reviewer', 'R. Jansen', '--reason', 'verjaardag dochter']);
     const before = await status();
     // Decided markings, but no geschoonde set yet: cleaning is partly done.
     expect(row(before, 'OCW', 'schoning').value).toBe('deels');
+    clock('2024-04-10T10:00');
     await cli(['export', '--custodian', 'min-ocw', '--out', path.join(dir, 'e-depot'), '--set', 'both']);
 
     const r = await status();
@@ -122,6 +141,7 @@ describe('status per department', () => {
     const { mtime } = fs.statSync(file);
     fs.appendFileSync(file, '15-04-2024 17:45 - Directeur-generaal: De reactie op de motie is verstuurd\n');
     fs.utimesSync(file, mtime, mtime);
+    clock('2024-04-16T10:00');
     await cli(['ingest', folder, '--custodian', 'min-ocw', '--operator', 'OCW-operator', '--read-out', '2024-04-16T09:00']);
     const raw = row(await status(), 'OCW', 'ruwe-dataset');
     expect(raw.value).toBe('deels');

@@ -197,7 +197,10 @@ const status: Command = {
   help: `Per department: separation of business and private use (share of confirmed privé/partijpolitiek messages; at most
 --max-private-percent, default ${DEFAULTS.privateShareThreshold * 100}, counts as separated), frequency of securing (median and longest interval between read-outs, from the start
 of the term; target --max-interval-days, default ${DEFAULTS.maxIntervalDays}), exclusion of private and party contacts (contact/conversation markings),
-cleaning or marking (decided markings and exported geschoonde sets), and the ruwe dataset kept (exported).`,
+cleaning or marking (decided markings and exported geschoonde sets), and the ruwe dataset kept (exported).
+--as-of (default today) gives every row as it stood at the end of that day (in the custodian's zone): the messages of
+the read-outs done by then (as the coverage report counts them, by read-out, else by ingest), and only the markings,
+review decisions, tag runs and exports recorded before the end of that day.`,
   options: { ...commonOptions, department: { type: 'string' }, 'max-interval-days': { type: 'string' }, 'max-private-percent': { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, statusSchema, values);
