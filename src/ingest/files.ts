@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { addSourceFile, sourceFindingWriter } from '../store/ingest.js';
 import type { AttachmentUpdate } from '../store/attachment-fill.js';
 import type { DB } from '../store/db.js';
@@ -31,24 +32,76 @@ export interface ExportFile {
   path: string;
 }
 
+/** The export's other files (media) as put in the blob store, per unit: stored once, whoever asks first. */
+const putFiles = new WeakMap<ExportUnit, Map<string, { sha256: string; size: number }>>();
+
+/**
+ * Puts every other file of the export (media) in the blob store, once per unit, and returns each one's hash and size
+ * by relative path. The duplicate check of a folder export asks before the source is recorded (see folderManifest).
+ */
+export async function putExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progress'>, unit: ExportUnit): Promise<Map<string, { sha256: string; size: number }>> {
+  const done = putFiles.get(unit);
+  if (done) return done;
+  const out = new Map<string, { sha256: string; size: number }>();
+  for (const [rel, ref] of unit.files) {
+    // (A media file is copied on this thread: nothing runs meanwhile that a worker's copy could overlap.)
+    out.set(rel, unit.container === 'zip' ? await ctx.blobs.putStream(readChunks(ref)) : await ctx.blobs.putFile(ref.display, { offThread: false }));
+    if (out.size % 500 === 0) ctx.progress(`  ${unit.sourcePath}: ${out.size} files stored`);
+  }
+  putFiles.set(unit, out);
+  return out;
+}
+
 /**
  * Stores every other file of the export (media) in the blob store and records it as part of the source.
  * Returns a lookup by relative path and by base name.
  */
 export async function storeExportFiles(ctx: IngestContext, unit: ExportUnit, sourceId: number): Promise<Map<string, ExportFile>> {
   const out = new Map<string, ExportFile>();
-  let n = 0;
-  for (const [rel, ref] of unit.files) {
-    // (A media file is copied on this thread: nothing runs meanwhile that a worker's copy could overlap.)
-    const r = unit.container === 'zip' ? await ctx.blobs.putStream(readChunks(ref)) : await ctx.blobs.putFile(ref.display, { offThread: false });
+  for (const [rel, r] of await putExportFiles(ctx, unit)) {
     addSourceFile(ctx.db, sourceId, rel, r.size, r.sha256, 'media');
     const f: ExportFile = { sha256: r.sha256, size: r.size, path: rel };
     out.set(rel, f);
     const base = rel.split('/').pop()!;
     if (!out.has(base)) out.set(base, f);
-    if (++n % 500 === 0) ctx.progress(`  ${unit.sourcePath}: ${n} files stored`);
   }
   return out;
+}
+
+/**
+ * What identifies a folder export: its chat file's bytes and its other files, each by relative path and bytes. The
+ * manifest is the text `chatarchief-folder-manifest 1`, `chat <sha256>`, then `<sha256>  <path>` for each other file in
+ * path order (UTF-16 code unit order), one a line, each ending in a line feed; the chat file's own name is left out
+ * (a renamed copy of the same chat text is the same chat). `sha256` is the SHA-256 of that text (UTF-8), `size` the
+ * bytes of all the files together. It can be recomputed from a source's file list (source_files).
+ */
+export function folderManifest(chatSha256: string, chatSize: number, others: Iterable<{ path: string; sha256: string; size: number }>): {
+  sha256: string; size: number; files: Map<string, { sha256: string; size: number }>;
+} {
+  const files = new Map<string, { sha256: string; size: number }>();
+  for (const f of others) files.set(f.path, { sha256: f.sha256, size: f.size });
+  const paths = [...files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let size = chatSize;
+  let text = `chatarchief-folder-manifest 1\nchat ${chatSha256}\n`;
+  for (const p of paths) {
+    const f = files.get(p)!;
+    text += `${f.sha256}  ${p}\n`;
+    size += f.size;
+  }
+  return { sha256: crypto.createHash('sha256').update(text, 'utf8').digest('hex'), size, files };
+}
+
+/** How a folder's other files differ from an earlier source's: paths only here, only there, and with other bytes. */
+export function fileListDiff(
+  here: Map<string, { sha256: string }>, there: Map<string, { sha256: string }>,
+): { added: string[]; absent: string[]; changed: { path: string; here: string; there: string }[] } {
+  const added = [...here.keys()].filter((p) => !there.has(p)).sort();
+  const absent = [...there.keys()].filter((p) => !here.has(p)).sort();
+  const changed = [...here]
+    .filter(([p, f]) => there.has(p) && there.get(p)!.sha256 !== f.sha256)
+    .map(([p, f]) => ({ path: p, here: f.sha256, there: there.get(p)!.sha256 }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { added, absent, changed };
 }
 
 /**

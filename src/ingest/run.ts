@@ -2,11 +2,12 @@ import { UserError } from '../errors.js';
 import type { DB, Store } from '../store/db.js';
 import type { BlobRun } from '../store/blobs.js';
 import type { Custodian } from '../store/custodians.js';
-import { createVeiligstelling, findSourceByHash, referencedBlobHashes } from '../store/ingest.js';
+import { createVeiligstelling, findSourceByHash, referencedBlobHashes, sourceFileList } from '../store/ingest.js';
 import { appendSourceWarning, sourceMessagesOutsideTerm } from '../store/term.js';
 import { discoverExports, type ExportUnit, type SkippedEntry } from './discover.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.js';
-import { storeSourceBytes, type StoredSource } from './files.js';
+import { fileListDiff, folderManifest, putExportFiles, storeSourceBytes, type StoredSource } from './files.js';
+import type { ParseWarning } from '../../parsers/types.js';
 import { ingestWhatsApp, scanWhatsAppUnit } from './whatsapp.js';
 import { ingestSignal, isSignalFormat } from './signal.js';
 import type { IngestContext, SourceReport } from './context.js';
@@ -111,8 +112,8 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
   // failure included) until the source is known to be new: a source ingested before is reported as such, whatever
   // it holds. A chat in a zip is read after storing, from its copy in the blob store (see `chatFromBlob`).
   const scanning = format === 'whatsapp' && unit.container !== 'zip' ? settle(scanWhatsAppUnit(ctx, unit)) : null;
-  const stored = await storing;
-  const dup = findSourceByHash(ctx.db, ctx.custodian.id, stored.sha256);
+  const same = await earlierSource(ctx, unit, await storing);
+  const { stored, dup } = same;
   if (dup) {
     return {
       id: dup.id, file: unit.sourcePath, sha256: stored.sha256, format: dup.format, dateOrder: dup.dateOrder, duplicateSource: true,
@@ -131,9 +132,66 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
   } else {
     throw new UserError(`unknown format '${format}'`);
   }
+  if (same.otherMedia) {
+    report.warnings.unshift(same.otherMedia);
+    appendSourceWarning(ctx.db, report.id, same.otherMedia);
+  }
   warnOutsideTerm(ctx, report);
   return report;
 }
+
+type FoundSource = NonNullable<ReturnType<typeof findSourceByHash>>;
+
+/**
+ * The source ingested before that this unit is, if any, and the bytes to record the unit as otherwise. A file or zip
+ * is that source when its bytes are the same. A folder export (a chat .txt with its media beside it, a Signal export
+ * folder) is when its chat file's bytes are the same and its other files too, each by relative path and bytes: a
+ * folder whose chat file was ingested before with other media (a photo copied in since, an intact copy of a file that
+ * was damaged) is a new source, so that its files are stored and fill in or are checked against the attachments. Its
+ * sources.sha256 cannot be the chat file's (one hash is one source: UNIQUE (custodian_id, sha256)); it is the hash
+ * of the folder's manifest (see folderManifest), its size the folder's, and the warning `same-chat-file-other-media`
+ * says why it was recorded, naming the earlier source and what differs. Its chat file keeps its own hash in its file list.
+ */
+async function earlierSource(
+  ctx: IngestContext, unit: ExportUnit, stored: StoredSource,
+): Promise<{ stored: StoredSource; dup: FoundSource | null; otherMedia: ParseWarning | null }> {
+  const dup = findSourceByHash(ctx.db, ctx.custodian.id, stored.sha256);
+  if (!dup || unit.container !== 'dir') return { stored, dup, otherMedia: null };
+  // A source whose sha256 is a folder manifest exists only beside the one with its chat file's hash (sources stay).
+  const files = [...(await putExportFiles(ctx, unit))].map(([path, f]) => ({ path, ...f }));
+  const here = folderManifest(stored.sha256, stored.size, files);
+  const earlierFiles = sourceFileList(ctx.db, dup.id);
+  const chatSize = earlierFiles.find((f) => f.role === 'chat' && f.sha256 === stored.sha256)?.size ?? stored.size;
+  const there = folderManifest(stored.sha256, chatSize, earlierFiles.filter((f) => f.role !== 'chat'));
+  if (there.sha256 === here.sha256) return { stored, dup, otherMedia: null };
+  const asFolder: StoredSource = { sha256: here.sha256, size: here.size, mainSha256: stored.mainSha256 };
+  const again = findSourceByHash(ctx.db, ctx.custodian.id, here.sha256);
+  if (again) return { stored: asFolder, dup: again, otherMedia: null };
+  const d = fileListDiff(here.files, there.files);
+  const list = (xs: string[]): string => `${xs.slice(0, 5).map((x) => `'${x}'`).join(', ')}${xs.length > 5 ? ` and ${xs.length - 5} more` : ''}`;
+  const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
+  const parts = [
+    ...(d.added.length ? [`${n(d.added.length, 'file')} only here (${list(d.added)})`] : []),
+    ...(d.changed.length
+      ? [`${n(d.changed.length, 'file')} with other bytes (${d.changed.slice(0, 5).map((c) => `'${c.path}': sha256 ${c.here} here, ${c.there} there`).join('; ')}${d.changed.length > 5 ? `; and ${d.changed.length - 5} more` : ''})`]
+      : []),
+    ...(d.absent.length ? [`${n(d.absent.length, 'file')} only in source ${dup.id} (${list(d.absent)})`] : []),
+  ];
+  return {
+    stored: asFolder,
+    dup: null,
+    otherMedia: {
+      code: SAME_CHAT_FILE_OTHER_MEDIA,
+      message:
+        `the chat file '${unit.main.rel}' (sha256 ${stored.sha256}) is byte for byte that of source ${dup.id}, but the folder's other ` +
+        `files differ: ${parts.join('; ')}. Recorded as a new source so that its files are kept and checked against the ` +
+        `attachments; its sha256 ${here.sha256} is that of the folder's file list (manifest), not of one file`,
+    },
+  };
+}
+
+/** The warning of a folder export whose chat file was ingested before with other media (see earlierSource). */
+export const SAME_CHAT_FILE_OTHER_MEDIA = 'same-chat-file-other-media';
 
 /**
  * Messages sent before the custodian's term began or after it ended are kept (they are evidence of what the phone

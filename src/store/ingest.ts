@@ -67,6 +67,13 @@ export function addSourceFile(db: DB, sourceId: number, path: string, size: numb
   db.prepare('INSERT OR IGNORE INTO source_files (source_id, path, size, sha256, role) VALUES (?, ?, ?, ?, ?)').run(sourceId, path, size, sha256, role);
 }
 
+/** The files recorded as part of a source (source_files), by path. */
+export function sourceFileList(db: DB, sourceId: number): { path: string; size: number; sha256: string; role: string }[] {
+  return db.prepare('SELECT path, size, sha256, role FROM source_files WHERE source_id = ? ORDER BY path').all(sourceId) as {
+    path: string; size: number; sha256: string; role: string;
+  }[];
+}
+
 export function addSourceFinding(db: DB, sourceId: number, code: string, message: string, conversationId: number | null): void {
   sourceFindingWriter(db)(sourceId, code, message, conversationId);
 }
