@@ -191,12 +191,15 @@ async function writeSources(w: SetWriter, dossierRel: string, dossier: Ref, y: Y
   const reps: Ref[] = [];
   for (const s of todo) {
     if (y.due) await y.yield();
-    if (w.blobs.has(s.sha256)) {
+    // A zip (or another single file holding the export) is delivered as that file. A folder export's own hash is its chat
+    // file's (or its file list's): then every file it holds is delivered, the media beside the chat too.
+    const wholeFile = w.blobs.has(s.sha256) && !s.files.some((f) => f.sha256 === s.sha256);
+    if (wholeFile) {
       const f = await w.pw.copyFile(`${rel}/bron_${s.id}_${sipName(s.fileName)}`, w.blobs.pathFor(s.sha256), y);
       if (f.sha256 !== s.sha256) throw new StoreDamageError(`source ${s.id}: the blob's bytes hash to ${f.sha256}, the ingest recorded ${s.sha256}`);
       reps.push(writeFileSidecar(w, f, owner));
     } else {
-      // A folder export: its files, each byte-identical to its ingest record.
+      // A folder export (or a single file recorded as its own file list): its files, each byte-identical to its ingest record.
       const files = s.files.filter((f) => w.blobs.has(f.sha256));
       if (!files.length) throw new StoreDamageError(`source ${s.id}: its bytes are not in the blob store ${w.blobs.dir}`);
       // Every file, or the delivery is not the evidence: never a folder export with one file quietly left out.

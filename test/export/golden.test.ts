@@ -80,6 +80,15 @@ describe('golden package from the samples', () => {
       expect(mine.length, s.file_name).toBeGreaterThan(0);
       if (mine.length === 1) expect(sha(mine[0]!), s.file_name).toBe(s.sha256);
     }
+    // Every file a source recorded is delivered, the files beside a folder's chat file too (the Signal folder's
+    // metadata.json and files/), each byte for byte.
+    const reopened = openStore(db);
+    const recorded = reopened.db.prepare('SELECT source_id AS id, path, sha256 FROM source_files ORDER BY source_id, path').all() as { id: number; path: string; sha256: string }[];
+    const zipSources = new Set((reopened.db.prepare("SELECT id FROM sources WHERE file_name LIKE '%.zip'").all() as { id: number }[]).map((x) => x.id));
+    reopened.close();
+    const hashes = new Set(delivered.map(sha));
+    for (const r of recorded.filter((x) => !zipSources.has(x.id))) expect(hashes.has(r.sha256), `source ${r.id}: ${r.path}`).toBe(true);
+    expect(recorded.some((r) => r.path.endsWith('metadata.json'))).toBe(true);
     const crisis = delivered.find((f) => f.includes('Crisisteam'))!;
     expect(fs.readFileSync(path.join(bag, crisis))).toEqual(fs.readFileSync(path.join(REPO, 'samples/whatsapp/android-nl-group-crisisteam/WhatsApp-chat met Crisisteam Hoogwater.txt')));
   });
