@@ -405,7 +405,9 @@ function statusFactAsOf(db: DB, custodianId: string, cut: StatusCutoff): StatusF
   const decided = (m: MarkingAsOfRow) => m.status === 'confirmed' || m.status === 'changed';
   const count = (f: (m: MarkingAsOfRow) => boolean) => markings.filter(f).length;
   const exclusion = (m: MarkingAsOfRow) => m.status !== 'rejected' && nonBusiness(m) && (m.level === 'contact' || m.level === 'conversation');
-  const nb = markings.filter((m) => decided(m) && nonBusiness(m)).map((m) => [m.level, m.target_id]);
+  const nb = markings.filter((m) => decided(m) && nonBusiness(m));
+  // Target ids per level, each read once as a list (a join on one JSON list put its scan innermost: quadratic).
+  const ids = (...levels: string[]) => JSON.stringify(nb.filter((m) => levels.includes(m.level)).map((m) => m.target_id));
 
   const msg = db
     .prepare(
@@ -413,16 +415,15 @@ function statusFactAsOf(db: DB, custodianId: string, cut: StatusCutoff): StatusF
        known AS MATERIALIZED (
          SELECT m.id, m.conversation_id, m.sender_contact_id, m.sent_at_ms FROM messages m JOIN conversations c ON c.id = m.conversation_id
          WHERE c.custodian_id = ? AND (m.first_source_id IN ks OR EXISTS (SELECT 1 FROM message_sightings g WHERE g.message_id = m.id AND g.source_id IN ks))),
-       nb AS (SELECT json_extract(value, '$[0]') AS level, json_extract(value, '$[1]') AS target_id FROM json_each(?)),
        covered AS (
-         SELECT k.id FROM nb JOIN known k ON k.id = nb.target_id WHERE nb.level IN ('message','passage')
-         UNION SELECT k.id FROM nb JOIN known k ON k.conversation_id = nb.target_id WHERE nb.level = 'conversation'
-         UNION SELECT k.id FROM nb JOIN conversation_participants p ON p.contact_id = nb.target_id
-           JOIN conversations c ON c.id = p.conversation_id AND c.is_group = 0 JOIN known k ON k.conversation_id = c.id WHERE nb.level = 'contact'
-         UNION SELECT k.id FROM nb JOIN known k ON k.sender_contact_id = nb.target_id WHERE nb.level = 'contact')
+         SELECT k.id FROM known k WHERE k.id IN (SELECT value FROM json_each(?))
+         UNION SELECT k.id FROM known k WHERE k.conversation_id IN (SELECT value FROM json_each(?))
+         UNION SELECT k.id FROM known k JOIN conversations c ON c.id = k.conversation_id AND c.is_group = 0
+           WHERE EXISTS (SELECT 1 FROM conversation_participants p WHERE p.conversation_id = c.id AND p.contact_id IN (SELECT value FROM json_each(?)))
+         UNION SELECT k.id FROM known k WHERE k.sender_contact_id IN (SELECT value FROM json_each(?)))
        SELECT (SELECT COUNT(*) FROM known) AS n, (SELECT MAX(sent_at_ms) FROM known) AS last, (SELECT COUNT(*) FROM covered) AS covered`,
     )
-    .get(custodianId, JSON.stringify(cut.veiligstellingIds), custodianId, JSON.stringify(nb)) as { n: number; last: number | null; covered: number };
+    .get(custodianId, JSON.stringify(cut.veiligstellingIds), custodianId, ids('message', 'passage'), ids('conversation'), ids('contact'), ids('contact')) as { n: number; last: number | null; covered: number };
   const tagRuns = db.prepare('SELECT COUNT(*) FROM tag_runs WHERE custodian_id = ? AND at < ?').pluck().get(custodianId, cut.before) as number;
   const exp = (kind: string): ExportFact => {
     const r = db
