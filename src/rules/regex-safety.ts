@@ -9,8 +9,8 @@
  */
 
 /**
- * The first group of `pattern` that is repeated while holding a variable repetition, e.g. `(a+)+`, or null when there
- * is none. `bounded`: the outer repetition has an upper bound (`(\\d+\\.){3}`, `(\\W+\\w+){0,5}`): polynomial of that
+ * A group of `pattern` that is repeated while holding a variable repetition, e.g. `(a+)+`, or null when there is
+ * none: the first one repeated without bound if any, else the first bounded one. `bounded`: the outer repetition has an upper bound (`(\\d+\\.){3}`, `(\\W+\\w+){0,5}`): polynomial of that
  * degree at worst, harmless when the parts cannot overlap, and not told apart here from `(\\w+\\s?){1,40}`, which is
  * exponential up to its bound. The loader refuses the unbounded form; `rules check` warns about the bounded one.
  */
@@ -19,6 +19,7 @@ export function nestedRepetition(pattern: string): { group: string; bounded: boo
   const frames: { start: number; repeats: boolean }[] = [{ start: 0, repeats: false }];
   // The atom a following quantifier applies to: a group (with its span and whether it repeats inside), or another atom.
   let atom: { group: true; start: number; repeats: boolean } | { group: false } | null = null;
+  let found: { group: string; bounded: boolean } | null = null;
   let i = 0;
   while (i < pattern.length) {
     const c = pattern[i]!;
@@ -54,7 +55,12 @@ export function nestedRepetition(pattern: string): { group: string; bounded: boo
     if (q) {
       // Any repetition of such a group, bounded or not: `(\w+\s?){1,40}$` is as exponential as `(\w+\s?)*$` up to
       // its bound, and even `{3}` is polynomial of degree 3 in the message length (see `bounded`).
-      if (q.max > 1 && atom?.group && atom.repeats) return { group: pattern.slice(atom.start, i + q.length), bounded: q.max !== Infinity };
+      if (q.max > 1 && atom?.group && atom.repeats) {
+        const hit = { group: pattern.slice(atom.start, i + q.length), bounded: q.max !== Infinity };
+        // The whole pattern is read: an unbounded one later (or around this one) outweighs a bounded one found first.
+        if (!hit.bounded) return hit;
+        found ??= hit;
+      }
       // A variable repetition of more than one: what makes a repeating group ambiguous (`?` and `{n}` do not).
       if (q.max > 1 && q.max > q.min) frames[frames.length - 1]!.repeats = true;
       i += q.length;
@@ -65,7 +71,7 @@ export function nestedRepetition(pattern: string): { group: string; bounded: boo
     atom = { group: false };
     i++;
   }
-  return null;
+  return found;
 }
 
 /** Index just after the character class that starts at `i` (`[`), escapes inside skipped. */

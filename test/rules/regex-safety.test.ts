@@ -16,6 +16,10 @@ describe('nestedRepetition: patterns that can backtrack exponentially', () => {
     expect(nestedRepetition('(\\w+\\s?){1,40}$')).toBe('(\\w+\\s?){1,40}');
     expect(nested('(\\w+\\s?){1,40}$')?.bounded).toBe(true);
     expect(nested('(a+)+')?.bounded).toBe(false);
+    // A bounded one found first does not hide an unbounded one after or around it (review: 120 s on 60 characters).
+    expect(nested('(\\d{1,3}\\.){3}\\d+ (\\w+\\s*)+$')).toEqual({ group: '(\\w+\\s*)+', bounded: false });
+    expect(nested('((\\w+\\s?){2})+$')).toEqual({ group: '((\\w+\\s?){2})+', bounded: false });
+    expect(nested('(?:(a+){2})*$')).toEqual({ group: '(?:(a+){2})*', bounded: false });
     expect(nestedRepetition('(\\d+\\.){3}\\d+')).toBe('(\\d+\\.){3}');
   });
 
