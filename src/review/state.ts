@@ -113,9 +113,9 @@ export function sameReviewer(a: string, b: string): boolean {
 export function normalizeReviewer(s: string): string {
   return s
     .normalize('NFKC')
-    .replace(/\p{Cf}/gu, '')
+    .replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\u2800]/gu, '')
     // Typographic variants that autocorrect and copying swap freely: one apostrophe, one hyphen, one quote.
-    .replace(/[\u2018\u2019\u201A\u201B\u02BC\u02B9\u00B4\u0060\u2032]/g, "'")
+    .replace(/[\u2018\u2019\u201A\u201B\u02BC\u02BB\u02B9\uA78C\u00B4\u0060\u2032]/g, "'")
     .replace(/[\u2010-\u2015\u2212]/g, '-')
     .replace(/[\u201C\u201D\u201E\u201F\u2033]/g, '"')
     .trim()
@@ -132,7 +132,7 @@ export function normalizeReviewer(s: string): string {
 export function reviewerNameProblem(name: string): string | null {
   for (const c of name.normalize('NFKC')) {
     const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-    if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u.test(c)) return `the reviewer name '${name}' holds ${code}, an invisible or control character: type the name again`;
+    if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\u2800\u3164\uFFA0]/u.test(c)) return `the reviewer name '${name}' holds ${code}, an invisible or control character: type the name again`;
     if (/\p{L}/u.test(c) && !/[\p{Script=Latin}\p{Script=Common}]/u.test(c)) {
       return `the reviewer name '${name}' holds '${c}' (${code}), a letter of another script than Latin, which can look like a Latin one: type the name in Latin letters`;
     }

@@ -203,7 +203,7 @@ function dialog(opts) {
  */
 function reviewerNameProblem(name) {
   for (var c of name.normalize('NFKC')) {
-    if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u.test(c)) return 'Deze naam bevat een onzichtbaar teken. Typ de naam opnieuw.';
+    if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\u2800\u3164\uFFA0]/u.test(c)) return 'Deze naam bevat een onzichtbaar teken. Typ de naam opnieuw.';
     if (/\p{L}/u.test(c) && !/[\p{Script=Latin}\p{Script=Common}]/u.test(c)) return 'Deze naam bevat een letter uit een ander schrift dan het Latijnse (' + c + '). Typ de naam in Latijnse letters.';
     if (/\p{N}/u.test(c) && !/[0-9]/.test(c)) return 'Deze naam bevat een ander cijfer dan 0-9 (' + c + ').';
   }
