@@ -54,7 +54,11 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
 8. De ruwe dataset legt per bericht vast wat de schoning ermee deed (\`cleaning\`), zodat een controleur dat kan
    nagaan. Het review-log van de geschoonde set bevat geen bewijsteksten en geen redenen (die kunnen privé-inhoud
    citeren); die staan alleen in de ruwe dataset.
-9. Bewerkte berichten: de ruwe dataset bevat elke versie, in chat.json als \`extra.revisions\` (eerdere versies) en
+9. Een map-export (chattekst met media ernaast) die opnieuw is ingelezen met andere media, is een eigen bron. Haar
+   SHA-256 in bronnen.json is die van haar bestandenlijst: de UTF-8-tekst \`chatarchief-folder-manifest 1\`, \`chat
+   <sha256 van de chattekst>\` en per ander bestand \`<sha256> <pad als JSON-tekst, NFC>\`, op padvolgorde, elke regel
+   afgesloten met een regeleinde. Zo is die hash na te rekenen uit de geleverde bestanden.
+10. Bewerkte berichten: de ruwe dataset bevat elke versie, in chat.json als \`extra.revisions\` (eerdere versies) en
    \`extra.newerVersions\` (latere versies die niet in de tekst zijn opgenomen omdat er een passage in is afgeschermd),
    en in chat.html onder "Alle versies van dit bericht". De geschoonde set bevat alleen de beoordeelde tekst.
 Ruw en geschoond hebben per gesprek evenveel berichtplaatsen: elk bericht is in de geschoonde set een bericht of een

@@ -234,6 +234,7 @@ function walk(dir: string, visit: (abs: string, rel: string) => void, rel = ''):
   for (const d of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const abs = path.join(dir, d.name);
     const r = rel ? `${rel}/${d.name}` : d.name;
+    if (d.name.startsWith('.')) continue; // .DS_Store and the like: not part of the export (as in a chat folder)
     if (d.isSymbolicLink()) throw symlinkRefusal(abs);
     if (d.isDirectory()) walk(abs, visit, r);
     else if (d.isFile()) visit(abs, r);

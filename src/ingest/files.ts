@@ -70,8 +70,8 @@ export async function storeExportFiles(ctx: IngestContext, unit: ExportUnit, sou
 
 /**
  * What identifies a folder export: its chat file's bytes and its other files, each by relative path and bytes. The
- * manifest is the text `chatarchief-folder-manifest 1`, `chat <sha256>`, then `<sha256>  <path>` for each other file in
- * path order (UTF-16 code unit order), one a line, each ending in a line feed; the chat file's own name is left out
+ * manifest is the text `chatarchief-folder-manifest 1`, `chat <sha256>`, then `<sha256> <path as a JSON string, NFC>`
+ * for each other file in path order (UTF-16 code unit order), one a line, each ending in a line feed; the chat file's own name is left out
  * (a renamed copy of the same chat text is the same chat). `sha256` is the SHA-256 of that text (UTF-8), `size` the
  * bytes of all the files together. It can be recomputed from a source's file list (source_files).
  */
@@ -79,13 +79,15 @@ export function folderManifest(chatSha256: string, chatSize: number, others: Ite
   sha256: string; size: number; files: Map<string, { sha256: string; size: number }>;
 } {
   const files = new Map<string, { sha256: string; size: number }>();
-  for (const f of others) files.set(f.path, { sha256: f.sha256, size: f.size });
+  // Paths in NFC (a copy made on macOS may name 'Café.jpg' decomposed), written as JSON strings (a name may hold a
+  // line break): the same files always give the same manifest, and two lists never give one.
+  for (const f of others) files.set(f.path.normalize('NFC'), { sha256: f.sha256, size: f.size });
   const paths = [...files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let size = chatSize;
   let text = `chatarchief-folder-manifest 1\nchat ${chatSha256}\n`;
   for (const p of paths) {
     const f = files.get(p)!;
-    text += `${f.sha256}  ${p}\n`;
+    text += `${f.sha256} ${JSON.stringify(p)}\n`;
     size += f.size;
   }
   return { sha256: crypto.createHash('sha256').update(text, 'utf8').digest('hex'), size, files };

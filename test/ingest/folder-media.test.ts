@@ -121,3 +121,28 @@ describe('a folder export with the chat file of an earlier source but other medi
     expect(query('SELECT count(*) AS n FROM sources')).toEqual([{ n: 1 }]);
   });
 });
+
+describe('what does not make a folder another source', () => {
+  it('a .DS_Store in a Signal export folder, or a file name in decomposed Unicode, is the same folder', async () => {
+    const copy = path.join(dir, 'signal');
+    fs.cpSync(SIGNAL_DIR, copy, { recursive: true });
+    const first = await ingest(copy);
+    fs.writeFileSync(path.join(copy, '.DS_Store'), 'Finder');
+    expect(await ingest(copy)).toMatchObject({ id: first.id, duplicateSource: true });
+
+    const wa = path.join(dir, 'wa');
+    writeIn(wa, CHAT_NAME, CHAT);
+    writeIn(wa, 'Cafe\u0301.jpg', JPEG); // NFD, as a copy made on macOS may name it
+    const a = await ingest(wa);
+    fs.renameSync(path.join(wa, 'Cafe\u0301.jpg'), path.join(wa, 'Caf\u00e9.jpg')); // NFC
+    expect(await ingest(wa)).toMatchObject({ id: a.id, duplicateSource: true });
+  });
+
+  it('the manifest encodes each path as JSON: a name with a line break cannot pass for two files', async () => {
+    const { folderManifest } = await import('../../src/ingest/files.js');
+    const [hA, hB] = ['a'.repeat(64), 'b'.repeat(64)];
+    const two = folderManifest('c'.repeat(64), 1, [{ path: 'a', sha256: hA, size: 1 }, { path: 'b', sha256: hB, size: 1 }]);
+    const one = folderManifest('c'.repeat(64), 1, [{ path: `a\n${hB}  b`, sha256: hA, size: 2 }]);
+    expect(one.sha256).not.toBe(two.sha256);
+  });
+});
