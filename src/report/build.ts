@@ -1,12 +1,13 @@
 /**
- * Builds the reports from a store: loads the facts (src/store/reports.ts, src/store/channels.ts) and runs the pure
- * computations. These are the functions the CLI and the demo call.
+ * Builds the reports from a store: loads the facts (src/store/reports.ts, src/store/status-facts.ts,
+ * src/store/channels.ts) and runs the pure computations. These are the functions the CLI and the demo call.
  */
 import { DateTime } from 'luxon';
 import type { DB } from '../store/db.js';
 import { listChannelRecords } from '../store/channels.js';
 import { listCustodians } from '../store/custodians.js';
-import { loadFindingFacts, loadStatusFacts, loadVeiligstellingen, type CustodianFact, type StatusCutoff } from '../store/reports.js';
+import { loadFindingFacts, loadVeiligstellingen, type CustodianFact } from '../store/reports.js';
+import { loadStatusFacts, type StatusCutoff } from '../store/status-facts.js';
 import { computeCoverage, type CoverageReport } from './coverage.js';
 import { computeFindings, countFindings, type Finding } from './findings.js';
 import { dayEnd } from './intervals.js';

@@ -2,7 +2,8 @@
  * Status per department: the five rows of the 2024 report's per-department tables ("CIO Rijk uitvraag Q3 2024"),
  * computed from the data instead of asked. Pure functions over coverage and `loadStatusFacts`.
  */
-import type { CustodianFact, StatusFact } from '../store/reports.js';
+import type { CustodianFact } from '../store/reports.js';
+import type { StatusFact } from '../store/status-facts.js';
 import type { CustodianCoverage } from './coverage.js';
 import { dateOf, daysBetween, previousDate } from './intervals.js';
 
