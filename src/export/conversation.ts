@@ -8,6 +8,7 @@ import {
   type CleaningContext, type MarkingRef,
 } from './clean.js';
 import { cleaningContextFor } from './context.js';
+import { matchesEarlierSightings, rawLineHash, type RawSlot } from './ledger-hash.js';
 import { safeExtension, type HashingFile } from './files.js';
 import { ChatHtmlWriter } from './html.js';
 import { other } from './ids.js';
@@ -90,7 +91,10 @@ function cleaningOf(msg: MessageJson, eff: Parameters<typeof hiddenPassages>[1],
 interface Rendered {
   /** The slot line for chat.json; null for a message inside a conversation withheld as a whole (geschoond). */
   json: string | null;
+  /** The ledger's content hash (ruw: without the sightings, see ledger-hash.ts). */
   hash: string;
+  /** Recognises a ledger hash of an earlier definition as this content (ruw only). */
+  deliveredAs?: (deliveredHash: string) => boolean;
   slot: ReturnType<typeof cleanMessage> | null;
   copies: (MediaCopy | null)[];
 }
@@ -101,9 +105,13 @@ function render(w: SetWriter, msg: MessageJson, eff: Parameters<typeof hiddenPas
   const slot = w.set === 'geschoond' ? cleanMessage(msg, eff, ctx) : null;
   const copies = slot?.type === 'marker' ? [] : msg.attachments.map((a, i) => mediaFile(w, msg.id, i, a));
   const fileOf = (i: number): string | null => copies[i]?.name ?? null;
-  const out = slot
-    ? slot.type === 'message' ? { ...slot, attachments: slot.attachments.map((a) => ({ ...a, file: fileOf(a.ordinal) })) } : slot
-    : { type: 'raw-message', message: { ...msg, attachments: msg.attachments.map((a, i) => ({ ...a, file: fileOf(i) })) }, cleaning: cleaningOf(msg, eff, ctx, excl) };
+  if (!slot) {
+    const raw: RawSlot = { type: 'raw-message', message: { ...msg, attachments: msg.attachments.map((a, i) => ({ ...a, file: fileOf(i) })) }, cleaning: cleaningOf(msg, eff, ctx, excl) };
+    const json = JSON.stringify(raw);
+    return { json, hash: rawLineHash(json), deliveredAs: (h) => matchesEarlierSightings(raw, h), slot, copies };
+  }
+  // A geschoonde slot shows no sightings (sources, missingIn): its hash stays the hash of the slot as written.
+  const out = slot.type === 'message' ? { ...slot, attachments: slot.attachments.map((a) => ({ ...a, file: fileOf(a.ordinal) })) } : slot;
   const json = JSON.stringify(out);
   return { json, hash: sha256(json), slot, copies };
 }
@@ -194,7 +202,8 @@ function close(o: OpenConversation, conv: ScopedConversation, ctx: CleaningConte
 /**
  * Writes one conversation into every set in a single pass over its messages. A set that has nothing new of the
  * conversation (vervolgexport) writes nothing, but every delivered message is rendered again so that the result can
- * say which delivered objects have changed since (e.g. a message marked privé after it was delivered).
+ * say which delivered objects have changed since (e.g. a message marked privé after it was delivered; a later export
+ * that merely contains a delivered message again is no change, see ledger-hash.ts).
  */
 export async function writeConversation(targets: ConversationTarget[], conv: ScopedConversation, y: Yielder): Promise<(ConversationResult | null)[]> {
   const { x, db } = targets[0]!.w;
@@ -210,7 +219,7 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
       const objectId = `message:${msg.id}`;
       const prev = t.w.delivered(objectId);
       const rd = render(t.w, msg, marks.effective, ctx, excl);
-      if (prev !== null) t.w.ledger.skip(objectId, prev, rd.hash);
+      if (prev !== null) t.w.ledger.skip(objectId, prev, rd.hash, rd.deliveredAs);
       else if (opened[i]) {
         const o = opened[i]!;
         t.w.ledger.add(objectId, rd.hash);

@@ -107,10 +107,13 @@ export class LedgerSink {
     this.buf = [];
   }
 
-  /** Records that an object was left out because it was delivered before; notes when its content changed since. */
-  skip(objectId: string, deliveredHash: string, currentHash: string | null): void {
+  /**
+   * Records that an object was left out because it was delivered before; notes when its content changed since.
+   * `deliveredAs` recognises a delivered hash of another (earlier) definition as this content (see ledger-hash.ts).
+   */
+  skip(objectId: string, deliveredHash: string, currentHash: string | null, deliveredAs?: (deliveredHash: string) => boolean): void {
     this.skipped++;
-    if (currentHash !== null && currentHash !== deliveredHash) {
+    if (currentHash !== null && currentHash !== deliveredHash && !deliveredAs?.(deliveredHash)) {
       this.changed++;
       if (this.changedExamples.length < 20) this.changedExamples.push(objectId);
     }
