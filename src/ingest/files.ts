@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { addSourceFile, sourceFindingWriter } from '../store/ingest.js';
+import { addSourceFile, sourceFileList, sourceFindingWriter } from '../store/ingest.js';
 import type { AttachmentUpdate } from '../store/attachment-fill.js';
 import type { DB } from '../store/db.js';
 import { ATTACHMENT_DIFFERS, ATTACHMENT_FILLED } from '../store/reports.js';
@@ -15,14 +15,22 @@ export interface StoredSource {
   mainSha256: string;
 }
 
-/** Copies the source file's exact bytes into the blob store (streaming) and returns its hash. */
-export async function storeSourceBytes(ctx: Pick<IngestContext, 'blobs'>, unit: ExportUnit): Promise<StoredSource> {
-  const whole = await ctx.blobs.putFile(unit.sourcePath);
-  if (unit.container === 'zip') {
-    const main = await ctx.blobs.putStream(readChunks(unit.main));
-    return { ...whole, mainSha256: main.sha256 };
-  }
-  return { ...whole, mainSha256: whole.sha256 };
+/**
+ * Hashes the source file (a zip, a chat .txt, a Signal export's main.jsonl, ...) by reading it, writing nothing: its
+ * duplicate check comes first, so that a source ingested before costs one read and no writes (see storeSourceBytes).
+ */
+export async function hashSourceBytes(ctx: Pick<IngestContext, 'blobs'>, unit: ExportUnit): Promise<{ sha256: string; size: number }> {
+  return ctx.blobs.hashFile(unit.sourcePath);
+}
+
+/**
+ * Copies the source file's exact bytes into the blob store (streaming; not again when its blob is there), checked
+ * against its hash from hashSourceBytes, and for a zip the main entry's bytes too. Returns the main file's hash.
+ */
+export async function storeSourceBytes(ctx: Pick<IngestContext, 'blobs'>, unit: ExportUnit, hashed: { sha256: string; size: number }): Promise<string> {
+  await ctx.blobs.putFile(unit.sourcePath, { expect: hashed });
+  if (unit.container === 'zip') return (await ctx.blobs.putStream(readChunks(unit.main))).sha256;
+  return hashed.sha256;
 }
 
 /** A file of the export as stored: its hash and size, and its path in the source (as recorded in source_files). */
@@ -32,24 +40,79 @@ export interface ExportFile {
   path: string;
 }
 
-/** The export's other files (media) as put in the blob store, per unit: stored once, whoever asks first. */
-const putFiles = new WeakMap<ExportUnit, Map<string, { sha256: string; size: number }>>();
+type Hashed = Map<string, { sha256: string; size: number }>;
+
+/** The export's other files (media) as hashed (hashExportFiles) and as put in the blob store, per unit: once each. */
+const hashedFiles = new WeakMap<ExportUnit, Hashed>();
+const putFiles = new WeakMap<ExportUnit, Hashed>();
+
+/**
+ * Hashes every other file of a folder export (media) by reading it, writing nothing, once per unit, and returns each
+ * one's hash and size by relative path: the duplicate check of a folder whose chat file was ingested before needs
+ * them (see folderManifest), and a folder that turns out to be that source must cost no writes.
+ */
+export async function hashExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progress'>, unit: ExportUnit): Promise<Hashed> {
+  const done = putFiles.get(unit) ?? hashedFiles.get(unit);
+  if (done) return done;
+  if (unit.container === 'zip') throw new Error('hashExportFiles: a zip is identified by its own bytes');
+  const out: Hashed = new Map();
+  for (const [rel, ref] of unit.files) {
+    // (On this thread: nothing runs meanwhile that a worker's read could overlap.)
+    out.set(rel, await ctx.blobs.hashFile(ref.display, { offThread: false }));
+    if (out.size % 500 === 0) ctx.progress(`  ${unit.sourcePath}: ${out.size} files hashed`);
+  }
+  hashedFiles.set(unit, out);
+  return out;
+}
 
 /**
  * Puts every other file of the export (media) in the blob store, once per unit, and returns each one's hash and size
- * by relative path. The duplicate check of a folder export asks before the source is recorded (see folderManifest).
+ * by relative path. Only bytes not in the store yet are written: a file hashed before (hashExportFiles) is copied only
+ * when its blob is absent, and must still have that hash (the folder's manifest names it); another is hashed before
+ * it is written (putFileUnlessStored). A zip entry is inflated and stored in one pass (inflating twice costs more).
  */
-export async function putExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progress'>, unit: ExportUnit): Promise<Map<string, { sha256: string; size: number }>> {
+export async function putExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progress'>, unit: ExportUnit): Promise<Hashed> {
   const done = putFiles.get(unit);
   if (done) return done;
-  const out = new Map<string, { sha256: string; size: number }>();
+  const hashed = hashedFiles.get(unit);
+  const out: Hashed = new Map();
   for (const [rel, ref] of unit.files) {
     // (A media file is copied on this thread: nothing runs meanwhile that a worker's copy could overlap.)
-    out.set(rel, unit.container === 'zip' ? await ctx.blobs.putStream(readChunks(ref)) : await ctx.blobs.putFile(ref.display, { offThread: false }));
+    const known = hashed?.get(rel);
+    out.set(
+      rel,
+      unit.container === 'zip'
+        ? await ctx.blobs.putStream(readChunks(ref))
+        : known
+          ? await ctx.blobs.putFile(ref.display, { offThread: false, expect: known })
+          : await ctx.blobs.putFileUnlessStored(ref.display),
+    );
     if (out.size % 500 === 0) ctx.progress(`  ${unit.sourcePath}: ${out.size} files stored`);
   }
   putFiles.set(unit, out);
   return out;
+}
+
+/**
+ * For a unit that is a source ingested before: stores again those of its files whose blob the store lacks (lost, or
+ * removed by hand), so that re-ingesting the original still repairs the store, as when every re-ingest copied it all.
+ * Nothing else is written; checking costs a stat per file. The source file itself, a folder's media (hashed by the
+ * duplicate check) and a zip's chat entry (by the hash the earlier source recorded for it) are covered.
+ */
+export async function restoreLostBlobs(ctx: IngestContext, unit: ExportUnit, hashed: { sha256: string; size: number }, earlierId: number): Promise<void> {
+  await ctx.blobs.putFile(unit.sourcePath, { expect: hashed }); // (nothing read or written when the blob is there)
+  if (unit.container === 'zip') {
+    // The same zip bytes hold the same entry under the same name (checked against its CRC-32 as it is read).
+    const chat = sourceFileList(ctx.db, earlierId).find((f) => f.role === 'chat' && f.path === unit.main.rel);
+    if (chat && !ctx.blobs.has(chat.sha256)) await ctx.blobs.putStream(readChunks(unit.main));
+    return;
+  }
+  const media = hashedFiles.get(unit);
+  if (!media) return;
+  for (const [rel, ref] of unit.files) {
+    const h = media.get(rel);
+    if (h && !ctx.blobs.has(h.sha256)) await ctx.blobs.putFile(ref.display, { offThread: false, expect: h });
+  }
 }
 
 /**

@@ -1,12 +1,13 @@
+import fs from 'node:fs';
 import { UserError } from '../errors.js';
 import type { DB, Store } from '../store/db.js';
 import type { BlobRun } from '../store/blobs.js';
 import type { Custodian } from '../store/custodians.js';
-import { createVeiligstelling, findSourceByHash, referencedBlobHashes, sourceFileList } from '../store/ingest.js';
+import { createVeiligstelling, findSourceByHash, hasSourceOfSize, referencedBlobHashes, sourceFileList } from '../store/ingest.js';
 import { appendSourceWarning, sourceMessagesOutsideTerm } from '../store/term.js';
 import { discoverExports, type ExportUnit, type SkippedEntry } from './discover.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.js';
-import { fileListDiff, folderManifest, putExportFiles, storeSourceBytes, type StoredSource } from './files.js';
+import { fileListDiff, folderManifest, hashExportFiles, hashSourceBytes, restoreLostBlobs, storeSourceBytes, type StoredSource } from './files.js';
 import type { ParseWarning } from '../../parsers/types.js';
 import { ingestWhatsApp, scanWhatsAppUnit } from './whatsapp.js';
 import { ingestSignal, isSignalFormat } from './signal.js';
@@ -59,7 +60,7 @@ export async function ingestPaths(
       reports.push(await ingestUnit(ctx, unit));
     }
     if (reports.every((r) => r.duplicateSource)) {
-      // Nothing new: do not record an empty veiligstelling. (Blobs written again stay: they are the earlier sources' bytes.)
+      // Nothing new: do not record an empty veiligstelling. (A duplicate wrote only blobs the store had lost: they stay.)
       db.exec('ROLLBACK');
       return { veiligstellingId: null, sources: reports, skipped };
     }
@@ -107,20 +108,28 @@ function rollBack(db: DB, blobs: BlobRun, progress: (msg: string) => void): void
 async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceReport> {
   // Discovery decided the format (a text file that is not Signal goes to the WhatsApp parser, which says whether it is one).
   const format = ctx.format ?? unit.format ?? 'whatsapp';
-  const storing = storeSourceBytes(ctx, unit);
-  // WhatsApp's pass 1 reads a chat file on disk while a worker copies and hashes a large source. Its outcome waits (a
-  // failure included) until the source is known to be new: a source ingested before is reported as such, whatever
+  // Hash first, store only a new source: a source ingested before (a monthly batch run again) is read, never written.
+  // A zip or file of a size no earlier source has cannot be one: it is copied and hashed in one read, as a new source
+  // is anyway (a folder's identity is its chat file and media, whose sizes the sources table does not hold).
+  const oneRead = unit.container !== 'dir' && !hasSourceOfSize(ctx.db, ctx.custodian.id, (await fs.promises.stat(unit.sourcePath)).size);
+  const hashing = oneRead ? ctx.blobs.putFile(unit.sourcePath) : hashSourceBytes(ctx, unit);
+  // WhatsApp's pass 1 reads a chat file on disk while a worker hashes (then copies) a large source. Its outcome waits
+  // (a failure included) until the source is known to be new: a source ingested before is reported as such, whatever
   // it holds. A chat in a zip is read after storing, from its copy in the blob store (see `chatFromBlob`).
   const scanning = format === 'whatsapp' && unit.container !== 'zip' ? settle(scanWhatsAppUnit(ctx, unit)) : null;
-  const same = await earlierSource(ctx, unit, await storing);
-  const { stored, dup } = same;
+  const hashed = await hashing;
+  const same = await earlierSource(ctx, unit, hashed);
+  const { dup } = same;
   if (dup) {
+    await restoreLostBlobs(ctx, unit, hashed, dup.id);
     return {
-      id: dup.id, file: unit.sourcePath, sha256: stored.sha256, format: dup.format, dateOrder: dup.dateOrder, duplicateSource: true,
+      id: dup.id, file: unit.sourcePath, sha256: same.sha256, format: dup.format, dateOrder: dup.dateOrder, duplicateSource: true,
       conversationId: dup.conversationIds[0] ?? null, conversationIds: dup.conversationIds, messagesNew: 0, messagesSeenBefore: 0,
       messagesMissing: 0, attachments: 0, warnings: [],
     };
   }
+  // (A folder's media are stored with the source's record, see storeExportFiles: only those not in the store yet.)
+  const stored: StoredSource = { sha256: same.sha256, size: same.size, mainSha256: await storeSourceBytes(ctx, unit, hashed) };
   let report: SourceReport;
   if (format === 'whatsapp') {
     const chat = unit.container === 'zip' ? chatFromBlob(ctx, unit, stored) : unit;
@@ -143,9 +152,10 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
 type FoundSource = NonNullable<ReturnType<typeof findSourceByHash>>;
 
 /**
- * The source ingested before that this unit is, if any, and the bytes to record the unit as otherwise. A file or zip
- * is that source when its bytes are the same. A folder export (a chat .txt with its media beside it, a Signal export
- * folder) is when its chat file's bytes are the same and its other files too, each by relative path and bytes: a
+ * The source ingested before that this unit is, if any, and the hash and size to record the unit with otherwise (from
+ * hashes alone: nothing is stored before the unit is known to be new). A file or zip is that source when its bytes
+ * are the same. A folder export (a chat .txt with its media beside it, a Signal export folder) is when its chat
+ * file's bytes are the same and its other files too, each by relative path and bytes: a
  * folder whose chat file was ingested before with other media (a photo copied in since, an intact copy of a file that
  * was damaged) is a new source, so that its files are stored and fill in or are checked against the attachments. Its
  * sources.sha256 cannot be the chat file's (one hash is one source: UNIQUE (custodian_id, sha256)); it is the hash
@@ -153,20 +163,21 @@ type FoundSource = NonNullable<ReturnType<typeof findSourceByHash>>;
  * says why it was recorded, naming the earlier source and what differs. Its chat file keeps its own hash in its file list.
  */
 async function earlierSource(
-  ctx: IngestContext, unit: ExportUnit, stored: StoredSource,
-): Promise<{ stored: StoredSource; dup: FoundSource | null; otherMedia: ParseWarning | null }> {
-  const dup = findSourceByHash(ctx.db, ctx.custodian.id, stored.sha256);
-  if (!dup || unit.container !== 'dir') return { stored, dup, otherMedia: null };
+  ctx: IngestContext, unit: ExportUnit, hashed: { sha256: string; size: number },
+): Promise<{ sha256: string; size: number; dup: FoundSource | null; otherMedia: ParseWarning | null }> {
+  const dup = findSourceByHash(ctx.db, ctx.custodian.id, hashed.sha256);
+  if (!dup || unit.container !== 'dir') return { ...hashed, dup, otherMedia: null };
   // A source whose sha256 is a folder manifest exists only beside the one with its chat file's hash (sources stay).
-  const files = [...(await putExportFiles(ctx, unit))].map(([path, f]) => ({ path, ...f }));
-  const here = folderManifest(stored.sha256, stored.size, files);
+  // Only then are the media read, and only hashed: a folder that is that source again writes nothing.
+  const files = [...(await hashExportFiles(ctx, unit))].map(([path, f]) => ({ path, ...f }));
+  const here = folderManifest(hashed.sha256, hashed.size, files);
   const earlierFiles = sourceFileList(ctx.db, dup.id);
-  const chatSize = earlierFiles.find((f) => f.role === 'chat' && f.sha256 === stored.sha256)?.size ?? stored.size;
-  const there = folderManifest(stored.sha256, chatSize, earlierFiles.filter((f) => f.role !== 'chat'));
-  if (there.sha256 === here.sha256) return { stored, dup, otherMedia: null };
-  const asFolder: StoredSource = { sha256: here.sha256, size: here.size, mainSha256: stored.mainSha256 };
+  const chatSize = earlierFiles.find((f) => f.role === 'chat' && f.sha256 === hashed.sha256)?.size ?? hashed.size;
+  const there = folderManifest(hashed.sha256, chatSize, earlierFiles.filter((f) => f.role !== 'chat'));
+  if (there.sha256 === here.sha256) return { ...hashed, dup, otherMedia: null };
+  const asFolder = { sha256: here.sha256, size: here.size };
   const again = findSourceByHash(ctx.db, ctx.custodian.id, here.sha256);
-  if (again) return { stored: asFolder, dup: again, otherMedia: null };
+  if (again) return { ...asFolder, dup: again, otherMedia: null };
   const d = fileListDiff(here.files, there.files);
   const list = (xs: string[]): string => `${xs.slice(0, 5).map((x) => `'${x}'`).join(', ')}${xs.length > 5 ? ` and ${xs.length - 5} more` : ''}`;
   const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
@@ -178,12 +189,12 @@ async function earlierSource(
     ...(d.absent.length ? [`${n(d.absent.length, 'file')} only in source ${dup.id} (${list(d.absent)})`] : []),
   ];
   return {
-    stored: asFolder,
+    ...asFolder,
     dup: null,
     otherMedia: {
       code: SAME_CHAT_FILE_OTHER_MEDIA,
       message:
-        `the chat file '${unit.main.rel}' (sha256 ${stored.sha256}) is byte for byte that of source ${dup.id}, but the folder's other ` +
+        `the chat file '${unit.main.rel}' (sha256 ${hashed.sha256}) is byte for byte that of source ${dup.id}, but the folder's other ` +
         `files differ: ${parts.join('; ')}. Recorded as a new source so that its files are kept and checked against the ` +
         `attachments; its sha256 ${here.sha256} is that of the folder's file list (manifest), not of one file`,
     },

@@ -2,14 +2,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fsReason, UserError } from '../errors.js';
+import { fsReason, InputError, UserError } from '../errors.js';
 
 /**
  * Content-addressed, read-only store for source bytes: `<dir>/sha256/ab/cd/<hash>`.
  * Writes go to a temporary file first (`<dir>/tmp/`) and are renamed into place, so a blob is either whole or absent;
  * a write that fails removes its temporary file. Blobs are shared by content: the same bytes in two sources are one
  * blob. An ingest run writes through a `BlobRun` (see `startRun`), which removes the blobs that run created when
- * the run fails, so that a refused run leaves the store as it was.
+ * the run fails, so that a refused run leaves the store as it was. Ingest hashes first (`hashFile`) and stores only what
+ * it needs (`putFile` with `expect`, `putFileUnlessStored`): bytes the store holds already are not written again.
  */
 export class BlobStore {
   constructor(readonly dir: string) {}
@@ -38,12 +39,41 @@ export class BlobStore {
   /**
    * Copies a file in while hashing it, and returns its hash and size. A large file is copied by a worker thread
    * (`offThread`, default: from 8 MiB), so that the caller can read the file meanwhile (ingest parses it).
+   *
+   * With `expect` (the file's hash and size from `hashFile`, which a caller decided on, e.g. a duplicate check): when
+   * that blob exists nothing is read or written (its bytes are the ones hashed); otherwise the copy's own hash must be
+   * `expect`'s, or the file changed since it was hashed: an InputError naming it, and nothing is stored (a blob is
+   * always named by the hash of its bytes, and the caller's records must name the bytes kept).
    */
-  async putFile(file: string, opts: { offThread?: boolean } = {}): Promise<{ sha256: string; size: number }> {
-    return this.viaTmp((tmp) => {
+  async putFile(file: string, opts: { offThread?: boolean; expect?: { sha256: string; size: number } } = {}): Promise<{ sha256: string; size: number }> {
+    const want = opts.expect;
+    if (want && this.has(want.sha256)) return { sha256: want.sha256, size: want.size };
+    return this.viaTmp(async (tmp) => {
       const offThread = opts.offThread ?? fs.statSync(file).size >= OFF_THREAD_BYTES;
-      return offThread ? copyOffThread(file, tmp) : copyStreaming(file, tmp);
+      const got = await (offThread ? copyOffThread(file, tmp) : copyStreaming(file, tmp));
+      if (want && (got.sha256 !== want.sha256 || got.size !== want.size)) throw changedWhileRead(file, want, got);
+      return got;
     });
+  }
+
+  /**
+   * Hashes a file by reading it, writing nothing (the duplicate check of a source, before anything is stored). A large
+   * file is read by a worker thread (as `putFile`), so that the caller can parse it meanwhile.
+   */
+  async hashFile(file: string, opts: { offThread?: boolean } = {}): Promise<{ sha256: string; size: number }> {
+    const offThread = opts.offThread ?? fs.statSync(file).size >= OFF_THREAD_BYTES;
+    return offThread ? copyOffThread(file, null) : hashStreaming(file);
+  }
+
+  /**
+   * Stores a file unless its bytes are in the store already (a later export of a chat repeats most of its media):
+   * a file below 8 MiB is read once into memory, hashed, and written from that buffer only when its blob is absent;
+   * a larger one is hashed first and copied (`putFile` with `expect`: checked against that hash) only when absent,
+   * its second read mostly from the page cache.
+   */
+  async putFileUnlessStored(file: string): Promise<{ sha256: string; size: number }> {
+    if (fs.statSync(file).size < OFF_THREAD_BYTES) return this.putBuffer(fs.readFileSync(file));
+    return this.putFile(file, { offThread: false, expect: await this.hashFile(file, { offThread: false }) });
   }
 
   /** Streams an async iterable of chunks in while hashing. A failing iterable (a damaged zip entry) stores nothing. */
@@ -266,6 +296,28 @@ const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 /** From this size on, `putFile` copies in a worker thread (starting one costs a few milliseconds). */
 const OFF_THREAD_BYTES = 8 << 20;
 
+/** The refusal of a file whose bytes are not the ones hashed before (see `BlobStore.putFile`'s `expect`). */
+function changedWhileRead(file: string, want: { sha256: string; size: number }, got: { sha256: string; size: number }): InputError {
+  return new InputError(
+    file,
+    `the file changed while being read: it had SHA-256 ${want.sha256} (${want.size} bytes) when it was checked, and ` +
+      `SHA-256 ${got.sha256} (${got.size} bytes) when it was stored. Nothing was stored; ingest it again once nothing writes to it`,
+    { code: 'changed-while-read' },
+  );
+}
+
+/** Reads `file` as a stream and returns its hash and size (nothing written). */
+function hashStreaming(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = crypto.createHash('sha256');
+  let size = 0;
+  return new Promise((resolve, reject) => {
+    const rs = fs.createReadStream(file);
+    rs.on('data', (c) => { hash.update(c as Buffer); size += (c as Buffer).length; });
+    rs.on('error', reject);
+    rs.on('end', () => resolve({ sha256: hash.digest('hex'), size }));
+  });
+}
+
 /**
  * Copies `file` to `tmp` (created read-only), hashing the bytes as they are written. It settles only once the output is
  * closed, so that a failed copy's temporary file can be removed (and no late open creates it again).
@@ -292,8 +344,9 @@ function copyStreaming(file: string, tmp: string): Promise<{ sha256: string; siz
 }
 
 /**
- * The same copy in a worker thread, with synchronous reads and writes of 1 MiB. The worker's code is a string (built-in
- * modules only) so that it runs the same from the compiled package and from the TypeScript sources under test.
+ * The same copy in a worker thread, with synchronous reads and writes of 1 MiB (with `tmp` null: only the hash, nothing
+ * written). The worker's code is a string (built-in modules only) so that it runs the same from the compiled package
+ * and from the TypeScript sources under test.
  */
 const COPY_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -306,15 +359,15 @@ const buf = Buffer.allocUnsafe(1 << 20);
 const input = fs.openSync(file, 'r');
 let size = 0;
 try {
-  const output = fs.openSync(tmp, 'wx', 0o444);
+  const output = tmp === null ? null : fs.openSync(tmp, 'wx', 0o444);
   try {
     for (let n; (n = fs.readSync(input, buf, 0, buf.length, null)) > 0; ) {
       hash.update(buf.subarray(0, n));
-      for (let w = 0; w < n; ) w += fs.writeSync(output, buf, w, n - w);
+      if (output !== null) for (let w = 0; w < n; ) w += fs.writeSync(output, buf, w, n - w);
       size += n;
     }
   } finally {
-    fs.closeSync(output);
+    if (output !== null) fs.closeSync(output);
   }
 } finally {
   fs.closeSync(input);
@@ -323,14 +376,14 @@ parentPort.postMessage({ sha256: hash.digest('hex'), size });
 `;
 
 /** Settles when the worker has stopped (its files closed), so that a failed copy's temporary file can be removed. */
-function copyOffThread(file: string, tmp: string): Promise<{ sha256: string; size: number }> {
+function copyOffThread(file: string, tmp: string | null): Promise<{ sha256: string; size: number }> {
   return new Promise((resolve, reject) => {
     let result: { sha256: string; size: number } | null = null;
     let error: unknown = null;
     const w = new Worker(COPY_WORKER, { eval: true, workerData: { file, tmp } });
     w.on('message', (m: { sha256: string; size: number }) => (result = m));
     w.on('error', (e) => (error ??= e));
-    w.on('exit', (code) => (result ? resolve(result) : reject(error ?? new Error(`copying ${file} into the blob store failed (worker exit code ${code})`))));
+    w.on('exit', (code) => (result ? resolve(result) : reject(error ?? new Error(`${tmp === null ? `hashing ${file}` : `copying ${file} into the blob store`} failed (worker exit code ${code})`))));
   });
 }
 

@@ -37,6 +37,11 @@ export function findSourceByHash(
   return { id: r.id, format: r.format, dateOrder: r.date_order, conversationIds: conv.map((x) => x.c) };
 }
 
+/** Whether the custodian has a source of exactly `size` bytes: one of another size cannot hold the same bytes. */
+export function hasSourceOfSize(db: DB, custodianId: string, size: number): boolean {
+  return db.prepare('SELECT 1 FROM sources WHERE custodian_id = ? AND size = ? LIMIT 1').get(custodianId, size) !== undefined;
+}
+
 export function createVeiligstelling(db: DB, custodianId: string, operator: string, device: string | null): number {
   return Number(
     db.prepare('INSERT INTO veiligstellingen (custodian_id, operator, device, started_at) VALUES (?, ?, ?, ?)').run(custodianId, operator, device, nowIso())
