@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import {
-  addParticipant, addSourceFile, conversationDateOrders, createSource, ensureContact, ensureConversation, finishSource, firstRawTextOfSource,
+  addParticipant, addSourceFile, conversationByTitle, conversationDateOrders, createSource, ensureContact, ensureConversation, finishSource,
+  firstRawTextOfSource, joinConversation, matchKey,
 } from '../store/ingest.js';
+import { identifyConversation } from './conversation-identity.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
 import { toE164 } from '../../parsers/phone.js';
 import {
@@ -40,13 +42,14 @@ export async function scanWhatsAppUnit(ctx: Pick<IngestContext, 'dateOrder'>, un
 export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, stored: StoredSource, scan: WhatsAppScan): Promise<SourceReport> {
   const warnings = new WarningLog();
   const containerName = path.basename(unit.sourcePath);
-  const title =
+  // A title the export states: its file or zip name, a group subject, the author of the encryption notice.
+  const namedTitle =
     chatTitleFromFileName(path.basename(unit.main.rel)) ??
     (unit.container === 'zip' ? chatTitleFromFileName(containerName) : null) ??
     scan.subjects[scan.subjects.length - 1] ??
-    scan.chatNameHint ??
-    (scan.authors.join(', ') || containerName);
-  const chat: ParsedChat = {
+    scan.chatNameHint;
+  const title = namedTitle ?? (scan.authors.join(', ') || containerName);
+  let chat: ParsedChat = {
     platform: 'whatsapp',
     chatKey: null,
     title,
@@ -54,7 +57,33 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     isGroup: scan.isGroup,
     participants: scan.authors.map((a) => ({ name: a, phone: toE164(a), key: null })),
   };
-  const conv = ensureConversation(ctx.db, ctx.custodian.id, chat);
+  // Pass 2 reads the file with this scan: a conversation identified below may name the chat (see identifyConversation).
+  let parseScan = scan;
+  let conv: { id: number; created: boolean };
+  const identified = conversationByTitle(ctx.db, ctx.custodian.id, chat) === null ? await identifyConversation(ctx, unit, scan, namedTitle) : null;
+  for (const w of identified?.warnings ?? []) warnings.add(w);
+  const match = identified?.match;
+  if (match) {
+    if (namedTitle === null && match.chatName !== null) {
+      // The chat's name authors lines here, as the notice's author does in an export that has one: pass 2 reads
+      // them as the chat's system lines, and a group's name is no participant.
+      const name = match.chatName;
+      const authors = match.conversation.isGroup ? scan.authors.filter((a) => matchKey(a) !== matchKey(name)) : scan.authors;
+      parseScan = { ...scan, chatNameHint: name, authors, isGroup: scan.isGroup || match.conversation.isGroup };
+    }
+    // Without a title of its own, the export keeps the conversation's; a stated one renames it (earlier one kept).
+    const t = namedTitle ?? match.conversation.title;
+    chat = {
+      ...chat,
+      title: t,
+      titleHistory: scan.subjects.filter((s) => s !== t),
+      isGroup: parseScan.isGroup,
+      participants: parseScan.authors.map((a) => ({ name: a, phone: toE164(a), key: null })),
+    };
+    conv = joinConversation(ctx.db, match.conversation.id, chat);
+  } else {
+    conv = ensureConversation(ctx.db, ctx.custodian.id, chat);
+  }
   // The conversation is known before the source is recorded and parsed: its other sources may settle the date order.
   const order = reconcileDateOrder(ctx.db, conv.id, scan);
   for (const w of order.warnings) warnings.add(w);
@@ -97,7 +126,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   /** Hashes of the files the chat links as attachments. */
   const linked = new Set<string>();
   const readOut = new ReadOutCheck(ctx.readOut);
-  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: order.dateOrder, zone: ctx.custodian.tz, scan, onWarning: warnings.add })) {
+  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: order.dateOrder, zone: ctx.custodian.tz, scan: parseScan, onWarning: warnings.add })) {
     for (const m of batch) {
       const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
       const atts: StoredAttachment[] = m.attachments.map((a) => {

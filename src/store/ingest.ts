@@ -158,15 +158,10 @@ export function ensureConversation(db: DB, custodianId: string, chat: ParsedChat
       return { id: r.id, created: false };
     }
   } else {
-    const rows = db.prepare('SELECT id, title, title_history_json, is_group FROM conversations WHERE custodian_id = ? AND platform = ?').all(custodianId, chat.platform) as {
-      id: number; title: string; title_history_json: string; is_group: number;
-    }[];
-    for (const r of rows) {
-      const known = [...(JSON.parse(r.title_history_json) as string[]), r.title].map(matchKey);
-      if (titles.some((t) => known.includes(t))) {
-        updateTitle(db, r.id, chat);
-        return { id: r.id, created: false };
-      }
+    const id = conversationByTitle(db, custodianId, chat);
+    if (id !== null) {
+      updateTitle(db, id, chat);
+      return { id, created: false };
     }
   }
   let key = chat.chatKey ?? `title:${titles[titles.length - 1] ?? 'chat'}`;
@@ -180,6 +175,86 @@ export function ensureConversation(db: DB, custodianId: string, chat: ParsedChat
     ).lastInsertRowid,
   );
   return { id, created: true };
+}
+
+/** The conversation without platform chat key that ensureConversation would match by title (see there), or null. */
+export function conversationByTitle(db: DB, custodianId: string, chat: Pick<ParsedChat, 'platform' | 'title' | 'titleHistory'>): number | null {
+  const titles = [...chat.titleHistory, chat.title].map(matchKey).filter(Boolean);
+  const rows = db.prepare('SELECT id, title, title_history_json FROM conversations WHERE custodian_id = ? AND platform = ?').all(custodianId, chat.platform) as {
+    id: number; title: string; title_history_json: string;
+  }[];
+  for (const r of rows) {
+    const known = [...(JSON.parse(r.title_history_json) as string[]), r.title].map(matchKey);
+    if (titles.some((t) => known.includes(t))) return r.id;
+  }
+  return null;
+}
+
+/**
+ * Takes a chat into a conversation the caller identified on other evidence than its title (see
+ * src/ingest/conversation-identity.ts): the title is updated as ensureConversation updates a matched one.
+ */
+export function joinConversation(db: DB, id: number, chat: ParsedChat): { id: number; created: boolean } {
+  updateTitle(db, id, chat);
+  return { id, created: false };
+}
+
+/** A conversation with what identifies it besides a title: its participants (see src/ingest/conversation-identity.ts). */
+export interface ConversationEvidence {
+  id: number;
+  title: string;
+  /** The current title and the earlier ones. */
+  titles: string[];
+  isGroup: boolean;
+  participants: { name: string | null; phone: string | null }[];
+}
+
+/** Every conversation of a custodian on a platform, with titles and participants, in id order. */
+export function conversationsWithParticipants(db: DB, custodianId: string, platform: Platform): ConversationEvidence[] {
+  const rows = db.prepare('SELECT id, title, title_history_json, is_group FROM conversations WHERE custodian_id = ? AND platform = ? ORDER BY id').all(custodianId, platform) as {
+    id: number; title: string; title_history_json: string; is_group: number;
+  }[];
+  const parts = db
+    .prepare(
+      `SELECT p.conversation_id AS c, k.display_name AS name, k.phone_e164 AS phone FROM conversation_participants p
+         JOIN conversations c ON c.id = p.conversation_id JOIN contacts k ON k.id = p.contact_id
+        WHERE c.custodian_id = ? AND c.platform = ?`,
+    )
+    .all(custodianId, platform) as { c: number; name: string | null; phone: string | null }[];
+  const byConv = new Map<number, { name: string | null; phone: string | null }[]>();
+  for (const p of parts) {
+    let list = byConv.get(p.c);
+    if (!list) byConv.set(p.c, (list = []));
+    list.push({ name: p.name, phone: p.phone });
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    titles: [r.title, ...(JSON.parse(r.title_history_json) as string[])],
+    isGroup: r.is_group === 1,
+    participants: byConv.get(r.id) ?? [],
+  }));
+}
+
+/** The contacts of a custodian known to be the custodian (a message the export shows as sent from the phone's owner). */
+export function custodianSelfContacts(db: DB, custodianId: string): { name: string | null; phone: string | null }[] {
+  return db.prepare('SELECT display_name AS name, phone_e164 AS phone FROM contacts WHERE custodian_id = ? AND is_custodian = 1').all(custodianId) as {
+    name: string | null; phone: string | null;
+  }[];
+}
+
+/**
+ * The message keys among `keys` (MessageWriter.baseKey) that conversation `conversationId` holds, asked only when it
+ * holds a message in [fromMs, toMs] (the time the keys span): one index probe, then the keys through the
+ * conversation's UNIQUE (conversation_id, dedup_key) index.
+ */
+export function conversationKeysHeld(db: DB, conversationId: number, keys: string[], fromMs: number, toMs: number): Set<string> {
+  const any = db.prepare('SELECT 1 FROM messages WHERE conversation_id = ? AND sent_at_ms BETWEEN ? AND ? LIMIT 1').get(conversationId, fromMs, toMs);
+  if (!any || keys.length === 0) return new Set();
+  const rows = db
+    .prepare('SELECT dedup_key AS k FROM messages WHERE conversation_id = ? AND dedup_key IN (SELECT value FROM json_each(?))')
+    .all(conversationId, JSON.stringify(keys)) as { k: string }[];
+  return new Set(rows.map((r) => r.k));
 }
 
 function updateTitle(db: DB, id: number, chat: ParsedChat): void {

@@ -1,0 +1,169 @@
+/**
+ * Conversation identity for iOS exports that carry no title of their own: no chat title in the file name (a bare
+ * `_chat.txt`, an unpacked folder), no group subject and no encryption notice (the export limit dropped the oldest
+ * messages). Such an export maps to the conversation of the same chat on the evidence it holds (an author named like
+ * the conversation, with the other authors its participants, and messages it already stores), and only then: two
+ * different chats never merge on a name alone or on one message forwarded to both.
+ */
+import Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { freshStore, writeIn } from './store-dir.js';
+
+const CUSTODIAN = ['--id', 'min', '--name', 'M', '--function', 'f', '--department', 'd', '--from', '2010-01-01'];
+const LRM = '\u200e';
+const NL_NOTICE = `${LRM}Berichten en gesprekken worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet.`;
+const EN_NOTICE = `${LRM}Messages and calls are end-to-end encrypted. Only people in this chat can read, listen to, or share them.`;
+
+let dir: string;
+let db: string;
+beforeEach(async () => {
+  ({ dir, db } = await freshStore(CUSTODIAN));
+});
+
+const chatFile = (folder: string, lines: string[]): string => writeIn(dir, `${folder}/_chat.txt`, lines.join('\n') + '\n');
+const ingest = async (file: string) => {
+  const r = await runCli(['ingest', '--db', db, '--custodian', 'min', '--json', file]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.json().sources[0];
+};
+const conversations = async () => (await runCli(['conversations', '--db', db, '--custodian', 'min', '--json'])).json().conversations;
+const messages = async (conversation: number) => (await runCli(['messages', '--db', db, '--conversation', String(conversation), '--json'])).json().messages;
+const names = (c: { participants: { name: string }[] }) => c.participants.map((p) => p.name).sort();
+const contactNames = (): string[] => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return (d.prepare('SELECT display_name AS n FROM contacts ORDER BY 1').all() as { n: string }[]).map((r) => r.n);
+  } finally {
+    d.close();
+  }
+};
+const codes = (s: { warnings: { code: string }[] }) => s.warnings.map((w) => w.code);
+
+// 1:1 chat with Jan: the first export has the notice (authored by Jan, the chat name); the later one lost it.
+const O1 = ['[01-06-2024 10:00:00] Jan: ' + NL_NOTICE, '[01-06-2024 10:00:01] Jan: hoi', '[01-06-2024 10:00:02] Minister: hallo Jan'];
+const O2 = ['[01-06-2024 10:00:01] Jan: hoi', '[01-06-2024 10:00:02] Minister: hallo Jan', '[02-06-2024 10:00:02] Jan: nieuw'];
+
+// Group "Lappers" (iOS 2021+: the group name authors the notice and the events that concern the exporter).
+const G1 = [
+  `[18/10/2025, 01:02:18] Lappers: ${EN_NOTICE}`,
+  `[18/10/2025, 01:02:19] Lappers: ${LRM}Rudi Anderson added you`,
+  '[18/10/2025, 01:02:20] Rudi Anderson: hallo',
+  '[18/10/2025, 09:00:00] Jan: goedemorgen allemaal',
+  '[18/10/2025, 09:05:00] Piet: morgen',
+  '[19/10/2025, 10:00:00] Rudi Anderson: vergadering om 11?',
+  '[19/10/2025, 10:00:30] Piet: kan ik niet',
+  '[19/10/2025, 10:01:00] Jan: prima',
+];
+// The later export: starts within the first one, lacks Piet's 10:00:30 although it covers that time, has lines by
+// the group name (a known event and one WhatsApp text no template knows) and a new message.
+const G2 = [
+  '[19/10/2025, 10:00:00] Rudi Anderson: vergadering om 11?',
+  '[19/10/2025, 10:01:00] Jan: prima',
+  `[19/10/2025, 10:02:00] Lappers: ${LRM}You're now an admin`,
+  `[19/10/2025, 10:03:00] Lappers: ${LRM}Deze groep heeft een nieuwe functie`,
+  '[20/10/2025, 08:00:00] Rudi Anderson: agenda volgt',
+];
+
+describe('an iOS export without title, subject or notice maps to the conversation of the same chat', () => {
+  it('1:1: the later bare _chat.txt without the notice joins the conversation the notice named', async () => {
+    expect(await ingest(chatFile('o1', O1))).toMatchObject({ conversationId: 1, messagesNew: 3 });
+    const s = await ingest(chatFile('o2', O2));
+    expect(s).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 2, messagesMissing: 0 });
+    const w = s.warnings.find((x: { code: string }) => x.code === 'conversation-matched');
+    expect(w?.message).toMatch(/conversation 1 "Jan"/);
+    const convs = await conversations();
+    expect(convs).toHaveLength(1);
+    expect(convs[0]).toMatchObject({ id: 1, title: 'Jan', titleHistory: [], isGroup: false, messageCount: 4 });
+    expect(names(convs[0])).toEqual(['Jan', 'Minister']);
+  });
+
+  it('group: the later export joins the group; its name authors system events and is no participant or contact', async () => {
+    expect(await ingest(chatFile('g1', G1))).toMatchObject({ conversationId: 1, messagesNew: 8 });
+    const s = await ingest(chatFile('g2', G2));
+    expect(s).toMatchObject({ conversationId: 1, messagesNew: 3, messagesSeenBefore: 2, messagesMissing: 1 });
+    expect(s.warnings.find((x: { code: string }) => x.code === 'conversation-matched')?.message).toMatch(/conversation 1 "Lappers"/);
+    const convs = await conversations();
+    expect(convs).toHaveLength(1);
+    expect(convs[0]).toMatchObject({ title: 'Lappers', titleHistory: [], isGroup: true, messageCount: 11 });
+    expect(names(convs[0])).toEqual(['Jan', 'Piet', 'Rudi Anderson']);
+    expect(contactNames()).not.toContain('Lappers');
+    const byText = new Map<string, any>((await messages(1)).map((m: any) => [m.text, m]));
+    expect(byText.get("You're now an admin")).toMatchObject({ sender: null, kind: 'system', event: 'admin' });
+    expect(byText.get('Deze groep heeft een nieuwe functie')).toMatchObject({ sender: null, kind: 'system', event: 'other' });
+    expect(byText.get('kan ik niet').missingIn).toEqual([s.id]);
+  });
+
+  it('group: without any line by the group name, several stored messages of several senders are enough', async () => {
+    await ingest(chatFile('g1', G1));
+    const s = await ingest(chatFile('g3', [G1[3]!, G1[4]!, G1[5]!, G1[7]!, '[20/10/2025, 08:00:00] Rudi Anderson: agenda volgt']));
+    expect(s).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 4, messagesMissing: 1 });
+    expect(codes(s)).toContain('conversation-matched');
+    const convs = await conversations();
+    expect(convs).toHaveLength(1);
+    expect(convs[0]).toMatchObject({ title: 'Lappers', titleHistory: [] });
+  });
+
+  it('1:1: no notice first, the notice later: one conversation, titled by the notice', async () => {
+    expect(await ingest(chatFile('o2', O2))).toMatchObject({ conversationId: 1, messagesNew: 3 });
+    const s = await ingest(chatFile('o1', O1));
+    expect(s).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 2, messagesMissing: 0 });
+    expect(codes(s)).toContain('conversation-matched');
+    const convs = await conversations();
+    expect(convs).toHaveLength(1);
+    expect(convs[0]).toMatchObject({ title: 'Jan', titleHistory: ['Jan, Minister'], messageCount: 4 });
+    expect(names(convs[0])).toEqual(['Jan', 'Minister']);
+  });
+});
+
+describe('different chats never merge on weak evidence', () => {
+  it('two 1:1 chats with different people stay separate, even with a message forwarded to both at once', async () => {
+    await ingest(chatFile('jan', [...O1, '[01-06-2024 11:00:00] Minister: Zie de nota in de bijlage.']));
+    // The chat with Piet, in which only the minister wrote: the forwarded message has the same second, sender and text.
+    const s = await ingest(chatFile('piet', ['[01-06-2024 11:00:00] Minister: Zie de nota in de bijlage.', '[01-06-2024 11:05:00] Minister: Piet, jij ook?']));
+    expect(s).toMatchObject({ conversationId: 2, messagesNew: 2, messagesSeenBefore: 0 });
+    expect(codes(s)).not.toContain('conversation-matched');
+    // And a chat with Piet in which Piet wrote too.
+    const t = await ingest(chatFile('piet2', ['[01-06-2024 11:00:00] Minister: Zie de nota in de bijlage.', '[01-06-2024 11:06:00] Piet: dank']));
+    expect(t.conversationId).not.toBe(1);
+    expect((await conversations()).find((c: any) => c.id === 1).messageCount).toBe(4);
+  });
+
+  it('a chat in which Jan writes with someone else does not join the 1:1 chat with Jan, even with a message Jan forwarded to both', async () => {
+    await ingest(chatFile('jan', [...O1, '[01-06-2024 11:00:00] Jan: Doorgestuurd: het persbericht.']));
+    // A group without notice, subject or group event in which only Jan and Piet write: it reads like a 1:1 chat.
+    const s = await ingest(chatFile('groep', ['[01-06-2024 10:59:00] Piet: wie heeft het persbericht?', '[01-06-2024 11:00:00] Jan: Doorgestuurd: het persbericht.']));
+    expect(s).toMatchObject({ conversationId: 2, messagesNew: 2, messagesSeenBefore: 0 });
+    expect(codes(s)).not.toContain('conversation-matched');
+  });
+
+  it('a group and a 1:1 chat with a person named like the group do not merge', async () => {
+    // The group "Lappers", in which the minister writes too.
+    await ingest(chatFile('g1', [...G1, '[19/10/2025, 11:00:00] Minister: Zie de nota in de bijlage.']));
+    // A 1:1 chat with a person who calls himself "Lappers"; the minister forwarded the same message to both chats.
+    const s = await ingest(chatFile('p', [
+      '[19/10/2025, 10:59:00] Lappers: hoi minister',
+      '[19/10/2025, 11:00:00] Minister: Zie de nota in de bijlage.',
+      '[19/10/2025, 11:01:00] Lappers: dank je',
+    ]));
+    expect(s).toMatchObject({ conversationId: 2, messagesNew: 3, messagesSeenBefore: 0 });
+    expect(codes(s)).not.toContain('conversation-matched');
+    expect(names((await conversations()).find((c: any) => c.id === 2))).toEqual(['Lappers', 'Minister']);
+    expect((await messages(2)).filter((m: any) => m.sender === 'Lappers').map((m: any) => m.kind)).toEqual(['text', 'text']);
+  });
+
+  it('the reverse: a group export whose name authors events does not join a 1:1 chat with a person of that name', async () => {
+    await ingest(chatFile('p', [`[19/10/2025, 09:00:00] Lappers: ${NL_NOTICE}`, '[19/10/2025, 10:00:00] Lappers: hoi', '[19/10/2025, 10:01:00] Jan: prima']));
+    const s = await ingest(chatFile('g2', G2));
+    expect(s.conversationId).toBe(2);
+    expect(codes(s)).not.toContain('conversation-matched');
+  });
+
+  it('an author named like a conversation, but no message in common: a new conversation, and a warning that says why', async () => {
+    await ingest(chatFile('o1', O1));
+    const s = await ingest(chatFile('o3', ['[01-09-2024 10:00:01] Jan: weer een nieuwe maand', '[01-09-2024 10:00:02] Minister: inderdaad']));
+    expect(s).toMatchObject({ conversationId: 2, messagesNew: 2, messagesSeenBefore: 0 });
+    const w = s.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched');
+    expect(w?.message).toMatch(/conversation 1 "Jan"/);
+  });
+});
