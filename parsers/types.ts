@@ -127,6 +127,21 @@ export interface ParsedMessage {
   revisions?: Revision[];
   /** Any further format-specific facts worth keeping (poll options, call duration, timer seconds...). */
   extra?: Record<string, unknown>;
+  /**
+   * The fields of the dedup key as an earlier parser version read this message, present only where that reading
+   * differs (WhatsApp before whatsapp-1.1.0: the file's own line endings and a trailing empty line in the text, a
+   * 'waiting' notice's author as its sender). A store ingested with that version holds the message under the key
+   * of this reading; the store matches it there when the current key is not found.
+   */
+  legacy?: LegacyReading;
+}
+
+/** See ParsedMessage.legacy. */
+export interface LegacyReading {
+  kind: MessageKind;
+  event: SystemEvent | null;
+  sender: string | null;
+  text: string;
 }
 
 export interface Participant {

@@ -11,4 +11,5 @@ export type { HeaderShape } from './header.js';
 export { scanWhatsApp, scanWhatsAppChunks, utf16Refusal, WhatsAppFormatError, type WhatsAppScan } from './scan.js';
 export { parseWhatsApp, parseWhatsAppChunks, type ParseOptions } from './parse.js';
 
-export const WHATSAPP_PARSER_VERSION = 'whatsapp-1.0.0';
+// 1.1.0: text joined by '\n' without trailing empty lines; a 'waiting' notice has no sender (ParsedMessage.legacy).
+export const WHATSAPP_PARSER_VERSION = 'whatsapp-1.1.0';

@@ -7,13 +7,13 @@
 import { Info } from 'luxon';
 import { LineSplitter, pieces, RegionOffsets, type LineVisitor } from '../lines.js';
 import type { DateOrder, ParsedMessage, ParseWarning, SourceLine } from '../types.js';
-import { HeadSplitter } from './author.js';
-import { classifyBody, systemBody, type BodyContext } from './body.js';
+import { HeadSplitter, type Sender } from './author.js';
+import { classifyBody, systemBody, type BodyContext, type BodyInfo } from './body.js';
 import { WallClockResolver } from './clock.js';
 import { compileHeader, detectShape, headerStart, newHeaderFields, readHeader, type HeaderShape } from './header.js';
 import { NON_EMPTY, type WhatsAppScan } from './scan.js';
 import { dayMonth, newStamp, readStampInto, type Stamp } from './stamp.js';
-import { matchSystem, mayBeSystem, systemKey } from './system.js';
+import { matchSystem, mayBeSystem, systemKey, type SystemMatch } from './system.js';
 
 export interface ParseOptions {
   dateOrder: DateOrder;
@@ -50,6 +50,10 @@ interface Pending {
   contPrefix: string;
   /** Line ending of the last line added. */
   eol: string;
+  /** Two of its lines are joined by a line ending other than '\n' (CRLF, CR): the text's joins differ from the raw text's. */
+  otherEol: boolean;
+  /** Its last line is an empty continuation line. */
+  lastEmpty: boolean;
 }
 
 /** Pass 2 over lines, one message at a time. */
@@ -100,7 +104,7 @@ export class WhatsAppParser {
   private cur: Pending | null = null;
   private readonly pending: Pending = {
     lineNo: 0, offsets: NO_REGION, headStart: 0, localTime: '', stamp: newStamp(), head: '', restStart: 0, headEnd: 0, firstEol: '', src: '', region: NO_REGION,
-    segStart: 0, segEnd: 0, contStart: -1, rawPrefix: '', contPrefix: '', eol: '',
+    segStart: 0, segEnd: 0, contStart: -1, rawPrefix: '', contPrefix: '', eol: '', otherEol: false, lastEmpty: false,
   };
 
   constructor(private readonly opts: ParseOptions) {
@@ -182,8 +186,13 @@ export class WhatsAppParser {
       p.rawPrefix = '';
       p.contPrefix = '';
       p.eol = eol;
+      p.otherEol = false;
+      p.lastEmpty = false;
       this.cur = p;
     } else if (cur) {
+      // (two flags per line, so that a message joined by '\n' alone costs nothing at build time)
+      if (cur.eol !== '\n') cur.otherEol = true;
+      cur.lastEmpty = end === start;
       if (region === cur.region) {
         // Contiguous with what came before: the line ending between is in `src` already.
         if (cur.contStart < 0) cur.contStart = start;
@@ -227,32 +236,26 @@ export class WhatsAppParser {
     const sp = this.splitter;
     const b = sp.locate(p.head, p.restStart, p.headEnd);
     const s = sp.found;
+    const sys = sp.foundSys;
     const body = b === p.headEnd ? '' : p.head.slice(b, p.headEnd);
     const live = p.src.slice(p.segStart, p.segEnd);
     const raw = p.rawPrefix ? p.rawPrefix + live : live;
     const cont = p.contStart >= 0 ? p.contPrefix + p.src.slice(p.contStart, p.segEnd) : p.contPrefix || null;
+    // The text joins its lines with '\n' whatever the file's line endings, so that one message has one dedup key in
+    // LF, CRLF and CR exports; rawText keeps the endings. A one-line message, or one joined by '\n' alone and not
+    // ending in an empty line, is read as it stands (the common case: no work here).
+    const reshaped = cont !== null && (p.otherEol || p.lastEmpty);
+    const rest = reshaped ? textLines(cont, p.otherEol) : cont;
+    const info = this.read(body, '\n', rest, s, sys);
+    const author = this.author;
+    const waiting = this.waiting;
     let senderRaw: string | null = null;
     let sender: string | null = null;
     let senderPhone: string | null = null;
-    let info;
-    let author: string | null = null;
-    if (s === null) {
-      info = systemBody(body, p.firstEol, cont, sp.foundSys);
-    } else {
-      info = classifyBody(body, p.firstEol, cont, this.ctx);
-      if (info.kind === 'text' && info.lrm) {
-        // iOS 2021+: system events written as messages of the chat name or the actor (§6.3).
-        const sys = mayBeSystem(body) ? matchSystem(systemKey(body)) : null;
-        if ((sys && sys.event !== 'waiting') || s.name === this.pseudo) {
-          info = systemBody(body, p.firstEol, cont, sys && sys.event !== 'waiting' ? sys : null);
-          author = s.name;
-        }
-      }
-      if (author === null) {
-        senderRaw = s.raw;
-        sender = s.name;
-        senderPhone = s.phone;
-      }
+    if (s !== null && author === null) {
+      senderRaw = s.raw;
+      sender = s.name;
+      senderPhone = s.phone;
     }
     const msg: ParsedMessage = {
       seq: this.seq++,
@@ -279,10 +282,68 @@ export class WhatsAppParser {
     };
     if (info.deletedBy !== undefined) msg.deletedBy = info.deletedBy;
     let extra = info.extra;
-    if (author !== null) extra = { ...extra, author };
+    // The author of a 'waiting' notice is the person whose message has not arrived: also its actor, through which the
+    // export finds their contact (and withholds the notice with their other messages).
+    if (author !== null) extra = waiting ? { ...extra, actor: author, author } : { ...extra, author };
     if (extra) msg.extra = extra;
+    if (reshaped || waiting) {
+      // Parser versions before whatsapp-1.1.0 kept the file's line endings and a trailing empty line in the text and
+      // the author of a 'waiting' notice as its sender: stores ingested then hold keys made of that reading.
+      const o = reshaped ? this.read(body, p.firstEol, cont, s, sys) : info;
+      const oldSender = s !== null && (this.author === null || this.waiting) ? s.name : null;
+      if (o.text !== info.text || o.kind !== info.kind || o.event !== info.event || oldSender !== sender) {
+        msg.legacy = { kind: o.kind, event: o.event, sender: oldSender, text: o.text };
+      }
+    }
     return msg;
+  }
+
+  /** After `read`: the line's author when it is not the message's sender (a system event written as a message). */
+  private author: string | null = null;
+  /** After `read`: that author wrote a 'waiting' notice (which older versions gave the author as sender). */
+  private waiting = false;
+
+  /**
+   * Classifies a message's body (`rest`: its continuation lines, joined to the first by `eol`), leaving who wrote it
+   * in `author` and `waiting` (fields, not a result object: this runs for every message).
+   */
+  private read(body: string, eol: string, rest: string | null, s: Sender | null, sys: SystemMatch | null): BodyInfo {
+    this.author = null;
+    this.waiting = false;
+    if (s === null) return systemBody(body, eol, rest, sys);
+    const info = classifyBody(body, eol, rest, this.ctx);
+    if (info.kind === 'text' && info.lrm) {
+      // iOS 2021+: system events written as messages of the chat name or the actor (§6.3).
+      const m = mayBeSystem(body) ? matchSystem(systemKey(body)) : null;
+      if ((m && m.event !== 'waiting') || s.name === this.pseudo) {
+        this.author = s.name;
+        return systemBody(body, eol, rest, m && m.event !== 'waiting' ? m : null);
+      }
+    } else if (info.event === 'waiting') {
+      // "Waiting for this message" stands where the author's message will be: a system event like the others (no
+      // sender), its author kept.
+      this.author = s.name;
+      this.waiting = true;
+    }
+    return info;
   }
 }
 
 const NO_REGION = new RegionOffsets('', 0, true);
+
+/**
+ * A message's continuation lines as its text holds them: joined by '\n' (`otherEol`: the raw ones hold CRLF or CR),
+ * without the empty lines that end the message, or null when every line is empty. Those empty lines are the export's
+ * blank line before the next header, not the sender's: Android writes one after a poll's options (whatsapp.md §4,
+ * §9.10: "followed by a blank line"; the iOS poll in §4 has none), and a sent message is not known to end in a line
+ * break (WhatsApp trims it; unverified). Inner blank lines are the sender's and stay.
+ */
+function textLines(cont: string, otherEol: boolean): string | null {
+  const t = otherEol ? cont.replace(CR_EOL, '\n') : cont;
+  let e = t.length;
+  while (e > 0 && t.charCodeAt(e - 1) === 10) e--;
+  if (e === 0) return null; // every continuation line is empty ('' is one empty line)
+  return e === t.length ? t : t.slice(0, e);
+}
+
+const CR_EOL = /\r\n?/g;

@@ -16,6 +16,9 @@ export interface StoredAttachment {
 
 export type WriteOutcome = 'new' | 'seen';
 
+/** A stored message found by its key. */
+type Found = { id: number; first: number };
+
 /**
  * A message seen before that this source shows with versions the store did not know yet (it was edited again, or
  * edited for the first time, after the earlier source was made). Reported once per message and source.
@@ -115,11 +118,15 @@ export class MessageWriter {
 
   baseKey(m: ParsedMessage): string {
     if (m.stableKey) return `k:${m.stableKey}`;
+    return this.textKey(m.localIso, m);
+  }
+
+  private textKey(localIso: string, m: Pick<ParsedMessage, 'kind' | 'event' | 'sender' | 'text'>): string {
     const body = crypto.hash('sha256', `${m.kind}\u0000${m.event ?? ''}\u0000${m.text}`, 'base64url').slice(0, 22);
     const sender = m.sender ?? '';
     let sk = this.senderKeys.get(sender);
     if (sk === undefined) this.senderKeys.set(sender, (sk = matchKey(sender)));
-    return `t:${m.localIso}|${sk}|${body}`;
+    return `t:${localIso}|${sk}|${body}`;
   }
 
   write(m: ParsedMessage, senderContactId: number | null, attachments: StoredAttachment[]): { id: number; outcome: WriteOutcome } {
@@ -135,25 +142,50 @@ export class MessageWriter {
       this.lastAt = m.sentAt;
     }
     const base = this.baseKey(m);
+    // An earlier parser's key for this message (see ParsedMessage.legacy), looked for only where the current one is
+    // not found, and only in a conversation that held messages before this source (this source writes current keys).
+    const legacy = m.legacy && !m.stableKey && this.hadMessages ? this.textKey(m.localIso, m.legacy) : null;
     for (let occ = 0; ; occ++) {
       const key = occ === 0 ? base : `${base}#${occ}`;
+      if (legacy !== null) {
+        // Look before inserting: the message may be stored under either key. Occurrence n of a repeat is #n under
+        // either, so identical repeats pair up one by one whichever key each was stored under.
+        let row = this.find.get(this.conversationId, key) as Found | undefined;
+        let seen = m;
+        if (row === undefined) {
+          row = this.find.get(this.conversationId, occ === 0 ? legacy : `${legacy}#${occ}`) as Found | undefined;
+          if (row === undefined) return this.added(this.insertNew(m, key, senderContactId, attachments)!);
+          // Its versions compare with the stored text as the earlier parser read it: the new reading is no edit.
+          if (m.edited || m.revisions?.length) seen = { ...m, text: m.legacy!.text };
+        }
+        if (this.sight(row, seen, attachments)) return { id: row.id, outcome: 'seen' };
+        continue;
+      }
       const newId = this.insertNew(m, key, senderContactId, attachments);
-      if (newId !== null) {
-        this.newCount++;
-        return { id: newId, outcome: 'new' };
-      }
-      const { id, first } = this.find.get(this.conversationId, key) as { id: number; first: number };
-      // A message this source added itself, or one it sighted already, is taken by an identical repeat earlier in
-      // this source: try the next occurrence. Otherwise this source sights it again.
-      if (first !== this.sourceId && this.link.run(id, this.sourceId).changes === 1) {
-        this.seenCount++;
-        // Only an edited message can bring versions the store lacks (same key, later edit); the rest stays a lookup.
-        if (m.edited || m.revisions?.length) this.addVersions(id, m);
-        // Likewise only a message with an attachment whose bytes this source holds can fill one in.
-        if (attachments.length !== 0 && attachments.some((a) => a.sha256 !== null)) this.attachmentFill.fill(id, m, attachments);
-        return { id, outcome: 'seen' };
-      }
+      if (newId !== null) return this.added(newId);
+      const row = this.find.get(this.conversationId, key) as Found;
+      if (this.sight(row, m, attachments)) return { id: row.id, outcome: 'seen' };
     }
+  }
+
+  private added(id: number): { id: number; outcome: WriteOutcome } {
+    this.newCount++;
+    return { id, outcome: 'new' };
+  }
+
+  /**
+   * Records this source's sighting of a stored message with the key tried; false when the message is taken already
+   * by an identical repeat earlier in this source (one this source added itself, or sighted already): the caller
+   * then tries the next occurrence.
+   */
+  private sight({ id, first }: Found, m: ParsedMessage, attachments: StoredAttachment[]): boolean {
+    if (first === this.sourceId || this.link.run(id, this.sourceId).changes !== 1) return false;
+    this.seenCount++;
+    // Only an edited message can bring versions the store lacks (same key, later edit); the rest stays a lookup.
+    if (m.edited || m.revisions?.length) this.addVersions(id, m);
+    // Likewise only a message with an attachment whose bytes this source holds can fill one in.
+    if (attachments.length !== 0 && attachments.some((a) => a.sha256 !== null)) this.attachmentFill.fill(id, m, attachments);
+    return true;
   }
 
   /**

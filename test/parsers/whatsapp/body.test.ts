@@ -165,8 +165,8 @@ describe('locations, calls, deleted, edited, polls, mentions', () => {
     expect(one('mail naar info@example.org')).toMatchObject({ extra: null });
   });
 
-  it('waiting for this message keeps its sender', async () => {
+  it('waiting for this message: a system event without sender, its author kept', async () => {
     const p = await parse('01-02-2024 10:00 - Pieter: Wachten op dit bericht.\n01-02-2024 10:01 - Pieter: Waiting for this message\n');
-    expect(p.messages.map((m) => [m.kind, m.event, m.sender])).toEqual([['system', 'waiting', 'Pieter'], ['system', 'waiting', 'Pieter']]);
+    expect(p.messages.map((m) => [m.kind, m.event, m.sender, m.extra?.author])).toEqual([['system', 'waiting', null, 'Pieter'], ['system', 'waiting', null, 'Pieter']]);
   });
 });

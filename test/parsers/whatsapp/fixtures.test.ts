@@ -108,7 +108,8 @@ describe('android-nl-group-crisisteam', () => {
       options: [{ text: '12:00', votes: 3 }, { text: '16:00', votes: 1 }, { text: 'Morgen 09:00', votes: 0 }],
     });
     expect(m[24]!.extra?.mentions).toEqual(['Karin van Dijk', '31612345678']);
-    expect(m[38]).toMatchObject({ kind: 'system', event: 'waiting', sender: 'Pieter Smit' });
+    // A 'waiting' notice is a system event: no sender, its author kept (whatsapp-1.1.0).
+    expect(m[38]).toMatchObject({ kind: 'system', event: 'waiting', sender: null, extra: { author: 'Pieter Smit', actor: 'Pieter Smit' } });
   });
 
   it('Dutch Android system events', async () => {
@@ -202,10 +203,10 @@ describe('ios-nl-group-fractie', () => {
     expect(m[10]).toMatchObject({ kind: 'media', viewOnce: true, attachments: [{ name: 'image', omitted: true }] });
   });
 
-  it('keeps the original line endings (CRLF with one bare LF) in rawText and text', async () => {
+  it('keeps the original line endings (CRLF with one bare LF) in rawText; the text joins its lines with \\n', async () => {
     const m = (await load(file)).messages;
-    expect(m[11]!.text).toBe('Punten voor de fractievergadering:\r\n1. Debat op 14 september\n2. Wie doet de markt in Zwolle?\r\n\r\nGraag reageren vóór vrijdag: dan zet ik het in de agenda.');
-    expect(m[11]!.rawText).toBe(`[03-09-2024 20:07:12] Karin van Dijk: ${m[11]!.text}`);
+    expect(m[11]!.text).toBe('Punten voor de fractievergadering:\n1. Debat op 14 september\n2. Wie doet de markt in Zwolle?\n\nGraag reageren vóór vrijdag: dan zet ik het in de agenda.');
+    expect(m[11]!.rawText).toBe('[03-09-2024 20:07:12] Karin van Dijk: Punten voor de fractievergadering:\r\n1. Debat op 14 september\n2. Wie doet de markt in Zwolle?\r\n\r\nGraag reageren vóór vrijdag: dan zet ik het in de agenda.');
     expect(m[6]!.rawText).toBe(`${LRM}[03-09-2024 20:03:15] Lotte Vos: ${LRM}<bijgevoegd: 00000006-PHOTO-2024-09-03-20-03-15.jpg>\r\nPoster eerste versie`);
   });
 
@@ -235,7 +236,7 @@ describe('other fixtures', () => {
     const { scan, messages: m } = await load(FIXTURES[4]![1]);
     expect(scan).toMatchObject({ platform: 'ios', headerShape: 'ios-nl dd-mm-yy hh:mm:ss:', messageCount: 4 });
     expect(m[0]).toMatchObject({ localTime: '05-03-16 09:12:01', localIso: '2016-03-05T09:12:01', sender: 'Karin van Dijk' });
-    expect(m[1]!.text).toBe('Morgen flyeren in Deventer: wie komt?\r\nVerzamelen 10:00 bij het station');
+    expect(m[1]!.text).toBe('Morgen flyeren in Deventer: wie komt?\nVerzamelen 10:00 bij het station');
     expect(m[2]).toMatchObject({ kind: 'media', attachments: [{ name: 'image', omitted: true }] });
   });
 
