@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { addSourceFile, sourceFileList, sourceFindingWriter } from '../store/ingest.js';
+import { addSourceFile, sourceFileList, sourceFindingWriter, storedFileSizesFrom } from '../store/ingest.js';
+import { OFF_THREAD_BYTES } from '../store/blobs.js';
 import type { AttachmentUpdate } from '../store/attachment-fill.js';
 import type { DB } from '../store/db.js';
 import { ATTACHMENT_DIFFERS, ATTACHMENT_FILLED } from '../store/reports.js';
@@ -71,11 +72,14 @@ export async function hashExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progre
  * when its blob is absent, and must still have that hash (the folder's manifest names it); another is hashed before
  * it is written (putFileUnlessStored). A zip entry is inflated and stored in one pass (inflating twice costs more).
  */
-export async function putExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progress'>, unit: ExportUnit): Promise<Hashed> {
+export async function putExportFiles(ctx: Pick<IngestContext, 'db' | 'blobs' | 'progress'>, unit: ExportUnit): Promise<Hashed> {
   const done = putFiles.get(unit);
   if (done) return done;
   const hashed = hashedFiles.get(unit);
   const out: Hashed = new Map();
+  // A large file of a size no stored file has cannot be in the store: it is copied in one read, not hashed first.
+  let sizes: Set<number> | null = null;
+  const mayBeStored = (size: number): boolean => (sizes ??= storedFileSizesFrom(ctx.db, OFF_THREAD_BYTES)).has(size);
   for (const [rel, ref] of unit.files) {
     // (A media file is copied on this thread: nothing runs meanwhile that a worker's copy could overlap.)
     const known = hashed?.get(rel);
@@ -85,7 +89,7 @@ export async function putExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progres
         ? await ctx.blobs.putStream(readChunks(ref))
         : known
           ? await ctx.blobs.putFile(ref.display, { offThread: false, expect: known })
-          : await ctx.blobs.putFileUnlessStored(ref.display),
+          : await ctx.blobs.putFileUnlessStored(ref.display, mayBeStored),
     );
     if (out.size % 500 === 0) ctx.progress(`  ${unit.sourcePath}: ${out.size} files stored`);
   }

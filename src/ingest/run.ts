@@ -109,9 +109,9 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
   // Discovery decided the format (a text file that is not Signal goes to the WhatsApp parser, which says whether it is one).
   const format = ctx.format ?? unit.format ?? 'whatsapp';
   // Hash first, store only a new source: a source ingested before (a monthly batch run again) is read, never written.
-  // A zip or file of a size no earlier source has cannot be one: it is copied and hashed in one read, as a new source
-  // is anyway (a folder's identity is its chat file and media, whose sizes the sources table does not hold).
-  const oneRead = unit.container !== 'dir' && !hasSourceOfSize(ctx.db, ctx.custodian.id, (await fs.promises.stat(unit.sourcePath)).size);
+  // A zip, file or folder chat file of a size that no earlier source (or source's chat file) has cannot be one: it is
+  // copied and hashed in one read, as a new source is anyway.
+  const oneRead = !hasSourceOfSize(ctx.db, ctx.custodian.id, (await fs.promises.stat(unit.sourcePath)).size);
   const hashing = oneRead ? ctx.blobs.putFile(unit.sourcePath) : hashSourceBytes(ctx, unit);
   // WhatsApp's pass 1 reads a chat file on disk while a worker hashes (then copies) a large source. Its outcome waits
   // (a failure included) until the source is known to be new: a source ingested before is reported as such, whatever

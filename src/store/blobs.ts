@@ -69,10 +69,14 @@ export class BlobStore {
    * Stores a file unless its bytes are in the store already (a later export of a chat repeats most of its media):
    * a file below 8 MiB is read once into memory, hashed, and written from that buffer only when its blob is absent;
    * a larger one is hashed first and copied (`putFile` with `expect`: checked against that hash) only when absent,
-   * its second read mostly from the page cache.
+   * its second read mostly from the page cache; unless `mayBeStored` says no stored file has its size.
    */
-  async putFileUnlessStored(file: string): Promise<{ sha256: string; size: number }> {
-    if (fs.statSync(file).size < OFF_THREAD_BYTES) return this.putBuffer(fs.readFileSync(file));
+  async putFileUnlessStored(file: string, mayBeStored: (size: number) => boolean = () => true): Promise<{ sha256: string; size: number }> {
+    const size = fs.statSync(file).size;
+    if (size < OFF_THREAD_BYTES) return this.putBuffer(fs.readFileSync(file));
+    // A size that no stored file has (`mayBeStored`, from the caller's records): copied and hashed in one read, as a
+    // new file is anyway (should its blob exist after all, the copy is dropped).
+    if (!mayBeStored(size)) return this.putFile(file, { offThread: false });
     return this.putFile(file, { offThread: false, expect: await this.hashFile(file, { offThread: false }) });
   }
 
@@ -294,7 +298,7 @@ const STORE_WRITE_CODES = new Set(['ENOTDIR', 'EEXIST', 'EACCES', 'EPERM', 'EROF
 const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /** From this size on, `putFile` copies in a worker thread (starting one costs a few milliseconds). */
-const OFF_THREAD_BYTES = 8 << 20;
+export const OFF_THREAD_BYTES = 8 << 20;
 
 /** The refusal of a file whose bytes are not the ones hashed before (see `BlobStore.putFile`'s `expect`). */
 function changedWhileRead(file: string, want: { sha256: string; size: number }, got: { sha256: string; size: number }): InputError {

@@ -37,9 +37,27 @@ export function findSourceByHash(
   return { id: r.id, format: r.format, dateOrder: r.date_order, conversationIds: conv.map((x) => x.c) };
 }
 
-/** Whether the custodian has a source of exactly `size` bytes: one of another size cannot hold the same bytes. */
+/**
+ * Whether the custodian has a source of exactly `size` bytes, or a source whose chat file has that size: a file of
+ * another size cannot be the same bytes, so it cannot be a source ingested before.
+ */
 export function hasSourceOfSize(db: DB, custodianId: string, size: number): boolean {
-  return db.prepare('SELECT 1 FROM sources WHERE custodian_id = ? AND size = ? LIMIT 1').get(custodianId, size) !== undefined;
+  return (
+    db
+      .prepare(
+        `SELECT 1 WHERE EXISTS (SELECT 1 FROM sources WHERE custodian_id = ? AND size = ?)
+            OR EXISTS (SELECT 1 FROM source_files f JOIN sources s ON s.id = f.source_id WHERE s.custodian_id = ? AND f.role = 'chat' AND f.size = ?)`,
+      )
+      .get(custodianId, size, custodianId, size) !== undefined
+  );
+}
+
+/**
+ * The sizes of the stored files (any custodian's: blobs are shared) of at least `min` bytes: a file of another size
+ * cannot be in the blob store yet. One pass over the file lists, for a whole folder.
+ */
+export function storedFileSizesFrom(db: DB, min: number): Set<number> {
+  return new Set(db.prepare('SELECT DISTINCT size FROM source_files WHERE size >= ?').pluck().all(min) as number[]);
 }
 
 export function createVeiligstelling(db: DB, custodianId: string, operator: string, device: string | null): number {

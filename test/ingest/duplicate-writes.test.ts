@@ -259,6 +259,24 @@ describe('a file that changes between its hash and its copy', () => {
     expect(blobHashes()).toEqual(before);
   });
 
+  it('a new folder: its chat file and a large video of sizes the store has never seen are each read once', async () => {
+    const hashFile = vi.spyOn(BlobStore.prototype, 'hashFile');
+    const folder = whatsAppFolder('nieuw', [['VID-20230114-WA0001.mp4', crypto.randomBytes(LARGE)]]);
+    const first = await ingestOk(folder);
+    expect(first.duplicateSource).toBe(false);
+    expect(hashFile).not.toHaveBeenCalled();
+    // A later export of the chat (another chat file) with the same video: its size is known, so it is hashed first and
+    // found in the store, and not written again.
+    const later = path.join(dir, 'later');
+    fs.cpSync(folder, later, { recursive: true });
+    fs.appendFileSync(path.join(later, CHAT_NAME), '14-01-2023 11:05 - Piet: Ontvangen\n');
+    const blobs = blobListing().filter((l) => !l.startsWith('tmp'));
+    expect((await ingestOk(later)).duplicateSource).toBe(false);
+    expect(hashFile.mock.calls.map((c) => path.basename(c[0]))).toEqual(['VID-20230114-WA0001.mp4']);
+    const added = blobListing().filter((l) => !l.startsWith('tmp') && !blobs.includes(l));
+    expect(added).toHaveLength(1); // the new chat file only
+  });
+
   it('a file or zip of a size no earlier source has cannot be a duplicate: it is copied and hashed in one read', async () => {
     const hashFile = vi.spyOn(BlobStore.prototype, 'hashFile');
     const chat = writeIn(dir, CHAT_NAME, '14-01-2023 10:01 - Piet: Zie de kaart\n');
