@@ -101,14 +101,18 @@ export async function putExportFiles(ctx: Pick<IngestContext, 'db' | 'blobs' | '
  * For a unit that is a source ingested before: stores again those of its files whose blob the store lacks (lost, or
  * removed by hand), so that re-ingesting the original still repairs the store, as when every re-ingest copied it all.
  * Nothing else is written; checking costs a stat per file. The source file itself, a folder's media (hashed by the
- * duplicate check) and a zip's chat entry (by the hash the earlier source recorded for it) are covered.
+ * duplicate check) and a zip's entries (by the hashes the earlier source recorded for them) are covered.
  */
 export async function restoreLostBlobs(ctx: IngestContext, unit: ExportUnit, hashed: { sha256: string; size: number }, earlierId: number): Promise<void> {
   await ctx.blobs.putFile(unit.sourcePath, { expect: hashed }); // (nothing read or written when the blob is there)
   if (unit.container === 'zip') {
-    // The same zip bytes hold the same entry under the same name (checked against its CRC-32 as it is read).
-    const chat = sourceFileList(ctx.db, earlierId).find((f) => f.role === 'chat' && f.path === unit.main.rel);
-    if (chat && !ctx.blobs.has(chat.sha256)) await ctx.blobs.putStream(readChunks(unit.main));
+    // The same zip bytes hold the same entries under the same names (each checked against its CRC-32 as it is read):
+    // the chat entry, and the media entries the earlier source recorded.
+    for (const f of sourceFileList(ctx.db, earlierId)) {
+      if (ctx.blobs.has(f.sha256)) continue;
+      const ref = f.role === 'chat' ? (f.path === unit.main.rel ? unit.main : undefined) : unit.files.get(f.path);
+      if (ref) await ctx.blobs.putStream(readChunks(ref));
+    }
     return;
   }
   const media = hashedFiles.get(unit);

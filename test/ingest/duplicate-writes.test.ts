@@ -170,6 +170,23 @@ describe('a duplicate still repairs the blob store', () => {
     expect(fs.readFileSync(lost).equals(media[1]![1])).toBe(true);
     expect(blobListing().filter((l) => !l.startsWith('tmp') && !l.includes(sha(media[1]![1])))).toEqual(before.filter((l) => !l.startsWith('tmp')));
   });
+
+  it('a lost media blob of a zip source is written again from the zip, and only that one', async () => {
+    const img = crypto.randomBytes(5000);
+    const zip = writeIn(dir, 'WhatsApp-chat met Piet.zip', makeZip([
+      { name: CHAT_NAME, data: `${attached('IMG-20230114-WA0001.jpg', 1)}\n`, deflate: true },
+      { name: 'IMG-20230114-WA0001.jpg', data: img },
+    ]));
+    const first = await ingestOk(zip);
+    const lost = path.join(blobDir, 'sha256', sha(img).slice(0, 2), sha(img).slice(2, 4), sha(img));
+    fs.rmSync(lost);
+    const before = blobListing().filter((l) => !l.startsWith('tmp'));
+    const { result, tmpFiles } = await tmpFilesCreatedBy(() => ingestOk(zip));
+    expect(result).toMatchObject({ duplicateSource: true, id: first.id });
+    expect(tmpFiles).toHaveLength(1);
+    expect(fs.readFileSync(lost).equals(img)).toBe(true);
+    expect(blobListing().filter((l) => !l.startsWith('tmp') && !l.includes(sha(img)))).toEqual(before);
+  });
 });
 
 describe('a folder with the chat file of an earlier source and an extra media file', () => {
