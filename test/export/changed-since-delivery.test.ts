@@ -10,6 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { matchesEarlierSightings, rawLineHash, rawRecordHash, type RawSlot } from '../../src/export/ledger-hash.js';
+import { toMessageJson } from '../../src/store/messages.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
 import { walk } from './helpers.js';
@@ -249,5 +250,24 @@ describe('the ledger hash of a written ruw line', () => {
       expect(rawLineHash(JSON.stringify(slot))).toBe(expected);
       expect(rawRecordHash(slot)).toBe(expected);
     }
+  });
+});
+
+describe('what rawLineHash relies on', () => {
+  it('no member before message.sources is called sources: the message fields up to its attachments are fixed', () => {
+    const row = {
+      id: 1, conversation_id: 1, seq: 0, sent_at: '2023-01-14T10:20:00+01:00', sent_at_ms: 0, local_time: '14-01-2023 10:20', local_iso: '2023-01-14T10:20:00',
+      zone: 'Europe/Amsterdam', time_ambiguous: 0, time_invalid: 0, sender: 'Piet', sender_raw: 'Piet', sender_contact_id: 2, from_self: null, kind: 'text',
+      event: null, text: 'x', edited: 0, view_once: 0, deleted_by: null, stable_key: null, reply_to_key: null, reply_to_message_id: null, raw_text: 'x',
+      source_line: 1, first_source_id: 1, extra_json: '{"sources":[9]}',
+    };
+    const msg = toMessageJson(row, { attachments: [{ name: 'a', sha256: null, size: null, missing: true }], sources: [1], missingIn: [] });
+    const keys = Object.keys(msg);
+    expect(keys.slice(0, keys.indexOf('sources'))).toEqual([
+      'id', 'conversationId', 'seq', 'sentAt', 'localTime', 'sender', 'kind', 'event', 'text', 'edited', 'viewOnce', 'timeAmbiguous', 'timeInvalid', 'attachments',
+    ]);
+    const slot: RawSlot = { type: 'raw-message', message: { ...msg, attachments: msg.attachments.map((a) => ({ ...a, file: null })) }, cleaning: null };
+    const { sources: _s, ...withoutSources } = slot.message;
+    expect(rawLineHash(JSON.stringify(slot))).toBe(sha(JSON.stringify({ ...slot, message: withoutSources })));
   });
 });
