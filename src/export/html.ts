@@ -2,7 +2,7 @@ import type { ChatHeader } from './chatjson.js';
 import type { Slot } from './clean.js';
 import type { HashingFile } from './files.js';
 import type { MessageJson } from '../store/messages.js';
-import { storedVersions } from '../store/message-writer.js';
+import { storedVersions } from '../store/message-versions.js';
 
 /**
  * `chat.html`: a self-contained, printable transcript in Dutch. No scripts and no outside resources (a

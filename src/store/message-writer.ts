@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { DB } from './db.js';
-import type { ParsedMessage, Revision } from '../../parsers/types.js';
+import type { ParsedMessage } from '../../parsers/types.js';
+import { incomingVersions, mergeVersions, storedVersions } from './message-versions.js';
 import { matchKey } from './ingest.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 
@@ -85,6 +86,7 @@ export class MessageWriter {
     const r = db.prepare('SELECT MAX(seq) AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number | null };
     this.nextSeq = (r.s ?? -1) + 1;
     this.hadMessages = r.s !== null;
+    this.oldRows = this.hadMessages ? undefined : false;
     this.find = db.prepare('SELECT id, first_source_id AS first FROM messages WHERE conversation_id = ? AND dedup_key = ?');
     this.insert = db.prepare(
       `INSERT INTO messages (conversation_id, seq, dedup_key, sent_at, sent_at_ms, local_time, local_iso, zone, time_ambiguous, time_invalid,
@@ -105,6 +107,8 @@ export class MessageWriter {
   }
 
   private readonly senderKeys = new Map<string, string>();
+  /** See holdsOldRows; undefined until asked. */
+  private oldRows: boolean | undefined;
 
   /** Attachments of messages seen before that were stored without bytes and that this source filled in. */
   get attachmentsFilled(): number {
@@ -142,30 +146,86 @@ export class MessageWriter {
       this.lastAt = m.sentAt;
     }
     const base = this.baseKey(m);
-    // An earlier parser's key for this message (see ParsedMessage.legacy), looked for only where the current one is
-    // not found, and only in a conversation that held messages before this source (this source writes current keys).
-    const legacy = m.legacy && !m.stableKey && this.hadMessages ? this.textKey(m.localIso, m.legacy) : null;
+    // A message that whatsapp-1.0.0 may have stored under another key: looked for under each key it could have had.
+    // Only a message with a line break or an older reading of its own can have one, and only in a conversation that
+    // holds rows of that version; everywhere else this costs no lookup (the insert-first path below).
+    if (this.oldRows !== false && !m.stableKey && (m.legacy !== undefined || m.text.includes('\n')) && this.holdsOldRows()) {
+      return this.writeOld(m, base, senderContactId, attachments);
+    }
     for (let occ = 0; ; occ++) {
       const key = occ === 0 ? base : `${base}#${occ}`;
-      if (legacy !== null) {
-        // Look before inserting: the message may be stored under either key. Occurrence n of a repeat is #n under
-        // either, so identical repeats pair up one by one whichever key each was stored under.
-        let row = this.find.get(this.conversationId, key) as Found | undefined;
-        let seen = m;
-        if (row === undefined) {
-          row = this.find.get(this.conversationId, occ === 0 ? legacy : `${legacy}#${occ}`) as Found | undefined;
-          if (row === undefined) return this.added(this.insertNew(m, key, senderContactId, attachments)!);
-          // Its versions compare with the stored text as the earlier parser read it: the new reading is no edit.
-          if (m.edited || m.revisions?.length) seen = { ...m, text: m.legacy!.text };
-        }
-        if (this.sight(row, seen, attachments)) return { id: row.id, outcome: 'seen' };
-        continue;
-      }
       const newId = this.insertNew(m, key, senderContactId, attachments);
       if (newId !== null) return this.added(newId);
       const row = this.find.get(this.conversationId, key) as Found;
       if (this.sight(row, m, attachments)) return { id: row.id, outcome: 'seen' };
     }
+  }
+
+  /**
+   * Whether the conversation holds messages first stored by a whatsapp-1.0.0 source (keys of its reading: the file's
+   * own line endings and a trailing empty line in the text, a 'waiting' notice's author as sender). Asked once, when
+   * the first message that could be stored differently arrives.
+   */
+  private holdsOldRows(): boolean {
+    if (this.oldRows === undefined) {
+      this.oldRows = this.db
+        .prepare(
+          `SELECT 1 FROM source_conversations sc JOIN sources s ON s.id = sc.source_id
+           WHERE sc.conversation_id = @c AND s.parser_version = 'whatsapp-1.0.0'
+             AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = @c AND m.first_source_id = sc.source_id)
+           LIMIT 1`,
+        )
+        .get({ c: this.conversationId }) !== undefined;
+    }
+    return this.oldRows;
+  }
+
+  /**
+   * Writes a message that may be stored under a key of the whatsapp-1.0.0 reading (see oldKeys). Looks before
+   * inserting: the first candidate stored and not yet taken by this source is the message. Occurrence n of an
+   * identical repeat is #n under every candidate, so repeats pair up one by one whichever key each was stored under;
+   * a candidate taken by an earlier repeat lets the next candidate of the same occurrence try. When no candidate of
+   * an occurrence is stored, the message is new there, under its current key.
+   */
+  private writeOld(m: ParsedMessage, base: string, senderContactId: number | null, attachments: StoredAttachment[]): { id: number; outcome: WriteOutcome } {
+    const candidates = this.oldKeys(m, base);
+    for (let occ = 0; ; occ++) {
+      let stored = false;
+      for (const c of candidates) {
+        const row = this.find.get(this.conversationId, occ === 0 ? c.key : `${c.key}#${occ}`) as Found | undefined;
+        if (row === undefined) continue;
+        stored = true;
+        // Versions compare with the stored text as it was read then: a different reading is no edit.
+        const seen = c.text === m.text || !(m.edited || m.revisions?.length) ? m : { ...m, text: c.text };
+        if (this.sight(row, seen, attachments)) return { id: row.id, outcome: 'seen' };
+      }
+      if (!stored) return this.added(this.insertNew(m, occ === 0 ? base : `${base}#${occ}`, senderContactId, attachments)!);
+    }
+  }
+
+  /**
+   * The keys a message may be stored under, each with the text of that reading, in the order tried:
+   * 1. the key whatsapp-1.0.0 gave this very line (its legacy reading, else the current one: an LF line reads alike),
+   *    first so that in a file of mixed line endings each identical copy finds its own old row rather than the row
+   *    of a copy whose old key equals its current one;
+   * 2. the current key (a row of a later parser version);
+   * 3. the old reading with the other line endings, every line break as '\n', '\r\n' and '\r' (trailing break
+   *    included): the same message stored from an export made with other line endings than this one.
+   * Deduplicated: at most four, three without a trailing empty line. A file with mixed endings inside one message
+   * had readings no uniform variant gives back; those can only be matched by the same mixture (candidate 1).
+   */
+  private oldKeys(m: ParsedMessage, base: string): { key: string; text: string }[] {
+    const old = m.legacy ?? m;
+    const out = [{ key: m.legacy ? this.textKey(m.localIso, old) : base, text: old.text }];
+    if (m.legacy) out.push({ key: base, text: m.text });
+    const lf = old.text.replace(CR_EOL, '\n');
+    if (lf.includes('\n')) {
+      for (const text of [lf, lf.replaceAll('\n', '\r\n'), lf.replaceAll('\n', '\r')]) {
+        const key = this.textKey(m.localIso, { ...old, text });
+        if (!out.some((c) => c.key === key)) out.push({ key, text });
+      }
+    }
+    return out;
   }
 
   private added(id: number): { id: number; outcome: WriteOutcome } {
@@ -301,6 +361,8 @@ export class MessageWriter {
   }
 }
 
+const CR_EOL = /\r\n?/g;
+
 /** extra_json: the parser's extra fields plus reactions and revisions, or null when there are none. */
 function extraJson(m: ParsedMessage): string | null {
   const hasReactions = !!m.reactions?.length;
@@ -310,83 +372,4 @@ function extraJson(m: ParsedMessage): string | null {
   if (hasReactions) extra.reactions = m.reactions;
   if (hasRevisions) extra.revisions = m.revisions;
   return JSON.stringify(extra);
-}
-
-/**
- * The versions a stored message holds, oldest first: extra.revisions, the text, extra.newerVersions (versions that
- * passage markings kept out of the text). The text's time is extra.editedAt; an unedited message's only version is
- * from its send time; an edited one without a recorded edit time has a version of unknown time.
- */
-export function storedVersions(text: string, edited: boolean, sentAt: string, extra: Record<string, unknown>): { versions: Revision[]; textIndex: number } {
-  const list = (v: unknown): Revision[] =>
-    Array.isArray(v) ? v.filter((r): r is Revision => !!r && typeof (r as Revision).text === 'string').map((r) => ({ text: r.text, at: typeof r.at === 'string' ? r.at : null })) : [];
-  const before = list(extra.revisions);
-  const after = list(extra.newerVersions);
-  const at = typeof extra.editedAt === 'string' ? extra.editedAt : !edited && !before.length && !after.length ? sentAt : null;
-  return { versions: [...before, { text, at }, ...after], textIndex: before.length };
-}
-
-/** The versions a parsed message shows, oldest first; the last is its text. */
-export function incomingVersions(m: ParsedMessage): Revision[] {
-  const editedAt = m.extra?.editedAt;
-  const edited = m.edited || !!m.revisions?.length;
-  return [...(m.revisions ?? []), { text: m.text, at: edited ? (typeof editedAt === 'string' ? editedAt : null) : m.sentAt }];
-}
-
-const atMs = (v: Revision): number | null => {
-  if (v.at === null) return null;
-  const ms = Date.parse(v.at);
-  return Number.isFinite(ms) ? ms : null;
-};
-
-/** One version: the same text at the same time (a version of unknown time matches on its text). */
-const sameVersion = (a: Revision, b: Revision): boolean => {
-  if (a.text !== b.text) return false;
-  const x = atMs(a);
-  const y = atMs(b);
-  return x === null || y === null || x === y;
-};
-
-/**
- * Merges two version histories of one message, each oldest first, into one: every stored version (the same objects,
- * in their order) plus the incoming versions it lacks. Versions both hold anchor the merge; between anchors (and
- * after the last) the unmatched ones interleave by time, and where a time is unknown or equal the stored version
- * comes first. So a later export's further edit lands after the stored versions and becomes the newest.
- */
-export function mergeVersions(stored: readonly Revision[], incoming: readonly Revision[]): Revision[] {
-  const out: Revision[] = [];
-  let next = 0;
-  let pending: Revision[] = [];
-  const flush = (upTo: number): void => {
-    const mine = stored.slice(next, upTo);
-    next = upTo;
-    let i = 0;
-    let j = 0;
-    while (i < mine.length || j < pending.length) {
-      const a = mine[i];
-      const b = pending[j];
-      const bFirst = b !== undefined && (a === undefined || (atMs(a) !== null && atMs(b) !== null && atMs(b)! < atMs(a)!));
-      if (bFirst) out.push(pending[j++]!);
-      else out.push(mine[i++]!);
-    }
-    pending = [];
-  };
-  for (const v of incoming) {
-    let match = -1;
-    for (let k = next; k < stored.length; k++) {
-      if (sameVersion(stored[k]!, v)) {
-        match = k;
-        break;
-      }
-    }
-    if (match === -1) {
-      pending.push({ text: v.text, at: v.at });
-      continue;
-    }
-    flush(match);
-    out.push(stored[match]!);
-    next = match + 1;
-  }
-  flush(stored.length);
-  return out;
 }

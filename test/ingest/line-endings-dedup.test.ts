@@ -12,6 +12,7 @@ import { Screen } from '../../src/export/screen.js';
 import type { MessageJson } from '../../src/store/messages.js';
 import { matchKey } from '../../src/store/ingest.js';
 import { runCli } from '../helpers/cli.js';
+import { parse } from '../parsers/whatsapp/helpers.js';
 import { freshStore, writeIn } from './store-dir.js';
 
 const CUSTODIAN = ['--id', 'min', '--name', 'M', '--function', 'f', '--department', 'd', '--from', '2010-01-01'];
@@ -166,6 +167,19 @@ describe('ingest: stores from before whatsapp-1.1.0', () => {
     expect(msgs.find((m) => m.text.startsWith('eerste'))).toMatchObject({ edited: true, extra: null });
   });
 
+  it('an LF export after the old CRLF store finds the rows too (poll, edit and repeats included)', async () => {
+    await oldStore();
+    expect(await ingest(`h2/${NAME}`, lf(LATER))).toMatchObject({ messagesNew: 2, messagesSeenBefore: 8, messagesMissing: 1 });
+    const msgs = await messages();
+    expect(msgs.map((m) => [m.text, m.sources])).toEqual([
+      ['A', [1, 2]], ['C\r\nmultiline', [1, 2]], ['drie\r\n', [1, 2]],
+      ['POLL:\r\nWanneer?\r\nOPTION: Maandag (1 vote)\r\nOPTION: Dinsdag (0 votes)\r\n', [1, 2]], ['X\r\ny', [1, 2]], ['X\r\ny', [1, 2]],
+      ['Wachten op dit bericht.', [1, 2]], ['eerste\r\ntweede', [1, 2]], ['weg straks', [1]], ['nieuw', [2]], ['ok\ntot morgen', [2]],
+    ]);
+    // Matched under its CRLF key, the edited message compares with its stored text: no further edit.
+    expect(msgs.find((m) => m.text.startsWith('eerste'))).toMatchObject({ edited: true, extra: null });
+  });
+
   it('identical repeats pair up one by one across old and new keys', async () => {
     await oldStore();
     // Three repeats now: two match the old rows, the third is new; the next export matches all three.
@@ -178,5 +192,84 @@ describe('ingest: stores from before whatsapp-1.1.0', () => {
     expect(await ingest(`h4/${NAME}`, crlf(three))).toMatchObject({ messagesNew: 1, messagesSeenBefore: 13, messagesMissing: 1 });
     const repeats = (await messages()).filter((m) => m.text.startsWith('X'));
     expect(repeats.map((m) => [m.text, m.sources])).toEqual([['X\r\ny', [1, 2, 3, 4]], ['X\r\ny', [1, 2, 3, 4]], ['X\ny', [2, 3, 4]]]);
+  });
+
+  /**
+   * A store as whatsapp-1.0.0 left it after ingesting `content` (at `rel`): ingested now, then every row given the
+   * sender, text and key of the reading the parser reports as whatsapp-1.0.0's (ParsedMessage.legacy, else its reading
+   * now, which 1.0.0 shared), with the occurrence numbers those keys had. So the old rows follow from the file's own
+   * bytes, mixed line endings included, instead of being listed by hand. (A test-only parser option to read as 1.0.0
+   * did would only repeat what `legacy` reports and test/parsers/whatsapp/line-endings.test.ts checks.) No waiting
+   * notices here: their contact is not rewritten.
+   */
+  async function oldStoreOf(rel: string, content: string): Promise<void> {
+    await ingest(rel, content);
+    const parsed = (await parse(content)).messages;
+    const store = new Database(db);
+    try {
+      const rows = store.prepare('SELECT id, local_iso, text FROM messages ORDER BY seq').all() as { id: number; local_iso: string; text: string }[];
+      expect(rows.map((r) => [r.local_iso, r.text])).toEqual(parsed.map((m) => [m.localIso, m.text]));
+      const taken = new Set<string>();
+      rows.forEach((r, i) => {
+        const o = parsed[i]!.legacy ?? parsed[i]!;
+        expect(o.event).not.toBe('waiting');
+        let occ = 0;
+        while (taken.has(oldKey(r.local_iso, o.sender, o.kind, o.event, o.text, occ))) occ++;
+        const key = oldKey(r.local_iso, o.sender, o.kind, o.event, o.text, occ);
+        taken.add(key);
+        store.prepare('UPDATE messages SET kind = ?, event = ?, sender = ?, text = ?, dedup_key = ? WHERE id = ?').run(o.kind, o.event, o.sender, o.text, key, r.id);
+      });
+      store.prepare("UPDATE sources SET parser_version = 'whatsapp-1.0.0'").run();
+    } finally {
+      store.close();
+    }
+  }
+
+  // The reviewer's chat (iOS lines), and a one-line body followed by the export's blank line. The file names the chat,
+  // so that which conversation it joins does not hang on the evidence an unnamed _chat.txt needs.
+  const EVA_FILE = 'WhatsApp Chat with Eva Jansen.txt';
+  const EVA = ['[21-06-2022 14:03:10] Eva Jansen: Hoi!', '[21-06-2022 18:31:12] Eva Jansen: Sorry, ik zat in de trein.', 'Morgen om 9:00 bellen?', '[21-06-2022 18:40:00] M: Prima'];
+  const BLANK = ['[21-06-2022 18:41:00] Eva Jansen: Tot morgen', ''];
+  const eolFile = (lines: string[], eol: string): string => lines.join(eol) + eol;
+
+  it.each([
+    ['CRLF', 'LF', '\r\n', '\n'],
+    ['CR', 'LF', '\r', '\n'],
+    ['CR', 'CRLF', '\r', '\r\n'],
+    ['LF', 'CR', '\n', '\r'],
+    ['CRLF', 'CR', '\r\n', '\r'],
+  ])('an old store from a %s export, then a %s export: every message seen once, nothing missing', async (_a, _b, before, after) => {
+    await oldStoreOf(`old/${EVA_FILE}`, eolFile([...EVA, ...BLANK], before));
+    const later = [...EVA, ...BLANK, '[22-06-2022 09:00:00] Eva Jansen: Bel je nu?'];
+    expect(await ingest(`new/${EVA_FILE}`, eolFile(later, after))).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 4, messagesMissing: 0 });
+    // And once more, the other way round: the rows keep pairing up.
+    expect(await ingest(`next/${EVA_FILE}`, eolFile(later, before))).toMatchObject({ conversationId: 1, messagesNew: 0, messagesSeenBefore: 5, messagesMissing: 0 });
+    expect((await messages()).map((m) => [m.text.replace(/\r\n?/g, '\n'), m.sources, m.missingIn])).toEqual([
+      ['Hoi!', [1, 2, 3], []],
+      ['Sorry, ik zat in de trein.\nMorgen om 9:00 bellen?', [1, 2, 3], []],
+      ['Prima', [1, 2, 3], []],
+      ['Tot morgen\n', [1, 2, 3], []],
+      ['Bel je nu?', [2, 3], []],
+    ]);
+  });
+
+  it('identical repeats in a file of mixed line endings pair with their own old rows', async () => {
+    // The first copy's lines are joined by CRLF, the second's by LF: whatsapp-1.0.0 gave them two keys, and the
+    // key of the second is the first copy's current key.
+    const lines = ['[21-06-2022 14:03:10] Eva Jansen: Hoi!', '[21-06-2022 15:00:00] Eva Jansen: Akkoord', 'Groet', '[21-06-2022 15:00:00] Eva Jansen: Akkoord', 'Groet', '[21-06-2022 15:05:00] M: Goed'];
+    const mixed = (l: string[]): string => l.map((x, i) => x + (i === 1 ? '\r\n' : '\n')).join('');
+    await oldStoreOf(`old/${EVA_FILE}`, mixed(lines));
+    const later = [...lines, '[22-06-2022 09:00:00] Eva Jansen: Bel je nu?'];
+    expect(await ingest(`new/${EVA_FILE}`, mixed(later))).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 4, messagesMissing: 0 });
+    // An LF export and a CRLF one after it find both old rows too.
+    expect(await ingest(`lf/${EVA_FILE}`, lf(later))).toMatchObject({ conversationId: 1, messagesNew: 0, messagesSeenBefore: 5, messagesMissing: 0 });
+    expect(await ingest(`crlf/${EVA_FILE}`, crlf(later))).toMatchObject({ conversationId: 1, messagesNew: 0, messagesSeenBefore: 5, messagesMissing: 0 });
+    expect((await messages()).map((m) => [m.text, m.sources, m.missingIn])).toEqual([
+      ['Hoi!', [1, 2, 3, 4], []],
+      ['Akkoord\r\nGroet', [1, 2, 3, 4], []],
+      ['Akkoord\nGroet', [1, 2, 3, 4], []],
+      ['Goed', [1, 2, 3, 4], []],
+      ['Bel je nu?', [2, 3, 4], []],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { incomingVersions, mergeVersions, storedVersions } from '../../src/store/message-writer.js';
+import { incomingVersions, mergeVersions, storedVersions } from '../../src/store/message-versions.js';
 import type { ParsedMessage, Revision } from '../../parsers/types.js';
 
 const v = (text: string, at: string | null): Revision => ({ text, at });
