@@ -12,8 +12,13 @@ import type { ExportUnit } from './discover.js';
 
 /** Messages at the start of an export that identifyConversation looks up in the store. */
 const PROBE_MESSAGES = 500;
-/** Stored messages that identify a conversation without a name to go on: at least this many, from two senders or more. */
+/**
+ * Shared messages that identify a conversation without a name to go on: at least this many, from two senders or more,
+ * one of them not the custodian.
+ */
 const OVERLAP_ALONE = 3;
+/** Why shared messages of one sender, the custodian above all, prove little (for the operator). */
+const FORWARDED = ' (a message sent to several chats at once is no evidence that they are one chat)';
 
 export interface ConversationMatch {
   conversation: ConversationEvidence;
@@ -21,26 +26,42 @@ export interface ConversationMatch {
   chatName: string | null;
 }
 
+/** A message with a sender at the start of the export (see probeStart). */
+interface Probed {
+  /** As the export writes it. */
+  sender: string;
+  /** matchKey(sender). */
+  senderKey: string;
+  phone: string | null;
+  fromSelf: boolean;
+}
+
 /**
- * For an export whose titles match no conversation (issue #2: the same chat exported in a later month maps to the same
- * conversation): finds the conversation of the same chat on the evidence the export holds. Typically an iOS export
- * without file name, group subject or encryption notice (the export limit dropped the oldest messages), titled by its
- * authors; or the reverse, an export with the notice after one without it. A wrong merge of two chats is worse than a
- * duplicate conversation, so a conversation qualifies only when all of these hold, and only when exactly one does:
+ * For an export whose stated titles match no conversation, or that states none (issue #2: the same chat exported in a
+ * later month maps to the same conversation): finds the conversation of the same chat on the evidence the export
+ * holds. Typically an iOS export without file name, group subject or encryption notice (the export limit dropped the
+ * oldest messages), titled by its authors; or the reverse, an export with the notice after one without it. Such a
+ * made-up title ("Jan, M") is never matched as a title: two different chats with the same people share it. A wrong
+ * merge of two chats is worse than a duplicate conversation, so a conversation qualifies only when all of these hold,
+ * and only when exactly one does:
  * - participants: every author of the export is a participant of it or the custodian, apart from an author named like
  *   the conversation or like the export's own title (the chat's name: the other person of a 1:1 chat, or a group's
  *   name authoring its events);
- * - overlap, always needed: some of the export's first messages with a sender are stored in it (MessageWriter's own
- *   key: local time to the second, sender, body). A name alone is weak: a person may call himself like a group, and a
- *   1:1 chat may have one author only. So is one shared message: one forwarded to several chats at once has the same
- *   second, sender and text in each;
- * - and a name, or an overlap that is sufficient alone: an author named like the conversation (in a 1:1 conversation
- *   its participant, both chats 1:1; in a group no participant, and writing no ordinary message, only lines as
- *   WhatsApp writes them with a leading U+200E), or this export's own title being the other participant of a 1:1
- *   conversation; or without a name at least OVERLAP_ALONE stored messages from two senders or more, which two
- *   different chats do not share.
- * A conversation that has the name and the participants but no stored message in common is reported, not merged: a
- * later export that starts after the earlier one ended stays a conversation of its own.
+ * - shared messages, always needed: some of the export's first messages with a sender are stored in it (MessageWriter's
+ *   own key: local time to the second, sender, body), those a source stored in that source's order. What they prove
+ *   depends on who sent them. One the custodian sent proves nothing: the custodian forwards one message to several
+ *   chats at once, with the same second, sender and text in each; so may another person, to chats the custodian is in;
+ * - and a name with shared messages fit for it, or shared messages that suffice alone:
+ *   - an author named like a 1:1 conversation and its participant (both chats 1:1), or this export's own title being
+ *     the other participant of a 1:1 conversation: a shared message from that person. Two people may carry one name;
+ *   - an author named like a group conversation, no participant, writing no ordinary message, only lines as WhatsApp
+ *     writes them with a leading U+200E (the group's name authoring its events): shared messages from two senders or
+ *     more, one of them not the custodian (a person may call himself like a group);
+ *   - without a name: at least OVERLAP_ALONE shared messages from two senders or more, one not the custodian, which two
+ *     different chats do not share.
+ * The custodian is known by the custodian's name, the export's self hint and the contacts known to be the custodian,
+ * or may be unknown: two senders are then at least one other person. A conversation tied by a name, by the same
+ * authors, or by shared messages that do not suffice is reported (conversation-not-matched), not merged.
  */
 export async function identifyConversation(
   ctx: IngestContext, unit: ExportUnit, scan: WhatsAppScan, namedTitle: string | null,
@@ -52,6 +73,8 @@ export async function identifyConversation(
   const selfKeys = new Set([ctx.custodian.name, scan.selfNameHint, ...self.map((c) => c.name)].filter((n): n is string => !!n).map(matchKey));
   const selfPhones = new Set(self.map((c) => c.phone).filter(Boolean));
   const ownKey = namedTitle === null ? null : matchKey(namedTitle);
+  // The title an export without one is given (see ingestWhatsApp): the same for every chat of the same people.
+  const madeUpKey = namedTitle === null && scan.authors.length ? matchKey(scan.authors.join(', ')) : null;
   const titleKeys = (c: ConversationEvidence): Set<string> => new Set(c.titles.map(matchKey));
   const isParticipant = (c: ConversationEvidence, name: string): boolean => {
     const key = matchKey(name);
@@ -69,6 +92,11 @@ export async function identifyConversation(
   if (compatible.length === 0) return none;
 
   const probe = await probeStart(ctx, unit, scan);
+  // A sender is the custodian when known as such, or when the export shows one of its messages as sent from the phone.
+  const selfSenders = new Set<string>();
+  for (const m of probe.keys.values()) {
+    if (m.fromSelf || selfKeys.has(m.senderKey) || (m.phone !== null && selfPhones.has(m.phone))) selfSenders.add(m.senderKey);
+  }
   const names = [...new Set([...scan.authors, ...probe.systemAuthors])];
   /** The name that ties the export to `c`, or undefined; a chat name for pass 2, or null for the export's own title. */
   const named = (c: ConversationEvidence): string | null | undefined => {
@@ -81,30 +109,68 @@ export async function identifyConversation(
     return undefined;
   };
   const qualified: { c: ConversationEvidence; chatName: string | null; how: string }[] = [];
-  const nearMiss: ConversationEvidence[] = [];
+  const nearMiss: { c: ConversationEvidence; tie: string; why: string }[] = [];
   for (const c of compatible) {
     const name = named(c);
-    const held = probe.keys.size ? conversationKeysHeld(ctx.db, c.id, [...probe.keys.keys()], probe.fromMs, probe.toMs) : new Set<string>();
-    const senders = new Set([...held].map((k) => probe.keys.get(k)));
+    const held = probe.keys.size
+      ? conversationKeysHeld(ctx.db, c.id, [...probe.keys.keys()], probe.fromMs, probe.toMs)
+      : new Map<string, { seq: number; source: number }>();
+    const shared = [...probe.keys].filter(([k]) => held.has(k)).map(([, m]) => m);
+    const bySender = new Map<string, { sender: string; n: number }>();
+    for (const m of shared) {
+      const s = bySender.get(m.senderKey);
+      if (s) s.n++;
+      else bySender.set(m.senderKey, { sender: m.sender, n: 1 });
+    }
     const others = scan.authors.filter((a) => a !== name && a !== namedTitle);
     const theOthers = others.length ? `the ${name !== undefined ? 'other ' : ''}authors (${others.join(', ')}) are its participants` : 'there is no other author';
-    const shared = `${held.size} of the ${probe.keys.size} messages with a sender at the start of this export (from ${senders.size} sender${senders.size === 1 ? '' : 's'}) are stored in it`;
+    const from = [...bySender.values()].map((s) => `${s.sender} (${s.n})`).join(', ');
+    const sharedText = `${held.size} of the ${probe.keys.size} messages with a sender at the start of this export (from ${from || 'nobody'}) ${held.size === 1 ? 'is' : 'are'} stored in it`;
+    const tie =
+      name !== undefined
+        ? "an author or the chat's name and the participants agree"
+        : madeUpKey !== null && titleKeys(c).has(madeUpKey)
+          ? 'it has the same authors'
+          : held.size
+            ? 'its participants are the authors here and it holds messages of this export'
+            : null;
+    /** Why the shared messages do not prove one chat, or null when they do. */
+    let weak: string | null;
     if (held.size === 0) {
-      if (name !== undefined) nearMiss.push(c);
-    } else if (name !== undefined) {
-      const why =
-        name === null
+      weak = `none of the ${probe.keys.size} messages with a sender at the start of this export is stored in it`;
+    } else if (!sameOrder(probe.keys, held)) {
+      weak = `${sharedText}, but not in the order it stored them`;
+    } else if (name === null || (name !== undefined && !c.isGroup)) {
+      // 1:1: only the other person's own message is evidence; the custodian's may have gone to several chats at once.
+      const person = name ?? namedTitle!;
+      weak = !selfSenders.has(matchKey(person)) && bySender.has(matchKey(person)) ? null : `${sharedText}, none of them from ${person}${FORWARDED}`;
+    } else {
+      const senders = [...bySender.keys()];
+      const enough = senders.length >= 2 && senders.some((s) => !selfSenders.has(s)) && (name !== undefined || held.size >= OVERLAP_ALONE);
+      weak = enough
+        ? null
+        : `${sharedText}, and ${name !== undefined ? 'shared messages' : `at least ${OVERLAP_ALONE}`} from two senders or more, ` +
+          `one of them not the custodian, are needed${FORWARDED}`;
+    }
+    if (weak !== null) {
+      if (tie !== null) nearMiss.push({ c, tie, why: weak });
+      continue;
+    }
+    const why =
+      name === undefined
+        ? null
+        : name === null
           ? `"${namedTitle}", this chat's name, is a participant of that 1:1 conversation`
           : c.isGroup
             ? `"${name}" authors lines here that WhatsApp writes itself, and is that group conversation's title, not a participant (a group's name authoring its events: read as such)`
             : `"${name}", an author here, is that 1:1 conversation's title and participant`;
-      qualified.push({ c, chatName: name, how: `${why}, ${theOthers}, and ${shared}` });
-    } else if (held.size >= OVERLAP_ALONE && senders.size >= 2) {
-      qualified.push({ c, chatName: null, how: `${theOthers}, and ${shared}` });
-    }
+    qualified.push({ c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}` });
   }
   const label = (c: ConversationEvidence): string => `conversation ${c.id} "${c.title}"`;
-  const what = namedTitle === null ? 'this export names no chat (no title in its file name, no group subject, no encryption notice)' : `no conversation is titled "${namedTitle}"`;
+  const what =
+    namedTitle === null
+      ? 'this export names no chat (no title in its file name, no group subject, no encryption notice)'
+      : `no conversation is titled "${namedTitle}" by an export that names its chat`;
   if (qualified.length === 1) {
     const q = qualified[0]!;
     return {
@@ -123,26 +189,40 @@ export async function identifyConversation(
   }
   return {
     match: null,
-    warnings: nearMiss.map((c) => ({
+    warnings: nearMiss.map(({ c, tie, why }) => ({
       code: 'conversation-not-matched',
-      message:
-        `${what}; ${label(c)} may be the same chat (an author or the chat's name and the participants agree), but none of the ` +
-        `${probe.keys.size} messages with a sender at the start of this export is stored in it: stored as a new conversation`,
+      message: `${what}; ${label(c)} may be the same chat (${tie}), but ${why}: stored as a new conversation`,
     })),
   };
 }
 
 /**
+ * Whether the shared messages come in the order the conversation stored them: a source stores its new messages in
+ * its export order (seq), so the messages one source stored must come in seq order here too. `probed` is in export
+ * order; messages stored by different sources are not compared (a later source appends, whatever their time).
+ */
+function sameOrder(probed: Map<string, Probed>, held: Map<string, { seq: number; source: number }>): boolean {
+  const last = new Map<number, number>();
+  for (const k of probed.keys()) {
+    const h = held.get(k);
+    if (!h) continue;
+    if ((last.get(h.source) ?? -1) > h.seq) return false;
+    last.set(h.source, h.seq);
+  }
+  return true;
+}
+
+/**
  * Parses the start of the export (at most PROBE_MESSAGES messages) for identifyConversation: the keys of the messages
- * with a sender, with their sender; the time they span; the authors of system lines; and the senders of an ordinary
- * message (media, or a text without the leading U+200E of a line WhatsApp writes itself).
+ * with a sender, in export order, with their sender; the time they span; the authors of system lines; and the senders
+ * of an ordinary message (media, or a text without the leading U+200E of a line WhatsApp writes itself).
  */
 async function probeStart(
   ctx: IngestContext, unit: ExportUnit, scan: WhatsAppScan,
-): Promise<{ keys: Map<string, string>; fromMs: number; toMs: number; systemAuthors: string[]; ordinary: Set<string> }> {
+): Promise<{ keys: Map<string, Probed>; fromMs: number; toMs: number; systemAuthors: string[]; ordinary: Set<string> }> {
   // The writer's own key function (nothing is written through this instance), so the probe cannot drift from it.
   const keyOf = new MessageWriter(ctx.db, 0, 0);
-  const keys = new Map<string, string>();
+  const keys = new Map<string, Probed>();
   const systemAuthors = new Set<string>();
   const ordinary = new Set<string>();
   let fromMs = Number.POSITIVE_INFINITY;
@@ -154,7 +234,9 @@ async function probeStart(
       const author = m.extra?.['author'];
       if (typeof author === 'string') systemAuthors.add(author);
       if (m.sender === null) continue;
-      keys.set(keyOf.baseKey(m), matchKey(m.sender));
+      const key = keyOf.baseKey(m);
+      // (An identical repeat keeps the first one's place: MessageWriter stores the first under the base key.)
+      if (!keys.has(key)) keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
       fromMs = Math.min(fromMs, m.sentAtMs);
       toMs = Math.max(toMs, m.sentAtMs);
       // (A media message is a person's, whatever its first character: a group's name sends none.)

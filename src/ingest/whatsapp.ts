@@ -60,7 +60,10 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   // Pass 2 reads the file with this scan: a conversation identified below may name the chat (see identifyConversation).
   let parseScan = scan;
   let conv: { id: number; created: boolean };
-  const identified = conversationByTitle(ctx.db, ctx.custodian.id, chat) === null ? await identifyConversation(ctx, unit, scan, namedTitle) : null;
+  // Only a stated title is matched as a title: one made up from the authors is the same for every chat of the same
+  // people, so an export without a title is matched on its evidence alone (see identifyConversation).
+  const stated = namedTitle !== null;
+  const identified = !stated || conversationByTitle(ctx.db, ctx.custodian.id, chat) === null ? await identifyConversation(ctx, unit, scan, namedTitle) : null;
   for (const w of identified?.warnings ?? []) warnings.add(w);
   const match = identified?.match;
   if (match) {
@@ -80,9 +83,9 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
       isGroup: parseScan.isGroup,
       participants: parseScan.authors.map((a) => ({ name: a, phone: toE164(a), key: null })),
     };
-    conv = joinConversation(ctx.db, match.conversation.id, chat);
+    conv = joinConversation(ctx.db, match.conversation.id, chat, stated);
   } else {
-    conv = ensureConversation(ctx.db, ctx.custodian.id, chat);
+    conv = ensureConversation(ctx.db, ctx.custodian.id, chat, stated);
   }
   // The conversation is known before the source is recorded and parsed: its other sources may settle the date order.
   const order = reconcileDateOrder(ctx.db, conv.id, scan);

@@ -163,9 +163,11 @@ export function ensureContact(db: DB, custodianId: string, platform: Platform, p
 /**
  * Finds the conversation for a chat, or creates it. With a platform chat key (Signal) the key decides. Without one
  * (WhatsApp), a conversation of the same platform matches when one of the chat's titles (current or earlier, following
- * renames) equals one of its titles (a 1:1 chat is titled by the other person).
+ * renames) equals one of its stated titles (a 1:1 chat is titled by the other person), and only when `titleStated`: a
+ * title made up from an export's authors ("Jan, M") names no chat, so two different chats with the same people would
+ * share it. A conversation created with a made-up title records so in its key (see madeUpTitleKey).
  */
-export function ensureConversation(db: DB, custodianId: string, chat: ParsedChat): { id: number; created: boolean } {
+export function ensureConversation(db: DB, custodianId: string, chat: ParsedChat, titleStated = true): { id: number; created: boolean } {
   const titles = [...chat.titleHistory, chat.title].map(matchKey).filter(Boolean);
   if (chat.chatKey) {
     const r = db.prepare('SELECT id FROM conversations WHERE custodian_id = ? AND platform = ? AND chat_key = ?').get(custodianId, chat.platform, chat.chatKey) as
@@ -175,18 +177,12 @@ export function ensureConversation(db: DB, custodianId: string, chat: ParsedChat
       updateTitle(db, r.id, chat);
       return { id: r.id, created: false };
     }
-  } else {
+  } else if (titleStated) {
     const id = conversationByTitle(db, custodianId, chat);
-    if (id !== null) {
-      updateTitle(db, id, chat);
-      return { id, created: false };
-    }
+    if (id !== null) return joinConversation(db, id, chat, true);
   }
-  let key = chat.chatKey ?? `title:${titles[titles.length - 1] ?? 'chat'}`;
-  // An unrelated chat with the same title gets its own key.
-  while (db.prepare('SELECT 1 FROM conversations WHERE custodian_id = ? AND platform = ? AND chat_key = ?').get(custodianId, chat.platform, key)) {
-    key = `${key}#${crypto.randomBytes(3).toString('hex')}`;
-  }
+  const last = titles[titles.length - 1] ?? 'chat';
+  const key = uniqueChatKey(db, custodianId, chat.platform, chat.chatKey ?? (titleStated ? `title:${last}` : `${MADE_UP}${last}`));
   const id = Number(
     db.prepare('INSERT INTO conversations (custodian_id, platform, chat_key, title, title_history_json, is_group, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       custodianId, chat.platform, key, chat.title, JSON.stringify(dedupe(chat.titleHistory.filter((t) => t !== chat.title))), chat.isGroup ? 1 : 0, nowIso(),
@@ -195,25 +191,58 @@ export function ensureConversation(db: DB, custodianId: string, chat: ParsedChat
   return { id, created: true };
 }
 
-/** The conversation without platform chat key that ensureConversation would match by title (see there), or null. */
+/** Key prefix of a conversation created with a title made up from the export's authors (WhatsApp without a chat key). */
+const MADE_UP = 'authors:';
+
+/** `key`, or with a random suffix when an unrelated chat of the same title has it already. */
+function uniqueChatKey(db: DB, custodianId: string, platform: Platform, key: string): string {
+  while (db.prepare('SELECT 1 FROM conversations WHERE custodian_id = ? AND platform = ? AND chat_key = ?').get(custodianId, platform, key)) {
+    key = `${key}#${crypto.randomBytes(3).toString('hex')}`;
+  }
+  return key;
+}
+
+/**
+ * The match key of the title a conversation was created with when that title was made up from the export's authors
+ * (its chat key `authors:<title>`, perhaps with uniqueness suffixes), else null. Only creation makes a title up:
+ * a matched export keeps the conversation's title or brings a stated one.
+ */
+function madeUpTitleKey(chatKey: string): string | null {
+  return chatKey.startsWith(MADE_UP) ? chatKey.slice(MADE_UP.length).replace(/(#[0-9a-f]{6})+$/, '') : null;
+}
+
+/**
+ * The conversation without platform chat key that ensureConversation would match by title (see there), or null. The
+ * caller passes a chat whose titles are stated; of the conversation only the stated titles count.
+ */
 export function conversationByTitle(db: DB, custodianId: string, chat: Pick<ParsedChat, 'platform' | 'title' | 'titleHistory'>): number | null {
   const titles = [...chat.titleHistory, chat.title].map(matchKey).filter(Boolean);
-  const rows = db.prepare('SELECT id, title, title_history_json FROM conversations WHERE custodian_id = ? AND platform = ?').all(custodianId, chat.platform) as {
-    id: number; title: string; title_history_json: string;
+  const rows = db.prepare('SELECT id, chat_key, title, title_history_json FROM conversations WHERE custodian_id = ? AND platform = ?').all(custodianId, chat.platform) as {
+    id: number; chat_key: string; title: string; title_history_json: string;
   }[];
   for (const r of rows) {
-    const known = [...(JSON.parse(r.title_history_json) as string[]), r.title].map(matchKey);
+    const madeUp = madeUpTitleKey(r.chat_key);
+    const known = [...(JSON.parse(r.title_history_json) as string[]), r.title].map(matchKey).filter((t) => t !== madeUp);
     if (titles.some((t) => known.includes(t))) return r.id;
   }
   return null;
 }
 
 /**
- * Takes a chat into a conversation the caller identified on other evidence than its title (see
- * src/ingest/conversation-identity.ts): the title is updated as ensureConversation updates a matched one.
+ * Takes a chat into a conversation found by its title or identified on other evidence (see
+ * src/ingest/conversation-identity.ts): the title is updated as ensureConversation updates a matched one. A stated
+ * title equal to the made-up one the conversation was created with ("Jan", a chat in which only Jan wrote) makes that
+ * title a stated one: the key is rewritten, so later exports titled so match by title.
  */
-export function joinConversation(db: DB, id: number, chat: ParsedChat): { id: number; created: boolean } {
+export function joinConversation(db: DB, id: number, chat: ParsedChat, titleStated: boolean): { id: number; created: boolean } {
   updateTitle(db, id, chat);
+  if (titleStated) {
+    const r = db.prepare('SELECT custodian_id AS c, platform AS p, chat_key AS k FROM conversations WHERE id = ?').get(id) as { c: string; p: Platform; k: string };
+    const madeUp = madeUpTitleKey(r.k);
+    if (madeUp !== null && [...chat.titleHistory, chat.title].some((t) => matchKey(t) === madeUp)) {
+      db.prepare('UPDATE conversations SET chat_key = ? WHERE id = ?').run(uniqueChatKey(db, r.c, r.p, `title:${madeUp}`), id);
+    }
+  }
   return { id, created: false };
 }
 
@@ -262,17 +291,22 @@ export function custodianSelfContacts(db: DB, custodianId: string): { name: stri
 }
 
 /**
- * The message keys among `keys` (MessageWriter.baseKey) that conversation `conversationId` holds, asked only when it
- * holds a message in [fromMs, toMs] (the time the keys span): one index probe, then the keys through the
- * conversation's UNIQUE (conversation_id, dedup_key) index.
+ * The message keys among `keys` (MessageWriter.baseKey) that conversation `conversationId` holds, with each one's seq
+ * and first source (a source stores its new messages in its own order, so seq follows that source's export order),
+ * asked only when it holds a message in [fromMs, toMs] (the time the keys span): one index probe, then the keys
+ * through the conversation's UNIQUE (conversation_id, dedup_key) index.
  */
-export function conversationKeysHeld(db: DB, conversationId: number, keys: string[], fromMs: number, toMs: number): Set<string> {
+export function conversationKeysHeld(
+  db: DB, conversationId: number, keys: string[], fromMs: number, toMs: number,
+): Map<string, { seq: number; source: number }> {
   const any = db.prepare('SELECT 1 FROM messages WHERE conversation_id = ? AND sent_at_ms BETWEEN ? AND ? LIMIT 1').get(conversationId, fromMs, toMs);
-  if (!any || keys.length === 0) return new Set();
+  if (!any || keys.length === 0) return new Map();
   const rows = db
-    .prepare('SELECT dedup_key AS k FROM messages WHERE conversation_id = ? AND dedup_key IN (SELECT value FROM json_each(?))')
-    .all(conversationId, JSON.stringify(keys)) as { k: string }[];
-  return new Set(rows.map((r) => r.k));
+    .prepare(
+      'SELECT dedup_key AS k, seq, first_source_id AS source FROM messages WHERE conversation_id = ? AND dedup_key IN (SELECT value FROM json_each(?))',
+    )
+    .all(conversationId, JSON.stringify(keys)) as { k: string; seq: number; source: number }[];
+  return new Map(rows.map((r) => [r.k, { seq: r.seq, source: r.source }]));
 }
 
 function updateTitle(db: DB, id: number, chat: ParsedChat): void {

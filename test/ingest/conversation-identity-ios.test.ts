@@ -167,3 +167,103 @@ describe('different chats never merge on weak evidence', () => {
     expect(w?.message).toMatch(/conversation 1 "Jan"/);
   });
 });
+
+describe('shared messages count as evidence only when someone other than the custodian sent them', () => {
+  const NOTA = '[01-06-2024 11:00:00] M: Zie de nota in de bijlage.';
+
+  it('two people both shown as "Jan": the minister\'s message forwarded to both chats does not merge them', async () => {
+    const a = await ingest(chatFile('a', [
+      `[01-06-2024 10:00:00] Jan: ${NL_NOTICE}`,
+      '[01-06-2024 10:00:01] Jan: Goedemorgen minister, de nota komt vandaag',
+      NOTA,
+      '[01-06-2024 11:30:00] Jan: Dank, ik kijk ernaar',
+    ]));
+    expect(a.conversationId).toBe(1);
+    // A private friend, also "Jan", without the notice: the only message in common is the minister's.
+    const b = await ingest(chatFile('b', [
+      NOTA,
+      '[01-06-2024 11:05:00] Jan: Haha, ben je weer aan het werk op zaterdag?',
+      '[01-06-2024 20:00:00] Jan: Zin in het verjaardagsfeest van mam morgen?',
+    ]));
+    expect(b).toMatchObject({ conversationId: 2, messagesNew: 3, messagesSeenBefore: 0, messagesMissing: 0 });
+    expect(codes(b)).not.toContain('conversation-matched');
+    expect(b.warnings.find((w: { code: string }) => w.code === 'conversation-not-matched')?.message).toMatch(/conversation 1 "Jan".*none of them from Jan/);
+    expect((await messages(1)).every((m: any) => m.missingIn.length === 0)).toBe(true);
+    expect((await conversations()).map((c: any) => c.messageCount)).toEqual([4, 3]);
+  });
+
+  it('a group without subject or notice in which only the minister and Jan wrote does not join the 1:1 chat with Jan', async () => {
+    await ingest(chatFile('a', [`[01-06-2024 10:00:00] Jan: ${NL_NOTICE}`, '[01-06-2024 10:00:01] Jan: de nota komt vandaag', NOTA]));
+    const g = await ingest(chatFile('g', [
+      "[01-06-2024 09:00:00] Jan: Collega's, de agenda voor maandag volgt",
+      NOTA,
+      '[01-06-2024 11:02:00] Jan: Helder, ik zet het op de agenda',
+    ]));
+    expect(g).toMatchObject({ conversationId: 2, messagesNew: 3, messagesSeenBefore: 0 });
+    expect(codes(g)).toContain('conversation-not-matched');
+    expect(codes(g)).not.toContain('conversation-matched');
+  });
+
+  it('a group named like its events does not join on the minister\'s messages alone', async () => {
+    await ingest(chatFile('g1', [...G1, '[19/10/2025, 11:00:00] Minister: Zie de nota in de bijlage.', '[19/10/2025, 11:00:01] Minister: En deze ook.']));
+    // Another group of the same people that the minister sent the same two messages to; its events are authored by
+    // the name "Lappers" too (a second group with the same name).
+    const s = await ingest(chatFile('g4', [
+      `[19/10/2025, 10:59:00] Lappers: ${LRM}Jan added you`,
+      '[19/10/2025, 11:00:00] Minister: Zie de nota in de bijlage.',
+      '[19/10/2025, 11:00:01] Minister: En deze ook.',
+      '[19/10/2025, 11:05:00] Jan: iets anders',
+    ]));
+    expect(s.conversationId).toBe(2);
+    expect(codes(s)).toContain('conversation-not-matched');
+  });
+});
+
+describe('an export without a title of its own is never matched on the title made up from its authors', () => {
+  it('two different unnamed chats with the same two people stay separate', async () => {
+    const g = await ingest(chatFile('g', ['[01-06-2024 09:00:00] Jan: De agenda voor maandag volgt', '[01-06-2024 09:01:00] M: Dank']));
+    expect(g.conversationId).toBe(1);
+    const b = await ingest(chatFile('b', ['[03-08-2024 20:00:00] Jan: Kom je zaterdag naar de barbecue?', '[03-08-2024 20:01:00] M: Zeker']));
+    expect(b).toMatchObject({ conversationId: 2, messagesNew: 2, messagesSeenBefore: 0 });
+    expect(b.warnings.find((w: { code: string }) => w.code === 'conversation-not-matched')?.message).toMatch(/conversation 1 "Jan, M".*same authors/);
+    expect((await conversations()).map((c: any) => c.title)).toEqual(['Jan, M', 'Jan, M']);
+  });
+
+  it('two unnamed exports of the same chat still join: shared messages of both people', async () => {
+    const u1 = ['[01-06-2024 09:00:00] Jan: een', '[01-06-2024 09:01:00] M: twee', '[01-06-2024 09:02:00] Jan: drie', '[01-06-2024 09:03:00] M: vier'];
+    await ingest(chatFile('u1', u1));
+    const s = await ingest(chatFile('u2', [...u1.slice(1), '[02-06-2024 09:00:00] Jan: vijf']));
+    expect(s).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 3, messagesMissing: 0 });
+    expect(codes(s)).toContain('conversation-matched');
+    expect(await conversations()).toHaveLength(1);
+  });
+
+  it('shared messages in another order than the conversation stored them are no evidence', async () => {
+    const at = '[01-06-2024 09:00:00]';
+    await ingest(chatFile('u1', [`${at} Jan: een`, `${at} M: twee`, `${at} Jan: drie`, `${at} M: vier`]));
+    const s = await ingest(chatFile('u2', [`${at} M: vier`, `${at} Jan: drie`, `${at} M: twee`, `${at} Jan: een`]));
+    expect(s.conversationId).toBe(2);
+    expect(s.warnings.find((w: { code: string }) => w.code === 'conversation-not-matched')?.message).toMatch(/not in the order/);
+  });
+
+  it('a chat in which only Jan wrote is titled "Jan" but not named so: a stated "Jan" without his messages does not join', async () => {
+    expect(await ingest(chatFile('u', ['[01-06-2024 10:00:01] Jan: hoi', '[01-06-2024 10:00:05] Jan: ben je er?']))).toMatchObject({ conversationId: 1 });
+    // The notice names a chat "Jan", but nothing is shared: no merge on the made-up title.
+    const x = await ingest(chatFile('x', [`[01-05-2024 08:00:00] Jan: ${NL_NOTICE}`, '[01-05-2024 08:00:01] Jan: iemand anders']));
+    expect(x.conversationId).toBe(2);
+    expect(x.warnings.find((w: { code: string }) => w.code === 'conversation-not-matched')?.message).toMatch(/conversation 1 "Jan"/);
+  });
+
+  it('a stated name that joins on its evidence names the chat: later exports so titled join by title', async () => {
+    const u = ['[01-06-2024 10:00:01] Jan: hoi', '[01-06-2024 10:00:05] Jan: ben je er?'];
+    expect(await ingest(chatFile('u', u))).toMatchObject({ conversationId: 1 });
+    // The same chat with the notice and Jan's messages: joins, and "Jan" is now the chat's stated name ...
+    const n = await ingest(chatFile('n', [`[01-06-2024 10:00:00] Jan: ${NL_NOTICE}`, ...u, '[01-06-2024 10:01:00] M: ja']));
+    expect(n).toMatchObject({ conversationId: 1, messagesSeenBefore: 2 });
+    expect(codes(n)).toContain('conversation-matched');
+    // ... so a later export named "Jan" that starts after the earlier ones ended joins by that title.
+    const later = writeIn(dir, 'later/WhatsApp-chat met Jan.txt', '01-09-2024 10:00 - Jan: weer een maand verder\n');
+    expect(await ingest(later)).toMatchObject({ conversationId: 1, messagesNew: 1 });
+    expect(await conversations()).toHaveLength(1);
+  });
+});
