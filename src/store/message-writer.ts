@@ -197,11 +197,29 @@ export class MessageWriter {
         stored = true;
         // Versions compare with the stored text as it was read then: a different reading is no edit.
         const seen = c.text === m.text || !(m.edited || m.revisions?.length) ? m : { ...m, text: c.text };
-        if (this.sight(row, seen, attachments)) return { id: row.id, outcome: 'seen' };
+        if (this.sight(row, seen, attachments)) {
+          this.noteSiblings(candidates, occ, row.id);
+          return { id: row.id, outcome: 'seen' };
+        }
       }
       if (!stored) return this.added(this.insertNew(m, occ === 0 ? base : `${base}#${occ}`, senderContactId, attachments)!);
     }
   }
+
+  /**
+   * Rows of the same occurrence under the message's other candidate keys: whatsapp-1.0.0 stored one message twice
+   * when two exports had other line endings. This source contains them too, unless a later identical repeat in it
+   * takes one: so they are sighted only at the end (see finish), not now, and a repeat still finds its own row.
+   */
+  private noteSiblings(candidates: { key: string }[], occ: number, id: number): void {
+    for (const c of candidates) {
+      const row = this.find.get(this.conversationId, occ === 0 ? c.key : `${c.key}#${occ}`) as Found | undefined;
+      if (row !== undefined && row.id !== id && row.first !== this.sourceId) this.siblings.push(row.id);
+    }
+  }
+
+  /** See noteSiblings. */
+  private readonly siblings: number[] = [];
 
   /**
    * The keys a message may be stored under, each with the text of that reading, in the order tried:
@@ -312,6 +330,8 @@ export class MessageWriter {
    * messages missing from this source (see markMissing). Returns the number missing.
    */
   finish(opts: { lowFidelity?: boolean } = {}): number {
+    // (INSERT OR IGNORE: a sibling an identical repeat sighted already stays as it is.)
+    for (const id of this.siblings) this.link.run(id, this.sourceId);
     if (this.count > 0) {
       this.db
         .prepare(

@@ -272,4 +272,35 @@ describe('ingest: stores from before whatsapp-1.1.0', () => {
       ['Bel je nu?', [2, 3, 4], []],
     ]);
   });
+
+  it('a message whatsapp-1.0.0 stored twice (from an LF and a CRLF export) is seen in both rows, neither reported missing', async () => {
+    const lines = ['[21-06-2022 14:03:10] Eva Jansen: Hoi!', '[21-06-2022 15:00:00] Eva Jansen: Akkoord', 'Groet', '[21-06-2022 15:05:00] M: Goed'];
+    await oldStoreOf(`old/${EVA_FILE}`, lf(lines));
+    // The CRLF export's copy as whatsapp-1.0.0 stored it beside the LF one: its text with '\r\n', its own key.
+    const store = new Database(db);
+    try {
+      const r = store.prepare("SELECT id, local_iso, sender, kind, event FROM messages WHERE text = 'Akkoord\nGroet'").get() as {
+        id: number; local_iso: string; sender: string; kind: string; event: string | null;
+      };
+      store
+        .prepare(
+          `INSERT INTO messages (conversation_id, seq, dedup_key, sent_at, sent_at_ms, local_time, local_iso, zone, sender, sender_raw, sender_contact_id,
+             kind, event, text, raw_text, source_line, first_source_id)
+           SELECT conversation_id, 99, ?, sent_at, sent_at_ms, local_time, local_iso, zone, sender, sender_raw, sender_contact_id, kind, event, ?,
+             replace(raw_text, char(10), char(13) || char(10)), source_line, first_source_id FROM messages WHERE id = ?`,
+        )
+        .run(oldKey(r.local_iso, r.sender, r.kind, r.event, 'Akkoord\r\nGroet', 0), 'Akkoord\r\nGroet', r.id);
+    } finally {
+      store.close();
+    }
+    const later = [...lines, '[22-06-2022 09:00:00] Eva Jansen: Bel je nu?'];
+    expect(await ingest(`new/${EVA_FILE}`, lf(later))).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 3, messagesMissing: 0 });
+    expect((await messages()).map((m) => [m.text, m.sources, m.missingIn])).toEqual([
+      ['Hoi!', [1, 2], []],
+      ['Akkoord\nGroet', [1, 2], []],
+      ['Goed', [1, 2], []],
+      ['Akkoord\r\nGroet', [1, 2], []],
+      ['Bel je nu?', [2], []],
+    ]);
+  });
 });
