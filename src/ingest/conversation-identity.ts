@@ -2,7 +2,7 @@
  * Which stored conversation an export of an unnamed chat belongs to (see identifyConversation): a later iOS export
  * without file name, group subject or encryption notice is the same chat as an earlier export, on the evidence it holds.
  */
-import { conversationKeysHeld, conversationsWithParticipants, custodianSelfContacts, matchKey, type ConversationEvidence } from '../store/ingest.js';
+import { conversationKeysHeld, conversationKeysInWindow, conversationsWithParticipants, custodianSelfContacts, matchKey, type ConversationEvidence } from '../store/ingest.js';
 import { MessageWriter } from '../store/message-writer.js';
 import { toE164 } from '../../parsers/phone.js';
 import { parseWhatsAppChunks, type WhatsAppScan } from '../../parsers/whatsapp/index.js';
@@ -17,6 +17,11 @@ const PROBE_MESSAGES = 500;
  * one of them not the custodian.
  */
 const OVERLAP_ALONE = 3;
+/**
+ * Shared messages from which one stored message in ten may be missing from the export (a real deletion on the phone);
+ * with fewer, none may be: a merge that would at once report stored messages as missing is two different chats.
+ */
+const CONSISTENT_FROM = 10;
 /** Why shared messages of one sender, the custodian above all, prove little (for the operator). */
 const FORWARDED = ' (a message sent to several chats at once is no evidence that they are one chat)';
 
@@ -44,24 +49,30 @@ interface Probed {
  * made-up title ("Jan, M") is never matched as a title: two different chats with the same people share it. A wrong
  * merge of two chats is worse than a duplicate conversation, so a conversation qualifies only when all of these hold,
  * and only when exactly one does:
- * - participants: every author of the export is a participant of it or the custodian, apart from an author named like
- *   the conversation or like the export's own title (the chat's name: the other person of a 1:1 chat, or a group's
- *   name authoring its events);
- * - shared messages, always needed: some of the export's first messages with a sender are stored in it (MessageWriter's
- *   own key: local time to the second, sender, body), those a source stored in that source's order. What they prove
- *   depends on who sent them. One the custodian sent proves nothing: the custodian forwards one message to several
- *   chats at once, with the same second, sender and text in each; so may another person, to chats the custodian is in;
- * - and a name with shared messages fit for it, or shared messages that suffice alone:
+ * - consistent overlap: the same chat exported later holds every message the conversation stored in the time the
+ *   export's first messages span (barring a real deletion on the phone), so of the stored messages with a sender in
+ *   [first, last probed message] (see conversationKeysInWindow) none may be missing from the export while fewer than
+ *   CONSISTENT_FROM are shared, and at most one in ten from then on. A merge that would at once report stored
+ *   messages as missing is the signature of two different chats that share a forwarded message or a short "Ok";
+ * - shared messages, in the order a source stored them: some of the export's first messages with a sender are stored
+ *   in it (MessageWriter's own key: local time to the second, sender, body). What they prove depends on who sent them.
+ *   One the custodian sent proves nothing: the custodian forwards one message to several chats at once, with the same
+ *   second, sender and text in each; so may another person, to chats the custodian is in. So at least two shared,
+ *   one of them not the custodian's, and:
  *   - an author named like a 1:1 conversation and its participant (both chats 1:1), or this export's own title being
  *     the other participant of a 1:1 conversation: a shared message from that person. Two people may carry one name;
  *   - an author named like a group conversation, no participant, writing no ordinary message, only lines as WhatsApp
  *     writes them with a leading U+200E (the group's name authoring its events): shared messages from two senders or
- *     more, one of them not the custodian (a person may call himself like a group);
- *   - without a name: at least OVERLAP_ALONE shared messages from two senders or more, one not the custodian, which two
- *     different chats do not share.
+ *     more (a person may call himself like a group);
+ *   - without a name: at least OVERLAP_ALONE shared messages from two senders or more;
+ * - participants: every author of the export is a participant of it or the custodian, apart from an author named like
+ *   the conversation or like the export's own title (the chat's name), and apart from authors a consistent overlap of
+ *   at least OVERLAP_ALONE shared messages from two senders brings in (a new group member; the custodian under another
+ *   display name): a 1:1 conversation takes in at most one such author, never two or more.
  * The custodian is known by the custodian's name, the export's self hint and the contacts known to be the custodian,
- * or may be unknown: two senders are then at least one other person. A conversation tied by a name, by the same
- * authors, or by shared messages that do not suffice is reported (conversation-not-matched), not merged.
+ * or may be unknown: two senders are then at least one other person. A conversation tied by a name or by the same
+ * authors, or that shares messages with the export, but does not qualify is reported (conversation-not-matched, saying
+ * why), not merged.
  */
 export async function identifyConversation(
   ctx: IngestContext, unit: ExportUnit, scan: WhatsAppScan, namedTitle: string | null,
@@ -81,15 +92,15 @@ export async function identifyConversation(
     const phone = toE164(name);
     return c.participants.some((p) => (p.name !== null && matchKey(p.name) === key) || (phone !== null && p.phone === phone));
   };
-  const compatible = convs.filter((c) => {
+  /** The export's authors that `c` does not know: no participant, not the custodian, not the chat's name. */
+  const unknownAuthors = (c: ConversationEvidence): string[] => {
     const titles = titleKeys(c);
-    return scan.authors.every((a) => {
+    return scan.authors.filter((a) => {
       const key = matchKey(a);
       const phone = toE164(a);
-      return titles.has(key) || key === ownKey || isParticipant(c, a) || selfKeys.has(key) || (phone !== null && selfPhones.has(phone));
+      return !(titles.has(key) || key === ownKey || isParticipant(c, a) || selfKeys.has(key) || (phone !== null && selfPhones.has(phone)));
     });
-  });
-  if (compatible.length === 0) return none;
+  };
 
   const probe = await probeStart(ctx, unit, scan);
   // A sender is the custodian when known as such, or when the export shows one of its messages as sent from the phone.
@@ -108,13 +119,28 @@ export async function identifyConversation(
     if (namedTitle !== null && !c.isGroup && !scan.isGroup && isParticipant(c, namedTitle)) return null;
     return undefined;
   };
+  // The probe's time window; when the probe stopped short of the export's end, messages at its last time may follow
+  // it in the export, so that time is left out.
+  const windowTo = probe.complete ? probe.toMs : probe.toMs - 1;
+  const format = `whatsapp-${scan.platform}`;
   const qualified: { c: ConversationEvidence; chatName: string | null; how: string }[] = [];
   const nearMiss: { c: ConversationEvidence; tie: string; why: string }[] = [];
-  for (const c of compatible) {
+  for (const c of convs) {
     const name = named(c);
+    const unknown = unknownAuthors(c);
     const held = probe.keys.size
       ? conversationKeysHeld(ctx.db, c.id, [...probe.keys.keys()], probe.fromMs, probe.toMs)
       : new Map<string, { seq: number; source: number }>();
+    const sameAuthors = madeUpKey !== null && titleKeys(c).has(madeUpKey);
+    const tie =
+      name !== undefined
+        ? "an author or the chat's name and the participants agree"
+        : sameAuthors
+          ? 'it has the same authors'
+          : held.size
+            ? 'it holds messages of this export'
+            : null;
+    if (tie === null) continue;
     const shared = [...probe.keys].filter(([k]) => held.has(k)).map(([, m]) => m);
     const bySender = new Map<string, { sender: string; n: number }>();
     for (const m of shared) {
@@ -122,38 +148,50 @@ export async function identifyConversation(
       if (s) s.n++;
       else bySender.set(m.senderKey, { sender: m.sender, n: 1 });
     }
-    const others = scan.authors.filter((a) => a !== name && a !== namedTitle);
-    const theOthers = others.length ? `the ${name !== undefined ? 'other ' : ''}authors (${others.join(', ')}) are its participants` : 'there is no other author';
+    const senders = [...bySender.keys()];
+    const notSelf = senders.some((s) => !selfSenders.has(s));
+    const broad = held.size >= OVERLAP_ALONE && senders.length >= 2 && notSelf;
+    const others = scan.authors.filter((a) => a !== name && a !== namedTitle && !unknown.includes(a));
+    const theOthers =
+      (others.length ? `the ${name !== undefined ? 'other ' : ''}authors (${others.join(', ')}) are its participants` : 'there is no other author') +
+      (unknown.length ? `, ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} new to it` : '');
     const from = [...bySender.values()].map((s) => `${s.sender} (${s.n})`).join(', ');
     const sharedText = `${held.size} of the ${probe.keys.size} messages with a sender at the start of this export (from ${from || 'nobody'}) ${held.size === 1 ? 'is' : 'are'} stored in it`;
-    const tie =
-      name !== undefined
-        ? "an author or the chat's name and the participants agree"
-        : madeUpKey !== null && titleKeys(c).has(madeUpKey)
-          ? 'it has the same authors'
-          : held.size
-            ? 'its participants are the authors here and it holds messages of this export'
-            : null;
-    /** Why the shared messages do not prove one chat, or null when they do. */
-    let weak: string | null;
+    /** Why `c` is not this chat, or null when the evidence proves it is. */
+    let weak: string | null = null;
     if (held.size === 0) {
       weak = `none of the ${probe.keys.size} messages with a sender at the start of this export is stored in it`;
+    } else if (!c.isGroup && unknown.length >= 2) {
+      weak = `it is a 1:1 conversation and ${unknown.join(', ')}, authors here, are not its participants`;
     } else if (!sameOrder(probe.keys, held)) {
       weak = `${sharedText}, but not in the order it stored them`;
-    } else if (name === null || (name !== undefined && !c.isGroup)) {
-      // 1:1: only the other person's own message is evidence; the custodian's may have gone to several chats at once.
-      const person = name ?? namedTitle!;
-      weak = !selfSenders.has(matchKey(person)) && bySender.has(matchKey(person)) ? null : `${sharedText}, none of them from ${person}${FORWARDED}`;
     } else {
-      const senders = [...bySender.keys()];
-      const enough = senders.length >= 2 && senders.some((s) => !selfSenders.has(s)) && (name !== undefined || held.size >= OVERLAP_ALONE);
-      weak = enough
-        ? null
-        : `${sharedText}, and ${name !== undefined ? 'shared messages' : `at least ${OVERLAP_ALONE}`} from two senders or more, ` +
+      const stored = conversationKeysInWindow(ctx.db, c.id, probe.fromMs, windowTo, format, Math.floor((probe.keys.size * 10) / 9) + 1);
+      const missing = stored.keys.filter((k) => !probe.keys.has(k)).length;
+      const sharedIn = stored.keys.length - missing;
+      const consistent = !stored.truncated && (missing === 0 || (sharedIn >= CONSISTENT_FROM && missing * 10 <= stored.keys.length));
+      if (!consistent) {
+        const n = stored.truncated ? `more than ${missing}` : String(missing);
+        weak =
+          `${sharedText}; yet ${n} stored message${missing === 1 && !stored.truncated ? '' : 's'} of that conversation between ${probe.fromAt} and ` +
+          `${probe.toAt} ${missing === 1 && !stored.truncated ? 'is' : 'are'} not in this export, which the same chat exported later would hold`;
+      } else if (held.size < 2 || !notSelf) {
+        weak = `${sharedText}, and at least two, one of them not the custodian's, are needed${FORWARDED}`;
+      } else if (name === null || (name !== undefined && !c.isGroup)) {
+        // 1:1: only the other person's own message is evidence; the custodian's may have gone to several chats at once.
+        const person = name ?? namedTitle!;
+        if (selfSenders.has(matchKey(person)) || !bySender.has(matchKey(person))) weak = `${sharedText}, none of them from ${person}${FORWARDED}`;
+      } else if (name !== undefined ? senders.length < 2 : !broad) {
+        weak =
+          `${sharedText}, and ${name !== undefined ? 'shared messages' : `at least ${OVERLAP_ALONE}`} from two senders or more, ` +
           `one of them not the custodian, are needed${FORWARDED}`;
+      }
+      if (weak === null && unknown.length > 0 && !broad) {
+        weak = `${unknown.join(', ')}, author${unknown.length === 1 ? '' : 's'} here, ${unknown.length === 1 ? 'is' : 'are'} not its participant${unknown.length === 1 ? '' : 's'}, and ${sharedText}: a new author is taken in only with at least ${OVERLAP_ALONE} shared messages from two senders`;
+      }
     }
     if (weak !== null) {
-      if (tie !== null) nearMiss.push({ c, tie, why: weak });
+      nearMiss.push({ c, tie, why: weak });
       continue;
     }
     const why =
@@ -164,18 +202,22 @@ export async function identifyConversation(
           : c.isGroup
             ? `"${name}" authors lines here that WhatsApp writes itself, and is that group conversation's title, not a participant (a group's name authoring its events: read as such)`
             : `"${name}", an author here, is that 1:1 conversation's title and participant`;
-    qualified.push({ c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}` });
+    qualified.push({ c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}, with every stored message of that time in this export` });
   }
   const label = (c: ConversationEvidence): string => `conversation ${c.id} "${c.title}"`;
   const what =
     namedTitle === null
       ? 'this export names no chat (no title in its file name, no group subject, no encryption notice)'
       : `no conversation is titled "${namedTitle}" by an export that names its chat`;
+  const misses = nearMiss.map(({ c, tie, why }) => ({
+    code: 'conversation-not-matched',
+    message: `${what}; ${label(c)} may be the same chat (${tie}), but ${why}: ${qualified.length === 1 ? 'not taken into it' : 'stored as a new conversation'}`,
+  }));
   if (qualified.length === 1) {
     const q = qualified[0]!;
     return {
       match: { conversation: q.c, chatName: q.chatName },
-      warnings: [{ code: 'conversation-matched', message: `${what}; taken into ${label(q.c)} as the same chat: ${q.how}` }],
+      warnings: [{ code: 'conversation-matched', message: `${what}; taken into ${label(q.c)} as the same chat: ${q.how}` }, ...misses],
     };
   }
   if (qualified.length > 1) {
@@ -184,16 +226,10 @@ export async function identifyConversation(
       warnings: [{
         code: 'conversation-not-matched',
         message: `${what}, and ${qualified.map((q) => label(q.c)).join(', ')} each may be this chat: stored as a new conversation rather than guessed`,
-      }],
+      }, ...misses],
     };
   }
-  return {
-    match: null,
-    warnings: nearMiss.map(({ c, tie, why }) => ({
-      code: 'conversation-not-matched',
-      message: `${what}; ${label(c)} may be the same chat (${tie}), but ${why}: stored as a new conversation`,
-    })),
-  };
+  return { match: null, warnings: misses };
 }
 
 /**
@@ -219,7 +255,9 @@ function sameOrder(probed: Map<string, Probed>, held: Map<string, { seq: number;
  */
 async function probeStart(
   ctx: IngestContext, unit: ExportUnit, scan: WhatsAppScan,
-): Promise<{ keys: Map<string, Probed>; fromMs: number; toMs: number; systemAuthors: string[]; ordinary: Set<string> }> {
+): Promise<{
+  keys: Map<string, Probed>; fromMs: number; toMs: number; fromAt: string; toAt: string; complete: boolean; systemAuthors: string[]; ordinary: Set<string>;
+}> {
   // The writer's own key function (nothing is written through this instance), so the probe cannot drift from it.
   const keyOf = new MessageWriter(ctx.db, 0, 0);
   const keys = new Map<string, Probed>();
@@ -227,23 +265,29 @@ async function probeStart(
   const ordinary = new Set<string>();
   let fromMs = Number.POSITIVE_INFINITY;
   let toMs = Number.NEGATIVE_INFINITY;
+  let fromAt = '';
+  let toAt = '';
+  let complete = true;
   let n = 0;
   probe: for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan })) {
     for (const m of batch) {
-      if (n++ >= PROBE_MESSAGES) break probe;
+      if (n++ >= PROBE_MESSAGES) {
+        complete = false;
+        break probe;
+      }
       const author = m.extra?.['author'];
       if (typeof author === 'string') systemAuthors.add(author);
       if (m.sender === null) continue;
       const key = keyOf.baseKey(m);
       // (An identical repeat keeps the first one's place: MessageWriter stores the first under the base key.)
       if (!keys.has(key)) keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
-      fromMs = Math.min(fromMs, m.sentAtMs);
-      toMs = Math.max(toMs, m.sentAtMs);
+      if (m.sentAtMs < fromMs) [fromMs, fromAt] = [m.sentAtMs, m.localIso];
+      if (m.sentAtMs > toMs) [toMs, toAt] = [m.sentAtMs, m.localIso];
       // (A media message is a person's, whatever its first character: a group's name sends none.)
       if (m.kind !== 'text' || !writtenByWhatsApp(m)) ordinary.add(matchKey(m.sender));
     }
   }
-  return { keys, fromMs, toMs, systemAuthors: [...systemAuthors], ordinary };
+  return { keys, fromMs, toMs, fromAt, toAt, complete, systemAuthors: [...systemAuthors], ordinary };
 }
 
 /** The body of a message with a sender starts with U+200E, as in the lines WhatsApp writes itself (iOS, §6.3). */

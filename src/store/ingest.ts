@@ -309,6 +309,30 @@ export function conversationKeysHeld(
   return new Map(rows.map((r) => [r.k, { seq: r.seq, source: r.source }]));
 }
 
+/**
+ * The base keys (MessageWriter.baseKey: the stored key without its `#<n>` occurrence suffix) of the messages with a
+ * sender that conversation `conversationId` stores in [fromMs, toMs] and that a later export of format `format` would
+ * be expected to hold: as MessageWriter.finish's missing check, only messages a full-fidelity source of that format
+ * contained. At most `limit`, oldest first (conversation-identity.ts asks for a little more than its probe holds: a
+ * window with more stored messages than that cannot be consistent with the probe anyway).
+ */
+export function conversationKeysInWindow(
+  db: DB, conversationId: number, fromMs: number, toMs: number, format: string, limit: number,
+): { keys: string[]; truncated: boolean } {
+  const rows = db
+    .prepare(
+      `SELECT m.dedup_key AS k FROM messages m
+        WHERE m.conversation_id = @c AND m.sent_at_ms BETWEEN @lo AND @hi AND m.sender IS NOT NULL
+          AND (EXISTS (SELECT 1 FROM sources o WHERE o.id = m.first_source_id AND o.format = @f AND o.low_fidelity = 0)
+               OR EXISTS (SELECT 1 FROM message_sightings ms JOIN sources o ON o.id = ms.source_id
+                          WHERE ms.message_id = m.id AND o.format = @f AND o.low_fidelity = 0))
+        ORDER BY m.sent_at_ms, m.seq LIMIT @n`,
+    )
+    .pluck()
+    .all({ c: conversationId, lo: fromMs, hi: toMs, f: format, n: limit + 1 }) as string[];
+  return { keys: rows.slice(0, limit).map((k) => k.replace(/#\d+$/, '')), truncated: rows.length > limit };
+}
+
 function updateTitle(db: DB, id: number, chat: ParsedChat): void {
   const r = db.prepare('SELECT title, title_history_json FROM conversations WHERE id = ?').get(id) as { title: string; title_history_json: string };
   const history = dedupe([...(JSON.parse(r.title_history_json) as string[]), r.title, ...chat.titleHistory].filter((t) => t !== chat.title));

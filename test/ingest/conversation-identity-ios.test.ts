@@ -55,10 +55,11 @@ const G1 = [
   '[19/10/2025, 10:00:30] Piet: kan ik niet',
   '[19/10/2025, 10:01:00] Jan: prima',
 ];
-// The later export: starts within the first one, lacks Piet's 10:00:30 although it covers that time, has lines by
-// the group name (a known event and one WhatsApp text no template knows) and a new message.
+// The later export: starts within the first one, has lines by the group name (a known event and one WhatsApp text no
+// template knows) and a new message.
 const G2 = [
   '[19/10/2025, 10:00:00] Rudi Anderson: vergadering om 11?',
+  '[19/10/2025, 10:00:30] Piet: kan ik niet',
   '[19/10/2025, 10:01:00] Jan: prima',
   `[19/10/2025, 10:02:00] Lappers: ${LRM}You're now an admin`,
   `[19/10/2025, 10:03:00] Lappers: ${LRM}Deze groep heeft een nieuwe functie`,
@@ -81,7 +82,7 @@ describe('an iOS export without title, subject or notice maps to the conversatio
   it('group: the later export joins the group; its name authors system events and is no participant or contact', async () => {
     expect(await ingest(chatFile('g1', G1))).toMatchObject({ conversationId: 1, messagesNew: 8 });
     const s = await ingest(chatFile('g2', G2));
-    expect(s).toMatchObject({ conversationId: 1, messagesNew: 3, messagesSeenBefore: 2, messagesMissing: 1 });
+    expect(s).toMatchObject({ conversationId: 1, messagesNew: 3, messagesSeenBefore: 3, messagesMissing: 0 });
     expect(s.warnings.find((x: { code: string }) => x.code === 'conversation-matched')?.message).toMatch(/conversation 1 "Lappers"/);
     const convs = await conversations();
     expect(convs).toHaveLength(1);
@@ -91,13 +92,28 @@ describe('an iOS export without title, subject or notice maps to the conversatio
     const byText = new Map<string, any>((await messages(1)).map((m: any) => [m.text, m]));
     expect(byText.get("You're now an admin")).toMatchObject({ sender: null, kind: 'system', event: 'admin' });
     expect(byText.get('Deze groep heeft een nieuwe functie')).toMatchObject({ sender: null, kind: 'system', event: 'other' });
-    expect(byText.get('kan ik niet').missingIn).toEqual([s.id]);
+  });
+
+  it('a message deleted on the phone: with ten shared messages or more it is a possible deletion, with fewer no evidence', async () => {
+    const day = (i: number) => `[19/10/2025, 10:${String(i).padStart(2, '0')}:00] ${i % 2 ? 'Jan' : 'Piet'}: bericht ${i}`;
+    await ingest(chatFile('g1', [...G1, ...Array.from({ length: 12 }, (_, i) => day(i + 10))]));
+    // A later export lacks Piet's 10:00:30 (deleted on the phone): with 14 shared messages, a possible deletion.
+    const many = await ingest(chatFile('many', [G1[5]!, G1[7]!, ...Array.from({ length: 12 }, (_, i) => day(i + 10)), '[20/10/2025, 08:00:00] Rudi Anderson: agenda']));
+    expect(many).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 14, messagesMissing: 1 });
+    expect(codes(many)).toContain('conversation-matched');
+    expect((await messages(1)).find((m: any) => m.text === 'kan ik niet').missingIn).toEqual([many.id]);
+    // An export of the same chat without it that shares only 3 messages: that is no evidence, not taken in.
+    const few = await ingest(chatFile('few', [G1[5]!, G1[7]!, day(10)]));
+    expect(few).toMatchObject({ conversationId: 2, messagesMissing: 0 });
+    expect(few.warnings.find((w: { code: string }) => w.code === 'conversation-not-matched')?.message).toMatch(
+      /conversation 1 "Lappers".*1 stored message of that conversation between 2025-10-19T10:00:00 and 2025-10-19T10:10:00 is not in this export/,
+    );
   });
 
   it('group: without any line by the group name, several stored messages of several senders are enough', async () => {
     await ingest(chatFile('g1', G1));
-    const s = await ingest(chatFile('g3', [G1[3]!, G1[4]!, G1[5]!, G1[7]!, '[20/10/2025, 08:00:00] Rudi Anderson: agenda volgt']));
-    expect(s).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 4, messagesMissing: 1 });
+    const s = await ingest(chatFile('g3', [...G1.slice(3), '[20/10/2025, 08:00:00] Rudi Anderson: agenda volgt']));
+    expect(s).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 5, messagesMissing: 0 });
     expect(codes(s)).toContain('conversation-matched');
     const convs = await conversations();
     expect(convs).toHaveLength(1);
@@ -187,7 +203,7 @@ describe('shared messages count as evidence only when someone other than the cus
     ]));
     expect(b).toMatchObject({ conversationId: 2, messagesNew: 3, messagesSeenBefore: 0, messagesMissing: 0 });
     expect(codes(b)).not.toContain('conversation-matched');
-    expect(b.warnings.find((w: { code: string }) => w.code === 'conversation-not-matched')?.message).toMatch(/conversation 1 "Jan".*none of them from Jan/);
+    expect(b.warnings.find((w: { code: string }) => w.code === 'conversation-not-matched')?.message).toMatch(/conversation 1 "Jan".*1 stored message of that conversation between .* is not in this export/);
     expect((await messages(1)).every((m: any) => m.missingIn.length === 0)).toBe(true);
     expect((await conversations()).map((c: any) => c.messageCount)).toEqual([4, 3]);
   });
@@ -265,5 +281,91 @@ describe('an export without a title of its own is never matched on the title mad
     const later = writeIn(dir, 'later/WhatsApp-chat met Jan.txt', '01-09-2024 10:00 - Jan: weer een maand verder\n');
     expect(await ingest(later)).toMatchObject({ conversationId: 1, messagesNew: 1 });
     expect(await conversations()).toHaveLength(1);
+  });
+});
+
+describe('shared messages prove one chat only when the export holds what the conversation stored in that time', () => {
+  const notMatched = (s: { warnings: { code: string; message: string }[] }) =>
+    s.warnings.filter((w) => w.code === 'conversation-not-matched').map((w) => w.message).join('\n');
+  const untouched = async (conversation: number) => expect((await messages(conversation)).every((m: any) => m.missingIn.length === 0)).toBe(true);
+  const ARTIKEL = '[01-06-2024 11:00:00] Jan: Lees dit artikel: https://nos.nl/artikel/123';
+
+  it('a group in which only Jan and the minister wrote does not join the 1:1 chat with Jan on an article Jan sent to both', async () => {
+    await ingest(chatFile('a', [
+      `[01-06-2024 10:00:00] Jan: ${NL_NOTICE}`,
+      '[01-06-2024 10:00:01] Jan: Goedemorgen minister, de nota komt vandaag',
+      ARTIKEL,
+      '[01-06-2024 11:30:00] M: Dank, ik kijk ernaar',
+    ]));
+    const b = await ingest(chatFile('b', [
+      "[01-06-2024 09:00:00] Jan: Collega's, de agenda voor maandag volgt",
+      ARTIKEL,
+      '[01-06-2024 11:02:00] M: Helder, zet het op de agenda',
+      '[01-06-2024 11:03:00] Jan: Piet, kun jij de zaal regelen?',
+    ]));
+    expect(b).toMatchObject({ conversationId: 2, messagesNew: 4, messagesSeenBefore: 0, messagesMissing: 0 });
+    expect(codes(b)).not.toContain('conversation-matched');
+    expect(notMatched(b)).toMatch(/conversation 1 "Jan".*1 stored message of that conversation between 2024-06-01T09:00:00 and 2024-06-01T11:03:00 is not in this export/);
+    await untouched(1);
+  });
+
+  it('no name: three forwarded messages from two senders do not join an unnamed group to an unnamed 1:1 chat', async () => {
+    const NOTA = ['[01-06-2024 11:10:00] M: Zie de nota in de bijlage.', '[01-06-2024 11:10:01] M: En de bijlage bij de nota.'];
+    await ingest(chatFile('a', ['[01-06-2024 10:00:01] Jan: Goedemorgen minister, de nota komt vandaag', ARTIKEL, ...NOTA, '[01-06-2024 11:30:00] M: Dank, ik kijk ernaar']));
+    const b = await ingest(chatFile('b', ["[01-06-2024 09:00:00] Jan: Collega's, de agenda voor maandag volgt", ARTIKEL, ...NOTA, '[01-06-2024 11:12:00] Jan: Piet, kun jij de zaal regelen?']));
+    expect(b).toMatchObject({ conversationId: 2, messagesNew: 5, messagesSeenBefore: 0, messagesMissing: 0 });
+    expect(codes(b)).not.toContain('conversation-matched');
+    expect(notMatched(b)).toMatch(/conversation 1 "Jan, M".*1 stored message of that conversation between .* is not in this export/);
+    await untouched(1);
+  });
+
+  it('two groups both named "Lappers" do not merge on a message Jan and one the minister sent to both', async () => {
+    await ingest(chatFile('a', [
+      G1[0]!, G1[1]!, G1[2]!, G1[3]!,
+      '[19/10/2025, 10:59:30] Jan: Lees dit: https://nos.nl/1',
+      '[19/10/2025, 11:00:00] Minister: Zie de nota in de bijlage.',
+      '[19/10/2025, 11:05:00] Piet: ok',
+    ]));
+    const b = await ingest(chatFile('b', [
+      `[19/10/2025, 10:59:00] Lappers: ${LRM}Jan added you`,
+      '[19/10/2025, 10:59:30] Jan: Lees dit: https://nos.nl/1',
+      '[19/10/2025, 11:00:00] Minister: Zie de nota in de bijlage.',
+      '[19/10/2025, 11:05:00] Jan: iets anders, over het hockeyteam',
+    ]));
+    expect(b).toMatchObject({ conversationId: 2, messagesSeenBefore: 0, messagesMissing: 0 });
+    expect(codes(b)).not.toContain('conversation-matched');
+    expect(notMatched(b)).toMatch(/conversation 1 "Lappers".*1 stored message of that conversation between .* is not in this export/);
+    await untouched(1);
+  });
+
+  it('a renamed Android export of a private chat with another "Jan" does not join the work chat on one "Ok" in the same minute', async () => {
+    await ingest(writeIn(dir, 'a/WhatsApp-chat met Jan.txt', [
+      '01-06-2024 09:58 - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.',
+      '01-06-2024 10:00 - M: Kun je de nota vóór 12 uur sturen?',
+      '01-06-2024 10:05 - Jan: Ok',
+      '01-06-2024 11:40 - Jan: Nota is verstuurd',
+      '01-06-2024 18:00 - M: Dank',
+    ].join('\n') + '\n'));
+    const b = await ingest(writeIn(dir, 'b/chat-jan-prive.txt', [
+      '01-06-2024 10:04 - M: Eten we morgen om 6?',
+      '01-06-2024 10:05 - Jan: Ok',
+      '01-06-2024 10:06 - M: Top, tot morgen',
+      '01-06-2024 19:00 - Jan: Neem jij wijn mee?',
+    ].join('\n') + '\n'));
+    expect(b).toMatchObject({ conversationId: 2, messagesNew: 4, messagesSeenBefore: 0, messagesMissing: 0 });
+    expect(codes(b)).not.toContain('conversation-matched');
+    expect(notMatched(b)).toMatch(/conversation 1 "Jan".*2 stored messages of that conversation between 2024-06-01T10:04:00 and 2024-06-01T19:00:00 are not in this export/);
+    await untouched(1);
+  });
+
+  it('a later unnamed group export in which a new member wrote joins the group, the new member a participant', async () => {
+    const a = [...G1.slice(0, 5), G1[5]!, G1[6]!, G1[7]!, '[19/10/2025, 10:02:00] Minister: ik ben er'];
+    expect(await ingest(chatFile('a', a))).toMatchObject({ conversationId: 1 });
+    const b = await ingest(chatFile('b', [...a.slice(3), '[20/10/2025, 09:00:00] Kees: hallo allemaal, ik ben nieuw']));
+    expect(b).toMatchObject({ conversationId: 1, messagesNew: 1, messagesSeenBefore: 6, messagesMissing: 0 });
+    expect(b.warnings.find((w: { code: string }) => w.code === 'conversation-matched')?.message).toMatch(/conversation 1 "Lappers".*Kees is new to it/);
+    const convs = await conversations();
+    expect(convs).toHaveLength(1);
+    expect(names(convs[0])).toContain('Kees');
   });
 });
