@@ -2,7 +2,11 @@
  * Which stored conversation an export of an unnamed chat belongs to (see identifyConversation): a later iOS export
  * without file name, group subject or encryption notice is the same chat as an earlier export, on the evidence it holds.
  */
-import { conversationKeysHeld, conversationKeysInWindow, conversationsWithParticipants, custodianSelfContacts, matchKey, type ConversationEvidence } from '../store/ingest.js';
+import { matchKey } from '../store/ingest.js';
+import {
+  conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationsWithParticipants, custodianSelfContacts,
+  type ConversationEvidence,
+} from '../store/conversation-evidence.js';
 import { MessageWriter } from '../store/message-writer.js';
 import { toE164 } from '../../parsers/phone.js';
 import { parseWhatsAppChunks, type WhatsAppScan } from '../../parsers/whatsapp/index.js';
@@ -41,6 +45,14 @@ interface Probed {
   fromSelf: boolean;
 }
 
+/** Every message with a sender at the start of the export, identical repeats included (see probeStart). */
+interface ProbedMessage {
+  /** The key MessageWriter stores it under: the base key, with `#<n>` for the n-th identical repeat (n ≥ 1). */
+  key: string;
+  atMs: number;
+  localIso: string;
+}
+
 /**
  * For an export whose stated titles match no conversation, or that states none (issue #2: the same chat exported in a
  * later month maps to the same conversation): finds the conversation of the same chat on the evidence the export
@@ -54,6 +66,11 @@ interface Probed {
  *   [first, last probed message] (see conversationKeysInWindow) none may be missing from the export while fewer than
  *   CONSISTENT_FROM are shared, and at most one in ten from then on. A merge that would at once report stored
  *   messages as missing is the signature of two different chats that share a forwarded message or a short "Ok";
+ * - and the reverse: each stored source of the conversation (of this export's format) was one export of that chat,
+ *   complete between its first and last message, so every message of the probe with a sender whose time lies within
+ *   such a source's span (its first and last time left out) is stored in it already (see notStoredWithinSource). This
+ *   is what refuses a chat that shares forwarded messages with a conversation that was quiet in the probe's time.
+ *   Both checks compare occurrences: an identical repeat stored as `X#1` is in the export only when it holds X twice;
  * - shared messages, in the order a source stored them: some of the export's first messages with a sender are stored
  *   in it (MessageWriter's own key: local time to the second, sender, body). What they prove depends on who sent them.
  *   One the custodian sent proves nothing: the custodian forwards one message to several chats at once, with the same
@@ -123,14 +140,48 @@ export async function identifyConversation(
   // it in the export, so that time is left out.
   const windowTo = probe.complete ? probe.toMs : probe.toMs - 1;
   const format = `whatsapp-${scan.platform}`;
+  const probeKeys = probe.messages.map((m) => m.key);
+  const probeKeySet = new Set(probeKeys);
+  // A window with more stored messages than the probe holds cannot be consistent with it.
+  const windowLimit = Math.floor((probe.messages.length * 10) / 9) + 1;
+  /**
+   * The reverse of the window check: each stored source of `c` (of this export's format, full fidelity) was one
+   * export of that chat, complete between its first and last message, so every message of the probe whose time lies
+   * within that span is stored in `c` already (`heldAll`: the probe's keys that `c` stores). One that is not proves
+   * another chat (or a message edited since): why, or null. The span's own first and last time are left out: the
+   * export limit may have cut a source within the second (iOS) or minute (Android) of its first message, and a message
+   * may follow its last one within the same minute.
+   */
+  const notStoredWithinSource = (c: ConversationEvidence, heldAll: Map<string, unknown>): string | null => {
+    // As the window check tolerates: from CONSISTENT_FROM shared messages on, one in ten may differ (a message deleted
+    // for everyone or edited since shows here as one the stored export lacked).
+    const within = (s: { fromMs: number; toMs: number }) => probe.messages.filter((m) => m.atMs > s.fromMs && m.atMs < s.toMs);
+    for (const s of conversationSourceSpans(ctx.db, c.id, format)) {
+      const inSpan = within(s);
+      const out = inSpan.filter((m) => !heldAll.has(m.key));
+      if (out.length === 0) continue;
+      const shared = inSpan.length - out.length;
+      if (shared >= CONSISTENT_FROM && out.length * 10 <= inSpan.length) continue;
+      const first = out.reduce((a, m) => (m.atMs < a.atMs ? m : a));
+      const last = out.reduce((a, m) => (m.atMs > a.atMs ? m : a));
+      return (
+        `${out.length} message${out.length === 1 ? '' : 's'} of this export between ${first.localIso} and ${last.localIso} ` +
+        `${out.length === 1 ? 'falls' : 'fall'} within source ${s.id} ("${s.fileName}")'s export of that conversation but ` +
+        `${out.length === 1 ? 'is' : 'are'} not in it, which the same chat would be (another chat, or a message edited since)`
+      );
+    }
+    return null;
+  };
   const qualified: { c: ConversationEvidence; chatName: string | null; how: string }[] = [];
   const nearMiss: { c: ConversationEvidence; tie: string; why: string }[] = [];
   for (const c of convs) {
     const name = named(c);
     const unknown = unknownAuthors(c);
-    const held = probe.keys.size
-      ? conversationKeysHeld(ctx.db, c.id, [...probe.keys.keys()], probe.fromMs, probe.toMs)
+    // Every occurrence of an identical repeat is asked for (`held` keeps the base keys, `heldAll` all of them).
+    const heldAll = probe.messages.length
+      ? conversationKeysHeld(ctx.db, c.id, probeKeys, probe.fromMs, probe.toMs)
       : new Map<string, { seq: number; source: number }>();
+    const held = new Map([...heldAll].filter(([k]) => probe.keys.has(k)));
     const sameAuthors = madeUpKey !== null && titleKeys(c).has(madeUpKey);
     const tie =
       name !== undefined
@@ -166,15 +217,20 @@ export async function identifyConversation(
     } else if (!sameOrder(probe.keys, held)) {
       weak = `${sharedText}, but not in the order it stored them`;
     } else {
-      const stored = conversationKeysInWindow(ctx.db, c.id, probe.fromMs, windowTo, format, Math.floor((probe.keys.size * 10) / 9) + 1);
-      const missing = stored.keys.filter((k) => !probe.keys.has(k)).length;
+      // Occurrences compared, not base keys: a stored `X#1` is in this export only when it holds X at least twice.
+      const stored = conversationKeysInWindow(ctx.db, c.id, probe.fromMs, windowTo, format, windowLimit);
+      const missing = stored.keys.filter((k) => !probeKeySet.has(k)).length;
       const sharedIn = stored.keys.length - missing;
       const consistent = !stored.truncated && (missing === 0 || (sharedIn >= CONSISTENT_FROM && missing * 10 <= stored.keys.length));
+      const outside = consistent ? notStoredWithinSource(c, heldAll) : null;
       if (!consistent) {
-        const n = stored.truncated ? `more than ${missing}` : String(missing);
-        weak =
-          `${sharedText}; yet ${n} stored message${missing === 1 && !stored.truncated ? '' : 's'} of that conversation between ${probe.fromAt} and ` +
-          `${probe.toAt} ${missing === 1 && !stored.truncated ? 'is' : 'are'} not in this export, which the same chat exported later would hold`;
+        weak = stored.truncated
+          ? `${sharedText}; yet that conversation stores more than ${stored.keys.length} messages with a sender between ${probe.fromAt} and ` +
+            `${probe.toAt}, more than the ${probe.messages.length} this export holds there, which the same chat exported later would hold`
+          : `${sharedText}; yet ${missing} stored message${missing === 1 ? '' : 's'} of that conversation between ${probe.fromAt} and ` +
+            `${probe.toAt} ${missing === 1 ? 'is' : 'are'} not in this export, which the same chat exported later would hold`;
+      } else if (outside !== null) {
+        weak = `${sharedText}; yet ${outside}`;
       } else if (held.size < 2 || !notSelf) {
         weak = `${sharedText}, and at least two, one of them not the custodian's, are needed${FORWARDED}`;
       } else if (name === null || (name !== undefined && !c.isGroup)) {
@@ -256,11 +312,14 @@ function sameOrder(probed: Map<string, Probed>, held: Map<string, { seq: number;
 async function probeStart(
   ctx: IngestContext, unit: ExportUnit, scan: WhatsAppScan,
 ): Promise<{
-  keys: Map<string, Probed>; fromMs: number; toMs: number; fromAt: string; toAt: string; complete: boolean; systemAuthors: string[]; ordinary: Set<string>;
+  keys: Map<string, Probed>; messages: ProbedMessage[]; fromMs: number; toMs: number; fromAt: string; toAt: string; complete: boolean;
+  systemAuthors: string[]; ordinary: Set<string>;
 }> {
   // The writer's own key function (nothing is written through this instance), so the probe cannot drift from it.
   const keyOf = new MessageWriter(ctx.db, 0, 0);
   const keys = new Map<string, Probed>();
+  const messages: ProbedMessage[] = [];
+  const occurrences = new Map<string, number>();
   const systemAuthors = new Set<string>();
   const ordinary = new Set<string>();
   let fromMs = Number.POSITIVE_INFINITY;
@@ -281,13 +340,16 @@ async function probeStart(
       const key = keyOf.baseKey(m);
       // (An identical repeat keeps the first one's place: MessageWriter stores the first under the base key.)
       if (!keys.has(key)) keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
+      const occ = occurrences.get(key) ?? 0;
+      occurrences.set(key, occ + 1);
+      messages.push({ key: occ === 0 ? key : `${key}#${occ}`, atMs: m.sentAtMs, localIso: m.localIso });
       if (m.sentAtMs < fromMs) [fromMs, fromAt] = [m.sentAtMs, m.localIso];
       if (m.sentAtMs > toMs) [toMs, toAt] = [m.sentAtMs, m.localIso];
       // (A media message is a person's, whatever its first character: a group's name sends none.)
       if (m.kind !== 'text' || !writtenByWhatsApp(m)) ordinary.add(matchKey(m.sender));
     }
   }
-  return { keys, fromMs, toMs, fromAt, toAt, complete, systemAuthors: [...systemAuthors], ordinary };
+  return { keys, messages, fromMs, toMs, fromAt, toAt, complete, systemAuthors: [...systemAuthors], ordinary };
 }
 
 /** The body of a message with a sender starts with U+200E, as in the lines WhatsApp writes itself (iOS, §6.3). */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { DB } from './db.js';
 import { nowIso } from './db.js';
-import type { ParsedChat, ParsedMessage, Participant, Platform } from '../../parsers/types.js';
+import type { ParsedChat, Participant, Platform } from '../../parsers/types.js';
 
 /**
  * Writes ingested sources, contacts, conversations and messages. The caller wraps one whole ingest run in a
@@ -244,93 +244,6 @@ export function joinConversation(db: DB, id: number, chat: ParsedChat, titleStat
     }
   }
   return { id, created: false };
-}
-
-/** A conversation with what identifies it besides a title: its participants (see src/ingest/conversation-identity.ts). */
-export interface ConversationEvidence {
-  id: number;
-  title: string;
-  /** The current title and the earlier ones. */
-  titles: string[];
-  isGroup: boolean;
-  participants: { name: string | null; phone: string | null }[];
-}
-
-/** Every conversation of a custodian on a platform, with titles and participants, in id order. */
-export function conversationsWithParticipants(db: DB, custodianId: string, platform: Platform): ConversationEvidence[] {
-  const rows = db.prepare('SELECT id, title, title_history_json, is_group FROM conversations WHERE custodian_id = ? AND platform = ? ORDER BY id').all(custodianId, platform) as {
-    id: number; title: string; title_history_json: string; is_group: number;
-  }[];
-  const parts = db
-    .prepare(
-      `SELECT p.conversation_id AS c, k.display_name AS name, k.phone_e164 AS phone FROM conversation_participants p
-         JOIN conversations c ON c.id = p.conversation_id JOIN contacts k ON k.id = p.contact_id
-        WHERE c.custodian_id = ? AND c.platform = ?`,
-    )
-    .all(custodianId, platform) as { c: number; name: string | null; phone: string | null }[];
-  const byConv = new Map<number, { name: string | null; phone: string | null }[]>();
-  for (const p of parts) {
-    let list = byConv.get(p.c);
-    if (!list) byConv.set(p.c, (list = []));
-    list.push({ name: p.name, phone: p.phone });
-  }
-  return rows.map((r) => ({
-    id: r.id,
-    title: r.title,
-    titles: [r.title, ...(JSON.parse(r.title_history_json) as string[])],
-    isGroup: r.is_group === 1,
-    participants: byConv.get(r.id) ?? [],
-  }));
-}
-
-/** The contacts of a custodian known to be the custodian (a message the export shows as sent from the phone's owner). */
-export function custodianSelfContacts(db: DB, custodianId: string): { name: string | null; phone: string | null }[] {
-  return db.prepare('SELECT display_name AS name, phone_e164 AS phone FROM contacts WHERE custodian_id = ? AND is_custodian = 1').all(custodianId) as {
-    name: string | null; phone: string | null;
-  }[];
-}
-
-/**
- * The message keys among `keys` (MessageWriter.baseKey) that conversation `conversationId` holds, with each one's seq
- * and first source (a source stores its new messages in its own order, so seq follows that source's export order),
- * asked only when it holds a message in [fromMs, toMs] (the time the keys span): one index probe, then the keys
- * through the conversation's UNIQUE (conversation_id, dedup_key) index.
- */
-export function conversationKeysHeld(
-  db: DB, conversationId: number, keys: string[], fromMs: number, toMs: number,
-): Map<string, { seq: number; source: number }> {
-  const any = db.prepare('SELECT 1 FROM messages WHERE conversation_id = ? AND sent_at_ms BETWEEN ? AND ? LIMIT 1').get(conversationId, fromMs, toMs);
-  if (!any || keys.length === 0) return new Map();
-  const rows = db
-    .prepare(
-      'SELECT dedup_key AS k, seq, first_source_id AS source FROM messages WHERE conversation_id = ? AND dedup_key IN (SELECT value FROM json_each(?))',
-    )
-    .all(conversationId, JSON.stringify(keys)) as { k: string; seq: number; source: number }[];
-  return new Map(rows.map((r) => [r.k, { seq: r.seq, source: r.source }]));
-}
-
-/**
- * The base keys (MessageWriter.baseKey: the stored key without its `#<n>` occurrence suffix) of the messages with a
- * sender that conversation `conversationId` stores in [fromMs, toMs] and that a later export of format `format` would
- * be expected to hold: as MessageWriter.finish's missing check, only messages a full-fidelity source of that format
- * contained. At most `limit`, oldest first (conversation-identity.ts asks for a little more than its probe holds: a
- * window with more stored messages than that cannot be consistent with the probe anyway).
- */
-export function conversationKeysInWindow(
-  db: DB, conversationId: number, fromMs: number, toMs: number, format: string, limit: number,
-): { keys: string[]; truncated: boolean } {
-  const rows = db
-    .prepare(
-      `SELECT m.dedup_key AS k FROM messages m
-        WHERE m.conversation_id = @c AND m.sent_at_ms BETWEEN @lo AND @hi AND m.sender IS NOT NULL
-          AND (EXISTS (SELECT 1 FROM sources o WHERE o.id = m.first_source_id AND o.format = @f AND o.low_fidelity = 0)
-               OR EXISTS (SELECT 1 FROM message_sightings ms JOIN sources o ON o.id = ms.source_id
-                          WHERE ms.message_id = m.id AND o.format = @f AND o.low_fidelity = 0))
-        ORDER BY m.sent_at_ms, m.seq LIMIT @n`,
-    )
-    .pluck()
-    .all({ c: conversationId, lo: fromMs, hi: toMs, f: format, n: limit + 1 }) as string[];
-  return { keys: rows.slice(0, limit).map((k) => k.replace(/#\d+$/, '')), truncated: rows.length > limit };
 }
 
 function updateTitle(db: DB, id: number, chat: ParsedChat): void {

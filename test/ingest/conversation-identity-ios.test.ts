@@ -110,6 +110,18 @@ describe('an iOS export without title, subject or notice maps to the conversatio
     );
   });
 
+  it('a message deleted for everyone since: with ten shared messages or more the later export still joins', async () => {
+    const day = (i: number) => `[19/10/2025, 10:${String(i).padStart(2, '0')}:00] ${i % 2 ? 'Jan' : 'Piet'}: bericht ${i}`;
+    const lines = Array.from({ length: 14 }, (_, i) => day(i + 10));
+    await ingest(chatFile('g1', [...G1, ...lines]));
+    // The later export shows Jan's 10:13 as deleted: the stored export lacked that line, and this one lacks the text.
+    const later = lines.map((l, i) => (i === 3 ? '[19/10/2025, 10:13:00] Jan: \u200eDit bericht is verwijderd.' : l));
+    const s = await ingest(chatFile('later', [...G1.slice(5), ...later, '[20/10/2025, 08:00:00] Rudi Anderson: agenda']));
+    expect(s).toMatchObject({ conversationId: 1, messagesNew: 2, messagesSeenBefore: 16, messagesMissing: 1 });
+    expect(codes(s)).toContain('conversation-matched');
+    expect((await messages(1)).find((m: any) => m.text === 'bericht 13').missingIn).toEqual([s.id]);
+  });
+
   it('group: without any line by the group name, several stored messages of several senders are enough', async () => {
     await ingest(chatFile('g1', G1));
     const s = await ingest(chatFile('g3', [...G1.slice(3), '[20/10/2025, 08:00:00] Rudi Anderson: agenda volgt']));
@@ -367,5 +379,97 @@ describe('shared messages prove one chat only when the export holds what the con
     const convs = await conversations();
     expect(convs).toHaveLength(1);
     expect(names(convs[0])).toContain('Kees');
+  });
+});
+
+describe('an export joins only when it holds what every stored export of the conversation held in its time', () => {
+  const notMatched = (s: { warnings: { code: string; message: string }[] }) =>
+    s.warnings.filter((w) => w.code === 'conversation-not-matched').map((w) => w.message).join('\n');
+  const untouched = async (conversation: number) => expect((await messages(conversation)).every((m: any) => m.missingIn.length === 0)).toBe(true);
+  // Three items Jan and the minister sent to a work chat and to a private group alike.
+  const FORWARDS = [
+    '[10-06-2024 08:15:00] Jan: https://nos.nl/artikel/123 kabinet',
+    '[10-06-2024 08:15:05] Jan: https://nos.nl/artikel/124 begroting',
+    '[10-06-2024 08:20:00] M: Interessant stuk https://nrc.nl/x',
+  ];
+  const work = (first: string, last: string) => [
+    `[01-06-2024 09:00:00] ${first}: Agenda voor het overleg staat in de map`,
+    '[01-06-2024 09:05:00] M: Dank',
+    ...FORWARDS,
+    `[20-06-2024 14:00:00] ${last}: Overleg verplaatst naar donderdag`,
+    '[20-06-2024 14:03:00] M: Prima',
+  ];
+  // A private group: quiet in the work chat's time, apart from the forwards.
+  const BBQ = [
+    '[09-06-2024 20:00:00] Karel: Zaterdag bbq bij mij?',
+    '[09-06-2024 20:01:00] M: Ja leuk',
+    '[09-06-2024 20:02:00] Jan: Ik neem vlees mee',
+    ...FORWARDS,
+    '[10-06-2024 21:00:00] Karel: Haha politiek weer',
+    '[11-06-2024 19:00:00] Karel: Wie neemt bier mee',
+    '[11-06-2024 19:05:00] M: Ik',
+  ];
+  const WITHIN = /6 messages of this export between 2024-06-09T20:00:00 and 2024-06-11T19:05:00 fall within source 1 \("WhatsApp Chat - (Werkgroep|Jan)\.txt"\)'s export of that conversation but are not in it/;
+
+  it('a group that shares three forwards with a work group quiet in that time stays separate, named or not', async () => {
+    expect(await ingest(writeIn(dir, 'w/WhatsApp Chat - Werkgroep.txt', work('Rudi', 'Piet').join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const b = await ingest(chatFile('p', BBQ));
+    expect(b).toMatchObject({ conversationId: 2, messagesNew: 9, messagesSeenBefore: 0, messagesMissing: 0 });
+    expect(codes(b)).not.toContain('conversation-matched');
+    expect(notMatched(b)).toMatch(/conversation 1 "Werkgroep"/);
+    expect(notMatched(b)).toMatch(WITHIN);
+    const convs = await conversations();
+    expect(convs[0]).toMatchObject({ id: 1, title: 'Werkgroep', titleHistory: [], messageCount: 7 });
+    expect(names(convs[0])).not.toContain('Karel');
+    await untouched(1);
+  });
+
+  it('named after the private group, that export neither joins nor renames the work group', async () => {
+    await ingest(writeIn(dir, 'w/WhatsApp Chat - Werkgroep.txt', work('Rudi', 'Piet').join('\n') + '\n'));
+    const b = await ingest(writeIn(dir, 'p/WhatsApp Chat - BBQ.txt', BBQ.join('\n') + '\n'));
+    expect(b).toMatchObject({ conversationId: 2, messagesNew: 9, messagesSeenBefore: 0, messagesMissing: 0 });
+    expect(codes(b)).not.toContain('conversation-matched');
+    expect(notMatched(b)).toMatch(WITHIN);
+    const convs = await conversations();
+    expect(convs.map((c: { title: string }) => c.title)).toEqual(['Werkgroep', 'BBQ']);
+    expect(convs[0]).toMatchObject({ titleHistory: [], messageCount: 7 });
+    await untouched(1);
+  });
+
+  it('the same group does not join a 1:1 chat with Jan that was quiet in that time', async () => {
+    expect(await ingest(writeIn(dir, 'j/WhatsApp Chat - Jan.txt', work('Jan', 'Jan').join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const b = await ingest(chatFile('p', BBQ));
+    expect(b).toMatchObject({ conversationId: 2, messagesNew: 9, messagesSeenBefore: 0, messagesMissing: 0 });
+    expect(codes(b)).not.toContain('conversation-matched');
+    expect(notMatched(b)).toMatch(/conversation 1 "Jan"/);
+    expect(notMatched(b)).toMatch(WITHIN);
+    expect(names((await conversations())[0])).toEqual(['Jan', 'M']);
+    await untouched(1);
+  });
+
+  it('identical repeats (Android "<Media weggelaten>" in one minute) count once each: a renamed later export joins', async () => {
+    const media = (at: string, n: number) => Array.from({ length: n }, () => `${at} - Jan: <Media weggelaten>`);
+    const early = [
+      '01-05-2024 09:58 - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.',
+      "01-05-2024 10:00 - Jan: Foto's van zaterdag",
+    ];
+    const shared = [
+      ...media('01-05-2024 10:01', 4),
+      '01-05-2024 10:05 - Piet: Mooi!',
+      '01-05-2024 10:06 - M: Prachtig',
+      '02-05-2024 09:00 - Piet: Volgende keer het strand?',
+      ...media('02-05-2024 09:01', 4),
+      '02-05-2024 09:02 - M: Goed idee',
+    ];
+    const later = ['03-05-2024 12:00 - Piet: Zaterdag 10 uur bij de pier', '03-05-2024 12:05 - M: Ik ben er'];
+    expect(await ingest(writeIn(dir, 'a/WhatsApp-chat met Fotoclub.txt', [...early, ...shared].join('\n') + '\n'))).toMatchObject({
+      conversationId: 1, messagesNew: 14,
+    });
+    const b = await ingest(writeIn(dir, 'b/WhatsApp-chat met Fotoclub 2024.txt', [...shared, ...later].join('\n') + '\n'));
+    expect(b).toMatchObject({ conversationId: 1, messagesNew: 2, messagesSeenBefore: 12, messagesMissing: 0 });
+    expect(b.warnings.find((w: { code: string }) => w.code === 'conversation-matched')?.message).toMatch(/conversation 1 "Fotoclub"/);
+    expect(notMatched(b)).not.toMatch(/more than 0/);
+    expect(await conversations()).toHaveLength(1);
+    await untouched(1);
   });
 });
