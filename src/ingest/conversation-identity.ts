@@ -2,6 +2,7 @@
  * Which stored conversation an export of an unnamed chat belongs to (see identifyConversation): a later iOS export
  * without file name, group subject or encryption notice is the same chat as an earlier export, on the evidence it holds.
  */
+import { DateTime } from 'luxon';
 import { matchKey } from '../store/ingest.js';
 import {
   conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationsWithParticipants, custodianSelfContacts,
@@ -172,6 +173,14 @@ export async function identifyConversation(
     }
     return null;
   };
+  // The whole export's time (pass 1 saw every line; the probe only its start): an older export of a stored chat
+  // ingested after a newer one shares nothing at its start, but its time and its people give it away.
+  const wall = (iso: string | null): number | null => (iso === null ? null : DateTime.fromISO(iso, { zone: ctx.custodian.tz }).toMillis());
+  const exportFrom = wall(scan.firstLocalIso);
+  const exportTo = wall(scan.lastLocalIso);
+  const span = `${scan.firstLocalIso ?? '?'} – ${scan.lastLocalIso ?? '?'}`;
+  const overlapsInTime = (c: ConversationEvidence): boolean =>
+    exportFrom !== null && exportTo !== null && c.firstMs !== null && c.lastMs !== null && c.firstMs <= exportTo && c.lastMs >= exportFrom;
   const qualified: { c: ConversationEvidence; chatName: string | null; how: string }[] = [];
   const nearMiss: { c: ConversationEvidence; tie: string; why: string }[] = [];
   for (const c of convs) {
@@ -190,7 +199,9 @@ export async function identifyConversation(
           ? 'it has the same authors'
           : held.size
             ? 'it holds messages of this export'
-            : null;
+            : overlapsInTime(c) && scan.authors.length > 0 && unknown.length === 0
+              ? `its participants are this export's authors and it holds messages within this export's time (${span})`
+              : null;
     if (tie === null) continue;
     const shared = [...probe.keys].filter(([k]) => held.has(k)).map(([, m]) => m);
     const bySender = new Map<string, { sender: string; n: number }>();

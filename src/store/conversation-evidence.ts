@@ -14,12 +14,17 @@ export interface ConversationEvidence {
   titles: string[];
   isGroup: boolean;
   participants: { name: string | null; phone: string | null }[];
+  /** The times of its first and last message (ms), or null without messages. */
+  firstMs: number | null;
+  lastMs: number | null;
 }
 
 /** Every conversation of a custodian on a platform, with titles and participants, in id order. */
 export function conversationsWithParticipants(db: DB, custodianId: string, platform: Platform): ConversationEvidence[] {
-  const rows = db.prepare('SELECT id, title, title_history_json, is_group FROM conversations WHERE custodian_id = ? AND platform = ? ORDER BY id').all(custodianId, platform) as {
-    id: number; title: string; title_history_json: string; is_group: number;
+  const rows = db
+    .prepare('SELECT id, title, title_history_json, is_group, first_at_ms, last_at_ms FROM conversations WHERE custodian_id = ? AND platform = ? ORDER BY id')
+    .all(custodianId, platform) as {
+    id: number; title: string; title_history_json: string; is_group: number; first_at_ms: number | null; last_at_ms: number | null;
   }[];
   const parts = db
     .prepare(
@@ -40,6 +45,8 @@ export function conversationsWithParticipants(db: DB, custodianId: string, platf
     titles: [r.title, ...(JSON.parse(r.title_history_json) as string[])],
     isGroup: r.is_group === 1,
     participants: byConv.get(r.id) ?? [],
+    firstMs: r.first_at_ms,
+    lastMs: r.last_at_ms,
   }));
 }
 

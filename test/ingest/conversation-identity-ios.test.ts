@@ -473,3 +473,20 @@ describe('an export joins only when it holds what every stored export of the con
     await untouched(1);
   });
 });
+
+describe('an older unnamed export ingested after a newer one', () => {
+  it('shares nothing at its start, yet the operator is told which conversation has its people within its time', async () => {
+    // Hourly messages from 1 January 2024; the newer export (named) holds 700–1499, the older (unnamed) 0–1199.
+    const line = (i: number): string => {
+      const t = new Date(Date.UTC(2024, 0, 1, 8 + i));
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `[${p(t.getUTCDate())}-${p(t.getUTCMonth() + 1)}-${t.getUTCFullYear()} ${p(t.getUTCHours())}:00:00] ${i % 2 ? 'Jan' : 'Piet'}: bericht ${i}`;
+    };
+    const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => line(a + i));
+    expect(await ingest(writeIn(dir, 'new/WhatsApp Chat - Overleg.txt', range(700, 1500).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const older = await ingest(chatFile('old', range(0, 1200)));
+    expect(older.conversationId).toBe(2);
+    const w = older.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched');
+    expect(w?.message).toMatch(/conversation 1 "Overleg" may be the same chat \(its participants are this export's authors and it holds messages within this export's time/);
+  });
+});
