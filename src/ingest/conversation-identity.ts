@@ -174,7 +174,8 @@ export async function identifyConversation(
     return null;
   };
   // The whole export's time (pass 1 saw every line; the probe only its start): an older export of a stored chat
-  // ingested after a newer one shares nothing at its start, but its time and its people give it away.
+  // ingested after a newer one shares nothing at its start, but its time and its people give it away. Only for an
+  // export that names no chat: one that does (a 1:1 chat's other person) is not a group of the same people.
   const wall = (iso: string | null): number | null => (iso === null ? null : DateTime.fromISO(iso, { zone: ctx.custodian.tz }).toMillis());
   const exportFrom = wall(scan.firstLocalIso);
   const exportTo = wall(scan.lastLocalIso);
@@ -199,7 +200,7 @@ export async function identifyConversation(
           ? 'it has the same authors'
           : held.size
             ? 'it holds messages of this export'
-            : overlapsInTime(c) && scan.authors.length > 0 && unknown.length === 0
+            : namedTitle === null && overlapsInTime(c) && scan.authors.length > 0 && unknown.length === 0
               ? `its participants are this export's authors and it holds messages within this export's time (${span})`
               : null;
     if (tie === null) continue;

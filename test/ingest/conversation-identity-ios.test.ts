@@ -489,4 +489,12 @@ describe('an older unnamed export ingested after a newer one', () => {
     const w = older.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched');
     expect(w?.message).toMatch(/conversation 1 "Overleg" may be the same chat \(its participants are this export's authors and it holds messages within this export's time/);
   });
+
+  it('an export that names its chat is not reported for a group of the same people in its time', async () => {
+    const group = ['[01-06-2024 09:00:00] Jan: Agenda volgt', '[01-06-2024 09:05:00] M: Dank', '[01-06-2024 09:10:00] Piet: Ik ook'];
+    expect(await ingest(writeIn(dir, 'g/WhatsApp Chat - Overleg.txt', group.join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const one = await ingest(writeIn(dir, 'j/WhatsApp Chat - Jan.txt', '[01-06-2024 09:02:00] Jan: Bel je even?\n[01-06-2024 09:03:00] M: Ja\n'));
+    expect(one.conversationId).toBe(2);
+    expect(one.warnings.filter((w: { code: string }) => w.code.startsWith('conversation-'))).toEqual([]);
+  });
 });
