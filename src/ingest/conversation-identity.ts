@@ -8,7 +8,7 @@ import {
   conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationsWithParticipants, custodianSelfContacts,
   type ConversationEvidence,
 } from '../store/conversation-evidence.js';
-import { MessageWriter } from '../store/message-writer.js';
+import { MessageKeys } from '../store/message-keys.js';
 import { toE164 } from '../../parsers/phone.js';
 import { parseWhatsAppChunks, type WhatsAppScan } from '../../parsers/whatsapp/index.js';
 import type { ParsedMessage, ParseWarning } from '../../parsers/types.js';
@@ -327,8 +327,8 @@ async function probeStart(
   keys: Map<string, Probed>; messages: ProbedMessage[]; fromMs: number; toMs: number; fromAt: string; toAt: string; complete: boolean;
   systemAuthors: string[]; ordinary: Set<string>;
 }> {
-  // The writer's own key function (nothing is written through this instance), so the probe cannot drift from it.
-  const keyOf = new MessageWriter(ctx.db, 0, 0);
+  // The writer's own key function, so the probe cannot drift from it.
+  const keyOf = new MessageKeys();
   const keys = new Map<string, Probed>();
   const messages: ProbedMessage[] = [];
   const occurrences = new Map<string, number>();
@@ -349,7 +349,7 @@ async function probeStart(
       const author = m.extra?.['author'];
       if (typeof author === 'string') systemAuthors.add(author);
       if (m.sender === null) continue;
-      const key = keyOf.baseKey(m);
+      const key = keyOf.base(m);
       // (An identical repeat keeps the first one's place: MessageWriter stores the first under the base key.)
       if (!keys.has(key)) keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
       const occ = occurrences.get(key) ?? 0;

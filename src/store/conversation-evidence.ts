@@ -58,7 +58,7 @@ export function custodianSelfContacts(db: DB, custodianId: string): { name: stri
 }
 
 /**
- * The message keys among `keys` (MessageWriter.baseKey) that conversation `conversationId` holds, with each one's seq
+ * The message keys among `keys` (MessageKeys.base) that conversation `conversationId` holds, with each one's seq
  * and first source (a source stores its new messages in its own order, so seq follows that source's export order),
  * asked only when it holds a message in [fromMs, toMs] (the time the keys span): one index probe, then the keys
  * through the conversation's UNIQUE (conversation_id, dedup_key) index.

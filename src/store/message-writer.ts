@@ -1,8 +1,7 @@
-import crypto from 'node:crypto';
 import type { DB } from './db.js';
 import type { ParsedMessage } from '../../parsers/types.js';
 import { incomingVersions, mergeVersions, storedVersions } from './message-versions.js';
-import { matchKey } from './ingest.js';
+import { MessageKeys } from './message-keys.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 
 export interface StoredAttachment {
@@ -106,7 +105,7 @@ export class MessageWriter {
     );
   }
 
-  private readonly senderKeys = new Map<string, string>();
+  private readonly keys = new MessageKeys();
   /** See holdsOldRows; undefined until asked. */
   private oldRows: boolean | undefined;
 
@@ -120,18 +119,6 @@ export class MessageWriter {
     return this.attachmentFill.differ;
   }
 
-  baseKey(m: ParsedMessage): string {
-    if (m.stableKey) return `k:${m.stableKey}`;
-    return this.textKey(m.localIso, m);
-  }
-
-  private textKey(localIso: string, m: Pick<ParsedMessage, 'kind' | 'event' | 'sender' | 'text'>): string {
-    const body = crypto.hash('sha256', `${m.kind}\u0000${m.event ?? ''}\u0000${m.text}`, 'base64url').slice(0, 22);
-    const sender = m.sender ?? '';
-    let sk = this.senderKeys.get(sender);
-    if (sk === undefined) this.senderKeys.set(sender, (sk = matchKey(sender)));
-    return `t:${localIso}|${sk}|${body}`;
-  }
 
   write(m: ParsedMessage, senderContactId: number | null, attachments: StoredAttachment[]): { id: number; outcome: WriteOutcome } {
     if (this.count++ === 0) {
@@ -145,7 +132,7 @@ export class MessageWriter {
       this.maxMs = m.sentAtMs;
       this.lastAt = m.sentAt;
     }
-    const base = this.baseKey(m);
+    const base = this.keys.base(m);
     // A message that whatsapp-1.0.0 may have stored under another key: looked for under each key it could have had.
     // Only a message with a line break or an older reading of its own can have one, and only in a conversation that
     // holds rows of that version; everywhere else this costs no lookup (the insert-first path below).
@@ -234,12 +221,12 @@ export class MessageWriter {
    */
   private oldKeys(m: ParsedMessage, base: string): { key: string; text: string }[] {
     const old = m.legacy ?? m;
-    const out = [{ key: m.legacy ? this.textKey(m.localIso, old) : base, text: old.text }];
+    const out = [{ key: m.legacy ? this.keys.text(m.localIso, old) : base, text: old.text }];
     if (m.legacy) out.push({ key: base, text: m.text });
     const lf = old.text.replace(CR_EOL, '\n');
     if (lf.includes('\n')) {
       for (const text of [lf, lf.replaceAll('\n', '\r\n'), lf.replaceAll('\n', '\r')]) {
-        const key = this.textKey(m.localIso, { ...old, text });
+        const key = this.keys.text(m.localIso, { ...old, text });
         if (!out.some((c) => c.key === key)) out.push({ key, text });
       }
     }

@@ -1,0 +1,28 @@
+/**
+ * The dedup key of a message (see MessageWriter): the format's stable key, or conversation-local time, sender and a
+ * hash of kind, event and text. Pure: the writer stores under it, and conversation identity looks an export's first
+ * messages up by it, so both must compute it alike.
+ */
+import crypto from 'node:crypto';
+import type { ParsedMessage } from '../../parsers/types.js';
+import { matchKey } from './ingest.js';
+
+export class MessageKeys {
+  /** Sender match keys by display name (a chat has few senders; matchKey is not free). */
+  private readonly senderKeys = new Map<string, string>();
+
+  /** The key a message is stored under, before an occurrence suffix `#<n>` for the n-th identical repeat. */
+  base(m: ParsedMessage): string {
+    if (m.stableKey) return `k:${m.stableKey}`;
+    return this.text(m.localIso, m);
+  }
+
+  /** The key of a reading of a message without a stable key (its time as written, sender, kind, event, text). */
+  text(localIso: string, m: Pick<ParsedMessage, 'kind' | 'event' | 'sender' | 'text'>): string {
+    const body = crypto.hash('sha256', `${m.kind}\u0000${m.event ?? ''}\u0000${m.text}`, 'base64url').slice(0, 22);
+    const sender = m.sender ?? '';
+    let sk = this.senderKeys.get(sender);
+    if (sk === undefined) this.senderKeys.set(sender, (sk = matchKey(sender)));
+    return `t:${localIso}|${sk}|${body}`;
+  }
+}
