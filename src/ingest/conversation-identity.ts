@@ -8,15 +8,12 @@ import {
   conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationsWithParticipants, custodianSelfContacts,
   type ConversationEvidence,
 } from '../store/conversation-evidence.js';
-import { MessageKeys } from '../store/message-keys.js';
 import { toE164 } from '../../parsers/phone.js';
-import { parseWhatsAppChunks, type WhatsAppScan } from '../../parsers/whatsapp/index.js';
-import type { ParsedMessage, ParseWarning } from '../../parsers/types.js';
-import { readChunksReusing, type IngestContext } from './context.js';
+import type { WhatsAppScan } from '../../parsers/whatsapp/index.js';
+import type { ParseWarning } from '../../parsers/types.js';
+import type { IngestContext } from './context.js';
 import type { ExportUnit } from './discover.js';
-
-/** Messages at the start of an export that identifyConversation looks up in the store. */
-const PROBE_MESSAGES = 500;
+import { PROBE_MESSAGES, probeExport, type Probe, type Probed } from './conversation-probe.js';
 /**
  * Shared messages that identify a conversation without a name to go on: at least this many, from two senders or more,
  * one of them not the custodian.
@@ -34,24 +31,6 @@ export interface ConversationMatch {
   conversation: ConversationEvidence;
   /** The chat's name as this export writes it among its authors (see `named`), or null. */
   chatName: string | null;
-}
-
-/** A message with a sender at the start of the export (see probeStart). */
-interface Probed {
-  /** As the export writes it. */
-  sender: string;
-  /** matchKey(sender). */
-  senderKey: string;
-  phone: string | null;
-  fromSelf: boolean;
-}
-
-/** Every message with a sender at the start of the export, identical repeats included (see probeStart). */
-interface ProbedMessage {
-  /** The key MessageWriter stores it under: the base key, with `#<n>` for the n-th identical repeat (n ≥ 1). */
-  key: string;
-  atMs: number;
-  localIso: string;
 }
 
 /**
@@ -87,6 +66,9 @@ interface ProbedMessage {
  *   the conversation or like the export's own title (the chat's name), and apart from authors a consistent overlap of
  *   at least OVERLAP_ALONE shared messages from two senders brings in (a new group member; the custodian under another
  *   display name): a 1:1 conversation takes in at most one such author, never two or more.
+ * The evidence is sought in the export's first PROBE_MESSAGES messages; for a conversation that begins after them but
+ * within the export's time (an older export ingested after a newer one), in the export's first PROBE_MESSAGES messages
+ * from the conversation's first message on, with the same checks.
  * The custodian is known by the custodian's name, the export's self hint and the contacts known to be the custodian,
  * or may be unknown: two senders are then at least one other person. A conversation tied by a name or by the same
  * authors, or that shares messages with the export, but does not qualify is reported (conversation-not-matched, saying
@@ -120,71 +102,79 @@ export async function identifyConversation(
     });
   };
 
-  const probe = await probeStart(ctx, unit, scan);
-  // A sender is the custodian when known as such, or when the export shows one of its messages as sent from the phone.
-  const selfSenders = new Set<string>();
-  for (const m of probe.keys.values()) {
-    if (m.fromSelf || selfKeys.has(m.senderKey) || (m.phone !== null && selfPhones.has(m.phone))) selfSenders.add(m.senderKey);
-  }
-  const names = [...new Set([...scan.authors, ...probe.systemAuthors])];
+  const start = await probeExport(ctx, unit, scan);
+  const names = [...new Set([...scan.authors, ...start.systemAuthors])];
   /** The name that ties the export to `c`, or undefined; a chat name for pass 2, or null for the export's own title. */
   const named = (c: ConversationEvidence): string | null | undefined => {
     const titles = titleKeys(c);
     for (const n of names) {
       if (!titles.has(matchKey(n))) continue;
-      if (c.isGroup ? !isParticipant(c, n) && !probe.ordinary.has(matchKey(n)) : isParticipant(c, n) && !scan.isGroup) return n;
+      if (c.isGroup ? !isParticipant(c, n) && !start.ordinary.has(matchKey(n)) : isParticipant(c, n) && !scan.isGroup) return n;
     }
     if (namedTitle !== null && !c.isGroup && !scan.isGroup && isParticipant(c, namedTitle)) return null;
     return undefined;
   };
-  // The probe's time window; when the probe stopped short of the export's end, messages at its last time may follow
-  // it in the export, so that time is left out.
-  const windowTo = probe.complete ? probe.toMs : probe.toMs - 1;
-  const format = `whatsapp-${scan.platform}`;
-  const probeKeys = probe.messages.map((m) => m.key);
-  const probeKeySet = new Set(probeKeys);
-  // A window with more stored messages than the probe holds cannot be consistent with it.
-  const windowLimit = Math.floor((probe.messages.length * 10) / 9) + 1;
-  /**
-   * The reverse of the window check: each stored source of `c` (of this export's format, full fidelity) was one
-   * export of that chat, complete between its first and last message, so every message of the probe whose time lies
-   * within that span is stored in `c` already (`heldAll`: the probe's keys that `c` stores). One that is not proves
-   * another chat (or a message edited since): why, or null. The span's own first and last time are left out: the
-   * export limit may have cut a source within the second (iOS) or minute (Android) of its first message, and a message
-   * may follow its last one within the same minute.
-   */
-  const notStoredWithinSource = (c: ConversationEvidence, heldAll: Map<string, unknown>): string | null => {
-    // As the window check tolerates: from CONSISTENT_FROM shared messages on, one in ten may differ (a message deleted
-    // for everyone or edited since shows here as one the stored export lacked).
-    const within = (s: { fromMs: number; toMs: number }) => probe.messages.filter((m) => m.atMs > s.fromMs && m.atMs < s.toMs);
-    for (const s of conversationSourceSpans(ctx.db, c.id, format)) {
-      const inSpan = within(s);
-      const out = inSpan.filter((m) => !heldAll.has(m.key));
-      if (out.length === 0) continue;
-      const shared = inSpan.length - out.length;
-      if (shared >= CONSISTENT_FROM && out.length * 10 <= inSpan.length) continue;
-      const first = out.reduce((a, m) => (m.atMs < a.atMs ? m : a));
-      const last = out.reduce((a, m) => (m.atMs > a.atMs ? m : a));
-      return (
-        `${out.length} message${out.length === 1 ? '' : 's'} of this export between ${first.localIso} and ${last.localIso} ` +
-        `${out.length === 1 ? 'falls' : 'fall'} within source ${s.id} ("${s.fileName}")'s export of that conversation but ` +
-        `${out.length === 1 ? 'is' : 'are'} not in it, which the same chat would be (another chat, or a message edited since)`
-      );
-    }
-    return null;
-  };
   // The whole export's time (pass 1 saw every line; the probe only its start): an older export of a stored chat
-  // ingested after a newer one shares nothing at its start, but its time and its people give it away. Only for an
-  // export that names no chat: one that does (a 1:1 chat's other person) is not a group of the same people.
+  // ingested after a newer one shares nothing at its start, but its time and its people tie it to the conversation
+  // (only for an export that names no chat: one that does, a 1:1 chat's other person, is not a group of the same
+  // people), and the evidence is then sought where the conversation begins (see the loop below).
   const wall = (iso: string | null): number | null => (iso === null ? null : DateTime.fromISO(iso, { zone: ctx.custodian.tz }).toMillis());
   const exportFrom = wall(scan.firstLocalIso);
   const exportTo = wall(scan.lastLocalIso);
   const span = `${scan.firstLocalIso ?? '?'} – ${scan.lastLocalIso ?? '?'}`;
   const overlapsInTime = (c: ConversationEvidence): boolean =>
     exportFrom !== null && exportTo !== null && c.firstMs !== null && c.lastMs !== null && c.firstMs <= exportTo && c.lastMs >= exportFrom;
-  const qualified: { c: ConversationEvidence; chatName: string | null; how: string }[] = [];
-  const nearMiss: { c: ConversationEvidence; tie: string; why: string }[] = [];
-  for (const c of convs) {
+  type Qualified = { c: ConversationEvidence; chatName: string | null; how: string };
+  type NearMiss = { c: ConversationEvidence; tie: string; why: string };
+  const qualified: Qualified[] = [];
+  const nearMiss: NearMiss[] = [];
+  /**
+   * Whether `c` is this chat on the evidence of `probe` (hit), may be but is not proven (miss, and whether the probe
+   * shares nothing with it), or nothing ties the two (null).
+   */
+  const judge = (c: ConversationEvidence, probe: Probe): { hit: Qualified } | { miss: NearMiss; sharesNothing: boolean } | null => {
+    const where = probe === start ? 'at the start of this export' : `in this export from ${probe.fromAt} on, where that conversation begins,`;
+    // A sender is the custodian when known as such, or when the export shows one of its messages as sent from the phone.
+    const selfSenders = new Set<string>();
+    for (const m of probe.keys.values()) {
+      if (m.fromSelf || selfKeys.has(m.senderKey) || (m.phone !== null && selfPhones.has(m.phone))) selfSenders.add(m.senderKey);
+    }
+    // The probe's time window; when the probe stopped short of the export's end, messages at its last time may follow
+    // it in the export, so that time is left out.
+    const windowTo = probe.complete ? probe.toMs : probe.toMs - 1;
+    const format = `whatsapp-${scan.platform}`;
+    const probeKeys = probe.messages.map((m) => m.key);
+    const probeKeySet = new Set(probeKeys);
+    // A window with more stored messages than the probe holds cannot be consistent with it.
+    const windowLimit = Math.floor((probe.messages.length * 10) / 9) + 1;
+    /**
+     * The reverse of the window check: each stored source of `c` (of this export's format, full fidelity) was one
+     * export of that chat, complete between its first and last message, so every message of the probe whose time lies
+     * within that span is stored in `c` already (`heldAll`: the probe's keys that `c` stores). One that is not proves
+     * another chat (or a message edited since): why, or null. The span's own first and last time are left out: the
+     * export limit may have cut a source within the second (iOS) or minute (Android) of its first message, and a message
+     * may follow its last one within the same minute.
+     */
+    const notStoredWithinSource = (c: ConversationEvidence, heldAll: Map<string, unknown>): string | null => {
+      // As the window check tolerates: from CONSISTENT_FROM shared messages on, one in ten may differ (a message deleted
+      // for everyone or edited since shows here as one the stored export lacked).
+      const within = (s: { fromMs: number; toMs: number }) => probe.messages.filter((m) => m.atMs > s.fromMs && m.atMs < s.toMs);
+      for (const s of conversationSourceSpans(ctx.db, c.id, format)) {
+        const inSpan = within(s);
+        const out = inSpan.filter((m) => !heldAll.has(m.key));
+        if (out.length === 0) continue;
+        const shared = inSpan.length - out.length;
+        if (shared >= CONSISTENT_FROM && out.length * 10 <= inSpan.length) continue;
+        const first = out.reduce((a, m) => (m.atMs < a.atMs ? m : a));
+        const last = out.reduce((a, m) => (m.atMs > a.atMs ? m : a));
+        return (
+          `${out.length} message${out.length === 1 ? '' : 's'} of this export between ${first.localIso} and ${last.localIso} ` +
+          `${out.length === 1 ? 'falls' : 'fall'} within source ${s.id} ("${s.fileName}")'s export of that conversation but ` +
+          `${out.length === 1 ? 'is' : 'are'} not in it, which the same chat would be (another chat, or a message edited since)`
+        );
+      }
+      return null;
+    };
     const name = named(c);
     const unknown = unknownAuthors(c);
     // Every occurrence of an identical repeat is asked for (`held` keeps the base keys, `heldAll` all of them).
@@ -203,7 +193,7 @@ export async function identifyConversation(
             : namedTitle === null && overlapsInTime(c) && scan.authors.length > 0 && unknown.length === 0
               ? `its participants are this export's authors and it holds messages within this export's time (${span})`
               : null;
-    if (tie === null) continue;
+    if (tie === null) return null;
     const shared = [...probe.keys].filter(([k]) => held.has(k)).map(([, m]) => m);
     const bySender = new Map<string, { sender: string; n: number }>();
     for (const m of shared) {
@@ -219,11 +209,11 @@ export async function identifyConversation(
       (others.length ? `the ${name !== undefined ? 'other ' : ''}authors (${others.join(', ')}) are its participants` : 'there is no other author') +
       (unknown.length ? `, ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} new to it` : '');
     const from = [...bySender.values()].map((s) => `${s.sender} (${s.n})`).join(', ');
-    const sharedText = `${held.size} of the ${probe.keys.size} messages with a sender at the start of this export (from ${from || 'nobody'}) ${held.size === 1 ? 'is' : 'are'} stored in it`;
+    const sharedText = `${held.size} of the ${probe.keys.size} messages with a sender ${where} (from ${from || 'nobody'}) ${held.size === 1 ? 'is' : 'are'} stored in it`;
     /** Why `c` is not this chat, or null when the evidence proves it is. */
     let weak: string | null = null;
     if (held.size === 0) {
-      weak = `none of the ${probe.keys.size} messages with a sender at the start of this export is stored in it`;
+      weak = `none of the ${probe.keys.size} messages with a sender ${where} is stored in it`;
     } else if (!c.isGroup && unknown.length >= 2) {
       weak = `it is a 1:1 conversation and ${unknown.join(', ')}, authors here, are not its participants`;
     } else if (!sameOrder(probe.keys, held)) {
@@ -258,10 +248,7 @@ export async function identifyConversation(
         weak = `${unknown.join(', ')}, author${unknown.length === 1 ? '' : 's'} here, ${unknown.length === 1 ? 'is' : 'are'} not its participant${unknown.length === 1 ? '' : 's'}, and ${sharedText}: a new author is taken in only with at least ${OVERLAP_ALONE} shared messages from two senders`;
       }
     }
-    if (weak !== null) {
-      nearMiss.push({ c, tie, why: weak });
-      continue;
-    }
+    if (weak !== null) return { miss: { c, tie, why: weak }, sharesNothing: held.size === 0 };
     const why =
       name === undefined
         ? null
@@ -270,7 +257,18 @@ export async function identifyConversation(
           : c.isGroup
             ? `"${name}" authors lines here that WhatsApp writes itself, and is that group conversation's title, not a participant (a group's name authoring its events: read as such)`
             : `"${name}", an author here, is that 1:1 conversation's title and participant`;
-    qualified.push({ c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}, with every stored message of that time in this export` });
+    return { hit: { c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}, with every stored message of that time in this export` } };
+  };
+  for (const c of convs) {
+    let verdict = judge(c, start);
+    // An older export of the chat ingested after a newer one: its first messages predate the conversation, which begins
+    // within the export's time. The evidence is where the conversation begins: the export is probed again from there.
+    if (verdict !== null && 'miss' in verdict && verdict.sharesNothing && !start.complete && c.firstMs !== null && c.firstMs > start.toMs && exportTo !== null && c.firstMs <= exportTo) {
+      verdict = judge(c, await probeExport(ctx, unit, scan, c.firstMs)) ?? verdict;
+    }
+    if (verdict === null) continue;
+    if ('hit' in verdict) qualified.push(verdict.hit);
+    else nearMiss.push(verdict.miss);
   }
   const label = (c: ConversationEvidence): string => `conversation ${c.id} "${c.title}"`;
   const what =
@@ -314,59 +312,4 @@ function sameOrder(probed: Map<string, Probed>, held: Map<string, { seq: number;
     last.set(h.source, h.seq);
   }
   return true;
-}
-
-/**
- * Parses the start of the export (at most PROBE_MESSAGES messages) for identifyConversation: the keys of the messages
- * with a sender, in export order, with their sender; the time they span; the authors of system lines; and the senders
- * of an ordinary message (media, or a text without the leading U+200E of a line WhatsApp writes itself).
- */
-async function probeStart(
-  ctx: IngestContext, unit: ExportUnit, scan: WhatsAppScan,
-): Promise<{
-  keys: Map<string, Probed>; messages: ProbedMessage[]; fromMs: number; toMs: number; fromAt: string; toAt: string; complete: boolean;
-  systemAuthors: string[]; ordinary: Set<string>;
-}> {
-  // The writer's own key function, so the probe cannot drift from it.
-  const keyOf = new MessageKeys();
-  const keys = new Map<string, Probed>();
-  const messages: ProbedMessage[] = [];
-  const occurrences = new Map<string, number>();
-  const systemAuthors = new Set<string>();
-  const ordinary = new Set<string>();
-  let fromMs = Number.POSITIVE_INFINITY;
-  let toMs = Number.NEGATIVE_INFINITY;
-  let fromAt = '';
-  let toAt = '';
-  let complete = true;
-  let n = 0;
-  probe: for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan })) {
-    for (const m of batch) {
-      if (n++ >= PROBE_MESSAGES) {
-        complete = false;
-        break probe;
-      }
-      const author = m.extra?.['author'];
-      if (typeof author === 'string') systemAuthors.add(author);
-      if (m.sender === null) continue;
-      const key = keyOf.base(m);
-      // (An identical repeat keeps the first one's place: MessageWriter stores the first under the base key.)
-      if (!keys.has(key)) keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
-      const occ = occurrences.get(key) ?? 0;
-      occurrences.set(key, occ + 1);
-      messages.push({ key: occ === 0 ? key : `${key}#${occ}`, atMs: m.sentAtMs, localIso: m.localIso });
-      if (m.sentAtMs < fromMs) [fromMs, fromAt] = [m.sentAtMs, m.localIso];
-      if (m.sentAtMs > toMs) [toMs, toAt] = [m.sentAtMs, m.localIso];
-      // (A media message is a person's, whatever its first character: a group's name sends none.)
-      if (m.kind !== 'text' || !writtenByWhatsApp(m)) ordinary.add(matchKey(m.sender));
-    }
-  }
-  return { keys, messages, fromMs, toMs, fromAt, toAt, complete, systemAuthors: [...systemAuthors], ordinary };
-}
-
-/** The body of a message with a sender starts with U+200E, as in the lines WhatsApp writes itself (iOS, §6.3). */
-function writtenByWhatsApp(m: ParsedMessage): boolean {
-  const raw = m.rawText;
-  const at = m.senderRaw === null ? -1 : raw.indexOf(`${m.senderRaw}: `);
-  return at >= 0 && raw.charCodeAt(at + m.senderRaw!.length + 2) === 0x200e;
 }

@@ -475,19 +475,65 @@ describe('an export joins only when it holds what every stored export of the con
 });
 
 describe('an older unnamed export ingested after a newer one', () => {
-  it('shares nothing at its start, yet the operator is told which conversation has its people within its time', async () => {
-    // Hourly messages from 1 January 2024; the newer export (named) holds 700–1499, the older (unnamed) 0–1199.
-    const line = (i: number): string => {
-      const t = new Date(Date.UTC(2024, 0, 1, 8 + i));
-      const p = (n: number) => String(n).padStart(2, '0');
-      return `[${p(t.getUTCDate())}-${p(t.getUTCMonth() + 1)}-${t.getUTCFullYear()} ${p(t.getUTCHours())}:00:00] ${i % 2 ? 'Jan' : 'Piet'}: bericht ${i}`;
-    };
-    const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => line(a + i));
+  // Hourly messages from 1 January 2024, alternating Jan and Piet; `text` gives each its body.
+  const line = (i: number, text = (n: number) => `bericht ${n}`): string => {
+    const t = new Date(Date.UTC(2024, 0, 1, 8 + i));
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `[${p(t.getUTCDate())}-${p(t.getUTCMonth() + 1)}-${t.getUTCFullYear()} ${p(t.getUTCHours())}:00:00] ${i % 2 ? 'Jan' : 'Piet'}: ${text(i)}`;
+  };
+  const range = (a: number, b: number, text?: (n: number) => string) => Array.from({ length: b - a }, (_, i) => line(a + i, text));
+  const matched = (s: { warnings: { code: string; message: string }[] }) => s.warnings.find((w) => w.code === 'conversation-matched')?.message;
+
+  it('shares nothing at its start, and joins the conversation on the evidence where that conversation begins', async () => {
+    // The newer export (named) holds 700–1499; the older (unnamed) 0–1199: its first 500 messages all predate the
+    // conversation. The same chat: one conversation, the 700 older messages added, the 500 shared ones seen before.
     expect(await ingest(writeIn(dir, 'new/WhatsApp Chat - Overleg.txt', range(700, 1500).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
     const older = await ingest(chatFile('old', range(0, 1200)));
-    expect(older.conversationId).toBe(2);
-    const w = older.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched');
+    expect(older).toMatchObject({ conversationId: 1, messagesNew: 700, messagesSeenBefore: 500, messagesMissing: 0 });
+    expect(matched(older)).toMatch(/taken into conversation 1 "Overleg" as the same chat: .*500 of the 500 messages with a sender in this export from 2024-01-30T12:00:00 on, where that conversation begins,/);
+    expect(codes(older)).not.toContain('conversation-not-matched');
+    const convs = await conversations();
+    expect(convs).toHaveLength(1);
+    expect(convs[0]).toMatchObject({ title: 'Overleg', messageCount: 1500 });
+    const msgs = await messages(1);
+    expect(msgs.filter((m: { missingIn: number[] }) => m.missingIn.length)).toEqual([]);
+    // Every message once, each of the shared ones sighted in both sources.
+    expect(new Set(msgs.map((m: { text: string }) => m.text)).size).toBe(1500);
+    expect(msgs.filter((m: { sources: number[] }) => m.sources.length === 2)).toHaveLength(500);
+  });
+
+  it('pairs identical repeats where the conversation begins as the writer numbers them', async () => {
+    // The conversation's first message is repeated twice at the same second; the older export holds both repeats.
+    const withRepeat = (a: number, b: number) => {
+      const ls = range(a, b);
+      const at = ls.indexOf(line(700));
+      ls.splice(at + 1, 0, line(700), line(700));
+      return ls;
+    };
+    expect(await ingest(writeIn(dir, 'new/WhatsApp Chat - Overleg.txt', withRepeat(700, 1500).join('\n') + '\n'))).toMatchObject({ messagesNew: 802 });
+    const older = await ingest(chatFile('old', withRepeat(0, 1200)));
+    expect(older).toMatchObject({ conversationId: 1, messagesNew: 700, messagesSeenBefore: 502, messagesMissing: 0 });
+    expect((await conversations())[0]).toMatchObject({ messageCount: 1502 });
+  });
+
+  it('another chat of the same people in that time is reported, not merged', async () => {
+    expect(await ingest(writeIn(dir, 'new/WhatsApp Chat - Overleg.txt', range(700, 1500).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const other = await ingest(chatFile('old', range(0, 1200, (n) => `ander bericht ${n}`)));
+    expect(other).toMatchObject({ conversationId: 2, messagesNew: 1200, messagesSeenBefore: 0 });
+    const w = other.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched');
     expect(w?.message).toMatch(/conversation 1 "Overleg" may be the same chat \(its participants are this export's authors and it holds messages within this export's time/);
+    expect(w?.message).toMatch(/none of the 500 messages with a sender in this export from 2024-01-30T12:00:00 on, where that conversation begins, is stored in it/);
+    expect(await messages(1)).toHaveLength(800);
+  });
+
+  it('an export that shares the conversation\'s first messages but lacks stored ones there is another chat', async () => {
+    // Every tenth message of the older export differs from the stored one (from 700 on): stored messages of that time
+    // would at once be missing, which the same chat exported would not show.
+    expect(await ingest(writeIn(dir, 'new/WhatsApp Chat - Overleg.txt', range(700, 1500).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const other = await ingest(chatFile('old', range(0, 1200, (n) => (n >= 700 && n % 5 === 0 ? `ander ${n}` : `bericht ${n}`))));
+    expect(other.conversationId).toBe(2);
+    expect(other.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched')?.message).toMatch(/stored messages? of that conversation between .* not in this export/);
+    expect((await messages(1)).filter((m: { missingIn: number[] }) => m.missingIn.length)).toEqual([]);
   });
 
   it('an export that names its chat is not reported for a group of the same people in its time', async () => {
