@@ -130,7 +130,8 @@ export interface ParsedMessage {
   /**
    * The fields of the dedup key as an earlier parser version read this message, present only where that reading
    * differs (WhatsApp before whatsapp-1.1.0: the file's own line endings and a trailing empty line in the text, a
-   * 'waiting' notice's author as its sender). A store ingested with that version holds the message under the key
+   * 'waiting' notice's author as its sender; before whatsapp-1.2.0: a group's name known only from the zip or file name
+   * as a person, see WhatsAppScan.chatNameByTitle). A store ingested with that version holds the message under the key
    * of this reading; the store matches it there when the current key is not found.
    */
   legacy?: LegacyReading;
@@ -138,6 +139,11 @@ export interface ParsedMessage {
 
 /** See ParsedMessage.legacy. */
 export interface LegacyReading {
+  /**
+   * The parser version from which the current reading holds: stores with rows of earlier versions may hold the message
+   * under this reading's key. Absent: whatsapp-1.1.0.
+   */
+  since?: string;
   kind: MessageKind;
   event: SystemEvent | null;
   sender: string | null;

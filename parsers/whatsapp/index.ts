@@ -12,4 +12,4 @@ export { scanWhatsApp, scanWhatsAppChunks, utf16Refusal, WhatsAppFormatError, ty
 export { parseWhatsApp, parseWhatsAppChunks, type ParseOptions } from './parse.js';
 
 // 1.1.0: text joined by '\n' without trailing empty lines; a 'waiting' notice has no sender (ParsedMessage.legacy).
-export const WHATSAPP_PARSER_VERSION = 'whatsapp-1.1.0';
+export const WHATSAPP_PARSER_VERSION = 'whatsapp-1.2.0';

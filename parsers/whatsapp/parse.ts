@@ -294,6 +294,9 @@ export class WhatsAppParser {
       if (o.text !== info.text || o.kind !== info.kind || o.event !== info.event || oldSender !== sender) {
         msg.legacy = { kind: o.kind, event: o.event, sender: oldSender, text: o.text };
       }
+    } else if (this.person !== null && s !== null) {
+      const o = this.person;
+      msg.legacy = { since: 'whatsapp-1.2.0', kind: o.kind, event: o.event, sender: s.name, text: o.text };
     }
     return msg;
   }
@@ -302,6 +305,11 @@ export class WhatsAppParser {
   private author: string | null = null;
   /** After `read`: that author wrote a 'waiting' notice (which older versions gave the author as sender). */
   private waiting = false;
+  /**
+   * After `read`: the reading as a person's message of a line by the chat's name that no template knows, when the name
+   * is known from the export's title alone (WhatsAppScan.chatNameByTitle): how versions before whatsapp-1.2.0 read it.
+   */
+  private person: BodyInfo | null = null;
 
   /**
    * Classifies a message's body (`rest`: its continuation lines, joined to the first by `eol`), leaving who wrote it
@@ -310,6 +318,7 @@ export class WhatsAppParser {
   private read(body: string, eol: string, rest: string | null, s: Sender | null, sys: SystemMatch | null): BodyInfo {
     this.author = null;
     this.waiting = false;
+    this.person = null;
     if (s === null) return systemBody(body, eol, rest, sys);
     const info = classifyBody(body, eol, rest, this.ctx);
     if (info.kind === 'text' && info.lrm) {
@@ -317,6 +326,7 @@ export class WhatsAppParser {
       const m = mayBeSystem(body) ? matchSystem(systemKey(body)) : null;
       if ((m && m.event !== 'waiting') || s.name === this.pseudo) {
         this.author = s.name;
+        if (!(m && m.event !== 'waiting') && this.opts.scan.chatNameByTitle) this.person = info;
         return systemBody(body, eol, rest, m && m.event !== 'waiting' ? m : null);
       }
     } else if (info.event === 'waiting') {

@@ -54,6 +54,17 @@ export interface WhatsAppScan {
   colonAuthorLines?: number;
   /** Some line ends with a lone '\r' (old Mac line ends); when false, pass 2 finds line ends by '\n' alone. */
   loneCr?: boolean;
+  /**
+   * iOS authors who wrote only lines as WhatsApp writes them (a leading U+200E, no attachment or other content): what a
+   * group's name writes as the author of its events (2021+), with or without the encryption notice.
+   */
+  markedOnlyAuthors?: string[];
+  /**
+   * Set by the ingest when `chatNameHint` is the export's stated title (zip or file name, subject) because an author of
+   * that name writes only such lines, not the notice's author: parser versions before whatsapp-1.2.0 read that author's
+   * lines that no template knows as a person's text (see ParsedMessage.legacy).
+   */
+  chatNameByTitle?: boolean;
 }
 
 export const NON_EMPTY = /\S/;
@@ -153,6 +164,10 @@ export class WhatsAppScanner {
   private groupEvidence = false;
   private withMedia = false;
   private selfNameHint: string | null = null;
+  /** iOS authors of a line with ordinary content, and of a line as WhatsApp writes it (see markedOnlyAuthors). */
+  private readonly ordinary = new Set<string>();
+  private readonly marked = new Set<string>();
+  private lastOrdinary = '';
   private readonly what: string;
   private readonly bytes: boolean;
 
@@ -254,9 +269,19 @@ export class WhatsAppScanner {
         // Unknown WhatsApp text from the chat-name author: human only if it is ordinary content.
         human = classifyBody(this.decoded(text, b, end), '', null, { platform: sh.platform, withMedia: this.withMedia }).kind !== 'text';
       }
+      if (sys && sys.event !== 'waiting') this.marked.add(name);
+      else if (!sys && !this.ordinary.has(name)) {
+        // A marked line that is no known event: ordinary when its content is (an attachment, a deleted message).
+        const kind = classifyBody(this.decoded(text, b, end), '', null, { platform: sh.platform, withMedia: this.withMedia }).kind;
+        (kind === 'text' ? this.marked : this.ordinary).add(name);
+      }
       if (mayDel && isDeletedBySelf(body)) this.selfNameHint = name;
-    } else if (!this.selfNameHint && mayBeDeletedBySelf(text, this.afterLrms(text, b)) && isDeletedBySelf(this.decoded(text, b, end))) {
-      this.selfNameHint = name;
+    } else {
+      if (sh.platform === 'ios' && name !== this.lastOrdinary) {
+        this.ordinary.add(name);
+        this.lastOrdinary = name;
+      }
+      if (!this.selfNameHint && mayBeDeletedBySelf(text, this.afterLrms(text, b)) && isDeletedBySelf(this.decoded(text, b, end))) this.selfNameHint = name;
     }
     if (human) this.humans.add(name);
     if (!this.withMedia && end > b) {
@@ -309,6 +334,7 @@ export class WhatsAppScanner {
       selfNameHint: this.selfNameHint,
       colonAuthorLines: this.splitter!.colonAuthorLines,
       loneCr: this.loneCr,
+      markedOnlyAuthors: [...this.marked].filter((a) => !this.ordinary.has(a)),
     };
   }
 }

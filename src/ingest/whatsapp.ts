@@ -49,6 +49,15 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     scan.subjects[scan.subjects.length - 1] ??
     scan.chatNameHint;
   const title = namedTitle ?? (scan.authors.join(', ') || containerName);
+  // An iOS group export whose file or zip name, or subject, names the chat: an author of that name who writes only lines
+  // as WhatsApp writes them is the group's name authoring its events (2021+), as the notice's author is when the export
+  // has the notice. Pass 2 reads its lines as the chat's system lines, and it is no participant.
+  const nameAuthor = scan.platform === 'ios' && scan.isGroup && namedTitle !== null
+    ? scan.markedOnlyAuthors?.find((a) => matchKey(a) === matchKey(namedTitle))
+    : undefined;
+  if (nameAuthor !== undefined && (scan.chatNameHint === null || matchKey(scan.chatNameHint) === matchKey(nameAuthor))) {
+    scan = { ...scan, chatNameHint: nameAuthor, chatNameByTitle: true, authors: scan.authors.filter((a) => matchKey(a) !== matchKey(nameAuthor)) };
+  }
   let chat: ParsedChat = {
     platform: 'whatsapp',
     chatKey: null,

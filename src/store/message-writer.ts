@@ -136,7 +136,11 @@ export class MessageWriter {
     // A message that whatsapp-1.0.0 may have stored under another key: looked for under each key it could have had.
     // Only a message with a line break or an older reading of its own can have one, and only in a conversation that
     // holds rows of that version; everywhere else this costs no lookup (the insert-first path below).
-    if (this.oldRows !== false && !m.stableKey && (m.legacy !== undefined || m.text.includes('\n')) && this.holdsOldRows()) {
+    if (m.legacy?.since !== undefined) {
+      // A reading that changed later (see LegacyReading.since): looked for under the old key where rows of an earlier
+      // version may hold it.
+      if (this.hadMessages && !m.stableKey && this.holdsRowsBefore(m.legacy.since)) return this.writeOld(m, base, senderContactId, attachments);
+    } else if (this.oldRows !== false && !m.stableKey && (m.legacy !== undefined || m.text.includes('\n')) && this.holdsOldRows()) {
       return this.writeOld(m, base, senderContactId, attachments);
     }
     for (let occ = 0; ; occ++) {
@@ -207,6 +211,26 @@ export class MessageWriter {
 
   /** See noteSiblings. */
   private readonly siblings: number[] = [];
+
+  /** Per parser version: whether the conversation holds messages first stored by a source of an earlier version. */
+  private readonly rowsBefore = new Map<string, boolean>();
+
+  private holdsRowsBefore(since: string): boolean {
+    let held = this.rowsBefore.get(since);
+    if (held === undefined) {
+      const earlier = EARLIER_VERSIONS[since] ?? [];
+      held = earlier.length > 0 && this.db
+        .prepare(
+          `SELECT 1 FROM source_conversations sc JOIN sources s ON s.id = sc.source_id
+           WHERE sc.conversation_id = @c AND s.parser_version IN (SELECT value FROM json_each(@v))
+             AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = @c AND m.first_source_id = sc.source_id)
+           LIMIT 1`,
+        )
+        .get({ c: this.conversationId, v: JSON.stringify(earlier) }) !== undefined;
+      this.rowsBefore.set(since, held);
+    }
+    return held;
+  }
 
   /**
    * The keys a message may be stored under, each with the text of that reading, in the order tried:
@@ -380,3 +404,6 @@ function extraJson(m: ParsedMessage): string | null {
   if (hasRevisions) extra.revisions = m.revisions;
   return JSON.stringify(extra);
 }
+
+/** The parser versions before a version that changed a reading (see LegacyReading.since). */
+const EARLIER_VERSIONS: Record<string, string[]> = { 'whatsapp-1.2.0': ['whatsapp-1.0.0', 'whatsapp-1.1.0'] };

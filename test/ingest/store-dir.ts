@@ -31,3 +31,13 @@ export function tableSnapshot(dbPath: string): Record<string, unknown[]> {
     store.close();
   }
 }
+
+/** The display names of every contact in the store at `dbPath`, sorted. */
+export function contactNames(dbPath: string): string[] {
+  const store = new Database(dbPath, { readonly: true });
+  try {
+    return (store.prepare('SELECT display_name AS n FROM contacts ORDER BY 1').all() as { n: string }[]).map((r) => r.n);
+  } finally {
+    store.close();
+  }
+}
