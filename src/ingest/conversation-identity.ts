@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { matchKey } from '../store/ingest.js';
 import {
-  conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationsWithParticipants, custodianSelfContacts,
+  conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationStartMs, conversationsWithParticipants, custodianSelfContacts,
   type ConversationEvidence,
 } from '../store/conversation-evidence.js';
 import { toE164 } from '../../parsers/phone.js';
@@ -13,7 +13,7 @@ import type { WhatsAppScan } from '../../parsers/whatsapp/index.js';
 import type { ParseWarning } from '../../parsers/types.js';
 import type { IngestContext } from './context.js';
 import type { ExportUnit } from './discover.js';
-import { PROBE_MESSAGES, probeExport, type Probe, type Probed } from './conversation-probe.js';
+import { probeExport, probeExportFrom, type Probe, type Probed } from './conversation-probe.js';
 /**
  * Shared messages that identify a conversation without a name to go on: at least this many, from two senders or more,
  * one of them not the custodian.
@@ -66,9 +66,9 @@ export interface ConversationMatch {
  *   the conversation or like the export's own title (the chat's name), and apart from authors a consistent overlap of
  *   at least OVERLAP_ALONE shared messages from two senders brings in (a new group member; the custodian under another
  *   display name): a 1:1 conversation takes in at most one such author, never two or more.
- * The evidence is sought in the export's first PROBE_MESSAGES messages; for a conversation that begins after them but
- * within the export's time (an older export ingested after a newer one), in the export's first PROBE_MESSAGES messages
- * from the conversation's first message on, with the same checks.
+ * The evidence is sought in the export's first PROBE_MESSAGES messages; for a conversation that begins after the export
+ * begins and within its time (an older export ingested after a newer one), in the export's first PROBE_MESSAGES messages
+ * from the conversation's start on (see conversationStartMs), with the same checks and at least CONSISTENT_FROM shared.
  * The custodian is known by the custodian's name, the export's self hint and the contacts known to be the custodian,
  * or may be unknown: two senders are then at least one other person. A conversation tied by a name or by the same
  * authors, or that shares messages with the export, but does not qualify is reported (conversation-not-matched, saying
@@ -129,11 +129,11 @@ export async function identifyConversation(
   const qualified: Qualified[] = [];
   const nearMiss: NearMiss[] = [];
   /**
-   * Whether `c` is this chat on the evidence of `probe` (hit), may be but is not proven (miss, and whether the probe
-   * shares nothing with it), or nothing ties the two (null).
+   * Whether `c` is this chat on the evidence of `probe` (hit), may be but is not proven (miss), or nothing ties the two
+   * (null).
    */
-  const judge = (c: ConversationEvidence, probe: Probe): { hit: Qualified } | { miss: NearMiss; sharesNothing: boolean } | null => {
-    const where = probe === start ? 'at the start of this export' : `in this export from ${probe.fromAt} on, where that conversation begins,`;
+  const judge = (c: ConversationEvidence, probe: Probe): { hit: Qualified } | { miss: NearMiss } | null => {
+    const where = probe === start ? 'at the start of this export' : `from that conversation's start (${probe.fromAt}) on in this export`;
     // A sender is the custodian when known as such, or when the export shows one of its messages as sent from the phone.
     const selfSenders = new Set<string>();
     for (const m of probe.keys.values()) {
@@ -247,8 +247,13 @@ export async function identifyConversation(
       if (weak === null && unknown.length > 0 && !broad) {
         weak = `${unknown.join(', ')}, author${unknown.length === 1 ? '' : 's'} here, ${unknown.length === 1 ? 'is' : 'are'} not its participant${unknown.length === 1 ? '' : 's'}, and ${sharedText}: a new author is taken in only with at least ${OVERLAP_ALONE} shared messages from two senders`;
       }
+      // Where the conversation begins, the export may end: a few shared messages at its very end (forwarded to several
+      // chats) would be all the evidence, against an export that shared too little at its start.
+      if (weak === null && probe !== start && held.size < CONSISTENT_FROM) {
+        weak = `${sharedText}, and an export that shares too little at its start needs at least ${CONSISTENT_FROM} there`;
+      }
     }
-    if (weak !== null) return { miss: { c, tie, why: weak }, sharesNothing: held.size === 0 };
+    if (weak !== null) return { miss: { c, tie, why: weak } };
     const why =
       name === undefined
         ? null
@@ -259,13 +264,21 @@ export async function identifyConversation(
             : `"${name}", an author here, is that 1:1 conversation's title and participant`;
     return { hit: { c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}, with every stored message of that time in this export` } };
   };
-  for (const c of convs) {
-    let verdict = judge(c, start);
-    // An older export of the chat ingested after a newer one: its first messages predate the conversation, which begins
-    // within the export's time. The evidence is where the conversation begins: the export is probed again from there.
-    if (verdict !== null && 'miss' in verdict && verdict.sharesNothing && !start.complete && c.firstMs !== null && c.firstMs > start.toMs && exportTo !== null && c.firstMs <= exportTo) {
-      verdict = judge(c, await probeExport(ctx, unit, scan, c.firstMs)) ?? verdict;
-    }
+  const verdicts = convs.map((c) => ({ c, verdict: judge(c, start) }));
+  // An older export of the chat ingested after a newer one: it begins before the conversation, which begins within the
+  // export's time, so its first messages share little or nothing with it. The evidence is where the conversation begins
+  // (its exports' first lines, see conversationStartMs): the export is probed again from there, once for all such
+  // conversations.
+  const again = start.complete || exportTo === null ? [] : verdicts.flatMap((v) => {
+    if (v.verdict === null || 'hit' in v.verdict) return [];
+    const from = conversationStartMs(ctx.db, v.c.id);
+    return from !== null && from > start.fromMs && from <= exportTo ? [{ v, from }] : [];
+  });
+  if (again.length) {
+    const probes = await probeExportFrom(ctx, unit, scan, again.map((a) => a.from));
+    again.forEach((a, i) => (a.v.verdict = judge(a.v.c, probes[i]!) ?? a.v.verdict));
+  }
+  for (const { verdict } of verdicts) {
     if (verdict === null) continue;
     if ('hit' in verdict) qualified.push(verdict.hit);
     else nearMiss.push(verdict.miss);

@@ -47,49 +47,78 @@ export interface Probe {
   ordinary: Set<string>;
 }
 
+/** Parses at most PROBE_MESSAGES messages from the export's start (see probeExportFrom). */
+export async function probeExport(ctx: IngestContext, unit: ExportUnit, scan: WhatsAppScan): Promise<Probe> {
+  return (await probeExportFrom(ctx, unit, scan, [Number.NEGATIVE_INFINITY]))[0]!;
+}
+
 /**
- * Parses at most PROBE_MESSAGES messages of the export: from its start, or, with `fromMs`, from its first message at
- * or after that time (an older export of a stored chat shares nothing at its start; see identifyConversation). Messages
- * before `fromMs` are read and passed over. Identical repeats are numbered as MessageWriter numbers them: a repeat has
- * the same local time, so none of its earlier occurrences lies before `fromMs`.
+ * Probes of the export in one reading: for each time in `froms`, at most PROBE_MESSAGES messages from the export's
+ * first message at or after that time on (an older export of a stored chat shares nothing at its start; see
+ * identifyConversation). Messages before a probe's time are passed over by it. Identical repeats are numbered as
+ * MessageWriter numbers them: a repeat has the same local time, so none of its earlier occurrences lies before the
+ * probe's time. Reading stops when every probe is full.
  */
-export async function probeExport(ctx: IngestContext, unit: ExportUnit, scan: WhatsAppScan, fromMs = Number.NEGATIVE_INFINITY): Promise<Probe> {
+export async function probeExportFrom(ctx: IngestContext, unit: ExportUnit, scan: WhatsAppScan, froms: number[]): Promise<Probe[]> {
   // The writer's own key function, so the probe cannot drift from it.
   const keyOf = new MessageKeys();
-  const keys = new Map<string, Probed>();
-  const messages: ProbedMessage[] = [];
-  const occurrences = new Map<string, number>();
-  const systemAuthors = new Set<string>();
-  const ordinary = new Set<string>();
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  let fromAt = '';
-  let toAt = '';
-  let complete = true;
-  let n = 0;
-  probe: for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan })) {
+  const probes = froms.map((from) => new ProbeBuilder(from));
+  let open = probes.length;
+  read: for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: scan.dateOrder, zone: ctx.custodian.tz, scan })) {
     for (const m of batch) {
-      if (m.sentAtMs < fromMs) continue;
-      if (n++ >= PROBE_MESSAGES) {
-        complete = false;
-        break probe;
+      let key: string | null | undefined;
+      for (const p of probes) {
+        if (p.full || m.sentAtMs < p.from) continue;
+        if (p.n++ >= PROBE_MESSAGES) {
+          p.full = true;
+          if (--open === 0) break read;
+          continue;
+        }
+        if (key === undefined) key = m.sender === null ? null : keyOf.base(m);
+        p.add(m, key);
       }
-      const author = m.extra?.['author'];
-      if (typeof author === 'string') systemAuthors.add(author);
-      if (m.sender === null) continue;
-      const key = keyOf.base(m);
-      // (An identical repeat keeps the first one's place: MessageWriter stores the first under the base key.)
-      if (!keys.has(key)) keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
-      const occ = occurrences.get(key) ?? 0;
-      occurrences.set(key, occ + 1);
-      messages.push({ key: occ === 0 ? key : `${key}#${occ}`, atMs: m.sentAtMs, localIso: m.localIso });
-      if (m.sentAtMs < lo) [lo, fromAt] = [m.sentAtMs, m.localIso];
-      if (m.sentAtMs > hi) [hi, toAt] = [m.sentAtMs, m.localIso];
-      // (A media message is a person's, whatever its first character: a group's name sends none.)
-      if (m.kind !== 'text' || !writtenByWhatsApp(m)) ordinary.add(matchKey(m.sender));
     }
   }
-  return { keys, messages, fromMs: lo, toMs: hi, fromAt, toAt, complete, systemAuthors: [...systemAuthors], ordinary };
+  return probes.map((p) => p.probe());
+}
+
+class ProbeBuilder {
+  n = 0;
+  full = false;
+  private readonly keys = new Map<string, Probed>();
+  private readonly messages: ProbedMessage[] = [];
+  private readonly occurrences = new Map<string, number>();
+  private readonly systemAuthors = new Set<string>();
+  private readonly ordinary = new Set<string>();
+  private lo = Number.POSITIVE_INFINITY;
+  private hi = Number.NEGATIVE_INFINITY;
+  private fromAt = '';
+  private toAt = '';
+
+  constructor(readonly from: number) {}
+
+  /** `key`: the message's base key, null for one without a sender. */
+  add(m: ParsedMessage, key: string | null): void {
+    const author = m.extra?.['author'];
+    if (typeof author === 'string') this.systemAuthors.add(author);
+    if (m.sender === null || key === null) return;
+    // (An identical repeat keeps the first one's place: MessageWriter stores the first under the base key.)
+    if (!this.keys.has(key)) this.keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
+    const occ = this.occurrences.get(key) ?? 0;
+    this.occurrences.set(key, occ + 1);
+    this.messages.push({ key: occ === 0 ? key : `${key}#${occ}`, atMs: m.sentAtMs, localIso: m.localIso });
+    if (m.sentAtMs < this.lo) [this.lo, this.fromAt] = [m.sentAtMs, m.localIso];
+    if (m.sentAtMs > this.hi) [this.hi, this.toAt] = [m.sentAtMs, m.localIso];
+    // (A media message is a person's, whatever its first character: a group's name sends none.)
+    if (m.kind !== 'text' || !writtenByWhatsApp(m)) this.ordinary.add(matchKey(m.sender));
+  }
+
+  probe(): Probe {
+    return {
+      keys: this.keys, messages: this.messages, fromMs: this.lo, toMs: this.hi, fromAt: this.fromAt, toAt: this.toAt,
+      complete: !this.full, systemAuthors: [...this.systemAuthors], ordinary: this.ordinary,
+    };
+  }
 }
 
 /** The body of a message with a sender starts with U+200E, as in the lines WhatsApp writes itself (iOS, §6.3). */

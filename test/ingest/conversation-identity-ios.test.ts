@@ -5,10 +5,9 @@
  * the conversation, with the other authors its participants, and messages it already stores), and only then: two
  * different chats never merge on a name alone or on one message forwarded to both.
  */
-import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { freshStore, writeIn } from './store-dir.js';
+import { contactNames as storeContactNames, freshStore, writeIn } from './store-dir.js';
 
 const CUSTODIAN = ['--id', 'min', '--name', 'M', '--function', 'f', '--department', 'd', '--from', '2010-01-01'];
 const LRM = '\u200e';
@@ -30,14 +29,7 @@ const ingest = async (file: string) => {
 const conversations = async () => (await runCli(['conversations', '--db', db, '--custodian', 'min', '--json'])).json().conversations;
 const messages = async (conversation: number) => (await runCli(['messages', '--db', db, '--conversation', String(conversation), '--json'])).json().messages;
 const names = (c: { participants: { name: string }[] }) => c.participants.map((p) => p.name).sort();
-const contactNames = (): string[] => {
-  const d = new Database(db, { readonly: true });
-  try {
-    return (d.prepare('SELECT display_name AS n FROM contacts ORDER BY 1').all() as { n: string }[]).map((r) => r.n);
-  } finally {
-    d.close();
-  }
-};
+const contactNames = (): string[] => storeContactNames(db);
 const codes = (s: { warnings: { code: string }[] }) => s.warnings.map((w) => w.code);
 
 // 1:1 chat with Jan: the first export has the notice (authored by Jan, the chat name); the later one lost it.
@@ -490,7 +482,7 @@ describe('an older unnamed export ingested after a newer one', () => {
     expect(await ingest(writeIn(dir, 'new/WhatsApp Chat - Overleg.txt', range(700, 1500).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
     const older = await ingest(chatFile('old', range(0, 1200)));
     expect(older).toMatchObject({ conversationId: 1, messagesNew: 700, messagesSeenBefore: 500, messagesMissing: 0 });
-    expect(matched(older)).toMatch(/taken into conversation 1 "Overleg" as the same chat: .*500 of the 500 messages with a sender in this export from 2024-01-30T12:00:00 on, where that conversation begins,/);
+    expect(matched(older)).toMatch(/taken into conversation 1 "Overleg" as the same chat: .*500 of the 500 messages with a sender from that conversation.s start \(2024-01-30T12:00:00\) on in this export/);
     expect(codes(older)).not.toContain('conversation-not-matched');
     const convs = await conversations();
     expect(convs).toHaveLength(1);
@@ -522,7 +514,7 @@ describe('an older unnamed export ingested after a newer one', () => {
     expect(other).toMatchObject({ conversationId: 2, messagesNew: 1200, messagesSeenBefore: 0 });
     const w = other.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched');
     expect(w?.message).toMatch(/conversation 1 "Overleg" may be the same chat \(its participants are this export's authors and it holds messages within this export's time/);
-    expect(w?.message).toMatch(/none of the 500 messages with a sender in this export from 2024-01-30T12:00:00 on, where that conversation begins, is stored in it/);
+    expect(w?.message).toMatch(/none of the 500 messages with a sender from that conversation.s start \(2024-01-30T12:00:00\) on in this export is stored in it/);
     expect(await messages(1)).toHaveLength(800);
   });
 
@@ -534,6 +526,39 @@ describe('an older unnamed export ingested after a newer one', () => {
     expect(other.conversationId).toBe(2);
     expect(other.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched')?.message).toMatch(/stored messages? of that conversation between .* not in this export/);
     expect((await messages(1)).filter((m: { missingIn: number[] }) => m.missingIn.length)).toEqual([]);
+  });
+
+  it('the conversation beginning within the last messages of the first probe: probed again from its start, joined', async () => {
+    // (the first probe shares only its last two messages, too few on their own)
+    expect(await ingest(writeIn(dir, 'new/WhatsApp Chat - Overleg.txt', range(498, 1500).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const older = await ingest(chatFile('old', range(0, 1200)));
+    expect(older).toMatchObject({ conversationId: 1, messagesNew: 498, messagesSeenBefore: 702, messagesMissing: 0 });
+  });
+
+  it('one message dated out of order in the stored export does not hide where the conversation begins', async () => {
+    const late = '[05-01-2024 12:00:00] Jan: vertraagd bericht';
+    const withLate = (a: number, b: number) => {
+      const ls = range(a, b);
+      ls.splice(ls.indexOf(line(800)) + 1, 0, late);
+      return ls;
+    };
+    expect(await ingest(writeIn(dir, 'new/WhatsApp Chat - Overleg.txt', withLate(700, 1500).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const older = await ingest(chatFile('old', withLate(0, 1200)));
+    expect(older).toMatchObject({ conversationId: 1, messagesNew: 700, messagesSeenBefore: 501, messagesMissing: 0 });
+  });
+
+  it('another chat of the same people that ends on a few messages forwarded at the conversation\'s start is not merged', async () => {
+    const t = (d: number, h: number, m: number) => `[${String(d).padStart(2, '0')}-06-2024 ${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00]`;
+    const forwards = [`${t(10, 8, 15)} Jan: https://nos.nl/artikel/123 kabinet`, `${t(10, 8, 16)} Piet: https://nos.nl/artikel/124 begroting`, `${t(10, 8, 20)} M: Interessant stuk https://nrc.nl/x`];
+    const work = Array.from({ length: 50 }, (_, i) => `${t(10 + Math.floor(i / 10), 9 + (i % 10), 0)} ${['Jan', 'Piet', 'M'][i % 3]}: werk ${i}`);
+    expect(await ingest(writeIn(dir, 'overleg/WhatsApp Chat - Overleg.txt', [...forwards, ...work].join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const chat = range(0, 600, (n) => `borrel praat ${n}`).map((l, i) => l.replace(/\] (Jan|Piet): /, `] ${['Jan', 'Piet', 'M'][i % 3]}: `));
+    const other = await ingest(chatFile('borrel', [...chat, ...forwards]));
+    expect(other).toMatchObject({ conversationId: 2, messagesNew: 603 });
+    expect(other.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched')?.message).toMatch(
+      /3 of the 3 messages with a sender from that conversation's start \(2024-06-10T08:15:00\) on in this export .* stored in it, and an export that shares too little at its start needs at least 10 there/,
+    );
+    expect(await messages(1)).toHaveLength(53);
   });
 
   it('an export that names its chat is not reported for a group of the same people in its time', async () => {
