@@ -158,7 +158,8 @@ export async function identifyConversation(
     const notStoredWithinSource = (c: ConversationEvidence, heldAll: Map<string, unknown>): string | null => {
       // As the window check tolerates: from CONSISTENT_FROM shared messages on, one in ten may differ (a message deleted
       // for everyone or edited since shows here as one the stored export lacked).
-      const within = (s: { fromMs: number; toMs: number }) => probe.messages.filter((m) => m.atMs > s.fromMs && m.atMs < s.toMs);
+      // (A message at an ambiguous time may lie an hour off: both passes of the repeated hour read as the first.)
+      const within = (s: { fromMs: number; toMs: number }) => probe.messages.filter((m) => !m.ambiguous && m.atMs > s.fromMs && m.atMs < s.toMs);
       for (const s of conversationSourceSpans(ctx.db, c.id, format)) {
         const inSpan = within(s);
         const out = inSpan.filter((m) => !heldAll.has(m.key));

@@ -28,6 +28,8 @@ export interface ProbedMessage {
   key: string;
   atMs: number;
   localIso: string;
+  /** In the hour repeated when daylight saving time ends (timeAmbiguous): its instant may be an hour off. */
+  ambiguous: boolean;
 }
 
 export interface Probe {
@@ -106,7 +108,7 @@ class ProbeBuilder {
     if (!this.keys.has(key)) this.keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
     const occ = this.occurrences.get(key) ?? 0;
     this.occurrences.set(key, occ + 1);
-    this.messages.push({ key: occ === 0 ? key : `${key}#${occ}`, atMs: m.sentAtMs, localIso: m.localIso });
+    this.messages.push({ key: occ === 0 ? key : `${key}#${occ}`, atMs: m.sentAtMs, localIso: m.localIso, ambiguous: m.timeAmbiguous });
     if (m.sentAtMs < this.lo) [this.lo, this.fromAt] = [m.sentAtMs, m.localIso];
     if (m.sentAtMs > this.hi) [this.hi, this.toAt] = [m.sentAtMs, m.localIso];
     // (A media message is a person's, whatever its first character: a group's name sends none.)

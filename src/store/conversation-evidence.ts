@@ -80,7 +80,8 @@ export function conversationKeysHeld(
  * The keys (MessageWriter's stored keys: the base key, with `#<n>` for the n-th identical repeat) of the messages with
  * a sender that conversation `conversationId` stores in [fromMs, toMs] and that a later export of format `format` would
  * be expected to hold: as MessageWriter.finish's missing check, only messages a full-fidelity source of that format
- * contained. At most `limit`, oldest first (conversation-identity.ts asks for a little more than its probe holds: a
+ * contained, and not at an ambiguous time (the hour repeated when daylight saving time ends: both passes read as the
+ * first, so an export that begins in the second pass would seem to cover the first). At most `limit`, oldest first (conversation-identity.ts asks for a little more than its probe holds: a
  * window with more stored messages than that cannot be consistent with the probe anyway).
  */
 export function conversationKeysInWindow(
@@ -89,7 +90,7 @@ export function conversationKeysInWindow(
   const rows = db
     .prepare(
       `SELECT m.dedup_key AS k FROM messages m
-        WHERE m.conversation_id = @c AND m.sent_at_ms BETWEEN @lo AND @hi AND m.sender IS NOT NULL
+        WHERE m.conversation_id = @c AND m.sent_at_ms BETWEEN @lo AND @hi AND m.sender IS NOT NULL AND m.time_ambiguous = 0
           AND (EXISTS (SELECT 1 FROM sources o WHERE o.id = m.first_source_id AND o.format = @f AND o.low_fidelity = 0)
                OR EXISTS (SELECT 1 FROM message_sightings ms JOIN sources o ON o.id = ms.source_id
                           WHERE ms.message_id = m.id AND o.format = @f AND o.low_fidelity = 0))

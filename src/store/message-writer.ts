@@ -3,6 +3,7 @@ import type { ParsedMessage } from '../../parsers/types.js';
 import { incomingVersions, mergeVersions, storedVersions } from './message-versions.js';
 import { MessageKeys } from './message-keys.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
+import { markMissing } from './missing.js';
 
 export interface StoredAttachment {
   name: string;
@@ -63,6 +64,9 @@ export class MessageWriter {
   maxMs = Number.NEGATIVE_INFINITY;
   firstAt: string | null = null;
   lastAt: string | null = null;
+  /** The first (last) message by time is at an ambiguous time (see markMissing). */
+  private firstAmbiguous = false;
+  private lastAmbiguous = false;
   count = 0;
   newCount = 0;
   /** Messages that earlier sources contained (updated ones included). */
@@ -127,10 +131,12 @@ export class MessageWriter {
     if (m.sentAtMs < this.minMs) {
       this.minMs = m.sentAtMs;
       this.firstAt = m.sentAt;
+      this.firstAmbiguous = m.timeAmbiguous;
     }
     if (m.sentAtMs >= this.maxMs) {
       this.maxMs = m.sentAtMs;
       this.lastAt = m.sentAt;
+      this.lastAmbiguous = m.timeAmbiguous;
     }
     const base = this.keys.base(m);
     // A message that whatsapp-1.0.0 may have stored under another key: looked for under each key it could have had.
@@ -355,29 +361,12 @@ export class MessageWriter {
         )
         .run({ c: this.conversationId, lo: this.minMs, loAt: this.firstAt, hi: this.maxMs, hiAt: this.lastAt });
     }
-    return this.markMissing(opts);
-  }
-
-  /**
-   * Records, for messages of this conversation that earlier sources contained and this source lacks although it covers
-   * their time, that they are missing here (a possible deletion on the phone). Nothing is removed. Returns the count.
-   */
-  private markMissing(opts: { lowFidelity?: boolean }): number {
-    // A best-effort transcript cannot prove absence, and keys are only comparable between sources of one format.
+    // A best-effort transcript cannot prove absence; with no earlier messages, nothing can be missing.
     if (this.count === 0 || opts.lowFidelity || !this.hadMessages) return 0;
-    const r = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO message_missing (message_id, source_id)
-         SELECT m.id, @s FROM messages m
-         WHERE m.conversation_id = @c AND m.sent_at_ms BETWEEN @lo AND @hi
-           AND m.first_source_id <> @s
-           AND NOT EXISTS (SELECT 1 FROM message_sightings ms WHERE ms.message_id = m.id AND ms.source_id = @s)
-           AND (EXISTS (SELECT 1 FROM sources o WHERE o.id = m.first_source_id AND o.format = (SELECT format FROM sources WHERE id = @s) AND o.low_fidelity = 0)
-                OR EXISTS (SELECT 1 FROM message_sightings ms JOIN sources o ON o.id = ms.source_id
-                           WHERE ms.message_id = m.id AND o.format = (SELECT format FROM sources WHERE id = @s) AND o.low_fidelity = 0))`,
-      )
-      .run({ s: this.sourceId, c: this.conversationId, lo: this.minMs, hi: this.maxMs });
-    return r.changes;
+    return markMissing(this.db, {
+      sourceId: this.sourceId, conversationId: this.conversationId, fromMs: this.minMs, toMs: this.maxMs,
+      fromAmbiguous: this.firstAmbiguous, toAmbiguous: this.lastAmbiguous,
+    });
   }
 
   /** Links quoted replies to the quoted message when it is in the store. */

@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
 import { matchKey } from '../../src/store/ingest.js';
-import { contactNames as storeContactNames, freshStore, writeIn } from './store-dir.js';
+import { contactNames as storeContactNames, freshStore, ingestOne, writeIn } from './store-dir.js';
 
 const CUSTODIAN = ['--id', 'min', '--name', 'M', '--function', 'f', '--department', 'd', '--from', '2010-01-01'];
 const LRM = '\u200e';
@@ -21,11 +21,7 @@ beforeEach(async () => {
   ({ dir, db } = await freshStore(CUSTODIAN));
 });
 
-const ingest = async (file: string) => {
-  const r = await runCli(['ingest', '--db', db, '--custodian', 'min', '--json', file]);
-  expect(r.code, r.stderr).toBe(0);
-  return r.json().sources[0];
-};
+const ingest = (file: string) => ingestOne(db, file);
 const zipped = (name: string, lines: string[]): string =>
   writeIn(dir, name, makeZip([{ name: '_chat.txt', data: Buffer.from(lines.join('\n') + '\n') }]));
 const conversation = async () => (await runCli(['conversations', '--db', db, '--custodian', 'min', '--json'])).json().conversations;

@@ -41,3 +41,10 @@ export function contactNames(dbPath: string): string[] {
     store.close();
   }
 }
+
+/** Ingests `file` for custodian `custodian` with --json, expects success and returns the one source's report. */
+export async function ingestOne(db: string, file: string, custodian = 'min') {
+  const r = await runCli(['ingest', '--db', db, '--custodian', custodian, '--json', file]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.json().sources[0];
+}
