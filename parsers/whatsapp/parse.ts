@@ -286,11 +286,15 @@ export class WhatsAppParser {
     // export finds their contact (and withholds the notice with their other messages).
     if (author !== null) extra = waiting ? { ...extra, actor: author, author } : { ...extra, author };
     if (extra) msg.extra = extra;
-    if (reshaped || waiting) {
-      // Parser versions before whatsapp-1.1.0 kept the file's line endings and a trailing empty line in the text and
-      // the author of a 'waiting' notice as its sender: stores ingested then hold keys made of that reading.
-      const o = reshaped ? this.read(body, p.firstEol, cont, s, sys) : info;
-      const oldSender = s !== null && (this.author === null || this.waiting) ? s.name : null;
+    if (waiting) {
+      // A 'waiting' notice is keyed by its author (see MessageKeys.base), as whatsapp-1.0.0 keyed it with the author as
+      // its sender; whatsapp-1.1.0 keyed it without one.
+      msg.legacy = { since: 'whatsapp-1.2.0', kind: info.kind, event: info.event, sender: null, text: info.text };
+    } else if (reshaped) {
+      // Parser versions before whatsapp-1.1.0 kept the file's line endings and a trailing empty line in the text:
+      // stores ingested then hold keys made of that reading.
+      const o = this.read(body, p.firstEol, cont, s, sys);
+      const oldSender = s !== null && this.author === null ? s.name : null;
       if (o.text !== info.text || o.kind !== info.kind || o.event !== info.event || oldSender !== sender) {
         msg.legacy = { kind: o.kind, event: o.event, sender: oldSender, text: o.text };
       }

@@ -11,10 +11,15 @@ export class MessageKeys {
   /** Sender match keys by display name (a chat has few senders; matchKey is not free). */
   private readonly senderKeys = new Map<string, string>();
 
-  /** The key a message is stored under, before an occurrence suffix `#<n>` for the n-th identical repeat. */
+  /**
+   * The key a message is stored under, before an occurrence suffix `#<n>` for the n-th identical repeat. A 'waiting'
+   * notice has no sender but is keyed by its author (extra.actor): two people's notices in one minute are two
+   * messages, each found again as itself (since whatsapp-1.2.0; see LegacyReading.since).
+   */
   base(m: ParsedMessage): string {
     if (m.stableKey) return `k:${m.stableKey}`;
-    return this.text(m.localIso, m);
+    const actor = m.event === 'waiting' && m.sender === null ? m.extra?.['actor'] : undefined;
+    return this.text(m.localIso, typeof actor === 'string' ? { kind: m.kind, event: m.event, sender: actor, text: m.text } : m);
   }
 
   /** The key of a reading of a message without a stable key (its time as written, sender, kind, event, text). */

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedMessage } from '../../../parsers/types.js';
 import { LRM, parse } from './helpers.js';
+import { MessageKeys } from '../../../src/store/message-keys.js';
 
 /** Lines joined by `eol` (a string, or one per join), with a final line end. */
 function file(lines: string[], eol: string | string[]): string {
@@ -132,7 +133,9 @@ describe('WhatsApp: a "waiting for this message" notice', () => {
     const p = await parse(`${line}\n${line.replace(/Bob: .*/, 'Bob: Hallo')}\n`);
     const [w, hallo] = p.messages;
     expect(w).toMatchObject({ kind: 'system', event: 'waiting', sender: null, senderRaw: null, senderPhone: null, text, extra: { author: 'Bob', actor: 'Bob' } });
-    expect(w!.legacy).toEqual({ kind: 'system', event: 'waiting', sender: 'Bob', text });
+    // Keyed by its author, as whatsapp-1.0.0 keyed it; whatsapp-1.1.0 keyed it without a sender (its legacy reading).
+    expect(new MessageKeys().base(w!)).toBe(new MessageKeys().text(w!.localIso, { kind: 'system', event: 'waiting', sender: 'Bob', text }));
+    expect(w!.legacy).toEqual({ since: 'whatsapp-1.2.0', kind: 'system', event: 'waiting', sender: null, text });
     expect(hallo).toMatchObject({ sender: 'Bob', text: 'Hallo' });
     expect(hallo!.legacy).toBeUndefined();
     expect(p.scan.authors).toEqual(['Bob']);
