@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { matchKey } from '../store/ingest.js';
 import {
-  conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationStartMs, conversationsWithParticipants, custodianSelfContacts,
+  conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationSourceStarts, conversationsWithParticipants, custodianSelfContacts,
   type ConversationEvidence,
 } from '../store/conversation-evidence.js';
 import { toE164 } from '../../parsers/phone.js';
@@ -24,6 +24,8 @@ const OVERLAP_ALONE = 3;
  * with fewer, none may be: a merge that would at once report stored messages as missing is two different chats.
  */
 const CONSISTENT_FROM = 10;
+/** Shared messages found where a conversation begins (see identifyConversation) must lie in this many minutes or more. */
+const DISTINCT_MINUTES = 5;
 /** Why shared messages of one sender, the custodian above all, prove little (for the operator). */
 const FORWARDED = ' (a message sent to several chats at once is no evidence that they are one chat)';
 
@@ -68,7 +70,8 @@ export interface ConversationMatch {
  *   display name): a 1:1 conversation takes in at most one such author, never two or more.
  * The evidence is sought in the export's first PROBE_MESSAGES messages; for a conversation that begins after the export
  * begins and within its time (an older export ingested after a newer one), in the export's first PROBE_MESSAGES messages
- * from the conversation's start on (see conversationStartMs), with the same checks and at least CONSISTENT_FROM shared.
+ * from where a stored export of the conversation begins on (see conversationSourceStarts), with the same checks, at
+ * least CONSISTENT_FROM shared in DISTINCT_MINUTES minutes or more, and a group only for a group export.
  * The custodian is known by the custodian's name, the export's self hint and the contacts known to be the custodian,
  * or may be unknown: two senders are then at least one other person. A conversation tied by a name or by the same
  * authors, or that shares messages with the export, but does not qualify is reported (conversation-not-matched, saying
@@ -133,7 +136,7 @@ export async function identifyConversation(
    * (null).
    */
   const judge = (c: ConversationEvidence, probe: Probe): { hit: Qualified } | { miss: NearMiss } | null => {
-    const where = probe === start ? 'at the start of this export' : `from that conversation's start (${probe.fromAt}) on in this export`;
+    const where = probe === start ? 'at the start of this export' : `from where a stored export of that conversation begins (${probe.fromAt}) on in this export`;
     // A sender is the custodian when known as such, or when the export shows one of its messages as sent from the phone.
     const selfSenders = new Set<string>();
     for (const m of probe.keys.values()) {
@@ -248,10 +251,17 @@ export async function identifyConversation(
       if (weak === null && unknown.length > 0 && !broad) {
         weak = `${unknown.join(', ')}, author${unknown.length === 1 ? '' : 's'} here, ${unknown.length === 1 ? 'is' : 'are'} not its participant${unknown.length === 1 ? '' : 's'}, and ${sharedText}: a new author is taken in only with at least ${OVERLAP_ALONE} shared messages from two senders`;
       }
-      // Where the conversation begins, the export may end: a few shared messages at its very end (forwarded to several
-      // chats) would be all the evidence, against an export that shared too little at its start.
-      if (weak === null && probe !== start && held.size < CONSISTENT_FROM) {
-        weak = `${sharedText}, and an export that shares too little at its start needs at least ${CONSISTENT_FROM} there`;
+      // Where the conversation begins, the export may end: a batch of messages forwarded to several chats at once, at
+      // its very end, would be all the evidence, against an export that shared too little at its start. So there: at
+      // least CONSISTENT_FROM shared, in DISTINCT_MINUTES minutes or more (a batch is forwarded in a moment), and a
+      // group only for a group export (a 1:1 chat and a group of the same people share such batches).
+      if (weak === null && probe !== start) {
+        const minutes = new Set(probe.messages.filter((m) => heldAll.has(m.key)).map((m) => m.localIso.slice(0, 16))).size;
+        if (held.size < CONSISTENT_FROM || minutes < DISTINCT_MINUTES) {
+          weak = `${sharedText}${minutes < DISTINCT_MINUTES ? ` within ${minutes} minute${minutes === 1 ? '' : 's'}` : ''}, and an export that shares too little at its start needs at least ${CONSISTENT_FROM} there, in ${DISTINCT_MINUTES} minutes or more`;
+        } else if (c.isGroup !== scan.isGroup) {
+          weak = `${sharedText}, but that conversation is ${c.isGroup ? 'a group and this export reads as a 1:1 chat' : 'a 1:1 chat and this export reads as a group'}, and an export that shares too little at its start is taken into one of its own kind only`;
+        }
       }
     }
     if (weak !== null) return { miss: { c, tie, why: weak } };
@@ -266,14 +276,14 @@ export async function identifyConversation(
     return { hit: { c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}, with every stored message of that time in this export` } };
   };
   const verdicts = convs.map((c) => ({ c, verdict: judge(c, start) }));
-  // An older export of the chat ingested after a newer one: it begins before the conversation, which begins within the
-  // export's time, so its first messages share little or nothing with it. The evidence is where the conversation begins
-  // (its exports' first lines, see conversationStartMs): the export is probed again from there, once for all such
-  // conversations.
+  // An older export of the chat ingested after a newer one: it begins before the conversation's stored exports, one of
+  // which begins within the export's time, so its first messages share little or nothing with it. The evidence is where
+  // that stored export begins (see conversationSourceStarts; the earliest such): the export is probed again from there,
+  // once for all such conversations.
   const again = start.complete || exportTo === null ? [] : verdicts.flatMap((v) => {
     if (v.verdict === null || 'hit' in v.verdict) return [];
-    const from = conversationStartMs(ctx.db, v.c.id);
-    return from !== null && from > start.fromMs && from <= exportTo ? [{ v, from }] : [];
+    const from = conversationSourceStarts(ctx.db, v.c.id).find((t) => t > start.fromMs && t <= exportTo);
+    return from !== undefined ? [{ v, from }] : [];
   });
   if (again.length) {
     const probes = await probeExportFrom(ctx, unit, scan, again.map((a) => a.from));

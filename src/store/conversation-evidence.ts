@@ -128,16 +128,16 @@ export function conversationSourceSpans(db: DB, conversationId: number, format: 
 }
 
 /**
- * Where conversation `conversationId` begins as its exports wrote it: the earliest time among the first message each
- * source stored (its lowest seq; for the first source of a chat, its export's first line), or null. One message dated
- * out of order inside an export does not move it, as it moves the conversation's earliest time.
+ * Where the exports of conversation `conversationId` begin: for each source that stored messages, the time of the first
+ * one it stored (its lowest seq; for the first source of a chat, its export's first line), in time order. One message
+ * dated out of order inside an export does not move them, as it moves the conversation's earliest time.
  */
-export function conversationStartMs(db: DB, conversationId: number): number | null {
-  const r = db
+export function conversationSourceStarts(db: DB, conversationId: number): number[] {
+  return db
     .prepare(
-      `SELECT MIN(m.sent_at_ms) AS t FROM (SELECT MIN(seq) AS q FROM messages WHERE conversation_id = @c GROUP BY first_source_id) f
-         JOIN messages m ON m.conversation_id = @c AND m.seq = f.q`,
+      `SELECT m.sent_at_ms FROM (SELECT MIN(seq) AS q FROM messages WHERE conversation_id = @c GROUP BY first_source_id) f
+         JOIN messages m ON m.conversation_id = @c AND m.seq = f.q ORDER BY 1`,
     )
-    .get({ c: conversationId }) as { t: number | null };
-  return r.t;
+    .pluck()
+    .all({ c: conversationId }) as number[];
 }

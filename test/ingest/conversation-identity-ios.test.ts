@@ -482,7 +482,7 @@ describe('an older unnamed export ingested after a newer one', () => {
     expect(await ingest(writeIn(dir, 'new/WhatsApp Chat - Overleg.txt', range(700, 1500).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
     const older = await ingest(chatFile('old', range(0, 1200)));
     expect(older).toMatchObject({ conversationId: 1, messagesNew: 700, messagesSeenBefore: 500, messagesMissing: 0 });
-    expect(matched(older)).toMatch(/taken into conversation 1 "Overleg" as the same chat: .*500 of the 500 messages with a sender from that conversation.s start \(2024-01-30T12:00:00\) on in this export/);
+    expect(matched(older)).toMatch(/taken into conversation 1 "Overleg" as the same chat: .*500 of the 500 messages with a sender from where a stored export of that conversation begins \(2024-01-30T12:00:00\) on in this export/);
     expect(codes(older)).not.toContain('conversation-not-matched');
     const convs = await conversations();
     expect(convs).toHaveLength(1);
@@ -514,7 +514,7 @@ describe('an older unnamed export ingested after a newer one', () => {
     expect(other).toMatchObject({ conversationId: 2, messagesNew: 1200, messagesSeenBefore: 0 });
     const w = other.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched');
     expect(w?.message).toMatch(/conversation 1 "Overleg" may be the same chat \(its participants are this export's authors and it holds messages within this export's time/);
-    expect(w?.message).toMatch(/none of the 500 messages with a sender from that conversation.s start \(2024-01-30T12:00:00\) on in this export is stored in it/);
+    expect(w?.message).toMatch(/none of the 500 messages with a sender from where a stored export of that conversation begins \(2024-01-30T12:00:00\) on in this export is stored in it/);
     expect(await messages(1)).toHaveLength(800);
   });
 
@@ -556,9 +556,32 @@ describe('an older unnamed export ingested after a newer one', () => {
     const other = await ingest(chatFile('borrel', [...chat, ...forwards]));
     expect(other).toMatchObject({ conversationId: 2, messagesNew: 603 });
     expect(other.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched')?.message).toMatch(
-      /3 of the 3 messages with a sender from that conversation's start \(2024-06-10T08:15:00\) on in this export .* stored in it, and an export that shares too little at its start needs at least 10 there/,
+      /3 of the 3 messages with a sender from where a stored export of that conversation begins \(2024-06-10T08:15:00\) on in this export .* stored in it within 3 minutes, and an export that shares too little at its start needs at least 10 there, in 5 minutes or more/,
     );
     expect(await messages(1)).toHaveLength(53);
+  });
+
+  it('a 1:1 chat ending on a batch of messages forwarded at a group\'s start is not taken into the group', async () => {
+    // Ten messages M and Jan forwarded to both chats at once, in two moments: the group begins with them, the older
+    // 1:1 export of M and Jan ends with them.
+    const fw = [...Array.from({ length: 5 }, (_, i) => `[10-06-2024 09:00:00] M: https://nos.nl/${i}`), ...Array.from({ length: 5 }, (_, i) => `[10-06-2024 09:00:05] Jan: https://nrc.nl/${i}`)];
+    const work = Array.from({ length: 40 }, (_, i) => `[1${1 + Math.floor(i / 10)}-06-2024 ${String(9 + (i % 10)).padStart(2, '0')}:00:00] ${['Jan', 'Piet', 'M'][i % 3]}: werk ${i}`);
+    expect(await ingest(writeIn(dir, 'g/WhatsApp Chat - Crisis.txt', [...fw, ...work].join('\n') + '\n'))).toMatchObject({ conversationId: 1, messagesNew: 50 });
+    const private1 = range(0, 600, (n) => `privé ${n}`).map((l) => l.replace('] Piet: ', '] M: '));
+    const one = await ingest(chatFile('jan', [...private1, ...fw]));
+    expect(one).toMatchObject({ conversationId: 2, messagesNew: 610 });
+    expect(one.warnings.find((x: { code: string }) => x.code === 'conversation-not-matched')?.message).toMatch(
+      /10 of the 10 messages with a sender from where a stored export of that conversation begins \(2024-06-10T09:00:00\) on in this export .* within 1 minute, and an export that shares too little at its start needs at least 10 there, in 5 minutes or more/,
+    );
+    expect(await messages(1)).toHaveLength(50);
+  });
+
+  it('a conversation with an earlier and a later export: probed from where the later one begins', async () => {
+    // Exports of one chat: January and May–July stored; the unnamed one of February–June comes last.
+    expect(await ingest(writeIn(dir, 's1/WhatsApp Chat - Overleg.txt', range(0, 700).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    expect(await ingest(writeIn(dir, 's2/WhatsApp Chat - Overleg.txt', range(2900, 5000).join('\n') + '\n'))).toMatchObject({ conversationId: 1 });
+    const e = await ingest(chatFile('e', range(800, 4300)));
+    expect(e).toMatchObject({ conversationId: 1, messagesNew: 2100, messagesSeenBefore: 1400, messagesMissing: 0 });
   });
 
   it('an export that names its chat is not reported for a group of the same people in its time', async () => {
