@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { addSourceFile, sourceFileList, sourceFindingWriter, storedFileSizesFrom } from '../store/ingest.js';
 import { OFF_THREAD_BYTES } from '../store/blobs.js';
 import type { AttachmentUpdate } from '../store/attachment-fill.js';
@@ -124,19 +125,26 @@ export async function restoreLostBlobs(ctx: IngestContext, unit: ExportUnit, has
 }
 
 /**
- * Stores every other file of the export (media) in the blob store and records it as part of the source.
- * Returns a lookup by relative path and by base name.
+ * Stores every other file of the export (media) in the blob store and records it as part of the source (its path as
+ * the export writes it). Returns a lookup by relative path and by base name, each also in NFC: a chat names 'café.pdf'
+ * composed, while a copy made on macOS or a repacked zip may name the file decomposed (see mediaFile).
  */
 export async function storeExportFiles(ctx: IngestContext, unit: ExportUnit, sourceId: number): Promise<Map<string, ExportFile>> {
   const out = new Map<string, ExportFile>();
   for (const [rel, r] of await putExportFiles(ctx, unit)) {
     addSourceFile(ctx.db, sourceId, rel, r.size, r.sha256, 'media');
     const f: ExportFile = { sha256: r.sha256, size: r.size, path: rel };
-    out.set(rel, f);
     const base = rel.split('/').pop()!;
-    if (!out.has(base)) out.set(base, f);
+    for (const key of [rel, rel.normalize('NFC')]) out.set(key, f);
+    for (const key of [base, base.normalize('NFC')]) if (!out.has(key)) out.set(key, f);
   }
   return out;
+}
+
+/** The export's file an attachment names (`name`: as the chat writes it), by path or base name, compared in NFC. */
+export function mediaFile(media: Map<string, ExportFile>, name: string): ExportFile | undefined {
+  const nfc = name.normalize('NFC');
+  return media.get(name) ?? media.get(nfc) ?? media.get(path.posix.basename(name)) ?? media.get(path.posix.basename(nfc));
 }
 
 /**

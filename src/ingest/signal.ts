@@ -268,7 +268,8 @@ function looseSigtopAll(media: Map<string, ExportFile>, ref: string, firstOnly =
   const stem = ref.slice(dir.length).replace(/\.[^.]+$/, '');
   const out: ExportFile[] = [];
   for (const [rel, f] of media) {
-    if (rel.startsWith(dir) && rel.slice(dir.length).replace(/(-\d+)?\.[^.]+$/, '') === stem) {
+    // (A file named in NFD is in the lookup under both forms: once here.)
+    if (rel.startsWith(dir) && rel.slice(dir.length).replace(/(-\d+)?\.[^.]+$/, '') === stem && !out.includes(f)) {
       out.push(f);
       if (firstOnly) break;
     }

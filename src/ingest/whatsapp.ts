@@ -18,7 +18,7 @@ import type { DateOrder, ParsedChat, ParseWarning } from '../../parsers/types.js
 import type { DB } from '../store/db.js';
 import { readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
-import { attachmentUpdateRecorder, storeExportFiles, type StoredSource } from './files.js';
+import { attachmentUpdateRecorder, mediaFile, storeExportFiles, type StoredSource } from './files.js';
 import { ReadOutCheck } from './read-out.js';
 
 /**
@@ -142,7 +142,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     for (const m of batch) {
       const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
       const atts: StoredAttachment[] = m.attachments.map((a) => {
-        const f = a.omitted ? undefined : media.get(a.name) ?? media.get(path.posix.basename(a.name));
+        const f = a.omitted ? undefined : mediaFile(media, a.name);
         if (!f) attachmentsMissing++;
         else linked.add(f.sha256);
         return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f, path: f?.path ?? null };

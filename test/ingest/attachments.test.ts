@@ -205,3 +205,27 @@ describe("a Signal export's file is checked against the hash and size the export
     expect(sha256FromPlaintextHash(42)).toBeNull();
   });
 });
+
+describe('an attachment whose file the export names decomposed (NFD)', () => {
+  // The chat writes "café" composed; a zip repacked on macOS, or a folder copied there, names the file decomposed.
+  const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
+  const nfd = (s: string) => s.normalize('NFD');
+
+  it('iOS zip: the file is linked by name, with its hash and size, and kept under the name the zip gives it', async () => {
+    const name = '00000001-Notitie café.pdf';
+    const chat = `[14-01-2023 10:01:00] Piet: \u200e<bijgevoegd: ${name}>\n[14-01-2023 10:02:00] Marieke Jansen: Dank\n`;
+    const s = await ingest(writeIn(dir, 'WhatsApp Chat - Piet.zip', makeZip([{ name: '_chat.txt', data: chat }, { name: nfd(name), data: PDF }])));
+    expect(s).toMatchObject({ attachments: 1, attachmentsMissing: 0 });
+    expect(withAttachments(await messages())[0].attachments).toMatchObject([{ name, sha256: sha(PDF), size: PDF.length, missing: false }]);
+    expect(query<{ path: string }>("SELECT path FROM source_files WHERE role = 'media'").map((r) => r.path)).toEqual([nfd(name)]);
+  });
+
+  it('Android folder: the same', async () => {
+    const name = 'Notitie café.pdf';
+    writeIn(dir, `piet/${nfd(name)}`, PDF);
+    writeIn(dir, `piet/${CHAT_NAME}`, `14-01-2023 10:01 - Piet: \u200e${name} (bestand bijgevoegd)\n`);
+    const s = await ingest(path.join(dir, 'piet'));
+    expect(s).toMatchObject({ attachments: 1, attachmentsMissing: 0 });
+    expect(withAttachments(await messages())[0].attachments[0]).toMatchObject({ name, sha256: sha(PDF), missing: false });
+  });
+});
