@@ -7,9 +7,11 @@
  */
 export { chatTitleFromFileName, isWhatsAppChatFileName } from './filename.js';
 export { generateWhatsAppExport } from './generate.js';
-export type { HeaderShape } from './header.js';
+export { detectShape, type HeaderShape } from './header.js';
 export { scanWhatsApp, scanWhatsAppChunks, utf16Refusal, WhatsAppFormatError, type WhatsAppScan } from './scan.js';
 export { parseWhatsApp, parseWhatsAppChunks, type ParseOptions } from './parse.js';
 
 // 1.1.0: text joined by '\n' without trailing empty lines; a 'waiting' notice has no sender (ParsedMessage.legacy).
+// 1.2.0: an iOS group's name known from the export's title alone authors system lines; a 'waiting' notice is keyed by its
+// author (LegacyReading.since).
 export const WHATSAPP_PARSER_VERSION = 'whatsapp-1.2.0';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
+import { mentions, readsLikeWhatsApp } from './folder-sniff.js';
 import { chatTitleFromFileName, isWhatsAppChatFileName, utf16Refusal } from '../../parsers/whatsapp/index.js';
 import { utf16Encoding } from '../../parsers/lines.js';
 import { detectSignalInput, GUIDE_SIGEXPORT, SIGEXPORT, type SignalDetection } from '../../parsers/signal/index.js';
@@ -149,6 +150,20 @@ async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit>
   throw new InputError(abs, 'not a recognised export (expected a WhatsApp .txt/.zip, a Signal export with main.jsonl, SMS Backup & Restore XML or sigtop JSON)');
 }
 
+/**
+ * Whether a file found in a folder (not named by the operator) may be an export: named like a WhatsApp chat, or its
+ * first bytes show a Signal or SMS export, a WhatsApp message header, or UTF-16 text (refused as such, see discoverFile).
+ * Anything else (an operator's notes.txt, a settings .json) is not one and is listed as skipped; a file that may be an
+ * export is read as one, and refused if it is not a sound one.
+ */
+async function mayBeExport(abs: string): Promise<boolean> {
+  const base = path.basename(abs);
+  if (base.toLowerCase() === 'main.jsonl' || (isWhatsAppChatFileName(base) && base.toLowerCase().endsWith('.txt'))) return true;
+  if (fs.statSync(abs).size === 0) return false;
+  const head = await readHead(async () => fs.createReadStream(abs, { end: HEAD_BYTES - 1 }));
+  return detectSignalInput([{ name: base, head }]) !== null || (base.toLowerCase().endsWith('.txt') && (utf16Encoding(head) !== null || readsLikeWhatsApp(head)));
+}
+
 /** sigtop lays attachments out as `<chat file name without .json>/<file>` beside the JSON file. */
 function addSigtopAttachments(u: ExportUnit, jsonPath: string): void {
   const dir = jsonPath.replace(/\.json$/i, '');
@@ -290,10 +305,13 @@ async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], 
     const lower = e.name.toLowerCase();
     const abs = path.join(dir, e.name);
     if (chatTxts.includes(e)) continue;
-    // Beside a WhatsApp chat .txt, other files (documents too) are its media; elsewhere they may be exports.
-    const isExport = lower.endsWith('.zip') || (!chatTxts.length && (CANDIDATE.test(lower) || lower === 'db.sqlite'));
-    if (isExport) units.push(await discoverFile(abs, limits));
-    else if (chatTxts.length) media.set(e.name, fileRef(abs, e.name));
+    // Beside a WhatsApp chat .txt, other files (documents too) are its media; so is a zip the chat names (a zip shared
+    // in the chat, perhaps another chat's export), while one it does not name is an export of its own. Elsewhere files
+    // may be exports.
+    if (lower.endsWith('.zip') && !(chatTxts.length && mentions(chatTxts.map((t) => path.join(dir, t.name)), e.name))) {
+      units.push(await discoverFile(abs, limits));
+    } else if (chatTxts.length) media.set(e.name, fileRef(abs, e.name));
+    else if ((CANDIDATE.test(lower) || lower === 'db.sqlite') && (await mayBeExport(abs))) units.push(await discoverFile(abs, limits));
     else notExports.push(e);
   }
   for (const e of notExports) {

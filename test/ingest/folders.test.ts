@@ -140,3 +140,58 @@ describe('ingest: a sigexport (carderne/signal-export) export', () => {
     expect(r.stderr).not.toMatch(/sigexport/);
   });
 });
+
+describe('ingest <folder>: a zip beside a chat .txt', () => {
+  const zipOf = async (entries: { name: string; data: string }[]) => (await import('../helpers/zip.js')).makeZip(entries);
+  const KARIN_ZIP = '02-10-2023 08:02 - Karin Smit: \u200estukken.zip (bestand bijgevoegd)\nstukken.zip\n02-10-2023 08:05 - J. Jansen: Dank.\n';
+
+  it('a zip the chat shares is its media, not an export of its own', async () => {
+    write('in/WhatsApp-chat met Karin.txt', KARIN_ZIP);
+    write('in/stukken.zip', await zipOf([{ name: 'nota.txt', data: 'nota' }]));
+    const r = await ingest(path.join(dir, 'in'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json();
+    expect(out.sources).toHaveLength(1);
+    expect(out.sources[0]).toMatchObject({ messagesNew: 2, attachments: 1, attachmentsMissing: 0 });
+  });
+
+  it('a forwarded chat export shared in the chat is an attachment, not a conversation of the custodian', async () => {
+    const forwarded = 'WhatsApp Chat - Derde.zip';
+    write('in/WhatsApp-chat met Karin.txt', `02-10-2023 08:02 - Karin Smit: \u200e${forwarded} (bestand bijgevoegd)\n02-10-2023 08:05 - J. Jansen: Dank.\n`);
+    write(`in/${forwarded}`, await zipOf([{ name: '_chat.txt', data: '[01-10-2023 10:00:00] Derde: hallo\n[01-10-2023 10:01:00] Karin Smit: hoi\n' }]));
+    const r = await ingest(path.join(dir, 'in'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().sources).toHaveLength(1);
+    const convs = (await runCli(['conversations', '--db', db, '--custodian', 'min', '--json'])).json().conversations as { title: string }[];
+    expect(convs.map((c) => c.title)).toEqual(['Karin']);
+    expect(r.json().sources[0]).toMatchObject({ attachments: 1, attachmentsMissing: 0 });
+  });
+
+  it('a zip the chat does not name is an export of its own', async () => {
+    write('in/WhatsApp-chat met Karin.txt', CHAT);
+    write('in/WhatsApp Chat - Pieter.zip', await zipOf([{ name: 'WhatsApp-chat met Pieter Bos.txt', data: OTHER }]));
+    const r = await ingest(path.join(dir, 'in'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().sources).toHaveLength(2);
+  });
+
+  it('beside an export zip, an operator\'s notes and a settings file are skipped, not refused; a text that reads like a chat is ingested', async () => {
+    write('in/WhatsApp Chat - Pieter.zip', await zipOf([{ name: 'WhatsApp-chat met Pieter Bos.txt', data: OTHER }]));
+    write('in/notes.txt', 'Uitgelezen door RIH, telefoon in kluis.\n');
+    write('in/instellingen.json', '{"kleur": "blauw"}');
+    write('in/piet-januari.txt', CHAT);
+    const r = await ingest(path.join(dir, 'in'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json();
+    expect(out.sources).toHaveLength(2);
+    expect((out.skipped as { path: string }[]).map((s) => path.basename(s.path)).sort()).toEqual(['instellingen.json', 'notes.txt']);
+  });
+
+  it('a file named like a chat that is not one still refuses the run', async () => {
+    write('in/WhatsApp Chat - Pieter.zip', await zipOf([{ name: 'WhatsApp-chat met Pieter Bos.txt', data: OTHER }]));
+    write('in/sub/WhatsApp-chat met Karin.txt', 'geen chat\n');
+    const r = await ingest(path.join(dir, 'in'), '--json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/WhatsApp-chat met Karin\.txt.*not a WhatsApp export/);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Evidence that decides what a file in a folder is, before anything is parsed (see discoverDir): whether a chat .txt
+ * names a file (an attachment it shares), and whether a text file reads like a WhatsApp export at all.
+ */
+import fs from 'node:fs';
+import { detectShape } from '../../parsers/whatsapp/index.js';
+
+const CHUNK = 1 << 20;
+
+/**
+ * Whether any of the files `texts` holds `name` (as UTF-8, composed or decomposed): a chat that shares a file names it
+ * in its attachment line. Read in chunks, so a large chat costs no memory.
+ */
+export function mentions(texts: string[], name: string): boolean {
+  const needles = [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])].map((n) => Buffer.from(n, 'utf8'));
+  const longest = Math.max(...needles.map((n) => n.length));
+  const buf = Buffer.alloc(CHUNK + longest);
+  for (const file of texts) {
+    const fd = fs.openSync(file, 'r');
+    try {
+      let carry = 0;
+      for (;;) {
+        const n = fs.readSync(fd, buf, carry, CHUNK, null);
+        if (n === 0) break;
+        const view = buf.subarray(0, carry + n);
+        if (needles.some((x) => view.includes(x))) return true;
+        // Keep the tail: a name may straddle two chunks.
+        carry = Math.min(longest - 1, view.length);
+        view.copy(buf, 0, view.length - carry);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  return false;
+}
+
+/** Whether the start of a text file holds a WhatsApp message header (as pass 1 detects one) in its first lines. */
+export function readsLikeWhatsApp(head: Buffer): boolean {
+  const lines = head.toString('utf8').split(/\r\n|\r|\n/).slice(0, 60);
+  return lines.some((l) => detectShape(l.replace(/^\ufeff/, '')) !== null);
+}
