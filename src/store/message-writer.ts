@@ -64,6 +64,8 @@ export class MessageWriter {
   maxMs = Number.NEGATIVE_INFINITY;
   firstAt: string | null = null;
   lastAt: string | null = null;
+  /** The source that first stored this source's last message so far (null: a new one); see markMissing. */
+  private lastFrom: number | null = null;
   /** The first (last) message by time is at an ambiguous time (see markMissing). */
   private firstAmbiguous = false;
   private lastAmbiguous = false;
@@ -154,7 +156,7 @@ export class MessageWriter {
       const newId = this.insertNew(m, key, senderContactId, attachments);
       if (newId !== null) return this.added(newId);
       const row = this.find.get(this.conversationId, key) as Found;
-      if (this.sight(row, m, attachments)) return { id: row.id, outcome: 'seen' };
+      if (this.sight(row, m, attachments)) return this.seen(row);
     }
   }
 
@@ -196,7 +198,7 @@ export class MessageWriter {
         const seen = c.text === m.text || !(m.edited || m.revisions?.length) ? m : { ...m, text: c.text };
         if (this.sight(row, seen, attachments)) {
           this.noteSiblings(candidates, occ, row.id);
-          return { id: row.id, outcome: 'seen' };
+          return this.seen(row);
         }
       }
       if (!stored) return this.added(this.insertNew(m, occ === 0 ? base : `${base}#${occ}`, senderContactId, attachments)!);
@@ -263,7 +265,13 @@ export class MessageWriter {
     return out;
   }
 
+  private seen(row: Found): { id: number; outcome: WriteOutcome } {
+    this.lastFrom = row.first;
+    return { id: row.id, outcome: 'seen' };
+  }
+
   private added(id: number): { id: number; outcome: WriteOutcome } {
+    this.lastFrom = null;
     this.newCount++;
     return { id, outcome: 'new' };
   }
@@ -365,7 +373,7 @@ export class MessageWriter {
     if (this.count === 0 || opts.lowFidelity || !this.hadMessages) return 0;
     return markMissing(this.db, {
       sourceId: this.sourceId, conversationId: this.conversationId, fromMs: this.minMs, toMs: this.maxMs,
-      fromAmbiguous: this.firstAmbiguous, toAmbiguous: this.lastAmbiguous,
+      fromAmbiguous: this.firstAmbiguous, toAmbiguous: this.lastAmbiguous, endsIn: this.lastFrom,
     });
   }
 
