@@ -22,6 +22,11 @@ export interface IngestContext {
    */
   readOut?: ReadOut;
   progress(msg: string): void;
+  /**
+   * Date-order evidence within the run (see ingestPaths): the sources whose date order rests on hard evidence, and the
+   * sources read without it that such a source contradicts (see reconcileDateOrder).
+   */
+  dateOrders?: { firm: Set<number>; contradicted: Set<number> };
 }
 
 /** The per-source result printed by `ingest --json` (contract). */

@@ -50,15 +50,31 @@ export async function ingestPaths(
   // Rolling back to this savepoint undoes the run's rows but keeps the write lock, under which its blobs are removed.
   db.exec(`SAVEPOINT ${RUN_SAVEPOINT}`);
   try {
-    const veiligstellingId = createVeiligstelling(db, opts.custodian.id, opts.operator, opts.device);
-    const ctx: IngestContext = {
-      db, blobs, custodian: opts.custodian, operator: opts.operator, device: opts.device, veiligstellingId,
-      dateOrder: opts.dateOrder, format: opts.format, readOut: opts.readOut, progress,
-    };
-    for (const [i, unit] of units.entries()) {
-      progress(`[${i + 1}/${units.length}] ${unit.sourcePath}`);
-      reports.push(await ingestUnit(ctx, unit));
+    let veiligstellingId = 0;
+    for (let order = units, attempt = 1; ; attempt++) {
+      veiligstellingId = createVeiligstelling(db, opts.custodian.id, opts.operator, opts.device);
+      const dateOrders = { firm: new Set<number>(), contradicted: new Set<number>() };
+      const ctx: IngestContext = {
+        db, blobs, custodian: opts.custodian, operator: opts.operator, device: opts.device, veiligstellingId,
+        dateOrder: opts.dateOrder, format: opts.format, readOut: opts.readOut, progress, dateOrders,
+      };
+      reports.length = 0;
+      for (const [i, unit] of order.entries()) {
+        progress(`[${i + 1}/${order.length}] ${unit.sourcePath}`);
+        reports.push(await ingestUnit(ctx, unit));
+      }
+      // An export of a chat read without hard evidence of its date order, which a later export in the same run
+      // contradicts with hard evidence: read in the other order, the exports with hard evidence first, it takes their
+      // order (see reconcileDateOrder). Once: the second reading has every firm order before the others.
+      const contradicted = reports.some((r) => !r.duplicateSource && dateOrders.contradicted.has(r.id));
+      if (!contradicted || attempt > 1) break;
+      progress('re-reading the run: an export read without hard evidence of its date order is contradicted by one with it');
+      db.exec(`ROLLBACK TO ${RUN_SAVEPOINT}`);
+      const firm = new Set(order.filter((_, i) => !reports[i]!.duplicateSource && dateOrders.firm.has(reports[i]!.id)));
+      order = [...order.filter((u) => firm.has(u)), ...order.filter((u) => !firm.has(u))];
     }
+    // Reported in the order the operator gave the paths.
+    reports.sort((a, b) => units.findIndex((u) => u.sourcePath === a.file) - units.findIndex((u) => u.sourcePath === b.file));
     if (reports.every((r) => r.duplicateSource)) {
       // Nothing new: do not record an empty veiligstelling. (A duplicate wrote only blobs the store had lost: they stay.)
       db.exec('ROLLBACK');

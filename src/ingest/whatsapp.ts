@@ -99,6 +99,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   // The conversation is known before the source is recorded and parsed: its other sources may settle the date order.
   const order = reconcileDateOrder(ctx.db, conv.id, scan);
   for (const w of order.warnings) warnings.add(w);
+  for (const id of order.contradicts) ctx.dateOrders?.contradicted.add(id);
   const sourceId = createSource(ctx.db, {
     custodianId: ctx.custodian.id,
     veiligstellingId: ctx.veiligstellingId,
@@ -117,6 +118,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     // The zip entry's time is when WhatsApp wrote the export; a loose file's modification time is no evidence.
     exportedAt: ctx.readOut?.at ?? (unit.container === 'zip' && unit.main.modified ? unit.main.modified.toISOString() : null),
   });
+  if (order.firm) ctx.dateOrders?.firm.add(sourceId);
   const media = await storeExportFiles(ctx, unit, sourceId);
   addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');
 
@@ -227,10 +229,10 @@ interface OtherSource {
  */
 export function reconcileDateOrder(
   db: DB, conversationId: number, scan: Pick<WhatsAppScan, 'dateOrder' | 'dateOrderEvidence' | 'shape'>,
-): { dateOrder: DateOrder; dateOrderEvidence: string; warnings: ParseWarning[] } {
-  const own = { dateOrder: scan.dateOrder, dateOrderEvidence: scan.dateOrderEvidence, warnings: [] as ParseWarning[] };
-  if (scan.dateOrder === 'ymd') return own;
+): { dateOrder: DateOrder; dateOrderEvidence: string; warnings: ParseWarning[]; firm: boolean; contradicts: number[] } {
   const ownBasis = dateOrderBasis(scan.dateOrderEvidence);
+  const own = { dateOrder: scan.dateOrder, dateOrderEvidence: scan.dateOrderEvidence, warnings: [] as ParseWarning[], firm: isFirmBasis(ownBasis), contradicts: [] as number[] };
+  if (scan.dateOrder === 'ymd') return own;
   const others = conversationDateOrders(db, conversationId).map(
     (r): OtherSource => ({ id: r.id, order: r.dateOrder, evidence: r.evidence ?? '', basis: dateOrderBasis(r.evidence) }),
   );
@@ -261,7 +263,7 @@ export function reconcileDateOrder(
     if (agreed.size === 1) {
       const src = same[0]!;
       if (src.order === scan.dateOrder) return own;
-      return { dateOrder: src.order, dateOrderEvidence: adoptedEvidence({ order: scan.dateOrder, evidence: scan.dateOrderEvidence }, src.order, src.id, src.evidence), warnings: [] };
+      return { ...own, dateOrder: src.order, dateOrderEvidence: adoptedEvidence({ order: scan.dateOrder, evidence: scan.dateOrderEvidence }, src.order, src.id, src.evidence) };
     }
     for (const o of firm.filter((x) => x.order !== scan.dateOrder)) {
       own.warnings.push({
@@ -277,6 +279,7 @@ export function reconcileDateOrder(
   }
   if (isFirmBasis(ownBasis)) {
     for (const o of others.filter((x) => x.order !== scan.dateOrder && (x.basis === 'weak' || x.basis === 'adopted'))) {
+      own.contradicts.push(o.id);
       own.warnings.push({
         code: 'date-order-conflict',
         message:

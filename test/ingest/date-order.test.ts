@@ -214,3 +214,28 @@ describe('exports of one chat read in different date orders', () => {
     });
   });
 });
+
+describe('exports of one chat in one run, the one with hard evidence of its date order last', () => {
+  it('the run is read again with that export first: the other adopts its order, nothing is stored twice', async () => {
+    // Given in this order (or found so in a folder): the export without evidence first.
+    const r = await ingest(write(`a/${NAME}`, EARLY), write(`b/${NAME}`, LATER));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('re-reading the run');
+    const [early, later] = r.json().sources;
+    // Reported in the order given; the export with evidence was read first, so it has the lower id.
+    expect(later).toMatchObject({ id: 1, dateOrder: 'mdy', messagesNew: 2, warnings: [] });
+    expect(early).toMatchObject({ id: 2, dateOrder: 'mdy', messagesNew: 0, messagesSeenBefore: 1, messagesMissing: 0, warnings: [] });
+    expect(early.dateOrderEvidence).toMatch(/^no evidence in this file; month-first as source 1 of this chat/);
+    expect((await messages(1)).map((m: any) => [m.text, m.sentAt, m.sources])).toEqual([
+      ['Hi', '2022-03-04T10:00:00+01:00', [1, 2]],
+      ['Later', '2022-03-15T10:05:00+01:00', [1]],
+    ]);
+    // One veiligstelling, with both sources.
+    const d = new Database(db, { readonly: true });
+    try {
+      expect(d.prepare('SELECT veiligstelling_id AS v FROM sources ORDER BY id').all()).toEqual([{ v: 1 }, { v: 1 }]);
+    } finally {
+      d.close();
+    }
+  });
+});
