@@ -84,6 +84,13 @@ export async function ingestPaths(
     return { veiligstellingId, sources: reports, skipped };
   } catch (e) {
     rollBack(db, blobs, progress);
+    // The run is one transaction: say what that meant for the other exports given with the one refused.
+    if (e instanceof UserError && units.length > 1) {
+      const others = units.length - 1;
+      e.message +=
+        `\nNothing of this run was stored: a run is all or nothing, so the ${others} other export${others === 1 ? '' : 's'} ` +
+        `given with this one ${others === 1 ? 'was' : 'were'} not stored either. Ingest again without this file, or with it put right`;
+    }
     throw e;
   } finally {
     for (const u of units) u.zip?.close();
