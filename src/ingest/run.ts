@@ -38,7 +38,10 @@ export async function ingestPaths(
   opts: IngestOptions,
 ): Promise<{ veiligstellingId: number | null; sources: SourceReport[]; skipped: SkippedEntry[] }> {
   const progress = opts.progress ?? (() => {});
-  const { units, skipped } = await discoverExports(paths, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
+  const { units, skipped } = await discoverExports(paths, opts.zipLimits ?? DEFAULT_ZIP_LIMITS).catch((e: unknown) => {
+    if (e instanceof UserError && paths.length > 1) e.message += `\n${NOTHING_STORED}, so the other paths given with this one were not read either. ${AGAIN}`;
+    throw e;
+  });
   if (units.length === 0) {
     const list = skipped.map((s) => `\n  ${s.path}: ${s.reason}`).join('');
     throw new UserError(`no exports found in ${paths.join(', ')}${list ? `; skipped:${list}` : ''}`);
@@ -87,9 +90,7 @@ export async function ingestPaths(
     // The run is one transaction: say what that meant for the other exports given with the one refused.
     if (e instanceof UserError && units.length > 1) {
       const others = units.length - 1;
-      e.message +=
-        `\nNothing of this run was stored: a run is all or nothing, so the ${others} other export${others === 1 ? '' : 's'} ` +
-        `given with this one ${others === 1 ? 'was' : 'were'} not stored either. Ingest again without this file, or with it put right`;
+      e.message += `\n${NOTHING_STORED}, so the ${others} other export${others === 1 ? '' : 's'} given with this one ${others === 1 ? 'was' : 'were'} not stored either. ${AGAIN}`;
     }
     throw e;
   } finally {
@@ -98,6 +99,8 @@ export async function ingestPaths(
 }
 
 const RUN_SAVEPOINT = 'ingest_run';
+const NOTHING_STORED = 'Nothing of this run was stored: a run is all or nothing';
+const AGAIN = 'Ingest again without this file, or with it put right';
 
 /**
  * Undoes a failed run: its rows, then the blobs it created and its leftover temporary files. A blob the run created is
