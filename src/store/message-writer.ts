@@ -64,8 +64,9 @@ export class MessageWriter {
   maxMs = Number.NEGATIVE_INFINITY;
   firstAt: string | null = null;
   lastAt: string | null = null;
-  /** The source that first stored this source's last message so far (null: a new one); see markMissing. */
-  private lastFrom: number | null = null;
+  /** This source's first and (so far) last message, when stored before (null: new, or none yet); see markMissing. */
+  private firstSeen: number | null = null;
+  private lastSeen: number | null = null;
   /** The first (last) message by time is at an ambiguous time (see markMissing). */
   private firstAmbiguous = false;
   private lastAmbiguous = false;
@@ -100,7 +101,7 @@ export class MessageWriter {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (conversation_id, dedup_key) DO NOTHING`,
     );
-    this.link = db.prepare('INSERT OR IGNORE INTO message_sightings (message_id, source_id) VALUES (?, ?)');
+    this.link = db.prepare('INSERT OR IGNORE INTO message_sightings (message_id, source_id, line) VALUES (?, ?, ?)');
     this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.attachmentFill = new AttachmentFill(db, onAttachment);
     this.readStored = db.prepare('SELECT text, edited, sent_at, sender, extra_json FROM messages WHERE id = ?');
@@ -266,12 +267,13 @@ export class MessageWriter {
   }
 
   private seen(row: Found): { id: number; outcome: WriteOutcome } {
-    this.lastFrom = row.first;
+    if (this.count === 1) this.firstSeen = row.id;
+    this.lastSeen = row.id;
     return { id: row.id, outcome: 'seen' };
   }
 
   private added(id: number): { id: number; outcome: WriteOutcome } {
-    this.lastFrom = null;
+    this.lastSeen = null;
     this.newCount++;
     return { id, outcome: 'new' };
   }
@@ -282,7 +284,7 @@ export class MessageWriter {
    * then tries the next occurrence.
    */
   private sight({ id, first }: Found, m: ParsedMessage, attachments: StoredAttachment[]): boolean {
-    if (first === this.sourceId || this.link.run(id, this.sourceId).changes !== 1) return false;
+    if (first === this.sourceId || this.link.run(id, this.sourceId, m.line).changes !== 1) return false;
     this.seenCount++;
     // Only an edited message can bring versions the store lacks (same key, later edit); the rest stays a lookup.
     if (m.edited || m.revisions?.length) this.addVersions(id, m);
@@ -356,7 +358,7 @@ export class MessageWriter {
    */
   finish(opts: { lowFidelity?: boolean } = {}): number {
     // (INSERT OR IGNORE: a sibling an identical repeat sighted already stays as it is.)
-    for (const id of this.siblings) this.link.run(id, this.sourceId);
+    for (const id of this.siblings) this.link.run(id, this.sourceId, null);
     if (this.count > 0) {
       this.db
         .prepare(
@@ -373,7 +375,7 @@ export class MessageWriter {
     if (this.count === 0 || opts.lowFidelity || !this.hadMessages) return 0;
     return markMissing(this.db, {
       sourceId: this.sourceId, conversationId: this.conversationId, fromMs: this.minMs, toMs: this.maxMs,
-      fromAmbiguous: this.firstAmbiguous, toAmbiguous: this.lastAmbiguous, endsIn: this.lastFrom,
+      fromAmbiguous: this.firstAmbiguous, toAmbiguous: this.lastAmbiguous, firstLine: this.firstSeen, lastLine: this.lastSeen,
     });
   }
 

@@ -330,4 +330,10 @@ export const MIGRATIONS: readonly string[] = [
     last_at_ms = (SELECT MAX(sent_at_ms) FROM messages m WHERE m.conversation_id = conversations.id);
   DROP INDEX messages_conv_time;
   `,
+  // v8 (missing messages): where a later source holds a message, its line there, as messages.source_line is for the
+  // first source: a source's export order is then known for every message it holds, and a message before a later
+  // export's first line (in an export that holds both) is not reported missing by it. Earlier sightings have none.
+  `
+  ALTER TABLE message_sightings ADD COLUMN line INTEGER;
+  `,
 ];

@@ -63,4 +63,36 @@ describe('what a later export covers', () => {
     await ingest('e1', E1);
     expect(await ingest('e2', ['10-01-2024 15:00 - Piet: eerder', '10-01-2024 17:00 - Piet: daarna'])).toMatchObject({ messagesMissing: 5 });
   });
+
+  describe('three exports of one chat', () => {
+    const msg = (n: number) => `10-01-2024 ${String(9 + Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')} - ${n % 2 ? 'Piet' : 'Min'}: bericht ${n}`;
+    const msgs = (...ns: number[]) => ns.map(msg);
+    const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
+    it('a message the second export added, deleted before the third, is reported', async () => {
+      await ingest('e1', msgs(...range(1, 10)));
+      await ingest('e2', msgs(...range(1, 20)));
+      expect(await ingest('e3', msgs(...range(1, 10), ...range(12, 20)))).toMatchObject({ messagesMissing: 1 });
+      expect(await missing()).toEqual(['bericht 11']);
+    });
+
+    it('the first message of an earlier export, deleted before a later one that begins earlier, is reported', async () => {
+      await ingest('e1', msgs(...range(5, 10)));
+      expect(await ingest('e2', msgs(...range(1, 4), ...range(6, 15)))).toMatchObject({ messagesMissing: 1 });
+      expect(await missing()).toEqual(['bericht 5']);
+    });
+
+    it('an older export ingested last covers nothing after its last line in an export that holds both', async () => {
+      await ingest('a', ['10-01-2024 16:18 - Piet: een', '10-01-2024 16:19 - Min: twee', '10-01-2024 16:20 - Piet: drie']);
+      await ingest('b', ['10-01-2024 16:18 - Piet: een', '10-01-2024 16:19 - Min: twee', '10-01-2024 16:20 - Piet: drie', '10-01-2024 16:20 - Min: vier', '10-01-2024 16:30 - Piet: vijf']);
+      expect(await ingest('old', ['10-01-2024 16:19 - Min: twee', '10-01-2024 16:20 - Piet: drie'])).toMatchObject({ messagesMissing: 0 });
+    });
+
+    it('an export cut at a line covers nothing before it, whichever export first stored the message', async () => {
+      const a = ['10-01-2024 16:18 - Piet: een', '10-01-2024 16:19 - Min: twee', '10-01-2024 16:20 - Piet: drie'];
+      await ingest('a', a);
+      await ingest('b', [...a, '10-01-2024 16:20 - Min: vier', '10-01-2024 16:20 - Piet: vijf', '10-01-2024 16:30 - Min: zes']);
+      expect(await ingest('c', ['10-01-2024 16:20 - Piet: vijf', '10-01-2024 16:30 - Min: zes', '10-01-2024 16:40 - Piet: zeven'])).toMatchObject({ messagesMissing: 0 });
+    });
+  });
 });
