@@ -135,8 +135,9 @@ export async function storeExportFiles(ctx: IngestContext, unit: ExportUnit, sou
     addSourceFile(ctx.db, sourceId, rel, r.size, r.sha256, 'media');
     const f: ExportFile = { sha256: r.sha256, size: r.size, path: rel };
     const base = rel.split('/').pop()!;
-    for (const key of [rel, rel.normalize('NFC')]) out.set(key, f);
-    for (const key of [base, base.normalize('NFC')]) if (!out.has(key)) out.set(key, f);
+    // The name as written wins over another file's NFC form of the same name (both may be in one export).
+    out.set(rel, f);
+    for (const key of [rel.normalize('NFC'), base, base.normalize('NFC')]) if (!out.has(key)) out.set(key, f);
   }
   return out;
 }

@@ -8,11 +8,16 @@ import { detectShape } from '../../parsers/whatsapp/index.js';
 const CHUNK = 1 << 20;
 
 /**
- * Whether any of the files `texts` holds `name` (as UTF-8, composed or decomposed): a chat that shares a file names it
- * in its attachment line. Read in chunks, so a large chat costs no memory.
+ * Whether any of the chat files `texts` shares the file `name` (composed or decomposed): names it in an attachment line,
+ * `<attached: name>` / `<bijgevoegd: name>` (iOS) or `name (file attached)` / `name (bestand bijgevoegd)` after a space,
+ * U+200E or a line break (Android), the whole name. A name merely written in a message is not enough. Read in chunks,
+ * so a large chat costs no memory.
  */
 export function mentions(texts: string[], name: string): boolean {
-  const needles = [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])].map((n) => Buffer.from(n, 'utf8'));
+  const forms = [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])];
+  const needles = forms
+    .flatMap((n) => [`<attached: ${n}>`, `<bijgevoegd: ${n}>`, ...[' ', '\u200e', '\n'].flatMap((p) => [`${p}${n} (file attached)`, `${p}${n} (bestand bijgevoegd)`])])
+    .map((n) => Buffer.from(n, 'utf8'));
   const longest = Math.max(...needles.map((n) => n.length));
   const buf = Buffer.alloc(CHUNK + longest);
   for (const file of texts) {

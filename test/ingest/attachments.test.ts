@@ -228,4 +228,12 @@ describe('an attachment whose file the export names decomposed (NFD)', () => {
     expect(s).toMatchObject({ attachments: 1, attachmentsMissing: 0 });
     expect(withAttachments(await messages())[0].attachments[0]).toMatchObject({ name, sha256: sha(PDF), missing: false });
   });
+
+  it('two files whose names differ only in composition: each attachment links the file named as it is written', async () => {
+    const name = '00000001-Notitie café.pdf';
+    const [nfcPdf, nfdPdf] = [Buffer.from('%PDF-1.4 NFC-versie\n'), Buffer.from('%PDF-1.4 NFD-versie\n')];
+    const chat = `[14-01-2023 10:01:00] Piet: \u200e<bijgevoegd: ${name}>\n[14-01-2023 10:02:00] Piet: \u200e<bijgevoegd: ${nfd(name)}>\n`;
+    await ingest(writeIn(dir, 'WhatsApp Chat - Piet.zip', makeZip([{ name: '_chat.txt', data: chat }, { name, data: nfcPdf }, { name: nfd(name), data: nfdPdf }])));
+    expect(withAttachments(await messages()).map((m: any) => m.attachments[0].sha256)).toEqual([sha(nfcPdf), sha(nfdPdf)]);
+  });
 });

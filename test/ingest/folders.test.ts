@@ -175,6 +175,15 @@ describe('ingest <folder>: a zip beside a chat .txt', () => {
     expect(r.json().sources).toHaveLength(2);
   });
 
+  it('a zip the chat only writes about, or whose name is part of a longer name it shares, is an export of its own', async () => {
+    write('in/WhatsApp-chat met Karin.txt', '02-10-2023 08:02 - Karin Smit: heb je export.zip gezien?\n02-10-2023 08:03 - Karin Smit: \u200enotulen-overleg.zip (bestand bijgevoegd)\n');
+    write('in/export.zip', await zipOf([{ name: 'WhatsApp-chat met Pieter Bos.txt', data: OTHER }]));
+    write('in/overleg.zip', await zipOf([{ name: '_chat.txt', data: '[03-10-2023 09:15:00] Pieter Bos: Overleg\n' }]));
+    const r = await ingest(path.join(dir, 'in'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().sources).toHaveLength(3);
+  });
+
   it('beside an export zip, an operator\'s notes and a settings file are skipped, not refused; a text that reads like a chat is ingested', async () => {
     write('in/WhatsApp Chat - Pieter.zip', await zipOf([{ name: 'WhatsApp-chat met Pieter Bos.txt', data: OTHER }]));
     write('in/notes.txt', 'Uitgelezen door RIH, telefoon in kluis.\n');
