@@ -131,7 +131,13 @@ export function computeFindings(facts: FindingFacts): Finding[] {
     if (m.kind === 'system' && (m.event === 'disappearing-on' || m.event === 'disappearing-off' || m.event === 'disappearing-timer')) {
       out.push({ ...fromMessage(m, m.event, timerDetail(m)), person: actor(m) });
     }
-    if (m.viewOnce) out.push(fromMessage(m, 'view-once', m.fromSelf ? 'verstuurd door de bewindspersoon' : 'ontvangen'));
+    if (m.viewOnce) {
+      const who = m.fromSelf ? 'verstuurd door de bewindspersoon' : 'ontvangen';
+      // iOS writes a view-once photo or video in an export with media as a placeholder without file, as it writes a
+      // photo the phone no longer holds: the parser infers view-once from that (extra.viewOnceInferred).
+      const inferred = m.extra?.['viewOnceInferred'] === true;
+      out.push(fromMessage(m, 'view-once', inferred ? `${who}; afgeleid: een foto of video zonder bestand in een export met media, mogelijk ook een die niet meer op de telefoon stond` : who));
+    }
     if (m.kind === 'deleted') {
       const code = deletedCode(m);
       out.push(fromMessage(m, code, m.deletedBy && !['self', 'sender'].includes(m.deletedBy) ? `verwijderd door ${m.deletedBy}` : ''));

@@ -190,3 +190,25 @@ describe('Signal source findings', () => {
     expect([f!.person, f!.detail]).toEqual(['Youssef El Amrani', 'Youssef set the disappearing message timer to 1 week. (timer 7 dagen)']);
   });
 });
+
+describe('view-once inferred from an iOS placeholder', () => {
+  it('says that it is inferred, and what else the placeholder may be', async () => {
+    const dir = tempDir('chatarchief-findings-vo-');
+    const store = path.join(dir, 'f.db');
+    const { makeZip } = await import('../helpers/zip.js');
+    const fs = await import('node:fs');
+    const chat = [
+      '[01-03-2024 09:00:00] Chef de cabinet: \u200e<bijgevoegd: 00000001-PHOTO-2024-03-01-09-00-00.jpg>',
+      '[01-03-2024 09:01:00] Chef de cabinet: \u200eafbeelding weggelaten',
+      '[01-03-2024 09:02:00] Minister: Dank',
+    ].join('\n') + '\n';
+    const zip = path.join(dir, 'WhatsApp Chat - Chef de cabinet.zip');
+    fs.writeFileSync(zip, makeZip([{ name: '_chat.txt', data: chat }, { name: '00000001-PHOTO-2024-03-01-09-00-00.jpg', data: 'jpeg' }]));
+    for (const args of [
+      ['custodian', 'add', '--id', 'min', '--name', 'Minister', '--function', 'f', '--department', 'd', '--from', '2024-01-01'],
+      ['ingest', zip, '--custodian', 'min'],
+    ]) expect((await runCli([...args, '--db', store])).code).toBe(0);
+    const vo = (await runCli(['report', 'findings', '--db', store, '--json'])).json().findings.filter((f: any) => f.code === 'view-once');
+    expect(vo.map((f: any) => f.detail)).toEqual(['ontvangen; afgeleid: een foto of video zonder bestand in een export met media, mogelijk ook een die niet meer op de telefoon stond']);
+  });
+});
