@@ -34,13 +34,14 @@ export function markMissing(
        SELECT m.id, @s FROM messages m
        WHERE m.conversation_id = @c AND m.sent_at_ms BETWEEN @lo AND @hi
          AND m.first_source_id <> @s
-         AND NOT ${outside('@first', '<')}
-         AND NOT ${outside('@last', '>')}
-         AND NOT (m.time_ambiguous = 1 AND ((@loAmb AND m.sent_at_ms < @lo + 3600000) OR (@hiAmb AND m.sent_at_ms > @hi - 3600000)))
          AND NOT EXISTS (SELECT 1 FROM message_sightings ms WHERE ms.message_id = m.id AND ms.source_id = @s)
+         AND NOT (m.time_ambiguous = 1 AND ((@loAmb AND m.sent_at_ms < @lo + 3600000) OR (@hiAmb AND m.sent_at_ms > @hi - 3600000)))
          AND (EXISTS (SELECT 1 FROM sources o WHERE o.id = m.first_source_id AND o.format = (SELECT format FROM sources WHERE id = @s) AND o.low_fidelity = 0)
               OR EXISTS (SELECT 1 FROM message_sightings ms JOIN sources o ON o.id = ms.source_id
-                         WHERE ms.message_id = m.id AND o.format = (SELECT format FROM sources WHERE id = @s) AND o.low_fidelity = 0))`,
+                         WHERE ms.message_id = m.id AND o.format = (SELECT format FROM sources WHERE id = @s) AND o.low_fidelity = 0))
+         -- (last: only the few messages this source lacks get this far)
+         AND NOT ${outside('@first', '<')}
+         AND NOT ${outside('@last', '>')}`,
     )
     .run({
       s: s.sourceId, c: s.conversationId, lo: s.fromMs, hi: s.toMs, loAmb: s.fromAmbiguous ? 1 : 0, hiAmb: s.toAmbiguous ? 1 : 0,
