@@ -4,6 +4,7 @@ import { incomingVersions, mergeVersions, storedVersions } from './message-versi
 import { MessageKeys } from './message-keys.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 import { markMissing } from './missing.js';
+import { conversationHoldsRowsOf, EARLIER_VERSIONS } from './version-rows.js';
 
 export interface StoredAttachment {
   name: string;
@@ -161,22 +162,9 @@ export class MessageWriter {
     }
   }
 
-  /**
-   * Whether the conversation holds messages first stored by a whatsapp-1.0.0 source (keys of its reading: the file's
-   * own line endings and a trailing empty line in the text, a 'waiting' notice's author as sender). Asked once, when
-   * the first message that could be stored differently arrives.
-   */
+  /** Whether the conversation holds rows of whatsapp-1.0.0 (see conversationHoldsRowsOf). Asked once, when needed. */
   private holdsOldRows(): boolean {
-    if (this.oldRows === undefined) {
-      this.oldRows = this.db
-        .prepare(
-          `SELECT 1 FROM source_conversations sc JOIN sources s ON s.id = sc.source_id
-           WHERE sc.conversation_id = @c AND s.parser_version = 'whatsapp-1.0.0'
-             AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = @c AND m.first_source_id = sc.source_id)
-           LIMIT 1`,
-        )
-        .get({ c: this.conversationId }) !== undefined;
-    }
+    if (this.oldRows === undefined) this.oldRows = conversationHoldsRowsOf(this.db, this.conversationId, ['whatsapp-1.0.0']);
     return this.oldRows;
   }
 
@@ -221,23 +209,12 @@ export class MessageWriter {
   /** See noteSiblings. */
   private readonly siblings: number[] = [];
 
-  /** Per parser version: whether the conversation holds messages first stored by a source of an earlier version. */
+  /** Per parser version: whether the conversation holds rows of an earlier version (see LegacyReading.since). */
   private readonly rowsBefore = new Map<string, boolean>();
 
   private holdsRowsBefore(since: string): boolean {
     let held = this.rowsBefore.get(since);
-    if (held === undefined) {
-      const earlier = EARLIER_VERSIONS[since] ?? [];
-      held = earlier.length > 0 && this.db
-        .prepare(
-          `SELECT 1 FROM source_conversations sc JOIN sources s ON s.id = sc.source_id
-           WHERE sc.conversation_id = @c AND s.parser_version IN (SELECT value FROM json_each(@v))
-             AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = @c AND m.first_source_id = sc.source_id)
-           LIMIT 1`,
-        )
-        .get({ c: this.conversationId, v: JSON.stringify(earlier) }) !== undefined;
-      this.rowsBefore.set(since, held);
-    }
+    if (held === undefined) this.rowsBefore.set(since, (held = conversationHoldsRowsOf(this.db, this.conversationId, EARLIER_VERSIONS[since] ?? [])));
     return held;
   }
 
@@ -404,5 +381,3 @@ function extraJson(m: ParsedMessage): string | null {
   return JSON.stringify(extra);
 }
 
-/** The parser versions before a version that changed a reading (see LegacyReading.since). */
-const EARLIER_VERSIONS: Record<string, string[]> = { 'whatsapp-1.2.0': ['whatsapp-1.0.0', 'whatsapp-1.1.0'] };
