@@ -19,6 +19,7 @@ import type { DB } from '../store/db.js';
 import { readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
 import { attachmentUpdateRecorder, mediaFile, storeExportFiles, type StoredSource } from './files.js';
+import { editedSinceWarning } from './edited-since.js';
 import { ReadOutCheck } from './read-out.js';
 
 /**
@@ -134,7 +135,9 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   };
   for (const p of chat.participants) contactFor(p.name!, p.phone, false);
 
-  const writer = new MessageWriter(ctx.db, conv.id, sourceId, undefined, attachmentUpdateRecorder(ctx.db, warnings.add, conv.id, sourceId));
+  const writer = new MessageWriter(
+    ctx.db, conv.id, sourceId, (e) => warnings.add(editedSinceWarning(e, conv.id)), attachmentUpdateRecorder(ctx.db, warnings.add, conv.id, sourceId),
+  );
   let attachments = 0;
   let attachmentsMissing = 0;
   /** Hashes of the files the chat links as attachments. */

@@ -1,10 +1,16 @@
 import type { DB } from './db.js';
 import type { ParsedMessage } from '../../parsers/types.js';
-import { incomingVersions, mergeVersions, storedVersions } from './message-versions.js';
+import { VersionAdder, type EditedSince } from './version-adder.js';
+
+export type { EditedSince };
 import { MessageKeys } from './message-keys.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 import { markMissing } from './missing.js';
 import { conversationHoldsRowsOf, EARLIER_VERSIONS } from './version-rows.js';
+import { findEditedOriginal } from './edited-original.js';
+
+/** New edited messages of one source that absorbEdits looks at (more is no chat: a bound on memory). */
+const MAX_EDITED = 10_000;
 
 export interface StoredAttachment {
   name: string;
@@ -22,35 +28,12 @@ export type WriteOutcome = 'new' | 'seen';
 type Found = { id: number; first: number };
 
 /**
- * A message seen before that this source shows with versions the store did not know yet (it was edited again, or
- * edited for the first time, after the earlier source was made). Reported once per message and source.
- */
-export interface EditedSince {
-  messageId: number;
-  sender: string | null;
-  sentAt: string;
-  /** Line (item) of the message in this source. */
-  line: number;
-  /** Versions this source added to the ones the store held. */
-  added: number;
-  /** The stored text was replaced by the newest version. */
-  textChanged: boolean;
-  /**
-   * Passage markings whose spans are offsets into the stored text. When there are any, the stored text is kept (the
-   * spans stay true to the text they were made on) and the newer versions wait in extra.newerVersions.
-   */
-  keptForMarkings: number[];
-  /** Other markings (message level) that were made on the earlier text. */
-  otherMarkings: number[];
-}
-
-/**
  * Inserts the messages of one source into one conversation, deduplicating against earlier sources.
  * Key: conversation, local timestamp, sender, body hash (or the format's stable key), plus an occurrence number
  * for identical repeats inside one source. Memory does not grow with the number of messages: repeats are
  * detected through the database (a key this source added, or sighted already, is a repeat). The first source of a
  * message is its first_source_id; later sources that contain it get a message_sightings row. A message seen before
- * that a later source shows edited further keeps its id and gains the versions the store lacked (see addVersions),
+ * that a later source shows edited further keeps its id and gains the versions the store lacked (see VersionAdder),
  * and the bytes of attachments the store held without them (see AttachmentFill).
  */
 export class MessageWriter {
@@ -76,12 +59,13 @@ export class MessageWriter {
   /** Messages that earlier sources contained (updated ones included). */
   seenCount = 0;
   /** Messages seen before whose versions this source extended (a subset of seenCount). */
-  updatedCount = 0;
+  get updatedCount(): number {
+    return this.versions.updated;
+  }
   /** Fills in attachments of messages seen before (see AttachmentFill). */
   private readonly attachmentFill: AttachmentFill;
-  private readonly readStored;
-  private readonly update;
-  private readonly markingsOf;
+  /** Adds the versions of messages seen before that this source shows edited further (see VersionAdder). */
+  private readonly versions: VersionAdder;
 
   constructor(
     private readonly db: DB,
@@ -105,12 +89,7 @@ export class MessageWriter {
     this.link = db.prepare('INSERT OR IGNORE INTO message_sightings (message_id, source_id, line) VALUES (?, ?, ?)');
     this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.attachmentFill = new AttachmentFill(db, onAttachment);
-    this.readStored = db.prepare('SELECT text, edited, sent_at, sender, extra_json FROM messages WHERE id = ?');
-    this.update = db.prepare('UPDATE messages SET text = ?, edited = 1, extra_json = ? WHERE id = ?');
-    // Markings that still stand: a rejected or lapsed passage suggestion hides nothing, so it need not freeze the text.
-    this.markingsOf = db.prepare(
-      `SELECT id, level FROM markings WHERE level IN ('message','passage') AND target_id = ? AND status <> 'rejected' AND active = 1 ORDER BY id`,
-    );
+    this.versions = new VersionAdder(db, sourceId, onEditedSince);
   }
 
   private readonly keys = new MessageKeys();
@@ -156,7 +135,7 @@ export class MessageWriter {
     for (let occ = 0; ; occ++) {
       const key = occ === 0 ? base : `${base}#${occ}`;
       const newId = this.insertNew(m, key, senderContactId, attachments);
-      if (newId !== null) return this.added(newId);
+      if (newId !== null) return this.added(newId, m);
       const row = this.find.get(this.conversationId, key) as Found;
       if (this.sight(row, m, attachments)) return this.seen(row);
     }
@@ -249,10 +228,47 @@ export class MessageWriter {
     return { id: row.id, outcome: 'seen' };
   }
 
-  private added(id: number): { id: number; outcome: WriteOutcome } {
+  private added(id: number, m?: ParsedMessage): { id: number; outcome: WriteOutcome } {
     this.lastSeen = null;
     this.newCount++;
+    if (this.count === 1) this.firstNew = id;
+    this.lastNew = id;
+    // (see absorbEdits: only a few can be edited, and only in a conversation with earlier messages)
+    if (m?.edited && !m.stableKey && m.kind === 'text' && this.hadMessages && this.editedNew.length < MAX_EDITED) this.editedNew.push({ id, m });
     return { id, outcome: 'new' };
+  }
+
+  /** New messages of this source shown edited (see absorbEdits), and this source's first and last message when new. */
+  private readonly editedNew: { id: number; m: ParsedMessage }[] = [];
+  private firstNew: number | null = null;
+  private lastNew: number | null = null;
+
+  /**
+   * A message edited after an earlier export was made shows in this one with another text, so another key: it was
+   * stored as new, and the original would be reported missing. Where the earlier export holds exactly one message of
+   * the same sender at the same local time that this source lacks, and this source has exactly one new edited message
+   * there, that is the message: the new row is taken back and the stored one gains the edited version (addVersions),
+   * sighted by this source. Anything less clear stays as it is.
+   */
+  private absorbEdits(): void {
+    const groups = new Map<string, { id: number; m: ParsedMessage }[]>();
+    for (const e of this.editedNew) {
+      const k = `${e.m.localIso}\u0000${e.m.sender ?? ''}`;
+      groups.set(k, [...(groups.get(k) ?? []), e]);
+    }
+    for (const [, group] of groups) {
+      if (group.length !== 1) continue;
+      const { id, m } = group[0]!;
+      const original = findEditedOriginal(this.db, { conversationId: this.conversationId, sourceId: this.sourceId, newId: id, localIso: m.localIso, sender: m.sender });
+      if (original === null) continue;
+      this.db.prepare('DELETE FROM messages WHERE id = ?').run(id);
+      this.newCount--;
+      this.link.run(original, this.sourceId, m.line);
+      this.seenCount++;
+      this.versions.add(original, m);
+      if (this.firstNew === id) this.firstSeen = original;
+      if (this.lastNew === id) this.lastSeen = original;
+    }
   }
 
   /**
@@ -264,51 +280,10 @@ export class MessageWriter {
     if (first === this.sourceId || this.link.run(id, this.sourceId, m.line).changes !== 1) return false;
     this.seenCount++;
     // Only an edited message can bring versions the store lacks (same key, later edit); the rest stays a lookup.
-    if (m.edited || m.revisions?.length) this.addVersions(id, m);
+    if (m.edited || m.revisions?.length) this.versions.add(id, m);
     // Likewise only a message with an attachment whose bytes this source holds can fill one in.
     if (attachments.length !== 0 && attachments.some((a) => a.sha256 !== null)) this.attachmentFill.fill(id, m, attachments);
     return true;
-  }
-
-  /**
-   * Adds the versions of an edited message that the store lacks (the message keeps its id, key, first source and
-   * sightings): the newest version becomes the text and every other version stays in extra.revisions, oldest first.
-   * Nothing known is dropped. When passage markings refer to offsets in the stored text, that text is kept and the
-   * newer versions go to extra.newerVersions instead, so that a withheld passage never lands on other words.
-   */
-  private addVersions(id: number, m: ParsedMessage): void {
-    const row = this.readStored.get(id) as { text: string; edited: number; sent_at: string; sender: string | null; extra_json: string | null };
-    const extra = row.extra_json ? (JSON.parse(row.extra_json) as Record<string, unknown>) : {};
-    const stored = storedVersions(row.text, row.edited === 1, row.sent_at, extra);
-    const merged = mergeVersions(stored.versions, incomingVersions(m));
-    const added = merged.length - stored.versions.length;
-    if (added === 0) return;
-    const storedAt = merged.indexOf(stored.versions[stored.textIndex]!);
-    const newest = merged.length - 1;
-    const markings = storedAt === newest ? [] : (this.markingsOf.all(id) as { id: number; level: string }[]);
-    const pins = markings.filter((k) => k.level === 'passage').map((k) => k.id);
-    const textAt = storedAt === newest || pins.length ? storedAt : newest;
-    const next: Record<string, unknown> = { ...extra };
-    delete next.revisions;
-    delete next.newerVersions;
-    delete next.textKeptForMarkings;
-    if (textAt > 0) next.revisions = merged.slice(0, textAt);
-    if (textAt < newest) {
-      next.newerVersions = merged.slice(textAt + 1);
-      next.textKeptForMarkings = pins;
-    }
-    if (textAt !== storedAt) {
-      const at = merged[textAt]!.at;
-      if (at === null) delete next.editedAt;
-      else next.editedAt = at;
-      next.textFromSource = this.sourceId;
-    }
-    this.update.run(merged[textAt]!.text, JSON.stringify(next), id);
-    this.updatedCount++;
-    this.onEditedSince?.({
-      messageId: id, sender: row.sender, sentAt: row.sent_at, line: m.line, added, textChanged: textAt !== storedAt,
-      keptForMarkings: textAt < newest ? pins : [], otherMarkings: markings.filter((k) => k.level !== 'passage').map((k) => k.id),
-    });
   }
 
   /** Inserts the message unless its key exists; returns the new id, or null when the key was taken. */
@@ -336,6 +311,7 @@ export class MessageWriter {
   finish(opts: { lowFidelity?: boolean } = {}): number {
     // (INSERT OR IGNORE: a sibling an identical repeat sighted already stays as it is.)
     for (const id of this.siblings) this.link.run(id, this.sourceId, null);
+    this.absorbEdits();
     if (this.count > 0) {
       this.db
         .prepare(

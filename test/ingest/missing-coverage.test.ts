@@ -3,7 +3,9 @@
  * although the later export covers its time, is reported missing, a possible deletion on the phone). Timestamps run
  * out of order (a message written in flight mode is dated when written, but stands where it arrived), and the export
  * limit cuts an export at a line, not at a time: a message before the later export's first line is not covered,
- * whatever its time, and neither is one after an older export's last line.
+ * whatever its time, and neither is one after an older export's last line. A message edited after an earlier export
+ * was made (WhatsApp allows edits for 15 minutes: a message near the end of an export) shows in the later export with
+ * its new text and "<Dit bericht is bewerkt>", another key: it is one message, not a new one and a missing one.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -94,5 +96,43 @@ describe('what a later export covers', () => {
       await ingest('b', [...a, '10-01-2024 16:20 - Min: vier', '10-01-2024 16:20 - Piet: vijf', '10-01-2024 16:30 - Min: zes']);
       expect(await ingest('c', ['10-01-2024 16:20 - Piet: vijf', '10-01-2024 16:30 - Min: zes', '10-01-2024 16:40 - Piet: zeven'])).toMatchObject({ messagesMissing: 0 });
     });
+  });
+});
+
+const editedMessages = async () =>
+  (await runCli(['messages', '--db', db, '--conversation', '1', '--json'])).json().messages as
+    { text: string; edited: boolean; sources: number[]; missingIn: number[]; extra: { revisions?: { text: string }[] } | null }[];
+
+const HALLO = ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo', '10-01-2024 16:02 - Piet: ok'];
+
+describe('a message edited after an earlier export', () => {
+  it('is one message with both versions, seen in both exports, not missing', async () => {
+    await ingest('e1', HALLO);
+    const e2 = await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok', '11-01-2024 09:00 - Piet: nieuw']);
+    expect(e2).toMatchObject({ messagesNew: 1, messagesSeenBefore: 3, messagesMissing: 0 });
+    expect(e2.warnings.map((w: { code: string }) => w.code)).toEqual(['message-edited-since']);
+    const ms = await editedMessages();
+    expect(ms.map((m) => [m.text, m.edited, m.sources, m.missingIn])).toEqual([
+      ['begin', false, [1, 2], []],
+      ['Hallo allemaal', true, [1, 2], []],
+      ['ok', false, [1, 2], []],
+      ['nieuw', false, [2], []],
+    ]);
+    expect(ms[1]!.extra?.revisions?.map((r) => r.text)).toEqual(['Hallo']);
+    // A third export, edited version again: nothing new, nothing missing.
+    expect(await ingest('e3', ['10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok', '11-01-2024 09:00 - Piet: nieuw'])).toMatchObject({ messagesNew: 0, messagesMissing: 0 });
+    expect(await editedMessages()).toHaveLength(4);
+  });
+
+  it('two messages of that sender in that minute, one of them gone: left as it is (a new message, one missing)', async () => {
+    await ingest('e1', [...HALLO.slice(0, 2), '10-01-2024 16:01 - Min: Tweede', HALLO[2]!]);
+    const e2 = await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok']);
+    expect(e2).toMatchObject({ messagesNew: 1, messagesMissing: 2 });
+  });
+
+  it('another sender, or another minute, is never taken for the original', async () => {
+    await ingest('e1', HALLO);
+    const e2 = await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Piet: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok']);
+    expect(e2).toMatchObject({ messagesNew: 1, messagesMissing: 1 });
   });
 });

@@ -1,0 +1,21 @@
+/** The operator's word on a message a later source shows edited further (see VersionAdder). */
+import type { EditedSince } from '../store/message-writer.js';
+
+/** The operator's warning for a message that was edited after an earlier source was made (code `message-edited-since`). */
+export function editedSinceWarning(e: EditedSince, conversationId: number): { code: string; message: string; line: number } {
+  const who = `message ${e.messageId} (conversation ${conversationId}, ${e.sender ?? 'system'}, sent ${e.sentAt})`;
+  const versions = `${e.added} version${e.added === 1 ? '' : 's'}`;
+  let message = `${who} was edited since an earlier source: ${versions} added, every earlier version kept`;
+  if (e.keptForMarkings.length) {
+    message += `; its stored text is NOT replaced by the newest version because passage marking${e.keptForMarkings.length === 1 ? '' : 's'} ` +
+      `${e.keptForMarkings.map((id) => `M-${id}`).join(', ')} refer${e.keptForMarkings.length === 1 ? 's' : ''} to offsets in it ` +
+      '(the newer text is kept in extra.newerVersions); review this message again';
+  } else if (e.textChanged) {
+    message += '; its text is now the newest version';
+  }
+  if (e.otherMarkings.length) {
+    const one = e.otherMarkings.length === 1;
+    message += `; marking${one ? '' : 's'} ${e.otherMarkings.map((id) => `M-${id}`).join(', ')} ${one ? 'was' : 'were'} made on the earlier text`;
+  }
+  return { code: 'message-edited-since', message, line: e.line };
+}

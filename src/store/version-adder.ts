@@ -1,0 +1,89 @@
+/** Versions of a stored message that a later source shows edited further (see MessageWriter). */
+import type { DB } from './db.js';
+import type { ParsedMessage } from '../../parsers/types.js';
+import { incomingVersions, mergeVersions, storedVersions } from './message-versions.js';
+
+/**
+ * A message seen before that this source shows with versions the store did not know yet (it was edited again, or
+ * edited for the first time, after the earlier source was made). Reported once per message and source.
+ */
+export interface EditedSince {
+  messageId: number;
+  sender: string | null;
+  sentAt: string;
+  /** Line (item) of the message in this source. */
+  line: number;
+  /** Versions this source added to the ones the store held. */
+  added: number;
+  /** The stored text was replaced by the newest version. */
+  textChanged: boolean;
+  /**
+   * Passage markings whose spans are offsets into the stored text. When there are any, the stored text is kept (the
+   * spans stay true to the text they were made on) and the newer versions wait in extra.newerVersions.
+   */
+  keptForMarkings: number[];
+  /** Other markings (message level) that were made on the earlier text. */
+  otherMarkings: number[];
+}
+
+export class VersionAdder {
+  /** Messages whose versions this source extended. */
+  updated = 0;
+  private readonly readStored;
+  private readonly update;
+  private readonly markingsOf;
+
+  constructor(
+    db: DB,
+    private readonly sourceId: number,
+    private readonly onEditedSince?: (e: EditedSince) => void,
+  ) {
+    this.readStored = db.prepare('SELECT text, edited, sent_at, sender, extra_json FROM messages WHERE id = ?');
+    this.update = db.prepare('UPDATE messages SET text = ?, edited = 1, extra_json = ? WHERE id = ?');
+    // Markings that still stand: a rejected or lapsed passage suggestion hides nothing, so it need not freeze the text.
+    this.markingsOf = db.prepare(
+      `SELECT id, level FROM markings WHERE level IN ('message','passage') AND target_id = ? AND status <> 'rejected' AND active = 1 ORDER BY id`,
+    );
+  }
+
+  /**
+   * Adds the versions of an edited message that the store lacks (the message keeps its id, key, first source and
+   * sightings): the newest version becomes the text and every other version stays in extra.revisions, oldest first.
+   * Nothing known is dropped. When passage markings refer to offsets in the stored text, that text is kept and the
+   * newer versions go to extra.newerVersions instead, so that a withheld passage never lands on other words.
+   */
+  add(id: number, m: ParsedMessage): void {
+    const row = this.readStored.get(id) as { text: string; edited: number; sent_at: string; sender: string | null; extra_json: string | null };
+    const extra = row.extra_json ? (JSON.parse(row.extra_json) as Record<string, unknown>) : {};
+    const stored = storedVersions(row.text, row.edited === 1, row.sent_at, extra);
+    const merged = mergeVersions(stored.versions, incomingVersions(m));
+    const added = merged.length - stored.versions.length;
+    if (added === 0) return;
+    const storedAt = merged.indexOf(stored.versions[stored.textIndex]!);
+    const newest = merged.length - 1;
+    const markings = storedAt === newest ? [] : (this.markingsOf.all(id) as { id: number; level: string }[]);
+    const pins = markings.filter((k) => k.level === 'passage').map((k) => k.id);
+    const textAt = storedAt === newest || pins.length ? storedAt : newest;
+    const next: Record<string, unknown> = { ...extra };
+    delete next.revisions;
+    delete next.newerVersions;
+    delete next.textKeptForMarkings;
+    if (textAt > 0) next.revisions = merged.slice(0, textAt);
+    if (textAt < newest) {
+      next.newerVersions = merged.slice(textAt + 1);
+      next.textKeptForMarkings = pins;
+    }
+    if (textAt !== storedAt) {
+      const at = merged[textAt]!.at;
+      if (at === null) delete next.editedAt;
+      else next.editedAt = at;
+      next.textFromSource = this.sourceId;
+    }
+    this.update.run(merged[textAt]!.text, JSON.stringify(next), id);
+    this.updated++;
+    this.onEditedSince?.({
+      messageId: id, sender: row.sender, sentAt: row.sent_at, line: m.line, added, textChanged: textAt !== storedAt,
+      keptForMarkings: textAt < newest ? pins : [], otherMarkings: markings.filter((k) => k.level !== 'passage').map((k) => k.id),
+    });
+  }
+}
