@@ -292,6 +292,19 @@ export function reconcileDateOrder(
           reingest(`source ${o.id}'s export`, scan.dateOrder),
       });
     }
+    // Both proven by the file (not forced by the operator), in one header format: one chat's exports cannot be both; one
+    // of them is another chat's.
+    const proven = (b: DateOrderBasis) => b === 'value' || b === 'shape';
+    for (const o of proven(ownBasis) ? others.filter((x) => x.order !== scan.dateOrder && proven(x.basis) && sameFormat(x)) : []) {
+      own.warnings.push({
+        code: 'date-order-conflict',
+        message:
+          `source ${o.id} of this chat reads as ${o.order} (${orderName(o.order)}: ${o.evidence}) in the same header format, and this file ` +
+          `as ${scan.dateOrder} (${orderName(scan.dateOrder)}: ${scan.dateOrderEvidence}), both with hard evidence. Exports of one chat in one ` +
+          `header format have one date order, so one of them is probably another chat's export given this chat's name; the messages both ` +
+          'hold, if any, are stored twice. Check which export belongs to this chat',
+      });
+    }
   }
   return own;
 }

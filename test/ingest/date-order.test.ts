@@ -239,3 +239,15 @@ describe('exports of one chat in one run, the one with hard evidence of its date
     }
   });
 });
+
+describe('two exports of one chat, both with hard evidence of another date order', () => {
+  it('the second gets a date-order-conflict warning naming both', async () => {
+    expect((await ingest(write(`a/${NAME}`, '3/15/22, 10:00 - Anna: Hi\n'))).code).toBe(0);
+    const r = await ingest(write(`b/${NAME}`, '15/3/22, 10:00 - Anna: Hi\n'));
+    expect(r.code, r.stderr).toBe(0);
+    const w = r.json().sources[0].warnings.filter((x: { code: string }) => x.code === 'date-order-conflict');
+    expect(w).toHaveLength(1);
+    expect(w[0].message).toContain('source 1 of this chat reads as mdy (month-first: value 15 > 12 in second position (line 1)) in the same header format');
+    expect(w[0].message).toContain('both with hard evidence');
+  });
+});
