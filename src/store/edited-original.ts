@@ -1,23 +1,64 @@
 /** The stored original of a message that a later export shows edited (see MessageWriter.absorbEdits). */
 import type { DB } from './db.js';
+import type { ParsedMessage } from '../../parsers/types.js';
+
+/** A new edited message of the source, with what VersionAdder needs of it. */
+export interface NewEdited {
+  id: number;
+  localIso: string;
+  sender: string | null;
+  line: number;
+  reading: ParsedMessage;
+}
 
 /**
- * The one stored text message of `sender` at `localIso` in the conversation that an earlier source stored and source
- * `sourceId` does not hold (the original of its new edited message `newId`), or null when there is none or more than
- * one.
+ * Looks up, for the new edited messages of source `sourceId` in one conversation, their stored originals. A message's
+ * dedup key starts with its local time and sender (see MessageKeys.prefix), so the messages of one sender at one time
+ * are one range of the conversation's key index.
  */
-export function findEditedOriginal(
-  db: DB, q: { conversationId: number; sourceId: number; newId: number; localIso: string; sender: string | null },
-): number | null {
-  const ids = db
-    .prepare(
-      `SELECT m.id FROM messages m
-        WHERE m.conversation_id = @c AND m.local_iso = @iso AND m.sender IS @sender AND m.kind = 'text' AND m.id <> @n
-          AND m.first_source_id <> @s
-          AND NOT EXISTS (SELECT 1 FROM message_sightings g WHERE g.message_id = m.id AND g.source_id = @s)
-        LIMIT 2`,
-    )
-    .pluck()
-    .all({ c: q.conversationId, s: q.sourceId, n: q.newId, iso: q.localIso, sender: q.sender }) as number[];
-  return ids.length === 1 ? ids[0]! : null;
+export class EditedOriginals {
+  private readonly atPrefix;
+  private readonly sightedHere;
+
+  constructor(private readonly db: DB, private readonly conversationId: number, private readonly sourceId: number) {
+    this.atPrefix = db.prepare(
+      `SELECT id, first_source_id AS first, kind, edited, text FROM messages
+        WHERE conversation_id = @c AND dedup_key >= @p AND dedup_key < @p || char(1114111)`,
+    );
+    this.sightedHere = db.prepare('SELECT 1 FROM message_sightings WHERE message_id = ? AND source_id = ?');
+  }
+
+  /** The source's new edited text messages (one pass over the conversation, at the source's end). */
+  newEdited(): NewEdited[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, local_iso, sender, source_line, text, sent_at, sent_at_ms, extra_json FROM messages
+          WHERE conversation_id = ? AND first_source_id = ? AND edited = 1 AND kind = 'text' AND stable_key IS NULL`,
+      )
+      .all(this.conversationId, this.sourceId) as
+      { id: number; local_iso: string; sender: string | null; source_line: number; text: string; sent_at: string; sent_at_ms: number; extra_json: string | null }[];
+    return rows.map((r) => ({
+      id: r.id, localIso: r.local_iso, sender: r.sender, line: r.source_line,
+      reading: {
+        text: r.text, edited: true, sentAt: r.sent_at, sentAtMs: r.sent_at_ms, line: r.source_line,
+        extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : undefined,
+      } as ParsedMessage,
+    }));
+  }
+
+  /**
+   * The original of new edited message `e`, whose sender and time key under `prefix`: the one text message an earlier
+   * source stored there that this source lacks, when this source added nothing else there, and it is unedited or holds
+   * this text already; else null.
+   */
+  originalOf(e: NewEdited, prefix: string): number | null {
+    const here = this.atPrefix.all({ c: this.conversationId, p: prefix }) as { id: number; first: number; kind: string; edited: number; text: string }[];
+    if (here.some((r) => r.first === this.sourceId && r.id !== e.id)) return null;
+    const lacking = here.filter((r) => r.first !== this.sourceId && this.sightedHere.get(r.id, this.sourceId) === undefined);
+    if (lacking.length !== 1) return null;
+    const o = lacking[0]!;
+    // An original stored edited already is taken only with this very text (nothing to order): WhatsApp versions carry no
+    // time, so which of two edited texts is newer is not known.
+    return o.kind === 'text' && (o.edited === 0 || o.text === e.reading.text) ? o.id : null;
+  }
 }

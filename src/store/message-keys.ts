@@ -25,9 +25,14 @@ export class MessageKeys {
   /** The key of a reading of a message without a stable key (its time as written, sender, kind, event, text). */
   text(localIso: string, m: Pick<ParsedMessage, 'kind' | 'event' | 'sender' | 'text'>): string {
     const body = crypto.hash('sha256', `${m.kind}\u0000${m.event ?? ''}\u0000${m.text}`, 'base64url').slice(0, 22);
-    const sender = m.sender ?? '';
-    let sk = this.senderKeys.get(sender);
-    if (sk === undefined) this.senderKeys.set(sender, (sk = matchKey(sender)));
-    return `t:${localIso}|${sk}|${body}`;
+    return `${this.prefix(localIso, m.sender)}${body}`;
+  }
+
+  /** The start of every text key of `sender` at `localIso` (see text): one range of the key index. */
+  prefix(localIso: string, sender: string | null): string {
+    const s = sender ?? '';
+    let sk = this.senderKeys.get(s);
+    if (sk === undefined) this.senderKeys.set(s, (sk = matchKey(s)));
+    return `t:${localIso}|${sk}|`;
   }
 }

@@ -7,10 +7,7 @@ import { MessageKeys } from './message-keys.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 import { markMissing } from './missing.js';
 import { conversationHoldsRowsOf, EARLIER_VERSIONS } from './version-rows.js';
-import { findEditedOriginal } from './edited-original.js';
-
-/** New edited messages of one source that absorbEdits looks at (more is no chat: a bound on memory). */
-const MAX_EDITED = 10_000;
+import { EditedOriginals } from './edited-original.js';
 
 export interface StoredAttachment {
   name: string;
@@ -169,7 +166,7 @@ export class MessageWriter {
           return this.seen(row);
         }
       }
-      if (!stored) return this.added(this.insertNew(m, occ === 0 ? base : `${base}#${occ}`, senderContactId, attachments)!);
+      if (!stored) return this.added(this.insertNew(m, occ === 0 ? base : `${base}#${occ}`, senderContactId, attachments)!, m);
     }
   }
 
@@ -225,49 +222,46 @@ export class MessageWriter {
   private seen(row: Found): { id: number; outcome: WriteOutcome } {
     if (this.count === 1) this.firstSeen = row.id;
     this.lastSeen = row.id;
+    this.lastNew = null;
     return { id: row.id, outcome: 'seen' };
   }
 
-  private added(id: number, m?: ParsedMessage): { id: number; outcome: WriteOutcome } {
+  private added(id: number, m: ParsedMessage): { id: number; outcome: WriteOutcome } {
     this.lastSeen = null;
     this.newCount++;
     if (this.count === 1) this.firstNew = id;
     this.lastNew = id;
-    // (see absorbEdits: only a few can be edited, and only in a conversation with earlier messages)
-    if (m?.edited && !m.stableKey && m.kind === 'text' && this.hadMessages && this.editedNew.length < MAX_EDITED) this.editedNew.push({ id, m });
+    if (m.edited && !m.stableKey && m.kind === 'text') this.editedNew++;
     return { id, outcome: 'new' };
   }
 
   /** New messages of this source shown edited (see absorbEdits), and this source's first and last message when new. */
-  private readonly editedNew: { id: number; m: ParsedMessage }[] = [];
+  private editedNew = 0;
   private firstNew: number | null = null;
   private lastNew: number | null = null;
 
   /**
    * A message edited after an earlier export was made shows in this one with another text, so another key: it was
-   * stored as new, and the original would be reported missing. Where the earlier export holds exactly one message of
-   * the same sender at the same local time that this source lacks, and this source has exactly one new edited message
-   * there, that is the message: the new row is taken back and the stored one gains the edited version (addVersions),
-   * sighted by this source. Anything less clear stays as it is.
+   * stored as new, and the original would be reported missing. It is that message when, for the same sender and local
+   * time, this source added nothing else (no second message, no "deleted" placeholder), and exactly one unedited text
+   * message an earlier source stored is lacking here (see EditedOriginals): the new row is taken back and the stored one
+   * gains the edited version (VersionAdder), sighted by this source. An original stored edited already is taken only
+   * with the same text: WhatsApp versions carry no time, so which of two edited texts is newer is not known. Anything
+   * less clear stays as it is.
    */
   private absorbEdits(): void {
-    const groups = new Map<string, { id: number; m: ParsedMessage }[]>();
-    for (const e of this.editedNew) {
-      const k = `${e.m.localIso}\u0000${e.m.sender ?? ''}`;
-      groups.set(k, [...(groups.get(k) ?? []), e]);
-    }
-    for (const [, group] of groups) {
-      if (group.length !== 1) continue;
-      const { id, m } = group[0]!;
-      const original = findEditedOriginal(this.db, { conversationId: this.conversationId, sourceId: this.sourceId, newId: id, localIso: m.localIso, sender: m.sender });
+    if (this.editedNew === 0 || !this.hadMessages) return;
+    const originals = new EditedOriginals(this.db, this.conversationId, this.sourceId);
+    for (const e of originals.newEdited()) {
+      const original = originals.originalOf(e, this.keys.prefix(e.localIso, e.sender));
       if (original === null) continue;
-      this.db.prepare('DELETE FROM messages WHERE id = ?').run(id);
+      this.db.prepare('DELETE FROM messages WHERE id = ?').run(e.id);
       this.newCount--;
-      this.link.run(original, this.sourceId, m.line);
+      this.link.run(original, this.sourceId, e.line);
       this.seenCount++;
-      this.versions.add(original, m);
-      if (this.firstNew === id) this.firstSeen = original;
-      if (this.lastNew === id) this.lastSeen = original;
+      this.versions.add(original, e.reading);
+      if (this.firstNew === e.id) this.firstSeen = original;
+      if (this.lastNew === e.id) this.lastSeen = original;
     }
   }
 

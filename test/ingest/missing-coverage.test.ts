@@ -135,4 +135,30 @@ describe('a message edited after an earlier export', () => {
     const e2 = await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Piet: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok']);
     expect(e2).toMatchObject({ messagesNew: 1, messagesMissing: 1 });
   });
+
+  it('a message deleted after the edited one is still reported when the export ends on lines seen before', async () => {
+    await ingest('e1', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo', '10-01-2024 16:02 - Piet: X', '10-01-2024 16:03 - Piet: ok']);
+    const e2 = await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:03 - Piet: ok']);
+    expect(e2).toMatchObject({ messagesNew: 0, messagesSeenBefore: 3, messagesMissing: 1 });
+    expect((await editedMessages()).filter((m) => m.missingIn.length).map((m) => m.text)).toEqual(['X']);
+  });
+
+  it('a message deleted for everyone, and another one sent in its minute, are not taken for an edit', async () => {
+    await ingest('e1', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo, de nota gaat morgen naar de Kamer']);
+    const e2 = await ingest('e2', [
+      '10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: U hebt dit bericht verwijderd', '10-01-2024 16:01 - Min: Sorry, verkeerde chat <Dit bericht is bewerkt>', '10-01-2024 16:30 - Piet: ok',
+    ]);
+    expect(e2).toMatchObject({ messagesNew: 3, messagesMissing: 1 });
+    expect(e2.warnings.map((w: { code: string }) => w.code)).not.toContain('message-edited-since');
+    expect((await editedMessages()).find((m) => m.text.startsWith('Hallo'))?.missingIn).toEqual([2]);
+  });
+
+  it('an original stored edited already is left alone: which text is newer is not known', async () => {
+    // The later export first (edited twice by then), then an earlier one (edited once).
+    await ingest('e3', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal, tot morgen <Dit bericht is bewerkt>', '10-01-2024 16:20 - Piet: ok']);
+    await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:05 - Piet: eh']);
+    const texts = (await editedMessages()).map((m) => m.text);
+    expect(texts).toContain('Hallo allemaal, tot morgen');
+    expect(texts).toContain('Hallo allemaal');
+  });
 });
