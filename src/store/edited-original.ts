@@ -22,7 +22,7 @@ export class EditedOriginals {
 
   constructor(private readonly db: DB, private readonly conversationId: number, private readonly sourceId: number) {
     this.atPrefix = db.prepare(
-      `SELECT id, first_source_id AS first, kind, edited, text FROM messages
+      `SELECT id, first_source_id AS first, kind, edited, text, dedup_key AS k FROM messages
         WHERE conversation_id = @c AND dedup_key >= @p AND dedup_key < @p || char(1114111)`,
     );
     this.sightedHere = db.prepare('SELECT 1 FROM message_sightings WHERE message_id = ? AND source_id = ?');
@@ -52,7 +52,9 @@ export class EditedOriginals {
    * this text already; else null.
    */
   originalOf(e: NewEdited, prefix: string): number | null {
-    const here = this.atPrefix.all({ c: this.conversationId, p: prefix }) as { id: number; first: number; kind: string; edited: number; text: string }[];
+    // (A sender named 'Jan|x' keys after 'Jan''s prefix too: after the prefix comes only the body hash, `#n` perhaps.)
+    const here = (this.atPrefix.all({ c: this.conversationId, p: prefix }) as { id: number; first: number; kind: string; edited: number; text: string; k: string }[])
+      .filter((r) => !r.k.includes('|', prefix.length));
     if (here.some((r) => r.first === this.sourceId && r.id !== e.id)) return null;
     const lacking = here.filter((r) => r.first !== this.sourceId && this.sightedHere.get(r.id, this.sourceId) === undefined);
     if (lacking.length !== 1) return null;

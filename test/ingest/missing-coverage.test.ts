@@ -161,4 +161,10 @@ describe('a message edited after an earlier export', () => {
     expect(texts).toContain('Hallo allemaal, tot morgen');
     expect(texts).toContain('Hallo allemaal');
   });
+
+  it('a sender whose name extends another\'s with "|" is another sender', async () => {
+    await ingest('e1', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min|BZK: Hallo', '10-01-2024 16:02 - Piet: ok']);
+    const e2 = await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok']);
+    expect(e2).toMatchObject({ messagesNew: 1, messagesMissing: 1 });
+  });
 });
