@@ -300,9 +300,9 @@ export function reconcileDateOrder(
         code: 'date-order-conflict',
         message:
           `source ${o.id} of this chat reads as ${o.order} (${orderName(o.order)}: ${o.evidence}) in the same header format, and this file ` +
-          `as ${scan.dateOrder} (${orderName(scan.dateOrder)}: ${scan.dateOrderEvidence}), both with hard evidence. Exports of one chat in one ` +
-          `header format have one date order, so one of them is probably another chat's export given this chat's name; the messages both ` +
-          'hold, if any, are stored twice. Check which export belongs to this chat',
+          `as ${scan.dateOrder} (${orderName(scan.dateOrder)}: ${scan.dateOrderEvidence}), both with hard evidence. Both are read as they ` +
+          'prove, so messages both hold are stored once: if they are exports of this chat made with other region settings, nothing is ' +
+          "wrong. Otherwise one of them is another chat's export given this chat's name: check which export belongs to this chat",
       });
     }
   }

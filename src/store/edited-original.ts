@@ -48,10 +48,10 @@ export class EditedOriginals {
 
   /**
    * The original of new edited message `e`, whose sender and time key under `prefix`: the one text message an earlier
-   * source stored there that this source lacks, when this source added nothing else there, and it is unedited or holds
-   * this text already; else null.
+   * source stored there that this source lacks, when this source added nothing else there, and it is unedited, or this
+   * source is the `later` export, or it holds this text already; else null.
    */
-  originalOf(e: NewEdited, prefix: string): number | null {
+  originalOf(e: NewEdited, prefix: string, later: boolean): number | null {
     // (A sender named 'Jan|x' keys after 'Jan''s prefix too: after the prefix comes only the body hash, `#n` perhaps.)
     const here = (this.atPrefix.all({ c: this.conversationId, p: prefix }) as { id: number; first: number; kind: string; edited: number; text: string; k: string }[])
       .filter((r) => !r.k.includes('|', prefix.length));
@@ -59,8 +59,8 @@ export class EditedOriginals {
     const lacking = here.filter((r) => r.first !== this.sourceId && this.sightedHere.get(r.id, this.sourceId) === undefined);
     if (lacking.length !== 1) return null;
     const o = lacking[0]!;
-    // An original stored edited already is taken only with this very text (nothing to order): WhatsApp versions carry no
-    // time, so which of two edited texts is newer is not known.
-    return o.kind === 'text' && (o.edited === 0 || o.text === e.reading.text) ? o.id : null;
+    // An original stored edited already is taken from the later export (its text is the newest), or with this very text
+    // (nothing to order): WhatsApp versions carry no time.
+    return o.kind === 'text' && (o.edited === 0 || later || o.text === e.reading.text) ? o.id : null;
   }
 }

@@ -245,15 +245,19 @@ export class MessageWriter {
    * stored as new, and the original would be reported missing. It is that message when, for the same sender and local
    * time, this source added nothing else (no second message, no "deleted" placeholder), and exactly one unedited text
    * message an earlier source stored is lacking here (see EditedOriginals): the new row is taken back and the stored one
-   * gains the edited version (VersionAdder), sighted by this source. An original stored edited already is taken only
-   * with the same text: WhatsApp versions carry no time, so which of two edited texts is newer is not known. Anything
-   * less clear stays as it is.
+   * gains the edited version (VersionAdder), sighted by this source. An original stored edited already is taken when
+   * this source is the later export (it reaches as late as the stored messages), or with the same text: WhatsApp
+   * versions carry no time, so an edited text is newer than another only by its export. Anything less clear stays as it
+   * is. (Taking the new row back costs a scan of the messages table for the reply foreign key: a few per export.)
    */
   private absorbEdits(): void {
     if (this.editedNew === 0 || !this.hadMessages) return;
     const originals = new EditedOriginals(this.db, this.conversationId, this.sourceId);
+    // This source reaches as late as the stored messages or later: it is the later export, its edit the newest version.
+    const prev = this.db.prepare('SELECT last_at_ms AS t FROM conversations WHERE id = ?').get(this.conversationId) as { t: number | null };
+    const later = prev.t === null || this.maxMs >= prev.t;
     for (const e of originals.newEdited()) {
-      const original = originals.originalOf(e, this.keys.prefix(e.localIso, e.sender));
+      const original = originals.originalOf(e, this.keys.prefix(e.localIso, e.sender), later);
       if (original === null) continue;
       this.db.prepare('DELETE FROM messages WHERE id = ?').run(e.id);
       this.newCount--;

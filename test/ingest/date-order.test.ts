@@ -249,5 +249,6 @@ describe('two exports of one chat, both with hard evidence of another date order
     expect(w).toHaveLength(1);
     expect(w[0].message).toContain('source 1 of this chat reads as mdy (month-first: value 15 > 12 in second position (line 1)) in the same header format');
     expect(w[0].message).toContain('both with hard evidence');
+    expect(w[0].message).toContain('messages both hold are stored once');
   });
 });

@@ -153,7 +153,18 @@ describe('a message edited after an earlier export', () => {
     expect((await editedMessages()).find((m) => m.text.startsWith('Hallo'))?.missingIn).toEqual([2]);
   });
 
-  it('an original stored edited already is left alone: which text is newer is not known', async () => {
+  it('edited twice, in export order: one message with all three versions, the newest its text', async () => {
+    await ingest('e1', HALLO);
+    await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok']);
+    const e3 = await ingest('e3', [
+      '10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal, tot morgen <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok', '10-01-2024 16:20 - Piet: later',
+    ]);
+    expect(e3).toMatchObject({ messagesNew: 1, messagesMissing: 0 });
+    const m = (await editedMessages()).find((x) => x.text.startsWith('Hallo'))!;
+    expect([m.text, m.extra?.revisions?.map((r) => r.text)]).toEqual(['Hallo allemaal, tot morgen', ['Hallo', 'Hallo allemaal']]);
+  });
+
+  it('an original stored edited already is left alone by an older export: which text is newer is not known', async () => {
     // The later export first (edited twice by then), then an earlier one (edited once).
     await ingest('e3', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal, tot morgen <Dit bericht is bewerkt>', '10-01-2024 16:20 - Piet: ok']);
     await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:05 - Piet: eh']);
