@@ -35,15 +35,44 @@ export class EditedOriginals {
         `SELECT id, local_iso, sender, source_line, text, sent_at, sent_at_ms, extra_json FROM messages
           WHERE conversation_id = ? AND first_source_id = ? AND edited = 1 AND kind = 'text' AND stable_key IS NULL`,
       )
-      .all(this.conversationId, this.sourceId) as
-      { id: number; local_iso: string; sender: string | null; source_line: number; text: string; sent_at: string; sent_at_ms: number; extra_json: string | null }[];
-    return rows.map((r) => ({
-      id: r.id, localIso: r.local_iso, sender: r.sender, line: r.source_line,
-      reading: {
-        text: r.text, edited: true, sentAt: r.sent_at, sentAtMs: r.sent_at_ms, line: r.source_line,
-        extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : undefined,
-      } as ParsedMessage,
-    }));
+      .all(this.conversationId, this.sourceId) as Row[];
+    return rows.map(toNewEdited);
+  }
+
+  /** Text messages stored edited by earlier sources in [fromMs, toMs] that this source lacks (see originalHere). */
+  storedEditedLacking(fromMs: number, toMs: number): NewEdited[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, local_iso, sender, source_line, text, sent_at, sent_at_ms, extra_json FROM messages m
+          WHERE conversation_id = @c AND edited = 1 AND kind = 'text' AND stable_key IS NULL AND first_source_id <> @s
+            AND sent_at_ms BETWEEN @lo AND @hi
+            AND NOT EXISTS (SELECT 1 FROM message_sightings g WHERE g.message_id = m.id AND g.source_id = @s)`,
+      )
+      .all({ c: this.conversationId, s: this.sourceId, lo: fromMs, hi: toMs }) as Row[];
+    return rows.map(toNewEdited);
+  }
+
+  /**
+   * The new message of this source that is the original of stored edited message `o` (an older export ingested after
+   * the later one): the only message this source added for that sender and time, an unedited text, with `o` the only
+   * one stored there that this source lacks; else null.
+   */
+  originalHere(o: NewEdited, prefix: string): { id: number; line: number; text: string; sentAt: string } | null {
+    const here = this.at(prefix);
+    const added = here.filter((r) => r.first === this.sourceId);
+    const lacking = here.filter((r) => r.first !== this.sourceId && this.sightedHere.get(r.id, this.sourceId) === undefined);
+    if (added.length !== 1 || lacking.length !== 1 || lacking[0]!.id !== o.id) return null;
+    const n = added[0]!;
+    if (n.kind !== 'text' || n.edited !== 0) return null;
+    const row = this.db.prepare('SELECT source_line AS line, sent_at AS sentAt FROM messages WHERE id = ?').get(n.id) as { line: number; sentAt: string };
+    return { id: n.id, line: row.line, text: n.text, sentAt: row.sentAt };
+  }
+
+  /** The messages keyed under `prefix`: one sender at one time. */
+  private at(prefix: string): { id: number; first: number; kind: string; edited: number; text: string; k: string }[] {
+    // (A sender named 'Jan|x' keys after 'Jan''s prefix too: after the prefix comes only the body hash, `#n` perhaps.)
+    return (this.atPrefix.all({ c: this.conversationId, p: prefix }) as { id: number; first: number; kind: string; edited: number; text: string; k: string }[])
+      .filter((r) => !r.k.includes('|', prefix.length));
   }
 
   /**
@@ -52,9 +81,7 @@ export class EditedOriginals {
    * source is the `later` export, or it holds this text already; else null.
    */
   originalOf(e: NewEdited, prefix: string, later: boolean): number | null {
-    // (A sender named 'Jan|x' keys after 'Jan''s prefix too: after the prefix comes only the body hash, `#n` perhaps.)
-    const here = (this.atPrefix.all({ c: this.conversationId, p: prefix }) as { id: number; first: number; kind: string; edited: number; text: string; k: string }[])
-      .filter((r) => !r.k.includes('|', prefix.length));
+    const here = this.at(prefix);
     if (here.some((r) => r.first === this.sourceId && r.id !== e.id)) return null;
     const lacking = here.filter((r) => r.first !== this.sourceId && this.sightedHere.get(r.id, this.sourceId) === undefined);
     if (lacking.length !== 1) return null;
@@ -63,4 +90,17 @@ export class EditedOriginals {
     // (nothing to order): WhatsApp versions carry no time.
     return o.kind === 'text' && (o.edited === 0 || later || o.text === e.reading.text) ? o.id : null;
   }
+}
+
+type Row = { id: number; local_iso: string; sender: string | null; source_line: number; text: string; sent_at: string; sent_at_ms: number; extra_json: string | null };
+
+/** An edited message as VersionAdder reads it. */
+function toNewEdited(r: Row): NewEdited {
+  return {
+    id: r.id, localIso: r.local_iso, sender: r.sender, line: r.source_line,
+    reading: {
+      text: r.text, edited: true, sentAt: r.sent_at, sentAtMs: r.sent_at_ms, line: r.source_line,
+      extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : undefined,
+    } as ParsedMessage,
+  };
 }

@@ -251,21 +251,33 @@ export class MessageWriter {
    * is. (Taking the new row back costs a scan of the messages table for the reply foreign key: a few per export.)
    */
   private absorbEdits(): void {
-    if (this.editedNew === 0 || !this.hadMessages) return;
+    if (!this.hadMessages || this.count === 0) return;
     const originals = new EditedOriginals(this.db, this.conversationId, this.sourceId);
     // This source reaches as late as the stored messages or later: it is the later export, its edit the newest version.
     const prev = this.db.prepare('SELECT last_at_ms AS t FROM conversations WHERE id = ?').get(this.conversationId) as { t: number | null };
     const later = prev.t === null || this.maxMs >= prev.t;
-    for (const e of originals.newEdited()) {
-      const original = originals.originalOf(e, this.keys.prefix(e.localIso, e.sender), later);
-      if (original === null) continue;
-      this.db.prepare('DELETE FROM messages WHERE id = ?').run(e.id);
+    const absorb = (newId: number, stored: number, line: number, reading: ParsedMessage): void => {
+      this.db.prepare('DELETE FROM messages WHERE id = ?').run(newId);
       this.newCount--;
-      this.link.run(original, this.sourceId, e.line);
+      this.link.run(stored, this.sourceId, line);
       this.seenCount++;
-      this.versions.add(original, e.reading);
-      if (this.firstNew === e.id) this.firstSeen = original;
-      if (this.lastNew === e.id) this.lastSeen = original;
+      this.versions.add(stored, reading);
+      if (this.firstNew === newId) this.firstSeen = stored;
+      if (this.lastNew === newId) this.lastSeen = stored;
+    };
+    if (this.editedNew > 0) {
+      for (const e of originals.newEdited()) {
+        const original = originals.originalOf(e, this.keys.prefix(e.localIso, e.sender), later);
+        if (original !== null) absorb(e.id, original, e.line, e.reading);
+      }
+    }
+    // The reverse: an older export, ingested after a later one, shows the original of a message stored edited. It becomes
+    // that message's earliest version (the new row's text as a revision before the stored ones).
+    if (!later) {
+      for (const o of originals.storedEditedLacking(this.minMs, this.maxMs)) {
+        const n = originals.originalHere(o, this.keys.prefix(o.localIso, o.sender));
+        if (n !== null) absorb(n.id, o.id, n.line, { ...o.reading, line: n.line, revisions: [{ text: n.text, at: n.sentAt }] });
+      }
     }
   }
 

@@ -178,4 +178,19 @@ describe('a message edited after an earlier export', () => {
     const e2 = await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok']);
     expect(e2).toMatchObject({ messagesNew: 1, messagesMissing: 1 });
   });
+
+  it('an older export ingested after the edited one: its original becomes the earliest version, nothing missing', async () => {
+    await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok', '10-01-2024 16:30 - Piet: later']);
+    const e1 = await ingest('e1', HALLO);
+    expect(e1).toMatchObject({ messagesNew: 0, messagesSeenBefore: 3, messagesMissing: 0 });
+    const ms = await editedMessages();
+    expect(ms).toHaveLength(4);
+    const m = ms.find((x) => x.text.startsWith('Hallo'))!;
+    expect([m.text, m.edited, m.sources, m.missingIn, m.extra?.revisions?.map((r) => r.text)]).toEqual(['Hallo allemaal', true, [1, 2], [], ['Hallo']]);
+  });
+
+  it('in the older export, another message of that sender in that minute leaves both as they are', async () => {
+    await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok', '10-01-2024 16:30 - Piet: later']);
+    expect(await ingest('e1', [...HALLO.slice(0, 2), '10-01-2024 16:01 - Min: En nog iets', HALLO[2]!])).toMatchObject({ messagesNew: 2 });
+  });
 });
