@@ -253,9 +253,10 @@ export class MessageWriter {
   private absorbEdits(): void {
     if (!this.hadMessages || this.count === 0) return;
     const originals = new EditedOriginals(this.db, this.conversationId, this.sourceId);
-    // This source reaches as late as the stored messages or later: it is the later export, its edit the newest version.
+    // This source reaches later than the stored messages: it is the later export, its edit the newest version. (Equal:
+    // a quiet chat, or a last message deleted; which export is later is not known.)
     const prev = this.db.prepare('SELECT last_at_ms AS t FROM conversations WHERE id = ?').get(this.conversationId) as { t: number | null };
-    const later = prev.t === null || this.maxMs >= prev.t;
+    const later = prev.t === null || this.maxMs > prev.t;
     const absorb = (newId: number, stored: number, line: number, reading: ParsedMessage): void => {
       this.db.prepare('DELETE FROM messages WHERE id = ?').run(newId);
       this.newCount--;
@@ -272,12 +273,13 @@ export class MessageWriter {
       }
     }
     // The reverse: an older export, ingested after a later one, shows the original of a message stored edited. It becomes
-    // that message's earliest version (the new row's text as a revision before the stored ones).
-    if (!later) {
-      for (const o of originals.storedEditedLacking(this.minMs, this.maxMs)) {
-        const n = originals.originalHere(o, this.keys.prefix(o.localIso, o.sender));
-        if (n !== null) absorb(n.id, o.id, n.line, { ...o.reading, line: n.line, revisions: [{ text: n.text, at: n.sentAt }] });
-      }
+    // that message's earliest version: an unedited text precedes every edit, whichever export is later. (Given before
+    // the stored versions, each of which anchors the merge, so it lands first.)
+    for (const o of originals.storedEditedLacking(this.minMs, this.maxMs)) {
+      const n = originals.originalHere(o, this.keys.prefix(o.localIso, o.sender));
+      if (n === null) continue;
+      const before = Array.isArray(o.reading.extra?.['revisions']) ? (o.reading.extra['revisions'] as { text: string; at: string | null }[]) : [];
+      absorb(n.id, o.id, n.line, { ...o.reading, line: n.line, revisions: [{ text: n.text, at: n.sentAt }, ...before] });
     }
   }
 

@@ -336,4 +336,9 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE message_sightings ADD COLUMN line INTEGER;
   `,
+  // v9: deleting a message (a new row an edit match takes back, see MessageWriter.absorbEdits) made SQLite scan every
+  // message for the reply foreign key; this index covers the few rows that hold a reply (nothing for the others).
+  `
+  CREATE INDEX messages_reply_to ON messages(reply_to_message_id) WHERE reply_to_message_id IS NOT NULL;
+  `,
 ];

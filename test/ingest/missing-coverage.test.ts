@@ -193,4 +193,31 @@ describe('a message edited after an earlier export', () => {
     await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok', '10-01-2024 16:30 - Piet: later']);
     expect(await ingest('e1', [...HALLO.slice(0, 2), '10-01-2024 16:01 - Min: En nog iets', HALLO[2]!])).toMatchObject({ messagesNew: 2 });
   });
+
+  describe('a quiet chat: the exports end at the same time, so which is later is not known', () => {
+    const at = (text: string) => ['10-01-2024 16:00 - Piet: begin', `10-01-2024 16:01 - Min: ${text}`, '10-01-2024 16:03 - Piet: ok'];
+    const [E1, E2, E3] = [at('Hallo'), at('Hallo allemaal <Dit bericht is bewerkt>'), at('Hallo allemaal, tot morgen <Dit bericht is bewerkt>')];
+    const hallo = async () => (await editedMessages()).filter((x) => x.text.startsWith('Hallo')).map((m) => [m.text, m.extra?.revisions?.map((r) => r.text) ?? []]);
+
+    it('the newest edit is never demoted by an older edited export ingested after it', async () => {
+      await ingest('e1', E1);
+      await ingest('e3', E3);
+      await ingest('e2', E2);
+      expect((await hallo())[0]).toEqual(['Hallo allemaal, tot morgen', ['Hallo']]);
+    });
+
+    it('the original from an older export still becomes the earliest version', async () => {
+      await ingest('e2', E2);
+      expect(await ingest('e1', E1)).toMatchObject({ messagesNew: 0, messagesMissing: 0 });
+      expect(await hallo()).toEqual([['Hallo allemaal', ['Hallo']]]);
+    });
+  });
+
+  it('the original from an older export lands before the versions stored already', async () => {
+    await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok']);
+    await ingest('e3', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal, tot morgen <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok', '10-01-2024 16:20 - Piet: later']);
+    await ingest('e1', HALLO);
+    const m = (await editedMessages()).find((x) => x.text.startsWith('Hallo'))!;
+    expect([m.text, m.extra?.revisions?.map((r) => r.text)]).toEqual(['Hallo allemaal, tot morgen', ['Hallo', 'Hallo allemaal']]);
+  });
 });
