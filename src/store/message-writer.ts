@@ -253,10 +253,11 @@ export class MessageWriter {
   private absorbEdits(): void {
     if (!this.hadMessages || this.count === 0) return;
     const originals = new EditedOriginals(this.db, this.conversationId, this.sourceId);
-    // This source reaches later than the stored messages: it is the later export, its edit the newest version. (Equal:
-    // a quiet chat, or a last message deleted; which export is later is not known.)
+    // This source reaches as late as the stored messages: it is taken for the later export, its edit the newest version.
+    // (Equal: a quiet chat, where the later-ingested export is taken for the later one; out of order there, an older
+    // edited text would become the current one, every version kept. Splitting instead stores the message twice.)
     const prev = this.db.prepare('SELECT last_at_ms AS t FROM conversations WHERE id = ?').get(this.conversationId) as { t: number | null };
-    const later = prev.t === null || this.maxMs > prev.t;
+    const later = prev.t === null || this.maxMs >= prev.t;
     const absorb = (newId: number, stored: number, line: number, reading: ParsedMessage): void => {
       this.db.prepare('DELETE FROM messages WHERE id = ?').run(newId);
       this.newCount--;
@@ -279,7 +280,9 @@ export class MessageWriter {
       const n = originals.originalHere(o, this.keys.prefix(o.localIso, o.sender));
       if (n === null) continue;
       const before = Array.isArray(o.reading.extra?.['revisions']) ? (o.reading.extra['revisions'] as { text: string; at: string | null }[]) : [];
-      absorb(n.id, o.id, n.line, { ...o.reading, line: n.line, revisions: [{ text: n.text, at: n.sentAt }, ...before] });
+      // (A text the message holds already is no new version: the same older state ingested twice.)
+      const known = before.some((v) => v.text === n.text) || o.reading.text === n.text;
+      absorb(n.id, o.id, n.line, { ...o.reading, line: n.line, revisions: known ? before : [{ text: n.text, at: n.sentAt }, ...before] });
     }
   }
 

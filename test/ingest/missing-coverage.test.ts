@@ -199,11 +199,18 @@ describe('a message edited after an earlier export', () => {
     const [E1, E2, E3] = [at('Hallo'), at('Hallo allemaal <Dit bericht is bewerkt>'), at('Hallo allemaal, tot morgen <Dit bericht is bewerkt>')];
     const hallo = async () => (await editedMessages()).filter((x) => x.text.startsWith('Hallo')).map((m) => [m.text, m.extra?.revisions?.map((r) => r.text) ?? []]);
 
-    it('the newest edit is never demoted by an older edited export ingested after it', async () => {
+    it('edited twice, ingested in export order: one message, the later-ingested export taken for the later one', async () => {
       await ingest('e1', E1);
-      await ingest('e3', E3);
       await ingest('e2', E2);
-      expect((await hallo())[0]).toEqual(['Hallo allemaal, tot morgen', ['Hallo']]);
+      expect(await ingest('e3', E3)).toMatchObject({ messagesNew: 0, messagesMissing: 0 });
+      expect(await hallo()).toEqual([['Hallo allemaal, tot morgen', ['Hallo', 'Hallo allemaal']]]);
+    });
+
+    it('the same older state ingested twice adds no version', async () => {
+      await ingest('e2', E2);
+      await ingest('e1', E1);
+      expect(await ingest('e1b', [...E1, ''])).toMatchObject({ messagesNew: 0, messagesMissing: 0 });
+      expect(await hallo()).toEqual([['Hallo allemaal', ['Hallo']]]);
     });
 
     it('the original from an older export still becomes the earliest version', async () => {
