@@ -22,7 +22,7 @@ export class EditedOriginals {
 
   constructor(private readonly db: DB, private readonly conversationId: number, private readonly sourceId: number) {
     this.atPrefix = db.prepare(
-      `SELECT id, first_source_id AS first, kind, edited, text, dedup_key AS k FROM messages
+      `SELECT id, first_source_id AS first, kind, edited, text, dedup_key AS k, source_line AS line, sent_at AS sentAt FROM messages
         WHERE conversation_id = @c AND dedup_key >= @p AND dedup_key < @p || char(1114111)`,
     );
     this.sightedHere = db.prepare('SELECT 1 FROM message_sightings WHERE message_id = ? AND source_id = ?');
@@ -63,16 +63,13 @@ export class EditedOriginals {
     const lacking = here.filter((r) => r.first !== this.sourceId && this.sightedHere.get(r.id, this.sourceId) === undefined);
     if (added.length !== 1 || lacking.length !== 1 || lacking[0]!.id !== o.id) return null;
     const n = added[0]!;
-    if (n.kind !== 'text' || n.edited !== 0) return null;
-    const row = this.db.prepare('SELECT source_line AS line, sent_at AS sentAt FROM messages WHERE id = ?').get(n.id) as { line: number; sentAt: string };
-    return { id: n.id, line: row.line, text: n.text, sentAt: row.sentAt };
+    return n.kind === 'text' && n.edited === 0 ? { id: n.id, line: n.line, text: n.text, sentAt: n.sentAt } : null;
   }
 
   /** The messages keyed under `prefix`: one sender at one time. */
-  private at(prefix: string): { id: number; first: number; kind: string; edited: number; text: string; k: string }[] {
+  private at(prefix: string): KeyedRow[] {
     // (A sender named 'Jan|x' keys after 'Jan''s prefix too: after the prefix comes only the body hash, `#n` perhaps.)
-    return (this.atPrefix.all({ c: this.conversationId, p: prefix }) as { id: number; first: number; kind: string; edited: number; text: string; k: string }[])
-      .filter((r) => !r.k.includes('|', prefix.length));
+    return (this.atPrefix.all({ c: this.conversationId, p: prefix }) as KeyedRow[]).filter((r) => !r.k.includes('|', prefix.length));
   }
 
   /**
@@ -91,6 +88,8 @@ export class EditedOriginals {
     return o.kind === 'text' && (o.edited === 0 || later || o.text === e.reading.text) ? o.id : null;
   }
 }
+
+type KeyedRow = { id: number; first: number; kind: string; edited: number; text: string; k: string; line: number; sentAt: string };
 
 type Row = { id: number; local_iso: string; sender: string | null; source_line: number; text: string; sent_at: string; sent_at_ms: number; extra_json: string | null };
 

@@ -1,13 +1,13 @@
 import type { DB } from './db.js';
 import type { ParsedMessage } from '../../parsers/types.js';
 import { VersionAdder, type EditedSince } from './version-adder.js';
-
-export type { EditedSince };
 import { MessageKeys } from './message-keys.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 import { markMissing } from './missing.js';
 import { conversationHoldsRowsOf, EARLIER_VERSIONS } from './version-rows.js';
 import { EditedOriginals } from './edited-original.js';
+
+export type { EditedSince };
 
 export interface StoredAttachment {
   name: string;
@@ -231,6 +231,7 @@ export class MessageWriter {
     this.newCount++;
     if (this.count === 1) this.firstNew = id;
     this.lastNew = id;
+    if (m.sentAtMs < this.minNewMs) this.minNewMs = m.sentAtMs;
     if (m.edited && !m.stableKey && m.kind === 'text') this.editedNew++;
     return { id, outcome: 'new' };
   }
@@ -239,6 +240,8 @@ export class MessageWriter {
   private editedNew = 0;
   private firstNew: number | null = null;
   private lastNew: number | null = null;
+  /** The earliest time of a message this source added. */
+  private minNewMs = Number.POSITIVE_INFINITY;
 
   /**
    * A message edited after an earlier export was made shows in this one with another text, so another key: it was
@@ -276,7 +279,10 @@ export class MessageWriter {
     // The reverse: an older export, ingested after a later one, shows the original of a message stored edited. It becomes
     // that message's earliest version: an unedited text precedes every edit, whichever export is later. (Given before
     // the stored versions, each of which anchors the merge, so it lands first.)
-    for (const o of originals.storedEditedLacking(this.minMs, this.maxMs)) {
+    // (Only where this source added messages no later than the stored ones: a monthly export that only appends costs no
+    // scan of the conversation.)
+    const reverse = prev.t !== null && this.minNewMs <= prev.t ? originals.storedEditedLacking(this.minNewMs, this.maxMs) : [];
+    for (const o of reverse) {
       const n = originals.originalHere(o, this.keys.prefix(o.localIso, o.sender));
       if (n === null) continue;
       const before = Array.isArray(o.reading.extra?.['revisions']) ? (o.reading.extra['revisions'] as { text: string; at: string | null }[]) : [];
