@@ -127,19 +127,34 @@ function base(m: MarkingRecord | Record<string, unknown>): MarkingBase {
   return { origin: m.origin === 'manual' ? 'manual' : 'rule', suggestedCategory: String(m.suggestedCategory) };
 }
 
+/**
+ * What a marking is (custodian, level, target, span, origin, rule, suggested category) as the log last recorded it,
+ * compared with its stored row. None of these changes once a marking has a decision (a re-tag only flips `active`),
+ * so any difference is an edit: a decided suggestion moved to another conversation would carry its decision there.
+ */
+function identityDiff(m: MarkingRecord, list: LoggedDecision[]): { seq: number; fields: string[] } | null {
+  const l = [...list].reverse().find((x) => x.marking !== null);
+  if (!l) return null;
+  const snap = l.marking!;
+  const want = {
+    custodianId: l.custodianId, level: snap.level, targetId: snap.targetId, span: JSON.stringify(snap.span ?? null), origin: snap.origin ?? m.origin,
+    ruleId: snap.ruleId === undefined ? m.ruleId : snap.ruleId, suggestedCategory: snap.suggestedCategory,
+  };
+  const have = { custodianId: m.custodianId, level: m.level, targetId: m.targetId, span: JSON.stringify(m.span), origin: m.origin, ruleId: m.ruleId, suggestedCategory: m.suggestedCategory };
+  const fields = (Object.keys(want) as (keyof typeof want)[]).filter((k) => want[k] !== have[k]);
+  return fields.length ? { seq: l.seq, fields } : null;
+}
+
 /** Replays one marking's logged decisions and compares the outcome with its stored row. */
 function checkMarking(m: MarkingRecord & { pendingDecisionId: number | null }, list: LoggedDecision[], f: Finding[]): void {
   const first = list[0];
-  if (m.origin === 'manual') {
-    const snap = first?.decision.action === 'mark' ? first.marking : null;
-    if (!snap) {
-      f.push({ code: 'marking-without-entry', markingId: m.id, message: `manual marking ${m.id} (${m.level} ${m.targetId}) has no audit entry that created it` });
-      return;
-    }
-    const want = { level: snap.level, targetId: snap.targetId, span: JSON.stringify(snap.span ?? null), suggestedCategory: snap.suggestedCategory };
-    const have = { level: m.level, targetId: m.targetId, span: JSON.stringify(m.span), suggestedCategory: m.suggestedCategory };
-    const diff = (Object.keys(want) as (keyof typeof want)[]).filter((k) => want[k] !== have[k]);
-    if (diff.length) f.push({ code: 'marking-disagrees', markingId: m.id, seq: first!.seq, message: `manual marking ${m.id} differs from its audit entry #${first!.seq} in: ${diff.join(', ')}` });
+  if (m.origin === 'manual' && !(first?.decision.action === 'mark' && first.marking)) {
+    f.push({ code: 'marking-without-entry', markingId: m.id, message: `manual marking ${m.id} (${m.level} ${m.targetId}) has no audit entry that created it` });
+    return;
+  }
+  const moved = identityDiff(m, list);
+  if (moved) {
+    f.push({ code: 'marking-disagrees', markingId: m.id, seq: moved.seq, message: `${m.origin === 'manual' ? 'manual marking' : 'marking'} ${m.id} differs from its audit entry #${moved.seq} in: ${moved.fields.join(', ')}` });
   }
   const b = first?.marking ? base(first.marking) : base(m);
   let r: Replay = { state: initialState(b), stack: [] };

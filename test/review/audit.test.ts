@@ -72,6 +72,12 @@ describe('tampering makes audit verify fail (exit 1)', () => {
     ['a marking whose status was set by hand', `UPDATE markings SET status = 'rejected' WHERE rule_id = 'partij.lexicon' AND status = 'confirmed'`, [], /marking-disagrees/],
     ['an undecided suggestion marked as decided', `UPDATE markings SET status = 'confirmed' WHERE rule_id = 'partij.lexicon' AND status = 'suggested'`, [], /marking-disagrees/],
     ['a changed category', `UPDATE markings SET category = 'privé' WHERE rule_id = 'partij.rollen'`, [], /marking-disagrees/],
+    ['a decided rule suggestion moved to another conversation', `UPDATE markings SET target_id = target_id + 1 WHERE rule_id = 'partij.lexicon' AND status = 'confirmed'`, [], /marking-disagrees/],
+    ['a decided passage suggestion given another span', `UPDATE markings SET span_end = span_end + 3 WHERE level = 'passage' AND origin = 'rule'`, [], /marking-disagrees/],
+    ['a decided rule suggestion given another level', `UPDATE markings SET level = 'contact' WHERE rule_id = 'partij.rollen'`, [], /marking-disagrees/],
+    ['a decided rule suggestion credited to another rule', `UPDATE markings SET rule_id = 'partij.andere' WHERE rule_id = 'partij.rollen'`, [], /marking-disagrees/],
+    ['a decided rule suggestion with another suggested category', `UPDATE markings SET suggested_category = 'zakelijk' WHERE rule_id = 'partij.lexicon' AND status = 'confirmed'`, [], /marking-disagrees/],
+    ['a decided marking moved to another custodian', `PRAGMA foreign_keys = OFF; UPDATE markings SET custodian_id = 'minister-ezk' WHERE rule_id = 'partij.rollen'`, [], /marking-disagrees/],
     ['a moved manual marking', `UPDATE markings SET target_id = target_id + 1 WHERE origin = 'manual'`, [], /marking-disagrees/],
     ['a forged manual marking', `INSERT INTO markings (custodian_id, level, target_id, origin, suggested_category, category, status, created_at, updated_at) VALUES ('minister-bzk', 'message', 1, 'manual', 'zakelijk', 'zakelijk', 'confirmed', 'x', 'x')`, [], /marking-without-entry/],
   ];
