@@ -2,7 +2,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import {
   addParticipant, addSourceFile, conversationByTitle, conversationDateOrders, createSource, ensureContact, ensureConversation, finishSource,
-  firstRawTextOfSource, joinConversation, matchKey,
+  firstRawTextOfSource, joinConversation, markCustodianContact, matchKey,
 } from '../store/ingest.js';
 import { identifyConversation } from './conversation-identity.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
@@ -21,6 +21,7 @@ import type { ExportUnit } from './discover.js';
 import { attachmentUpdateRecorder, mediaFile, storeExportFiles, type StoredSource } from './files.js';
 import { editedSinceWarning } from './edited-since.js';
 import { ReadOutCheck } from './read-out.js';
+import { selfAuthor } from './self-author.js';
 
 /**
  * Pass 1 over the export's chat file (see scanWhatsApp). For a chat file on disk, ingest runs it while the source is
@@ -124,16 +125,26 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');
 
   const contactIds = new Map<string, number>();
+  /** Contacts this source showed to be the custodian (so that each is marked once). */
+  const selfIds = new Set<number>();
   const contactFor = (name: string, phone: string | null, fromSelf: boolean): number => {
     let id = contactIds.get(name);
     if (id === undefined) {
       id = ensureContact(ctx.db, ctx.custodian.id, 'whatsapp', { name, phone, key: null }, fromSelf);
       contactIds.set(name, id);
       addParticipant(ctx.db, conv.id, id);
+      if (fromSelf) selfIds.add(id);
+    } else if (fromSelf && !selfIds.has(id)) {
+      // A later line (a message deleted by the phone's owner) shows an author registered before to be the custodian.
+      markCustodianContact(ctx.db, id);
+      selfIds.add(id);
     }
     return id;
   };
-  for (const p of chat.participants) contactFor(p.name!, p.phone, false);
+  const self = selfAuthor({
+    authors: chat.participants.map((p) => p.name!), isGroup: chat.isGroup, namedTitle, selfNameHint: scan.selfNameHint, custodianName: ctx.custodian.name,
+  });
+  for (const p of chat.participants) contactFor(p.name!, p.phone, p.name === self);
 
   const writer = new MessageWriter(
     ctx.db, conv.id, sourceId, (e) => warnings.add(editedSinceWarning(e, conv.id)), attachmentUpdateRecorder(ctx.db, warnings.add, conv.id, sourceId),

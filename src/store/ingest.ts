@@ -160,6 +160,11 @@ export function ensureContact(db: DB, custodianId: string, platform: Platform, p
   return contactId;
 }
 
+/** Marks a contact as the custodian (a line showed it to be the phone's owner); never unmarks one. */
+export function markCustodianContact(db: DB, contactId: number): void {
+  db.prepare('UPDATE contacts SET is_custodian = 1 WHERE id = ?').run(contactId);
+}
+
 /**
  * Finds the conversation for a chat, or creates it. With a platform chat key (Signal) the key decides. Without one
  * (WhatsApp), a conversation of the same platform matches when one of the chat's titles (current or earlier, following
