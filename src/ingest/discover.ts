@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
+import type { ZipTime } from './zip-time.js';
 import { mentions, readsLikeWhatsApp } from './folder-sniff.js';
 import { chatTitleFromFileName, isWhatsAppChatFileName, utf16Refusal } from '../../parsers/whatsapp/index.js';
 import { utf16Encoding } from '../../parsers/lines.js';
@@ -16,7 +17,8 @@ export interface FileRef {
   display: string;
   size: number;
   open(): Promise<Readable>;
-  modified: Date | null;
+  /** A zip entry's time as the device wrote it (null for a file on disk: its modification time is no evidence). */
+  modified: ZipTime | null;
   /**
    * A plain file on disk with these bytes (the file itself, or a zip entry's copy in the blob store): lets a parser
    * read it through one reused buffer.
@@ -52,7 +54,7 @@ export interface ExportUnit {
 
 const fileRef = (abs: string, rel: string): FileRef => {
   const st = fs.statSync(abs);
-  return { rel, display: abs, size: st.size, modified: st.mtime, open: async () => fs.createReadStream(abs), path: abs };
+  return { rel, display: abs, size: st.size, modified: null, open: async () => fs.createReadStream(abs), path: abs };
 };
 
 const HEAD_BYTES = 4096;

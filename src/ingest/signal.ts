@@ -4,6 +4,7 @@ import { addParticipant, addSourceFile, addSourceFinding, createSource, ensureCo
 import { ATTACHMENT_MISMATCH } from '../store/reports.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
 import { editedSinceWarning } from './edited-since.js';
+import { zipTimeIn } from './zip-time.js';
 import { splitLines } from '../../parsers/lines.js';
 import {
   SIGNAL_PARSER_VERSION, SignalFormatError, parseSigtopJson, parseSignalExport, parseSignalText, parseSmsXml, type SignalEvent,
@@ -53,7 +54,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
       custodianId: ctx.custodian.id, veiligstellingId: ctx.veiligstellingId, fileName: path.basename(unit.sourcePath), originalPath: unit.sourcePath,
       size: stored.size, sha256: stored.sha256, operator: ctx.operator, device: ctx.device, format, platform, dateOrder: null, dateOrderEvidence: null,
       parserVersion: `signal-${SIGNAL_PARSER_VERSION}`, lowFidelity,
-      exportedAt: ctx.readOut?.at ?? (Number.isFinite(exportedMs) ? new Date(exportedMs).toISOString() : unit.container === 'zip' ? (unit.main.modified?.toISOString() ?? null) : null),
+      exportedAt: ctx.readOut?.at ?? (Number.isFinite(exportedMs) ? new Date(exportedMs).toISOString() : unit.container === 'zip' ? zipTimeIn(unit.main.modified, ctx.custodian.tz) : null),
     });
     addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');
     media = await storeExportFiles(ctx, unit, sourceId);

@@ -22,6 +22,7 @@ import { attachmentUpdateRecorder, mediaFile, storeExportFiles, type StoredSourc
 import { editedSinceWarning } from './edited-since.js';
 import { ReadOutCheck } from './read-out.js';
 import { selfAuthor } from './self-author.js';
+import { zipTimeIn } from './zip-time.js';
 
 /**
  * Pass 1 over the export's chat file (see scanWhatsApp). For a chat file on disk, ingest runs it while the source is
@@ -118,7 +119,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     parserVersion: WHATSAPP_PARSER_VERSION,
     lowFidelity: false,
     // The zip entry's time is when WhatsApp wrote the export; a loose file's modification time is no evidence.
-    exportedAt: ctx.readOut?.at ?? (unit.container === 'zip' && unit.main.modified ? unit.main.modified.toISOString() : null),
+    exportedAt: ctx.readOut?.at ?? (unit.container === 'zip' ? zipTimeIn(unit.main.modified, ctx.custodian.tz) : null),
   });
   if (order.firm) ctx.dateOrders?.firm.add(sourceId);
   const media = await storeExportFiles(ctx, unit, sourceId);

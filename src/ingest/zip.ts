@@ -2,6 +2,7 @@ import yauzl from 'yauzl';
 import zlib from 'node:zlib';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { InputError } from '../errors.js';
+import { zipEntryTime, type ZipTime } from './zip-time.js';
 
 /**
  * Safe zip access. Refuses entries with `..`, absolute paths, backslashes or symlinks, two entries with the same name,
@@ -29,7 +30,8 @@ export interface ZipEntryInfo {
   size: number;
   compressedSize: number;
   isDirectory: boolean;
-  modified: Date | null;
+  /** When the device wrote the entry (see zip-time.ts). */
+  modified: ZipTime | null;
 }
 
 export interface ZipArchive {
@@ -80,9 +82,7 @@ export async function openZip(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
             );
           }
           const isDirectory = name.endsWith('/');
-          let modified: Date | null = null;
-          try { modified = entry.getLastModDate(); } catch { modified = null; }
-          entries.push({ name, size: entry.uncompressedSize, compressedSize: entry.compressedSize, isDirectory, modified });
+          entries.push({ name, size: entry.uncompressedSize, compressedSize: entry.compressedSize, isDirectory, modified: zipEntryTime(entry) });
           raw.set(name, entry);
           zip.readEntry();
         } catch (e) {

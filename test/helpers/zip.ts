@@ -17,6 +17,23 @@ export interface RawEntry {
    * `data`. With the same length as `data` the entry stays readable and only its checksum tells.
    */
   storedData?: Buffer | string;
+  /** The DOS modification time as written, `YYYY-MM-DDTHH:mm:ss` (default 1980-01-01 00:00:00). */
+  dosTime?: string;
+  /** Adds an Info-ZIP extended timestamp field ("UT") with this mtime, in Unix seconds. */
+  unixTime?: number;
+}
+
+function dosFields(wall: string | undefined): { date: number; time: number } {
+  if (!wall) return { date: 0x21, time: 0 };
+  const [y, mo, d, h, mi, s] = wall.split(/[-T:]/).map(Number) as [number, number, number, number, number, number];
+  return { date: ((y - 1980) << 9) | (mo << 5) | d, time: (h << 11) | (mi << 5) | (s >> 1) };
+}
+
+function utField(unixTime: number | undefined): Buffer {
+  if (unixTime === undefined) return Buffer.alloc(0);
+  const f = Buffer.alloc(9);
+  f.writeUInt16LE(0x5455, 0); f.writeUInt16LE(5, 2); f.writeUInt8(1, 4); f.writeInt32LE(unixTime, 5);
+  return f;
 }
 
 const crcTable = (() => {
@@ -46,18 +63,20 @@ export function makeZip(entries: RawEntry[]): Buffer {
     const name = Buffer.from(e.name, 'utf8');
     const crc = crc32(data);
     const size = e.declaredSize ?? data.length;
+    const dos = dosFields(e.dosTime);
+    const extra = utField(e.unixTime);
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(0x0800, 6); lh.writeUInt16LE(e.deflate ? 8 : 0, 8);
-    lh.writeUInt16LE(0, 10); lh.writeUInt16LE(0x21, 12); lh.writeUInt32LE(crc, 14); lh.writeUInt32LE(comp.length, 18); lh.writeUInt32LE(size, 22);
-    lh.writeUInt16LE(name.length, 26); lh.writeUInt16LE(0, 28);
-    locals.push(lh, name, comp);
+    lh.writeUInt16LE(dos.time, 10); lh.writeUInt16LE(dos.date, 12); lh.writeUInt32LE(crc, 14); lh.writeUInt32LE(comp.length, 18); lh.writeUInt32LE(size, 22);
+    lh.writeUInt16LE(name.length, 26); lh.writeUInt16LE(extra.length, 28);
+    locals.push(lh, name, extra, comp);
     const ch = Buffer.alloc(46);
     ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(0x031e, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(0x0800, 8); ch.writeUInt16LE(e.deflate ? 8 : 0, 10);
-    ch.writeUInt16LE(0, 12); ch.writeUInt16LE(0x21, 14); ch.writeUInt32LE(crc, 16); ch.writeUInt32LE(comp.length, 20); ch.writeUInt32LE(size, 24);
-    ch.writeUInt16LE(name.length, 28); ch.writeUInt16LE(0, 30); ch.writeUInt16LE(0, 32); ch.writeUInt16LE(0, 34); ch.writeUInt16LE(0, 36);
+    ch.writeUInt16LE(dos.time, 12); ch.writeUInt16LE(dos.date, 14); ch.writeUInt32LE(crc, 16); ch.writeUInt32LE(comp.length, 20); ch.writeUInt32LE(size, 24);
+    ch.writeUInt16LE(name.length, 28); ch.writeUInt16LE(extra.length, 30); ch.writeUInt16LE(0, 32); ch.writeUInt16LE(0, 34); ch.writeUInt16LE(0, 36);
     ch.writeUInt32LE(((e.mode ?? 0o100644) << 16) >>> 0, 38); ch.writeUInt32LE(offset, 42);
-    centrals.push(ch, name);
-    offset += 30 + name.length + comp.length;
+    centrals.push(ch, name, extra);
+    offset += 30 + name.length + extra.length + comp.length;
   }
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
