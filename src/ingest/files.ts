@@ -43,10 +43,12 @@ export interface ExportFile {
 }
 
 type Hashed = Map<string, { sha256: string; size: number }>;
-
-/** The export's other files (media) as hashed (hashExportFiles) and as put in the blob store, per unit: once each. */
-const hashedFiles = new WeakMap<ExportUnit, Hashed>();
-const putFiles = new WeakMap<ExportUnit, Hashed>();
+/**
+ * The export's other files (media) as hashed (hashExportFiles) and as put in the blob store, per unit: once each. Keyed
+ * by the unit's file map, which a unit re-pointed at its stored chat file (see run.ts, chatFromBlob) shares.
+ */
+const hashedFiles = new WeakMap<ExportUnit['files'], Hashed>();
+const putFiles = new WeakMap<ExportUnit['files'], Hashed>();
 
 /**
  * Hashes every other file of a folder export (media) by reading it, writing nothing, once per unit, and returns each
@@ -54,7 +56,7 @@ const putFiles = new WeakMap<ExportUnit, Hashed>();
  * them (see folderManifest), and a folder that turns out to be that source must cost no writes.
  */
 export async function hashExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progress'>, unit: ExportUnit): Promise<Hashed> {
-  const done = putFiles.get(unit) ?? hashedFiles.get(unit);
+  const done = putFiles.get(unit.files) ?? hashedFiles.get(unit.files);
   if (done) return done;
   if (unit.container === 'zip') throw new Error('hashExportFiles: a zip is identified by its own bytes');
   const out: Hashed = new Map();
@@ -63,7 +65,7 @@ export async function hashExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progre
     out.set(rel, await ctx.blobs.hashFile(ref.display, { offThread: false }));
     if (out.size % 500 === 0) ctx.progress(`  ${unit.sourcePath}: ${out.size} files hashed`);
   }
-  hashedFiles.set(unit, out);
+  hashedFiles.set(unit.files, out);
   return out;
 }
 
@@ -74,9 +76,9 @@ export async function hashExportFiles(ctx: Pick<IngestContext, 'blobs' | 'progre
  * it is written (putFileUnlessStored). A zip entry is inflated and stored in one pass (inflating twice costs more).
  */
 export async function putExportFiles(ctx: Pick<IngestContext, 'db' | 'blobs' | 'progress'>, unit: ExportUnit): Promise<Hashed> {
-  const done = putFiles.get(unit);
+  const done = putFiles.get(unit.files);
   if (done) return done;
-  const hashed = hashedFiles.get(unit);
+  const hashed = hashedFiles.get(unit.files);
   const out: Hashed = new Map();
   // A large file of a size no stored file has cannot be in the store: it is copied in one read, not hashed first.
   let sizes: Set<number> | null = null;
@@ -94,7 +96,7 @@ export async function putExportFiles(ctx: Pick<IngestContext, 'db' | 'blobs' | '
     );
     if (out.size % 500 === 0) ctx.progress(`  ${unit.sourcePath}: ${out.size} files stored`);
   }
-  putFiles.set(unit, out);
+  putFiles.set(unit.files, out);
   return out;
 }
 
@@ -116,7 +118,7 @@ export async function restoreLostBlobs(ctx: IngestContext, unit: ExportUnit, has
     }
     return;
   }
-  const media = hashedFiles.get(unit);
+  const media = hashedFiles.get(unit.files);
   if (!media) return;
   for (const [rel, ref] of unit.files) {
     const h = media.get(rel);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { UserError } from '../errors.js';
+import { InputError, UserError } from '../errors.js';
 import type { DB, Store } from '../store/db.js';
 import type { BlobRun } from '../store/blobs.js';
 import type { Custodian } from '../store/custodians.js';
@@ -142,7 +142,9 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
   // WhatsApp's pass 1 reads a chat file on disk while a worker hashes (then copies) a large source. Its outcome waits
   // (a failure included) until the source is known to be new: a source ingested before is reported as such, whatever
   // it holds. A chat in a zip is read after storing, from its copy in the blob store (see `chatFromBlob`).
-  const scanning = format === 'whatsapp' && unit.container !== 'zip' ? settle(scanWhatsAppUnit(ctx, unit)) : null;
+  const liveScan = format === 'whatsapp' && unit.container !== 'zip';
+  const before = liveScan ? fileState(unit.main.path!) : null;
+  const scanning = liveScan ? settle(scanWhatsAppUnit(ctx, unit)) : null;
   const hashed = await hashing;
   const same = await earlierSource(ctx, unit, hashed);
   const { dup } = same;
@@ -157,13 +159,17 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
   // (A folder's media are stored with the source's record, see storeExportFiles: only those not in the store yet.)
   const stored: StoredSource = { sha256: same.sha256, size: same.size, mainSha256: await storeSourceBytes(ctx, unit, hashed) };
   let report: SourceReport;
+  // The messages are read from the stored copy: what is stored is exactly what the kept bytes hold, even when the
+  // file on disk is written to after it was hashed (a copy still running, say).
+  const chat = chatFromBlob(ctx, unit, stored);
   if (format === 'whatsapp') {
-    const chat = unit.container === 'zip' ? chatFromBlob(ctx, unit, stored) : unit;
     const scan = await (scanning ?? settle(scanWhatsAppUnit(ctx, chat)));
     if (!scan.ok) throw scan.error;
+    // Pass 1 read the file on disk while it was hashed: it must have read those bytes.
+    if (before) unchangedSinceHashed(unit.main.display, before, fileState(unit.main.path!), stored.mainSha256, hashed.size);
     report = await ingestWhatsApp(ctx, chat, stored, scan.value);
   } else if (isSignalFormat(format)) {
-    report = await ingestSignal(ctx, unit, stored, format);
+    report = await ingestSignal(ctx, chat, stored, format);
   } else {
     throw new UserError(`unknown format '${format}'`);
   }
@@ -260,7 +266,27 @@ function warnOutsideTerm(ctx: IngestContext, report: SourceReport): void {
  * (named by their hash), and both passes then read a plain file instead of inflating the entry twice more.
  */
 function chatFromBlob(ctx: IngestContext, unit: ExportUnit, stored: StoredSource): ExportUnit {
-  return { ...unit, main: { ...unit.main, path: ctx.blobs.pathFor(stored.mainSha256) } };
+  const blob = ctx.blobs.pathFor(stored.mainSha256);
+  return { ...unit, main: { ...unit.main, path: blob, open: async () => fs.createReadStream(blob) } };
+}
+
+/** A file's size and modification time, to tell whether it was written to between two moments. */
+function fileState(file: string): { size: number; mtimeMs: number } {
+  const st = fs.statSync(file);
+  return { size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/** Refuses a chat file written to while pass 1 read it (its outcome would not be of the bytes kept). */
+function unchangedSinceHashed(
+  display: string, before: { size: number; mtimeMs: number }, after: { size: number; mtimeMs: number }, sha256: string, hashedSize: number,
+): void {
+  if (before.size === after.size && before.mtimeMs === after.mtimeMs && after.size === hashedSize) return;
+  throw new InputError(
+    display,
+    `the file changed while being read: it had ${hashedSize} bytes (SHA-256 ${sha256}) when it was hashed and stored, and ` +
+      `${after.size} bytes, modified ${new Date(after.mtimeMs).toISOString()}, after it was read. Nothing was stored; ingest it again once nothing writes to it`,
+    { code: 'changed-while-read' },
+  );
 }
 
 /** A promise's outcome as a value, so that it can wait without an unhandled rejection. */

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import { addParticipant, addSourceFile, addSourceFinding, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
@@ -98,10 +99,12 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   };
 
   const mains = [unit.main, ...(unit.extraMains ?? [])];
+  /** Other files of the export the parse read (metadata.json), by path, with the hash of the bytes it read. */
+  const read = new Map<string, string>();
   const readOut = new ReadOutCheck(ctx.readOut);
   try {
     for (const main of mains) {
-      for await (const ev of events(format, main, ctx, warnings.add, unit.files)) {
+      for await (const ev of events(format, main, ctx, warnings.add, unit.files, (rel, sha256) => read.set(rel, sha256))) {
         if (ev.type === 'source') {
           platform = ev.platform;
           lowFidelity ||= ev.lowFidelity;
@@ -148,6 +151,13 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     throw e;
   }
   if (sourceId === null || chats.size === 0) throw new InputError(unit.main.display, 'the export holds no messages');
+  // The parse read these from the export, the store copied them apart: both must be the same bytes.
+  for (const [rel, sha256] of read) {
+    const kept = media.get(rel);
+    if (kept && kept.sha256 !== sha256) {
+      throw new InputError(unit.files.get(rel)?.display ?? rel, `the file changed while being read: the parse read bytes with SHA-256 ${sha256}, the store kept SHA-256 ${kept.sha256}. Nothing was stored; ingest it again once nothing writes to it`, { code: 'changed-while-read' });
+    }
+  }
   readOut.check();
   let first: string | null = null;
   let last: string | null = null;
@@ -211,6 +221,7 @@ function mismatchWarning(
 
 function events(
   format: SignalFormatName, main: FileRef, ctx: IngestContext, onWarning: (w: { code: string; message: string }) => void, files: Map<string, FileRef>,
+  onRead: (rel: string, sha256: string) => void,
 ): AsyncGenerator<SignalEvent> {
   const base = { zone: ctx.custodian.tz, entry: main.display, selfName: ctx.custodian.name, onWarning };
   const lines = () => splitLines(readChunks(main), onWarning);
@@ -223,6 +234,7 @@ function events(
         if (metaRef) {
           const chunks: Buffer[] = [];
           for await (const c of readChunks(metaRef)) chunks.push(c);
+          onRead(metaRef.rel, crypto.createHash('sha256').update(Buffer.concat(chunks)).digest('hex'));
           try {
             metadata = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           } catch (e) {
