@@ -10,6 +10,12 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import sax from 'sax';
+
+// sax refuses any text or attribute longer than its buffer limit, 64 KiB by default: an MMS part holds its photo or
+// video as one base64 attribute, so real backups were refused as invalid XML. The limit is a module setting; it is
+// raised to the longest string V8 can hold (the file's size is bounded by the ingest's own limits).
+const saxLimits = sax as unknown as { MAX_BUFFER_LENGTH: number };
+saxLimits.MAX_BUFFER_LENGTH = Math.max(saxLimits.MAX_BUFFER_LENGTH, (1 << 29) - 24);
 import { toE164 } from '../phone.js';
 import { DEFAULT_SELF_NAME, SignalFormatError, WarningSink, type SignalEvent, type SignalParseOptions } from './common.js';
 import { describeSmsChat, mmsMessage, smsMessage, type Attrs, type MmsElement, type SmsChatInfo, type SmsContext } from './sms-records.js';

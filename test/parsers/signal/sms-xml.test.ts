@@ -66,6 +66,22 @@ describe('parseSmsXml: SMS Backup & Restore app (own fixture)', () => {
     expect(vcard.attachments[0]!.data!.toString('utf8')).toContain('FN:Daan Mulder');
   });
 
+  it('reads an MMS photo of a real size (base64 attribute far above sax\'s default 64 KiB buffer)', async () => {
+    const photo = Buffer.alloc(3 << 20);
+    for (let i = 0; i < photo.length; i++) photo[i] = (i * 7919) & 0xff;
+    const b64 = photo.toString('base64');
+    const text = `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="1">\n` +
+      `  <mms date="1761295500000" msg_box="1" address="+31620001002" m_type="132" read="1" date_sent="1761295497" readable_date="24 okt. 2025 10:45:00" contact_name="Petra Hoekstra">\n` +
+      `    <parts>\n      <part seq="0" ct="image/jpeg" name="IMG_0001.jpg" cl="IMG_0001.jpg" text="null" data="${b64}" />\n    </parts>\n` +
+      `    <addrs>\n      <addr address="+31620001002" type="137" charset="106" />\n      <addr address="+31620001000" type="151" charset="106" />\n    </addrs>\n  </mms>\n</smses>\n`;
+    const chunks: Buffer[] = [];
+    const all = Buffer.from(text);
+    for (let i = 0; i < all.length; i += 65536) chunks.push(all.subarray(i, i + 65536));
+    const c = await collect((onWarning) => parseSmsXml(chunks, { zone: ZONE, onWarning }));
+    expect(c.messages).toHaveLength(1);
+    expect(c.messages[0]!.attachments[0]!.data!.equals(photo)).toBe(true);
+  });
+
   it('keeps each element exactly as written in rawText, with its start line', async () => {
     const c = await xml(file);
     const src = readFileSync(file, 'utf8');
