@@ -45,6 +45,8 @@ export interface ExportUnit {
    * is never dropped silently.
    */
   otherChats?: string[];
+  /** A WhatsApp zip: other entries that read as a Signal or SMS export, with what they read as (see otherChats). */
+  otherExports?: { name: string; label: string }[];
   /** Other files of the export (media), keyed by path relative to the export root. */
   files: Map<string, FileRef>;
   zip?: ZipArchive;
@@ -185,12 +187,21 @@ async function discoverZip(abs: string, limits: ZipLimits): Promise<ExportUnit> 
   const chats = names.filter((n) => isWhatsAppChatFileName(path.posix.basename(n)) && n.toLowerCase().endsWith('.txt'));
   let mains: string[] = [];
   let otherChats: string[] | undefined;
+  let otherExports: { name: string; label: string }[] | undefined;
   let format: ExportFormat | null = null;
   try {
     if (chats.length) {
       mains = [mainChat(chats, path.basename(abs))];
       if (chats.length > 1) otherChats = chats.filter((n) => n !== mains[0]);
       format = 'whatsapp';
+      // Entries not named like a chat that read like one (a chat renamed notes.txt) or like a Signal or SMS export
+      // are checked the same way: a second export in the zip is never taken for media without a word.
+      for (const name of names.filter((n) => !chats.includes(n) && CANDIDATE.test(n)).slice(0, 200)) {
+        const head = await readHead(() => zip.open(name));
+        const det = detectSignalInput([{ name, head }]);
+        if (det) (otherExports ??= []).push({ name, label: det.label });
+        else if (name.toLowerCase().endsWith('.txt') && readsLikeWhatsApp(head)) (otherChats ??= []).push(name);
+      }
     } else {
       const candidates = names.filter((n) => CANDIDATE.test(n) || path.posix.basename(n) === 'db.sqlite').slice(0, 200);
       const heads = [];
@@ -216,7 +227,7 @@ async function discoverZip(abs: string, limits: ZipLimits): Promise<ExportUnit> 
   }
   const files = new Map<string, FileRef>();
   for (const n of names) if (!mains.includes(n)) files.set(n, ref(n));
-  return { sourcePath: abs, container: 'zip', format, main: ref(mains[0]!), extraMains: mains.slice(1).map(ref), ...(otherChats ? { otherChats } : {}), files, zip, names };
+  return { sourcePath: abs, container: 'zip', format, main: ref(mains[0]!), extraMains: mains.slice(1).map(ref), ...(otherChats ? { otherChats } : {}), ...(otherExports ? { otherExports } : {}), files, zip, names };
 }
 
 /**
@@ -260,8 +271,8 @@ function walk(dir: string, visit: (abs: string, rel: string) => void, rel = ''):
 
 /**
  * A folder: a Signal export folder (main.jsonl) is one export; a folder holding a chat .txt and its media is one
- * export per chat .txt (every other file in it is that chat's media); zips, XML, JSON and other text files are
- * exports of their own; subfolders are searched, each on its own (a sigtop attachments folder belongs to the JSON file
+ * export per chat .txt (every other file in it is that chat's media, except a zip or a file that reads as an export
+ * which the chat does not share as an attachment); zips, XML, JSON and other text files are exports of their own; subfolders are searched, each on its own (a sigtop attachments folder belongs to the JSON file
  * of the same name). A symbolic link anywhere is refused; hidden entries (a name starting with a dot: .DS_Store, .git)
  * and files that are not an export and have no chat .txt beside them are not taken in, and are listed in `skipped`.
  */
@@ -310,9 +321,15 @@ async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], 
     // Beside a WhatsApp chat .txt, other files (documents too) are its media; so is a zip the chat names (a zip shared
     // in the chat, perhaps another chat's export), while one it does not name is an export of its own. Elsewhere files
     // may be exports.
-    if (lower.endsWith('.zip') && !(chatTxts.length && mentions(chatTxts.map((t) => path.join(dir, t.name)), e.name))) {
+    const sharedInChat = (): boolean => mentions(chatTxts.map((t) => path.join(dir, t.name)), e.name);
+    if (lower.endsWith('.zip') && !(chatTxts.length && sharedInChat())) {
       units.push(await discoverFile(abs, limits));
-    } else if (chatTxts.length) media.set(e.name, fileRef(abs, e.name));
+    } else if (chatTxts.length) {
+      // The same for a file that reads as an export (a Signal or SMS backup, a chat renamed notes.txt): never taken for
+      // media unless the chat shares it.
+      if (CANDIDATE.test(lower) && (await mayBeExport(abs)) && !sharedInChat()) units.push(await discoverFile(abs, limits));
+      else media.set(e.name, fileRef(abs, e.name));
+    }
     else if ((CANDIDATE.test(lower) || lower === 'db.sqlite') && (await mayBeExport(abs))) units.push(await discoverFile(abs, limits));
     else notExports.push(e);
   }

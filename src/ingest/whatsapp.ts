@@ -214,6 +214,19 @@ async function refuseUnlinkedChats(ctx: IngestContext, unit: ExportUnit, media: 
     }
     unlinked.push(rel);
   }
+  const others = (unit.otherExports ?? []).filter((o) => {
+    const f = media.get(o.name);
+    return f !== undefined && !linked.has(f.sha256);
+  });
+  if (others.length) {
+    const o = others[0]!;
+    throw new InputError(
+      unit.sourcePath,
+      `the zip holds a WhatsApp chat ('${unit.main.rel}') and '${o.name}', which reads as ${o.label}, but the chat does not share it as an attachment. ` +
+        'A zip is ingested as one source of one export: ingest each export from its own file, or unpack the zip into a folder, where each becomes a source of its own',
+      { entry: o.name },
+    );
+  }
   if (!unlinked.length) return;
   const list = [unit.main.rel, ...unlinked].map((n) => `'${n}'`).join(', ');
   throw new InputError(
