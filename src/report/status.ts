@@ -51,6 +51,8 @@ export const VERDICT_LABELS: Record<Verdict, string> = { ja: 'Ja', deels: 'Deels
 
 const nl = (n: number, digits = 0): string => n.toLocaleString('nl-NL', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pct = (x: number): string => `${nl(x * 100, 1)}%`;
+/** A day count as it is: whole days without decimals, a median between two counts with its half (31,5). */
+const nlDays = (n: number): string => n.toLocaleString('nl-NL', { maximumFractionDigits: 1 });
 
 /** ja when every item holds, nee when none does, deels otherwise; onbekend for no items. */
 function allSome(flags: boolean[]): Verdict {
@@ -82,9 +84,11 @@ export interface SecuringInterval {
  * departure has one interval as long as the term). The running interval since the last read-out counts only once it
  * is longer than the target, because a shorter one is not yet late.
  *
- * Counted in calendar days of the custodian's zone, like the coverage report: from one read-out day to the next is
- * their difference in days; from the start of the term, its first day counts (the term starts unsecured). The running
- * interval is thus the coverage's days without a read-out, and is late exactly when the coverage says overdue.
+ * Counted like the coverage report's days without a read-out, in calendar days of the custodian's zone: the days
+ * after one read-out day up to the day before the next (the read-out day itself is secured, in the closed intervals
+ * as in the running one); from the start of the term, its first day counts (the term starts unsecured). So an
+ * interval of n days means that on its last unsecured day the coverage said n days without a read-out: it is late
+ * exactly when the coverage said overdue.
  */
 export function securingIntervals(cov: CustodianCoverage, opts: Pick<StatusOptions, 'asOf' | 'maxIntervalDays'>): SecuringInterval[] {
   const c = cov.custodian;
@@ -96,8 +100,9 @@ export function securingIntervals(cov: CustodianCoverage, opts: Pick<StatusOptio
   // Each interval runs from the previous point (shown as the start of the term or the read-out day) through `to`.
   let from = c.termFrom;
   let since = previousDate(c.termFrom);
+  // A closed interval ends on a read-out day, which is secured: it does not count (the running one ends on `end`, unsecured).
   const push = (to: string, open: boolean) =>
-    out.push({ custodianId: c.id, from, to, days: daysBetween(since, to), open, untilTermEnd: open && termEnded });
+    out.push({ custodianId: c.id, from, to, days: daysBetween(since, to) - (open ? 0 : 1), open, untilTermEnd: open && termEnded });
   for (const r of readouts) {
     push(r, false);
     from = since = r;
@@ -144,7 +149,7 @@ function frequencyRow(cov: CustodianCoverage[], opts: StatusOptions): Pick<Statu
   }
   const value: Verdict = longest.days <= opts.maxIntervalDays ? 'ja' : med <= opts.maxIntervalDays ? 'deels' : 'nee';
   const text =
-    `${nl(count)} veiligstelling(en); mediaan ${nl(med)} dagen, langste ${nl(longest.days)} dagen ` +
+    `${nl(count)} veiligstelling(en); mediaan ${nlDays(med)} dagen, langste ${nl(longest.days)} dagen ` +
     `(${longest.custodianId}, ${longest.from} – ${longest.to}${longest.untilTermEnd ? ', zonder uitlezing tot einde aanstelling' : longest.open ? ', nog lopend' : ''}); ` +
     `norm ${opts.maxIntervalDays} dagen.`;
   return { value, text, details };

@@ -90,7 +90,7 @@ describe('days across the spring daylight saving change', () => {
     const status = (await cli(['report', 'status', '--as-of', '2024-04-11', '--json'])).json();
     const intervals = status.departments[0].rows.find((r: any) => r.key === 'frequentie').details.intervals.filter((i: any) => i.custodianId === 'zomer');
     expect(intervals).toEqual([
-      { custodianId: 'zomer', from: '2024-03-01', to: '2024-03-10', days: 10, open: false, untilTermEnd: false },
+      { custodianId: 'zomer', from: '2024-03-01', to: '2024-03-10', days: 9, open: false, untilTermEnd: false },
       { custodianId: 'zomer', from: '2024-03-10', to: '2024-04-11', days: 32, open: true, untilTermEnd: false },
     ]);
   });
@@ -111,12 +111,56 @@ describe('days across the spring daylight saving change', () => {
     const opts = { asOf: '2024-05-14', maxIntervalDays: 31, toleranceDays: 7 };
     const cov = computeCoverage([custodian], [v('2024-03-10T00:30:00+01:00'), v('2024-04-11T23:30:00+02:00')], [], opts).custodians[0]!;
     expect(securingIntervals(cov, opts).map((i) => [i.from, i.to, i.days, i.open])).toEqual([
-      ['2024-02-01', '2024-03-10', 39, false],
-      ['2024-03-10', '2024-04-11', 32, false],
+      // Closed intervals count the days without a read-out, like the running one: 1 February t/m 9 March, 11 March t/m 10 April.
+      ['2024-02-01', '2024-03-10', 38, false],
+      ['2024-03-10', '2024-04-11', 31, false],
       // The running interval is the coverage's days without a read-out.
       ['2024-04-11', '2024-05-14', 33, true],
     ]);
     expect([cov.daysSinceLast, cov.unsecuredDays]).toEqual([33, 33]);
+  });
+});
+
+describe('the status frequency counts a closed interval like the coverage counts days without a read-out', () => {
+  const frequency = async (department: string, asOf: string) =>
+    (await cli(['report', 'status', '--department', department, '--as-of', asOf, '--json'])).json().departments[0].rows.find((r: any) => r.key === 'frequentie');
+  const addIn = (id: string, department: string, from: string) =>
+    cli(['custodian', 'add', '--id', id, '--name', `Minister ${id}`, '--function', `Minister ${id}`, '--department', department, '--from', from]);
+  const bos: [string, string][] = [['2024-01-02T10:00', 'SG Bos: Welkom op het ministerie.'], ['2024-01-30T10:00', 'SG Bos: De nota over de begroting staat klaar.']];
+  /** Term from 1 January 2024, read out on 31 January and again on `second` (the chat gained a message the day before). */
+  const twoReadOuts = async (id: string, department: string, second: string) => {
+    await addIn(id, department, '2024-01-01');
+    await cli(['ingest', chat(`${id}-1`, bos), '--custodian', id, '--read-out', '2024-01-31']);
+    const dayBefore = DateTime.fromISO(second).minus({ days: 1 }).toISODate()!;
+    await cli(['ingest', chat(`${id}-2`, [...bos, [`${dayBefore}T10:00`, 'SG Bos: Nota 2 over de Voorjaarsnota.']]), '--custodian', id, '--read-out', second]);
+  };
+
+  it('is not late for 31 days between two read-outs, as the coverage is not overdue on the day before the second', async () => {
+    await twoReadOuts('fin', 'FIN', '2024-03-03');
+    const c = await coverage('fin', '2024-03-02');
+    expect([c.unsecuredDays, c.overdue]).toEqual([31, false]);
+    const f = await frequency('FIN', '2024-03-05');
+    // 1 t/m 30 January (30 days), 1 February t/m 2 March (31 days): a median between two counts is shown with its half.
+    expect(f.details.intervals.map((i: any) => [i.from, i.to, i.days, i.open])).toEqual([['2024-01-01', '2024-01-31', 30, false], ['2024-01-31', '2024-03-03', 31, false]]);
+    expect([f.value, f.details.medianDays]).toEqual(['ja', 30.5]);
+    expect(f.text).toBe('2 veiligstelling(en); mediaan 30,5 dagen, langste 31 dagen (fin, 2024-01-31 – 2024-03-03); norm 31 dagen.');
+  });
+
+  it('is not late for a first read-out 31 days into the term, as the coverage is not overdue on the day before', async () => {
+    await addIn('vws', 'VWS', '2024-01-10');
+    await cli(['ingest', chat('vws', [['2024-01-10T09:00', 'Jan Smit: Welkom op het ministerie.'], ['2024-02-09T16:00', 'Lies Kok: Stukken voor de ministerraad.']]), '--custodian', 'vws', '--read-out', '2024-02-10']);
+    const c = await coverage('vws', '2024-02-09');
+    expect([c.unsecuredDays, c.overdue]).toEqual([31, false]);
+    const f = await frequency('VWS', '2024-02-20');
+    expect([f.value, f.details.longest.days]).toEqual(['ja', 31]);
+  });
+
+  it('is late for 32 days between read-outs, as the coverage is overdue on the day before the second', async () => {
+    await twoReadOuts('az', 'AZ', '2024-03-04');
+    const c = await coverage('az', '2024-03-03');
+    expect([c.unsecuredDays, c.overdue]).toEqual([32, true]);
+    const f = await frequency('AZ', '2024-03-05');
+    expect([f.value, f.details.longest.days]).toEqual(['deels', 32]);
   });
 });
 

@@ -72,10 +72,12 @@ describe('status per department', () => {
       ['SZW', ['onbekend', 'nee', 'nee', 'nee', 'nee']],
     ]);
     expect(row(r, 'OCW', 'uitzonderen').text).toContain('nog geen regels toegepast (chatarchief tag)');
-    // Calendar days, the first day of the term included: OCW 8 (5 t/m 12 March) to the first read-out, then 21; SZW 84
-    // (10 January t/m 2 April) to its only read-out.
-    expect(row(r, 'OCW', 'frequentie').details).toMatchObject({ veiligstellingen: 2, medianDays: 14.5, longest: { days: 21, from: '2024-03-12', to: '2024-04-02' } });
-    expect(row(r, 'SZW', 'frequentie').details.longest).toMatchObject({ days: 84, from: '2024-01-10', to: '2024-04-02', open: false });
+    // Calendar days without a read-out, the first day of the term included and the read-out day not (like the coverage's
+    // days without a read-out): OCW 7 (5 t/m 11 March) to the first read-out, then 20 (13 March t/m 1 April); SZW 83
+    // (10 January t/m 1 April) to its only read-out.
+    expect(row(r, 'OCW', 'frequentie').details).toMatchObject({ veiligstellingen: 2, medianDays: 13.5, longest: { days: 20, from: '2024-03-12', to: '2024-04-02' } });
+    expect(row(r, 'OCW', 'frequentie').text).toContain('mediaan 13,5 dagen, langste 20 dagen');
+    expect(row(r, 'SZW', 'frequentie').details.longest).toMatchObject({ days: 83, from: '2024-01-10', to: '2024-04-02', open: false });
   });
 
   it('after tagging, review and export: the share of confirmed privé content, exclusions, cleaning and the ruwe dataset', async () => {
