@@ -27,6 +27,7 @@ import type { CustodianFact, VeiligstellingFact } from '../store/reports.js';
 import {
   dateOf, dayEnd, dayStart, daysBetween, durationDays, instant, isoIn, lastDateOf, overlaps, subtract, union, wholeDays, type Interval,
 } from './intervals.js';
+import { unsecuredStretches, type ChatSecuring } from './securing.js';
 
 export const CHAT_PLATFORMS = ['whatsapp', 'signal', 'sms'] as const;
 
@@ -95,6 +96,8 @@ export interface CustodianCoverage {
   custodian: CustodianFact;
   channels: ChannelCoverage[];
   veiligstellingen: VeiligstellingSummary[];
+  /** The days on which a chat was secured, up to the as-of date: each read-out day and each recorded secured chat period. */
+  chatSecurings: ChatSecuring[];
   /** Latest moment a chat was secured (read-out or recorded chat period end), up to the as-of date. */
   lastSecuredAt: string | null;
   /** Its day in the custodian's zone: the last day secured. */
@@ -248,17 +251,20 @@ export function computeCustodianCoverage(
   });
 
   // The last secured chat moment: a read-out, or the last moment of a recorded secured chat period (up to the as-of date).
-  const chatMoments = [
-    ...spans.map((s) => (s.perPlatform.size && s.readout !== null ? s.readout : null)),
-    ...records.filter((r) => isChatChannel(r.channel) && r.status === 'secured').map((r) => dayEnd(r.to, zone) - 1),
-  ].filter((x): x is number => x !== null);
+  const readouts = spans.map((s) => (s.perPlatform.size && s.readout !== null ? s.readout : null)).filter((x): x is number => x !== null);
+  const chatRecords = records.filter((r) => isChatChannel(r.channel) && r.status === 'secured');
+  const chatMoments = [...readouts, ...chatRecords.map((r) => dayEnd(r.to, zone) - 1)];
   const lastSecured = chatMoments.length ? Math.max(...chatMoments) : null;
   const lastSecuredDate = lastSecured === null ? null : dateOf(lastSecured, zone);
-  const chatNotApplicable = union(records.filter((r) => isChatChannel(r.channel) && r.status === 'not-applicable').map((r) => recordInterval(r, zone)));
-  // In whole days, like the gaps: the day of the last read-out is secured, the days after it are not.
-  const openFrom = Math.max(lastSecuredDate === null ? termStart : dayEnd(lastSecuredDate, zone), termStart);
-  const unsecured = termStarted && openFrom < window.to ? subtract({ from: openFrom, to: window.to }, chatNotApplicable) : [];
-  const unsecuredDays = unsecured.reduce((n, i) => n + durationDays(i, zone), 0);
+  const chatSecurings: ChatSecuring[] = [
+    ...readouts.map((ms) => ({ fromDate: dateOf(ms, zone), toDate: dateOf(ms, zone), by: 'read-out' as const })),
+    ...chatRecords.map((r) => ({ fromDate: r.from, toDate: r.to, by: 'record' as const })),
+  ].sort((a, b) => a.fromDate.localeCompare(b.fromDate) || a.toDate.localeCompare(b.toDate));
+  // In whole days, like the gaps: the day of the last read-out is secured, the days after it are not; the same count
+  // as the status report's intervals (src/report/securing.ts).
+  const chatNotApplicable = channels.find((x) => x.channel === 'chat')!.notApplicable;
+  const stretches = termStarted ? unsecuredStretches(c.termFrom, lastDateOf(window.to, zone), chatSecurings, chatNotApplicable) : [];
+  const unsecuredDays = stretches.find((x) => x.open)?.days ?? 0;
 
   // One note per text, naming every channel it was recorded for: "Chat, E-mail: zit veilig-gesteld in ...".
   const byNote = new Map<string, string[]>();
@@ -286,6 +292,7 @@ export function computeCustodianCoverage(
         messageCount: v.sources.reduce((n, s) => n + s.messageCount, 0),
       }))
       .sort((a, b) => (a.readoutAt ?? a.startedAt).localeCompare(b.readoutAt ?? b.startedAt) || a.id - b.id),
+    chatSecurings,
     lastSecuredAt: lastSecured === null ? null : isoIn(lastSecured, zone),
     lastSecuredDate,
     daysSinceLast: lastSecuredDate === null ? null : daysBetween(lastSecuredDate, opts.asOf),

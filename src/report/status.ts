@@ -5,7 +5,8 @@
 import type { CustodianFact } from '../store/reports.js';
 import type { StatusFact } from '../store/status-facts.js';
 import type { CustodianCoverage } from './coverage.js';
-import { dateOf, daysBetween, previousDate } from './intervals.js';
+import { dateOf } from './intervals.js';
+import { unsecuredStretches } from './securing.js';
 
 export type Verdict = 'ja' | 'deels' | 'nee' | 'onbekend';
 
@@ -81,34 +82,25 @@ export interface SecuringInterval {
 
 /**
  * Intervals between veiligstellingen of one custodian, starting at the start of the term (a custodian secured only at
- * departure has one interval as long as the term). The running interval since the last read-out counts only once it
- * is longer than the target, because a shorter one is not yet late.
+ * departure has one interval as long as the term). A chat is secured by a read-out, and by a period recorded as secured
+ * elsewhere (`chatarchief record`, e.g. in another ministry's account); not-applicable chat periods (leave, no account)
+ * are not counted. These are the coverage report's own secured days and not-applicable periods.
  *
- * Counted like the coverage report's days without a read-out, in calendar days of the custodian's zone: the days
- * after one read-out day up to the day before the next (the read-out day itself is secured, in the closed intervals
- * as in the running one); from the start of the term, its first day counts (the term starts unsecured). So an
- * interval of n days means that on its last unsecured day the coverage said n days without a read-out: it is late
- * exactly when the coverage said overdue.
+ * Counted with the coverage report's definition of days without a read-out (`unsecuredStretches`), in calendar days
+ * of the custodian's zone: the days after one secured day up to the day before the next (a read-out day is secured, in
+ * the closed intervals as in the running one); from the start of the term, its first day counts (the term starts
+ * unsecured). So an interval of n days means that on its last unsecured day the coverage said n days without a
+ * read-out: it is late exactly when the coverage said overdue. The running interval since the last secured day is the
+ * coverage's `unsecuredDays`; it counts only once it is longer than the target, because a shorter one is not yet late.
  */
 export function securingIntervals(cov: CustodianCoverage, opts: Pick<StatusOptions, 'asOf' | 'maxIntervalDays'>): SecuringInterval[] {
   const c = cov.custodian;
   const end = c.termTo !== null && c.termTo < opts.asOf ? c.termTo : opts.asOf;
-  if (end < c.termFrom) return [];
-  const readouts = [...new Set(cov.veiligstellingen.map((v) => v.readoutDate).filter((d): d is string => d !== null && d >= c.termFrom))].sort();
-  const out: SecuringInterval[] = [];
   const termEnded = c.termTo !== null && c.termTo <= opts.asOf;
-  // Each interval runs from the previous point (shown as the start of the term or the read-out day) through `to`.
-  let from = c.termFrom;
-  let since = previousDate(c.termFrom);
-  // A closed interval ends on a read-out day, which is secured: it does not count (the running one ends on `end`, unsecured).
-  const push = (to: string, open: boolean) =>
-    out.push({ custodianId: c.id, from, to, days: daysBetween(since, to) - (open ? 0 : 1), open, untilTermEnd: open && termEnded });
-  for (const r of readouts) {
-    push(r, false);
-    from = since = r;
-  }
-  if (end > since && daysBetween(since, end) > opts.maxIntervalDays) push(end, true);
-  return out;
+  const notApplicable = cov.channels.find((x) => x.channel === 'chat')?.notApplicable ?? [];
+  return unsecuredStretches(c.termFrom, end, cov.chatSecurings, notApplicable)
+    .filter((s) => !s.open || s.days > opts.maxIntervalDays)
+    .map((s) => ({ custodianId: c.id, ...s, untilTermEnd: s.open && termEnded }));
 }
 
 function separationRow(facts: StatusFact[], opts: StatusOptions): Pick<StatusRow, 'value' | 'text' | 'details'> {
@@ -138,18 +130,20 @@ function separationRow(facts: StatusFact[], opts: StatusOptions): Pick<StatusRow
 function frequencyRow(cov: CustodianCoverage[], opts: StatusOptions): Pick<StatusRow, 'value' | 'text' | 'details'> {
   const intervals = cov.flatMap((c) => securingIntervals(c, opts));
   const count = cov.reduce((n, c) => n + c.veiligstellingen.length, 0);
+  const recorded = cov.reduce((n, c) => n + c.chatSecurings.filter((s) => s.by === 'record').length, 0);
+  const securings = `${nl(count)} veiligstelling(en)` + (recorded ? ` en ${nl(recorded)} elders veiliggestelde periode(n)` : '');
   const med = median(intervals.map((i) => i.days));
   const longest = [...intervals].sort((a, b) => b.days - a.days)[0] ?? null;
-  const details = { veiligstellingen: count, intervals, medianDays: med, longest };
+  const details = { veiligstellingen: count, recordedPeriods: recorded, intervals, medianDays: med, longest };
   if (med === null || !longest) {
     const text = cov.some((c) => c.termStarted)
-      ? `${nl(count)} veiligstelling(en); nog geen tussenpoos om te beoordelen (aanstelling korter dan de norm van ${opts.maxIntervalDays} dagen).`
+      ? `${securings}; nog geen tussenpoos om te beoordelen (aanstelling korter dan de norm van ${opts.maxIntervalDays} dagen).`
       : 'De aanstelling is op de peildatum nog niet begonnen.';
     return { value: 'onbekend', text, details };
   }
   const value: Verdict = longest.days <= opts.maxIntervalDays ? 'ja' : med <= opts.maxIntervalDays ? 'deels' : 'nee';
   const text =
-    `${nl(count)} veiligstelling(en); mediaan ${nlDays(med)} dagen, langste ${nl(longest.days)} dagen ` +
+    `${securings}; mediaan ${nlDays(med)} dagen, langste ${nl(longest.days)} dagen ` +
     `(${longest.custodianId}, ${longest.from} – ${longest.to}${longest.untilTermEnd ? ', zonder uitlezing tot einde aanstelling' : longest.open ? ', nog lopend' : ''}); ` +
     `norm ${opts.maxIntervalDays} dagen.`;
   return { value, text, details };

@@ -33,6 +33,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promi
   };
 }
 
+/** Runs the CLI on the store `db` and returns its result; a non-zero exit throws with the command and its stderr. */
+export async function runOk(db: string, args: string[]): Promise<CliResult> {
+  const r = await runCli([...args, '--db', db]);
+  if (r.code !== 0) throw new Error(`${args.join(' ')} → ${r.code}: ${r.stderr}`);
+  return r;
+}
+
 export function tempDir(prefix = 'chatarchief-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
