@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { DB } from '../store/db.js';
 import { listChannelRecords } from '../store/channels.js';
 import { listCustodians } from '../store/custodians.js';
-import { loadFindingFacts, loadVeiligstellingen, type CustodianFact } from '../store/reports.js';
+import { loadFindingFacts, loadVeiligstellingen, type CustodianFact, type VeiligstellingFact } from '../store/reports.js';
 import { loadStatusFacts, type StatusCutoff } from '../store/status-facts.js';
 import { computeCoverage, type CoverageReport } from './coverage.js';
 import { computeFindings, countFindings, type Finding } from './findings.js';
@@ -38,16 +38,21 @@ function custodianFacts(db: DB, opts: ReportOptions): CustodianFact[] {
     .map((c) => ({ id: c.id, name: c.name, function: c.function, department: c.department, termFrom: c.termFrom, termTo: c.termTo, tz: c.tz }));
 }
 
-export function buildCoverageReport(db: DB, opts: ReportOptions = {}): CoverageReport {
+function coverageAndFacts(db: DB, opts: ReportOptions): { coverage: CoverageReport; veiligstellingen: VeiligstellingFact[] } {
   const custodians = custodianFacts(db, opts);
   const ids = new Set(custodians.map((c) => c.id));
   const veiligstellingen = loadVeiligstellingen(db, { custodianId: opts.custodianId }).filter((v) => ids.has(v.custodianId));
   const records = listChannelRecords(db, { custodianId: opts.custodianId }).filter((r) => ids.has(r.custodianId));
-  return computeCoverage(custodians, veiligstellingen, records, {
+  const coverage = computeCoverage(custodians, veiligstellingen, records, {
     asOf: opts.asOf ?? todayInAmsterdam(),
     maxIntervalDays: opts.maxIntervalDays ?? DEFAULTS.maxIntervalDays,
     toleranceDays: opts.toleranceDays ?? DEFAULTS.toleranceDays,
   });
+  return { coverage, veiligstellingen };
+}
+
+export function buildCoverageReport(db: DB, opts: ReportOptions = {}): CoverageReport {
+  return coverageAndFacts(db, opts).coverage;
 }
 
 export interface FindingsReport {
@@ -96,6 +101,19 @@ export interface FullReport {
 }
 
 export function buildFullReport(db: DB, opts: ReportOptions = {}): FullReport {
-  const coverage = buildCoverageReport(db, opts);
-  return { coverage, findings: buildFindingsReport(db, opts), status: buildStatusReport(db, opts, coverage) };
+  const { coverage, veiligstellingen } = coverageAndFacts(db, opts);
+  return { coverage, findings: findingsAsOf(buildFindingsReport(db, opts), coverage, veiligstellingen), status: buildStatusReport(db, opts, coverage) };
+}
+
+/**
+ * The findings as they stood on the coverage's as-of date, cut the way the coverage cuts read-outs: only findings
+ * from sources of the veiligstellingen it counts on that day. A message's finding belongs to the source that first
+ * held it, a "missing in later export" to that later source, a source finding to its source; a finding of a source
+ * read out after the as-of date did not exist yet.
+ */
+function findingsAsOf(r: FindingsReport, coverage: CoverageReport, veiligstellingen: readonly VeiligstellingFact[]): FindingsReport {
+  const counted = new Set(coverage.custodians.flatMap((c) => c.veiligstellingen.map((v) => v.id)));
+  const sources = new Set(veiligstellingen.filter((v) => counted.has(v.id)).flatMap((v) => v.sources.map((s) => s.id)));
+  const findings = r.findings.filter((f) => f.sourceId === null || sources.has(f.sourceId));
+  return { ...r, counts: countFindings(findings), findings };
 }
