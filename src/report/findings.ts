@@ -4,7 +4,7 @@
  * only system texts (a timer change says which timer) and attachment file names are shown.
  */
 import { DateTime } from 'luxon';
-import { ATTACHMENT_DIFFERS, ATTACHMENT_MISMATCH, type FindingFacts, type FlaggedMessageFact, type MessageRef } from '../store/reports.js';
+import { ATTACHMENT_DIFFERS, ATTACHMENT_MISMATCH, type FindingFacts, type FlaggedMessageFact, type MessageRef, type SourceFindingFact } from '../store/reports.js';
 import { instant } from './intervals.js';
 
 export const FINDING_CODES = [
@@ -172,12 +172,9 @@ export function computeFindings(facts: FindingFacts): Finding[] {
       conversation: s.conversationTitle, platform: s.platform, person: null, at: s.lastMessageAt ?? s.ingestedAt, localTime: null, messageId: null,
       sourceId: s.sourceId, sourceFile: s.sourceFile,
       detail:
-        s.message ||
-        (code === 'attachment-mismatch'
-          ? 'bijlage wijkt af van de export'
-          : code === 'attachment-differs'
-            ? 'bijlage wijkt af van de bewaarde bytes'
-            : `export ${s.format} laat berichten met een timer weg`),
+        code === 'disappearing-may-be-absent'
+          ? disappearingDetail(s)
+          : s.message || (code === 'attachment-mismatch' ? 'bijlage wijkt af van de export' : 'bijlage wijkt af van de bewaarde bytes'),
     });
   }
   // Sort keys computed once: parsing times inside the comparator costs seconds for 200k findings.
@@ -187,6 +184,25 @@ export function computeFindings(facts: FindingFacts): Finding[] {
       (a.f.custodianId < b.f.custodianId ? -1 : a.f.custodianId > b.f.custodianId ? 1 : 0) || a.ms - b.ms || (a.f.messageId ?? 0) - (b.f.messageId ?? 0) || a.code - b.code,
   );
   return keyed.map((k) => k.f);
+}
+
+const UNIT_SECONDS: Record<string, number> = { week: 604_800, day: 86_400, hour: 3_600, minute: 60, second: 1 };
+
+/**
+ * The Dutch detail of a Signal export that may lack disappearing messages. The stored warning is the parser's English
+ * text for the operator, prefixed with the file's local path: the report gives neither, only the timer it names
+ * (`(timer 8 hours)`, from `describeDuration`) and what the export format leaves out.
+ */
+function disappearingDetail(s: SourceFindingFact): string {
+  const t = /\(timer (\d+) (week|day|hour|minute|second)s?\)/.exec(s.message);
+  const timer = t ? ` (timer ${formatSeconds(Number(t[1]) * UNIT_SECONDS[t[2]!]!)})` : '';
+  const lacks =
+    s.format === 'signal-export'
+      ? 'de Signal-export laat elk bericht met een timer weg, dus dit gesprek is onvolledig'
+      : s.format === 'sigtop-json'
+        ? 'berichten die al uit Signal Desktop verdwenen waren toen sigtop de export maakte, ontbreken'
+        : 'berichten die al verdwenen waren toen de export werd gemaakt, ontbreken';
+  return `verdwijnende berichten gebruikt${timer}; ${lacks}`;
 }
 
 /** Counts per code, in the fixed code order (codes without findings left out). */

@@ -260,5 +260,30 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
     if (!w) continue;
     out.push(fact(r, { code: DISAPPEARING_ABSENT, message: String(w.message ?? ''), conversationId: null, conversationTitle: null, origin: 'warning' }));
   }
+  resolveChats(db, out);
   return out.sort((a, b) => a.custodianId.localeCompare(b.custodianId) || a.sourceId - b.sourceId);
+}
+
+/**
+ * A disappearing-message warning concerns one chat of its source, named in its text (`chat "<title>" used …`, in
+ * every Signal parser), but is stored without the conversation. It is the conversation of that source with that title,
+ * or the source's only conversation; null when neither settles it.
+ */
+function resolveChats(db: DB, facts: SourceFindingFact[]): void {
+  const ofSource = db.prepare(
+    'SELECT c.id, c.title FROM source_conversations sc JOIN conversations c ON c.id = sc.conversation_id WHERE sc.source_id = ? ORDER BY c.id',
+  );
+  const cache = new Map<number, { id: number; title: string }[]>();
+  for (const f of facts) {
+    if (f.code !== DISAPPEARING_ABSENT || f.conversationId !== null) continue;
+    let convs = cache.get(f.sourceId);
+    if (!convs) cache.set(f.sourceId, (convs = ofSource.all(f.sourceId) as { id: number; title: string }[]));
+    const title = /(?:^|: )chat "(.*)" (?:used disappearing|changed its disappearing)/.exec(f.message)?.[1];
+    const named = convs.filter((c) => c.title === title);
+    const c = named.length === 1 ? named[0]! : convs.length === 1 ? convs[0]! : null;
+    if (c) {
+      f.conversationId = c.id;
+      f.conversationTitle = c.title;
+    }
+  }
 }

@@ -121,8 +121,17 @@ describe('findings from Signal exports', () => {
   it('says per chat that the Signal export may lack disappearing messages, naming the export', () => {
     const absent = sig.filter((f) => f.code === 'disappearing-may-be-absent');
     expect(absent.map((f) => f.sourceFile)).toEqual(expect.arrayContaining(['main.jsonl']));
-    const fromExport = absent.filter((f) => f.sourceFile === 'main.jsonl').map((f) => f.detail);
-    expect(fromExport).toEqual(expect.arrayContaining([expect.stringContaining('chat "Joris" used disappearing messages'), expect.stringContaining('chat "Crisisoverleg Hoogwater" used disappearing messages')]));
+    // Per chat, in Dutch: the conversation filled in (the stored warning names it only in its text), the timer, and
+    // neither the parser's English text nor the operator's local path of the export.
+    const fromExport = absent.filter((f) => f.sourceFile === 'main.jsonl');
+    expect(fromExport.map((f) => [f.conversation, f.detail])).toEqual(expect.arrayContaining([
+      ['Joris', 'verdwijnende berichten gebruikt (timer 8 uur); de Signal-export laat elk bericht met een timer weg, dus dit gesprek is onvolledig'],
+      ['Crisisoverleg Hoogwater', expect.stringMatching(/^verdwijnende berichten gebruikt \(timer [^)]+\); de Signal-export laat elk bericht met een timer weg/)],
+    ]));
+    for (const f of absent) {
+      expect(f.conversationId, f.detail).toEqual(expect.any(Number));
+      expect(f.detail).not.toMatch(/samples|\/|used disappearing|leaves out/);
+    }
     expect(absent.some((f) => /sigtop/.test(f.detail) || /sigtop/i.test(f.sourceFile ?? ''))).toBe(true);
   });
 
@@ -157,7 +166,10 @@ describe('Signal source findings', () => {
       ['disappearing-may-be-absent', 'Crisisoverleg', 7, '2025-10-27T12:00:00+01:00'],
       ['disappearing-may-be-absent', null, 8, '2025-10-28T10:00:00Z'],
     ]);
-    expect(f[1]!.detail).toBe('export signal-export laat berichten met een timer weg');
+    expect(f.map((x) => x.detail)).toEqual([
+      'verdwijnende berichten gebruikt (timer 7 dagen); de Signal-export laat elk bericht met een timer weg, dus dit gesprek is onvolledig',
+      'verdwijnende berichten gebruikt; de Signal-export laat elk bericht met een timer weg, dus dit gesprek is onvolledig',
+    ]);
   });
 
   it('tells a time in the spring-forward gap from a date that no calendar has (both flagged timeInvalid)', () => {
