@@ -51,9 +51,16 @@ export function explainMessage(set: LoadedRuleSet, input: { text: string; sender
     ...engine.evalMessage({ id: 0, conversationId: -1, senderContactId: sender ? SENDER_ID : null, sender, kind: 'text', event: null, text: input.text }),
   );
   const msg = suggestions.filter((s) => s.level === 'message' || s.level === 'passage');
+  // A contact suggestion covers every message from the sender (the review and the export apply it), so the outcome
+  // names it: a message without a suggestion of its own does not simply keep the default category.
+  const contact = suggestions.find((s) => s.level === 'contact');
+  const byContact = contact ? `the sender's contact suggestion ${contact.category} (${contact.ruleId}) covers all messages from this sender` : null;
   const outcome = msg.length
-    ? msg.map((s) => (s.level === 'passage' ? `passage [${s.span![0]}, ${s.span![1]}) ${s.category} (${s.ruleId})` : `message ${s.category} (${s.ruleId})`)).join('; ')
-    : `no suggestion stored: the message keeps the default category ${input.defaultCategory}`;
+    ? msg.map((s) => (s.level === 'passage' ? `passage [${s.span![0]}, ${s.span![1]}) ${s.category} (${s.ruleId})` : `message ${s.category} (${s.ruleId})`)).join('; ') +
+      (byContact ? `; ${byContact}` : '')
+    : byContact
+      ? `no message suggestion stored; ${byContact}`
+      : `no suggestion stored: the message keeps the default category ${input.defaultCategory}`;
   return {
     text: input.text,
     sender,
