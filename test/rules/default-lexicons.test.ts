@@ -38,3 +38,47 @@ describe('prive.gezondheid: personal health, not health policy', () => {
     expect((await explain(text)).fired).toEqual([`prive.gezondheid:${matched}`]);
   });
 });
+
+describe('prive.familie and prive.rouw: family, children, partner and mourning, not policy about them', () => {
+  it.each([
+    ['Mijn moeder ligt in het ziekenhuis.', 'prive.familie:Mijn moeder'],
+    ['Hoe is het met je vader? ❤️', 'prive.familie:je vader'],
+    ['Ik zit met de kinderen in de tuin.', 'prive.familie:met de kinderen'],
+    ['Hoe gaat het met de baby?', 'prive.familie:baby'],
+    ['Mijn vrouw haalt je om zes uur op.', 'prive.familie:Mijn vrouw'],
+    ['Komen je ouders zondag ook?', 'prive.familie:je ouders'],
+    ['De begrafenis is donderdag om 11 uur in Zwolle.', 'prive.rouw:begrafenis'],
+  ])('marks it privé: %s', async (text, fired) => {
+    expect((await explain(text)).fired).toEqual([fired]);
+  });
+
+  it('marks a family sentence with more private words privé, with every rule as evidence', async () => {
+    expect(await explain('Gecondoleerd met je schoonvader, veel sterkte.')).toEqual({
+      fired: ['prive.familie:schoonvader', 'prive.rouw:Gecondoleerd'], outcome: 'message privé (prive.familie)',
+    });
+    expect((await explain('Ons gezin gaat in de kerstvakantie naar Zeeland.')).outcome).toBe('message privé (prive.familie)');
+  });
+
+  it.each([
+    'De gedupeerde ouders krijgen voor 1 juli een brief van de UHT.',
+    'Het aantal kinderen in armoede is gedaald, zie de Kamerbrief.',
+    'Een gezin met twee kinderen gaat er 300 euro op vooruit.',
+    'Onze partners in de EU willen de tekst vrijdag hebben.',
+    'De man die vanochtend belde over de subsidie, kun jij die terugbellen?',
+    'De vrouw van de ambassadeur komt ook naar de receptie.',
+    'Bij de ramp zijn drie militairen overleden; de minister gaat erheen.',
+  ])('keeps policy and work zakelijk: %s', async (text) => {
+    expect(await explain(text)).toEqual({ fired: [], outcome: 'no suggestion stored: the message keeps the default category zakelijk' });
+  });
+});
+
+describe('neutraal.werkfeest: a party of the department is work, a party of the neighbours is not', () => {
+  it('suggests zakelijk over prive.vrije-tijd for a department party with a speech', async () => {
+    const r = await explain('Het feestje voor de afdeling is vrijdag, wil jij de toespraak houden?');
+    expect(r).toEqual({ fired: ['neutraal.werkfeest:feestje|afdeling|toespraak', 'prive.vrije-tijd:feestje'], outcome: 'message zakelijk (neutraal.werkfeest)' });
+  });
+
+  it('leaves a private party privé', async () => {
+    expect((await explain('Zaterdag feestje bij de buren, ga je mee?')).outcome).toBe('message privé (prive.vrije-tijd)');
+  });
+});
