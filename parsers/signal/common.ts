@@ -284,9 +284,10 @@ export function parseLocationText(body: string): { lat: number; lon: number; lab
   return { lat, lon, label: body.slice(0, m.index).trim() };
 }
 
-/** `1741680845000` (string or number) → number; null for absent / not a plain integer. */
+/** `1741680845000` (string or number) → number; null for absent, not a plain integer, or beyond any date. */
 export function toMs(v: string | number | null | undefined): number | null {
   if (v === null || v === undefined || v === '') return null;
   const n = typeof v === 'number' ? v : /^-?\d+$/.test(v) ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : null;
+  // Beyond 8.64e15 ms from 1970 no date exists: such a value is no time (the caller reports it as unusable).
+  return Number.isFinite(n) && Math.abs(n) <= 8.64e15 ? n : null;
 }

@@ -7,12 +7,16 @@
 import { z } from 'zod';
 
 export const U64 = z.union([z.string().regex(/^-?\d+$/, 'expected an integer string'), z.number().int()]);
+/** JavaScript dates reach 8.64e15 ms either side of 1970: a time beyond that is no date at all. */
+export const MAX_DATE_MS = 8.64e15;
+/** A time in milliseconds since 1970 (integer string or number) within the dates a computer can hold. */
+export const Millis = U64.refine((v) => Math.abs(Number(v)) <= MAX_DATE_MS, 'expected milliseconds since 1970 within the years -271821 to 275760');
 const Enum = z.union([z.string(), z.number()]);
 const B64 = z.string();
 
 export const BackupInfo = z.looseObject({
   version: U64,
-  backupTimeMs: U64,
+  backupTimeMs: Millis,
   currentAppVersion: z.string().optional(),
   firstAppVersion: z.string().optional(),
 });
@@ -82,7 +86,7 @@ export const Text = z.looseObject({ body: z.string().optional(), bodyRanges: z.a
 export const Reaction = z.looseObject({
   emoji: z.string().optional(),
   authorId: U64,
-  sentTimestamp: U64.optional(),
+  sentTimestamp: Millis.optional(),
   sortOrder: U64.optional(),
 });
 
@@ -107,7 +111,7 @@ export const MessageAttachment = z.looseObject({
 });
 
 export const Quote = z.looseObject({
-  targetSentTimestamp: U64.optional(),
+  targetSentTimestamp: Millis.optional(),
   authorId: U64.optional(),
   text: Text.optional(),
   attachments: z.array(z.looseObject({ contentType: z.string().optional(), fileName: z.string().optional() })).optional(),
@@ -152,17 +156,17 @@ export const UpdateMessage = z.looseObject({
   expirationTimerChange: z.looseObject({ expiresInMs: U64.optional() }).optional(),
   profileChange: z.looseObject({ previousName: z.string().optional(), newName: z.string().optional() }).optional(),
   individualCall: z
-    .looseObject({ callId: U64.optional(), type: Enum.optional(), direction: Enum.optional(), state: Enum.optional(), startedCallTimestamp: U64.optional() })
+    .looseObject({ callId: U64.optional(), type: Enum.optional(), direction: Enum.optional(), state: Enum.optional(), startedCallTimestamp: Millis.optional() })
     .optional(),
   groupCall: z
-    .looseObject({ callId: U64.optional(), state: Enum.optional(), startedCallRecipientId: U64.optional(), startedCallTimestamp: U64.optional(), endedCallTimestamp: U64.optional() })
+    .looseObject({ callId: U64.optional(), state: Enum.optional(), startedCallRecipientId: U64.optional(), startedCallTimestamp: Millis.optional(), endedCallTimestamp: Millis.optional() })
     .optional(),
 });
 
 const ItemCore = {
   chatId: U64,
   authorId: U64,
-  dateSent: U64,
+  dateSent: Millis,
   expiresInMs: U64.optional(),
   expireStartDate: U64.optional(),
   sms: z.boolean().optional(),

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 
 const Num = z.number();
+/** A time in ms since 1970 within the dates a computer can hold (8.64e15 ms either side). */
+const Ms = z.number().refine((v) => Math.abs(v) <= 8.64e15, 'expected milliseconds since 1970 within the years -271821 to 275760');
 const Str = z.string();
 
 export const DesktopAttachment = z.looseObject({
@@ -33,10 +35,10 @@ export const DesktopMessage = z.looseObject({
       }),
     )
     .optional(),
-  sent_at: Num.optional(),
-  timestamp: Num.optional(),
-  received_at_ms: Num.optional(),
-  serverTimestamp: Num.optional(),
+  sent_at: Ms.optional(),
+  timestamp: Ms.optional(),
+  received_at_ms: Ms.optional(),
+  serverTimestamp: Ms.optional(),
   source: Str.optional(),
   sourceServiceId: Str.optional(),
   sourceUuid: Str.optional(),
