@@ -26,16 +26,19 @@ async function fetchPage(p) {
   var items = S.preview ? r.slots : r.messages;
   if (S.preview) S.excluded = r.excluded;
   S.pages.set(p, items);
-  evictPages();
+  evictPages(p);
   return items;
 }
 
-/** Keeps the page cache small: drops the cached pages farthest from the rendered window. */
-function evictPages() {
+/**
+ * Keeps the page cache small: drops the cached pages farthest from the rendered window, but never the page just
+ * fetched (a jump far away fetches a page outside the window and renders it next; it is the farthest of all).
+ */
+function evictPages(fetched) {
   var keep = 12;
   if (S.pages.size <= keep || !S.win) return;
   var mid = (S.win.first + S.win.last) / 2;
-  var far = Array.from(S.pages.keys()).filter(function (p) { return !inWindow(p); }).sort(function (a, b) { return Math.abs(b - mid) - Math.abs(a - mid); });
+  var far = Array.from(S.pages.keys()).filter(function (p) { return !inWindow(p) && p !== fetched; }).sort(function (a, b) { return Math.abs(b - mid) - Math.abs(a - mid); });
   for (var i = 0; i < far.length && S.pages.size > keep; i++) S.pages.delete(far[i]);
 }
 
