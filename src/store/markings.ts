@@ -12,6 +12,11 @@ import { markingFromRow, type MarkingDbRow, type MarkingLevel, type MarkingRecor
  * touches a decided marking's status, category, suggested category or evidence: it only flips `active` (0 when the
  * current rules no longer produce the suggestion, 1 when they do again). Undecided suggestions that vanished are
  * deleted; undecided ones that still fire are updated in place (same id).
+ *
+ * A suggestion is identified by its key (level, target, span, rule) *and* its suggested category: when a rule's
+ * category changes, a decided marking with the old category no longer matches, so it is deactivated (the decision
+ * stays and is shown as a lapsed suggestion) and the new category comes as a new open suggestion. When the rule
+ * returns to the old category, the decided marking is reactivated and the undecided other-category one deleted.
  */
 
 export type { MarkingLevel, MarkingRecord, MarkingStatus };
@@ -54,6 +59,8 @@ const keyOf = (level: string, target: number, s: number | null, e: number | null
 type Existing = [id: number, category: string, suggestedCategory: string, ruleFileHash: string | null, active: number, decided: number];
 /** Marks an existing row the run has produced. */
 const SEEN = -1;
+/** The existing rows of one key (several only when decided rows hold other suggested categories). */
+type Rows = Existing[] & { seen?: boolean };
 /**
  * New suggestions per multi-row INSERT: one statement for 64 rows costs ~25% less CPU than 64 statements (65k bench
  * suggestions: 0.36 s instead of 0.47 s).
@@ -96,7 +103,8 @@ export function syncRuleSuggestions(
  * hash and active flag are unchanged is compared on its evidence by a conditional UPDATE, so a re-run with
  * unchanged rules neither reads nor writes the evidence texts.
  *
- * Only existing rows are kept in a map by key. A new key is inserted with ON CONFLICT DO NOTHING: the unique index
+ * Only existing rows are kept in a map by key (level, target, span, rule; a list: one row per suggested category). A
+ * new key is inserted with ON CONFLICT DO NOTHING: the unique index
  * skips a key this run has already inserted, as the map once did, without a key string and map entry per row (on a
  * first run, ~0.2-0.4 s for 65k suggestions; with no existing rows no key is made at all). New rows wait for a
  * multi-row INSERT of `INSERT_BATCH`; `finish` stores the rest before it deletes anything (so no deleted id is
@@ -105,7 +113,7 @@ export function syncRuleSuggestions(
 export class RuleSuggestionSync {
   readonly counts: SyncCounts = { inserted: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, deleted: 0 };
   private readonly now = nowIso();
-  private readonly byKey = new Map<string, Existing>();
+  private readonly byKey = new Map<string, Rows>();
   /** Values of the new rows not inserted yet (INSERT_VALUES per row). */
   private readonly pending: unknown[] = [];
   private readonly insert;
@@ -136,14 +144,22 @@ export class RuleSuggestionSync {
       .raw();
     type Raw = [number, string, number, number | null, number | null, string | null, string, string, string | null, number, number];
     for (const r of existing.iterate(custodianId) as IterableIterator<Raw>) {
-      this.byKey.set(keyOf(r[1], r[2], r[3], r[4], r[5]), [r[0], r[6], r[7], r[8], r[9], r[10]]);
+      const key = keyOf(r[1], r[2], r[3], r[4], r[5]);
+      const row: Existing = [r[0], r[6], r[7], r[8], r[9], r[10]];
+      const rows = this.byKey.get(key);
+      if (rows) rows.push(row);
+      else this.byKey.set(key, [row]);
     }
   }
 
   add(suggestions: Iterable<SuggestionRow>): void {
     const { counts, now } = this;
     for (const s of suggestions) {
-      const r = this.byKey.size === 0 ? undefined : this.byKey.get(keyOf(s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.ruleId));
+      const rows = this.byKey.size === 0 ? undefined : this.byKey.get(keyOf(s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.ruleId));
+      if (rows?.seen) continue;
+      if (rows) rows.seen = true;
+      // A decided row counts only with the same suggested category; otherwise an undecided row of the key is updated.
+      const r = rows && (rows.find((x) => x[5] && x[2] === s.category) ?? rows.find((x) => !x[5]));
       if (!r) {
         const p = this.pending;
         p.push(this.custodianId, s.level, s.targetId, s.span?.[0] ?? null, s.span?.[1] ?? null, s.category, s.category, s.ruleId, s.ruleFileHash, s.evidenceJson, now, now);
@@ -151,7 +167,6 @@ export class RuleSuggestionSync {
         continue;
       }
       const [id, category, suggestedCategory, ruleFileHash, active, decided] = r;
-      if (id === SEEN) continue;
       r[0] = SEEN;
       if (decided) {
         if (active === 0) {
@@ -179,7 +194,7 @@ export class RuleSuggestionSync {
     this.flush();
     const { counts, now, db } = this;
     const del = db.prepare('DELETE FROM markings WHERE id = ?');
-    for (const [id, , , , active, decided] of this.byKey.values()) {
+    for (const [id, , , , active, decided] of Array.from(this.byKey.values()).flat()) {
       if (id === SEEN) continue;
       if (decided) {
         if (active === 1) {

@@ -341,4 +341,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX messages_reply_to ON messages(reply_to_message_id) WHERE reply_to_message_id IS NOT NULL;
   `,
+  // v10: a rule suggestion is one row per suggested category of its key (level, target, span, rule), so a decided
+  // marking keeps its category when the rule's category changes, and the new category comes as a new suggestion.
+  `
+  DROP INDEX markings_rule_target;
+  CREATE UNIQUE INDEX markings_rule_target ON markings(custodian_id, level, target_id, IFNULL(span_start,-1), IFNULL(span_end,-1), IFNULL(rule_id,''), origin, suggested_category)
+    WHERE origin = 'rule';
+  `,
 ];

@@ -59,13 +59,41 @@ describe('syncing rule suggestions', () => {
     const id = (db.prepare('SELECT id FROM markings WHERE target_id = ?').get(a) as { id: number }).id;
     decide(db, { markingIds: [id], action: 'confirm', reviewer: 'R. Reviewer' });
     const before = db.prepare('SELECT category, evidence_json, rule_file_hash FROM markings WHERE id = ?').get(id);
-    // Other evidence, category and hash: a decided row keeps its own.
-    expect(sync([row(a, { category: 'zakelijk', ruleFileHash: 'h9', evidenceJson: '{}' })])).toMatchObject({ unchanged: 1, updated: 0 });
+    // Other evidence and hash, same category: a decided row keeps its own.
+    expect(sync([row(a, { ruleFileHash: 'h9', evidenceJson: '{}' })])).toMatchObject({ unchanged: 1, updated: 0 });
     expect(db.prepare('SELECT category, evidence_json, rule_file_hash FROM markings WHERE id = ?').get(id)).toEqual(before);
     expect(sync([])).toMatchObject({ deactivated: 1, deleted: 0 });
     expect(sync([])).toMatchObject({ deactivated: 0, deleted: 0 });
     expect(sync([row(a), row(a)])).toEqual({ inserted: 0, updated: 0, unchanged: 0, reactivated: 1, deactivated: 0, deleted: 0 });
     expect(db.prepare('SELECT active FROM markings WHERE id = ?').get(id)).toEqual({ active: 1 });
+  });
+
+  it('after a category change of the rule, lapses a decided suggestion and opens a new one; back again, the reverse', () => {
+    f = buildStore();
+    const db = f.store.db;
+    const a = f.messages.nota!;
+    const sync = (rows: SuggestionRow[]) => syncRuleSuggestions(db, CUSTODIAN, rows, { ruleFiles: [], counts: {} });
+    const rows = () => db.prepare("SELECT id, category, suggested_category, status, active FROM markings WHERE target_id = ? AND origin = 'rule' ORDER BY id").all(a);
+    sync([row(a)]);
+    const id = (db.prepare('SELECT id FROM markings WHERE target_id = ?').get(a) as { id: number }).id;
+    decide(db, { markingIds: [id], action: 'confirm', reviewer: 'R. Reviewer' });
+    // The rule now says partijpolitiek: the decision stays (inactive, its own category), a new open suggestion appears.
+    expect(sync([row(a, { category: 'partijpolitiek' })])).toEqual({ inserted: 1, updated: 0, unchanged: 0, reactivated: 0, deactivated: 1, deleted: 0 });
+    const [, fresh] = rows() as { id: number }[];
+    expect(rows()).toEqual([
+      { id, category: 'privé', suggested_category: 'privé', status: 'confirmed', active: 0 },
+      { id: fresh!.id, category: 'partijpolitiek', suggested_category: 'partijpolitiek', status: 'suggested', active: 1 },
+    ]);
+    // The same again changes nothing; another category for the undecided one updates it in place.
+    expect(sync([row(a, { category: 'partijpolitiek' })])).toMatchObject({ inserted: 0, unchanged: 1, deactivated: 0 });
+    expect(sync([row(a, { category: 'zakelijk' })])).toMatchObject({ inserted: 0, updated: 1, deactivated: 0 });
+    expect(rows()).toEqual([
+      { id, category: 'privé', suggested_category: 'privé', status: 'confirmed', active: 0 },
+      { id: fresh!.id, category: 'zakelijk', suggested_category: 'zakelijk', status: 'suggested', active: 1 },
+    ]);
+    // Back to privé: the decided marking is active again, the undecided other-category one is gone.
+    expect(sync([row(a)])).toEqual({ inserted: 0, updated: 0, unchanged: 0, reactivated: 1, deactivated: 0, deleted: 1 });
+    expect(rows()).toEqual([{ id, category: 'privé', suggested_category: 'privé', status: 'confirmed', active: 1 }]);
   });
 
   it('stores a suggestion that comes twice in one run once, with or without existing rows, and still rejects an invalid row', () => {

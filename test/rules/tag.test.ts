@@ -141,11 +141,14 @@ describe('re-tagging after a rule change never touches a decision', () => {
     // v2: 'oma' and 'verjaardag*' removed, the category of the rule changed.
     const f2 = writeRules(['boodschappen', 'jarig'], 'partijpolitiek');
     const second = (await cli('tag', '--custodian', CUSTODIAN, '--rules', f2, '--json')).json();
-    expect(second.store).toMatchObject({ deactivated: 1, updated: 1 });
+    expect(second.store).toMatchObject({ deactivated: 2, updated: 1, inserted: 1 });
     const oma2 = markingOf('passage', fx.messages.mixed!)!;
     expect(oma2).toMatchObject({ id: oma.id, status: 'confirmed', category: 'privé', suggested_category: 'privé', evidence_json: oma.evidence_json });
-    // The same passage still fires through 'jarig', so it stays active; the feest message no longer fires at all.
-    expect(oma2.active).toBe(1);
+    // The same passage still fires through 'jarig', but now as partijpolitiek: the privé decision lapses (inactive,
+    // kept) and the new category is a new open suggestion; the feest message no longer fires at all.
+    expect(oma2.active).toBe(0);
+    const passages = allMarkings().filter((m) => m.level === 'passage' && m.target_id === fx.messages.mixed!);
+    expect(passages.map((m) => [m.status, m.category, m.active])).toEqual([['confirmed', 'privé', 0], ['suggested', 'partijpolitiek', 1]]);
     expect(markingOf('message', fx.messages.jarig!)).toMatchObject({ id: feest.id, status: 'changed', category: 'zakelijk', active: 0 });
     // Undecided: updated in place (same id, new category and file hash).
     expect(markingOf('message', fx.messages.boodschappen!)).toMatchObject({ id: boodschappen.id, category: 'partijpolitiek', status: 'suggested' });
@@ -154,7 +157,7 @@ describe('re-tagging after a rule change never touches a decision', () => {
     // v3: nothing fires any more: the undecided one is deleted, the decided ones stay (inactive).
     const f3 = writeRules(['wintersport']);
     const third = (await cli('tag', '--custodian', CUSTODIAN, '--rules', f3, '--json')).json();
-    expect(third.store).toMatchObject({ deleted: 1, deactivated: 1, inserted: 0 });
+    expect(third.store).toMatchObject({ deleted: 2, deactivated: 0, inserted: 0 });
     expect(markingOf('message', fx.messages.boodschappen!)).toBeUndefined();
     expect(markingOf('passage', fx.messages.mixed!)).toMatchObject({ id: oma.id, status: 'confirmed', active: 0 });
 
