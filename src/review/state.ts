@@ -118,9 +118,10 @@ export function normalizeReviewer(s: string): string {
     .replace(/[\u2018\u2019\u201A\u201B\u02BC\u02BB\u02B9\uA78C\u00B4\u0060\u2032]/g, "'")
     .replace(/[\u2010-\u2015\u2212]/g, '-')
     .replace(/[\u201C\u201D\u201E\u201F\u2033]/g, '"')
-    .trim()
-    .replace(/\s+/g, ' ')
-    .toLocaleLowerCase('nl');
+    .toLocaleLowerCase('nl')
+    // Punctuation and spacing are no part of who someone is: "Anna." and "A-nna" are "Anna" (and "J. de Vries" is
+    // "J de Vries"), so a trailing dot cannot make one reviewer a second one.
+    .replace(/[\p{P}\s]/gu, '');
 }
 
 /**

@@ -3,6 +3,7 @@
  * agree with what the log says happened. Streams the log; memory grows with the number of reviewed markings only.
  */
 import { entryHash, GENESIS_HASH, iterateAudit, type AuditEntry } from '../store/audit.js';
+import { getCustodian, SECOND_REVIEWER_ACTION } from '../store/custodians.js';
 import type { DB } from '../store/db.js';
 import { getMarking, iterateDecisions, iterateReviewedMarkings, pendingFor, type DecisionRecord, type MarkingRecord } from '../store/decisions.js';
 import { applyDecision, initialState, projection, ReplayError, type MarkingBase, type Replay } from './state.js';
@@ -10,7 +11,7 @@ import { applyDecision, initialState, projection, ReplayError, type MarkingBase,
 export type FindingCode =
   | 'entry-edited' | 'entry-missing' | 'entries-reordered' | 'seq-gap' | 'time-order' | 'custodian-mismatch'
   | 'decision-without-entry' | 'entry-without-decision' | 'decision-disagrees' | 'marking-disagrees' | 'marking-without-entry'
-  | 'marking-missing' | 'impossible-sequence';
+  | 'marking-missing' | 'impossible-sequence' | 'setting-disagrees';
 
 export interface Finding {
   code: FindingCode;
@@ -59,7 +60,7 @@ function loggedDecision(e: AuditEntry): LoggedDecision | null {
 function checkChains(db: DB, custodianId: string | undefined, report: VerifyReport): Map<number, LoggedDecision> {
   const f = report.findings;
   const logged = new Map<number, LoggedDecision>();
-  const chains = new Map<string, { entries: number; headSeq: number; headHash: string; seen: Map<string, number>; lastAt: string }>();
+  const chains = new Map<string, { entries: number; headSeq: number; headHash: string; seen: Map<string, number>; lastAt: string; fourEyes?: { seq: number; on: boolean } }>();
   let lastSeq = 0;
   for (const e of iterateAudit(db)) {
     report.entries++;
@@ -92,11 +93,26 @@ function checkChains(db: DB, custodianId: string | undefined, report: VerifyRepo
     c.headSeq = e.seq;
     c.headHash = e.hash;
     c.lastAt = e.at;
+    if (e.action === SECOND_REVIEWER_ACTION && typeof e.payload.secondReviewer === 'boolean') c.fourEyes = { seq: e.seq, on: e.payload.secondReviewer };
     const d = loggedDecision(e);
     if (d) logged.set(d.decision.id, d);
   }
   report.chains = [...chains].map(([id, c]) => ({ custodianId: id, entries: c.entries, headSeq: c.headSeq, headHash: c.headHash }));
+  for (const [id, c] of chains) if (c.fourEyes) checkFourEyes(db, id, c.fourEyes, f);
   return logged;
+}
+
+/**
+ * The stored four-eyes setting must be the one the chain last logged. A chain that never logged a switch (a store
+ * from before switches were logged, or a custodian never switched) has nothing to compare with.
+ */
+function checkFourEyes(db: DB, custodianId: string, last: { seq: number; on: boolean }, f: Finding[]): void {
+  const stored = getCustodian(db, custodianId)?.secondReviewer;
+  if (stored === undefined || stored === last.on) return;
+  f.push({
+    code: 'setting-disagrees', seq: last.seq, custodianId,
+    message: `custodian ${custodianId} has four-eyes review ${stored ? 'on' : 'off'}, but the last switch in the log (entry #${last.seq}) turned it ${last.on ? 'on' : 'off'}: the setting was changed outside chatarchief`,
+  });
 }
 
 const DECISION_FIELDS = ['markingId', 'action', 'category', 'reviewer', 'reason', 'decidedAt', 'undoes', 'needsSecond'] as const;

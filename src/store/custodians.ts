@@ -1,5 +1,6 @@
 import type { DB } from './db.js';
 import { nowIso } from './db.js';
+import { appendAudit } from './audit.js';
 import { UserError } from '../errors.js';
 
 export interface Custodian {
@@ -64,8 +65,23 @@ export function custodianIngested(db: DB, id: string): { sources: number; messag
  * Changes a custodian. The zone cannot change once anything was ingested: every stored timestamp was read in the old
  * zone (its offset, its dedup key, its ambiguous/invalid flags), and a new zone would only apply to later exports, so
  * the store would mix zones (UserError; nothing is changed). Setting the zone it already has is no change.
+ *
+ * Switching four-eyes review on or off is an entry in the custodian's audit chain (action SECOND_REVIEWER_ACTION, by
+ * `actor`), in the same transaction as the change: `audit verify` compares the stored setting with the last one logged.
  */
-export function updateCustodian(db: DB, id: string, patch: { secondReviewer?: boolean; defaultCategory?: string; termTo?: string | null; name?: string; function?: string; department?: string; tz?: string }): Custodian {
+export function updateCustodian(
+  db: DB,
+  id: string,
+  patch: { secondReviewer?: boolean; defaultCategory?: string; termTo?: string | null; name?: string; function?: string; department?: string; tz?: string },
+  actor = 'unknown',
+): Custodian {
+  return db.transaction(() => updateCustodianIn(db, id, patch, actor)).immediate();
+}
+
+/** The audit action of a four-eyes switch; its payload holds `secondReviewer` (the new setting) and `previous`. */
+export const SECOND_REVIEWER_ACTION = 'custodian.second-reviewer';
+
+function updateCustodianIn(db: DB, id: string, patch: Parameters<typeof updateCustodian>[2], actor: string): Custodian {
   const current = getCustodian(db, id);
   if (current && patch.tz !== undefined && patch.tz !== current.tz) {
     const n = custodianIngested(db, id);
@@ -96,5 +112,8 @@ export function updateCustodian(db: DB, id: string, patch: { secondReviewer?: bo
     vals.push(m[1](v));
   }
   if (sets.length) db.prepare(`UPDATE custodians SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id);
+  if (current && patch.secondReviewer !== undefined && patch.secondReviewer !== current.secondReviewer) {
+    appendAudit(db, { custodianId: id, actor, action: SECOND_REVIEWER_ACTION, payload: { secondReviewer: patch.secondReviewer, previous: current.secondReviewer }, at: nowIso() });
+  }
   return getCustodian(db, id)!;
 }

@@ -33,7 +33,21 @@ describe('reviewer names', () => {
     expect(sameReviewer('Jan "JJ" Jansen', 'Jan “JJ” Jansen')).toBe(true);
     expect(sameReviewer("van 't Hoff", 'van ꞌt Hoff')).toBe(true);
     expect(sameReviewer("van 't Hoff", 'van ʻt Hoff')).toBe(true);
-    expect(sameReviewer("J. de Vries-van 't Hoff", 'J. de Vries-van t Hoff')).toBe(false);
+    // Punctuation and spacing are ignored altogether (QA: "Anna." second-confirmed "Anna"'s proposal).
+    expect(sameReviewer("J. de Vries-van 't Hoff", 'J de Vries van t Hoff')).toBe(true);
+    expect(sameReviewer('Anna', 'Anna.')).toBe(true);
+    expect(sameReviewer('Anna', 'A-nna')).toBe(true);
+    expect(sameReviewer('Anna', 'Anne')).toBe(false);
+    expect(sameReviewer('J. de Vries', 'J. de Vriés')).toBe(false);
+  });
+
+  it('a proposer cannot second-confirm under their name with a dot added', () => {
+    const db = f.store.db;
+    const id = f.ids.markings.partij1;
+    decide(db, { markingIds: [id], action: 'confirm', reviewer: 'Anna' });
+    expect(code(() => decide(db, { markingIds: [id], action: 'confirm', reviewer: 'Anna.' }))).toBe('awaiting-second');
+    expect(code(() => decide(db, { markingIds: [id], action: 'confirm', reviewer: 'A. nna' }))).toBe('awaiting-second');
+    expect(state(id)).toMatchObject({ status: 'suggested' });
   });
 });
 
@@ -134,5 +148,43 @@ describe('four-eyes rule', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/second-confirm recorded/);
     expect(state(Number(id)).status).toBe('confirmed');
+  });
+});
+
+describe('switching four-eyes review', () => {
+  const entries = () => f.store.db.prepare(`SELECT actor, action, payload_json FROM audit_log WHERE action = 'custodian.second-reviewer' ORDER BY seq`).all() as { actor: string; action: string; payload_json: string }[];
+
+  it('is logged in the custodian\'s chain; a setting changed behind chatarchief\'s back is a finding (QA: off, decide alone, on)', async () => {
+    expect((await cli(['custodian', 'set', CUSTODIAN, '--second-reviewer', 'false', '--db', f.dbPath])).code).toBe(0);
+    // Setting it to what it already is logs nothing.
+    expect((await cli(['custodian', 'set', CUSTODIAN, '--second-reviewer', 'false', '--db', f.dbPath])).code).toBe(0);
+    decide(f.store.db, { markingIds: [f.ids.markings.partij1], action: 'confirm', reviewer: 'Els' });
+    expect((await cli(['custodian', 'set', CUSTODIAN, '--second-reviewer', 'true', '--db', f.dbPath])).code).toBe(0);
+    expect(entries().map((e) => JSON.parse(e.payload_json))).toEqual([
+      { custodianId: CUSTODIAN, secondReviewer: false, previous: true },
+      { custodianId: CUSTODIAN, secondReviewer: true, previous: false },
+    ]);
+    expect(verifyAudit(f.store.db)).toMatchObject({ ok: true, findings: [] });
+    // A direct edit of the setting is caught.
+    f.store.db.prepare('UPDATE custodians SET second_reviewer = 0 WHERE id = ?').run(CUSTODIAN);
+    const r = verifyAudit(f.store.db);
+    expect(r.ok).toBe(false);
+    expect(r.findings).toEqual([expect.objectContaining({ code: 'setting-disagrees', custodianId: CUSTODIAN })]);
+    const run = await cli(['audit', 'verify', '--db', f.dbPath]);
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toMatch(/four-eyes review off, but the last switch in the log .* turned it on/);
+  });
+
+  it('has nothing to compare with in a chain that never logged a switch (a store from before): no finding', () => {
+    decide(f.store.db, { markingIds: [f.ids.markings.partij1], action: 'confirm', reviewer: 'Els' });
+    f.store.db.prepare('UPDATE custodians SET second_reviewer = 0 WHERE id = ?').run(CUSTODIAN);
+    expect(entries()).toEqual([]);
+    expect(verifyAudit(f.store.db)).toMatchObject({ ok: true, findings: [] });
+  });
+
+  it('through the store function records who switched it', () => {
+    updateCustodian(f.store.db, CUSTODIAN, { secondReviewer: false }, 'B. Beheerder');
+    expect(entries().map((e) => e.actor)).toEqual(['B. Beheerder']);
+    expect(verifyAudit(f.store.db).ok).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
@@ -83,10 +84,19 @@ const set: Command = {
     const db = ctx.store().db;
     const id = positionals[0]!;
     if (!getCustodian(db, id)) throw new UserError(`unknown custodian '${id}' (see: chatarchief custodian list)`);
-    const c = updateCustodian(db, id, { secondReviewer: o['second-reviewer'], defaultCategory: o['default-category'], termTo: o.to, tz: o.tz });
+    const c = updateCustodian(db, id, { secondReviewer: o['second-reviewer'], defaultCategory: o['default-category'], termTo: o.to, tz: o.tz }, operatorName());
     ctx.result({ custodian: c }, () => render([c]));
   },
 };
+
+/** Who runs the command, for the audit entry of a four-eyes switch: the login name (the CLI has no reviewer name). */
+function operatorName(): string {
+  try {
+    return os.userInfo().username || 'unknown';
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
 
 export const custodianCommands: Command[] = [add, list, set];
 
