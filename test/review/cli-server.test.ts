@@ -42,4 +42,25 @@ describe('chatarchief review (server command)', () => {
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/--port: expected a port number/);
   });
+
+  it('refuses a port in use, a host not of this machine and an unknown host with exit 1 and the option, no stack (QA)', async () => {
+    const net = await import('node:net');
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const a = await cli(['review', '--custodian', CUSTODIAN, '--port', String(port), '--db', f.dbPath]);
+      expect(a.code).toBe(1);
+      expect(a.stderr).toBe(`chatarchief review: --port ${port}: already in use by another program; choose another port, or leave --port out to get a free one\n`);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+    const b = await cli(['review', '--custodian', CUSTODIAN, '--host', '192.0.2.1', '--db', f.dbPath]);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/^chatarchief review: --host 192\.0\.2\.1: not an address of this machine/);
+    const c = await cli(['review', '--custodian', CUSTODIAN, '--host', 'geen-host.invalid', '--db', f.dbPath]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/^chatarchief review: --host geen-host\.invalid: unknown host name/);
+    for (const r of [b, c]) expect(r.stderr).not.toMatch(/internal error|    at /);
+  });
 });

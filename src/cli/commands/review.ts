@@ -27,7 +27,9 @@ access token; requests without it are refused (401) and changes need it in the X
     }), values);
     const store = ctx.store();
     const c = requireCustodian(store.db, o.custodian);
-    const srv = await startReviewServer({ db: store.db, custodianId: c.id, host: o.host, port: o.port });
+    const srv = await startReviewServer({ db: store.db, custodianId: c.id, host: o.host, port: o.port }).catch((e: unknown) => {
+      throw listenProblem(e, o.host, o.port) ?? e;
+    });
     ctx.result({ url: srv.url, host: srv.host, port: srv.port, custodian: c.id }, () => `Review page for ${c.name} (${c.id}):\n\n  ${srv.url}\n\nOpen the link in a browser on this machine. Stop with Ctrl-C.`);
     if (!srv.loopback) ctx.log(`warning: listening on ${srv.host}, reachable from other machines; anyone with the link can review.`);
     await new Promise<void>((resolve) => {
@@ -190,5 +192,22 @@ const verifyCmd: Command = {
     return r.ok ? 0 : 1;
   },
 };
+
+/** A start-up mistake of the server (port taken, host not of this machine or unknown) as a UserError naming the option. */
+function listenProblem(e: unknown, host: string, port: number): UserError | null {
+  switch ((e as NodeJS.ErrnoException | null)?.code) {
+    case 'EADDRINUSE':
+      return new UserError(`--port ${port}: already in use by another program; choose another port, or leave --port out to get a free one`);
+    case 'EACCES':
+      return new UserError(`--port ${port}: not allowed (ports below 1024 need administrator rights); choose a port from 1024 up, or leave --port out`);
+    case 'EADDRNOTAVAIL':
+      return new UserError(`--host ${host}: not an address of this machine; use 127.0.0.1 (the default) or an address this machine has`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new UserError(`--host ${host}: unknown host name; use 127.0.0.1 (the default) or an address of this machine`);
+    default:
+      return null;
+  }
+}
 
 export const reviewCommands: Command[] = [server, list, decideCmd, markCmd, verifyCmd];
