@@ -72,6 +72,9 @@ describe('review page in Chromium', () => {
 
   it('shows time, sender, system events, attachments and the reason beside each suggestion', async () => {
     expect(await page.locator(`${rowSel(0)}`).getAttribute('class')).toMatch(/system/);
+    // The event in Dutch, not its id (QA: "gebeurtenis: encryption-notice").
+    expect(await page.locator(rowSel(0)).textContent()).toContain('gebeurtenis: melding over versleuteling');
+    expect(await page.locator(rowSel(0)).textContent()).not.toContain('encryption-notice');
     expect(await page.locator(`${rowSel(1)} .sender`).textContent()).toBe('Anna de Vries');
     expect(await page.locator(`${rowSel(4)} .att`).textContent()).toMatch(/IMG-20240311-WA0001\.jpg · 47 kB · image\/jpeg/);
     expect(await page.locator(`${rowSel(2)} .mk .why`).textContent()).toBe('Regel prive.familie "dochter"');
@@ -138,6 +141,11 @@ describe('review page in Chromium', () => {
     await page.locator(rowSel(1)).click();
     await page.keyboard.press('Shift+Z');
     await expect.poll(() => row(f, `SELECT category, status FROM markings WHERE origin = 'manual' AND level = 'message' AND target_id = ?`, f.ids.messages.annaNota)).toEqual({ category: 'zakelijk', status: 'confirmed' });
+    // The same marking again is refused, in Dutch (QA: the server's English 'already has this marking' was shown).
+    await page.locator(rowSel(1)).click();
+    await page.keyboard.press('Shift+Z');
+    await expect.poll(() => page.locator('#toast .err').last().textContent()).toMatch(/^Hier staat al precies deze markering/);
+    expect(await page.locator('#toast').textContent()).not.toMatch(/already|undo that one/);
   });
 
   it('"voorbeeld geschoonde set" shows the conversation as the export renders it', async () => {

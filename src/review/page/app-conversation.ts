@@ -134,7 +134,7 @@ function msgRow(m) {
     m.edited ? 'bewerkt' : null, m.viewOnce ? 'eenmalig bekijken' : null,
     m.timeAmbiguous ? 'tijd dubbelzinnig (wissel zomertijd)' : null, m.timeInvalid ? 'tijd bestaat niet (wissel zomertijd)' : null,
     m.deletedBy ? 'verwijderd door ' + m.deletedBy : null, m.kind === 'deleted' ? 'verwijderd bericht' : null,
-    system && m.event ? 'gebeurtenis: ' + m.event : null, m.missingIn && m.missingIn.length ? 'ontbreekt in een latere export' : null
+    system && m.event ? 'gebeurtenis: ' + (EVENT_NL[m.event] || EVENT_NL.other) : null, m.missingIn && m.missingIn.length ? 'ontbreekt in een latere export' : null
   ].filter(Boolean);
   return el('div', {
     className: 'msg' + (system ? ' system' : '') + (m.kind === 'deleted' ? ' deleted' : '') + (cat ? ' cat-' + cat : '') + (m.index === S.cursor ? ' cursor' : ''),

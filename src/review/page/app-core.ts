@@ -2,6 +2,8 @@
  * Page script, part 1: state, the API client (token in the X-Chatarchief-Token header), DOM helpers that only ever
  * set text (textContent / createTextNode), dialogs and messages. Plain browser JavaScript kept as a string.
  */
+import { ERR_NL, EVENT_NL } from './texts-nl.js';
+
 export const APP_CORE = String.raw`
 var params = new URLSearchParams(location.search);
 var S = {
@@ -35,18 +37,8 @@ var STATUS_NL = { suggested: 'voorgesteld', confirmed: 'bevestigd', rejected: 'v
 var STATE_NL = { open: 'open', pending: 'wacht op 2e beoordelaar', decided: 'besloten', lapsed: 'vervallen' };
 var ACTION_NL = { confirm: 'bevestigd', reject: 'verworpen', change: 'categorie gewijzigd', mark: 'gemarkeerd', 'second-confirm': 'tweede bevestiging', undo: 'ongedaan gemaakt' };
 var LEVEL_NL = { contact: 'contact', conversation: 'gesprek', message: 'bericht', passage: 'passage' };
-var ERR_NL = {
-  'reason-required': 'Geef een reden op.',
-  'awaiting-second': 'U stelde dit besluit zelf voor; het wacht op een tweede beoordelaar.',
-  'inactive': 'Deze suggestie is na een regelwijziging vervallen en nooit beoordeeld. Voeg zo nodig een handmatige markering toe.',
-  'nothing-to-undo': 'Er is niets om ongedaan te maken.',
-  'undo-not-yours': 'Het laatste besluit is van een andere beoordelaar; alleen die kan het ongedaan maken.',
-  'not-found': 'Niet gevonden.',
-  'other-custodian': 'Dit hoort bij een andere bewindspersoon.',
-  'token': 'Geen toegang: open de link uit de terminal opnieuw.',
-  'no-preview': 'Het voorbeeld van de geschoonde set is niet beschikbaar.',
-  'text-changed': 'De tekst van dit bericht is gewijzigd sinds het gesprek werd geladen (er is intussen een nieuwere export ingelezen). Er is niets vastgelegd. Laad het gesprek opnieuw en selecteer de passage opnieuw.'
-};
+var ERR_NL = ${JSON.stringify(ERR_NL)};
+var EVENT_NL = ${JSON.stringify(EVENT_NL)};
 var DID_NL = { confirm: 'bevestigd', reject: 'verworpen', change: 'gewijzigd', mark: 'gemarkeerd', 'second-confirm': 'als tweede beoordelaar bevestigd', undo: 'ongedaan gemaakt' };
 var PROPOSE_NL = { confirm: 'bevestigen', reject: 'verwerpen', change: 'wijzigen', mark: 'markeren' };
 
@@ -121,7 +113,11 @@ async function api(path, body) {
 function errText(e) {
   if (e.code === 'stale') return staleText(e);
   var nl = ERR_NL[e.code];
-  return nl ? nl : 'Er ging iets mis: ' + (e.message || String(e));
+  if (nl) return nl;
+  // An answer without a known code (e.g. a proxy's error page) or no answer at all: Dutch, never the English text.
+  if (e.status) return 'De server weigerde dit verzoek (HTTP ' + e.status + '); er is niets vastgelegd. Probeer het opnieuw.';
+  if (e instanceof TypeError && /fetch/i.test(e.message)) return 'De server is niet bereikbaar. Draait chatarchief review nog?';
+  return 'Er ging iets mis in de pagina: ' + (e.message || String(e));
 }
 
 function toast(msg, isErr) {
