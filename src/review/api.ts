@@ -233,7 +233,9 @@ export function postDecide(ctx: ApiContext, body: unknown) {
 export function postBulk(ctx: ApiContext, body: unknown) {
   const { lastDecisionIds, ...b } = parse(bulkBody, body);
   const r = decideBulk(ctx.db, { ...b, expected: toExpected(lastDecisionIds), custodianId: ctx.custodianId });
-  return { decided: r.decided.length, skipped: r.skipped, decisionIds: r.decided.map((d) => d.decisionId) };
+  // `undo`: what the page needs to undo the whole bulk with one request (every decision it recorded, by marking).
+  const undo = r.decided.filter((d) => d.decisionId !== null).map((d) => ({ markingId: d.markingId, decisionId: d.decisionId }));
+  return { decided: r.decided.length, skipped: r.skipped, decisionIds: r.decided.map((d) => d.decisionId), undo };
 }
 
 export function postMark(ctx: ApiContext, body: unknown) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReviewServer, type ReviewServer } from '../../src/review/server.js';
 import { verifyAudit } from '../../src/review/verify.js';
 import { launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
-import { buildFixture, row, type Fixture } from './fixture.js';
+import { addLargeConversation, buildFixture, row, type Fixture } from './fixture.js';
 
 /**
  * Undo on the review page walks back through this reviewer's decisions on a marking, one `u` at a time; and the page
@@ -75,6 +75,53 @@ describe('review page: the reviewer name', () => {
     await p.keyboard.press('Enter');
     await expect.poll(() => p.locator('#reviewer-name').textContent()).toBe("J. de Vries-van ‘t Hoff");
     expect(await p.evaluate(() => localStorage.getItem('chatarchief.reviewer'))).toBe("J. de Vries-van ‘t Hoff");
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('review page: undoing a bulk action', () => {
+  const statuses = (ids: number[]) => ids.map(marking);
+
+  it('u undoes the last bulk action, all its decisions at once (QA: "Niets om ongedaan te maken")', async () => {
+    const ids = [f.ids.markings.partij1, f.ids.markings.partij2, f.ids.markings.partij3];
+    await page.goto(`${srv.url}#gesprek=${f.ids.conversations.partij}`);
+    await page.reload(); // (only the hash changed)
+    await page.locator(`${rowSel(0)} .mk`).waitFor();
+    await page.locator('#bulk-confirm').click();
+    await page.getByRole('dialog', { name: 'Bulkactie: bevestigen' }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => statuses(ids)).toEqual(['confirmed', 'confirmed', 'confirmed']);
+    await page.locator('#msgs').focus();
+    await page.keyboard.press('u');
+    await expect.poll(() => statuses(ids)).toEqual(['suggested', 'suggested', 'suggested']);
+    expect(await page.locator('#toast').textContent()).toContain('Bulkactie ongedaan gemaakt: 3 besluiten teruggedraaid.');
+    const undos = f.store.db.prepare(`SELECT marking_id, reviewer FROM decisions WHERE action = 'undo' AND marking_id IN (${ids.join(',')}) ORDER BY marking_id`).all();
+    expect(undos).toEqual(ids.map((id) => ({ marking_id: id, reviewer: 'Els Bakker' })));
+    expect(verifyAudit(f.store.db)).toMatchObject({ ok: true, findings: [] });
+  });
+
+  it('asks before undoing a large bulk action; cancelled, nothing changes', { timeout: 60_000 }, async () => {
+    const big = addLargeConversation(f, 2400, 200); // 12 suggestions
+    await page.goto(`${srv.url}#gesprek=${big.conversationId}`);
+    await page.reload();
+    await page.locator(`${rowSel(0)}`).waitFor();
+    await page.locator('#bulk-confirm').click();
+    await page.getByRole('dialog', { name: 'Bulkactie: bevestigen' }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => statuses(big.markingIds).every((s) => s === 'confirmed')).toBe(true);
+    await page.locator('#msgs').focus();
+    await page.keyboard.press('u');
+    const dlg = page.getByRole('dialog', { name: 'Bulkactie ongedaan maken' });
+    await dlg.waitFor();
+    expect(await dlg.locator('p').textContent()).toBe('U maakt de laatste bulkactie (bevestigen) ongedaan: 12 besluiten worden teruggedraaid.');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(300);
+    expect(statuses(big.markingIds).every((s) => s === 'confirmed')).toBe(true);
+    await page.keyboard.press('u');
+    await dlg.waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => statuses(big.markingIds).every((s) => s === 'suggested')).toBe(true);
+    expect(verifyAudit(f.store.db)).toMatchObject({ ok: true, findings: [] });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -151,11 +151,35 @@ async function undoLast() {
   if (!noPreview()) return;
   if (!S.undo.length) { toast('Niets om ongedaan te maken in deze sessie.', true); return; }
   var last = S.undo[S.undo.length - 1];
+  if (last.bulk) { await undoBulk(last); return; }
   // The latest decision the page shows now: after an earlier undo of this marking that is the undo record, not the
   // decision stored with this entry (the server still refuses to undo what is not this reviewer's).
   var f = findMarking(last.id);
   var latest = f && f.m.lastDecision ? f.m.lastDecision.id : last.decisionId;
   await undoMarking(last.id, latest);
+}
+
+/** Bulk undos of more decisions than this ask first. */
+var BULK_UNDO_ASK = 10;
+
+/**
+ * Undoes every decision of a bulk action in one request (all or nothing). The server refuses (409 stale) when any of
+ * those markings was decided again since, and then nothing is undone.
+ */
+async function undoBulk(last) {
+  var n = last.bulk.length;
+  if (n > BULK_UNDO_ASK) {
+    var ok = await dialog({ title: 'Bulkactie ongedaan maken', text: 'U maakt de laatste bulkactie (' + last.verb + ') ongedaan: ' + fmtNum(n) + ' besluiten worden teruggedraaid.', ok: 'Ongedaan maken' });
+    if (ok === null) return;
+  }
+  var expect = {};
+  last.bulk.forEach(function (x) { expect[x.markingId] = x.decisionId; });
+  try {
+    await api('/api/decide', { markingIds: last.bulk.map(function (x) { return x.markingId; }), action: 'undo', reviewer: S.reviewer, lastDecisionIds: expect });
+    S.undo.splice(S.undo.indexOf(last), 1);
+    toast('Bulkactie ongedaan gemaakt: ' + fmtNum(n) + ' besluiten teruggedraaid.');
+    if (last.conv === S.convId) await reloadConversation(); else refreshCountsSoon();
+  } catch (e) { await failed(e); }
 }
 
 async function markTarget(level, targetId, span, category, reason, textSha256) {
@@ -249,13 +273,14 @@ async function bulk(action, category) {
   try {
     var r = await api('/api/bulk', { conversationId: conv, ruleId: rule || undefined, action: action, category: category, reviewer: S.reviewer, reason: reason || null, lastDecisionIds: scope.lastDecisionIds });
     toast(fmtNum(r.decided) + ' besluiten vastgelegd' + (r.skipped ? ', ' + fmtNum(r.skipped) + ' overgeslagen' : '') + '.');
+    if (r.undo && r.undo.length) S.undo.push({ bulk: r.undo, conv: conv, verb: verb });
     await reloadConversation();
   } catch (e) { await failed(e); }
 }
 
 function showHelp() {
   var rows = [['j / k', 'volgend / vorig bericht'], ['n / N', 'volgende / vorige open suggestie'], ['z / p / s', 'zakelijk / privé / partijpolitiek: beslist over de gekozen suggestie, markeert de geselecteerde tekst als passage, of markeert het bericht'],
-    ['Shift + z / p / s', 'hele bericht markeren'], ['Enter', 'gekozen suggestie bevestigen'], ['Backspace', 'gekozen suggestie verwerpen (met reden)'], ['u', 'eigen laatste besluit ongedaan maken'], ['v', 'voorbeeld geschoonde set aan/uit'], ['Esc', 'selectie opheffen']];
+    ['Shift + z / p / s', 'hele bericht markeren'], ['Enter', 'gekozen suggestie bevestigen'], ['Backspace', 'gekozen suggestie verwerpen (met reden)'], ['u', 'eigen laatste besluit of bulkactie ongedaan maken'], ['v', 'voorbeeld geschoonde set aan/uit'], ['Esc', 'selectie opheffen']];
   dialog({ title: 'Sneltoetsen', ok: 'Sluiten', noCancel: true, text: 'Passage markeren: selecteer tekst in een bericht met de muis en druk op z, p of s.' }).then(function () {});
   var box = document.querySelector('.dialog');
   box.insertBefore(el('div', { className: 'help-grid' }, rows.flatMap(function (r) { return [el('kbd', null, r[0]), el('span', null, r[1])]; })), box.querySelector('.err'));
