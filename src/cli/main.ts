@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { isStoreBusy, STORE_BUSY_MESSAGE } from '../store/db.js';
 import { GLOBAL_OPTIONS, makeContext, parseCommandArgs, type Command, type Io } from './command.js';
 import { COMMANDS } from './registry.js';
 import { VERSION } from '../version.js';
@@ -32,7 +33,7 @@ export function helpText(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     'The database is --db <file>, else $CHATARCHIEF_DB, else ./chatarchief.db.',
-    'Exit codes: 0 success, 1 bad input or usage, 2 internal error.',
+    'Exit codes: 0 success, 1 bad input or usage or a store in use by another process, 2 internal error.',
   ].join('\n');
 }
 
@@ -100,6 +101,10 @@ export async function main(rawArgv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof UserError) {
       io.stderr(`chatarchief ${cmd.name}: ${e.message}\n`);
+      return 1;
+    }
+    if (isStoreBusy(e)) {
+      io.stderr(`chatarchief ${cmd.name}: ${STORE_BUSY_MESSAGE}\n`);
       return 1;
     }
     const err = e as Error;

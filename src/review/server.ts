@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DB } from '../store/db.js';
+import { isStoreBusy, STORE_BUSY_MESSAGE, type DB } from '../store/db.js';
 import * as api from './api.js';
 import { allowedHosts, checkRequest, isLoopback, newToken } from './guard.js';
 import { renderDeniedPage, renderPage } from './page/html.js';
@@ -111,7 +111,9 @@ export async function startReviewServer(opts: ReviewServerOptions): Promise<Revi
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal' });
+      if (res.headersSent) return;
+      if (isStoreBusy(e)) sendJson(res, 503, { error: STORE_BUSY_MESSAGE, code: 'busy' });
+      else sendJson(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal' });
     });
   });
 

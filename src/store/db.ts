@@ -88,3 +88,16 @@ export function migrate(db: DB): void {
 }
 
 export const nowIso = (): string => new Date().toISOString();
+
+/**
+ * Whether an error is SQLite's 'database is locked' (another process held a write lock longer than busy_timeout):
+ * the store is in use, not broken, so callers report it as a retryable condition rather than an internal error.
+ */
+export function isStoreBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED');
+}
+
+export const STORE_BUSY_MESSAGE =
+  'the store is in use by another process (an ingest, tag, export or review that is writing); nothing was changed. Try again when it has finished';
+
