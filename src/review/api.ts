@@ -11,7 +11,7 @@ import {
   conversationShape, dataVersion, getReviewMarkings, headerMarkings, type ConversationShape, type MarkedPosition, markedMessagePositions, messageMarkings, messagePage, messagePosition, reviewProgress, reviewRuleIds,
 } from '../store/review.js';
 import { conversationSuggestionIds, decisionsFor, targetInfo } from '../store/decisions.js';
-import { decide, decideBulk, mark, ReviewError, type ExpectedDecisions } from './service.js';
+import { decide, decideBulk, mark, MAX_REASON, ReviewError, type ExpectedDecisions } from './service.js';
 import { sameReviewer } from './state.js';
 import { previewPage, type PreviewProvider } from './preview.js';
 import { conversationSummaries, emptyCounts, evidenceSummary, markingView, messageView, type MarkingView } from './views.js';
@@ -166,7 +166,7 @@ export function preview(ctx: ApiContext, id: number, q: URLSearchParams) {
 }
 
 const reviewerSchema = z.string().trim().min(1, 'reviewer name required').max(200);
-const reasonSchema = z.string().max(2000).nullish();
+const reasonSchema = z.string().max(MAX_REASON).nullish();
 const categorySchema = z.enum(CATEGORIES);
 
 /**

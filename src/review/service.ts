@@ -121,8 +121,12 @@ function cleanReviewer(s: string): string {
   return r;
 }
 
+/** The longest reason recorded, on the page and the CLI alike (a reason is a sentence or two, not a document). */
+export const MAX_REASON = 2000;
+
 function cleanReason(s: string | null | undefined): string | null {
   const r = (s ?? '').trim();
+  if (r.length > MAX_REASON) throw new ReviewError(`the reason is ${r.length} characters long; at most ${MAX_REASON} are allowed`, 'invalid');
   return r ? r : null;
 }
 

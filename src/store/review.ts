@@ -217,3 +217,16 @@ export function messagePosition(db: DB, messageId: number): { conversationId: nu
   const n = base !== null ? r.seq - base : (prep(db, 'SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq < ?').pluck().get(r.c, r.seq) as number);
   return { conversationId: r.c, index: n };
 }
+
+/** Whether the rule ever made a suggestion for the custodian (in the conversation, when given), decided or not. */
+export function ruleSuggested(db: DB, custodianId: string, ruleId: string, conversationId?: number): boolean {
+  const sql = conversationId === undefined
+    ? `SELECT 1 FROM markings WHERE custodian_id = ? AND origin = 'rule' AND rule_id = ? LIMIT 1`
+    : `SELECT 1 FROM markings k WHERE k.custodian_id = ? AND k.origin = 'rule' AND k.rule_id = ? AND (
+         (k.level = 'conversation' AND k.target_id = @c)
+         OR (k.level IN ('message', 'passage') AND k.target_id IN (SELECT id FROM messages WHERE conversation_id = @c))
+         OR (k.level = 'contact' AND k.target_id IN (SELECT contact_id FROM conversation_participants WHERE conversation_id = @c))) LIMIT 1`;
+  const args = conversationId === undefined ? [custodianId, ruleId] : [custodianId, ruleId, { c: conversationId }];
+  return db.prepare(sql).get(...args) !== undefined;
+}
+

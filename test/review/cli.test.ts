@@ -26,6 +26,39 @@ describe('review CLI', () => {
     expect(r.stderr).toMatch(/--status: expected open, decided, pending or lapsed/);
   });
 
+  it('review list refuses an unknown conversation or rule instead of an empty list, as decide does (QA)', async () => {
+    const conv = String(f.ids.conversations.partij);
+    for (const [args, msg] of [
+      [['--conversation', '99999'], new RegExp(`--conversation 99999: custodian '${CUSTODIAN}' has no such conversation`)],
+      [['--rule', 'nope'], new RegExp(`--rule nope: this rule made no suggestion for custodian '${CUSTODIAN}'`)],
+      [['--conversation', conv, '--rule', 'partij.lexcion'], new RegExp(`--rule partij\\.lexcion: this rule made no suggestion in conversation ${conv}`)],
+      // A rule that suggested elsewhere, not in this conversation.
+      [['--conversation', String(f.ids.conversations.mama), '--rule', 'partij.lexicon'], /this rule made no suggestion in conversation/],
+    ] as [string[], RegExp][]) {
+      const r = await cli(['review', 'list', '--custodian', CUSTODIAN, ...args, ...db()]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(msg);
+    }
+    // A known rule with nothing left in the asked status is an empty list, not an error.
+    const r = await cli(['review', 'list', '--custodian', CUSTODIAN, '--conversation', conv, '--rule', 'partij.lexicon', '--status', 'decided', '--json', ...db()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().markings).toEqual([]);
+  });
+
+  it('caps a reason at 2,000 characters, as the web API does (QA: 100,000 were accepted)', async () => {
+    const id = String(f.ids.markings.partij1);
+    const long = 'Toelichting bij het besluit. '.repeat(3500).slice(0, 100_000);
+    for (const args of [[id, '--reject'], ['--conversation', String(f.ids.conversations.partij), '--reject']]) {
+      const r = await cli(['review', 'decide', ...args, '--reviewer', 'Els', '--reason', long, ...db()]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/the reason is 100000 characters long; at most 2000 are allowed/);
+    }
+    const m = await cli(['review', 'mark', '--message', String(f.ids.messages.mama1), '--category', 'privé', '--reviewer', 'Els', '--reason', long, ...db()]);
+    expect(m.code).toBe(1);
+    expect(row(f, 'SELECT COUNT(*) AS n FROM decisions')).toEqual({ n: 0 });
+    expect((await cli(['review', 'decide', id, '--reject', '--reviewer', 'Els', '--reason', long.slice(0, 2000), ...db()])).code).toBe(0);
+  });
+
   it('review decide validates its options', async () => {
     const id = String(f.ids.markings.partij1);
     for (const [args, msg] of [

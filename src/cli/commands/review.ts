@@ -4,7 +4,8 @@ import { decide, decideBulk, mark, type DecisionOutcome } from '../../review/ser
 import { startReviewServer } from '../../review/server.js';
 import { verifyAudit, type VerifyReport } from '../../review/verify.js';
 import { evidenceSummary, markingView, type MarkingView } from '../../review/views.js';
-import { listReviewMarkings, type ReviewBucket } from '../../store/review.js';
+import { getConversation } from '../../store/messages.js';
+import { listReviewMarkings, ruleSuggested, type ReviewBucket } from '../../store/review.js';
 import { categorySchema, idOption, validateOptions, type Command } from '../command.js';
 import { table } from '../format.js';
 import { requireCustodian } from './custodian.js';
@@ -74,6 +75,13 @@ const list: Command = {
     }), values);
     const db = ctx.store().db;
     const c = requireCustodian(db, o.custodian);
+    // A mistyped conversation or rule must not pass as "nothing to review" (review decide refuses them too).
+    if (o.conversation !== undefined && getConversation(db, o.conversation)?.custodianId !== c.id) {
+      throw new UserError(`--conversation ${o.conversation}: custodian '${c.id}' has no such conversation (see: chatarchief conversations --custodian ${c.id})`);
+    }
+    if (o.rule !== undefined && !ruleSuggested(db, c.id, o.rule, o.conversation)) {
+      throw new UserError(`--rule ${o.rule}: this rule made no suggestion ${o.conversation !== undefined ? `in conversation ${o.conversation}` : `for custodian '${c.id}'`} (see: chatarchief review list --custodian ${c.id})`);
+    }
     const ms = listReviewMarkings(db, c.id, { bucket: o.status as ReviewBucket | undefined, ruleId: o.rule, conversationId: o.conversation }).map(markingView);
     const counts = { open: 0, pending: 0, decided: 0, lapsed: 0 };
     for (const m of ms) counts[m.state]++;
