@@ -94,7 +94,8 @@ describe('review page: undoing a bulk action', () => {
     await page.locator('#msgs').focus();
     await page.keyboard.press('u');
     await expect.poll(() => statuses(ids)).toEqual(['suggested', 'suggested', 'suggested']);
-    expect(await page.locator('#toast').textContent()).toContain('Bulkactie ongedaan gemaakt: 3 besluiten teruggedraaid.');
+    // (the store changes before the page has the answer: wait for the toast too)
+    await expect.poll(() => page.locator('#toast').textContent()).toContain('Bulkactie ongedaan gemaakt: 3 besluiten teruggedraaid.');
     const undos = f.store.db.prepare(`SELECT marking_id, reviewer FROM decisions WHERE action = 'undo' AND marking_id IN (${ids.join(',')}) ORDER BY marking_id`).all();
     expect(undos).toEqual(ids.map((id) => ({ marking_id: id, reviewer: 'Els Bakker' })));
     expect(verifyAudit(f.store.db)).toMatchObject({ ok: true, findings: [] });
