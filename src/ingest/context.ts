@@ -27,6 +27,20 @@ export interface IngestContext {
    * sources read without it that such a source contradicts (see reconcileDateOrder).
    */
   dateOrders?: { firm: Set<number>; contradicted: Set<number> };
+  /** Aborted by Ctrl-C, SIGTERM or SIGHUP (reason: the signal's name): the run stops at its next step (see checkInterrupted). */
+  signal?: AbortSignal;
+}
+
+/** A run stopped by a signal; it was rolled back like a refused one, blobs and temporary files included. */
+export class IngestInterrupted extends Error {
+  constructor(readonly signal: string) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/** Throws IngestInterrupted once the run's signal has fired: called between files and between batches of messages. */
+export function checkInterrupted(ctx: Pick<IngestContext, 'signal'>): void {
+  if (ctx.signal?.aborted) throw new IngestInterrupted(String(ctx.signal.reason ?? 'a signal'));
 }
 
 /** The per-source result printed by `ingest --json` (contract). */

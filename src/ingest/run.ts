@@ -11,7 +11,7 @@ import { fileListDiff, folderManifest, hashExportFiles, hashSourceBytes, restore
 import type { ParseWarning } from '../../parsers/types.js';
 import { ingestWhatsApp, scanWhatsAppUnit } from './whatsapp.js';
 import { ingestSignal, isSignalFormat } from './signal.js';
-import type { IngestContext, SourceReport } from './context.js';
+import { checkInterrupted, type IngestContext, type SourceReport } from './context.js';
 import type { ReadOut } from './read-out.js';
 import { DateTime } from 'luxon';
 
@@ -25,6 +25,8 @@ export interface IngestOptions {
   readOut?: ReadOut;
   zipLimits?: ZipLimits;
   progress?: (msg: string) => void;
+  /** Stops the run at its next step (between files, between batches of messages); it is then rolled back. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -59,10 +61,11 @@ export async function ingestPaths(
       const dateOrders = { firm: new Set<number>(), contradicted: new Set<number>() };
       const ctx: IngestContext = {
         db, blobs, custodian: opts.custodian, operator: opts.operator, device: opts.device, veiligstellingId,
-        dateOrder: opts.dateOrder, format: opts.format, readOut: opts.readOut, progress, dateOrders,
+        dateOrder: opts.dateOrder, format: opts.format, readOut: opts.readOut, progress, dateOrders, signal: opts.signal,
       };
       reports.length = 0;
       for (const [i, unit] of order.entries()) {
+        checkInterrupted(ctx);
         progress(`[${i + 1}/${order.length}] ${unit.sourcePath}`);
         reports.push(await ingestUnit(ctx, unit));
       }
@@ -146,6 +149,7 @@ async function ingestUnit(ctx: IngestContext, unit: ExportUnit): Promise<SourceR
   const before = liveScan ? fileState(unit.main.path!) : null;
   const scanning = liveScan ? settle(scanWhatsAppUnit(ctx, unit)) : null;
   const hashed = await hashing;
+  checkInterrupted(ctx);
   const same = await earlierSource(ctx, unit, hashed);
   const { dup } = same;
   if (dup) {

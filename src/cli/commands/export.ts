@@ -6,6 +6,7 @@ import { OpenSuggestionsError, runExport, type ExportResult } from '../../export
 import { verifyPackages, type VerifyReport } from '../../export/verify.js';
 import { isoDate, validateOptions, type Command, type Context } from '../command.js';
 import { table } from '../format.js';
+import { SIGNAL_EXIT_CODE, STOP_SIGNALS } from '../signals.js';
 
 const exportSchema = z.object({
   custodian: z.string({ message: 'required: the custodian id (see chatarchief custodian list)' }).min(1),
@@ -57,9 +58,8 @@ function renderOpen(e: OpenSuggestionsError): string {
   ].join('\n');
 }
 
-/** The signals that stop an export cleanly, and the exit code of each (128 + the signal's number, as a shell reports it). */
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const EXIT_CODE: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+const SIGNALS = STOP_SIGNALS;
+const EXIT_CODE = SIGNAL_EXIT_CODE;
 
 /** Says that the export was interrupted and what became of its work folder; a folder left behind is said loudly. */
 function interrupted(ctx: Context, by: string, removed: string[], notRemoved: { path: string; reason: string }[]): void {

@@ -3,6 +3,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { ingestPaths } from '../../ingest/run.js';
+import { IngestInterrupted } from '../../ingest/context.js';
+import { SIGNAL_EXIT_CODE as EXIT_CODE, STOP_SIGNALS as SIGNALS } from '../signals.js';
 import type { ReadOut } from '../../ingest/read-out.js';
 import { DEFAULT_ZIP_LIMITS } from '../../ingest/zip.js';
 import { getConversation, iterateMessages, listConversations } from '../../store/messages.js';
@@ -40,7 +42,9 @@ out (in the custodian's zone; a date alone covers that whole day, a time that wh
 export's last message is refused. Without it the export's own time is used where the export has one (Signal's backup header,
 a zip entry's time); a loose file's modification time is not evidence and is ignored.
 Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max-zip-bytes ${DEFAULT_ZIP_LIMITS.maxTotalBytes} (uncompressed total),
---max-zip-ratio ${DEFAULT_ZIP_LIMITS.maxRatio} (per entry over 1 MiB).`,
+--max-zip-ratio ${DEFAULT_ZIP_LIMITS.maxRatio} (per entry over 1 MiB).
+Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the run at its next step and rolls it back, the files it copied into the blob
+store included (exit 130/143/129); a second one exits at once (the store is unchanged; copied files stay).`,
   options: {
     custodian: { type: 'string' }, operator: { type: 'string' }, device: { type: 'string' }, 'date-order': { type: 'string' },
     format: { type: 'string' }, 'read-out': { type: 'string' }, 'max-zip-entries': { type: 'string' }, 'max-zip-bytes': { type: 'string' }, 'max-zip-ratio': { type: 'string' },
@@ -52,20 +56,44 @@ Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max
     const store = ctx.store();
     const custodian = requireCustodian(store.db, o.custodian);
     const started = Date.now();
-    const result = await ingestPaths(store, positionals, {
-      custodian,
-      operator: o.operator ?? os.userInfo().username,
-      device: o.device ?? null,
-      dateOrder: o['date-order'],
-      format: o.format,
-      readOut: o['read-out'] ? readOutInstant(o['read-out'], custodian.tz) : undefined,
-      zipLimits: {
-        maxEntries: o['max-zip-entries'] ?? DEFAULT_ZIP_LIMITS.maxEntries,
-        maxTotalBytes: o['max-zip-bytes'] ?? DEFAULT_ZIP_LIMITS.maxTotalBytes,
-        maxRatio: o['max-zip-ratio'] ?? DEFAULT_ZIP_LIMITS.maxRatio,
-      },
-      progress: (m) => ctx.progress(m),
-    });
+    // All or nothing: a signal stops the run at its next step, which rolls it back (rows, blobs, temporary files).
+    const ac = new AbortController();
+    const stop = (signal: NodeJS.Signals): void => {
+      if (signal === 'SIGHUP' && !process.stderr.listenerCount('error')) process.stderr.on('error', () => {});
+      if (!ac.signal.aborted) {
+        ac.abort(signal);
+        ctx.progress(`${signal}: stopping the ingest; nothing of this run will be stored`);
+        return;
+      }
+      // Again: stop at once. The transaction was not committed, so the store is unchanged; blobs written so far stay.
+      process.exit(EXIT_CODE[signal] ?? 130);
+    };
+    for (const s of SIGNALS) process.on(s, stop);
+    let result: Awaited<ReturnType<typeof ingestPaths>>;
+    try {
+      result = await ingestPaths(store, positionals, {
+        custodian,
+        operator: o.operator ?? os.userInfo().username,
+        device: o.device ?? null,
+        dateOrder: o['date-order'],
+        format: o.format,
+        readOut: o['read-out'] ? readOutInstant(o['read-out'], custodian.tz) : undefined,
+        zipLimits: {
+          maxEntries: o['max-zip-entries'] ?? DEFAULT_ZIP_LIMITS.maxEntries,
+          maxTotalBytes: o['max-zip-bytes'] ?? DEFAULT_ZIP_LIMITS.maxTotalBytes,
+          maxRatio: o['max-zip-ratio'] ?? DEFAULT_ZIP_LIMITS.maxRatio,
+        },
+        progress: (m) => ctx.progress(m),
+        signal: ac.signal,
+      });
+    } catch (e) {
+      if (!(e instanceof IngestInterrupted)) throw e;
+      ctx.log(`chatarchief ingest: interrupted by ${e.signal}; nothing of this run was stored (its rows and the files it had copied into the blob store were removed)`);
+      if (ctx.json) ctx.result({ interrupted: true, signal: e.signal });
+      return EXIT_CODE[e.signal] ?? 130;
+    } finally {
+      for (const s of SIGNALS) process.off(s, stop);
+    }
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     for (const s of result.sources) {
       for (const w of s.warnings) ctx.log(w.message.includes(s.file) ? `warning: ${w.message}` : `warning: ${s.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
