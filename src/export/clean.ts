@@ -2,7 +2,10 @@ import { toE164 } from '../../parsers/phone.js';
 import { cleanName } from '../../parsers/whatsapp/author.js';
 import type { Category, MarkingLevel, StoredMarking } from '../store/exports.js';
 import type { MessageJson } from '../store/messages.js';
+import { cleanText, hiddenPassages, keptSpans, type PassageRedaction } from './passages.js';
 import type { Screen } from './screen.js';
+
+export { cleanText, hiddenPassages, type PassageRedaction };
 
 /**
  * The cleaning function of the geschoonde set: a pure function over (messages, effective markings, private contacts)
@@ -19,8 +22,10 @@ import type { Screen } from './screen.js';
  *    one who changed the group name or added someone). Message level wins over contact level for
  *    the category shown; decided markings win over undecided ones.
  * 3. A zakelijk marking never un-hides what another effective marking hides (the privacy-safe, monotone choice).
- * 4. A message with no effective marking at any level (message, sender contact, conversation) takes the custodian's
- *    default category; a non-zakelijk default makes it a marker without marking id.
+ * 4. A message with no effective marking at message level, at contact level of its author or at conversation level
+ *    takes the custodian's default category; a non-zakelijk default makes it a marker without marking id. A passage
+ *    marking covers only its span: under a non-zakelijk default, a message with a zakelijk passage (and no
+ *    attachments) keeps that span and withholds all other text as passages of the default category.
  * 5. In a kept message, privé/partijpolitiek passages are replaced span by span (UTF-16 offsets into the stored text,
  *    overlapping spans merged), then private contacts' names and numbers are replaced by their pseudonym.
  */
@@ -74,13 +79,6 @@ export interface KeptAttachment {
   missing: boolean;
 }
 
-export interface PassageRedaction {
-  /** Offsets (UTF-16) of the replacement text in the cleaned text. */
-  start: number;
-  end: number;
-  categories: Category[];
-  markingIds: number[];
-}
 
 export interface MessageSlot {
   type: 'message';
@@ -204,14 +202,30 @@ export function messageMarking(msg: MessageJson, own: readonly EffectiveMarking[
   const author = msg.senderContactId ?? actorContactId(msg, ctx);
   const c = author != null ? (ctx.contactMarkings.get(author) ?? []).filter(isHidden).sort(byPreference)[0] : undefined;
   if (c) return ref(c, 'contact');
+  if (passageDefault(msg, own, ctx) === null) return null;
+  if (!msg.attachments.length && keptSpans(msg.text, own).length) return null;
+  return { category: ctx.defaultCategory, markingId: null, decisionId: null, decidedAt: null, undecided: false, level: 'default' };
+}
+
+/**
+ * The category the text of a message outside its passages takes: null when a message-, contact- (of its author) or
+ * conversation-level marking covers the message, or when the custodian's default is zakelijk; otherwise the
+ * non-zakelijk default. A passage marking covers only its own span (a zakelijk passage in a message that is privé by
+ * default keeps that span and nothing else).
+ */
+export function passageDefault(msg: MessageJson, own: readonly EffectiveMarking[], ctx: CleaningContext): Category | null {
+  if (ctx.defaultCategory === 'zakelijk') return null;
+  const author = msg.senderContactId ?? actorContactId(msg, ctx);
   const covered =
-    own.some((x) => x.level === 'message' || x.level === 'passage') ||
+    own.some((x) => x.level === 'message') ||
     ctx.conversationMarkings.length > 0 ||
     (author != null && (ctx.contactMarkings.get(author)?.length ?? 0) > 0);
-  if (!covered && ctx.defaultCategory !== 'zakelijk') {
-    return { category: ctx.defaultCategory, markingId: null, decisionId: null, decidedAt: null, undecided: false, level: 'default' };
-  }
-  return null;
+  return covered ? null : ctx.defaultCategory;
+}
+
+/** The message's withheld passages: its hidden passage markings and, under a non-zakelijk default, all text outside its kept zakelijk passages. */
+export function messagePassages(msg: MessageJson, own: readonly EffectiveMarking[], ctx: CleaningContext): PassageRedaction[] {
+  return hiddenPassages(msg.text, own, passageDefault(msg, own, ctx));
 }
 
 /** The sender as the geschoonde set shows it: a private contact by pseudonym, anyone else by (screened) name. */
@@ -221,50 +235,6 @@ export function senderShown(msg: MessageJson, ctx: CleaningContext): string | nu
     if (p) return p;
   }
   return msg.sender === null ? null : ctx.screen.redact(msg.sender);
-}
-
-function mergedPassages(text: string, marks: readonly EffectiveMarking[]): { start: number; end: number; marks: EffectiveMarking[] }[] {
-  const spans = marks
-    .filter((m) => m.level === 'passage' && isHidden(m) && m.span)
-    .map((m) => ({ start: Math.max(0, Math.min(m.span![0], text.length)), end: Math.max(0, Math.min(m.span![1], text.length)), marks: [m] }))
-    .filter((s) => s.end > s.start)
-    .sort((a, b) => a.start - b.start);
-  const out: typeof spans = [];
-  for (const s of spans) {
-    const last = out[out.length - 1];
-    if (last && s.start <= last.end) {
-      last.end = Math.max(last.end, s.end);
-      last.marks.push(...s.marks);
-    } else out.push({ ...s, marks: [...s.marks] });
-  }
-  return out;
-}
-
-/** The withheld passages of a stored text (merged; offsets into the stored text), as the ruwe dataset records them. */
-export function hiddenPassages(text: string, marks: readonly EffectiveMarking[]): PassageRedaction[] {
-  return mergedPassages(text, marks).map((s) => ({
-    start: s.start,
-    end: s.end,
-    categories: [...new Set(s.marks.map((m) => m.category))].sort() as Category[],
-    markingIds: [...new Set(s.marks.map((m) => m.id))].sort((a, b) => a - b),
-  }));
-}
-
-/** Replaces hidden passages, then screens the kept parts for private names and numbers. */
-export function cleanText(text: string, marks: readonly EffectiveMarking[], screen: Screen): { text: string; passages: PassageRedaction[] } {
-  let out = '';
-  let at = 0;
-  const passages: PassageRedaction[] = [];
-  for (const s of hiddenPassages(text, marks)) {
-    out += screen.redact(text.slice(at, s.start));
-    const { categories, markingIds } = s;
-    const label = `[passage afgeschermd: ${[categories.join('/'), ...markingIds.map((id) => `M-${id}`)].join(' · ')}]`;
-    passages.push({ start: out.length, end: out.length + label.length, categories, markingIds });
-    out += label;
-    at = s.end;
-  }
-  out += screen.redact(text.slice(at));
-  return { text: out, passages };
 }
 
 /** One message of a conversation that is not excluded as a whole. `own` holds its message and passage markings. */
@@ -285,7 +255,7 @@ export function cleanMessage(msg: MessageJson, own: readonly EffectiveMarking[],
       attachments: msg.attachments.map(() => ({ withheld: true as const, category: hidden.category })),
     };
   }
-  const { text, passages } = cleanText(msg.text, own, ctx.screen);
+  const { text, passages } = cleanText(msg.text, messagePassages(msg, own, ctx), ctx.screen);
   return {
     type: 'message',
     id: msg.id,

@@ -4,7 +4,7 @@ import { conversationMarkingStream, conversationStats, markingRecordsFor, type S
 import { iterateMessages, type MessageJson } from '../store/messages.js';
 import { FORMAT_VERSION, JsonLinesArrayWriter, type ChatHeader } from './chatjson.js';
 import {
-  cleanMessage, conversationMarkerSlot, hiddenPassages, messageMarking, participantsShown, titleShown,
+  cleanMessage, conversationMarkerSlot, hiddenPassages, messageMarking, messagePassages, participantsShown, titleShown,
   type CleaningContext, type MarkingRef,
 } from './clean.js';
 import { cleaningContextFor } from './context.js';
@@ -85,7 +85,7 @@ function cleaningOf(msg: MessageJson, eff: Parameters<typeof hiddenPassages>[1],
   if (excl) return { outcome: 'conversation-marker' as const, ref: excl, passages: [] };
   const hidden = messageMarking(msg, eff, ctx);
   if (hidden) return { outcome: 'marker' as const, ref: hidden, passages: [] };
-  return { outcome: 'kept' as const, ref: null, passages: hiddenPassages(msg.text, eff) };
+  return { outcome: 'kept' as const, ref: null, passages: messagePassages(msg, eff, ctx) };
 }
 
 interface Rendered {

@@ -39,7 +39,10 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
    groepsnaam wijzigde, iemand toevoegde, ...) als afzender. Bijlagen worden achtergehouden (een stub met de
    categorie).
 3. Een markering \`zakelijk\` maakt nooit zichtbaar wat een andere geldende markering afschermt.
-4. Zonder enige geldende markering geldt de standaardcategorie van de bewindspersoon.
+4. Zonder geldende markering op bericht-, contact- (van de afzender) of gespreksniveau geldt de standaardcategorie
+   van de bewindspersoon. Een passagemarkering geldt alleen voor haar eigen stuk tekst: is de standaardcategorie
+   privé of partijpolitiek, dan blijft van een bericht met een zakelijke passage (en zonder bijlagen) alleen die
+   passage staan en wordt de rest vervangen door \`[passage afgeschermd: <categorie> · standaardcategorie]\`.
 5. Passages: alleen het gemarkeerde stuk tekst wordt vervangen door \`[passage afgeschermd: <categorie> · M-<id>]\`
    (UTF-16-posities in de opgeslagen tekst; overlappende passages samengevoegd).
 6. Een privécontact (geldende contactmarkering privé/partijpolitiek, of alleen aanwezig in afgeschermde inhoud)

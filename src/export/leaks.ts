@@ -5,7 +5,7 @@ import { getCustodian } from '../store/custodians.js';
 import { iterateMessages } from '../store/messages.js';
 import { readBagInfo } from './bagit.js';
 import { jsonSchemas, parseJsonLinesArray } from './chatjson.js';
-import { conversationExclusion, hiddenPassages, messageMarking, titleShown } from './clean.js';
+import { conversationExclusion, messageMarking, messagePassages, titleShown } from './clean.js';
 import { buildExportContext, cleaningContextFor, scopeOf } from './context.js';
 import { LEESMIJ } from './docs.js';
 import { readLines } from './files.js';
@@ -161,7 +161,7 @@ function* storeSteps(store: Store, geschoondBag: string): Generator<void, LeakSo
       if (!excl && pass === 'public') idx.addPublic(titleShown(ctx, false));
       for (const m of iterateMessages(store.db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
         const eff = x.messageMarkings(m.id).effective;
-        addMessage(idx, pass, m, excl || messageMarking(m, eff, ctx) ? null : hiddenPassages(m.text, eff));
+        addMessage(idx, pass, m, excl || messageMarking(m, eff, ctx) ? null : messagePassages(m, eff, ctx));
         yield;
       }
     }

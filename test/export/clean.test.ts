@@ -147,6 +147,31 @@ describe('cleanMessage', () => {
     expect(cleanMessage(msg(12), [mark(17, 'message', 12, 'zakelijk')], c)).toMatchObject({ type: 'message' });
     expect(cleanMessage(msg(13), [], { ...c, conversationMarkings: [mark(18, 'conversation', 10, 'zakelijk')] })).toMatchObject({ type: 'message' });
   });
+  it('under a privé default, a passage marking covers only its span: the rest of the message keeps the default', () => {
+    const c = ctx({ defaultCategory: 'privé' });
+    const text = 'Lieve Jan, ik wil eigenlijk niet verhuizen naar Zwolle zonder de kinderen. De motie van D66 over de dijken komt dinsdag. Bel je me na je overleg?';
+    const a = text.indexOf('De motie');
+    const b = text.indexOf(' Bel je');
+    // A zakelijk passage (an accepted suggestion of the default rules): only that span is kept.
+    const s = cleanMessage(msg(20, { text }), [mark(21, 'passage', 20, 'zakelijk', { span: [a, b] })], c);
+    expect(s.type === 'message' && s.text).toBe(
+      '[passage afgeschermd: privé · standaardcategorie] De motie van D66 over de dijken komt dinsdag. [passage afgeschermd: privé · standaardcategorie]');
+    expect(JSON.stringify(s)).not.toMatch(/Zwolle|kinderen|overleg/);
+    // A privé passage inside it is withheld too (rule 3), merged with the default around it.
+    const d66 = text.indexOf('D66');
+    const t = cleanMessage(msg(20, { text }), [mark(21, 'passage', 20, 'zakelijk', { span: [a, b] }), mark(22, 'passage', 20, 'privé', { span: [d66, d66 + 3] })], c);
+    expect(t.type === 'message' && t.text).toBe(
+      '[passage afgeschermd: privé · standaardcategorie] De motie van [passage afgeschermd: privé · M-22] over de dijken komt dinsdag. [passage afgeschermd: privé · standaardcategorie]');
+    // Only a privé passage: the rest is privé by default, so the whole message is a marker.
+    const u = cleanMessage(msg(23, { text: 'Ik kom, maar ik ben nog moe van de ruzie met Marieke over de verhuizing naar Zwolle' }), [mark(24, 'passage', 23, 'privé', { span: [45, 52] })], c);
+    expect(u).toMatchObject({ type: 'marker', level: 'default', label: '[bericht afgeschermd: privé · standaardcategorie]' });
+    // A zakelijk passage in a message with an attachment: the attachment is not in the span, so the message is a marker.
+    const att = [{ name: 'IMG-20250306-WA0001.jpg', sha256: 'b'.repeat(64), size: 900, missing: false, mime: 'image/jpeg' }];
+    expect(cleanMessage(msg(25, { text, attachments: att }), [mark(26, 'passage', 25, 'zakelijk', { span: [a, b] })], c)).toMatchObject({ type: 'marker', level: 'default' });
+    // A zakelijk default is unchanged: a privé passage replaces its span, the rest stays.
+    const z = cleanMessage(msg(23, { text: 'Ik kom, maar ik ben nog moe van de ruzie met Marieke over de verhuizing naar Zwolle' }), [mark(24, 'passage', 23, 'privé', { span: [45, 52] })], ctx());
+    expect(z.type === 'message' && z.text).toBe('Ik kom, maar ik ben nog moe van de ruzie met [passage afgeschermd: privé · M-24] over de verhuizing naar Zwolle');
+  });
 });
 
 describe('cleanConversation', () => {
