@@ -45,6 +45,8 @@ export interface CleaningParticipant {
 export interface CleaningContext {
   conversationId: number;
   title: string;
+  /** The title only exists through withheld content (a group name set by a withheld event): not shown. */
+  titleWithheld?: boolean;
   isGroup: boolean;
   participants: readonly CleaningParticipant[];
   conversationMarkings: readonly EffectiveMarking[];
@@ -321,9 +323,13 @@ export function* cleanConversation(
   yield conversationMarkerSlot(excl, { from: from?.at ?? null, to: to?.at ?? null, count });
 }
 
+/** The title the geschoonde set shows for a kept conversation whose own title is withheld. */
+export const TITLE_WITHHELD = 'Gesprek (titel afgeschermd)';
+
 /** The conversation title as the geschoonde set shows it. */
 export function titleShown(ctx: CleaningContext, excluded: boolean): string {
-  return excluded ? 'Afgeschermd gesprek' : ctx.screen.redact(ctx.title);
+  if (excluded) return 'Afgeschermd gesprek';
+  return ctx.titleWithheld ? TITLE_WITHHELD : ctx.screen.redact(ctx.title);
 }
 
 /** Participants as the geschoonde set shows them: private contacts by pseudonym, others by name (number only when nameless). */

@@ -9,6 +9,7 @@ import {
 import { cleanConversation, conversationExclusion, type Category, type CleaningContext, type MarkingRef, type Slot } from './clean.js';
 import { Screen, type PrivateContact } from './screen.js';
 import { dayRangeMs } from '../store/term.js';
+import { titleOnlyInWithheld } from './titles.js';
 
 /**
  * Everything the cleaning needs for one custodian and period, computed once per export: effective contact and
@@ -28,6 +29,8 @@ export interface ExportContext {
   contactMarkings: Map<number, StoredMarking[]>;
   conversationMarkings: Map<number, StoredMarking[]>;
   exclusions: Map<number, MarkingRef | null>;
+  /** Kept conversations whose title only exists through withheld content (src/export/titles.ts). */
+  withheldTitles: Set<number>;
   privateContacts: PrivateContact[];
   pseudonyms: Map<number, string>;
   /** Names shown in the geschoonde set (business participants and the custodian). */
@@ -66,9 +69,17 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
     else if (visible.has(k.id) || k.isCustodian) publicNames.push(...k.names);
   }
   const pseudonyms = new Map(privateContacts.map((p) => [p.contactId, p.pseudonym]));
+  const screen = new Screen(privateContacts, publicNames);
+  const messageMarkings = messageMarkingLookup(db, allowUnreviewed);
+  const withheldTitles = new Set<number>();
+  for (const c of conversations) {
+    if (exclusions.get(c.id)) continue;
+    const ctx = baseContext(c, convMarks.get(c.id) ?? [], cMarks, custodian, pseudonyms, screen);
+    if (titleOnlyInWithheld(db, ctx, (id) => messageMarkings(id).effective)) withheldTitles.add(c.id);
+  }
   return {
-    custodian, scope, allowUnreviewed, conversations, contactMarkings: cMarks, conversationMarkings: convMarks, exclusions,
-    privateContacts, pseudonyms, publicNames, screen: new Screen(privateContacts, publicNames), messageMarkings: messageMarkingLookup(db, allowUnreviewed),
+    custodian, scope, allowUnreviewed, conversations, contactMarkings: cMarks, conversationMarkings: convMarks, exclusions, withheldTitles,
+    privateContacts, pseudonyms, publicNames, screen, messageMarkings,
   };
 }
 
@@ -83,7 +94,7 @@ function baseContext(
 }
 
 export function cleaningContextFor(x: ExportContext, c: ScopedConversation): CleaningContext {
-  return baseContext(c, x.conversationMarkings.get(c.id) ?? [], x.contactMarkings, x.custodian, x.pseudonyms, x.screen);
+  return { ...baseContext(c, x.conversationMarkings.get(c.id) ?? [], x.contactMarkings, x.custodian, x.pseudonyms, x.screen), titleWithheld: x.withheldTitles.has(c.id) };
 }
 
 /**

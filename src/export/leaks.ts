@@ -54,7 +54,7 @@ function addBoilerplate(idx: FragmentIndex): void {
   }
   idx.addPublic([CSP, MDTO_NS, 'http://www.w3.org/2001/XMLSchema-instance https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd',
     'SHA-256 manifest-sha256.txt utf-8 nl', ...MESSAGE_KINDS, ...SYSTEM_EVENTS, 'whatsapp WhatsApp signal Signal sms SMS'].join('\n'));
-  idx.addPublic('Afgeschermd gesprek. Deelnemer (afgeschermd). bericht afgeschermd. passage afgeschermd. gesprek afgeschermd. standaardcategorie. onbeoordeeld. berichten');
+  idx.addPublic('Afgeschermd gesprek. Gesprek (titel afgeschermd). Deelnemer (afgeschermd). bericht afgeschermd. passage afgeschermd. gesprek afgeschermd. standaardcategorie. onbeoordeeld. berichten');
 }
 
 /**
@@ -114,11 +114,11 @@ function* rawPackageSteps(bagDir: string): Generator<void, LeakSource, void> {
       let excluded = false;
       for (const e of parseJsonLinesArray(readLines(f))) {
         if ('head' in e) {
-          const h = (e.head as { header: { title: string; excluded: boolean; participants: { name: string; private?: boolean }[]; custodian: { name: string } } }).header;
+          const h = (e.head as { header: { title: string; titleWithheld?: boolean; excluded: boolean; participants: { name: string; private?: boolean }[]; custodian: { name: string } } }).header;
           excluded = h.excluded;
-          if (pass === 'marked' && excluded) idx.addMarked(h.title, `conversation title (${path.basename(path.dirname(f))})`);
+          if (pass === 'marked' && (excluded || h.titleWithheld)) idx.addMarked(h.title, `conversation title (${path.basename(path.dirname(f))})`);
           if (pass === 'public') {
-            if (!excluded) idx.addPublic(h.title);
+            if (!excluded && !h.titleWithheld) idx.addPublic(h.title);
             publicNames.add(h.custodian.name);
             for (const p of h.participants) if (!p.private && !excluded) publicNames.add(p.name);
           }
@@ -157,7 +157,7 @@ function* storeSteps(store: Store, geschoondBag: string): Generator<void, LeakSo
     for (const conv of x.conversations) {
       const ctx = cleaningContextFor(x, conv);
       const excl = conversationExclusion(ctx);
-      if (excl && pass === 'marked') idx.addMarked(conv.title, `conversation ${conv.id} title`);
+      if ((excl || ctx.titleWithheld) && pass === 'marked') idx.addMarked(conv.title, `conversation ${conv.id} title`);
       if (!excl && pass === 'public') idx.addPublic(titleShown(ctx, false));
       for (const m of iterateMessages(store.db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
         const eff = x.messageMarkings(m.id).effective;

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { walk } from './helpers.js';
+
+/**
+ * Names that only exist through withheld content never reach the geschoonde set: a group name set by a withheld
+ * subject-changed event, and verify treats such a title as withheld, not as public.
+ */
+
+const GROUP = `06-03-2025 08:55 - \u200eSanne Mulder heeft de groep Crisisteam Water gemaakt
+06-03-2025 08:56 - \u200eSanne Mulder heeft u toegevoegd
+06-03-2025 08:56 - \u200eSanne Mulder heeft Pieter Smit toegevoegd
+06-03-2025 09:00 - Sanne Mulder: Goedemorgen, overleg om 10 uur over de dijkversterking bij Gorinchem.
+06-03-2025 09:02 - Jan de Vries: Besluit: dijk Gorinchem wordt versterkt.
+06-03-2025 09:10 - \u200ePieter Smit heeft het onderwerp gewijzigd van "Crisisteam Water" naar "Afscheidsfeest Pieter verrassing"
+06-03-2025 09:11 - Pieter Smit: Wie neemt de taart mee voor het afscheidsfeest van Pieter?
+06-03-2025 09:12 - Sanne Mulder: Dijkbewaking start om 12:00.
+`;
+
+async function setup(files: Record<string, string>) {
+  const dir = tempDir('chatarchief-withheld-');
+  const db = path.join(dir, 'store.db');
+  const input = path.join(dir, 'in');
+  fs.mkdirSync(input);
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(input, name), text);
+  const cli = (...a: string[]) => runCli([...a, '--db', db]);
+  expect((await cli('custodian', 'add', '--id', 'min', '--name', 'Jan de Vries', '--function', 'Minister', '--department', 'IenW', '--from', '2024-01-01')).code).toBe(0);
+  const ing = await cli('ingest', input, '--custodian', 'min');
+  expect(ing.code, ing.stderr).toBe(0);
+  return { dir, db, cli, out: path.join(dir, 'levering') };
+}
+
+const bagOf = (out: string, set: 'ruw' | 'geschoond'): string => path.join(out, fs.readdirSync(out).find((n) => n.endsWith(`_${set}`))!);
+const allText = (dir: string): string => walk(dir).map((rel) => `${rel}\n${fs.readFileSync(path.join(dir, rel), 'utf8')}`).join('\n');
+
+describe('a group name set by a withheld event', () => {
+  it('is not shown anywhere in the geschoonde set, and verify reports it when it is planted there', async () => {
+    const { cli, out } = await setup({ 'WhatsApp-chat met Afscheidsfeest Pieter verrassing.txt': GROUP });
+    // Message 6 is the subject change, 7 the private message about the farewell party.
+    expect((await cli('review', 'mark', '--message', '6', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+    expect((await cli('review', 'mark', '--message', '7', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
+    expect(r.code, r.stderr).toBe(0);
+    const g = bagOf(out, 'geschoond');
+    const text = allText(g);
+    expect(text).not.toMatch(/Afscheidsfeest/i);
+    expect(text).toContain('Gesprek (titel afgeschermd)');
+    // The business content stays.
+    expect(text).toContain('Dijkbewaking start om 12:00.');
+    // The ruwe dataset keeps the real title and says it is withheld.
+    expect(allText(bagOf(out, 'ruw'))).toMatch(/"title":"Afscheidsfeest Pieter verrassing"[^\n]*"titleWithheld":true/);
+    expect((await runCli(['verify', out])).code).toBe(0);
+
+    // The old behaviour: the title in chat.html's <title> and <h1>. Verify must find it, with the ruw package and with the store.
+    const html = path.join(g, walk(g).find((x) => x.endsWith('/chat.html'))!);
+    fs.writeFileSync(html, fs.readFileSync(html, 'utf8').replaceAll('Gesprek (titel afgeschermd)', 'Afscheidsfeest Pieter verrassing'));
+    const v = await runCli(['verify', out, '--json']);
+    expect(v.code).toBe(1);
+    expect(v.json().findings.filter((x: any) => x.check === 'leaks').map((x: any) => x.message).join('\n')).toMatch(/chat\.html:\d+: .*conversation title/);
+    const vs = await runCli(['verify', g, '--db', path.join(path.dirname(out), 'store.db'), '--json']);
+    expect(vs.code).toBe(1);
+    expect(vs.json().findings.filter((x: any) => x.check === 'leaks').map((x: any) => x.message).join('\n')).toMatch(/chat\.html:\d+: .*conversation \d+ title/);
+  });
+
+  it('stays shown when a kept event set it too, or when the renaming event is kept', async () => {
+    const { cli, out } = await setup({ 'WhatsApp-chat met Afscheidsfeest Pieter verrassing.txt': GROUP });
+    expect((await cli('review', 'mark', '--message', '7', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
+    expect(r.code, r.stderr).toBe(0);
+    expect(allText(bagOf(out, 'geschoond'))).toContain('"title":"Afscheidsfeest Pieter verrassing"');
+    expect((await runCli(['verify', out])).code).toBe(0);
+  });
+});
