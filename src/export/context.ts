@@ -7,7 +7,8 @@ import {
   type Scope, type ScopedConversation, type StoredMarking,
 } from '../store/exports.js';
 import { cleanConversation, conversationExclusion, type Category, type CleaningContext, type MarkingRef, type Slot } from './clean.js';
-import { Screen, type PrivateContact } from './screen.js';
+import { nameWords, Screen, type PrivateContact } from './screen.js';
+import { keptEventTexts, presentInKept } from './presence.js';
 import { dayRangeMs } from '../store/term.js';
 import { titleOnlyInWithheld } from './titles.js';
 
@@ -16,8 +17,9 @@ import { titleOnlyInWithheld } from './titles.js';
  * conversation markings, which conversations are withheld whole, which contacts are private, their pseudonyms and the
  * name/number screen.
  *
- * A contact is private when an effective contact-level marking says privé or partijpolitiek, or when it takes part in
- * no conversation of the scope that is kept (it only appears in withheld content). Its pseudonym is
+ * A contact is private when an effective contact-level marking says privé or partijpolitiek, or when it is present in
+ * no kept content of the scope: it takes part in no conversation that is kept, or every own message of it in the kept
+ * ones is withheld (src/export/presence.ts). Its pseudonym is
  * "Privécontact <n>", n = its position among all the custodian's contacts in id order, so it stays the same across
  * exports. The custodian is never private.
  */
@@ -53,10 +55,23 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   const hiddenContact = (id: number): boolean => (cMarks.get(id) ?? []).some((m) => m.category !== 'zakelijk');
   const exclusions = new Map<number, MarkingRef | null>();
   const visible = new Set<number>();
+  const messageMarkings = messageMarkingLookup(db, allowUnreviewed);
+  // The custodian's own contact is not always recognised (a WhatsApp export does not say whose phone it is): a
+  // contact by the custodian's name is public anyway, so it never becomes private for being only in withheld content.
+  const custodianName = nameWords(custodian.name)?.join(' ');
   for (const c of conversations) {
-    const excl = conversationExclusion(baseContext(c, convMarks.get(c.id) ?? [], cMarks, custodian, new Map(), new Screen([])));
+    const ctx = baseContext(c, convMarks.get(c.id) ?? [], cMarks, custodian, new Map(), new Screen([]));
+    const excl = conversationExclusion(ctx);
     exclusions.set(c.id, excl);
-    if (!excl) for (const p of c.participants) visible.add(p.contactId);
+    if (excl) continue;
+    const markingsOf = (id: number) => messageMarkings(id).effective;
+    let events: string[] | null = null;
+    const keptEvents = () => (events ??= keptEventTexts(db, ctx, scope, markingsOf));
+    for (const p of c.participants) {
+      if (visible.has(p.contactId) || hiddenContact(p.contactId)) continue;
+      const own = p.isCustodian || (custodianName !== undefined && p.name !== null && nameWords(p.name)?.join(' ') === custodianName);
+      if (own || presentInKept(db, ctx, p, scope, markingsOf, keptEvents)) visible.add(p.contactId);
+    }
   }
   const inScope = new Set(conversations.flatMap((c) => c.participants.map((p) => p.contactId)));
   const isPrivate = (id: number, isCustodian: boolean): boolean => !isCustodian && (hiddenContact(id) || (inScope.has(id) && !visible.has(id)));
@@ -70,7 +85,6 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   }
   const pseudonyms = new Map(privateContacts.map((p) => [p.contactId, p.pseudonym]));
   const screen = new Screen(privateContacts, publicNames);
-  const messageMarkings = messageMarkingLookup(db, allowUnreviewed);
   const withheldTitles = new Set<number>();
   for (const c of conversations) {
     if (exclusions.get(c.id)) continue;

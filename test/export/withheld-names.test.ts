@@ -73,3 +73,37 @@ describe('a group name set by a withheld event', () => {
     expect((await runCli(['verify', out])).code).toBe(0);
   });
 });
+
+const ONE_ON_ONE = `01-03-2025 20:00 - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.
+01-03-2025 20:01 - Marieke Jansen: Hoi lief, hoe laat ben je thuis vanavond?
+01-03-2025 20:02 - Jan de Vries: Rond negen uur, kus
+`;
+
+describe('a contact present only in withheld messages (LEESMIJ rule 6)', () => {
+  it('becomes "Privécontact n" in participants, senders and the title of a 1:1 named after her', async () => {
+    const { cli, out } = await setup({ 'WhatsApp-chat met Marieke Jansen.txt': ONE_ON_ONE });
+    // Message-level markings only: no contact marking, so the conversation is not excluded as a whole.
+    expect((await cli('review', 'mark', '--message', '2', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+    expect((await cli('review', 'mark', '--message', '3', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
+    expect(r.code, r.stderr).toBe(0);
+    const g = bagOf(out, 'geschoond');
+    const text = allText(g);
+    expect(text).not.toMatch(/Marieke|Jansen/);
+    const chat = fs.readFileSync(path.join(g, walk(g).find((x) => x.endsWith('/chat.json'))!), 'utf8');
+    expect(chat).toMatch(/"title":"\[Privécontact \d+\]"/);
+    expect(chat).toMatch(/"participants":\[\{"name":"Privécontact \d+","custodian":false\}/);
+    expect(chat).toMatch(/"sender":"Privécontact \d+"/);
+    // The minister's own contact (not recognised in a WhatsApp export) keeps his public name.
+    expect(chat).toContain('"sender":"Jan de Vries"');
+    expect((await runCli(['verify', out])).code).toBe(0);
+  });
+
+  it('keeps a business participant whom a kept event names, even when her only message is withheld', async () => {
+    const { cli, out } = await setup({ 'WhatsApp-chat met Afscheidsfeest Pieter verrassing.txt': GROUP });
+    expect((await cli('review', 'mark', '--message', '7', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
+    expect(r.code, r.stderr).toBe(0);
+    expect(allText(bagOf(out, 'geschoond'))).toContain('Sanne Mulder heeft Pieter Smit toegevoegd');
+  });
+});
