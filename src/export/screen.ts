@@ -13,8 +13,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  *   than 4 characters (letters and digits) are not screened: too ambiguous to find reliably ("Mam").
  * - A name that is also the name of a business participant or of the custodian is not screened (it is public).
  * - Phone numbers match in E.164 and in the common written forms: `+31612345678`, `+31 6 12345678`, `0031 6 …`,
- *   `0612345678`, `06-12345678`, `06 1234 5678`, `(06) 12 34 56 78`, and the bare national number. A number must not
- *   touch a letter or digit on either side.
+ *   `0612345678`, `06-12345678`, `06 1234 5678`, `(06) 12 34 56 78`, and the bare national number, with any dash,
+ *   space or invisible format character between the digit groups (PHONE_SEPARATORS), also with the trunk 0 after the
+ *   country code (`+31 (0)6 …`). A number must not touch a digit on either side; a letter it may (`mob0612345678`).
  */
 
 export interface PrivateContact {
@@ -68,11 +69,21 @@ function phoneDigitForms(e164: string): string[] {
   if (!p) return [all];
   const cc = p.countryCallingCode;
   const nsn = p.nationalNumber;
-  return [...new Set([`${cc}${nsn}`, `00${cc}${nsn}`, `0${nsn}`, nsn, all])];
+  // `+31 (0)6 12345678`: the national trunk 0 written after the country code.
+  return [...new Set([`${cc}${nsn}`, `00${cc}${nsn}`, `0${nsn}`, nsn, all, `${cc}0${nsn}`, `00${cc}0${nsn}`])];
 }
 
-const PHONE_RUN = /\+?\d[\d \u00a0\u202f\-().\/]*\d/g;
-const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+/**
+ * Characters that may stand between the digit groups of a written number: spaces of every width (incl. no-break,
+ * thin, narrow and figure spaces), hyphens and dashes (hyphen-minus, hyphen, non-breaking hyphen, figure dash, en and
+ * em dash, minus sign), parentheses, dots, slashes, and invisible format characters (zero-width space/joiners, word
+ * joiner, BOM, direction marks and embeddings, as WhatsApp writes around numbers). A hit still needs the exact digits
+ * of a private contact's number, so dates and amounts do not match.
+ */
+const PHONE_SEPARATORS = ' \\u00a0\\u2000-\\u200f\\u202a-\\u202f\\u205f\\u2060\\u2066-\\u2069\\ufeff\\-\\u2010-\\u2015\\u2212().\\/';
+const PHONE_RUN = new RegExp(`\\+?\\d[\\d${PHONE_SEPARATORS}]*\\d`, 'g');
+/** A number may touch a letter (`mob0612345678`), never a digit: `70612345678` is another number. */
+const isDigit = (c: string | undefined): boolean => c !== undefined && /\p{N}/u.test(c);
 
 export class Screen {
   private readonly byFirstWord = new Map<string, { words: string[]; contact: PrivateContact }[]>();
@@ -163,12 +174,12 @@ export class Screen {
       // Digit groups of the run (a leading '+' belongs to its group) with their offsets.
       const groups = [...run.matchAll(/\+?\d+/g)].map((g) => ({ d: g[0].replace('+', ''), start: base + g.index!, end: base + g.index! + g[0].length }));
       for (let i = 0; i < groups.length; i++) {
-        if (isWordChar(s[groups[i]!.start - 1])) continue;
+        if (isDigit(s[groups[i]!.start - 1])) continue;
         let digits = '';
         for (let j = i; j < groups.length; j++) {
           digits += groups[j]!.d;
           if (digits.length > this.maxPhoneDigits) break;
-          if (isWordChar(s[groups[j]!.end])) continue;
+          if (isDigit(s[groups[j]!.end])) continue;
           const p = this.phones.find((x) => x.digits.has(digits));
           if (p) {
             // "(06) 12 34 56 78": the opening parenthesis belongs to the number.

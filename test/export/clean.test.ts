@@ -131,6 +131,25 @@ describe('cleanMessage', () => {
     expect(other.type === 'message' && other.text).toBe('Nummer 0612345679 en ref 70612345678 blijven staan.');
   });
 
+  it('screens numbers written with dashes, minus signs, thin or zero-width characters between the digit groups', () => {
+    // As phones, keyboards and copy-paste write them: en dash, spaced en dash, em dash, minus sign, non-breaking
+    // hyphen, thin space, narrow no-break space, zero-width space, WhatsApp's direction marks.
+    for (const written of ['06\u201312345678', '06 \u2013 12345678', '06\u201412345678', '06 \u2212 12345678', '06\u201112345678',
+      '06\u200912 34 56 78', '+31\u202f6\u202f12345678', '06\u200b12345678', '\u202a+31 6 1234\u20115678\u202c', '06\u2060-\u206012345678']) {
+      const s = cleanMessage(msg(7, { text: `Het nummer van de oppas is ${written}, bel haar.` }), [], ctx());
+      expect(s.type === 'message' && s.text, JSON.stringify(written)).toMatch(/^Het nummer van de oppas is \u202a?\[Privécontact 3\]\u202c?, bel haar\.$/);
+      expect(screen.find(`bel ${written}`).map((h) => h.kind), JSON.stringify(written)).toEqual(['phone']);
+    }
+    // The trunk 0 after the country code, and a number glued to a word.
+    for (const written of ['+31 (0)6 12345678', '0031 (0)6 12345678', 'mob0612345678', 'tel:+31612345678']) {
+      expect(screen.find(`Variant: ${written}`).map((h) => h.kind), written).toEqual(['phone']);
+      expect(screen.redact(`Variant: ${written}`), written).not.toMatch(/\d{4}/);
+    }
+    // Dates, periods and amounts with the same separators stay, as do other numbers.
+    const other = 'Periode 2024\u20132025, 12\u201303\u20132025, \u20ac\u2009612\u2009345, 06\u201312345679 en 06\u2212123456780.';
+    expect(cleanMessage(msg(8, { text: other }), [], ctx())).toMatchObject({ type: 'message', text: other });
+  });
+
   it('never lets a zakelijk marking un-hide a privé one', () => {
     const s = cleanMessage(msg(9), [mark(14, 'message', 9, 'zakelijk'), mark(15, 'message', 9, 'privé')], ctx());
     expect(s).toMatchObject({ type: 'marker', markingId: 15 });
