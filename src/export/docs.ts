@@ -55,7 +55,10 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
 7. Geldend: een markering met status \`confirmed\` of \`changed\` (met haar huidige categorie). \`rejected\` en niet
    meer actieve, onbeslist gebleven suggesties gelden niet. Zolang er in de periode onbesliste suggesties zijn,
    weigert de export; met \`--allow-unreviewed\` tellen ze als gemarkeerd (de privacyveilige keuze) en zeggen
-   bag-info.txt, pakbon.xml, de sidecars en elke chat.json dat.
+   bag-info.txt, pakbon.xml, de sidecars en elke chat.json dat. Een besluit \`zakelijk\` op berichtniveau dat is
+   genomen op een eerdere tekst van een bericht dat daarna is bewerkt (een latere bron bracht een nieuwere versie),
+   telt als onbeoordeeld: de export weigert en noemt het; met \`--allow-unreviewed\` wordt het bericht afgeschermd
+   (\`privé · M-<id> · onbeoordeeld\`) tot iemand opnieuw besluit.
 8. De ruwe dataset legt per bericht vast wat de schoning ermee deed (\`cleaning\`), zodat een controleur dat kan
    nagaan. Het review-log van de geschoonde set bevat geen bewijsteksten en geen redenen (die kunnen privé-inhoud
    citeren); die staan alleen in de ruwe dataset.

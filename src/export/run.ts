@@ -96,7 +96,11 @@ export class LeakError extends UserError {
 /** Thrown while suggestions in scope are undecided (exit 1); carries what is open. */
 export class OpenSuggestionsError extends UserError {
   constructor(readonly open: OpenSuggestions) {
-    super(`${open.total} suggestion(s) in scope are undecided; decide them (chatarchief review) or export with --allow-unreviewed`);
+    const edited = open.editedAfterDecision.length;
+    const what = edited
+      ? `${open.total} marking(s) in scope are unreviewed (${edited} zakelijk decision(s) made on an earlier text of a message edited since)`
+      : `${open.total} suggestion(s) in scope are undecided`;
+    super(`${what}; decide them (chatarchief review) or export with --allow-unreviewed`);
   }
 }
 

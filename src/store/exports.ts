@@ -1,7 +1,8 @@
 import type { DB } from './db.js';
 import { nowIso } from './db.js';
-import { decisionsFor, markingFromRow, type MarkingDbRow, type MarkingLevel, type MarkingRecord } from './decisions.js';
+import { decisionsFor, getMarking, markingFromRow, type MarkingDbRow, type MarkingLevel, type MarkingRecord } from './decisions.js';
 import { replay } from '../review/state.js';
+import { decidedOnEarlierText, editedAfterDecisionInScope, type EditedAfterDecision } from './stale-decisions.js';
 
 /**
  * Queries of the export (issue 6): which markings count, what is still open, conversations and contacts in scope,
@@ -75,6 +76,10 @@ export function effectiveMarking(db: DB, r: MarkingDbRow, allowUnreviewed: boole
     undecided = true;
   }
   const d = undecided ? null : decisionInForce(m, db);
+  if (d && decidedOnEarlierText(db, m, d.id)) {
+    // A zakelijk decision on an earlier text: unreviewed (the export refuses without --allow-unreviewed), and withheld.
+    return { id: m.id, level: m.level, targetId: m.targetId, span: m.span, category: 'privé', undecided: true, decisionId: null, decidedAt: null, ruleId: m.ruleId };
+  }
   return {
     id: m.id, level: m.level, targetId: m.targetId, span: m.span, category: m.category as Category, undecided,
     decisionId: d?.id ?? null, decidedAt: d?.at ?? null, ruleId: m.ruleId,
@@ -158,6 +163,8 @@ export interface OpenSuggestions {
   contacts: { contactId: number; name: string | null; open: number }[];
   /** The first open markings (at most 50), for the message. */
   examples: { id: number; level: string; targetId: number; category: string; ruleId: string | null }[];
+  /** Zakelijk decisions made on an earlier text of their message (src/store/stale-decisions.ts); counted in total. */
+  editedAfterDecision: EditedAfterDecision[];
 }
 
 /** Undecided suggestions (status suggested, active) whose target lies in scope. */
@@ -172,7 +179,11 @@ export function openSuggestions(db: DB, s: Scope): OpenSuggestions {
   const byLevel = Object.fromEntries(
     (db.prepare(`SELECT k.level AS level, COUNT(*) AS n ${base} GROUP BY k.level`).all(...args) as { level: string; n: number }[]).map((x) => [x.level, x.n]),
   );
-  const total = Object.values(byLevel).reduce((a, b) => a + b, 0);
+  const editedAfterDecision = editedAfterDecisionInScope(db, s.custodianId, r, (id) => {
+    const k = getMarking(db, id);
+    return k ? (decisionInForce(k, db)?.id ?? null) : null;
+  });
+  const total = Object.values(byLevel).reduce((a, b) => a + b, 0) + editedAfterDecision.length;
   const byConversation = db
     .prepare(
       `SELECT c.id AS conversationId, c.title AS title, COUNT(*) AS open FROM (SELECT k.level, k.target_id ${base}) o
@@ -186,7 +197,7 @@ export function openSuggestions(db: DB, s: Scope): OpenSuggestions {
   const examples = db
     .prepare(`SELECT k.id, k.level, k.target_id AS targetId, k.category, k.rule_id AS ruleId ${base} ORDER BY k.id LIMIT 50`)
     .all(...args) as OpenSuggestions['examples'];
-  return { total, byLevel, byConversation, contacts, examples };
+  return { total, byLevel, byConversation, contacts, examples, editedAfterDecision };
 }
 
 export interface ScopedConversation {

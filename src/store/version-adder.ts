@@ -32,6 +32,7 @@ export class VersionAdder {
   private readonly readStored;
   private readonly update;
   private readonly markingsOf;
+  private readonly lastDecision;
 
   constructor(
     db: DB,
@@ -40,6 +41,7 @@ export class VersionAdder {
   ) {
     this.readStored = db.prepare('SELECT text, edited, sent_at, sender, extra_json FROM messages WHERE id = ?');
     this.update = db.prepare('UPDATE messages SET text = ?, edited = 1, extra_json = ? WHERE id = ?');
+    this.lastDecision = db.prepare('SELECT COALESCE(MAX(id), 0) FROM decisions').pluck();
     // Markings that still stand: a rejected or lapsed passage suggestion hides nothing, so it need not freeze the text.
     this.markingsOf = db.prepare(
       `SELECT id, level FROM markings WHERE level IN ('message','passage') AND target_id = ? AND status <> 'rejected' AND active = 1 ORDER BY id`,
@@ -78,6 +80,9 @@ export class VersionAdder {
       if (at === null) delete next.editedAt;
       else next.editedAt = at;
       next.textFromSource = this.sourceId;
+      // Every decision so far on a marking of this message was made on an earlier text (src/store/stale-decisions.ts):
+      // a zakelijk one must not publish this text until someone decides again.
+      if (markings.length) next.textEditedAfterDecision = this.lastDecision.get() as number;
     }
     this.update.run(merged[textAt]!.text, JSON.stringify(next), id);
     this.updated++;

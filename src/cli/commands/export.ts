@@ -50,11 +50,14 @@ function renderOpen(e: OpenSuggestionsError): string {
   const o = e.open;
   return [
     `Refused: ${e.message}.`,
-    `Open by level: ${Object.entries(o.byLevel).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ...(Object.keys(o.byLevel).length ? [`Open by level: ${Object.entries(o.byLevel).map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
     ...(o.byConversation.length ? ['', table(['conversation', 'title', 'open'], o.byConversation.map((c) => [c.conversationId, c.title, c.open]))] : []),
     ...(o.contacts.length ? ['', table(['contact', 'name', 'open'], o.contacts.map((c) => [c.contactId, c.name ?? '', c.open]))] : []),
     '',
-    `First open markings: ${o.examples.map((m) => `M-${m.id} (${m.level} ${m.targetId}, ${m.category}${m.ruleId ? `, ${m.ruleId}` : ''})`).join('; ')}`,
+    ...(o.examples.length ? [`First open markings: ${o.examples.map((m) => `M-${m.id} (${m.level} ${m.targetId}, ${m.category}${m.ruleId ? `, ${m.ruleId}` : ''})`).join('; ')}`] : []),
+    ...(o.editedAfterDecision.length
+      ? [`Edited after a zakelijk decision (the decision was made on an earlier text; undo it and mark the message again): ${o.editedAfterDecision.slice(0, 50).map((e) => `M-${e.markingId} (message ${e.messageId}, conversation ${e.conversationId})`).join('; ')}`]
+      : []),
   ].join('\n');
 }
 

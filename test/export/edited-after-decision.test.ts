@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+/**
+ * A zakelijk decision is made on one text; a later read-out shows the message edited with private content. The export
+ * must not publish the revision nobody decided on: it refuses and names the marking, with --allow-unreviewed it
+ * withholds the message, and after a new decision it exports the decided text.
+ */
+
+const FIRST = `10-03-2025 09:00 - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.
+10-03-2025 10:00 - Jan de Vries: Is de nota klaar?
+10-03-2025 10:05 - Directeur Bakker: Nota is klaar.
+`;
+const LATER = `10-03-2025 09:00 - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.
+10-03-2025 10:00 - Jan de Vries: Is de nota klaar?
+10-03-2025 10:05 - Directeur Bakker: Nota is klaar. Sorry, ik ben er morgen niet, mijn vrouw Els heeft een miskraam gehad. <Dit bericht is bewerkt>
+10-03-2025 10:30 - Jan de Vries: Sterkte
+`;
+const PRIVATE = 'mijn vrouw Els heeft een miskraam gehad';
+
+describe('a zakelijk decision made on an earlier text of an edited message', () => {
+  it('makes the message unreviewed: refused and named, withheld under --allow-unreviewed, exported after a new decision', async () => {
+    const dir = tempDir('chatarchief-edited-');
+    const db = path.join(dir, 'store.db');
+    const cli = (...a: string[]) => runCli([...a, '--db', db]);
+    const chat = (name: string, text: string) => {
+      fs.mkdirSync(path.join(dir, name));
+      fs.writeFileSync(path.join(dir, name, 'WhatsApp-chat met Directeur Bakker.txt'), text);
+      return path.join(dir, name);
+    };
+    expect((await cli('custodian', 'add', '--id', 'min', '--name', 'Jan de Vries', '--function', 'Minister', '--department', 'IenW', '--from', '2024-01-01')).code).toBe(0);
+    expect((await cli('ingest', chat('a', FIRST), '--custodian', 'min', '--read-out', '2025-03-10T10:06')).code).toBe(0);
+    expect((await cli('review', 'mark', '--message', '3', '--category', 'zakelijk', '--reviewer', 'anna')).code).toBe(0);
+    const later = await cli('ingest', chat('b', LATER), '--custodian', 'min', '--read-out', '2025-03-10T10:31');
+    expect(later.code, later.stderr).toBe(0);
+    expect(later.stdout + later.stderr).toMatch(/message 3 .*marking M-1 was made on the earlier text/);
+
+    const refused = await cli('export', '--custodian', 'min', '--out', path.join(dir, 'x'), '--set', 'both');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr + refused.stdout).toMatch(/M-1 \(message 3, conversation 1\)/);
+    expect(refused.stderr + refused.stdout).not.toContain(PRIVATE);
+    expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
+
+    const allowed = await cli('export', '--custodian', 'min', '--out', path.join(dir, 'y'), '--set', 'both', '--allow-unreviewed');
+    expect(allowed.code, allowed.stderr).toBe(0);
+    const g = path.join(dir, 'y', fs.readdirSync(path.join(dir, 'y')).find((n) => n.endsWith('_geschoond'))!);
+    const json = fs.readFileSync(path.join(g, 'data/Chatberichten_min/Periode_2025-03-10_2025-03-10/Gesprek_000001/chat.json'), 'utf8');
+    expect(json).not.toMatch(/Nota is klaar|miskraam|Els/);
+    expect(json).toContain('"label":"[bericht afgeschermd: privé · M-1 · onbeoordeeld]"');
+    expect((await runCli(['verify', path.join(dir, 'y')])).code).toBe(0);
+
+    // A reviewer decides again on the text as it is now: the export goes ahead and shows what was decided.
+    expect((await cli('review', 'decide', '1', '--undo', '--reviewer', 'anna')).code).toBe(0);
+    expect((await cli('review', 'mark', '--message', '3', '--span', '0:15', '--category', 'zakelijk', '--reviewer', 'anna')).code).toBe(0);
+    const text = 'Nota is klaar. Sorry, ik ben er morgen niet, mijn vrouw Els heeft een miskraam gehad.';
+    const start = text.indexOf('Sorry');
+    expect((await cli('review', 'mark', '--message', '3', '--span', `${start}:${text.length}`, '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+    // (Everything was delivered above, so there is nothing new to write; what matters is that nothing is refused.)
+    const again = await cli('export', '--custodian', 'min', '--out', path.join(dir, 'z'), '--set', 'both');
+    expect(again.stderr + again.stdout).not.toMatch(/Refused|unreviewed/);
+    expect(again.stderr + again.stdout).toMatch(/nothing new to export/);
+  });
+});
