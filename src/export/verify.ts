@@ -62,7 +62,11 @@ export function findXsd(env: NodeJS.ProcessEnv = process.env): string | null {
   return null;
 }
 
-export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd?: string | null; xmllint?: string } = {}): VerifyReport {
+/**
+ * `acceptUncheckedLeaks`: a geschoonde package whose leak check cannot run (no ruwe package of its delivery, no store)
+ * fails unless the caller explicitly accepts that; it never passes silently.
+ */
+export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd?: string | null; xmllint?: string; acceptUncheckedLeaks?: boolean } = {}): VerifyReport {
   const report: VerifyReport = { ok: true, packages: [], checks: [], findings: [] };
   const check = (name: string, pkg: string, findings: string[], detail: string, skipped = false): void => {
     const status: CheckStatus = skipped ? 'skipped' : findings.length ? 'failed' : 'ok';
@@ -117,7 +121,12 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
       why = (e as Error).message;
     }
     if (!src) {
-      check('leaks', path.basename(g.dir), [], `not checked: ${why || 'give the ruwe package too, or --db with the store'}`, true);
+      const detail = `not checked: ${why || 'give the ruwe package too, or --db with the store'}`;
+      check('leaks', path.basename(g.dir), [], detail, true);
+      if (!opts.acceptUncheckedLeaks) {
+        report.ok = false;
+        report.findings.push({ check: 'leaks', package: path.basename(g.dir), message: `${detail}; a package not checked for leaks does not pass (--accept-unchecked-leaks accepts it explicitly)` });
+      }
       continue;
     }
     const leaks = scanPackage(g.dir, src);

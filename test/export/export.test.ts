@@ -134,10 +134,16 @@ describe('export of a realistic store', () => {
     const alone = await runCli(['verify', '--db', f.dbPath, bagOf(out, 'geschoond'), '--json']);
     expect(alone.code, alone.stdout).toBe(0);
     expect(alone.json().checks.find((c: any) => c.name === 'leaks').detail).toContain('the store');
-    // Without the ruwe set or a store the leak check cannot run, and the verdict says so instead of a plain OK.
-    const blind = await runCli(['verify', bagOf(out, 'geschoond')], { CHATARCHIEF_DB: path.join(f.dir, 'geen-store.db') });
-    expect(blind.code, blind.stderr).toBe(0);
-    expect(blind.stdout).toMatch(/\nOK, but not everything was checked: leaks \(not checked: give the ruwe package too, or --db with the store\)/);
+    // Without the ruwe set or a store the leak check cannot run: that is no pass (exit 1) unless explicitly accepted,
+    // and then the verdict still says so instead of a plain OK.
+    const noStore = { CHATARCHIEF_DB: path.join(f.dir, 'geen-store.db') };
+    const blind = await runCli(['verify', bagOf(out, 'geschoond')], noStore);
+    expect(blind.code, blind.stderr).toBe(1);
+    expect(blind.stdout).toMatch(/\[leaks\] .*not checked: give the ruwe package too, or --db with the store; a package not checked for leaks does not pass/);
+    expect(blind.stdout).toMatch(/\nFAILED/);
+    const accepted = await runCli(['verify', bagOf(out, 'geschoond'), '--accept-unchecked-leaks'], noStore);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stdout).toMatch(/\nOK, but not everything was checked: leaks \(not checked: give the ruwe package too, or --db with the store\)/);
   });
 });
 

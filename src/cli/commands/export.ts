@@ -155,12 +155,13 @@ function renderVerify(r: VerifyReport): string {
 const verifyCmd: Command = {
   name: 'verify',
   summary: 'check exported packages: bag manifests, MDTO sidecars (XSD), pakbon, 1:1 slots, and no private content in the geschoonde set',
-  usage: 'verify <package-dir> [<package-dir>] [--xsd <MDTO-XML1.0.1.xsd>] [--db <file>] [--json]',
+  usage: 'verify <package-dir> [<package-dir>] [--xsd <MDTO-XML1.0.1.xsd>] [--db <file>] [--accept-unchecked-leaks] [--json]',
   help: `Give the geschoonde and the ruwe package (or the --out folder of an export, holding both). The leak check takes
 the withheld content from the ruwe package of the same delivery; without it, from the store (--db, or the default
 database when it exists). xmllint (Debian: libxml2-utils) validates the sidecars; the XSD is --xsd, $CHATARCHIEF_MDTO_XSD,
-or shared/schemas/MDTO-XML1.0.1.xsd beside the installation. Exit 1 when a check fails.`,
-  options: { xsd: { type: 'string' } },
+or shared/schemas/MDTO-XML1.0.1.xsd beside the installation. Exit 1 when a check fails, and when the leak check cannot
+run (no ruwe package, no store) unless --accept-unchecked-leaks accepts that explicitly.`,
+  options: { xsd: { type: 'string' }, 'accept-unchecked-leaks': { type: 'boolean' } },
   positionals: true,
   run(ctx, { values, positionals }) {
     if (positionals.length < 1) throw new UserError(`expected one or two package folders\nusage: chatarchief ${this.usage}`);
@@ -169,7 +170,7 @@ or shared/schemas/MDTO-XML1.0.1.xsd beside the installation. Exit 1 when a check
     const useStore = values.db !== undefined || fs.existsSync(ctx.dbPath);
     let report: VerifyReport;
     try {
-      report = verifyPackages(positionals, { store: useStore ? ctx.store() : null, ...(xsd ? { xsd } : {}) });
+      report = verifyPackages(positionals, { store: useStore ? ctx.store() : null, ...(xsd ? { xsd } : {}), acceptUncheckedLeaks: values['accept-unchecked-leaks'] === true });
     } catch (e) {
       if (e instanceof Error && /not a folder|not a BagIt bag/.test(e.message)) throw new UserError(e.message);
       throw e;
