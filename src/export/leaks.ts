@@ -38,7 +38,10 @@ export interface Leak {
   file: string;
   line: number;
   kind: 'text' | 'name' | 'phone';
-  /** The fragment found (shortened), and where the withheld text came from. */
+  /**
+   * What was found, without repeating it (findings go to logs): the length of a withheld text fragment, or the
+   * pseudonym of the private contact whose name or number it is. `origin` names where the withheld text came from (ids).
+   */
   found: string;
   origin: string;
 }
@@ -288,10 +291,10 @@ function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: 
           }
           for (const [origin, fragment] of longest) {
             seen.add(`${origin}|${fragment}`);
-            leaks.push({ file: rel, line: n, kind: 'text', found: fragment.slice(0, 60), origin });
+            leaks.push({ file: rel, line: n, kind: 'text', found: `${fragment.length} characters`, origin });
           }
         }
-        for (const h of src.screen.find(t)) leaks.push({ file: rel, line: n, kind: h.kind, found: h.kind === 'phone' ? t.slice(h.start, h.end) : h.pseudonym, origin: `private contact ${h.contactId}` });
+        for (const h of src.screen.find(t)) leaks.push({ file: rel, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
       }
       tail = next;
       if (leaks.length >= limit) return leaks;

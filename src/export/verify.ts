@@ -130,7 +130,9 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
       continue;
     }
     const leaks = scanPackage(g.dir, src);
-    check('leaks', path.basename(g.dir), leaks.map((l) => `${l.file}:${l.line}: ${l.kind} "${l.found}" (withheld ${l.origin})`),
+    check('leaks', path.basename(g.dir), leaks.map((l) => l.kind === 'text'
+      ? `${l.file}:${l.line}: withheld text (${l.found}) of ${l.origin}`
+      : `${l.file}:${l.line}: ${l.kind === 'name' ? 'name' : 'phone number'} of ${l.origin} (${l.found})`),
       `no withheld text (${src.fragments.count} fragments) and no private contact's name or number; withheld content taken from ${src.describe}`);
   }
   return report;

@@ -158,9 +158,10 @@ export function markingRecordsFor(db: DB, level: 'contact' | 'conversation', tar
 export interface OpenSuggestions {
   total: number;
   byLevel: Record<string, number>;
-  byConversation: { conversationId: number; title: string; open: number }[];
+  /** Ids and counts only: a title or a contact's name may be private, and this goes to logs. */
+  byConversation: { conversationId: number; open: number }[];
   /** Open contact-level suggestions (they reach beyond one conversation). */
-  contacts: { contactId: number; name: string | null; open: number }[];
+  contacts: { contactId: number; open: number }[];
   /** The first open markings (at most 50), for the message. */
   examples: { id: number; level: string; targetId: number; category: string; ruleId: string | null }[];
   /** Zakelijk decisions made on an earlier text of their message (src/store/stale-decisions.ts); counted in total. */
@@ -186,13 +187,13 @@ export function openSuggestions(db: DB, s: Scope): OpenSuggestions {
   const total = Object.values(byLevel).reduce((a, b) => a + b, 0) + editedAfterDecision.length;
   const byConversation = db
     .prepare(
-      `SELECT c.id AS conversationId, c.title AS title, COUNT(*) AS open FROM (SELECT k.level, k.target_id ${base}) o
+      `SELECT c.id AS conversationId, COUNT(*) AS open FROM (SELECT k.level, k.target_id ${base}) o
        JOIN conversations c ON c.id = CASE o.level WHEN 'conversation' THEN o.target_id ELSE (SELECT conversation_id FROM messages WHERE id = o.target_id) END
        WHERE o.level <> 'contact' GROUP BY c.id ORDER BY c.id`,
     )
     .all(...args) as OpenSuggestions['byConversation'];
   const contacts = db
-    .prepare(`SELECT k.target_id AS contactId, (SELECT display_name FROM contacts WHERE id = k.target_id) AS name, COUNT(*) AS open ${base} AND k.level = 'contact' GROUP BY k.target_id`)
+    .prepare(`SELECT k.target_id AS contactId, COUNT(*) AS open ${base} AND k.level = 'contact' GROUP BY k.target_id`)
     .all(...args) as OpenSuggestions['contacts'];
   const examples = db
     .prepare(`SELECT k.id, k.level, k.target_id AS targetId, k.category, k.rule_id AS ruleId ${base} ORDER BY k.id LIMIT 50`)

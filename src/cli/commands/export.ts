@@ -51,8 +51,8 @@ function renderOpen(e: OpenSuggestionsError): string {
   return [
     `Refused: ${e.message}.`,
     ...(Object.keys(o.byLevel).length ? [`Open by level: ${Object.entries(o.byLevel).map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
-    ...(o.byConversation.length ? ['', table(['conversation', 'title', 'open'], o.byConversation.map((c) => [c.conversationId, c.title, c.open]))] : []),
-    ...(o.contacts.length ? ['', table(['contact', 'name', 'open'], o.contacts.map((c) => [c.contactId, c.name ?? '', c.open]))] : []),
+    ...(o.byConversation.length ? ['', table(['conversation', 'open'], o.byConversation.map((c) => [c.conversationId, c.open]))] : []),
+    ...(o.contacts.length ? ['', table(['contact', 'open'], o.contacts.map((c) => [c.contactId, c.open]))] : []),
     '',
     ...(o.examples.length ? [`First open markings: ${o.examples.map((m) => `M-${m.id} (${m.level} ${m.targetId}, ${m.category}${m.ruleId ? `, ${m.ruleId}` : ''})`).join('; ')}`] : []),
     ...(o.editedAfterDecision.length
