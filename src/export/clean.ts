@@ -55,6 +55,8 @@ export interface CleaningContext {
   defaultCategory: Category;
   /** Pseudonyms of private contacts by contact id. */
   pseudonyms: ReadonlyMap<number, string>;
+  /** "Contact <n>" for business participants known only by number (src/export/nameless.ts). */
+  neutralNames?: ReadonlyMap<number, string>;
   /** Finds private contacts' names and numbers in text that is kept. */
   screen: Screen;
 }
@@ -233,7 +235,7 @@ export function messagePassages(msg: MessageJson, own: readonly EffectiveMarking
 /** The sender as the geschoonde set shows it: a private contact by pseudonym, anyone else by (screened) name. */
 export function senderShown(msg: MessageJson, ctx: CleaningContext): string | null {
   if (msg.senderContactId != null) {
-    const p = ctx.pseudonyms.get(msg.senderContactId);
+    const p = ctx.pseudonyms.get(msg.senderContactId) ?? ctx.neutralNames?.get(msg.senderContactId);
     if (p) return p;
   }
   return msg.sender === null ? null : ctx.screen.redact(msg.sender);
@@ -335,7 +337,7 @@ export function titleShown(ctx: CleaningContext, excluded: boolean): string {
 /** Participants as the geschoonde set shows them: private contacts by pseudonym, others by name (number only when nameless). */
 export function participantsShown(ctx: CleaningContext): { name: string; custodian: boolean }[] {
   return ctx.participants.map((p) => ({
-    name: ctx.pseudonyms.get(p.contactId) ?? ctx.screen.redact(p.name ?? p.phone ?? `Contact ${p.contactId}`),
+    name: ctx.pseudonyms.get(p.contactId) ?? ctx.neutralNames?.get(p.contactId) ?? ctx.screen.redact(p.name ?? p.phone ?? `Contact ${p.contactId}`),
     custodian: p.isCustodian,
   }));
 }

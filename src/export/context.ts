@@ -9,6 +9,7 @@ import {
 import { cleanConversation, conversationExclusion, type Category, type CleaningContext, type MarkingRef, type Slot } from './clean.js';
 import { nameWords, Screen, type PrivateContact } from './screen.js';
 import { keptEventTexts, presentInKept } from './presence.js';
+import { isNameless, neutralNameFor } from './nameless.js';
 import { dayRangeMs } from '../store/term.js';
 import { titleOnlyInWithheld } from './titles.js';
 
@@ -35,6 +36,8 @@ export interface ExportContext {
   withheldTitles: Set<number>;
   privateContacts: PrivateContact[];
   pseudonyms: Map<number, string>;
+  /** "Contact <n>" for business participants known only by number (src/export/nameless.ts). */
+  neutralNames: Map<number, string>;
   /** Names shown in the geschoonde set (business participants and the custodian). */
   publicNames: string[];
   screen: Screen;
@@ -78,22 +81,25 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   const ids = custodianContacts(db, custodian.id);
   const contacts = custodianContacts(db, custodian.id, new Set(ids.filter((k) => isPrivate(k.id, k.isCustodian)).map((k) => k.id)));
   const privateContacts: PrivateContact[] = [];
+  const nameless: PrivateContact[] = [];
   const publicNames = [custodian.name];
   for (const k of contacts) {
     if (isPrivate(k.id, k.isCustodian)) privateContacts.push({ contactId: k.id, pseudonym: pseudonymFor(k.rank), names: k.names, phones: k.phones });
+    else if (!k.isCustodian && k.phones.length && isNameless(k.names)) nameless.push({ contactId: k.id, pseudonym: neutralNameFor(k.rank), names: [], phones: k.phones });
     else if (visible.has(k.id) || k.isCustodian) publicNames.push(...k.names);
   }
   const pseudonyms = new Map(privateContacts.map((p) => [p.contactId, p.pseudonym]));
-  const screen = new Screen(privateContacts, publicNames);
+  const neutralNames = new Map(nameless.map((p) => [p.contactId, p.pseudonym]));
+  const screen = new Screen([...privateContacts, ...nameless], publicNames);
   const withheldTitles = new Set<number>();
   for (const c of conversations) {
     if (exclusions.get(c.id)) continue;
-    const ctx = baseContext(c, convMarks.get(c.id) ?? [], cMarks, custodian, pseudonyms, screen);
+    const ctx = { ...baseContext(c, convMarks.get(c.id) ?? [], cMarks, custodian, pseudonyms, screen), neutralNames };
     if (titleOnlyInWithheld(db, ctx, (id) => messageMarkings(id).effective)) withheldTitles.add(c.id);
   }
   return {
     custodian, scope, allowUnreviewed, conversations, contactMarkings: cMarks, conversationMarkings: convMarks, exclusions, withheldTitles,
-    privateContacts, pseudonyms, publicNames, screen, messageMarkings,
+    privateContacts, pseudonyms, neutralNames, publicNames, screen, messageMarkings,
   };
 }
 
@@ -108,7 +114,10 @@ function baseContext(
 }
 
 export function cleaningContextFor(x: ExportContext, c: ScopedConversation): CleaningContext {
-  return { ...baseContext(c, x.conversationMarkings.get(c.id) ?? [], x.contactMarkings, x.custodian, x.pseudonyms, x.screen), titleWithheld: x.withheldTitles.has(c.id) };
+  return {
+    ...baseContext(c, x.conversationMarkings.get(c.id) ?? [], x.contactMarkings, x.custodian, x.pseudonyms, x.screen),
+    titleWithheld: x.withheldTitles.has(c.id), neutralNames: x.neutralNames,
+  };
 }
 
 /**

@@ -272,7 +272,7 @@ function conversationSpec(w: SetWriter, conv: ScopedConversation, ctx: CleaningC
     isOnderdeelVan: dossier, heeftRepresentatie: reps, aanvullendeMetagegevens: [log],
     gerelateerd: [{ ref: { naam: `${r.ref.naam} (${other(w.set) === 'ruw' ? 'ruwe dataset' : 'geschoonde set'})`, id: w.ids.conversation(other(w.set), conv.id) }, relatie: geschoond ? 'Is geschoonde versie van' : 'Heeft geschoonde versie' }],
     archiefvormer: archiefvormer(w),
-    betrokkenen: people.map((p) => ({ rol: p.isCustodian ? 'Bewindspersoon' : 'Correspondent', actor: { naam: geschoond ? ctx.screen.redact(p.name ?? p.phone ?? `Contact ${p.contactId}`) : (p.name ?? p.phone ?? `Contact ${p.contactId}`) } })),
+    betrokkenen: people.map((p) => ({ rol: p.isCustodian ? 'Bewindspersoon' : 'Correspondent', actor: { naam: geschoond ? (w.x.neutralNames.get(p.contactId) ?? ctx.screen.redact(p.name ?? p.phone ?? `Contact ${p.contactId}`)) : (p.name ?? p.phone ?? `Contact ${p.contactId}`) } })),
     beperkingGebruik: restriction(w.set),
   };
 }

@@ -49,7 +49,9 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
    verschijnt als "Privécontact <n>", met n de plaats van het contact in de contactenlijst van de bewindspersoon
    (vast over leveringen heen). Zijn naam (vanaf 4 letters/cijfers, als hele woorden) en telefoonnummer (E.164 en
    gangbare schrijfwijzen) worden ook in overigens zakelijke tekst, titels en bijlagenamen vervangen door
-   \`[Privécontact <n>]\`. Telefoonnummers van deelnemers staan niet in de geschoonde set. Een groepsnaam die alleen
+   \`[Privécontact <n>]\`. Telefoonnummers van deelnemers staan niet in de geschoonde set: een zakelijke deelnemer
+   zonder opgeslagen naam (de telefoon toont alleen een nummer) heet "Contact <n>" (zelfde nummering), en zijn nummer
+   wordt overal vervangen door \`[Contact <n>]\`. Een groepsnaam die alleen
    bestaat door afgeschermde inhoud (ingesteld door een afgeschermd systeembericht en door geen getoond bericht)
    wordt niet getoond: de titel is dan "Gesprek (titel afgeschermd)".
 7. Geldend: een markering met status \`confirmed\` of \`changed\` (met haar huidige categorie). \`rejected\` en niet

@@ -16,6 +16,7 @@ import { MESSAGE_KINDS, SYSTEM_EVENTS } from '../../parsers/types.js';
 import { runSteps, runStepsYielding, type Yielder } from './partial.js';
 import { restriction } from './writer.js';
 import { Screen, type PrivateContact } from './screen.js';
+import { isNameless, neutralNameFor } from './nameless.js';
 
 /**
  * The leak check of `verify`: no text of a withheld message or passage, and no name or number of a private contact,
@@ -107,8 +108,9 @@ function* rawPackageSteps(bagDir: string): Generator<void, LeakSource, void> {
   for (const f of contacts) {
     for (const e of parseJsonLinesArray(readLines(f))) {
       if (!('item' in e)) continue;
-      const k = e.item as { id: number; private: boolean; pseudonym: string | null; names: string[]; phones: string[] };
+      const k = e.item as { id: number; rank: number; isCustodian: boolean; private: boolean; pseudonym: string | null; names: string[]; phones: string[] };
       if (k.private) privateContacts.push({ contactId: k.id, pseudonym: k.pseudonym ?? '', names: k.names, phones: k.phones });
+      else if (!k.isCustodian && k.phones.length && isNameless(k.names)) privateContacts.push({ contactId: k.id, pseudonym: neutralNameFor(k.rank), names: [], phones: k.phones });
       yield;
     }
   }

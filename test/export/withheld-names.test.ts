@@ -107,3 +107,33 @@ describe('a contact present only in withheld messages (LEESMIJ rule 6)', () => {
     expect(allText(bagOf(out, 'geschoond'))).toContain('Sanne Mulder heeft Pieter Smit toegevoegd');
   });
 });
+
+const UNSAVED = `06-03-2025 08:55 - \u200eSanne Mulder heeft de groep Dijkoverleg gemaakt
+06-03-2025 08:56 - \u200eSanne Mulder heeft \u202a+31 6 55512345\u202c toegevoegd
+06-03-2025 09:00 - Sanne Mulder: Goedemorgen, overleg om 10 uur over de dijkversterking.
+06-03-2025 09:01 - \u202a+31 6 55512345\u202c: Ik ben de nieuwe dijkgraaf, ik sluit aan. Mijn nummer is 06-55512345.
+06-03-2025 09:02 - Jan de Vries: Welkom.
+`;
+
+describe('a business participant without a saved name (LEESMIJ rule 6: no participant numbers)', () => {
+  it('appears as "Contact n" in participants, senders, metadata and text; verify finds the number when planted', async () => {
+    const { out, cli } = await setup({ 'WhatsApp-chat met Dijkoverleg.txt': UNSAVED });
+    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
+    expect(r.code, r.stderr).toBe(0);
+    const g = bagOf(out, 'geschoond');
+    expect(allText(g)).not.toMatch(/55512345|555 ?12 ?345/);
+    const chat = fs.readFileSync(path.join(g, walk(g).find((x) => x.endsWith('/chat.json'))!), 'utf8');
+    expect(chat).toMatch(/"participants":\[\{"name":"Sanne Mulder","custodian":false\},\{"name":"Contact 2","custodian":false\}/);
+    expect(chat).toContain('"sender":"Contact 2"');
+    expect(chat).toContain('Ik ben de nieuwe dijkgraaf, ik sluit aan. Mijn nummer is [Contact 2].');
+    expect(allText(g)).toMatch(/<verwijzingNaam>Contact 2<\/verwijzingNaam>/);
+    expect((await runCli(['verify', out])).code).toBe(0);
+    // The number planted back: verify reports it, from the ruwe package and from the store alike.
+    const html = path.join(g, walk(g).find((x) => x.endsWith('/chat.html'))!);
+    fs.appendFileSync(html, '<p>Bel 06 555 123 45</p>');
+    const v = await runCli(['verify', out, '--json']);
+    expect(v.json().findings.filter((x: any) => x.check === 'leaks').map((x: any) => x.message).join('\n')).toMatch(/chat\.html:\d+: phone number of .* \(Contact 2\)/);
+    const vs = await runCli(['verify', g, '--db', path.join(path.dirname(out), 'store.db'), '--json']);
+    expect(vs.json().findings.filter((x: any) => x.check === 'leaks').map((x: any) => x.message).join('\n')).toMatch(/chat\.html:\d+: phone number of .* \(Contact 2\)/);
+  });
+});
