@@ -8,7 +8,6 @@
  * invalid XML that sax leaves as literal text: recombined below), `count` that does not match the elements,
  * and keeping each element's exact source text as evidence (`rawText`).
  */
-import { StringDecoder } from 'node:string_decoder';
 import sax from 'sax';
 
 // sax refuses any text or attribute longer than its buffer limit, 64 KiB by default: an MMS part holds its photo or
@@ -18,6 +17,7 @@ const saxLimits = sax as unknown as { MAX_BUFFER_LENGTH: number };
 saxLimits.MAX_BUFFER_LENGTH = Math.max(saxLimits.MAX_BUFFER_LENGTH, (1 << 29) - 24);
 import { toE164 } from '../phone.js';
 import { DEFAULT_SELF_NAME, SignalFormatError, WarningSink, type SignalEvent, type SignalParseOptions } from './common.js';
+import { xmlDecoder, type XmlDecoder } from './xml-text.js';
 import { describeSmsChat, mmsMessage, smsMessage, type Attrs, type MmsElement, type SmsChatInfo, type SmsContext } from './sms-records.js';
 
 export interface SmsXmlOptions extends SignalParseOptions {
@@ -68,7 +68,7 @@ export async function* parseSmsXml(
   const entry = opts.entry ?? 'sms.xml';
   const warnings = new WarningSink(opts.onWarning, entry);
   const parser = sax.parser(true, { trim: false, normalize: false, position: true });
-  const decoder = new StringDecoder('utf8');
+  let decoder: XmlDecoder | null = null;
   const queue: SignalEvent[] = [];
   const chats = new Map<string, { info: SmsChatInfo; emitted: string }>();
   const comments: string[] = [];
@@ -201,15 +201,37 @@ export async function* parseSmsXml(
   };
 
   let first = true;
-  for await (const chunk of bytes) {
-    let text = decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  const invalid = (offset: number, count: number): void =>
+    warnings.warn('invalid-utf8', `invalid UTF-8 at byte offset ${offset}${count > 1 ? ` and ${count - 1} more place(s)` : ''}; replaced by U+FFFD (the file declares no other encoding)`);
+  // The declaration is read from the first 256 bytes however the stream is chunked.
+  let head: Buffer[] = [];
+  let headBytes = 0;
+  const decode = (b: Buffer): string => {
+    decoder ??= xmlDecoder(b, invalid);
+    let text = decoder.write(b);
     if (first && text) {
       first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    yield* feed(text);
+    return text;
+  };
+  for await (const chunk of bytes) {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    if (!decoder) {
+      head.push(b);
+      headBytes += b.length;
+      if (headBytes < 256) continue;
+      const all = Buffer.concat(head);
+      head = [];
+      yield* feed(decode(all));
+      continue;
+    }
+    yield* feed(decode(b));
   }
-  yield* feed(decoder.end());
+  if (head.length) yield* feed(decode(Buffer.concat(head)));
+  // (assigned in `decode`, which TypeScript does not follow)
+  const d = decoder as XmlDecoder | null;
+  if (d) yield* feed(d.end());
   parser.close();
   if (fatal) throw fatal;
   if (!sawRoot) throw new SignalFormatError('no XML root element found', { entry, line: parser.line + 1, expected: '<smses> (SMS Backup & Restore XML)' });

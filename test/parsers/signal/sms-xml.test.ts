@@ -179,3 +179,39 @@ describe('parseSmsXml: corrupt input', () => {
     expect(fixSurrogateRefs('no refs')).toBe('no refs');
   });
 });
+
+describe('parseSmsXml: text encodings', () => {
+  const doc = (decl: string, body: string) =>
+    `<?xml version='1.0' encoding='${decl}' standalone='yes' ?>\n<smses count="1">\n  <sms protocol="0" address="+31620001001" date="1761285000000" type="1" body="${body}" read="1" contact_name="Youssef El Amrani" />\n</smses>\n`;
+  const chunks = (b: Buffer, size: number) => Array.from({ length: Math.ceil(b.length / size) }, (_, i) => b.subarray(i * size, (i + 1) * size));
+
+  it('a file that declares ISO-8859-1 is read as such, at any chunk size', async () => {
+    const bytes = Buffer.from(doc('ISO-8859-1', 'Café één naïef'), 'latin1');
+    for (const size of [7, 61, 1 << 16]) {
+      const c = await collect((onWarning) => parseSmsXml(chunks(bytes, size), { zone: ZONE, onWarning }));
+      expect(c.messages[0]!.text).toBe('Café één naïef');
+      expect(c.warnings.filter((w) => w.code === 'invalid-utf8')).toEqual([]);
+    }
+  });
+
+  it('invalid UTF-8 in a file that declares UTF-8 is reported with its byte offset (kept as U+FFFD)', async () => {
+    const text = doc('UTF-8', 'Caf\u0000 € ok');
+    const bytes = Buffer.from(text, 'utf8');
+    const at = bytes.indexOf(0);
+    bytes[at] = 0xe9; // Latin-1 é where UTF-8 was declared
+    for (const size of [7, 1 << 16]) {
+      const c = await collect((onWarning) => parseSmsXml(chunks(bytes, size), { zone: ZONE, onWarning }));
+      expect(c.messages[0]!.text).toBe('Caf\ufffd € ok');
+      const w = c.warnings.filter((x) => x.code === 'invalid-utf8');
+      expect(w).toHaveLength(1);
+      expect(w[0]!.message).toContain(`byte offset ${at}`);
+    }
+  });
+
+  it('a euro sign split over two chunks is no invalid UTF-8', async () => {
+    const bytes = Buffer.from(doc('UTF-8', 'kost €5'), 'utf8');
+    const c = await collect((onWarning) => parseSmsXml(chunks(bytes, 3), { zone: ZONE, onWarning }));
+    expect(c.messages[0]!.text).toBe('kost €5');
+    expect(c.warnings.filter((w) => w.code === 'invalid-utf8')).toEqual([]);
+  });
+});
