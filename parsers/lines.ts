@@ -98,6 +98,12 @@ export function utf8OfBytes(s: string): string {
 /** Synchronous line splitter: push chunks, get (or visit) the lines they complete. */
 export class LineSplitter {
   private carry: Buffer = Buffer.alloc(0);
+  /**
+   * Chunks that continue the carried partial line without ending it, joined only when the line ends: joining at every
+   * chunk would copy a line of n chunks n times (a 40 MB line without a break took minutes).
+   */
+  private carryMore: Buffer[] = [];
+  private carryMoreLength = 0;
   private carryOffset = 0; // byte offset of carry[0] in the source
   private lineNo = 0;
 
@@ -135,16 +141,20 @@ export class LineSplitter {
   /** Calls `fn` for every line this chunk completes. */
   visit(raw: Buffer | Uint8Array, fn: LineVisitor): void {
     let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    let base = this.carryOffset + this.carry.length;
+    let base = this.carryOffset + this.carry.length + this.carryMoreLength;
     if (chunk.length === 0) return;
     if (this.carry.length) {
       // Complete the carried partial line with the chunk's first line only (a small copy, not the whole chunk).
       // A carried final '\r' not followed by '\n' already ended its line.
-      const k = this.carry[this.carry.length - 1] === 13 ? (chunk[0] === 10 ? 1 : 0) : firstLineEnd(chunk);
+      const last = this.carryMore.at(-1) ?? this.carry;
+      const k = last[last.length - 1] === 13 ? (chunk[0] === 10 ? 1 : 0) : firstLineEnd(chunk);
       if (k < 0) {
-        this.carry = Buffer.concat([this.carry, chunk]);
+        // (a copy: the caller may reuse the chunk's memory)
+        this.carryMore.push(Buffer.from(chunk));
+        this.carryMoreLength += chunk.length;
         return;
       }
+      this.joinCarry();
       this.region(Buffer.concat([this.carry, chunk.subarray(0, k)]), this.carryOffset, fn);
       base += k;
       chunk = chunk.subarray(k);
@@ -164,12 +174,21 @@ export class LineSplitter {
 
   /** Calls `fn` for the last line (without a line break), if any. */
   finish(fn: LineVisitor): void {
+    this.joinCarry();
     const c = this.carry;
     if (c.length) {
       if (c[c.length - 1] === 13) this.emit(c.subarray(0, c.length - 1), this.carryOffset, '\r', fn);
       else this.emit(c, this.carryOffset, '', fn);
     }
     this.carry = Buffer.alloc(0);
+  }
+
+  /** Makes the carried partial line one buffer again (see carryMore). */
+  private joinCarry(): void {
+    if (this.carryMore.length === 0) return;
+    this.carry = Buffer.concat([this.carry, ...this.carryMore]);
+    this.carryMore = [];
+    this.carryMoreLength = 0;
   }
 
   /** Splits bytes that end with a complete line break. */

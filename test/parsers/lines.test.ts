@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LineSplitter, lineBatches, RegionOffsets, splitLines, utf8OfBytes } from '../../parsers/lines.js';
 import { rng } from '../../parsers/prng.js';
 import type { ParseWarning } from '../../parsers/types.js';
@@ -125,5 +125,51 @@ describe('LineSplitter.noLoneCr', () => {
     const fast = visit(bytes, size, true);
     expect(fast).toEqual(visit(bytes, size, false));
     expect(fast.map((l) => l[2])).toEqual(['\r\n', '\r\n', '\n', '\n', '\r\n', '\n', '']);
+  });
+});
+
+describe('LineSplitter: a line longer than many chunks', () => {
+  const visitAll = (chunks: () => Iterable<Buffer>) => {
+    const sp = new LineSplitter();
+    const out: [number, string, string, number][] = [];
+    const fn = (text: string, start: number, end: number, eol: string, lineNo: number, offsets: RegionOffsets): void => {
+      out.push([lineNo, text.slice(start, end), eol, offsets.at(start)]);
+    };
+    for (const c of chunks()) sp.visit(c, fn);
+    sp.finish(fn);
+    return out;
+  };
+  // A reader that reuses one buffer for every chunk (as readChunksReusing does): the splitter must copy what it keeps.
+  function* reusing(bytes: Buffer, size: number): Iterable<Buffer> {
+    const buf = Buffer.alloc(size);
+    for (let i = 0; i < bytes.length; i += size) {
+      const n = bytes.copy(buf, 0, i, i + size);
+      yield buf.subarray(0, n);
+      buf.fill(0x21);
+    }
+  }
+  const long = 'é'.repeat(5000) + 'x'.repeat(3001);
+  const bytes = Buffer.from(`a\n${long}\r\n${long}\rz\n`);
+
+  it.each([7, 64, 1000])('is kept whole, with its offset and line break, from a reused buffer (chunk %i)', (size) => {
+    expect(visitAll(() => reusing(bytes, size))).toEqual([
+      [1, 'a', '\n', 0],
+      [2, long, '\r\n', 2],
+      [3, long, '\r', 2 + Buffer.byteLength(long) + 2],
+      [4, 'z', '\n', 2 + 2 * Buffer.byteLength(long) + 3],
+    ]);
+  });
+
+  it('is copied a bounded number of times, not once per chunk (a 40 MB line took minutes)', () => {
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      const line = Buffer.alloc(2_000_000, 0x61);
+      const out = visitAll(() => reusing(Buffer.concat([Buffer.from('h\n'), line, Buffer.from('\nt\n')]), 1024));
+      expect(out.map((l) => l[1].length)).toEqual([1, line.length, 1]);
+      const copied = concat.mock.calls.reduce((n, [list]) => n + (list as Buffer[]).reduce((m, b) => m + b.length, 0), 0);
+      expect(copied).toBeLessThan(3 * (line.length + 4));
+    } finally {
+      concat.mockRestore();
+    }
   });
 });
