@@ -28,7 +28,27 @@ var S = {
   undo: [],
   modal: false
 };
-try { S.reviewer = localStorage.getItem('chatarchief.reviewer') || ''; } catch (e) { S.reviewer = ''; }
+/*
+ * The browser remembers the reviewer name in a cookie, as cookies are per host and not per port: chatarchief review
+ * listens on a new port each run, and a new port is a new origin with an empty localStorage. The cookie is only read by
+ * this script (API requests omit credentials; the server never reads it) and holds no token. localStorage keeps a copy:
+ * a name stored there by an earlier version is still found, and so is the name where cookies are blocked.
+ */
+var REVIEWER_KEY = 'chatarchief.reviewer';
+function rememberedReviewer() {
+  try {
+    var c = document.cookie.split('; ').find(function (x) { return x.indexOf(REVIEWER_KEY + '=') === 0; });
+    var name = c ? decodeURIComponent(c.slice(REVIEWER_KEY.length + 1)) : '';
+    if (name) return name;
+  } catch (e) { /* no cookies, or a malformed one: try localStorage */ }
+  try { return localStorage.getItem(REVIEWER_KEY) || ''; } catch (e) { return ''; }
+}
+function rememberReviewer(name) {
+  try { document.cookie = REVIEWER_KEY + '=' + encodeURIComponent(name) + '; Path=/; Max-Age=34560000; SameSite=Strict'; } catch (e) { /* cookies blocked */ }
+  try { localStorage.setItem(REVIEWER_KEY, name); } catch (e) { /* private mode: keep for this visit */ }
+}
+
+S.reviewer = rememberedReviewer();
 if (S.reviewer && reviewerNameProblem(S.reviewer)) S.reviewer = ''; // (stored before names were checked: ask again)
 
 var CATS = ['zakelijk', 'privé', 'partijpolitiek'];
@@ -217,7 +237,7 @@ async function askReviewer(force) {
     var problem = reviewerNameProblem(clean);
     if (!problem) {
       S.reviewer = clean;
-      try { localStorage.setItem('chatarchief.reviewer', S.reviewer); } catch (e) { /* private mode: keep for this visit */ }
+      rememberReviewer(clean);
       break;
     }
     text = problem;
