@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { InputError, UserError } from '../errors.js';
 import type { DB, Store } from '../store/db.js';
 import type { BlobRun } from '../store/blobs.js';
+import { removeStaleTmpFiles } from '../store/blob-leftovers.js';
 import type { Custodian } from '../store/custodians.js';
 import { createVeiligstelling, findSourceByHash, hasSourceOfSize, referencedBlobHashes, sourceFileList } from '../store/ingest.js';
 import { appendSourceWarning, sourceMessagesOutsideTerm } from '../store/term.js';
@@ -55,6 +56,7 @@ export async function ingestPaths(
   // Rolling back to this savepoint undoes the run's rows but keeps the write lock, under which its blobs are removed.
   db.exec(`SAVEPOINT ${RUN_SAVEPOINT}`);
   try {
+    cleanLeftovers(store, progress);
     let veiligstellingId = 0;
     for (let order = units, attempt = 1; ; attempt++) {
       veiligstellingId = createVeiligstelling(db, opts.custodian.id, opts.operator, opts.device);
@@ -104,6 +106,13 @@ export async function ingestPaths(
 const RUN_SAVEPOINT = 'ingest_run';
 const NOTHING_STORED = 'Nothing of this run was stored: a run is all or nothing';
 const AGAIN = 'Ingest again without this file, or with it put right';
+
+/** Removes the temporary files of runs killed hard (while this run holds the write lock: see blob-leftovers.ts). */
+function cleanLeftovers(store: Store, progress: (msg: string) => void): void {
+  const r = removeStaleTmpFiles(store.blobs);
+  if (r.removed.length) progress(`removed ${r.removed.length} temporary file(s) that an earlier, killed run left in the blob store ${store.blobs.tmpDir}`);
+  for (const f of r.failed) progress(`warning: could not clean up ${f.file} in the blob store: ${f.error}`);
+}
 
 /**
  * Undoes a failed run: its rows, then the blobs it created and its leftover temporary files. A blob the run created is

@@ -20,6 +20,11 @@ export class BlobStore {
     return path.join(this.dir, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
+  /** Where writes put their temporary files (leftovers of a killed run: see blob-leftovers.ts). */
+  get tmpDir(): string {
+    return path.join(this.dir, 'tmp');
+  }
+
   has(sha256: string): boolean {
     return fs.existsSync(this.pathFor(sha256));
   }
@@ -151,11 +156,11 @@ export class BlobStore {
   /** A fresh temporary file name in `<dir>/tmp` (the folder is created). */
   private newTmp(): string {
     try {
-      fs.mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
+      fs.mkdirSync(this.tmpDir, { recursive: true });
     } catch (e) {
       throw this.writeError(e);
     }
-    const tmp = path.join(this.dir, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
+    const tmp = path.join(this.tmpDir, `${process.pid}-${crypto.randomUUID()}`);
     this.tmpInUse(tmp, true);
     return tmp;
   }
@@ -272,7 +277,7 @@ export class BlobRun extends BlobStore {
 }
 
 /** Removes a (read-only) file if it exists: where the platform refuses to unlink a read-only file, it is made writable first. */
-function removeReadOnly(file: string): void {
+export function removeReadOnly(file: string): void {
   try {
     fs.unlinkSync(file);
   } catch (e) {

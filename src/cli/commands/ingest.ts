@@ -44,7 +44,9 @@ a zip entry's time); a loose file's modification time is not evidence and is ign
 Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max-zip-bytes ${DEFAULT_ZIP_LIMITS.maxTotalBytes} (uncompressed total),
 --max-zip-ratio ${DEFAULT_ZIP_LIMITS.maxRatio} (per entry over 1 MiB).
 Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the run at its next step and rolls it back, the files it copied into the blob
-store included (exit 130/143/129); a second one exits at once (the store is unchanged; copied files stay).`,
+store included (exit 130/143/129); a second one exits at once (the store is unchanged; copied files stay). Temporary
+files that a run killed hard (a second signal, SIGKILL, power loss) left in the blob store are removed by a later run once
+they are an hour old; whole blobs no row refers to are kept.`,
   options: {
     custodian: { type: 'string' }, operator: { type: 'string' }, device: { type: 'string' }, 'date-order': { type: 'string' },
     format: { type: 'string' }, 'read-out': { type: 'string' }, 'max-zip-entries': { type: 'string' }, 'max-zip-bytes': { type: 'string' }, 'max-zip-ratio': { type: 'string' },
