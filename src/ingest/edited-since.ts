@@ -1,9 +1,13 @@
 /** The operator's word on a message a later source shows edited further (see VersionAdder). */
 import type { EditedSince } from '../store/message-writer.js';
 
-/** The operator's warning for a message that was edited after an earlier source was made (code `message-edited-since`). */
+/**
+ * The operator's warning for a message that was edited after an earlier source was made (code `message-edited-since`).
+ * It goes to stderr and logs, so it names the message, its conversation and its sender by id, never by a name.
+ */
 export function editedSinceWarning(e: EditedSince, conversationId: number): { code: string; message: string; line: number } {
-  const who = `message ${e.messageId} (conversation ${conversationId}, ${e.sender ?? 'system'}, sent ${e.sentAt})`;
+  const from = e.senderContactId === null ? '' : `, from contact ${e.senderContactId}`;
+  const who = `message ${e.messageId} (conversation ${conversationId}${from}, sent ${e.sentAt})`;
   const versions = `${e.added} version${e.added === 1 ? '' : 's'}`;
   let message = `${who} was edited since an earlier source: ${versions} added, every earlier version kept`;
   if (e.keptForMarkings.length) {

@@ -9,7 +9,8 @@ import { incomingVersions, mergeVersions, storedVersions } from './message-versi
  */
 export interface EditedSince {
   messageId: number;
-  sender: string | null;
+  /** The sender by contact id (null when it has none: a system event); the operator's log names ids, never names. */
+  senderContactId: number | null;
   sentAt: string;
   /** Line (item) of the message in this source. */
   line: number;
@@ -39,7 +40,7 @@ export class VersionAdder {
     private readonly sourceId: number,
     private readonly onEditedSince?: (e: EditedSince) => void,
   ) {
-    this.readStored = db.prepare('SELECT text, edited, sent_at, sender, extra_json FROM messages WHERE id = ?');
+    this.readStored = db.prepare('SELECT text, edited, sent_at, sender_contact_id, extra_json FROM messages WHERE id = ?');
     this.update = db.prepare('UPDATE messages SET text = ?, edited = 1, extra_json = ? WHERE id = ?');
     this.lastDecision = db.prepare('SELECT COALESCE(MAX(id), 0) FROM decisions').pluck();
     // Markings that still stand: a rejected or lapsed passage suggestion hides nothing, so it need not freeze the text.
@@ -55,7 +56,7 @@ export class VersionAdder {
    * newer versions go to extra.newerVersions instead, so that a withheld passage never lands on other words.
    */
   add(id: number, m: ParsedMessage): void {
-    const row = this.readStored.get(id) as { text: string; edited: number; sent_at: string; sender: string | null; extra_json: string | null };
+    const row = this.readStored.get(id) as { text: string; edited: number; sent_at: string; sender_contact_id: number | null; extra_json: string | null };
     const extra = row.extra_json ? (JSON.parse(row.extra_json) as Record<string, unknown>) : {};
     const stored = storedVersions(row.text, row.edited === 1, row.sent_at, extra);
     const merged = mergeVersions(stored.versions, incomingVersions(m));
@@ -87,7 +88,7 @@ export class VersionAdder {
     this.update.run(merged[textAt]!.text, JSON.stringify(next), id);
     this.updated++;
     this.onEditedSince?.({
-      messageId: id, sender: row.sender, sentAt: row.sent_at, line: m.line, added, textChanged: textAt !== storedAt,
+      messageId: id, senderContactId: row.sender_contact_id, sentAt: row.sent_at, line: m.line, added, textChanged: textAt !== storedAt,
       keptForMarkings: textAt < newest ? pins : [], otherMarkings: markings.filter((k) => k.level !== 'passage').map((k) => k.id),
     });
   }
