@@ -38,6 +38,11 @@ beforeAll(async () => {
     ]),
     exportOf('Jan Schat', ['01-03-2024 09:05 - Jan Schat: Minister, de Voorjaarsnota ligt klaar voor de MR.', '01-03-2024 09:06 - Minister: Prima, stuur maar door.']),
     exportOf('Schat', ['01-03-2024 19:05 - Schat: Hoe laat ben je thuis?', '01-03-2024 19:06 - Minister: Rond acht uur.']),
+    exportOf('Verjaardag SG', [
+      '01-03-2024 09:10 - Anouk Visser: Wie doet mee aan het cadeau voor de SG? Tikkie volgt.',
+      '01-03-2024 09:12 - Minister: Ik doe mee, en ik zeg iets bij de taart na de staf.',
+    ]),
+    exportOf('Familie Bakker', ['01-03-2024 18:00 - Tante Ria: Zondag koffie bij ons?', '01-03-2024 18:02 - Minister: Gezellig, wij komen.']),
     exportOf('Campagneteam', ['01-03-2024 20:00 - Karin van Dijk: Flyeren zaterdag om tien uur bij het station.', '01-03-2024 20:01 - Minister: Ik kom.']),
   ];
   await runOk(db, ['ingest', ...exports, '--custodian', 'bzk', '--read-out', '2024-03-31']);
@@ -53,6 +58,14 @@ describe('contact and conversation rules take only strong evidence', () => {
   it('does not make a contact with the surname Schat privé, but one saved as "Schat" is', async () => {
     expect(await wide('Jan Schat')).toEqual([]);
     expect(await wide('Schat')).toEqual([['contact', 'privé', 'contact.familienaam']]);
+  });
+
+  it('does not make a group of colleagues about a birthday privé as a whole, but a family group is', async () => {
+    expect(await wide('Verjaardag SG')).toEqual([]);
+    expect((await wide('Familie Bakker')).sort()).toEqual([
+      ['contact', 'privé', 'contact.familienaam'],
+      ['conversation', 'privé', 'gesprek.prive-titel'],
+    ]);
   });
 
   it('still makes a campaign team group partijpolitiek', async () => {
