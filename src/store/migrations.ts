@@ -348,4 +348,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX markings_rule_target ON markings(custodian_id, level, target_id, IFNULL(span_start,-1), IFNULL(span_end,-1), IFNULL(rule_id,''), origin, suggested_category)
     WHERE origin = 'rule';
   `,
+  // v11: a message whose text a later source replaced before the ingest recorded textEditedAfterDecision (see
+  // src/store/stale-decisions.ts) gets it now: the highest decision id before that source's ingest, so that a zakelijk
+  // decision made on the earlier text does not publish the newer one. (No decision is made while an ingest holds the
+  // write lock, so decided_at < ingested_at orders them as the ingest would have.)
+  `
+  UPDATE messages SET extra_json = json_set(extra_json, '$.textEditedAfterDecision', (
+      SELECT MAX(d.id) FROM decisions d JOIN sources s ON s.id = json_extract(messages.extra_json, '$.textFromSource') WHERE d.decided_at < s.ingested_at))
+    WHERE json_extract(extra_json, '$.textFromSource') IS NOT NULL AND json_extract(extra_json, '$.textEditedAfterDecision') IS NULL
+      AND EXISTS (SELECT 1 FROM decisions d JOIN sources s ON s.id = json_extract(messages.extra_json, '$.textFromSource') WHERE d.decided_at < s.ingested_at);
+  `,
 ];

@@ -4,7 +4,7 @@ import type { MarkingRecord } from './decisions.js';
 /**
  * Decisions made on an earlier text. When a later source replaces a message's stored text by a newer version (an edit
  * made after the earlier read-out), the ingest records in `extra.textEditedAfterDecision` the highest decision id at
- * that moment (src/store/version-adder.ts). A message-level marking whose decision in force is that old and says
+ * that moment (src/store/version-adder.ts; migration v11 gave it to texts replaced before). A message-level marking whose decision in force is that old and says
  * zakelijk would publish a revision nobody decided on: the export treats it as unreviewed (it refuses and names it;
  * with --allow-unreviewed it withholds the message, the privacy-safe choice), until a reviewer decides again (a new
  * decision has a higher id). Markings that withhold the message (privé, partijpolitiek) publish nothing and stay as
