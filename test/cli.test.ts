@@ -4,6 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globalsFirst } from '../src/cli/main.js';
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../src/store/migrations.js';
+import { VERSION } from '../src/version.js';
 import { generateWhatsAppExport } from '../parsers/whatsapp/generate.js';
 import { REPO, runCli, tempDir } from './helpers/cli.js';
 
@@ -84,6 +87,32 @@ describe('a --db that is not a store', () => {
     }
     expect(fs.readFileSync(text, 'utf8')).toBe('boodschappen: melk, brood\n');
     expect(fs.readdirSync(dir)).toEqual(['notes.db']);
+  });
+});
+
+describe('a store written by a newer chatarchief', () => {
+  it('is bad input (exit 1) naming the file, its schema version and the tool\'s, saying to upgrade; the store is left as it was', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'store.db');
+    expect((await runCli(['--db', db, ...ADD])).code).toBe(0);
+    const raw = new Database(db);
+    raw.pragma('journal_mode = DELETE'); // so that a switch back to WAL would show in the file's bytes
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    const before = fs.readFileSync(db);
+    for (const argv of [['custodian', 'list'], ['conversations', '--custodian', 'minister-jenv'], ADD]) {
+      const r = await runCli([...argv, '--db', db]);
+      expect(r.stderr, argv.join(' ')).not.toMatch(/internal error/);
+      expect([r.code, r.stderr], argv.join(' ')).toEqual([
+        1,
+        expect.stringContaining(
+          `--db ${db}: the store has schema version ${MIGRATIONS.length + 1}, but this chatarchief (${VERSION}) knows schema versions up to ${MIGRATIONS.length}`,
+        ),
+      ]);
+      expect(r.stderr).toMatch(/Upgrade chatarchief to use this store; nothing was changed\n$/);
+    }
+    expect(fs.readFileSync(db).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual(['store.db']);
   });
 });
 

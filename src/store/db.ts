@@ -4,6 +4,7 @@ import path from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 import { BlobStore } from './blobs.js';
 import { fsReason, UserError } from '../errors.js';
+import { VERSION } from '../version.js';
 
 export type DB = Database.Database;
 
@@ -57,6 +58,7 @@ export function openStore(dbPath: string, opts: { readonly?: boolean } = {}): St
 }
 
 function configure(db: DB, dbPath: string, opts: { readonly?: boolean }): void {
+  refuseNewerSchema(db); // before anything is set on it: a newer tool's store is left exactly as it is
   // A new store gets 16 KiB pages: a bulk ingest writes ~25% less CPU time than with the default 4 KiB (bench/ingest.ts).
   // The page size is fixed when the first table is created, so an existing store keeps its own.
   if (!opts.readonly && schemaVersion(db) === 0 && (db.pragma('page_count', { simple: true }) as number) === 0) db.pragma('page_size = 16384');
@@ -75,16 +77,29 @@ export function schemaVersion(db: DB): number {
 
 /** Applies every migration above the database's version, each in its own transaction. */
 export function migrate(db: DB): void {
-  const current = schemaVersion(db);
-  if (current > MIGRATIONS.length) {
-    throw new Error(`database schema version ${current} is newer than this chatarchief (${MIGRATIONS.length}); upgrade the tool`);
-  }
+  const current = refuseNewerSchema(db);
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
+}
+
+/**
+ * The store's schema version; a store written by a newer chatarchief (a version above the migrations this one knows)
+ * is refused as the operator's to resolve (upgrade the tool), not an internal error. Returns the version otherwise.
+ */
+function refuseNewerSchema(db: DB): number {
+  const current = schemaVersion(db);
+  if (current > MIGRATIONS.length) {
+    throw new UserError(
+      `--db ${db.name}: the store has schema version ${current}, but this chatarchief (${VERSION}) knows schema versions up to ` +
+        `${MIGRATIONS.length}: it was written by a newer chatarchief. Upgrade chatarchief to use this store; nothing was changed`,
+      { file: db.name, code: 'schema-newer' },
+    );
+  }
+  return current;
 }
 
 export const nowIso = (): string => new Date().toISOString();
