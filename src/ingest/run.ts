@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { InputError, UserError } from '../errors.js';
-import type { DB, Store } from '../store/db.js';
+import { isDiskFull, type DB, type Store } from '../store/db.js';
 import type { BlobRun } from '../store/blobs.js';
 import { removeStaleTmpFiles } from '../store/blob-leftovers.js';
 import type { Custodian } from '../store/custodians.js';
@@ -96,6 +96,14 @@ export async function ingestPaths(
     if (e instanceof UserError && units.length > 1) {
       const others = units.length - 1;
       e.message += `\n${NOTHING_STORED}, so the ${others} other export${others === 1 ? '' : 's'} given with this one ${others === 1 ? 'was' : 'were'} not stored either. ${AGAIN}`;
+    }
+    // A full disk is not a bug and no export's fault: the operator must free space (exit 1, not an internal error).
+    if (isDiskFull(e)) {
+      throw new UserError(
+        `the store ${store.path} cannot be written: the disk that holds it is full (SQLITE_FULL: ${(e as Error).message}). ` +
+          'Nothing of this run was stored: its transaction was rolled back. Free space on that disk and ingest again',
+        { file: store.path, code: 'disk-full' },
+      );
     }
     throw e;
   } finally {

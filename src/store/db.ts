@@ -113,6 +113,11 @@ export function isStoreBusy(e: unknown): boolean {
   return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED');
 }
 
+/** Whether an error is SQLite's SQLITE_FULL: the disk (or file system quota) that holds the store has no room left. */
+export function isDiskFull(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'SQLITE_FULL';
+}
+
 export const STORE_BUSY_MESSAGE =
   'the store is in use by another process (an ingest, tag, export or review that is writing); nothing was changed. Try again when it has finished';
 
