@@ -120,6 +120,7 @@ export async function discoverExports(paths: string[], limits: ZipLimits): Promi
       const st = fs.lstatSync(abs);
       if (st.isSymbolicLink()) throw new InputError(p, 'symbolic links are not followed; name the file itself');
       if (st.isDirectory()) await discoverDir(abs, limits, units, skipped);
+      else if (!st.isFile()) throw notRegular(abs, st);
       else units.push(await discoverFile(abs, limits));
     }
   } catch (e) {
@@ -127,6 +128,19 @@ export async function discoverExports(paths: string[], limits: ZipLimits): Promi
     throw e;
   }
   return { units, skipped };
+}
+
+/**
+ * The refusal of a path that is neither a file nor a folder (/dev/zero, a named pipe): its size says nothing (0, or
+ * endless), and reading it may never end, so it is refused before anything is read.
+ */
+function notRegular(abs: string, st: fs.Stats): InputError {
+  const kind = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : 'a special file';
+  return new InputError(
+    abs,
+    `not a regular file (${kind}); expected an export file (a WhatsApp .txt/.zip, a Signal export, SMS Backup & Restore XML or sigtop JSON) or a folder`,
+    { code: 'not-regular-file' },
+  );
 }
 
 async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit> {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { describe, expect, it, beforeEach } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -199,6 +200,13 @@ describe('ingest: bad input is refused whole, with the file and reason, exit 1, 
 
   it('an empty file', async () => {
     await expectRefused(write('bad/empty.txt', ''), /empty/);
+  });
+  it('a device or a named pipe: not a regular file (never read, so an endless one does not hang the run)', async () => {
+    await expectRefused('/dev/zero', /\/dev\/zero: not a regular file \(a character device\); expected an export file/);
+    const fifo = path.join(dir, 'bad', 'pipe.txt');
+    fs.mkdirSync(path.dirname(fifo), { recursive: true });
+    execFileSync('mkfifo', [fifo]);
+    await expectRefused(fifo, /pipe\.txt: not a regular file \(a named pipe \(FIFO\)\)/);
   });
   it('binary garbage', async () => {
     await expectRefused(write('bad/garbage.txt', crypto.randomBytes(4096)), /not a WhatsApp export|binary/);
