@@ -163,7 +163,14 @@ async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit>
   // A .txt in UTF-16 would otherwise be "binary data" here (a chat-named one is refused so by the WhatsApp scan).
   const u16 = lower.endsWith('.txt') ? utf16Encoding(head) : null;
   if (u16) throw new InputError(abs, utf16Refusal(u16), { code: 'utf16' });
-  if (head.includes(0)) throw new InputError(abs, 'binary data, not an export (expected a WhatsApp .txt/.zip, a Signal export, SMS Backup & Restore XML or sigtop JSON)');
+  const nul = head.indexOf(0);
+  if (nul >= 0) {
+    throw new InputError(
+      abs,
+      `binary data, not an export: a NUL byte at byte offset ${nul}, which no text export holds (expected a WhatsApp .txt/.zip, a Signal export, SMS Backup & Restore XML or sigtop JSON)`,
+      { code: 'binary' },
+    );
+  }
   if (lower.endsWith('.txt')) return unit('whatsapp');
   throw new InputError(abs, 'not a recognised export (expected a WhatsApp .txt/.zip, a Signal export with main.jsonl, SMS Backup & Restore XML or sigtop JSON)');
 }

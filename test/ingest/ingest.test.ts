@@ -211,6 +211,10 @@ describe('ingest: bad input is refused whole, with the file and reason, exit 1, 
   it('binary garbage', async () => {
     await expectRefused(write('bad/garbage.txt', crypto.randomBytes(4096)), /not a WhatsApp export|binary/);
   });
+  it('binary data: names the byte offset of the first NUL', async () => {
+    const bytes = Buffer.concat([Buffer.from('Notities bij het overleg\n'), Buffer.from([0x01, 0x00, 0x02]), crypto.randomBytes(64)]);
+    await expectRefused(write('bad/export.xml', bytes), /export\.xml: binary data, not an export: a NUL byte at byte offset 26, which no text export holds/);
+  });
   it('a text file that is not a WhatsApp export', async () => {
     await expectRefused(write('bad/notes.txt', 'Boodschappen:\n- melk\n- brood\n'), /notes\.txt: not a WhatsApp export: no message header found\n/);
   });
