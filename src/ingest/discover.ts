@@ -5,8 +5,8 @@ import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
 import type { ZipTime } from './zip-time.js';
 import { mentions, readsLikeWhatsApp } from './folder-sniff.js';
-import { chatTitleFromFileName, isWhatsAppChatFileName, utf16Refusal } from '../../parsers/whatsapp/index.js';
-import { utf16Encoding } from '../../parsers/lines.js';
+import { chatTitleFromFileName, isWhatsAppChatFileName } from '../../parsers/whatsapp/index.js';
+import { utf16Text } from './utf16.js';
 import { detectSignalInput, GUIDE_SIGEXPORT, SIGEXPORT, type SignalDetection } from '../../parsers/signal/index.js';
 
 /** A file inside an export: on disk or inside a zip. */
@@ -160,9 +160,9 @@ async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit>
     if (det.format === 'sigtop-json') addSigtopAttachments(u, abs);
     return u;
   }
-  // A .txt in UTF-16 would otherwise be "binary data" here (a chat-named one is refused so by the WhatsApp scan).
-  const u16 = lower.endsWith('.txt') ? utf16Encoding(head) : null;
-  if (u16) throw new InputError(abs, utf16Refusal(u16), { code: 'utf16' });
+  // UTF-16 text would otherwise be "binary data" here (a chat-named .txt is refused so by the WhatsApp scan).
+  const u16 = utf16Text(base, head);
+  if (u16) throw new InputError(abs, u16.reason, { code: 'utf16' });
   const nul = head.indexOf(0);
   if (nul >= 0) {
     throw new InputError(
@@ -177,7 +177,8 @@ async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit>
 
 /**
  * Whether a file found in a folder (not named by the operator) may be an export: named like a WhatsApp chat, or its
- * first bytes show a Signal or SMS export, a WhatsApp message header, or UTF-16 text (refused as such, see discoverFile).
+ * first bytes show a Signal or SMS export, a WhatsApp message header, or UTF-16 text (a .txt, or one that reads as a
+ * Signal or SMS export once decoded: refused as such, see discoverFile).
  * Anything else (an operator's notes.txt, a settings .json) is not one and is listed as skipped; a file that may be an
  * export is read as one, and refused if it is not a sound one.
  */
@@ -186,7 +187,9 @@ async function mayBeExport(abs: string): Promise<boolean> {
   if (base.toLowerCase() === 'main.jsonl' || (isWhatsAppChatFileName(base) && base.toLowerCase().endsWith('.txt'))) return true;
   if (fs.statSync(abs).size === 0) return false;
   const head = await readHead(async () => fs.createReadStream(abs, { end: HEAD_BYTES - 1 }));
-  return detectSignalInput([{ name: base, head }]) !== null || (base.toLowerCase().endsWith('.txt') && (utf16Encoding(head) !== null || readsLikeWhatsApp(head)));
+  const txt = base.toLowerCase().endsWith('.txt');
+  const u16 = utf16Text(base, head);
+  return detectSignalInput([{ name: base, head }]) !== null || (u16 !== null && (txt || u16.readsAs !== null)) || (txt && readsLikeWhatsApp(head));
 }
 
 /** sigtop lays attachments out as `<chat file name without .json>/<file>` beside the JSON file. */
@@ -233,6 +236,10 @@ async function discoverZip(abs: string, limits: ZipLimits): Promise<ExportUnit> 
       if (det) {
         mains = det.entries;
         format = det.format as ExportFormat;
+      } else {
+        // No export in it: an entry in UTF-16 (one that reads as an export first) is the likely reason, and named.
+        const u16 = heads.map((h) => ({ name: h.name, u: utf16Text(h.name, h.head) })).filter((h) => h.u).sort((a, b) => Number(!a.u!.readsAs) - Number(!b.u!.readsAs))[0];
+        if (u16) throw new InputError(abs, u16.u!.reason, { entry: u16.name, code: 'utf16' });
       }
     }
   } catch (e) {

@@ -14,6 +14,7 @@ import { freshStore, tableSnapshot, writeIn } from './store-dir.js';
 
 const CUSTODIAN = ['--id', 'minister-ienw', '--name', 'M. Harbers', '--function', 'Minister van Infrastructuur en Waterstaat', '--department', 'IenW', '--from', '2022-01-10'];
 const SIGNAL_SAMPLE = path.join(REPO, 'samples/signal/signal-export-2025-10-27');
+const SMS_SAMPLE = path.join(REPO, 'samples/signal/sms/sms-backup-restore-20251027.xml');
 
 const CHAT = [
   '02-10-2023 08:01 - Berichten en gesprekken worden end-to-end versleuteld. Niemand buiten deze chat, zelfs WhatsApp niet, kan ze lezen of beluisteren. Tik voor meer informatie.',
@@ -88,6 +89,29 @@ describe('ingest refuses a UTF-16 text given as a WhatsApp export', () => {
   it('a .txt not named like a chat is refused as UTF-16, not as binary data', async () => {
     const file = write('bad/notities.txt', utf16le('Boodschappen:\n- melk\n- brood\n'));
     const err = await expectRefused([file], `${file}: the file is UTF-16 encoded (UTF-16LE: byte order mark FF FE)`);
+    expect(err).not.toMatch(/binary data/);
+  });
+
+  it('an SMS Backup & Restore XML saved as UTF-16: named as UTF-16 text and what it reads as, not as binary data', async () => {
+    const text = fs.readFileSync(SMS_SAMPLE, 'utf8').replace("encoding='UTF-8'", "encoding='UTF-16'");
+    const file = write('sms/sms-20251027.xml', utf16le(text));
+    const err = await expectRefused(
+      [file],
+      `${file}: the file is UTF-16 encoded (UTF-16LE: byte order mark FF FE); it reads as SMS Backup & Restore XML`,
+      /UTF-16 text is not supported: chatarchief reads exports as their exporters write them, in UTF-8\. Make the export again as UTF-8/,
+    );
+    expect(err).not.toMatch(/binary data/);
+    // Without a byte order mark, big-endian, found in a folder: refused as such, not skipped as "not an export".
+    const inFolder = write('smsdir/sms.xml', utf16be(text, false));
+    await expectRefused([path.join(dir, 'smsdir')], new RegExp(`${escape(inFolder)}: the file is UTF-16 encoded \\(UTF-16BE: no byte order mark`));
+    // In a zip: the entry is named.
+    const zip = write('sms.zip', makeZip([{ name: 'sms-20251027.xml', data: utf16le(text), deflate: true }]));
+    await expectRefused([zip], `${zip} (entry sms-20251027.xml): the file is UTF-16 encoded (UTF-16LE: byte order mark FF FE); it reads as SMS Backup & Restore XML`);
+  });
+
+  it('any other file in UTF-16 (byte order mark FE FF) is UTF-16 text, not binary data', async () => {
+    const file = write('json/export.json', utf16be('{"berichten": []}\n'));
+    const err = await expectRefused([file], `${file}: the file is UTF-16 encoded (UTF-16BE: byte order mark FE FF). UTF-16 text is not supported`);
     expect(err).not.toMatch(/binary data/);
   });
 
