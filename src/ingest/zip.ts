@@ -62,6 +62,7 @@ export async function openZip(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
           const name = decodeName(entry);
           const bad = unsafeName(name);
           if (bad) throw new InputError(file, `refused zip entry '${name}': ${bad}`, { entry: name });
+          if (entry.isEncrypted()) throw encryptedRefusal(file, name);
           const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
           if (mode === S_IFLNK) throw new InputError(file, `refused zip entry '${name}': symbolic links are not allowed`, { entry: name });
           if (raw.has(name)) {
@@ -167,8 +168,20 @@ function unsafeName(name: string): string | null {
   return null;
 }
 
+/** The refusal of an encrypted (password-protected) zip entry; `name` is null when the zip reader did not say which. */
+function encryptedRefusal(file: string, name: string | null): InputError {
+  return new InputError(
+    file,
+    `${name === null ? 'an entry of the zip' : `the zip entry '${name}'`} is encrypted (the zip has a password), and chatarchief ` +
+      'cannot read encrypted zips. Export the chat again without a password (or ingest the export as the phone made it); nothing was stored',
+    { ...(name === null ? {} : { entry: name }), code: 'encrypted-zip' },
+  );
+}
+
 function zipError(file: string, err: Error | null | undefined, entry?: string): Error {
   if (err instanceof InputError) return err;
+  // The zip reader refuses strong (PKWARE) encryption while listing, before the entry's name is known.
+  if (/encrypt/i.test(err?.message ?? '')) return encryptedRefusal(file, entry ?? null);
   const msg = err?.message ?? 'unknown error';
   return new InputError(file, `not a readable zip (truncated or corrupt): ${msg}`, entry ? { entry } : {});
 }

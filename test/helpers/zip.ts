@@ -21,6 +21,8 @@ export interface RawEntry {
   dosTime?: string;
   /** Adds an Info-ZIP extended timestamp field ("UT") with this mtime, in Unix seconds. */
   unixTime?: number;
+  /** General purpose bits set beside UTF-8 (0x800): 0x1 marks the entry encrypted, 0x40 strong encryption. */
+  flags?: number;
 }
 
 function dosFields(wall: string | undefined): { date: number; time: number } {
@@ -66,12 +68,12 @@ export function makeZip(entries: RawEntry[]): Buffer {
     const dos = dosFields(e.dosTime);
     const extra = utField(e.unixTime);
     const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(0x0800, 6); lh.writeUInt16LE(e.deflate ? 8 : 0, 8);
+    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(0x0800 | (e.flags ?? 0), 6); lh.writeUInt16LE(e.deflate ? 8 : 0, 8);
     lh.writeUInt16LE(dos.time, 10); lh.writeUInt16LE(dos.date, 12); lh.writeUInt32LE(crc, 14); lh.writeUInt32LE(comp.length, 18); lh.writeUInt32LE(size, 22);
     lh.writeUInt16LE(name.length, 26); lh.writeUInt16LE(extra.length, 28);
     locals.push(lh, name, extra, comp);
     const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(0x031e, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(0x0800, 8); ch.writeUInt16LE(e.deflate ? 8 : 0, 10);
+    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(0x031e, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(0x0800 | (e.flags ?? 0), 8); ch.writeUInt16LE(e.deflate ? 8 : 0, 10);
     ch.writeUInt16LE(dos.time, 12); ch.writeUInt16LE(dos.date, 14); ch.writeUInt32LE(crc, 16); ch.writeUInt32LE(comp.length, 20); ch.writeUInt32LE(size, 24);
     ch.writeUInt16LE(name.length, 28); ch.writeUInt16LE(extra.length, 30); ch.writeUInt16LE(0, 32); ch.writeUInt16LE(0, 34); ch.writeUInt16LE(0, 36);
     ch.writeUInt32LE(((e.mode ?? 0o100644) << 16) >>> 0, 38); ch.writeUInt32LE(offset, 42);

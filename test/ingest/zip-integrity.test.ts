@@ -212,6 +212,20 @@ describe('ingest: no chat in a zip is dropped silently', () => {
   }
 });
 
+describe('ingest: an encrypted zip', () => {
+  it('is refused naming the encrypted entry, in plain words (no zip library option names)', async () => {
+    const zip = write('enc/WhatsApp-chat met Crisisteam Hoogwater.zip', makeZip([{ name: NAME, data: CHAT, deflate: true, flags: 0x1 }]));
+    const err = await expectRefused(zip, /\(entry WhatsApp-chat met Crisisteam Hoogwater\.txt\): the zip entry 'WhatsApp-chat met Crisisteam Hoogwater\.txt' is encrypted \(the zip has a password\), and chatarchief cannot read encrypted zips\. Export the chat again without a password/);
+    expect(err).not.toMatch(/options\.|decodeFileData|truncated or corrupt/);
+  });
+
+  it('with strong encryption too, which the zip reader refuses before naming the entry', async () => {
+    const zip = write('enc/strong.zip', makeZip([{ name: NAME, data: CHAT, flags: 0x41 }]));
+    const err = await expectRefused(zip, /strong\.zip: an entry of the zip is encrypted \(the zip has a password\), and chatarchief cannot read encrypted zips/);
+    expect(err).not.toMatch(/not supported|truncated or corrupt/);
+  });
+});
+
 describe('zip entry checksums', () => {
   it('CRC-32 gives the standard check value, also when continued over chunks', () => {
     expect(crc32(Buffer.alloc(0))).toBe(0);
