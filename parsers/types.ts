@@ -51,6 +51,8 @@ export interface ParseWarning {
   message: string;
   line?: number;
   byteOffset?: number;
+  /** The file inside a zip that `line` and `byteOffset` are of (set by ingest; the source is the zip). */
+  entry?: string;
 }
 
 export interface ParsedAttachment {

@@ -3,7 +3,7 @@ import type { DB } from '../store/db.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { Custodian } from '../store/custodians.js';
 import type { ParseWarning } from '../../parsers/types.js';
-import type { FileRef } from './discover.js';
+import type { ExportUnit, FileRef } from './discover.js';
 import type { ReadOut } from './read-out.js';
 
 export interface IngestContext {
@@ -110,6 +110,14 @@ export async function* readFileReusing(file: string, size = 1 << 20): AsyncGener
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The warnings of reading `ref`, a main file of `unit`: for a file inside a zip, each names the entry, since its line
+ * and byte offset are the entry's, not the zip's (the source is the zip).
+ */
+export function entryWarnings(unit: ExportUnit, ref: FileRef, add: (w: ParseWarning) => void): (w: ParseWarning) => void {
+  return unit.container === 'zip' ? (w) => add({ ...w, entry: ref.rel }) : add;
 }
 
 /** Keeps the first warnings of each code whole and counts the rest, so a bad file cannot flood the output. */

@@ -11,7 +11,7 @@ import {
   SIGNAL_PARSER_VERSION, SignalFormatError, parseSigtopJson, parseSignalExport, parseSignalText, parseSmsXml, type SignalEvent,
 } from '../../parsers/signal/index.js';
 import type { ParsedAttachment, ParsedChat, Platform } from '../../parsers/types.js';
-import { checkInterrupted, readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
+import { checkInterrupted, entryWarnings, readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit, FileRef } from './discover.js';
 import { attachmentUpdateRecorder, storeExportFiles, type ExportFile, type StoredSource } from './files.js';
 import { declaredOf, type DeclaredFile } from '../../parsers/signal/declared.js';
@@ -105,7 +105,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   const readOut = new ReadOutCheck(ctx.readOut);
   try {
     for (const main of mains) {
-      for await (const ev of events(format, main, ctx, warnings.add, unit.files, (rel, sha256) => read.set(rel, sha256))) {
+      for await (const ev of events(format, main, ctx, entryWarnings(unit, main, warnings.add), unit.files, (rel, sha256) => read.set(rel, sha256))) {
         if ((++eventCount & 1023) === 0) checkInterrupted(ctx);
         if (ev.type === 'source') {
           platform = ev.platform;

@@ -16,7 +16,7 @@ import {
 import { detectShape, shapeLabel, type HeaderShape } from '../../parsers/whatsapp/header.js';
 import type { DateOrder, ParsedChat, ParseWarning } from '../../parsers/types.js';
 import type { DB } from '../store/db.js';
-import { checkInterrupted, readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
+import { checkInterrupted, entryWarnings, readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
 import { attachmentUpdateRecorder, mediaFile, storeExportFiles, type StoredSource } from './files.js';
 import { editedSinceWarning } from './edited-since.js';
@@ -155,7 +155,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   /** Hashes of the files the chat links as attachments. */
   const linked = new Set<string>();
   const readOut = new ReadOutCheck(ctx.readOut);
-  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: order.dateOrder, zone: ctx.custodian.tz, scan: parseScan, onWarning: warnings.add })) {
+  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: order.dateOrder, zone: ctx.custodian.tz, scan: parseScan, onWarning: entryWarnings(unit, unit.main, warnings.add) })) {
     checkInterrupted(ctx);
     for (const m of batch) {
       const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;

@@ -254,6 +254,14 @@ describe('ingest: bad input is refused whole, with the file and reason, exit 1, 
     const msgs = (await runCli(['messages', '--db', db, '--conversation', '1', '--json'])).json().messages;
     expect(msgs[0].text).toBe('caf\ufffd gesloten');
   });
+  it('invalid UTF-8 in a chat inside a zip: the warning names the zip and the entry, with the byte offset in the entry', async () => {
+    const bytes = Buffer.concat([Buffer.from('02-10-2023 08:02 - Karin Smit: caf'), Buffer.from([0xe9]), Buffer.from(' gesloten\n')]);
+    const zip = write('utf/WhatsApp-chat met Crisisteam Hoogwater.zip', makeZip([{ name: NAME, data: bytes, deflate: true }]));
+    const r = await ingest(zip);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: ${zip} (entry ${NAME}): invalid UTF-8 at byte offset 34 (line 1); replaced by U+FFFD\n`);
+    expect(r.json().sources[0].warnings.filter((x: any) => x.code === 'invalid-utf8')).toEqual([expect.objectContaining({ entry: NAME, byteOffset: 34, line: 1 })]);
+  });
   it('an unknown custodian', async () => {
     const r = await runCli(['ingest', '--db', db, '--custodian', 'nobody', write(`x/${NAME}`, MONTH1)]);
     expect(r.code).toBe(1);

@@ -196,3 +196,19 @@ describe('encrypted and corrupt Signal inputs are refused, exit 1, database unch
     expect(r.json().sources[0]).toMatchObject({ format: 'signal-export', messagesNew: 22 });
   });
 });
+
+describe('warnings about a file inside a zip', () => {
+  it('invalid UTF-8 in a sigtop JSON inside a zip names the zip and the entry, with the byte offset in the entry', async () => {
+    const name = 'Youssef El Amrani (+31620001001).json';
+    const json = fs.readFileSync(path.join(REPO, 'samples/signal/sigtop', name));
+    const at = json.indexOf('"body":"') + '"body":"'.length;
+    const line = json.subarray(0, at).toString('latin1').split('\n').length;
+    const bytes = Buffer.concat([json.subarray(0, at), Buffer.from([0xff]), json.subarray(at)]);
+    const zip = path.join(dir, 'sigtop.zip');
+    fs.writeFileSync(zip, makeZip([{ name, data: bytes, deflate: true }]));
+    const r = await ingest(zip);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: ${zip} (entry ${name}): invalid UTF-8 at byte offset ${at} (line ${line}); replaced by U+FFFD\n`);
+    expect(r.json().sources[0].warnings.filter((w: any) => w.code === 'invalid-utf8')).toEqual([expect.objectContaining({ entry: name, byteOffset: at, line })]);
+  });
+});

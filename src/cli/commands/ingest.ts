@@ -6,6 +6,7 @@ import { ingestPaths } from '../../ingest/run.js';
 import { IngestInterrupted } from '../../ingest/context.js';
 import { SIGNAL_EXIT_CODE as EXIT_CODE, STOP_SIGNALS as SIGNALS } from '../signals.js';
 import type { ReadOut } from '../../ingest/read-out.js';
+import type { ParseWarning } from '../../../parsers/types.js';
 import { DEFAULT_ZIP_LIMITS } from '../../ingest/zip.js';
 import { getConversation, iterateMessages, listConversations } from '../../store/messages.js';
 import { idOption, validateOptions, type Command } from '../command.js';
@@ -98,7 +99,7 @@ they are an hour old; whole blobs no row refers to are kept.`,
     }
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     for (const s of result.sources) {
-      for (const w of s.warnings) ctx.log(w.message.includes(s.file) ? `warning: ${w.message}` : `warning: ${s.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+      for (const w of s.warnings) ctx.log(w.message.includes(s.file) ? `warning: ${w.message}` : `warning: ${warningPlace(s.file, w)}: ${w.message}`);
     }
     // Every entry of a folder that was not taken in, so that the operator knows what the veiligstelling lacks.
     for (const k of result.skipped) ctx.log(`skipped: ${k.path}: ${k.reason}`);
@@ -173,6 +174,16 @@ const messages: Command = {
     ctx.result(null, () => out.join('\n'));
   },
 };
+
+/**
+ * Where a warning is: `file:line`, or for a file inside a zip `x.zip (entry _chat.txt, line 3)` (the line is left out
+ * when the message states it already).
+ */
+function warningPlace(file: string, w: ParseWarning): string {
+  if (!w.entry) return `${file}${w.line ? `:${w.line}` : ''}`;
+  const line = w.line && !new RegExp(`\\bline ${w.line}\\b`).test(w.message) ? `, line ${w.line}` : '';
+  return `${file} (entry ${w.entry}${line})`;
+}
 
 /**
  * The read-out moment: a real wall-clock time in the custodian's zone, not in the future. Its instant (the start of the
