@@ -60,6 +60,8 @@ export async function* parseSigtopJson(input: Input, opts: SigtopJsonOptions): A
   let seq = 0;
   let state: 'start' | 'items' | 'end' = 'start';
   let lastLine = 0;
+  /** Messages timed by when Desktop received them (no sent_at, no timestamp): how many, and the first one. */
+  const receivedOnly = { count: 0, line: 0, id: null as string | null };
   const title = (): string => named?.title ?? 'Signal chat';
   const nameOf = (aci: string | undefined, phone?: string | null): string => {
     if (aci && selfAci && aci.toLowerCase() === selfAci) return selfName;
@@ -81,6 +83,7 @@ export async function* parseSigtopJson(input: Input, opts: SigtopJsonOptions): A
     const out: SignalEvent[] = [];
     const ms = m.sent_at || m.timestamp || m.received_at_ms;
     if (!ms) throw new SignalFormatError('message without sent_at / timestamp', { entry, line, expected: 'sent_at (ms since epoch)' });
+    if (!m.sent_at && !m.timestamp && receivedOnly.count++ === 0) Object.assign(receivedOnly, { line, id: m.id ?? null });
     const type = m.type ?? 'unknown';
     const aci = (m.sourceServiceId ?? m.sourceUuid)?.toLowerCase();
     if (type === 'outgoing' && aci && !selfAci) selfAci = aci;
@@ -310,6 +313,16 @@ export async function* parseSigtopJson(input: Input, opts: SigtopJsonOptions): A
   }
   if (state === 'start') throw new SignalFormatError('empty input', { entry, line: 1, expected: 'a JSON array' });
   if (state === 'items') throw new SignalFormatError('the array is not closed (file truncated?)', { entry, line: lastLine, expected: "a closing ']'" });
+  if (receivedOnly.count) {
+    const n = receivedOnly.count;
+    warnings.warn(
+      'sent-time-is-receive-time',
+      `${n} message${n === 1 ? ' has' : 's have'} no sent_at (nor timestamp): ${n === 1 ? 'its' : 'their'} time is when Signal Desktop received ` +
+        `${n === 1 ? 'it' : 'them'} (received_at_ms), not when ${n === 1 ? 'it was' : 'they were'} sent; the first is ` +
+        `${receivedOnly.id ? `message ${receivedOnly.id} ` : ''}on line ${receivedOnly.line}`,
+      receivedOnly.line,
+    );
+  }
   if (emitted !== null) {
     const chat = describe();
     if (JSON.stringify(chat) !== emitted) yield { type: 'chat', chat, lowFidelity: false };

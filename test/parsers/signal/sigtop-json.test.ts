@@ -109,6 +109,25 @@ describe('parseSigtopJson: shared samples', () => {
   });
 });
 
+describe('parseSigtopJson: messages without a sent time', () => {
+  it('are timed by received_at_ms, with one warning that counts them and names the first message and its line', async () => {
+    const input = [
+      '[',
+      '{"id":"m1","conversationId":"c1","type":"incoming","sent_at":1761285912000,"received_at_ms":1761285913000,"body":"een","source":"+31620001001"},',
+      '{"id":"m2","conversationId":"c1","type":"incoming","received_at_ms":1761286000000,"body":"twee","source":"+31620001001"},',
+      '{"id":"m3","conversationId":"c1","type":"incoming","received_at_ms":1761286100000,"body":"drie","source":"+31620001001"}',
+      ']',
+    ].join('\n');
+    const c = await collect((onWarning) => parseSigtopJson(input, { zone: ZONE, fileName: 'X (+31620001001).json', onWarning }));
+    expect(c.messages.map((m) => m.sentAtMs)).toEqual([1761285912000, 1761286000000, 1761286100000]);
+    expect(c.warnings.filter((w) => w.code === 'sent-time-is-receive-time')).toEqual([{
+      code: 'sent-time-is-receive-time',
+      message: 'X (+31620001001).json: 2 messages have no sent_at (nor timestamp): their time is when Signal Desktop received them (received_at_ms), not when they were sent; the first is message m2 on line 3',
+      line: 3,
+    }]);
+  });
+});
+
 describe('parseSigtopJson: corrupt input', () => {
   const text = (s: string) => collect((onWarning) => parseSigtopJson(s, { zone: ZONE, fileName: 'X (+31620001001).json', onWarning }));
 
