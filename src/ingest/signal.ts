@@ -22,6 +22,9 @@ export type SignalFormatName = (typeof SIGNAL_FORMATS)[number];
 
 export const isSignalFormat = (f: string): f is SignalFormatName => (SIGNAL_FORMATS as readonly string[]).includes(f);
 
+/** The warning of a Signal chat export without its metadata.json. */
+const EXPORT_METADATA_MISSING = 'export-metadata-missing';
+
 /** Warning codes that mean the export may be incomplete; they become source findings for the reports. */
 const FINDING_CODES = new Set(['disappearing-messages-may-be-absent', 'view-once-media-stripped', 'lossy-export', 'low-fidelity-transcript']);
 
@@ -242,6 +245,14 @@ function events(
           } catch (e) {
             throw new InputError(metaRef.display, `metadata.json is not valid JSON (${(e as Error).message})`);
           }
+        } else {
+          onWarning({
+            code: EXPORT_METADATA_MISSING,
+            message:
+              `no metadata.json beside ${main.rel}: the export's own metadata (its format version and backup id, which Signal writes ` +
+              "with every chat export) is missing, so the chain of custody lacks the exporter's own account of this export. Ingest " +
+              'the export as Signal wrote it (the whole folder or zip) if it is still at hand',
+          });
         }
         yield* parseSignalExport(lines(), { ...base, metadata });
       })();

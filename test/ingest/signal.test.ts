@@ -212,3 +212,22 @@ describe('warnings about a file inside a zip', () => {
     expect(r.json().sources[0].warnings.filter((w: any) => w.code === 'invalid-utf8')).toEqual([expect.objectContaining({ entry: name, byteOffset: at, line })]);
   });
 });
+
+describe("a Signal chat export without its metadata.json", () => {
+  it('is ingested with a warning that the export\'s own metadata is missing (chain of custody); the whole export gets none', async () => {
+    const bare = path.join(dir, 'zonder-metadata');
+    fs.cpSync(SAMPLE, bare, { recursive: true });
+    fs.rmSync(path.join(bare, 'metadata.json'));
+    const r = await ingest(bare);
+    expect(r.code, r.stderr).toBe(0);
+    const w = r.json().sources[0].warnings.filter((x: any) => x.code === 'export-metadata-missing');
+    expect(w).toHaveLength(1);
+    expect(r.stderr).toContain(
+      `warning: ${path.join(bare, 'main.jsonl')}: no metadata.json beside main.jsonl: the export's own metadata (its format version and backup id, ` +
+        "which Signal writes with every chat export) is missing, so the chain of custody lacks the exporter's own account of this export",
+    );
+    const whole = await ingest(SAMPLE);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.json().sources[0].warnings.map((x: any) => x.code)).not.toContain('export-metadata-missing');
+  });
+});
