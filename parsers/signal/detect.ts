@@ -119,7 +119,8 @@ export function detectSignalInput(entries: DetectEntry[]): SignalDetection | nul
     const n = names[i]!;
     if (!e.head.length) continue;
     const t = text(e.head).trimStart();
-    if (/^(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*|<\?xml-stylesheet[^>]*\?>\s*)*<smses[\s>]/.test(t)) {
+    // (A DOCTYPE naming <smses> is read as such, so that the parser refuses it by name: see parseSmsXml.)
+    if (/^(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*|<\?xml-stylesheet[^>]*\?>\s*)*(<smses[\s>]|<!DOCTYPE\s+smses\b)/.test(t)) {
       const producer = /File Created By Signal/i.test(t) ? 'Signal legacy plaintext export' : /SMS Backup & Restore|backup_set=/i.test(t) ? 'SMS Backup & Restore' : /xml-stylesheet/.test(t) ? 'signalbackup-tools --exportxml' : 'unknown producer';
       add('sms-xml', n, `SMS Backup & Restore XML (<smses>, ${producer})`);
       continue;

@@ -25,6 +25,26 @@ export interface SmsXmlOptions extends SignalParseOptions {
   platform?: 'sms' | 'signal';
 }
 
+/** sax's states inside a DOCTYPE declaration (before its closing '>'). */
+const SAX_STATE = (sax as unknown as { STATE: Record<string, number> }).STATE;
+const IN_DOCTYPE = new Set(['DOCTYPE', 'DOCTYPE_QUOTED', 'DOCTYPE_DTD', 'DOCTYPE_DTD_QUOTED'].map((k) => SAX_STATE[k]));
+
+/**
+ * The refusal of a DOCTYPE declaration. Entities declared in it expand when referenced (a "billion laughs"
+ * file grows a few bytes into gigabytes; an external entity reads another file), and no producer of this format writes
+ * one, so the file is refused rather than read with them ignored.
+ */
+function doctypeRefusal(entry: string, line: number): SignalFormatError {
+  return new SignalFormatError(
+    'the file has a DOCTYPE declaration (<!DOCTYPE …>); DOCTYPE and entity declarations are refused for safety (XML entity ' +
+      'expansion: a few declared entities can expand to gigabytes, or read other files). SMS Backup & Restore writes none: ' +
+      'ingest the backup as the app wrote it',
+    { entry, line, expected: 'SMS Backup & Restore XML without a DOCTYPE' },
+  );
+}
+
+const newlines = (s: string): number => s.split('\n').length - 1;
+
 const REF_PAIR = /&#(x[0-9a-fA-F]+|\d+);&#(x[0-9a-fA-F]+|\d+);/g;
 const REF_ONE = /&#(x[0-9a-fA-F]+|\d+);/;
 
@@ -123,6 +143,9 @@ export async function* parseSmsXml(
     }
     (parser as { error: Error | null }).error = null;
   };
+  parser.ondoctype = (text: string) => {
+    fatal ??= doctypeRefusal(entry, parser.line + 1 - newlines(text));
+  };
   parser.oncomment = (c: string) => {
     if (!sawRoot) comments.push(c);
   };
@@ -190,6 +213,11 @@ export async function* parseSmsXml(
     if (!text) return;
     buf += text;
     parser.write(text);
+    // A DOCTYPE not closed by the end of this chunk is refused now: sax would hold all of it in memory until its '>'.
+    const state = parser as unknown as { state: number; doctype: unknown };
+    if (!fatal && IN_DOCTYPE.has(state.state)) {
+      fatal = doctypeRefusal(entry, parser.line + 1 - newlines(String(state.doctype)));
+    }
     if (fatal) throw fatal;
     yield* queue.splice(0);
     // Keep only what an element still being read may need: from its '<' (or from the last '<' seen).

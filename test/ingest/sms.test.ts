@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { tableSnapshot } from './store-dir.js';
 
 const sms = (date: number, type: 1 | 2, body: string) =>
   `  <sms protocol="0" address="06-20001001" date="${date}" type="${type}" subject="null" body="${body}" toa="null" sc_toa="null" service_center="null" read="1" status="-1" locked="0" date_sent="${Math.floor(date / 1000)}" sub_id="1" readable_date="" contact_name="Youssef El Amrani" />`;
@@ -42,4 +43,21 @@ it('SMS Backup & Restore: a later backup adds only new messages, reports the one
     ['De griffie bevestigt ontvangst.', [2], []],
     ['Top 😀', [2], []],
   ]);
+});
+
+it('SMS XML with a DOCTYPE is refused for safety (entity expansion), naming the file and line; the store is unchanged', async () => {
+  const dir = tempDir();
+  const db = path.join(dir, 'store.db');
+  expect((await runCli(['custodian', 'add', '--db', db, '--id', 'm', '--name', 'Karin van der Laan', '--function', 'Staatssecretaris', '--department', 'BZK', '--from', '2024-07-02'])).code).toBe(0);
+  const file = path.join(dir, 'sms-20251024.xml');
+  const entities = '<!DOCTYPE smses [\n  <!ENTITY lol "lol">\n  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n';
+  fs.writeFileSync(file, xml([A, B.replace('Dank, goed werk.', '&lol2;')]).replace('\n', `\n${entities}`));
+  const before = tableSnapshot(db);
+  const r = await runCli(['ingest', '--db', db, '--custodian', 'm', file]);
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stderr).toContain(
+    `${file}, line 2: the file has a DOCTYPE declaration (<!DOCTYPE …>); DOCTYPE and entity declarations are refused for safety (XML entity expansion`,
+  );
+  expect(r.stderr).not.toMatch(/not a recognised export|internal error/);
+  expect(tableSnapshot(db)).toEqual(before);
 });

@@ -173,6 +173,35 @@ describe('parseSmsXml: corrupt input', () => {
     await expect(fromText('')).rejects.toThrow(/no XML root element/);
   });
 
+  it('refuses a DOCTYPE (with entity declarations or without) for safety (entity expansion), naming the file and the line it starts on', async () => {
+    const laughs = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<!DOCTYPE smses [',
+      '  <!ENTITY lol "lol">',
+      '  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">',
+      ']>',
+      '<smses count="1"><sms address="+31620001001" date="1761285000000" type="1" body="&lol2;" /></smses>',
+    ].join('\n');
+    const err = (await fromText(laughs, { entry: 'sms.xml' }).catch((e: unknown) => e)) as SignalFormatError;
+    expect(err).toBeInstanceOf(SignalFormatError);
+    expect(err.line).toBe(2);
+    expect(err.message).toMatch(/^sms\.xml, line 2: the file has a DOCTYPE declaration \(<!DOCTYPE …>\); DOCTYPE and entity declarations are refused for safety \(XML entity expansion/);
+    await expect(fromText('<!DOCTYPE smses>\n<smses count="0"></smses>')).rejects.toThrow(/^sms\.xml, line 1: the file has a DOCTYPE declaration/);
+  });
+
+  it('refuses a DOCTYPE as soon as it begins, without reading its declarations to the end', async () => {
+    let read = 0;
+    async function* huge(): AsyncGenerator<Buffer> {
+      yield Buffer.from('<?xml version="1.0"?>\n<!DOCTYPE smses [\n');
+      // ~20 MB of declarations (a real attack has no end): without the early refusal all of it is read first.
+      for (; read < 2000; read++) yield Buffer.from('<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">\n'.repeat(100));
+      yield Buffer.from(']>\n<smses count="0"></smses>\n');
+    }
+    const err = (await collect((onWarning) => parseSmsXml(huge(), { zone: ZONE, onWarning })).catch((e: unknown) => e)) as SignalFormatError;
+    expect(err.message).toMatch(/^sms\.xml, line 2: the file has a DOCTYPE declaration/);
+    expect(read).toBeLessThan(5);
+  });
+
   it('fixSurrogateRefs joins only valid high+low pairs', () => {
     expect(fixSurrogateRefs('a &#55357;&#56832; b &#xD83D;&#xDC4D;')).toBe('a 😀 b 👍');
     expect(fixSurrogateRefs('&#56832;&#55357;')).toBe('&#56832;&#55357;');
