@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { isStoreBusy, STORE_BUSY_MESSAGE } from '../store/db.js';
+import { isDiskFull, isStoreBusy, STORE_BUSY_MESSAGE } from '../store/db.js';
 import { GLOBAL_OPTIONS, makeContext, parseCommandArgs, type Command, type Io } from './command.js';
 import { COMMANDS } from './registry.js';
 import { VERSION } from '../version.js';
@@ -33,7 +33,7 @@ export function helpText(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     'The database is --db <file>, else $CHATARCHIEF_DB, else ./chatarchief.db.',
-    'Exit codes: 0 success, 1 bad input or usage or a store in use by another process, 2 internal error.',
+    'Exit codes: 0 success, 1 bad input or usage, a store in use by another process or a full disk, 2 internal error.',
   ].join('\n');
 }
 
@@ -107,12 +107,29 @@ export async function main(rawArgv: string[], io: Io): Promise<number> {
       io.stderr(`chatarchief ${cmd.name}: ${STORE_BUSY_MESSAGE}\n`);
       return 1;
     }
+    const full = diskFullMessage(e, ctx?.dbPath);
+    if (full) {
+      io.stderr(`chatarchief ${cmd.name}: ${full}\n`);
+      return 1;
+    }
     const err = e as Error;
     io.stderr(`chatarchief ${cmd.name}: internal error: ${err?.stack ?? String(e)}\n`);
     return 2;
   } finally {
     ctx?.close();
   }
+}
+
+/**
+ * A full disk (SQLite's SQLITE_FULL on the store, ENOSPC on a file) is no bug: the operator must free space. Every
+ * command writes the store in transactions and an export into a work folder it removes on failure, so it is reported
+ * as bad input (exit 1), naming what could not be written. Null for any other error.
+ */
+function diskFullMessage(e: unknown, dbPath: string | undefined): string | null {
+  const err = e as NodeJS.ErrnoException | null;
+  if (isDiskFull(e)) return `the store ${dbPath ?? ''} cannot be written: the disk that holds it is full (SQLITE_FULL). Free space on that disk and run the command again`;
+  if (err?.code === 'ENOSPC') return `${err.path ?? 'a file'} cannot be written: the disk that holds it is full (ENOSPC). Free space on that disk and run the command again`;
+  return null;
 }
 
 export { GLOBAL_OPTIONS };
