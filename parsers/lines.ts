@@ -177,10 +177,32 @@ export class LineSplitter {
     this.joinCarry();
     const c = this.carry;
     if (c.length) {
+      if (this.onWarning && !this.nulSeen) this.noteNul(c, this.carryOffset);
       if (c[c.length - 1] === 13) this.emit(c.subarray(0, c.length - 1), this.carryOffset, '\r', fn);
       else this.emit(c, this.carryOffset, '', fn);
     }
     this.carry = Buffer.alloc(0);
+  }
+
+  /** A NUL byte was reported (once per source: a zero-padded copy holds millions). */
+  private nulSeen = false;
+
+  /**
+   * No text export holds a NUL byte: one is the sign of a damaged copy (a truncated file padded with zeros, a disk
+   * error). The text keeps it, as read; the warning says where the first one is.
+   */
+  private noteNul(bytes: Buffer, base: number): void {
+    const nul = bytes.indexOf(0);
+    if (nul < 0) return;
+    this.nulSeen = true;
+    let line = this.lineNo + 1;
+    for (let i = 0; i < nul; i++) if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] !== 10)) line++;
+    this.onWarning?.({
+      code: 'nul-byte',
+      message: `NUL byte at byte offset ${base + nul} (line ${line}), which no text export holds: the file may be a damaged or zero-padded copy; the text keeps it as read`,
+      line,
+      byteOffset: base + nul,
+    });
   }
 
   /** Makes the carried partial line one buffer again (see carryMore). */
@@ -193,6 +215,7 @@ export class LineSplitter {
 
   /** Splits bytes that end with a complete line break. */
   private region(bytes: Buffer, base: number, fn: LineVisitor): void {
+    if (this.onWarning && !this.nulSeen) this.noteNul(bytes, base);
     let text: string;
     if (this.bytes) {
       text = bytes.toString('latin1');

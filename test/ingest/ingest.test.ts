@@ -262,6 +262,18 @@ describe('ingest: bad input is refused whole, with the file and reason, exit 1, 
     expect(r.stderr).toContain(`warning: ${zip} (entry ${NAME}): invalid UTF-8 at byte offset 34 (line 1); replaced by U+FFFD\n`);
     expect(r.json().sources[0].warnings.filter((x: any) => x.code === 'invalid-utf8')).toEqual([expect.objectContaining({ entry: NAME, byteOffset: 34, line: 1 })]);
   });
+  it('NUL bytes (a copy padded with zeros) are kept in the text, with a warning naming the first', async () => {
+    const head = '02-10-2023 08:02 - Karin Smit: De nota is klaar\n02-10-2023 08:03 - Karin Smit: Tot';
+    const bytes = Buffer.concat([Buffer.from(head), Buffer.alloc(6000), Buffer.from('\n')]);
+    const r = await ingest(write(`nul/${NAME}`, bytes));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().sources[0].warnings.filter((x: any) => x.code === 'nul-byte')).toEqual([
+      expect.objectContaining({ byteOffset: Buffer.byteLength(head), line: 2 }),
+    ]);
+    expect(r.stderr).toMatch(/NUL byte at byte offset \d+ \(line 2\).*damaged or zero-padded copy/);
+    const msgs = (await runCli(['messages', '--db', db, '--conversation', '1', '--json'])).json().messages;
+    expect(msgs.map((m: any) => m.text)).toEqual(['De nota is klaar', `Tot${'\0'.repeat(6000)}`]);
+  });
   it('an unknown custodian', async () => {
     const r = await runCli(['ingest', '--db', db, '--custodian', 'nobody', write(`x/${NAME}`, MONTH1)]);
     expect(r.code).toBe(1);

@@ -173,3 +173,35 @@ describe('LineSplitter: a line longer than many chunks', () => {
     }
   });
 });
+
+describe('LineSplitter: NUL bytes', () => {
+  const warningsOf = (bytes: Buffer, size: number): ParseWarning[] => {
+    const warnings: ParseWarning[] = [];
+    const sp = new LineSplitter((w) => warnings.push(w));
+    const lines: string[] = [];
+    const fn = (text: string, start: number, end: number): void => {
+      lines.push(text.slice(start, end));
+    };
+    for (let i = 0; i < bytes.length; i += size) sp.visit(bytes.subarray(i, i + size), fn);
+    sp.finish(fn);
+    expect(lines.join('|')).toContain('\0');
+    return warnings;
+  };
+  // A copy truncated at a disk error and padded with zeros to the original size.
+  const padded = Buffer.concat([Buffer.from('a\r\nb\rc\n€ tekst'), Buffer.alloc(5000), Buffer.from('\nd\n'), Buffer.alloc(10)]);
+
+  it.each([1, 3, 4096, 1 << 16])('are reported once, with the byte offset and line of the first, and kept in the text (chunk %i)', (size) => {
+    expect(warningsOf(padded, size)).toEqual([
+      {
+        code: 'nul-byte',
+        message: 'NUL byte at byte offset 16 (line 4), which no text export holds: the file may be a damaged or zero-padded copy; the text keeps it as read',
+        line: 4,
+        byteOffset: 16,
+      },
+    ]);
+  });
+
+  it('in a last line without a line break', () => {
+    expect(warningsOf(Buffer.from('a\nb\0'), 64).map((w) => [w.line, w.byteOffset])).toEqual([[2, 3]]);
+  });
+});
