@@ -284,10 +284,19 @@ export function parseLocationText(body: string): { lat: number; lon: number; lab
   return { lat, lon, label: body.slice(0, m.index).trim() };
 }
 
+/**
+ * The furthest time from 1970 (either side) that is a date in every zone. JavaScript dates reach 8.64e15 ms; a day
+ * less, so that the wall-clock time in the custodian's zone (up to 14 hours off UTC) is a date too (at 8.64e15 itself
+ * it is none, and the message could not be stored). Beyond it a value is no time at all.
+ */
+export const MAX_DATE_MS = 8.64e15 - 86_400_000;
+/** What a time beyond MAX_DATE_MS is told it should have been (error messages). */
+export const MAX_DATE_EXPECTED = 'expected milliseconds since 1970 within the years -271821 to 275760';
+
 /** `1741680845000` (string or number) → number; null for absent, not a plain integer, or beyond any date. */
 export function toMs(v: string | number | null | undefined): number | null {
   if (v === null || v === undefined || v === '') return null;
   const n = typeof v === 'number' ? v : /^-?\d+$/.test(v) ? Number(v) : NaN;
-  // Beyond 8.64e15 ms from 1970 no date exists: such a value is no time (the caller reports it as unusable).
-  return Number.isFinite(n) && Math.abs(n) <= 8.64e15 ? n : null;
+  // Beyond MAX_DATE_MS no date exists: such a value is no time (the caller reports it as unusable).
+  return Number.isFinite(n) && Math.abs(n) <= MAX_DATE_MS ? n : null;
 }

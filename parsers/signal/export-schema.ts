@@ -5,12 +5,11 @@
  * and omits default values, hence the optional fields and the `U64` union.
  */
 import { z } from 'zod';
+import { MAX_DATE_EXPECTED, MAX_DATE_MS } from './common.js';
 
 export const U64 = z.union([z.string().regex(/^-?\d+$/, 'expected an integer string'), z.number().int()]);
-/** JavaScript dates reach 8.64e15 ms either side of 1970: a time beyond that is no date at all. */
-export const MAX_DATE_MS = 8.64e15;
-/** A time in milliseconds since 1970 (integer string or number) within the dates a computer can hold. */
-export const Millis = U64.refine((v) => Math.abs(Number(v)) <= MAX_DATE_MS, 'expected milliseconds since 1970 within the years -271821 to 275760');
+/** A time in milliseconds since 1970 (integer string or number) within the dates a computer can hold (see MAX_DATE_MS). */
+export const Millis = U64.refine((v) => Math.abs(Number(v)) <= MAX_DATE_MS, MAX_DATE_EXPECTED);
 const Enum = z.union([z.string(), z.number()]);
 const B64 = z.string();
 

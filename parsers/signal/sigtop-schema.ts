@@ -4,10 +4,11 @@
  * quote `authorUuid`/`author` → `authorAci`); both generations are accepted. Only read fields are typed.
  */
 import { z } from 'zod';
+import { MAX_DATE_EXPECTED, MAX_DATE_MS } from './common.js';
 
 const Num = z.number();
-/** A time in ms since 1970 within the dates a computer can hold (8.64e15 ms either side). */
-const Ms = z.number().refine((v) => Math.abs(v) <= 8.64e15, 'expected milliseconds since 1970 within the years -271821 to 275760');
+/** A time in ms since 1970 within the dates a computer can hold (see MAX_DATE_MS). */
+const Ms = z.number().refine((v) => Math.abs(v) <= MAX_DATE_MS, MAX_DATE_EXPECTED);
 const Str = z.string();
 
 export const DesktopAttachment = z.looseObject({
