@@ -7,7 +7,11 @@
 import { z } from 'zod';
 import { MAX_DATE_EXPECTED, MAX_DATE_MS } from './common.js';
 
-export const U64 = z.union([z.string().regex(/^-?\d+$/, 'expected an integer string'), z.number().int()]);
+/** What a 64-bit integer field should hold, said when it holds something else (zod's own word is "Invalid input"). */
+const INTEGER = 'an integer (a string of digits, as proto3 JSON writes 64-bit numbers, or a whole number)';
+export const U64 = z.union([z.string().regex(/^-?\d+$/, 'expected an integer string'), z.number().int()], {
+  error: (issue) => (issue.input === undefined ? `missing; expected ${INTEGER}` : `expected ${INTEGER}, found ${shown(issue.input)}`),
+});
 /** A time in milliseconds since 1970 (integer string or number) within the dates a computer can hold (see MAX_DATE_MS). */
 export const Millis = U64.refine((v) => Math.abs(Number(v)) <= MAX_DATE_MS, MAX_DATE_EXPECTED);
 const Enum = z.union([z.string(), z.number()]);
@@ -207,6 +211,12 @@ export type ReactionT = z.infer<typeof Reaction>;
 export type TextT = z.infer<typeof Text>;
 export type MessageAttachmentT = z.infer<typeof MessageAttachment>;
 export type FilePointerT = z.infer<typeof FilePointer>;
+
+/** A value in an error message: short JSON (a long string or object is cut). */
+function shown(v: unknown): string {
+  const json = JSON.stringify(v) ?? String(v);
+  return json.length > 40 ? `${json.slice(0, 40)}…` : json;
+}
 
 /** Turns a zod failure into one line: `chatItem.dateSent: expected an integer string`. */
 export function describeZodError(prefix: string, error: z.ZodError): string {

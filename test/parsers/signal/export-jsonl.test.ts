@@ -193,6 +193,14 @@ describe('parseSignalExport: corrupt input', () => {
     expect(err.message).toContain('chatItem.dateSent');
   });
 
+  it('says what a missing or fractional time should have been', async () => {
+    const missing = (await run(shared.replace('"dateSent":"1741681202000",', '')).catch((e: unknown) => e)) as SignalFormatError;
+    expect(missing).toBeInstanceOf(SignalFormatError);
+    expect(missing.message).toMatch(/^main\.jsonl, line 13: chatItem\.dateSent: missing; expected an integer \(a string of digits/);
+    const fraction = (await run(shared.replace('"dateSent":"1741681202000"', '"dateSent":1741681202000.5')).catch((e: unknown) => e)) as SignalFormatError;
+    expect(fraction.message).toMatch(/line 13: chatItem\.dateSent: expected an integer .*, found 1741681202000\.5/);
+  });
+
   it('refuses input without a BackupInfo header, and non-object lines', async () => {
     const noHeader = shared.split('\n').slice(1).join('\n');
     await expect(run(noHeader)).rejects.toThrow(/line 1: first line is not a BackupInfo header/);
