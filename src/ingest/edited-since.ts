@@ -1,5 +1,6 @@
-/** The operator's word on a message a later source shows edited further (see VersionAdder). */
+/** The operator's word on a message a later source shows edited further (see VersionAdder) or deleted (see DeletedSince). */
 import type { EditedSince } from '../store/message-writer.js';
+import { MESSAGE_DELETED_SINCE, type DeletedSinceEvent } from '../store/deleted-since.js';
 
 /**
  * The operator's warning for a message that was edited after an earlier source was made (code `message-edited-since`).
@@ -22,4 +23,20 @@ export function editedSinceWarning(e: EditedSince, conversationId: number): { co
     message += `; marking${one ? '' : 's'} ${e.otherMarkings.map((id) => `M-${id}`).join(', ')} ${one ? 'was' : 'were'} made on the earlier text`;
   }
   return { code: 'message-edited-since', message, line: e.line };
+}
+
+/**
+ * The warning (and source finding, code `message-deleted-since`) for a message stored with its content that a later
+ * source shows deleted for everyone. Named by ids, like editedSinceWarning.
+ */
+export function deletedSinceWarning(e: DeletedSinceEvent, conversationId: number): { code: string; message: string; line: number } {
+  const from = e.senderContactId === null ? '' : `, from contact ${e.senderContactId}`;
+  const by = e.deletedBy === 'self' ? ' by the custodian' : e.deletedBy === 'sender' ? ' by its sender' : '';
+  return {
+    code: MESSAGE_DELETED_SINCE,
+    message:
+      `message ${e.messageId} (conversation ${conversationId}${from}, sent ${e.sentAt}) was deleted for everyone${by} since an earlier source: ` +
+      'this source holds only its tombstone; the content stored from the earlier source is kept',
+    line: e.line,
+  };
 }

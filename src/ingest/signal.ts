@@ -4,7 +4,7 @@ import { InputError, UserError } from '../errors.js';
 import { addParticipant, addSourceFile, addSourceFinding, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
 import { ATTACHMENT_MISMATCH } from '../store/reports.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
-import { editedSinceWarning } from './edited-since.js';
+import { deletedSinceWarning, editedSinceWarning } from './edited-since.js';
 import { zipTimeIn } from './zip-time.js';
 import { splitLines } from '../../parsers/lines.js';
 import {
@@ -90,6 +90,12 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     if (!st) {
       const writer = new MessageWriter(
         ctx.db, conv.id, sourceId!, (e) => warnings.add(editedSinceWarning(e, conv.id)), attachmentUpdateRecorder(ctx.db, warnings.add, conv.id, sourceId!),
+        (e) => {
+          // Every one becomes a finding (the warning list keeps only the first 50 of a code).
+          const w = deletedSinceWarning(e, conv.id);
+          warnings.add(w);
+          addSourceFinding(ctx.db, sourceId!, w.code, w.message, conv.id);
+        },
       );
       st = { conversationId: conv.id, writer, contacts: new Map() };
       chats.set(chat.chatKey, st);

@@ -4,6 +4,7 @@
  * only system texts (a timer change says which timer) and attachment file names are shown.
  */
 import { DateTime } from 'luxon';
+import { MESSAGE_DELETED_SINCE } from '../store/deleted-since.js';
 import { ATTACHMENT_DIFFERS, ATTACHMENT_MISMATCH, type FindingFacts, type FlaggedMessageFact, type MessageRef, type SourceFindingFact } from '../store/reports.js';
 import { instant } from './intervals.js';
 
@@ -15,6 +16,7 @@ export const FINDING_CODES = [
   'deleted-by-custodian',
   'deleted-by-sender',
   'deleted',
+  'deleted-since-earlier-export',
   'missing-in-later-export',
   'attachment-missing',
   'attachment-mismatch',
@@ -37,6 +39,7 @@ export const FINDING_INFO: Record<FindingCode, { label: string; group: FindingGr
   'deleted-by-custodian': { label: 'Bericht verwijderd door bewindspersoon', group: 'verlies' },
   'deleted-by-sender': { label: 'Bericht verwijderd door afzender', group: 'verlies' },
   deleted: { label: 'Bericht verwijderd', group: 'verlies' },
+  'deleted-since-earlier-export': { label: 'Bericht na eerdere export voor iedereen verwijderd (inhoud uit eerdere export bewaard)', group: 'verlies' },
   'missing-in-later-export': { label: 'Ontbreekt in latere export', group: 'verlies' },
   'attachment-missing': { label: 'Bijlage ontbreekt in export', group: 'verlies' },
   'attachment-mismatch': { label: 'Bijlage wijkt af van wat de export vermeldt (hash of grootte)', group: 'verlies' },
@@ -163,9 +166,12 @@ export function computeFindings(facts: FindingFacts): Finding[] {
   }
   for (const s of facts.sourceFindings) {
     // A file that differs from the hash or size its export records, or from the bytes stored from an earlier export:
-    // the detail names message, file, and both hashes and sizes.
+    // the detail names message, file, and both hashes and sizes. A message deleted since: the detail names it by id.
     const code: FindingCode =
-      s.code === ATTACHMENT_MISMATCH ? 'attachment-mismatch' : s.code === ATTACHMENT_DIFFERS ? 'attachment-differs' : 'disappearing-may-be-absent';
+      s.code === ATTACHMENT_MISMATCH ? 'attachment-mismatch'
+        : s.code === ATTACHMENT_DIFFERS ? 'attachment-differs'
+        : s.code === MESSAGE_DELETED_SINCE ? 'deleted-since-earlier-export'
+        : 'disappearing-may-be-absent';
     const info = FINDING_INFO[code];
     out.push({
       custodianId: s.custodianId, code, label: info.label, group: info.group, conversationId: s.conversationId,

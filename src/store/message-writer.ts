@@ -6,6 +6,7 @@ import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 import { markMissing } from './missing.js';
 import { conversationHoldsRowsOf, EARLIER_VERSIONS } from './version-rows.js';
 import { EditedOriginals } from './edited-original.js';
+import { DeletedSince, type DeletedSinceEvent } from './deleted-since.js';
 
 export type { EditedSince };
 
@@ -70,6 +71,7 @@ export class MessageWriter {
     readonly sourceId: number,
     private readonly onEditedSince?: (e: EditedSince) => void,
     onAttachment?: (e: AttachmentUpdate) => void,
+    onDeletedSince?: (e: DeletedSinceEvent) => void,
   ) {
     const r = db.prepare('SELECT MAX(seq) AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number | null };
     this.nextSeq = (r.s ?? -1) + 1;
@@ -87,7 +89,13 @@ export class MessageWriter {
     this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.attachmentFill = new AttachmentFill(db, onAttachment);
     this.versions = new VersionAdder(db, sourceId, onEditedSince);
+    this.deletions = onDeletedSince ? new DeletedSince(db, onDeletedSince) : null;
   }
+
+  /** Reports messages stored with content that this source shows deleted (see DeletedSince). */
+  private readonly deletions: DeletedSince | null;
+  /** Messages seen before that this source shows deleted for everyone (their stored content kept). */
+  deletedSinceCount = 0;
 
   private readonly keys = new MessageKeys();
   /** See holdsOldRows; undefined until asked. */
@@ -304,6 +312,7 @@ export class MessageWriter {
     if (m.edited || m.revisions?.length) this.versions.add(id, m);
     // Likewise only a message with an attachment whose bytes this source holds can fill one in.
     if (attachments.length !== 0 && attachments.some((a) => a.sha256 !== null)) this.attachmentFill.fill(id, m, attachments);
+    if (this.deletions?.check(id, m)) this.deletedSinceCount++;
     return true;
   }
 

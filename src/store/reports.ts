@@ -4,6 +4,7 @@
  */
 import type { DB } from './db.js';
 import type { Custodian } from './custodians.js';
+import { MESSAGE_DELETED_SINCE } from './deleted-since.js';
 
 export type CustodianFact = Pick<Custodian, 'id' | 'name' | 'function' | 'department' | 'termFrom' | 'termTo' | 'tz'>;
 
@@ -222,7 +223,7 @@ interface SourceFindingRow {
 
 /**
  * Source-level findings: the source_findings table (a possibly incomplete Signal export, a file that does not match its
- * export, other bytes than the stored ones for an attachment), plus disappearing-message warnings that have no row there.
+ * export, other bytes than the stored ones for an attachment, a stored message a later export shows deleted), plus disappearing-message warnings that have no row there.
  * (Its `attachment-filled` rows are records, not findings.)
  */
 function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindingFact[] {
@@ -233,9 +234,9 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
   const rows = db
     .prepare(
       `SELECT ${base}, f.code, f.message, f.conversation_id, c.title FROM source_findings f JOIN sources s ON s.id = f.source_id
-       LEFT JOIN conversations c ON c.id = f.conversation_id WHERE f.code IN (?, ?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
+       LEFT JOIN conversations c ON c.id = f.conversation_id WHERE f.code IN (?, ?, ?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
     )
-    .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ATTACHMENT_DIFFERS, ...args) as (SourceFindingRow & { code: string; message: string; conversation_id: number | null; title: string | null })[];
+    .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ATTACHMENT_DIFFERS, MESSAGE_DELETED_SINCE, ...args) as (SourceFindingRow & { code: string; message: string; conversation_id: number | null; title: string | null })[];
   const seen = new Set<number>();
   const fact = (r: SourceFindingRow, more: Pick<SourceFindingFact, 'code' | 'message' | 'conversationId' | 'conversationTitle' | 'origin'>): SourceFindingFact => ({
     custodianId: r.custodian_id, sourceId: r.source_id, sourceFile: r.file_name, platform: r.platform, format: r.format, ingestedAt: r.ingested_at,
