@@ -55,6 +55,18 @@ describe('rules check', () => {
     expect(fs.existsSync(none)).toBe(false);
   });
 
+  it('a --db that is a folder or not SQLite is bad input (exit 1) naming it, not an internal error', async () => {
+    const f = write('ok.json', { description: 'ok', rules: [{ id: 'a', category: 'privé', priority: 10, level: 'message', match: { type: 'lexicon', terms: ['oma'] } }] });
+    const notes = write('notes.db', 'geen database');
+    for (const db of [fx.dir, notes]) {
+      const r = await runCli(['rules', 'check', f, '--db', db, '--json']);
+      expect([r.code, r.stdout], db).toEqual([1, '']);
+      expect(r.stderr).toContain(`--db ${db}: not a`);
+      expect(r.stderr).not.toMatch(/internal error/);
+    }
+    expect(fs.readFileSync(notes, 'utf8')).toBe('geen database');
+  });
+
   it('accepts the default rule set as shipped', async () => {
     const r = await runCli(['rules', 'check', path.join(process.cwd(), 'rules'), '--db', fx.dbPath, '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -5,7 +5,6 @@ import { checkRuleSet, type CheckReport } from '../../rules/check.js';
 import { explainMessage, type ExplainResult } from '../../rules/explain.js';
 import { loadRuleSet } from '../../rules/load.js';
 import { tagCustodian, type TagReport } from '../../rules/tag.js';
-import { openStore } from '../../store/db.js';
 import { listMarkingsForConversation, toMarkingJson } from '../../store/markings.js';
 import { getConversation } from '../../store/messages.js';
 import { categorySchema, validateOptions, type Command } from '../command.js';
@@ -115,15 +114,11 @@ const check: Command = {
   async run(ctx, { values, positionals }) {
     if (!positionals.length) throw new UserError(`expected at least one rule file or folder\nusage: chatarchief ${this.usage}`);
     const set = loadRuleSet(positionals);
-    let store = null;
-    if (fs.existsSync(ctx.dbPath)) store = openStore(ctx.dbPath);
-    try {
-      if (values.custodian !== undefined && store) requireCustodian(store.db, values.custodian);
-      const report = await checkRuleSet(set, store?.db ?? null, values.custodian as string | undefined);
-      ctx.result(report, () => renderCheck(report));
-    } finally {
-      store?.close();
-    }
+    // Opened as every command opens it (closed by the runner): a folder or a file that is not a store is bad input.
+    const db = fs.existsSync(ctx.dbPath) ? ctx.store().db : null;
+    if (values.custodian !== undefined && db) requireCustodian(db, values.custodian);
+    const report = await checkRuleSet(set, db, values.custodian as string | undefined);
+    ctx.result(report, () => renderCheck(report));
   },
 };
 
