@@ -94,6 +94,10 @@ function updateCustodianIn(db: DB, id: string, patch: Parameters<typeof updateCu
       );
     }
   }
+  // As `custodian add` refuses it: a term that ends before it begins would make every message fall outside it.
+  if (current && patch.termTo && patch.termTo < current.termFrom) {
+    throw new UserError(`--to: ${patch.termTo} is before the start of the term of custodian '${id}' (${current.termFrom}); expected a date on or after ${current.termFrom}. Nothing was changed`);
+  }
   const sets: string[] = [];
   const vals: unknown[] = [];
   const map: Record<string, [string, (v: unknown) => unknown]> = {

@@ -1,0 +1,24 @@
+/** Bad options on the command line: each is refused with exit 1, naming the option and what was expected. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from './helpers/cli.js';
+
+const ADD = ['custodian', 'add', '--id', 'minister-jenv', '--name', 'D. Yeşilgöz', '--function', 'Minister van Justitie en Veiligheid', '--department', 'JenV', '--from', '2022-01-10'];
+
+async function newStore(): Promise<string> {
+  const db = path.join(tempDir(), 'store.db');
+  expect((await runCli(['--db', db, ...ADD])).code).toBe(0);
+  return db;
+}
+
+describe('custodian set --to', () => {
+  it('refuses an end of term before its start, as custodian add does, and changes nothing', async () => {
+    const db = await newStore();
+    const r = await runCli(['custodian', 'set', 'minister-jenv', '--to', '2021-12-31', '--second-reviewer', 'true', '--db', db]);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toContain("--to: 2021-12-31 is before the start of the term of custodian 'minister-jenv' (2022-01-10); expected a date on or after 2022-01-10");
+    const c = (await runCli(['custodian', 'list', '--db', db, '--json'])).json().custodians[0];
+    expect([c.termTo, c.secondReviewer]).toEqual([null, false]);
+    expect((await runCli(['custodian', 'set', 'minister-jenv', '--to', '2022-01-10', '--db', db])).code).toBe(0);
+  });
+});
