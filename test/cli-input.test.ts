@@ -22,3 +22,22 @@ describe('custodian set --to', () => {
     expect((await runCli(['custodian', 'set', 'minister-jenv', '--to', '2022-01-10', '--db', db])).code).toBe(0);
   });
 });
+
+describe('an option that is missing or empty', () => {
+  it('is named with what the usage line shows it takes, never in zod\'s words', async () => {
+    const db = await newStore();
+    for (const [argv, msg] of [
+      [['custodian', 'add', '--id', 'x', '--name', 'a', '--function', 'b', '--department', 'c'], '--from: required; expected <YYYY-MM-DD>'],
+      [['record', '--custodian', 'minister-jenv', '--channel', 'email', '--from', '2024-01-01'], '--to: required; expected <YYYY-MM-DD>'],
+      [['ingest', 'x.zip', '--custodian', 'minister-jenv', '--operator', ''], '--operator: is empty; expected <name>'],
+      [['ingest', 'x.zip', '--custodian', 'minister-jenv', '--max-zip-entries', '0'], '--max-zip-entries: expected a whole number above 0'],
+      [['report', 'coverage', '--department', ''], '--department: is empty; expected <name>'],
+      [['review', 'list', '--custodian', 'minister-jenv', '--rule', ''], '--rule: is empty; expected <id>'],
+    ] as const) {
+      const r = await runCli([...argv, '--db', db]);
+      expect([r.code, r.stdout], argv.join(' ')).toEqual([1, '']);
+      expect(r.stderr, argv.join(' ')).toContain(msg);
+      expect(r.stderr, argv.join(' ')).not.toMatch(/Invalid input|Too small/);
+    }
+  });
+});

@@ -76,13 +76,32 @@ export function parseCommandArgs(cmd: Command, argv: string[]): { values: Record
  * Validates parsed options with a zod schema; the error names each bad option and what was expected.
  */
 export function validateOptions<T extends z.ZodType>(cmd: Command, schema: T, values: unknown): z.infer<T> {
-  const r = schema.safeParse(values);
+  // A schema's own message wins; where a schema has none, zod's words ('Invalid input: expected string, received
+  // undefined') are replaced by what the usage line shows the option takes.
+  const r = schema.safeParse(values, { error: (iss) => optionMessage(cmd, iss) });
   if (r.success) return r.data;
   const lines = r.error.issues.map((i) => {
     const opt = i.path.length ? `--${String(i.path[0])}` : 'options';
     return `${opt}: ${i.message}`;
   });
   throw new UserError(`${lines.join('\n')}\nusage: chatarchief ${cmd.usage}`);
+}
+
+/** What an option takes, as its usage line shows it (`--from <YYYY-MM-DD>` → `<YYYY-MM-DD>`), else 'a value'. */
+function shownValue(cmd: Command, opt: string): string {
+  // Option names are lower-case letters, digits and dashes: nothing to escape.
+  const m = new RegExp(`--${opt}[ =]([^\\s\\[\\]()]+)`).exec(cmd.usage);
+  return m?.[1] ?? 'a value';
+}
+
+/** The message for an option problem that the schema gives no words of its own, or undefined (zod's own then). */
+function optionMessage(cmd: Command, iss: z.core.$ZodRawIssue): string | undefined {
+  const opt = iss.path?.[0];
+  if (typeof opt !== 'string') return undefined;
+  if (iss.code === 'invalid_type' && iss.input === undefined) return `required; expected ${shownValue(cmd, opt)}`;
+  if (iss.code === 'too_small' && iss.origin === 'string') return `is empty; expected ${shownValue(cmd, opt)}`;
+  if (iss.code === 'too_small' && iss.origin === 'number') return `expected a whole number ${iss.inclusive ? 'of at least' : 'above'} ${String(iss.minimum)}`;
+  return undefined;
 }
 
 /** A store id given as an option (`--conversation 12`): digits only, read as a number. */
