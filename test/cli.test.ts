@@ -45,6 +45,18 @@ describe('global options before the command (as with git)', () => {
   });
 });
 
+describe('help <command>', () => {
+  it('explains a command, and refuses one that does not exist (exit 1) instead of showing the overview', async () => {
+    const ok = await runCli(['help', 'review', 'list']);
+    expect([ok.code, ok.stdout]).toEqual([0, expect.stringMatching(/^usage: chatarchief review list --custodian <id>/)]);
+    const typo = await runCli(['help', 'exprot']);
+    expect([typo.code, typo.stdout, typo.stderr]).toEqual([1, '', expect.stringContaining("unknown command 'exprot'")]);
+    const group = await runCli(['help', 'custodian']);
+    expect([group.code, group.stderr]).toEqual([1, expect.stringContaining("'custodian' needs a subcommand: custodian add, custodian list, custodian set")]);
+    expect((await runCli(['help'])).code).toBe(0);
+  });
+});
+
 describe('messages --conversation', () => {
   it('names a value that is not an id, and a missing option, with exit 1', async () => {
     const db = path.join(tempDir(), 'store.db');

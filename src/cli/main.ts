@@ -62,11 +62,28 @@ export function globalsFirst(argv: string[]): string[] {
   return dashes < 0 ? [...rest, ...lead] : [...rest.slice(0, dashes), ...lead, ...rest.slice(dashes)];
 }
 
+/** Says that `argv` names no command (a group without its subcommand, an option, a typo); exit 1. */
+function unknownCommand(argv: string[], io: Io): number {
+  const prefix = argv.filter((a) => !a.startsWith('-')).slice(0, 1)[0] ?? argv[0]!;
+  const subs = COMMANDS.filter((c) => c.name.startsWith(prefix + ' '));
+  io.stderr(
+    subs.length
+      ? `chatarchief: '${prefix}' needs a subcommand: ${subs.map((c) => c.name).join(', ')}\n`
+      : argv[0]!.startsWith('-')
+        ? `chatarchief: expected a command, got '${argv[0]}' (before the command only --db <file> and --json may stand). Run 'chatarchief --help' for the list.\n`
+        : `chatarchief: unknown command '${argv[0]}'. Run 'chatarchief --help' for the list.\n`,
+  );
+  return 1;
+}
+
 /** Runs the CLI and returns the exit code. Never calls process.exit, so tests can run it in-process. */
 export async function main(rawArgv: string[], io: Io): Promise<number> {
   const argv = globalsFirst(rawArgv);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    const topic = argv[0] === 'help' ? findCommand(argv.slice(1)) : null;
+    const words = argv[0] === 'help' ? argv.slice(1).filter((a) => !a.startsWith('-')) : [];
+    const topic = words.length ? findCommand(words) : null;
+    // `help <typo>` is refused like the typo itself, rather than answered with the overview and exit 0.
+    if (words.length && !topic) return unknownCommand(words, io);
     io.stdout((topic ? commandHelp(topic.cmd) : helpText()) + '\n');
     return argv.length === 0 ? 1 : 0;
   }
@@ -75,18 +92,7 @@ export async function main(rawArgv: string[], io: Io): Promise<number> {
     return 0;
   }
   const found = findCommand(argv);
-  if (!found) {
-    const prefix = argv.filter((a) => !a.startsWith('-')).slice(0, 1)[0] ?? argv[0]!;
-    const subs = COMMANDS.filter((c) => c.name.startsWith(prefix + ' '));
-    io.stderr(
-      subs.length
-        ? `chatarchief: '${prefix}' needs a subcommand: ${subs.map((c) => c.name).join(', ')}\n`
-        : argv[0]!.startsWith('-')
-          ? `chatarchief: expected a command, got '${argv[0]}' (before the command only --db <file> and --json may stand). Run 'chatarchief --help' for the list.\n`
-          : `chatarchief: unknown command '${argv[0]}'. Run 'chatarchief --help' for the list.\n`,
-    );
-    return 1;
-  }
+  if (!found) return unknownCommand(argv, io);
   const { cmd, rest } = found;
   let ctx: ReturnType<typeof makeContext> | undefined;
   try {
