@@ -57,6 +57,16 @@ describe('help <command>', () => {
   });
 });
 
+describe('--version', () => {
+  it('prints the version, as JSON with --json (before or after it)', async () => {
+    expect((await runCli(['--version'])).stdout).toBe(`${VERSION}\n`);
+    for (const argv of [['--version', '--json'], ['--json', '--version']]) {
+      const r = await runCli(argv);
+      expect([r.code, r.json()], argv.join(' ')).toEqual([0, { version: VERSION }]);
+    }
+  });
+});
+
 describe('messages --conversation', () => {
   it('names a value that is not an id, and a missing option, with exit 1', async () => {
     const db = path.join(tempDir(), 'store.db');

@@ -88,7 +88,7 @@ export async function main(rawArgv: string[], io: Io): Promise<number> {
     return argv.length === 0 ? 1 : 0;
   }
   if (argv[0] === '--version') {
-    io.stdout(`${VERSION}\n`);
+    io.stdout(argv.includes('--json') ? `${JSON.stringify({ version: VERSION }, null, 2)}\n` : `${VERSION}\n`);
     return 0;
   }
   const found = findCommand(argv);
