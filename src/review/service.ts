@@ -311,7 +311,7 @@ export function decideBulk(db: DB, input: BulkInput): { decided: DecisionOutcome
     const ids = conversationSuggestionIds(db, input.conversationId, input.ruleId);
     if (input.ruleId !== undefined && ids.length === 0) {
       // A mistyped rule id must not pass as "nothing left to decide".
-      throw new ReviewError(`rule '${input.ruleId}' made no suggestion in conversation ${input.conversationId} (see: chatarchief review list --conversation ${input.conversationId})`, 'not-found');
+      throw new ReviewError(`rule '${input.ruleId}' made no suggestion in conversation ${input.conversationId} (see: chatarchief review list --custodian ${info.custodianId} --conversation ${input.conversationId})`, 'not-found');
     }
     if (input.expected) checkExpected(db, input.expected, ids);
     for (const id of ids) {

@@ -80,6 +80,15 @@ describe('review CLI', () => {
     expect(row(f, 'SELECT COUNT(*) AS n FROM decisions')).toEqual({ n: 0 });
   });
 
+  it('review decide --rule: the command it suggests for a mistyped rule runs as given (QA)', async () => {
+    const conv = String(f.ids.conversations.partij);
+    const r = await cli(['review', 'decide', '--conversation', conv, '--rule', 'partij.lexcion', '--accept', '--reviewer', 'Els', ...db()]);
+    const hint = /\(see: chatarchief (review list [^)]*)\)/.exec(r.stderr)?.[1];
+    expect(hint, r.stderr).toBe(`review list --custodian ${CUSTODIAN} --conversation ${conv}`);
+    const list = await cli([...hint!.split(' '), ...db()]);
+    expect(list.code, list.stderr).toBe(0);
+  });
+
   it('review decide --conversation [--rule] decides in bulk; --undo reverts', async () => {
     let r = await cli(['review', 'decide', '--conversation', String(f.ids.conversations.partij), '--rule', 'partij.lexicon', '--accept', '--reviewer', 'Els', '--json', ...db()]);
     expect(r.code, r.stderr).toBe(0);
