@@ -72,6 +72,23 @@ describe('report options', () => {
     expect(fs.readdirSync(path.dirname(out))).toEqual(['dekking.csv']);
   });
 
+  it('an --out that cannot be written (a file or a folder in the way) is bad input naming it (exit 1), and nothing is left', async () => {
+    const blocked = tempDir('chatarchief-report-out-');
+    const file = path.join(blocked, 'notities.txt');
+    fs.writeFileSync(file, 'niet overschrijven\n');
+    for (const [out, reason] of [
+      [path.join(file, 'rapport.html'), 'a file of that name is in the way'],
+      [blocked, 'a folder is in the way'],
+    ]) {
+      const r = await run(['report', 'findings', '--format', 'html', '--out', out!]);
+      expect([r.code, r.stdout], out).toEqual([1, '']);
+      expect(r.stderr, out).toContain(`cannot write ${out} (--out): ${reason}`);
+      expect(r.stderr).not.toMatch(/internal error/);
+    }
+    expect(fs.readdirSync(blocked)).toEqual(['notities.txt']);
+    expect(fs.readFileSync(file, 'utf8')).toBe('niet overschrijven\n');
+  });
+
   it('says overdue for a term running at the as-of date without read-outs, and not before the term starts', async () => {
     const mid = (await run(['report', 'coverage', '--as-of', '2024-03-01', '--json'])).json().custodians[0];
     expect([mid.overdue, mid.unsecuredDays, mid.termStarted]).toEqual([true, 52, true]);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { UserError } from '../../errors.js';
+import { fsReason, UserError } from '../../errors.js';
 import { buildCoverageReport, buildFindingsReport, buildFullReport, buildStatusReport, DEFAULTS, todayInAmsterdam } from '../../report/build.js';
 import { findingsReportHtml, fullReportHtml, statusReportHtml } from '../../report/render-html.js';
 import { coverageCsv, coverageTable, findingsCsv, findingsJson, findingsTable, statusCsv, statusTable } from '../../report/render-text.js';
@@ -113,8 +113,13 @@ function emit(ctx: Context, out: string | undefined, output: string | Iterable<s
     }
     fs.renameSync(tmp, file);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${file}: ${(e as Error).message}`);
+    // Nothing to remove when the folder could not be made (a file in the way: rmSync itself then fails, ENOTDIR).
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // The temporary file was never created.
+    }
+    throw new UserError(`cannot write ${file} (--out): ${fsReason(e)}`);
   }
   ctx.log(`wrote ${file}`);
 }
