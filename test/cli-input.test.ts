@@ -41,3 +41,17 @@ describe('an option that is missing or empty', () => {
     }
   });
 });
+
+describe('a conversation id', () => {
+  it('is read alike by every command that takes one: a positive number', async () => {
+    const db = await newStore();
+    for (const cmd of [['messages'], ['markings'], ['review', 'list', '--custodian', 'minister-jenv']]) {
+      for (const bad of ['0', 'abc', '1.5']) {
+        const r = await runCli([...cmd, '--conversation', bad, '--db', db]);
+        expect([r.code, r.stderr], `${cmd.join(' ')} ${bad}`).toEqual([1, expect.stringContaining('--conversation: expected a conversation id (a positive number)')]);
+      }
+    }
+    const none = await runCli(['markings', '--db', db]);
+    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining('--conversation: required; expected <id>')]);
+  });
+});

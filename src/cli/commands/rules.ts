@@ -7,7 +7,7 @@ import { loadRuleSet } from '../../rules/load.js';
 import { tagCustodian, type TagReport } from '../../rules/tag.js';
 import { listMarkingsForConversation, toMarkingJson } from '../../store/markings.js';
 import { getConversation } from '../../store/messages.js';
-import { categorySchema, validateOptions, type Command } from '../command.js';
+import { categorySchema, idOption, validateOptions, type Command } from '../command.js';
 import { table } from '../format.js';
 import { requireCustodian } from './custodian.js';
 
@@ -163,7 +163,7 @@ const explain: Command = {
   },
 };
 
-const markingsSchema = z.object({ conversation: z.string({ message: 'required: the conversation id' }).regex(/^\d+$/, 'expected a conversation id (a number)').transform(Number) });
+const markingsSchema = z.object({ conversation: idOption('conversation') });
 
 const markings: Command = {
   name: 'markings',
