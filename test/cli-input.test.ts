@@ -1,4 +1,5 @@
 /** Bad options on the command line: each is refused with exit 1, naming the option and what was expected. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.js';
@@ -53,5 +54,23 @@ describe('a conversation id', () => {
     }
     const none = await runCli(['markings', '--db', db]);
     expect([none.code, none.stderr]).toEqual([1, expect.stringContaining('--conversation: required; expected <id>')]);
+  });
+});
+
+describe('an empty --db or $CHATARCHIEF_DB', () => {
+  it('--db "" is refused naming the option, not read as the working folder; an empty $CHATARCHIEF_DB counts as unset', async () => {
+    for (const argv of [['custodian', 'list', '--db', ''], ['custodian', 'list', '--db='], ['--db', '', 'custodian', 'list']]) {
+      const r = await runCli(argv);
+      expect([r.code, r.stderr], argv.join(' ')).toEqual([1, expect.stringContaining('--db: is empty; expected <file>')]);
+    }
+    const cwd = process.cwd();
+    const dir = tempDir();
+    process.chdir(dir);
+    try {
+      const r = await runCli(['custodian', 'list'], { CHATARCHIEF_DB: '' });
+      expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(`no store at ${path.join(fs.realpathSync(dir), 'chatarchief.db')}`)]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

@@ -146,7 +146,9 @@ function openStoreAt(dbPath: string, create: boolean): Store {
 
 export function makeContext(io: Io, global: { db?: string; json?: boolean }, opts: { createStore?: boolean } = {}): Context & { close(): void } {
   let store: Store | undefined;
-  const dbPath = defaultDbPath(global.db ?? io.env.CHATARCHIEF_DB);
+  // An empty --db would name the working folder; an empty $CHATARCHIEF_DB counts as unset, as the shell's convention is.
+  if (global.db === '') throw new UserError('--db: is empty; expected <file>, the store (e.g. chatarchief.db)');
+  const dbPath = defaultDbPath(global.db ?? (io.env.CHATARCHIEF_DB || undefined));
   const json = Boolean(global.json);
   return {
     io,
