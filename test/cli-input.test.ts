@@ -74,3 +74,13 @@ describe('an empty --db or $CHATARCHIEF_DB', () => {
     }
   });
 });
+
+describe('custodian list --department', () => {
+  it('refuses a department no custodian has, as the reports do, instead of saying there are no custodians yet', async () => {
+    const db = await newStore();
+    const r = await runCli(['custodian', 'list', '--department', 'JenW', '--db', db]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([1, '', expect.stringContaining("unknown department 'JenW'; known: JenV")]);
+    const ok = await runCli(['custodian', 'list', '--department', 'JenV', '--db', db, '--json']);
+    expect(ok.json().custodians.map((c: { id: string }) => c.id)).toEqual(['minister-jenv']);
+  });
+});

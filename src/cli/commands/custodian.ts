@@ -56,7 +56,9 @@ const list: Command = {
   usage: 'custodian list [--department <name>] [--json]',
   options: { department: { type: 'string' } },
   run(ctx, { values }) {
-    const all = listCustodians(ctx.store().db, { department: values.department as string | undefined });
+    const db = ctx.store().db;
+    requireDepartment(db, values.department as string | undefined);
+    const all = listCustodians(db, { department: values.department as string | undefined });
     ctx.result({ custodians: all }, () => render(all));
   },
 };
@@ -106,4 +108,13 @@ export function requireCustodian(db: Parameters<typeof getCustodian>[0], id: unk
   const c = getCustodian(db, id);
   if (!c) throw new UserError(`unknown custodian '${id}'; add it first with: chatarchief custodian add --id ${id} ...`);
   return c;
+}
+
+/** Checks that a department given as a filter is one of a custodian; a typo must not pass as "none there". */
+export function requireDepartment(db: Parameters<typeof listCustodians>[0], department: string | undefined): void {
+  if (department === undefined) return;
+  const known = [...new Set(listCustodians(db).map((c) => c.department))].sort();
+  if (!known.includes(department)) {
+    throw new UserError(`unknown department '${department}'; known: ${known.length ? known.join(', ') : 'none (add custodians first)'}`);
+  }
 }

@@ -8,10 +8,8 @@ import { findingsReportHtml, fullReportHtml, statusReportHtml } from '../../repo
 import { coverageCsv, coverageTable, findingsCsv, findingsJson, findingsTable, statusCsv, statusTable } from '../../report/render-text.js';
 import { channelLabel } from '../../report/coverage.js';
 import { CHANNEL_STATUSES, recordChannel } from '../../store/channels.js';
-import { listCustodians } from '../../store/custodians.js';
-import type { DB } from '../../store/db.js';
 import { isoDate, validateOptions, type Command, type Context } from '../command.js';
-import { requireCustodian } from './custodian.js';
+import { requireCustodian, requireDepartment } from './custodian.js';
 
 const CHANNEL_ALIASES: Record<string, string> = { 'e-mail': 'email', mail: 'email', 'social-media': 'social', 'sociale-media': 'social', socials: 'social' };
 
@@ -122,14 +120,6 @@ function emit(ctx: Context, out: string | undefined, output: string | Iterable<s
     throw new UserError(`cannot write ${file} (--out): ${fsReason(e)}`);
   }
   ctx.log(`wrote ${file}`);
-}
-
-function requireDepartment(db: DB, department: string | undefined): void {
-  if (department === undefined) return;
-  const known = [...new Set(listCustodians(db).map((c) => c.department))].sort();
-  if (!known.includes(department)) {
-    throw new UserError(`unknown department '${department}'; known: ${known.length ? known.join(', ') : 'none (add custodians first)'}`);
-  }
 }
 
 const coverageSchema = z.object({
