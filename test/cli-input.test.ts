@@ -84,3 +84,14 @@ describe('custodian list --department', () => {
     expect(ok.json().custodians.map((c: { id: string }) => c.id)).toEqual(['minister-jenv']);
   });
 });
+
+describe('a command that a message points to', () => {
+  it('names the options that command requires (conversations and review list need --custodian)', async () => {
+    const db = await newStore();
+    for (const argv of [['messages'], ['messages', '--conversation', '7'], ['markings', '--conversation', '7'], ['review', 'decide', '--accept', '--reviewer', 'Els']]) {
+      const r = await runCli([...argv, '--db', db]);
+      const hint = /see: chatarchief ([^)]*)\)/.exec(r.stderr)?.[1];
+      expect([r.code, hint], argv.join(' ')).toEqual([1, expect.stringMatching(/^(conversations|review list) --custodian <id>$/)]);
+    }
+  });
+});

@@ -149,9 +149,9 @@ const messages: Command = {
     const { conversation: id } = validateOptions(this, z.object({
       conversation: idOption('conversation').optional(),
     }), values);
-    if (id === undefined) throw new UserError('--conversation <id> is required (a number; see: chatarchief conversations)');
+    if (id === undefined) throw new UserError('--conversation <id> is required (a number; see: chatarchief conversations --custodian <id>)');
     const db = ctx.store().db;
-    if (!getConversation(db, id)) throw new UserError(`unknown conversation ${id}`);
+    if (!getConversation(db, id)) throw new UserError(`unknown conversation ${id} (see: chatarchief conversations --custodian <id>)`);
     if (ctx.json) {
       // Streamed so that a conversation of a million messages does not sit in memory.
       ctx.io.stdout('{"messages":[');

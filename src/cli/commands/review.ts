@@ -137,7 +137,7 @@ nothing recorded) and says who decided what. Without it the command acts on the 
       return;
     }
     if (o.rule !== undefined) throw new UserError('--rule needs --conversation <id>');
-    if (!positionals.length) throw new UserError(`give one or more marking ids (see: chatarchief review list)\nusage: chatarchief ${this.usage}`);
+    if (!positionals.length) throw new UserError(`give one or more marking ids (see: chatarchief review list --custodian <id>)\nusage: chatarchief ${this.usage}`);
     const ids = positionals.map((p) => {
       if (!/^\d+$/.test(p)) throw new UserError(`'${p}' is not a marking id (expected a number)`);
       return Number(p);
