@@ -20,7 +20,7 @@ import { readPakbon } from './pakbon.js';
 export type CheckStatus = 'ok' | 'failed' | 'skipped';
 export interface VerifyReport {
   ok: boolean;
-  packages: { path: string; set: string | null; custodian: string | null; period: string | null; files: number }[];
+  packages: { path: string; set: string | null; custodianId: string | null; period: { from: string; to: string } | null; files: number }[];
   checks: { name: string; package: string; status: CheckStatus; detail: string }[];
   findings: { check: string; package: string; message: string }[];
 }
@@ -62,6 +62,12 @@ export function findXsd(env: NodeJS.ProcessEnv = process.env): string | null {
   return null;
 }
 
+/** A bag's Chatarchief-Period (`2024-01-01_2024-06-30`) as `export --json` gives it, {from, to}; null when absent or odd. */
+function periodOf(value: string | undefined): { from: string; to: string } | null {
+  const m = /^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})$/.exec(value ?? '');
+  return m ? { from: m[1]!, to: m[2]! } : null;
+}
+
 /**
  * `acceptUncheckedLeaks`: a geschoonde package whose leak check cannot run (no ruwe package of its delivery, no store)
  * fails unless the caller explicitly accepts that; it never passes silently.
@@ -86,7 +92,7 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
     b.payload = bag.payload;
     b.actual = bag.actual;
     const info = readBagInfo(b.dir);
-    report.packages.push({ path: b.dir, set: b.set, custodian: info.get('Chatarchief-Custodian') ?? null, period: info.get('Chatarchief-Period') ?? null, files: bag.payload.size });
+    report.packages.push({ path: b.dir, set: b.set, custodianId: info.get('Chatarchief-Custodian') ?? null, period: periodOf(info.get('Chatarchief-Period')), files: bag.payload.size });
     check('bag', name, bag.findings, `${bag.payload.size} payload files match manifest-sha256.txt and the tag manifest`);
     check('sidecars', name, sidecarFacts(b), 'every folder and file has its sidecar; sizes and SHA-256 in the sidecars match; names follow the SIP rules');
     const xsd = opts.xsd === undefined ? findXsd() : opts.xsd;

@@ -36,7 +36,7 @@ export interface RuleReport {
 }
 
 export interface TagReport {
-  custodian: string;
+  custodianId: string;
   dryRun: boolean;
   defaultCategory: Category;
   ruleFiles: { path: string; hash: string; rules: number }[];
@@ -214,7 +214,7 @@ function buildReport(x: {
     return { id, file: d.file.path, category: d.category, level: d.level, priority: d.priority, ...st };
   });
   return {
-    custodian: x.custodianId,
+    custodianId: x.custodianId,
     dryRun: x.dryRun,
     defaultCategory: x.defaultCategory,
     ruleFiles: x.set.files.map((f) => ({ path: f.path, hash: f.hash, rules: f.ruleCount })),

@@ -31,7 +31,7 @@ access token; requests without it are refused (401) and changes need it in the X
     const srv = await startReviewServer({ db: store.db, custodianId: c.id, host: o.host, port: o.port }).catch((e: unknown) => {
       throw listenProblem(e, o.host, o.port) ?? e;
     });
-    ctx.result({ url: srv.url, host: srv.host, port: srv.port, custodian: c.id }, () => `Review page for ${c.name} (${c.id}):\n\n  ${srv.url}\n\nOpen the link in a browser on this machine. Stop with Ctrl-C.`);
+    ctx.result({ url: srv.url, host: srv.host, port: srv.port, custodianId: c.id }, () => `Review page for ${c.name} (${c.id}):\n\n  ${srv.url}\n\nOpen the link in a browser on this machine. Stop with Ctrl-C.`);
     if (!srv.loopback) ctx.log(`warning: listening on ${srv.host}, reachable from other machines; anyone with the link can review.`);
     await new Promise<void>((resolve) => {
       const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); void srv.close().then(resolve); };
@@ -85,7 +85,7 @@ const list: Command = {
     const ms = listReviewMarkings(db, c.id, { bucket: o.status as ReviewBucket | undefined, ruleId: o.rule, conversationId: o.conversation }).map(markingView);
     const counts = { open: 0, pending: 0, decided: 0, lapsed: 0 };
     for (const m of ms) counts[m.state]++;
-    ctx.result({ custodian: c.id, counts, markings: ms }, () => `${renderMarkings(ms)}\n\n${ms.length} markings: ${counts.open} open, ${counts.pending} awaiting a second reviewer, ${counts.decided} decided, ${counts.lapsed} lapsed.`);
+    ctx.result({ custodianId: c.id, counts, markings: ms }, () => `${renderMarkings(ms)}\n\n${ms.length} markings: ${counts.open} open, ${counts.pending} awaiting a second reviewer, ${counts.decided} decided, ${counts.lapsed} lapsed.`);
   },
 };
 

@@ -18,7 +18,7 @@ const num = (n: number) => n.toLocaleString('en-US');
 
 function renderTag(r: TagReport): string {
   const lines = [
-    `${r.dryRun ? 'Dry run (nothing written)' : 'Tagged'}: custodian ${r.custodian}, ${r.rules.length} rules from ${r.ruleFiles.length} files, ${(r.ms / 1000).toFixed(2)} s${r.threads > 1 ? ` on ${r.threads} threads` : ''}.`,
+    `${r.dryRun ? 'Dry run (nothing written)' : 'Tagged'}: custodian ${r.custodianId}, ${r.rules.length} rules from ${r.ruleFiles.length} files, ${(r.ms / 1000).toFixed(2)} s${r.threads > 1 ? ` on ${r.threads} threads` : ''}.`,
     `Scanned ${num(r.scanned.contacts)} contacts, ${num(r.scanned.conversations)} conversations, ${num(r.scanned.messages)} messages.`,
     '',
     'Suggestions per category:',
