@@ -60,6 +60,16 @@ describe('report options', () => {
     }
   });
 
+  it('coverage: a --custodian of another --department is refused, not reported as no custodians at all', async () => {
+    const r0 = await run(['custodian', 'add', '--id', 'min-jenv', '--name', 'Minister JenV', '--function', 'Minister van Justitie en Veiligheid', '--department', 'JenV', '--from', '2024-01-10']);
+    expect(r0.code, r0.stderr).toBe(0);
+    const r = await run(['report', 'coverage', '--custodian', 'min-vws', '--department', 'JenV', '--json']);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toContain('--custodian min-vws is of department VWS, not JenV');
+    const ok = (await run(['report', 'coverage', '--custodian', 'min-vws', '--department', 'VWS', '--json'])).json();
+    expect(ok.custodians.map((x: { custodian: { id: string } }) => x.custodian.id)).toEqual(['min-vws']);
+  });
+
   it('--format json equals --json, and --out writes the file whole and says where on stderr', async () => {
     const a = await run(['report', 'coverage', '--as-of', '2024-09-16', '--format', 'json']);
     const b = await run(['report', 'coverage', '--as-of', '2024-09-16', '--json']);

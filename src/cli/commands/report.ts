@@ -144,8 +144,12 @@ as shortGaps). --format html writes the whole rapport: this table, a timeline an
     const o = validateOptions(this, coverageSchema, values);
     const format = formatOf(o);
     const db = ctx.store().db;
-    if (o.custodian) requireCustodian(db, o.custodian);
     requireDepartment(db, o.department);
+    const c = o.custodian ? requireCustodian(db, o.custodian) : undefined;
+    // Together they must select someone: 'no custodians yet' would be wrong.
+    if (c && o.department !== undefined && c.department !== o.department) {
+      throw new UserError(`--custodian ${c.id} is of department ${c.department}, not ${o.department}: give one of the two, or a custodian of ${o.department}`);
+    }
     const opts = {
       asOf: o['as-of'] ?? todayInAmsterdam(), maxIntervalDays: o['max-interval-days'], toleranceDays: o['tolerance-days'],
       department: o.department, custodianId: o.custodian,
