@@ -95,3 +95,22 @@ describe('a command that a message points to', () => {
     }
   });
 });
+
+describe('an empty argument', () => {
+  it('is refused (exit 1) instead of read as the working folder: ingest "" took in everything below it', async () => {
+    const db = await newStore();
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'WhatsApp-chat met Karin.txt'), '02-10-2023 08:02 - Karin Smit: Goedemorgen\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      for (const argv of [['ingest', '', '--custodian', 'minister-jenv'], ['verify', ''], ['rules', 'check', '']]) {
+        const r = await runCli([...argv, '--db', db]);
+        expect([r.code, r.stdout, r.stderr], argv.join(' ')).toEqual([1, '', expect.stringContaining('argument 1 is empty')]);
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+    expect((await runCli(['conversations', '--custodian', 'minister-jenv', '--db', db, '--json'])).json().conversations).toEqual([]);
+  });
+});

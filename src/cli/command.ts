@@ -69,7 +69,13 @@ export function parseCommandArgs(cmd: Command, argv: string[]): { values: Record
     }
     seen.add(t.name);
   }
-  return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
+  // An empty word (`ingest "$EXPORT"` with the variable unset) would resolve to the working folder and take all of it in.
+  const positionals: string[] = parsed.positionals;
+  const empty = positionals.indexOf('');
+  if (empty >= 0) {
+    throw new UserError(`argument ${empty + 1} is empty (an unset shell variable?); expected a path or id in its place\nusage: chatarchief ${cmd.usage}`);
+  }
+  return { values: parsed.values as Record<string, unknown>, positionals };
 }
 
 /**
