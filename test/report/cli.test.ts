@@ -53,6 +53,9 @@ describe('report options', () => {
       [['report', 'coverage', '--as-of', '2024-13-01'], '--as-of: expected a real calendar date'],
       [['report', 'coverage', '--custodian', 'nobody'], "unknown custodian 'nobody'"],
       [['report', 'status', '--max-private-percent', '150'], '--max-private-percent: expected at most 100'],
+      // A read-out every 0 days is no norm ('elke 0 dagen uitlezen'); a tolerance of 0 days is (count every gap).
+      [['report', 'coverage', '--max-interval-days', '0'], '--max-interval-days: expected at least 1 day'],
+      [['report', 'status', '--max-interval-days', '0'], '--max-interval-days: expected at least 1 day'],
     ];
     for (const [args, message] of cases) {
       const r = await run(args);

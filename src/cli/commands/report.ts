@@ -62,8 +62,9 @@ A record named whatsapp, signal, sms or chat counts for the chat coverage.`,
 const FORMATS = ['table', 'json', 'csv', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
-const positiveInt = (what: string) =>
-  z.string().regex(/^\d+$/, `expected a whole number of ${what}`).transform(Number).pipe(z.number().int().min(0).max(3650, `expected at most 3650 ${what}`));
+/** A whole number of days from `min` (0 for a tolerance; a read-out interval needs at least 1) up to ten years. */
+const dayCount = (min: 0 | 1) =>
+  z.string().regex(/^\d+$/, 'expected a whole number of days').transform(Number).pipe(z.number().int().min(min, `expected at least ${min} day`).max(3650, 'expected at most 3650 days'));
 
 const common = {
   format: z.enum(FORMATS, { message: `expected one of ${FORMATS.join(', ')}` }).optional(),
@@ -124,8 +125,8 @@ function emit(ctx: Context, out: string | undefined, output: string | Iterable<s
 
 const coverageSchema = z.object({
   ...common,
-  'max-interval-days': positiveInt('days').optional(),
-  'tolerance-days': positiveInt('days').optional(),
+  'max-interval-days': dayCount(1).optional(),
+  'tolerance-days': dayCount(0).optional(),
   department: z.string().min(1).optional(),
   custodian: z.string().min(1).optional(),
 });
@@ -185,7 +186,7 @@ Chat content is never shown, only system texts and attachment names.`,
 const statusSchema = z.object({
   ...common,
   department: z.string().min(1).optional(),
-  'max-interval-days': positiveInt('days').optional(),
+  'max-interval-days': dayCount(1).optional(),
   'max-private-percent': z.string().regex(/^\d+(\.\d+)?$/, 'expected a percentage such as 5').transform(Number).pipe(z.number().max(100, 'expected at most 100')).optional(),
 });
 
