@@ -173,7 +173,11 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
   // Vervolgexport: a set that has no message left to deliver is not written at all.
   const sets = o.sets.filter((set) => x.conversations.some((c) => conversationStats(db, c.id, scope, set).count > 0));
   for (const set of o.sets) if (!sets.includes(set)) log(`${set}: every message in ${period.from} – ${period.to} was delivered before; no ${set} package`);
-  if (!sets.length) throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before (see table exports)`);
+  if (!sets.length) {
+    const last = listExports(db, custodian.id).at(-1);
+    const where = last ? ` (the last delivery: ${last.setKind}, ${last.createdAt.slice(0, 10)}, ${last.outPath})` : '';
+    throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before${where}`);
+  }
 
   const leftovers = cleanLeftovers(out);
   for (const d of leftovers.removed) warn(`removed ${d}: the unfinished work folder of an earlier export to this --out that was killed`);

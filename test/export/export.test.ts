@@ -264,6 +264,9 @@ describe('vervolgexport and atomicity', () => {
     const again = await exportTo(f, third, '--to', '2025-03-31');
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('nothing new to export');
+    // It names the last delivery (set, date, package), not a table of the store the operator cannot see.
+    expect(again.stderr).toMatch(new RegExp(`\\(the last delivery: (ruw|geschoond), \\d{4}-\\d{2}-\\d{2}, ${second.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^)]*\\)`));
+    expect(again.stderr).not.toContain('table exports');
     expect(fs.existsSync(third)).toBe(false);
   });
 
