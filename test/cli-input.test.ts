@@ -22,6 +22,13 @@ describe('custodian set --to', () => {
     expect([c.termTo, c.secondReviewer]).toEqual([null, false]);
     expect((await runCli(['custodian', 'set', 'minister-jenv', '--to', '2022-01-10', '--db', db])).code).toBe(0);
   });
+
+  it('without anything to change is refused, naming the options, instead of a silent success', async () => {
+    const db = await newStore();
+    const r = await runCli(['custodian', 'set', 'minister-jenv', '--db', db]);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toContain('nothing to change: give at least one of --second-reviewer, --default-category, --to, --tz');
+  });
 });
 
 describe('an option that is missing or empty', () => {

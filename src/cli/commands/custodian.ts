@@ -83,6 +83,9 @@ const set: Command = {
   run(ctx, { values, positionals }) {
     if (positionals.length !== 1) throw new UserError(`expected exactly one custodian id\nusage: chatarchief ${this.usage}`);
     const o = validateOptions(this, setSchema, values);
+    if (o['second-reviewer'] === undefined && o['default-category'] === undefined && o.to === undefined && o.tz === undefined) {
+      throw new UserError(`nothing to change: give at least one of --second-reviewer, --default-category, --to, --tz\nusage: chatarchief ${this.usage}`);
+    }
     const db = ctx.store().db;
     const id = positionals[0]!;
     if (!getCustodian(db, id)) throw new UserError(`unknown custodian '${id}' (see: chatarchief custodian list)`);
