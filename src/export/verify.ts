@@ -45,7 +45,12 @@ export function resolveBags(dirs: string[]): string[] {
     if (!inner.length) throw new UserError(`${d}: neither a BagIt bag (no bagit.txt) nor a folder of bags`);
     out.push(...inner);
   }
-  return out;
+  // A package given twice (itself and in its --out folder, or a path through a link) is checked once.
+  const seen = new Set<string>();
+  return out.filter((d) => {
+    const real = fs.realpathSync(d);
+    return !seen.has(real) && !!seen.add(real);
+  });
 }
 
 /** The MDTO XSD: $CHATARCHIEF_MDTO_XSD, else shared/schemas beside an ancestor of this module (the repo layout). */

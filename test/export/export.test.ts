@@ -145,6 +145,15 @@ describe('export of a realistic store', () => {
     expect(accepted.code, accepted.stderr).toBe(0);
     expect(accepted.stdout).toMatch(/\nOK, but not everything was checked: leaks \(not checked: give the ruwe package too, or --db with the store\)/);
   });
+
+  it('checks a package given twice (itself and in its --out folder, or through a link) once', async () => {
+    const link = path.join(f.dir, 'link-naar-geschoond');
+    fs.symlinkSync(bagOf(out, 'geschoond'), link);
+    const r = await runCli(['verify', '--db', f.dbPath, out, bagOf(out, 'geschoond'), link, out, '--json']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.json().packages.map((p: any) => p.set).sort()).toEqual(['geschoond', 'ruw']);
+    expect(r.json().checks.filter((c: any) => c.name === 'bag')).toHaveLength(2);
+  });
 });
 
 describe('verify finds damage and leaks', () => {

@@ -155,7 +155,7 @@ function renderVerify(r: VerifyReport): string {
 const verifyCmd: Command = {
   name: 'verify',
   summary: 'check exported packages: bag manifests, MDTO sidecars (XSD), pakbon, 1:1 slots, and no private content in the geschoonde set',
-  usage: 'verify <package-dir> [<package-dir>] [--xsd <MDTO-XML1.0.1.xsd>] [--db <file>] [--accept-unchecked-leaks] [--json]',
+  usage: 'verify <package-dir>... [--xsd <MDTO-XML1.0.1.xsd>] [--db <file>] [--accept-unchecked-leaks] [--json]',
   help: `Give the geschoonde and the ruwe package (or the --out folder of an export, holding both). The leak check takes
 the withheld content from the ruwe package of the same delivery; without it, from the store (--db, or the default
 database when it exists). xmllint (Debian: libxml2-utils) validates the sidecars; the XSD is --xsd, $CHATARCHIEF_MDTO_XSD,
@@ -164,7 +164,7 @@ run (no ruwe package, no store) unless --accept-unchecked-leaks accepts that exp
   options: { xsd: { type: 'string' }, 'accept-unchecked-leaks': { type: 'boolean' } },
   positionals: true,
   run(ctx, { values, positionals }) {
-    if (positionals.length < 1) throw new UserError(`expected one or two package folders\nusage: chatarchief ${this.usage}`);
+    if (positionals.length < 1) throw new UserError(`expected a package folder (the geschoonde and the ruwe package, or the --out folder of an export)\nusage: chatarchief ${this.usage}`);
     const xsd = values.xsd as string | undefined;
     if (xsd && !fs.existsSync(xsd)) throw new UserError(`--xsd ${xsd}: no such file`);
     const useStore = values.db !== undefined || fs.existsSync(ctx.dbPath);
