@@ -44,7 +44,7 @@ interface ChatInfo {
 export async function* parseSignalExport(lines: AsyncIterable<SourceLine>, opts: SignalExportOptions): AsyncGenerator<SignalEvent> {
   const entry = opts.entry ?? 'main.jsonl';
   const warnings = new WarningSink(opts.onWarning, entry);
-  checkMetadata(opts.metadata, entry, warnings);
+  checkMetadata(opts.metadata, warnings);
   const selfKey = opts.selfAci?.toLowerCase() ?? SELF_KEY;
   const self: Person = { name: opts.selfName ?? DEFAULT_SELF_NAME, phone: toE164(opts.selfPhone), key: selfKey, isSelf: true };
   const recipients = new Map<string, RecipientInfo>();
@@ -203,12 +203,12 @@ function metadataVersion(metadata: unknown): string | null {
   return m.success ? String(m.data.version) : null;
 }
 
-function checkMetadata(metadata: unknown, entry: string, warnings: WarningSink): void {
+function checkMetadata(metadata: unknown, warnings: WarningSink): void {
   if (metadata === undefined) return;
   const m = Metadata.safeParse(metadata);
   if (!m.success) throw new SignalFormatError(describeZodError('metadata', m.error), { entry: 'metadata.json', expected: 'an object with a version number' });
   if (Number(m.data.version) > 1) {
-    warnings.warn('unknown-export-version', `metadata.json version ${m.data.version} is newer than the version this parser knows (1); fields may be missed (${entry})`);
+    warnings.warn('unknown-export-version', `metadata.json version ${m.data.version} is newer than the version this parser knows (1); fields may be missed`);
   }
 }
 
