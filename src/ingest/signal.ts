@@ -97,6 +97,12 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
           addSourceFinding(ctx.db, sourceId!, w.code, w.message, conv.id);
         },
       );
+      writer.onRepeatedLine = (e) =>
+        warnings.add({
+          code: 'repeated-line',
+          message: `line ${e.line} repeats line ${e.firstLine} byte for byte (the same message: author and send time); stored once, as message ${e.messageId}`,
+          line: e.line,
+        });
       st = { conversationId: conv.id, writer, contacts: new Map() };
       chats.set(chat.chatKey, st);
     }

@@ -143,7 +143,25 @@ export class MessageWriter {
       if (newId !== null) return this.added(newId, m);
       const row = this.find.get(this.conversationId, key) as Found;
       if (this.sight(row, m, attachments)) return this.seen(row);
+      if (occ === 0 && m.stableKey && row.first === this.sourceId && this.repeated(row.id, m)) return { id: row.id, outcome: 'seen' };
     }
+  }
+
+  /**
+   * A Signal message is its author and send time (the stable key): a line of this source that repeats, byte for byte,
+   * the line this source stored under that key is the exporter writing one message twice, not a second message (which
+   * a later export, holding it once, would report missing). It is stored once and the repeat reported.
+   */
+  onRepeatedLine?: (e: { messageId: number; line: number; firstLine: number }) => void;
+
+  /** Whether `m` repeats the stored line of message `id` byte for byte (then reported, see onRepeatedLine). */
+  private repeated(id: number, m: ParsedMessage): boolean {
+    const r = this.db.prepare('SELECT raw_text AS raw, source_line AS line FROM messages WHERE id = ?').get(id) as { raw: string; line: number };
+    if (r.raw !== m.rawText || r.line === m.line) return false;
+    this.onRepeatedLine?.({ messageId: id, line: m.line, firstLine: r.line });
+    this.lastSeen = null;
+    this.lastNew = id;
+    return true;
   }
 
   /** Whether the conversation holds rows of whatsapp-1.0.0 (see conversationHoldsRowsOf). Asked once, when needed. */

@@ -82,6 +82,27 @@ describe("ingest of Signal's own chat export", () => {
   });
 });
 
+describe('a chat item the exporter wrote twice', () => {
+  it('is one message, with a warning; a later export holding it once reports nothing missing', async () => {
+    const out = path.join(dir, 'twice');
+    fs.cpSync(SAMPLE, out, { recursive: true });
+    const lines = fs.readFileSync(path.join(SAMPLE, 'main.jsonl'), 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('{"chatItem"') && l.includes('"dateSent":"1761286502000"'));
+    expect(at).toBeGreaterThan(0);
+    fs.writeFileSync(path.join(out, 'main.jsonl'), [...lines.slice(0, at + 2), lines[at], ...lines.slice(at + 2)].join('\n'));
+    const r = await ingest(out);
+    expect(r.code, r.stderr).toBe(0);
+    const s = r.json().sources[0];
+    expect(s).toMatchObject({ messagesNew: 22, messagesMissing: 0 });
+    expect(s.warnings.filter((w: any) => w.code === 'repeated-line')).toEqual([
+      expect.objectContaining({ line: at + 3, message: expect.stringMatching(new RegExp(`^line ${at + 3} repeats line ${at + 1} byte for byte .*stored once, as message \\d+$`)) }),
+    ]);
+    const later = await ingest(SAMPLE);
+    expect(later.code, later.stderr).toBe(0);
+    expect(later.json().sources[0]).toMatchObject({ messagesNew: 0, messagesMissing: 0 });
+  });
+});
+
 describe('localTime of Signal inputs that hold only epoch timestamps', () => {
   // Signal's own export, sigtop JSON and SMS XML write times only as ms since epoch. localTime must then be the
   // wall-clock time in the custodian's zone (as localIso), not the bare number: transcripts (chat.html) and
