@@ -6,6 +6,7 @@ import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 import { markMissing } from './missing.js';
 import { conversationHoldsRowsOf, EARLIER_VERSIONS } from './version-rows.js';
 import { EditedOriginals } from './edited-original.js';
+import { ReactionMerge } from './reaction-merge.js';
 import { DeletedSince, type DeletedSinceEvent } from './deleted-since.js';
 
 export type { EditedSince };
@@ -94,6 +95,8 @@ export class MessageWriter {
 
   /** Reports messages stored with content that this source shows deleted (see DeletedSince). */
   private readonly deletions: DeletedSince | null;
+  /** Adds reactions a later source shows on a stored message (made when first needed). */
+  private reactions: ReactionMerge | undefined;
   /** Messages seen before that this source shows deleted for everyone (their stored content kept). */
   deletedSinceCount = 0;
 
@@ -331,6 +334,7 @@ export class MessageWriter {
     // Likewise only a message with an attachment whose bytes this source holds can fill one in.
     if (attachments.length !== 0 && attachments.some((a) => a.sha256 !== null)) this.attachmentFill.fill(id, m, attachments);
     if (this.deletions?.check(id, m)) this.deletedSinceCount++;
+    if (m.reactions?.length) (this.reactions ??= new ReactionMerge(this.db)).merge(id, m);
     return true;
   }
 

@@ -103,6 +103,30 @@ describe('a chat item the exporter wrote twice', () => {
   });
 });
 
+describe('reactions given after an earlier export', () => {
+  it('are added to the stored message by the later export; one the later export lacks is kept', async () => {
+    const REACTION = '{"emoji":"✅","authorId":"1","sentTimestamp":"1761285960000","sortOrder":"1"}';
+    const main = fs.readFileSync(path.join(SAMPLE, 'main.jsonl'), 'utf8');
+    expect(main.split(REACTION)).toHaveLength(2);
+    const early = path.join(dir, 'early');
+    fs.cpSync(SAMPLE, early, { recursive: true });
+    fs.writeFileSync(path.join(early, 'main.jsonl'), main.replace(REACTION, ''));
+    expect((await ingest(early)).code).toBe(0);
+    const reactionsOf = async () => (await messages(1)).find((m: any) => m.sentAt.startsWith('2025-10-24T08:05:12')).extra?.reactions ?? [];
+    expect(await reactionsOf()).toEqual([]);
+    const later = await ingest(SAMPLE);
+    expect(later.code, later.stderr).toBe(0);
+    expect(later.json().sources[0]).toMatchObject({ messagesNew: 0, messagesMissing: 0 });
+    expect(await reactionsOf()).toEqual([expect.objectContaining({ emoji: '✅', at: expect.stringMatching(/^2025-10-24T08:06:00/) })]);
+    // A third export that no longer shows it (the reaction was taken back): the store keeps what it held.
+    const gone = path.join(dir, 'gone');
+    fs.cpSync(early, gone, { recursive: true });
+    fs.appendFileSync(path.join(gone, 'main.jsonl'), '\n');
+    expect((await ingest(gone)).code).toBe(0);
+    expect(await reactionsOf()).toHaveLength(1);
+  });
+});
+
 describe('localTime of Signal inputs that hold only epoch timestamps', () => {
   // Signal's own export, sigtop JSON and SMS XML write times only as ms since epoch. localTime must then be the
   // wall-clock time in the custodian's zone (as localIso), not the bare number: transcripts (chat.html) and
