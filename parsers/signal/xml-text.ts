@@ -3,6 +3,7 @@
  * one's byte offset is reported, as for every other format), or a single-byte encoding the declaration names
  * (ISO-8859-1, Windows-1252: older SMS backups). Streaming: a multi-byte character split over two chunks is kept whole.
  */
+import { isUtf8 } from 'node:buffer';
 import { firstInvalidUtf8 } from '../lines.js';
 
 const SINGLE_BYTE = new Map<string, string>([
@@ -49,6 +50,11 @@ export function xmlDecoder(head: Buffer, onInvalid: (firstOffset: number, count:
   let count = 0;
   return {
     write(chunk) {
+      // The common case, checked natively: a chunk of whole, valid characters.
+      if (!pending.length && isUtf8(chunk)) {
+        offset += chunk.length;
+        return td.decode(chunk, { stream: true });
+      }
       const bytes = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       let keep = bytes.length;
       for (let i = firstInvalidUtf8(bytes); i < bytes.length; ) {

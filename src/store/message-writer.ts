@@ -157,9 +157,13 @@ export class MessageWriter {
    */
   onRepeatedLine?: (e: { messageId: number; line: number; firstLine: number }) => void;
 
+  /** The stored line of a message (see repeated; prepared when first needed). */
+  private storedLine: ReturnType<DB['prepare']> | undefined;
+
   /** Whether `m` repeats the stored line of message `id` byte for byte (then reported, see onRepeatedLine). */
   private repeated(id: number, m: ParsedMessage): boolean {
-    const r = this.db.prepare('SELECT raw_text AS raw, source_line AS line FROM messages WHERE id = ?').get(id) as { raw: string; line: number };
+    this.storedLine ??= this.db.prepare('SELECT raw_text AS raw, source_line AS line FROM messages WHERE id = ?');
+    const r = this.storedLine.get(id) as { raw: string; line: number };
     if (r.raw !== m.rawText || r.line === m.line) return false;
     this.onRepeatedLine?.({ messageId: id, line: m.line, firstLine: r.line });
     this.lastSeen = null;
