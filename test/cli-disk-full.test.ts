@@ -54,6 +54,18 @@ describe('a full disk', () => {
     expect(row<{ status: string }>(f, 'SELECT status FROM markings WHERE id = ?', Number(id)).status).toBe('suggested');
   });
 
+  it('under --json: the error object says disk-full, exit 1', async () => {
+    fail.store = true;
+    const r = await cli(['review', 'decide', String(f.ids.markings.partij1), '--accept', '--reviewer', 'Els Bakker', '--db', f.dbPath, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {
+        command: 'review decide', exitCode: 1, kind: 'disk-full',
+        message: `the store ${f.dbPath} cannot be written: the disk that holds it is full (SQLITE_FULL). Free space on that disk and run the command again`,
+      },
+    });
+  });
+
   it('while an export writes its package: exit 1 naming the file, and no package or work folder left', async () => {
     const x = buildExportFixture();
     const out = path.join(x.dir, 'out');

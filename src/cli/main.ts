@@ -34,6 +34,7 @@ export function helpText(): string {
     '',
     'The database is --db <file>, else $CHATARCHIEF_DB, else ./chatarchief.db.',
     'Exit codes: 0 success, 1 bad input or usage, a store in use by another process or a full disk, 2 internal error.',
+    'With --json (or a report\'s --format json) a failure prints {"error": {command, exitCode, kind, message, …}} on stdout.',
   ].join('\n');
 }
 
@@ -63,16 +64,17 @@ export function globalsFirst(argv: string[]): string[] {
 }
 
 /** Says that `argv` names no command (a group without its subcommand, an option, a typo); exit 1. */
-function unknownCommand(argv: string[], io: Io): number {
+function unknownCommand(argv: string[], io: Io, json = false): number {
   const prefix = argv.filter((a) => !a.startsWith('-')).slice(0, 1)[0] ?? argv[0]!;
   const subs = COMMANDS.filter((c) => c.name.startsWith(prefix + ' '));
-  io.stderr(
+  const message =
     subs.length
       ? `chatarchief: '${prefix}' needs a subcommand: ${subs.map((c) => c.name).join(', ')}\n`
       : argv[0]!.startsWith('-')
         ? `chatarchief: expected a command, got '${argv[0]}' (before the command only --db <file> and --json may stand). Run 'chatarchief --help' for the list.\n`
-        : `chatarchief: unknown command '${argv[0]}'. Run 'chatarchief --help' for the list.\n`,
-  );
+        : `chatarchief: unknown command '${argv[0]}'. Run 'chatarchief --help' for the list.\n`;
+  io.stderr(message);
+  if (json) io.stdout(jsonError(null, 1, 'bad-input', message.replace(/^chatarchief: /, '').trimEnd(), { code: 'unknown-command' }));
   return 1;
 }
 
@@ -83,7 +85,7 @@ export async function main(rawArgv: string[], io: Io): Promise<number> {
     const words = argv[0] === 'help' ? argv.slice(1).filter((a) => !a.startsWith('-')) : [];
     const topic = words.length ? findCommand(words) : null;
     // `help <typo>` is refused like the typo itself, rather than answered with the overview and exit 0.
-    if (words.length && !topic) return unknownCommand(words, io);
+    if (words.length && !topic) return unknownCommand(words, io, wantsJson(argv));
     io.stdout((topic ? commandHelp(topic.cmd) : helpText()) + '\n');
     return argv.length === 0 ? 1 : 0;
   }
@@ -92,8 +94,17 @@ export async function main(rawArgv: string[], io: Io): Promise<number> {
     return 0;
   }
   const found = findCommand(argv);
-  if (!found) return unknownCommand(argv, io);
+  const json = wantsJson(argv);
+  if (!found) return unknownCommand(argv, io, json);
   const { cmd, rest } = found;
+  // Under --json, a failure is a JSON object on stdout too (unless the command printed its own result first).
+  let stdoutUsed = false;
+  const out: Io = json ? { ...io, stdout: (s) => { stdoutUsed = true; io.stdout(s); } } : io;
+  const fail = (code: 1 | 2, kind: ErrorKind, message: string, details: UserError['details'] = {}, shown = message): number => {
+    io.stderr(`chatarchief ${cmd.name}: ${shown}\n`);
+    if (json && !stdoutUsed) io.stdout(jsonError(cmd.name, code, kind, message, details));
+    return code;
+  };
   let ctx: ReturnType<typeof makeContext> | undefined;
   try {
     const args = parseCommandArgs(cmd, rest);
@@ -101,29 +112,38 @@ export async function main(rawArgv: string[], io: Io): Promise<number> {
       io.stdout(commandHelp(cmd) + '\n');
       return 0;
     }
-    ctx = makeContext(io, { db: args.values.db as string | undefined, json: args.values.json as boolean | undefined }, { createStore: cmd.createsStore });
+    ctx = makeContext(out, { db: args.values.db as string | undefined, json: args.values.json as boolean | undefined }, { createStore: cmd.createsStore });
     const code = await cmd.run(ctx, args);
     return typeof code === 'number' ? code : 0;
   } catch (e) {
-    if (e instanceof UserError) {
-      io.stderr(`chatarchief ${cmd.name}: ${e.message}\n`);
-      return 1;
-    }
-    if (isStoreBusy(e)) {
-      io.stderr(`chatarchief ${cmd.name}: ${STORE_BUSY_MESSAGE}\n`);
-      return 1;
-    }
+    if (e instanceof UserError) return fail(1, 'bad-input', e.message, e.details);
+    if (isStoreBusy(e)) return fail(1, 'store-busy', STORE_BUSY_MESSAGE);
     const full = diskFullMessage(e, ctx?.dbPath);
-    if (full) {
-      io.stderr(`chatarchief ${cmd.name}: ${full}\n`);
-      return 1;
-    }
+    if (full) return fail(1, 'disk-full', full);
     const err = e as Error;
-    io.stderr(`chatarchief ${cmd.name}: internal error: ${err?.stack ?? String(e)}\n`);
-    return 2;
+    return fail(2, 'internal', `internal error: ${err?.message ?? String(e)}`, {}, `internal error: ${err?.stack ?? String(e)}`);
   } finally {
     ctx?.close();
   }
+}
+
+/** Why a command failed, as `--json` names it: bad input or usage (exit 1), a store in use, a full disk, a bug (exit 2). */
+type ErrorKind = 'bad-input' | 'store-busy' | 'disk-full' | 'internal';
+
+/** `--json`, or a report's `--format json`, stands among the words before a `--` (after which every word is a path). */
+function wantsJson(argv: string[]): boolean {
+  const dashes = argv.indexOf('--');
+  const words = dashes < 0 ? argv : argv.slice(0, dashes);
+  return words.some((w, i) => w === '--json' || w === '--format=json' || (w === '--format' && words[i + 1] === 'json'));
+}
+
+/**
+ * A failure under --json: `{"error": {command, exitCode, kind, message, file?, line?, entry?, code?}}` on stdout, so that
+ * a script reads every outcome from one place. The human message goes to stderr as without --json.
+ */
+function jsonError(command: string | null, exitCode: number, kind: ErrorKind, message: string, details: UserError['details']): string {
+  const { file, line, entry, code } = details;
+  return `${JSON.stringify({ error: { command, exitCode, kind, message, file, line, entry, code } }, null, 2)}\n`;
 }
 
 /**

@@ -46,3 +46,16 @@ export function tempDir(prefix = 'chatarchief-test-'): string {
 
 export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const SHARED = path.resolve(REPO, '../shared');
+
+/**
+ * A run refused as bad input under --json: stdout holds nothing but the error object (no result that could be read as
+ * a success), whose message is the one stderr shows.
+ */
+export function expectJsonRefusal(r: CliResult, command: string): { message: string; file?: string; line?: number; entry?: string; code?: string } {
+  const out = r.json();
+  if (Object.keys(out).join() !== 'error') throw new Error(`stdout holds more than the error object: ${r.stdout}`);
+  const e = out.error;
+  if (e.command !== command || e.exitCode !== 1 || e.kind !== 'bad-input' || r.code !== 1) throw new Error(`not a refusal by ${command}: exit ${r.code}, ${r.stdout}`);
+  if (!r.stderr.includes(`chatarchief ${command}: ${e.message}\n`)) throw new Error(`stderr does not show the message of the error object:\n${r.stderr}`);
+  return e;
+}

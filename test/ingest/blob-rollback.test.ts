@@ -8,7 +8,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../helpers/cli.js';
+import { expectJsonRefusal, REPO, runCli } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
 import { freshStore, writeIn, tableSnapshot } from './store-dir.js';
 
@@ -81,7 +81,7 @@ const notAnExport = (): string => write('bad/notanexport.txt', 'Boodschappen:\n-
 async function expectFailed(...files: string[]): Promise<void> {
   const r = await ingest(...files);
   expect(r.code, r.stderr).toBe(1);
-  expect(r.stdout).toBe('');
+  expectJsonRefusal(r, 'ingest');
 }
 
 describe('ingest: a failed run leaves the blob store as it was', () => {

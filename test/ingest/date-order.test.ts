@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectJsonRefusal, runCli } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
 import { freshStore, writeIn } from './store-dir.js';
 
@@ -58,7 +58,7 @@ describe('a forced --date-order that the file proves impossible is refused', () 
     const file = write(`ab/${UK_NAME}`, UK);
     const r = await ingest('--date-order', 'mdy', file);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
+    expect(expectJsonRefusal(r, 'ingest')).toMatchObject({ file, line: expect.any(Number) });
     expect(r.stderr).toContain(`${file}:1: --date-order mdy is impossible for this file: line 1 has 13 in the month position ("13/04/22"); the file reads as dmy (day first)`);
     expect(snapshot()).toEqual(before);
 
@@ -76,7 +76,7 @@ describe('a forced --date-order that the file proves impossible is refused', () 
     const before = snapshot();
     const r = await ingest('--date-order', 'dmy', good, file);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
+    expect(expectJsonRefusal(r, 'ingest')).toMatchObject({ file, line: expect.any(Number) });
     expect(r.stderr).toContain(`${file}:2: --date-order dmy is impossible for this file: line 2 has 13 in the month position ("4/13/22"); the file reads as mdy (month first)`);
     expect(snapshot()).toEqual(before);
   });

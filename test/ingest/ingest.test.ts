@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { describe, expect, it, beforeEach } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectJsonRefusal, runCli } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
 import { freshStore, writeIn } from './store-dir.js';
 
@@ -192,7 +192,7 @@ describe('ingest: bad input is refused whole, with the file and reason, exit 1, 
     expect(r.stderr).toMatch(pattern);
     // (found before reading: the other path was not read; found while reading: the other export was not stored)
     expect(r.stderr).toMatch(/\nNothing of this run was stored: a run is all or nothing, so the (other paths given with this one were not read|1 other export given with this one was not stored) either\. Ingest again without this file/);
-    expect(r.stdout).toBe('');
+    expect(expectJsonRefusal(r, 'ingest').message).toContain(file);
     const after = await runCli(['conversations', '--db', db, '--custodian', 'minister-ienw', '--json']);
     expect(after.stdout).toBe(before.stdout);
     expect(after.json().conversations).toEqual([]);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectJsonRefusal, runCli } from '../helpers/cli.js';
 import { makeZip, type RawEntry } from '../helpers/zip.js';
 import { crc32, openZip } from '../../src/ingest/zip.js';
 import { InputError } from '../../src/errors.js';
@@ -59,7 +59,7 @@ async function expectRefused(zip: string, pattern: RegExp): Promise<string> {
   expect(r.code, r.stderr).toBe(1);
   expect(r.stderr).toContain(zip);
   expect(r.stderr).toMatch(pattern);
-  expect(r.stdout).toBe('');
+  expect(expectJsonRefusal(r, 'ingest').message).toContain(zip);
   expect(snapshot()).toEqual(before);
   expect((before.sources ?? []).length).toBe(0);
   return r.stderr;

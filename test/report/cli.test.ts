@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { expectJsonRefusal, runCli, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let db: string;
@@ -67,8 +67,7 @@ describe('report options', () => {
     const r0 = await run(['custodian', 'add', '--id', 'min-jenv', '--name', 'Minister JenV', '--function', 'Minister van Justitie en Veiligheid', '--department', 'JenV', '--from', '2024-01-10']);
     expect(r0.code, r0.stderr).toBe(0);
     const r = await run(['report', 'coverage', '--custodian', 'min-vws', '--department', 'JenV', '--json']);
-    expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toContain('--custodian min-vws is of department VWS, not JenV');
+    expect(expectJsonRefusal(r, 'report coverage').message).toContain('--custodian min-vws is of department VWS, not JenV');
     const ok = (await run(['report', 'coverage', '--custodian', 'min-vws', '--department', 'VWS', '--json'])).json();
     expect(ok.custodians.map((x: { custodian: { id: string } }) => x.custodian.id)).toEqual(['min-vws']);
   });

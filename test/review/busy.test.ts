@@ -34,6 +34,17 @@ describe('a store locked by another process', () => {
     expect((await cli(['review', 'decide', id, '--accept', '--reviewer', 'Els Bakker', '--db', f.dbPath])).code).toBe(0);
   });
 
+  it('CLI under --json: the error object says store-busy, exit 1', { timeout: 30_000 }, async () => {
+    const r = await cli(['review', 'decide', String(f.ids.markings.partij1), '--accept', '--reviewer', 'Els Bakker', '--db', f.dbPath, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {
+        command: 'review decide', exitCode: 1, kind: 'store-busy',
+        message: 'the store is in use by another process (an ingest, tag, export or review that is writing); nothing was changed. Try again when it has finished',
+      },
+    });
+  });
+
   it('web: 503 with code busy, not a 500 internal error', async () => {
     f.store.db.pragma('busy_timeout = 300');
     const srv = await startReviewServer({ db: f.store.db, custodianId: 'minister-bzk' });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectJsonRefusal, runCli } from '../helpers/cli.js';
 import { buildStore, CUSTODIAN, type StoreFixture } from './store-fixture.js';
 
 let fx: StoreFixture;
@@ -60,8 +60,7 @@ describe('rules check', () => {
     const notes = write('notes.db', 'geen database');
     for (const db of [fx.dir, notes]) {
       const r = await runCli(['rules', 'check', f, '--db', db, '--json']);
-      expect([r.code, r.stdout], db).toEqual([1, '']);
-      expect(r.stderr).toContain(`--db ${db}: not a`);
+      expect(expectJsonRefusal(r, 'rules check').message).toContain(`--db ${db}: not a`);
       expect(r.stderr).not.toMatch(/internal error/);
     }
     expect(fs.readFileSync(notes, 'utf8')).toBe('geen database');
