@@ -47,8 +47,11 @@ export function buildFixture(opts: { secondReviewer?: boolean } = {}): Fixture {
     termFrom: '2022-01-10', termTo: null, tz: 'Europe/Amsterdam', secondReviewer: opts.secondReviewer ?? false,
   });
   const vs = db.prepare(`INSERT INTO veiligstellingen (custodian_id, operator, device, started_at) VALUES (?, 'operator', 'dienst-iPhone', '2024-04-01T09:00:00Z')`).run(CUSTODIAN).lastInsertRowid;
+  // The bytes the rows name are in the blob store, as an ingest leaves them (`audit verify` checks the evidence too).
+  const zip = store.blobs.putBuffer(Buffer.alloc(1234, 'WhatsApp Chat met Anna\n'));
+  const photo = store.blobs.putBuffer(Buffer.alloc(48213, 'IMG-20240311-WA0001'));
   const src = Number(db.prepare(`INSERT INTO sources (custodian_id, veiligstelling_id, file_name, original_path, size, sha256, operator, ingested_at, format, platform, parser_version)
-    VALUES (?, ?, 'WhatsApp Chat met Anna.zip', '/media/export/WhatsApp Chat met Anna.zip', 1234, ?, 'operator', '2024-04-01T09:05:00Z', 'whatsapp-txt', 'whatsapp', 'test')`).run(CUSTODIAN, vs, 'a'.repeat(64)).lastInsertRowid);
+    VALUES (?, ?, 'WhatsApp Chat met Anna.zip', '/media/export/WhatsApp Chat met Anna.zip', ?, ?, 'operator', '2024-04-01T09:05:00Z', 'whatsapp-txt', 'whatsapp', 'test')`).run(CUSTODIAN, vs, zip.size, zip.sha256).lastInsertRowid);
   const contact = (name: string | null, phone: string | null, self = 0) =>
     Number(db.prepare('INSERT INTO contacts (custodian_id, display_name, phone_e164, is_custodian) VALUES (?, ?, ?, ?)').run(CUSTODIAN, name, phone, self).lastInsertRowid);
   const contacts = { self: contact('J. de Vries', '+31611111111', 1), anna: contact('Anna de Vries', '+31612345678'), mama: contact('Mama', '+31687654321'), pieter: contact('Pieter Bakker', '+31622223333') };
@@ -87,7 +90,7 @@ export function buildFixture(opts: { secondReviewer?: boolean } = {}): Fixture {
     partij2: message(conversations.partij, 'J. de Vries', contacts.self, 'Ik bel de fractievoorzitter over de campagne.'),
     partij3: message(conversations.partij, 'Pieter Bakker', contacts.pieter, 'Het congres is op 20 april in Utrecht.'),
   };
-  db.prepare(`INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, 0, 'IMG-20240311-WA0001.jpg', 'image/jpeg', ?, 48213, 0)`).run(messages.photo, 'b'.repeat(64));
+  db.prepare(`INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, 0, 'IMG-20240311-WA0001.jpg', 'image/jpeg', ?, ?, 0)`).run(messages.photo, photo.sha256, photo.size);
   const marking = (level: string, target: number, category: string, ruleId: string, evidence: Record<string, unknown>, span: [number, number] | null = null) =>
     Number(db.prepare(`INSERT INTO markings (custodian_id, level, target_id, span_start, span_end, origin, suggested_category, category, status, rule_id, rule_file_hash, evidence_json, active, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, 'rule', ?, ?, 'suggested', ?, 'h', ?, 1, '2024-04-01T10:00:00Z', '2024-04-01T10:00:00Z')`).run(
