@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { decide, decideBulk, mark, type DecisionOutcome } from '../../review/service.js';
 import { startReviewServer } from '../../review/server.js';
+import { formatBytes, verifyEvidence, type EvidenceReport } from '../../review/evidence.js';
 import { verifyAudit, type VerifyReport } from '../../review/verify.js';
 import { evidenceSummary, markingView, type MarkingView } from '../../review/views.js';
 import { getConversation } from '../../store/messages.js';
@@ -182,22 +183,50 @@ newer version of an edited message. Without it the span is checked against the t
 function renderVerify(r: VerifyReport): string {
   const head = r.chains.map((c) => `  ${c.custodianId}: ${c.entries} entries, head #${c.headSeq} ${c.headHash.slice(0, 16)}…`).join('\n');
   const summary = `${r.entries} audit entries, ${r.decisionsChecked} decisions and ${r.markingsChecked} reviewed markings checked.`;
-  if (r.ok) return `Audit log intact. ${summary}\n${head}`;
+  if (!r.findings.length) return `Audit log intact. ${summary}\n${head}`;
   return [`AUDIT LOG NOT INTACT: ${r.findings.length} finding(s).`, ...r.findings.map((f) => `  [${f.code}] ${f.message}`), '', summary, head].join('\n');
+}
+
+function renderEvidence(e: EvidenceReport, tmpDir: string): string {
+  const manifests = e.manifests ? `, ${e.manifests} folder source(s) recorded by their file list` : '';
+  const summary = `${e.checked} blob(s), ${formatBytes(e.bytes)}, checked against the ${e.references} row(s) that name them${manifests}.`;
+  const tmp = e.tmpFiles
+    ? `\n${e.tmpFiles} temporary file(s) in ${tmpDir} not checked: a write in progress or the leftovers of a killed ingest (never blobs; the next ingest removes those not written to for an hour).`
+    : '';
+  if (!e.findings.length) return `Evidence intact: ${summary}${tmp}`;
+  return [`EVIDENCE NOT INTACT: ${e.findings.length} finding(s).`, ...e.findings.map((f) => `  [${f.code}] ${f.message}`), '', summary + tmp].join('\n');
 }
 
 const verifyCmd: Command = {
   name: 'audit verify',
-  summary: 'check the hash-chained audit log and that decisions and markings agree with it (exit 1 on any finding)',
+  summary: 'check the hash-chained audit log, that decisions and markings agree with it, and the evidence in the blob store (exit 1 on any finding)',
   usage: 'audit verify [--custodian <id>] [--json]',
-  help: 'Reports edited, deleted, inserted or reordered log entries, decision rows that differ from the log or lack an entry, and markings whose stored state is not what the logged decisions produce.',
+  help: `Reports edited, deleted, inserted or reordered log entries, decision rows that differ from the log or lack an entry, and markings whose stored state is not what the logged decisions produce.
+
+Then checks the evidence: every blob that a source, a file of a source or an attachment names is read (streamed) and
+must be a regular file of the recorded size whose SHA-256 is its name, and read-only as the store makes it. Findings:
+blob-missing, blob-not-a-file, blob-unreadable, blob-size-differs (truncated or extended), blob-hash-differs (altered),
+blob-writable; each names the rows (source id and file name, attachment id and name) and the blob's path. The store's
+folders are then listed: a blob that no row names (an ingest killed hard after moving it in, or one running now) is a
+blob-unreferenced finding, and anything else there a blob-stray finding; both are informational (kept: this command
+changes nothing, and removes nothing), and still exit 1, so that someone looks. Temporary files in the store's tmp/
+folder are counted, not checked. Progress goes to stderr for a large store.
+
+--custodian checks that custodian's audit chain and only the blobs its rows name. A blob no row names belongs to no
+custodian and cannot be attributed: it is reported with or without --custodian.
+
+--json adds \`evidence\`: {checked, references, bytes, manifests, tmpFiles, findings: [{code, message, sha256, blobPath,
+references: [{kind, fileName, custodianId, sourceId, path, attachmentId, messageId, conversationId, size}]}]} (fields a
+row does not have are left out); \`findings\` stays the audit log's, and \`ok\` is false on any finding of either.`,
   options: { custodian: { type: 'string' } },
-  run(ctx, { values }) {
-    const db = ctx.store().db;
-    const custodianId = values.custodian === undefined ? undefined : requireCustodian(db, values.custodian).id;
-    const r = verifyAudit(db, { custodianId });
-    ctx.result(r, () => renderVerify(r));
-    return r.ok ? 0 : 1;
+  async run(ctx, { values }) {
+    const store = ctx.store();
+    const custodianId = values.custodian === undefined ? undefined : requireCustodian(store.db, values.custodian).id;
+    const r = verifyAudit(store.db, { custodianId });
+    const evidence = await verifyEvidence(store, { custodianId, progress: (m) => ctx.progress(m) });
+    const ok = r.ok && evidence.findings.length === 0;
+    ctx.result({ ...r, ok, evidence }, () => `${renderVerify(r).trimEnd()}\n\n${renderEvidence(evidence, store.blobs.tmpDir)}`);
+    return ok ? 0 : 1;
   },
 };
 
