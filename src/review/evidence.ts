@@ -55,7 +55,7 @@ const PROGRESS_BYTES = 256 << 20;
 const LOOKUP_BATCH = 50_000;
 const HEX64 = /^[0-9a-f]{64}$/;
 
-export async function verifyEvidence(store: Store, opts: { custodianId?: string; progress?: (msg: string) => void } = {}): Promise<EvidenceReport> {
+export function verifyEvidence(store: Store, opts: { custodianId?: string; progress?: (msg: string) => void } = {}): EvidenceReport {
   const { db, blobs } = store;
   const report: EvidenceReport = { checked: 0, references: 0, bytes: 0, manifests: 0, tmpFiles: 0, findings: [] };
   const f = report.findings;
@@ -66,9 +66,10 @@ export async function verifyEvidence(store: Store, opts: { custodianId?: string;
   }
   const buf = Buffer.allocUnsafe(READ_CHUNK);
   // Blobs that are absent: a source among their rows may be recorded by its folder's manifest, which is looked up
-  // once the references are read (the query that streams them holds the connection until then).
+  // once the references are read (the query that streams them holds the connection until then; nothing else is
+  // queried meanwhile, so the references are one snapshot of the database).
   const absent: BlobReference[][] = [];
-  const check = async (refs: BlobReference[]): Promise<void> => {
+  const check = (refs: BlobReference[]): void => {
     report.references += refs.length;
     const sha256 = refs[0]!.sha256;
     if (!HEX64.test(sha256)) {
@@ -76,7 +77,7 @@ export async function verifyEvidence(store: Store, opts: { custodianId?: string;
       return;
     }
     const file = blobs.pathFor(sha256);
-    const state = await inspectBlob(file, buf, (n) => progress.bytes(n));
+    const state = inspectBlob(file, buf, (n) => progress.bytes(n));
     if (state.state === 'missing') absent.push(refs);
     else judge(f, state, sha256, file, refs, report);
     progress.blob();
@@ -84,14 +85,14 @@ export async function verifyEvidence(store: Store, opts: { custodianId?: string;
   let group: BlobReference[] = [];
   for (const ref of iterateBlobReferences(db, opts.custodianId)) {
     if (group.length && group[0]!.sha256 !== ref.sha256) {
-      await check(group);
+      check(group);
       group = [];
     }
     group.push(ref);
   }
-  if (group.length) await check(group);
+  if (group.length) check(group);
   for (const refs of absent) reportAbsent(store, refs, report);
-  await findUnreferenced(store, buf, report);
+  findUnreferenced(store, buf, report);
   report.tmpFiles = tmpFiles(blobs.tmpDir).count;
   return report;
 }
@@ -149,7 +150,7 @@ function reportAbsent(store: Store, refs: BlobReference[], report: EvidenceRepor
 }
 
 /** Lists the store and reports what lies there that no row names, or that is no blob. */
-async function findUnreferenced(store: Store, buf: Buffer, report: EvidenceReport): Promise<void> {
+function findUnreferenced(store: Store, buf: Buffer, report: EvidenceReport): void {
   const onDisk: { sha256: string; file: string; isFile: boolean }[] = [];
   for (const e of walkBlobStore(store.blobs.dir)) {
     if (e.kind === 'stray') report.findings.push(finding('blob-stray', null, e.file, [], `${e.file} is no blob: ${e.why}. It is kept; nothing names it`));
@@ -165,7 +166,7 @@ async function findUnreferenced(store: Store, buf: Buffer, report: EvidenceRepor
         report.findings.push(finding('blob-stray', e.sha256, e.file, [], `${e.file} stands at a blob's place but is no file, and no row names it. It is kept`));
         continue;
       }
-      const state = await inspectBlob(e.file, buf);
+      const state = inspectBlob(e.file, buf);
       const what = state.state === 'read'
         ? `${state.size} bytes${state.sha256 === e.sha256 ? ', whole (they hash to its name)' : `, which hash to ${state.sha256}, not to its name`}`
         : state.state === 'unreadable' ? `unreadable: ${state.error}` : 'gone meanwhile';

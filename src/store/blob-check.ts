@@ -35,21 +35,22 @@ export function entryKind(st: fs.Stats): string {
 
 /**
  * Reads the blob at `file` in pieces of `buf`'s size and returns its size, SHA-256 and mode, or why it could not be read.
- * `onBytes` is told of every piece read (progress).
+ * `onBytes` is told of every piece read (progress). Synchronous: a store holds many small blobs, and a read through the
+ * thread pool costs several times the hashing of such a file (13,000 photos: 10 s instead of 2 s).
  */
-export async function inspectBlob(file: string, buf: Buffer, onBytes?: (n: number) => void): Promise<BlobState> {
+export function inspectBlob(file: string, buf: Buffer, onBytes?: (n: number) => void): BlobState {
   let st: fs.Stats;
   try {
-    st = await fs.promises.lstat(file);
+    st = fs.lstatSync(file);
   } catch (e) {
     // (ENOTDIR: a file stands where one of its shard folders should)
     if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') return { state: 'missing' };
     return { state: 'unreadable', error: (e as Error).message };
   }
   if (!st.isFile()) return { state: 'not-a-file', what: entryKind(st) };
-  let fh: fs.promises.FileHandle;
+  let fd: number;
   try {
-    fh = await fs.promises.open(file, READ_FLAGS);
+    fd = fs.openSync(file, READ_FLAGS);
   } catch (e) {
     // Replaced between the look and the open.
     if (errCode(e) === 'ENOENT') return { state: 'missing' };
@@ -57,11 +58,11 @@ export async function inspectBlob(file: string, buf: Buffer, onBytes?: (n: numbe
     return { state: 'unreadable', error: (e as Error).message };
   }
   try {
-    const opened = await fh.stat(); // what was opened, whatever lstat saw
+    const opened = fs.fstatSync(fd); // what was opened, whatever lstat saw
     if (!opened.isFile()) return { state: 'not-a-file', what: entryKind(opened) };
     const hash = crypto.createHash('sha256');
     let size = 0;
-    for (let n; (n = (await fh.read(buf, 0, buf.length, null)).bytesRead) > 0; ) {
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) {
       hash.update(buf.subarray(0, n));
       size += n;
       onBytes?.(n);
@@ -71,7 +72,7 @@ export async function inspectBlob(file: string, buf: Buffer, onBytes?: (n: numbe
   } catch (e) {
     return { state: 'unreadable', error: (e as Error).message };
   } finally {
-    await fh.close();
+    fs.closeSync(fd);
   }
 }
 

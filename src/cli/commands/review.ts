@@ -219,11 +219,11 @@ custodian and cannot be attributed: it is reported with or without --custodian.
 references: [{kind, fileName, custodianId, sourceId, path, attachmentId, messageId, conversationId, size}]}]} (fields a
 row does not have are left out); \`findings\` stays the audit log's, and \`ok\` is false on any finding of either.`,
   options: { custodian: { type: 'string' } },
-  async run(ctx, { values }) {
+  run(ctx, { values }) {
     const store = ctx.store();
     const custodianId = values.custodian === undefined ? undefined : requireCustodian(store.db, values.custodian).id;
     const r = verifyAudit(store.db, { custodianId });
-    const evidence = await verifyEvidence(store, { custodianId, progress: (m) => ctx.progress(m) });
+    const evidence = verifyEvidence(store, { custodianId, progress: (m) => ctx.progress(m) });
     const ok = r.ok && evidence.findings.length === 0;
     ctx.result({ ...r, ok, evidence }, () => `${renderVerify(r).trimEnd()}\n\n${renderEvidence(evidence, store.blobs.tmpDir)}`);
     return ok ? 0 : 1;
