@@ -13,7 +13,7 @@ import { removeReadOnly, type BlobStore } from './blobs.js';
  * for `STALE_TMP_MS` are removed: a write in progress keeps its file's modification time current.
  *
  * Blobs that a killed run moved into `sha256/` but whose rows it never committed are not touched: they are whole bytes
- * of an export, and removing evidence is never done on a guess.
+ * of an export, and removing evidence is never done on a guess (`audit verify` reports them, as `blob-unreferenced`).
  */
 
 /** How long a temporary file must not have been written to before it counts as left behind. */

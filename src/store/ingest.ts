@@ -268,7 +268,8 @@ export function addParticipant(db: DB, conversationId: number, contactId: number
 
 /**
  * The hashes among `hashes` that a row refers to: a source, a file of a source, an attachment (every column that names
- * a blob). One pass over each table (the columns have no index), however many hashes are asked about.
+ * a blob, as blob-refs.ts lists them for `audit verify`: keep the two in step). One pass over each table (the columns
+ * have no index), however many hashes are asked about.
  */
 export function referencedBlobHashes(db: DB, hashes: string[]): Set<string> {
   if (hashes.length === 0) return new Set();
