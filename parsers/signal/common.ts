@@ -202,6 +202,23 @@ export function sha256Hex(...parts: (string | Buffer)[]): string {
 }
 
 /** Timer change → system event: turned off, turned on (from off), or changed while on. */
+/**
+ * The media type a message with a voice message gets in its `extra.mediaType`: the value WhatsApp's parser records
+ * for a voice note (`PTT-…`), so that one query finds voice messages on every platform.
+ */
+export const VOICE_MEDIA_TYPE = 'voice';
+
+/**
+ * A Signal attachment recorded as a voice message. Signal's export writes MessageAttachment.flag as the enum's name
+ * (`VOICE_MESSAGE`; an unknown value would come as its number, and VOICE_MESSAGE is 1); Signal Desktop's message JSON
+ * (sigtop) has the AttachmentPointer `flags` bit mask, where VOICE_MESSAGE is bit 1.
+ */
+export function isVoiceFlag(flag: string | number | null | undefined, kind: 'export-enum' | 'desktop-bits'): boolean {
+  if (flag === undefined || flag === null) return false;
+  if (kind === 'export-enum') return flag === 'VOICE_MESSAGE' || flag === 1;
+  return typeof flag === 'number' && (flag & 1) === 1;
+}
+
 export function timerEvent(seconds: number, previousSeconds: number): SystemEvent {
   if (!seconds) return 'disappearing-off';
   return previousSeconds ? 'disappearing-timer' : 'disappearing-on';

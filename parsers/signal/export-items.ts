@@ -7,7 +7,9 @@ import {
   applyMentions,
   buildMessage,
   describeDuration,
+  VOICE_MEDIA_TYPE,
   extensionForMime,
+  isVoiceFlag,
   isoAt,
   parseLocationText,
   sha256Hex,
@@ -108,6 +110,8 @@ function describeItem(
     const sm = item.standardMessage;
     const text = textOf(ctx, sm.text, extra);
     const attachments = (sm.attachments ?? []).map((a, i) => attachmentOf(a, ms, i));
+    // Recorded as WhatsApp records a voice note, whether or not the export holds the file.
+    if (sm.attachments?.some((a) => isVoiceFlag(a.flag, 'export-enum'))) extra.mediaType = VOICE_MEDIA_TYPE;
     if (sm.longText) {
       attachments.push({ ...pointerAttachment(sm.longText, ms, attachments.length, true), name: sm.longText.fileName || `long-text-${ms}.txt` });
       extra.longText = true;

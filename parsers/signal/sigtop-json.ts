@@ -12,11 +12,13 @@ import {
   DEFAULT_SELF_NAME,
   SELF_KEY,
   SignalFormatError,
+  VOICE_MEDIA_TYPE,
   WarningSink,
   applyMentions,
   buildMessage,
   describeDuration,
   extensionForMime,
+  isVoiceFlag,
   isoAt,
   parseLocationText,
   timerEvent,
@@ -156,6 +158,8 @@ export async function* parseSigtopJson(input: Input, opts: SigtopJsonOptions): A
     const sender = fromSelf ? selfName : nameOf(aci, phone);
     let text = bodyText(m, extra);
     const attachments = (m.attachments ?? []).map((a, i) => attachment(a, ms, i));
+    // Recorded as WhatsApp records a voice note.
+    if (m.attachments?.some((a) => isVoiceFlag(a.flags, 'desktop-bits'))) extra.mediaType = VOICE_MEDIA_TYPE;
     if (m.hasAttachments && !attachments.length && !m.isErased && !m.deletedForEveryone) {
       extra.attachmentsNotInJson = true;
       warnings.warn('sigtop-attachments-missing', 'messages flagged hasAttachments carry no attachment list (Signal Desktop ≥ 7.42 keeps them in a separate table); attachments may be missing', line);
