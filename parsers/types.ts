@@ -53,6 +53,11 @@ export interface ParseWarning {
   byteOffset?: number;
   /** The file inside a zip that `line` and `byteOffset` are of (set by ingest; the source is the zip). */
   entry?: string;
+  /**
+   * The chat the warning is about, by its chat key, when it concerns one chat of a source that may hold several
+   * (Signal's disappearing-message warnings): ingest records the finding on that chat's conversation. Not printed.
+   */
+  chatKey?: string;
 }
 
 export interface ParsedAttachment {

@@ -65,8 +65,11 @@ export const SELF_KEY = 'self';
 export class WarningSink {
   private readonly seen = new Map<string, number>();
   constructor(private readonly onWarning?: (w: ParseWarning) => void, private readonly entry?: string) {}
-  /** `once` = dedupe key; warnings with the same key after the first are counted, not repeated. */
-  warn(code: string, message: string, line?: number, once: string | null = code): void {
+  /**
+   * `once` = dedupe key; warnings with the same key after the first are counted, not repeated. `chatKey`: the chat the
+   * warning concerns (see ParseWarning.chatKey).
+   */
+  warn(code: string, message: string, line?: number, once: string | null = code, chatKey?: string): void {
     if (once !== null) {
       const n = this.seen.get(once) ?? 0;
       this.seen.set(once, n + 1);
@@ -74,6 +77,7 @@ export class WarningSink {
     }
     const w: ParseWarning = { code, message: this.entry ? `${this.entry}: ${message}` : message };
     if (line !== undefined) w.line = line;
+    if (chatKey !== undefined) w.chatKey = chatKey;
     this.onWarning?.(w);
   }
   count(once: string): number {

@@ -93,6 +93,7 @@ export async function* parseSignalExport(lines: AsyncIterable<SourceLine>, opts:
         `chat "${chat.title}" used disappearing messages (timer ${describeDuration(seconds)}); Signal's export leaves out every message that had a timer, so this chat is incomplete`,
         line,
         `dm:${chat.chatKey}`,
+        chat.chatKey,
       );
     },
   };

@@ -245,6 +245,8 @@ export async function* parseSigtopJson(input: Input, opts: SigtopJsonOptions): A
       'disappearing-messages-may-be-absent',
       `chat "${title()}" used disappearing messages (timer ${describeDuration(seconds)}); messages that had already disappeared from Signal Desktop when sigtop ran are not in the export`,
       line,
+      undefined,
+      chatKey ?? undefined,
     );
   const bodyText = (m: DesktopMessageT, extra: Record<string, unknown>): string => {
     const body = m.body ?? '';

@@ -81,7 +81,7 @@ export async function* parseSigtopText(
     if (type !== 'incoming' && type !== 'outgoing') {
       const t = desktopSystemType(type);
       if (type === 'timer-notification') {
-        s.warnings.warn('disappearing-messages-may-be-absent', `chat "${s.title}" changed its disappearing-message timer; messages that had already disappeared when sigtop ran are not in the transcript`, line);
+        s.warnings.warn('disappearing-messages-may-be-absent', `chat "${s.title}" changed its disappearing-message timer; messages that had already disappeared when sigtop ran are not in the transcript`, line, undefined, s.chatKey);
       }
       const system = t.kind === 'system';
       extra.desktopType = type;

@@ -132,7 +132,7 @@ async function* parseShort(lines: AsyncIterable<SourceLine>, sink: TranscriptSin
       else break;
       body = body.slice(m[0].length);
     }
-    if (extra.desktopType === 'timer-notification') sink.warnings.warn('disappearing-messages-may-be-absent', `chat "${sink.title}" changed its disappearing-message timer; messages that had already disappeared are not in the transcript`, p.lines[0]!.lineNo);
+    if (extra.desktopType === 'timer-notification') sink.warnings.warn('disappearing-messages-may-be-absent', `chat "${sink.title}" changed its disappearing-message timer; messages that had already disappeared are not in the transcript`, p.lines[0]!.lineNo, undefined, sink.chatKey);
     const attachments: ParsedAttachment[] = [];
     if (extra.attachmentCount) {
       sink.warnings.warn('transcript-attachments-unnamed', 'text-short lists only the number of attachments, not their names: they are kept as unnamed, left-out attachments', p.lines[0]!.lineNo);
@@ -182,7 +182,7 @@ function sbtStatus(sink: TranscriptSink, text: string, extra: Record<string, unk
   if ((m = /^(.+) set the disappearing message timer to (.+?)\.?$/.exec(text))) {
     const seconds = parseDuration(m[2]!) ?? 0;
     extra.timerSeconds = seconds;
-    sink.warnings.warn('disappearing-messages-may-be-absent', `chat "${sink.title}" used disappearing messages; messages that had already disappeared are not in the transcript`);
+    sink.warnings.warn('disappearing-messages-may-be-absent', `chat "${sink.title}" used disappearing messages; messages that had already disappeared are not in the transcript`, undefined, undefined, sink.chatKey);
     return { kind: 'system', event: seconds ? 'disappearing-timer' : 'disappearing-off' };
   }
   if (/disabled disappearing messages|turned off disappearing messages/i.test(text)) return { kind: 'system', event: 'disappearing-off' };

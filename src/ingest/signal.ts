@@ -10,7 +10,7 @@ import { splitLines } from '../../parsers/lines.js';
 import {
   SIGNAL_PARSER_VERSION, SignalFormatError, parseSigtopJson, parseSignalExport, parseSignalText, parseSmsXml, type SignalEvent,
 } from '../../parsers/signal/index.js';
-import type { ParsedAttachment, ParsedChat, Platform } from '../../parsers/types.js';
+import type { ParsedAttachment, ParsedChat, ParseWarning, Platform } from '../../parsers/types.js';
 import { checkInterrupted, entryWarnings, readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit, FileRef } from './discover.js';
 import { attachmentUpdateRecorder, storeExportFiles, type ExportFile, type StoredSource } from './files.js';
@@ -113,6 +113,16 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     }
   };
 
+  /**
+   * The parser's warnings of FINDING_CODES, every one (the warning log keeps only the first 50 of a code), each with
+   * the chat it concerns; the log gets them without the chat key.
+   */
+  const findings: { code: string; message: string; chatKey: string | null }[] = [];
+  const onParserWarning = ({ chatKey, ...w }: ParseWarning): void => {
+    if (FINDING_CODES.has(w.code)) findings.push({ code: w.code, message: w.message, chatKey: chatKey ?? null });
+    warnings.add(w);
+  };
+
   const mains = [unit.main, ...(unit.extraMains ?? [])];
   /** Other files of the export the parse read (metadata.json), by path, with the hash of the bytes it read. */
   const read = new Map<string, string>();
@@ -120,7 +130,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   const readOut = new ReadOutCheck(ctx.readOut);
   try {
     for (const main of mains) {
-      for await (const ev of events(format, main, ctx, entryWarnings(unit, main, warnings.add), unit.files, (rel, sha256) => read.set(rel, sha256))) {
+      for await (const ev of events(format, main, ctx, entryWarnings(unit, main, onParserWarning), unit.files, (rel, sha256) => read.set(rel, sha256))) {
         if ((++eventCount & 1023) === 0) checkInterrupted(ctx);
         if (ev.type === 'source') {
           platform = ev.platform;
@@ -197,7 +207,9 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     if (st.writer.firstAt && (!first || Date.parse(st.writer.firstAt) < Date.parse(first))) first = st.writer.firstAt;
     if (st.writer.lastAt && (!last || Date.parse(st.writer.lastAt) > Date.parse(last))) last = st.writer.lastAt;
   }
-  for (const w of warnings.list) if (FINDING_CODES.has(w.code)) addSourceFinding(ctx.db, sourceId, w.code, w.message, null);
+  // A finding about one chat is recorded on its conversation, when the source holds messages of it; else with the chat
+  // key alone (the report looks for the chat's conversation, and says when there is none).
+  for (const f of findings) addSourceFinding(ctx.db, sourceId, f.code, f.message, f.chatKey !== null ? chats.get(f.chatKey)?.conversationId ?? null : null, f.chatKey);
   finishSource(ctx.db, sourceId, { firstAt: first, lastAt: last, count, warnings: warnings.list });
   const conversationIds = [...new Set([...chats.values()].map((c) => c.conversationId))];
   // messagesUpdated: messages seen before (counted in messagesSeenBefore too) to which this source added versions.

@@ -208,7 +208,20 @@ function disappearingDetail(s: SourceFindingFact): string {
       : s.format === 'sigtop-json'
         ? 'berichten die al uit Signal Desktop verdwenen waren toen sigtop de export maakte, ontbreken'
         : 'berichten die al verdwenen waren toen de export werd gemaakt, ontbreken';
-  return `verdwijnende berichten gebruikt${timer}; ${lacks}`;
+  return `verdwijnende berichten gebruikt${timer}; ${lacks}${unmatchedChat(s)}`;
+}
+
+/**
+ * Why a finding about one chat names no conversation: said outright, with the chat's title as the export gives it (a
+ * conversation is never guessed, see resolveChats).
+ */
+function unmatchedChat(s: SourceFindingFact): string {
+  const u = s.unmatchedChat;
+  if (!u) return '';
+  const chat = u.title !== null ? `chat "${u.title}"` : 'de chat';
+  return u.reason === 'not-stored'
+    ? `; ${chat} heeft geen gesprek in het archief: de export bevat geen berichten ervan`
+    : `; ${chat} heeft geen berichten in deze export, het gesprek is niet vastgesteld`;
 }
 
 /** Counts per code, in the fixed code order (codes without findings left out). */

@@ -97,15 +97,18 @@ export function sourceFileList(db: DB, sourceId: number): { path: string; size: 
   }[];
 }
 
-export function addSourceFinding(db: DB, sourceId: number, code: string, message: string, conversationId: number | null): void {
-  sourceFindingWriter(db)(sourceId, code, message, conversationId);
+/** `chatKey`: the chat of the source the finding is about, when it is about one (see ParseWarning.chatKey). */
+export function addSourceFinding(db: DB, sourceId: number, code: string, message: string, conversationId: number | null, chatKey: string | null = null): void {
+  sourceFindingWriter(db)(sourceId, code, message, conversationId, chatKey);
 }
 
 /** addSourceFinding with one prepared statement for many rows (a re-ingest may record 100k attachment updates). */
-export function sourceFindingWriter(db: DB): (sourceId: number, code: string, message: string, conversationId: number | null) => void {
-  const insert = db.prepare('INSERT INTO source_findings (source_id, code, message, conversation_id) VALUES (?, ?, ?, ?)');
-  return (sourceId, code, message, conversationId) => {
-    insert.run(sourceId, code, message, conversationId);
+export function sourceFindingWriter(
+  db: DB,
+): (sourceId: number, code: string, message: string, conversationId: number | null, chatKey?: string | null) => void {
+  const insert = db.prepare('INSERT INTO source_findings (source_id, code, message, conversation_id, chat_key) VALUES (?, ?, ?, ?, ?)');
+  return (sourceId, code, message, conversationId, chatKey = null) => {
+    insert.run(sourceId, code, message, conversationId, chatKey);
   };
 }
 

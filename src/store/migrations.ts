@@ -358,4 +358,10 @@ export const MIGRATIONS: readonly string[] = [
     WHERE json_extract(extra_json, '$.textFromSource') IS NOT NULL AND json_extract(extra_json, '$.textEditedAfterDecision') IS NULL
       AND EXISTS (SELECT 1 FROM decisions d JOIN sources s ON s.id = json_extract(messages.extra_json, '$.textFromSource') WHERE d.decided_at < s.ingested_at);
   `,
+  // v12: a source finding about one chat of a source (a Signal disappearing-message warning) records the chat's key, so
+  // the report names that chat's conversation, or says it has none, instead of guessing it from the source's chats.
+  // Earlier rows have none (their warning text names the chat only by title).
+  `
+  ALTER TABLE source_findings ADD COLUMN chat_key TEXT;
+  `,
 ];

@@ -124,6 +124,13 @@ export interface SourceFindingFact {
   lastMessageAt: string | null;
   /** Where the finding was stored: the source_findings table or the source's warnings. */
   origin: 'finding' | 'warning';
+  /**
+   * A finding about one chat of its source whose conversation is not named: the chat's title as the export names it,
+   * and why. `not-stored`: the store holds no conversation of that chat (the export holds no messages of it, nor did
+   * any other); `unknown`: a finding recorded before chats were recorded by key, whose title names none of the
+   * source's conversations.
+   */
+  unmatchedChat?: { title: string | null; reason: 'not-stored' | 'unknown' };
 }
 
 /**
@@ -233,18 +240,32 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
   const out: SourceFindingFact[] = [];
   const rows = db
     .prepare(
-      `SELECT ${base}, f.code, f.message, f.conversation_id, c.title FROM source_findings f JOIN sources s ON s.id = f.source_id
-       LEFT JOIN conversations c ON c.id = f.conversation_id WHERE f.code IN (?, ?, ?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
+      // A finding recorded with its chat's key but no conversation (the source held no messages of that chat) names the
+      // chat's conversation when the store has one (from another source).
+      `SELECT ${base}, f.code, f.message, f.chat_key, COALESCE(f.conversation_id, k.id) AS conversation_id, COALESCE(c.title, k.title) AS title
+       FROM source_findings f JOIN sources s ON s.id = f.source_id
+       LEFT JOIN conversations c ON c.id = f.conversation_id
+       LEFT JOIN conversations k ON f.conversation_id IS NULL AND k.custodian_id = s.custodian_id AND k.platform = s.platform AND k.chat_key = f.chat_key
+       WHERE f.code IN (?, ?, ?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
     )
-    .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ATTACHMENT_DIFFERS, MESSAGE_DELETED_SINCE, ...args) as (SourceFindingRow & { code: string; message: string; conversation_id: number | null; title: string | null })[];
+    .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ATTACHMENT_DIFFERS, MESSAGE_DELETED_SINCE, ...args) as (SourceFindingRow & {
+      code: string; message: string; chat_key: string | null; conversation_id: number | null; title: string | null;
+    })[];
   const seen = new Set<number>();
   const fact = (r: SourceFindingRow, more: Pick<SourceFindingFact, 'code' | 'message' | 'conversationId' | 'conversationTitle' | 'origin'>): SourceFindingFact => ({
     custodianId: r.custodian_id, sourceId: r.source_id, sourceFile: r.file_name, platform: r.platform, format: r.format, ingestedAt: r.ingested_at,
     firstMessageAt: r.first_message_at, lastMessageAt: r.last_message_at, ...more,
   });
+  /** Findings recorded before chats were recorded by key: resolveChats settles them by title. */
+  const byTitle: SourceFindingFact[] = [];
   for (const r of rows) {
     if (r.code === DISAPPEARING_ABSENT) seen.add(r.source_id);
-    out.push(fact(r, { code: r.code, message: r.message, conversationId: r.conversation_id, conversationTitle: r.title, origin: 'finding' }));
+    const f = fact(r, { code: r.code, message: r.message, conversationId: r.conversation_id, conversationTitle: r.title, origin: 'finding' });
+    if (r.code === DISAPPEARING_ABSENT && r.conversation_id === null) {
+      if (r.chat_key === null) byTitle.push(f);
+      else f.unmatchedChat = { title: chatTitleIn(r.message), reason: 'not-stored' };
+    }
+    out.push(f);
   }
   const warned = db
     .prepare(`SELECT ${base}, s.warnings_json FROM sources s WHERE s.warnings_json LIKE ? ${sWhere} ORDER BY s.custodian_id, s.id`)
@@ -259,32 +280,52 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
     }
     const w = Array.isArray(warnings) ? warnings.find((x) => x && x.code === DISAPPEARING_ABSENT) : undefined;
     if (!w) continue;
-    out.push(fact(r, { code: DISAPPEARING_ABSENT, message: String(w.message ?? ''), conversationId: null, conversationTitle: null, origin: 'warning' }));
+    const f = fact(r, { code: DISAPPEARING_ABSENT, message: String(w.message ?? ''), conversationId: null, conversationTitle: null, origin: 'warning' });
+    byTitle.push(f);
+    out.push(f);
   }
-  resolveChats(db, out);
+  resolveChats(db, byTitle);
   return out.sort((a, b) => a.custodianId.localeCompare(b.custodianId) || a.sourceId - b.sourceId);
 }
 
+/** The chat a disappearing-message warning names (`chat "<title>" used …`, in every Signal parser), or null. */
+function chatTitleIn(message: string): string | null {
+  return /(?:^|: )chat "(.*)" (?:used disappearing|changed its disappearing)/.exec(message)?.[1] ?? null;
+}
+
 /**
- * A disappearing-message warning concerns one chat of its source, named in its text (`chat "<title>" used …`, in
- * every Signal parser), but is stored without the conversation. It is the conversation of that source with that title,
- * or the source's only conversation; null when neither settles it.
+ * A disappearing-message finding recorded before chats were recorded by key (schema v12) names its chat only in its
+ * text. It is the conversation of that source that has (or had) that title; when none or several do, it stays
+ * unnamed and says so. (The source's only conversation is no answer: a chat of the export without messages has none.)
  */
 function resolveChats(db: DB, facts: SourceFindingFact[]): void {
   const ofSource = db.prepare(
-    'SELECT c.id, c.title FROM source_conversations sc JOIN conversations c ON c.id = sc.conversation_id WHERE sc.source_id = ? ORDER BY c.id',
+    'SELECT c.id, c.title, c.title_history_json FROM source_conversations sc JOIN conversations c ON c.id = sc.conversation_id WHERE sc.source_id = ? ORDER BY c.id',
   );
-  const cache = new Map<number, { id: number; title: string }[]>();
+  const cache = new Map<number, { id: number; title: string; titles: string[] }[]>();
   for (const f of facts) {
-    if (f.code !== DISAPPEARING_ABSENT || f.conversationId !== null) continue;
     let convs = cache.get(f.sourceId);
-    if (!convs) cache.set(f.sourceId, (convs = ofSource.all(f.sourceId) as { id: number; title: string }[]));
-    const title = /(?:^|: )chat "(.*)" (?:used disappearing|changed its disappearing)/.exec(f.message)?.[1];
-    const named = convs.filter((c) => c.title === title);
-    const c = named.length === 1 ? named[0]! : convs.length === 1 ? convs[0]! : null;
-    if (c) {
-      f.conversationId = c.id;
-      f.conversationTitle = c.title;
+    if (!convs) {
+      const rows = ofSource.all(f.sourceId) as { id: number; title: string; title_history_json: string }[];
+      convs = rows.map((c) => ({ id: c.id, title: c.title, titles: [c.title, ...titleHistory(c.title_history_json)] }));
+      cache.set(f.sourceId, convs);
     }
+    const title = chatTitleIn(f.message);
+    const named = title === null ? [] : convs.filter((c) => c.titles.includes(title));
+    if (named.length === 1) {
+      f.conversationId = named[0]!.id;
+      f.conversationTitle = named[0]!.title;
+    } else if (title !== null) {
+      f.unmatchedChat = { title, reason: 'unknown' };
+    }
+  }
+}
+
+function titleHistory(json: string): string[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
   }
 }
