@@ -94,7 +94,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
           // Every one becomes a finding (the warning list keeps only the first 50 of a code).
           const w = deletedSinceWarning(e, conv.id);
           warnings.add(w);
-          addSourceFinding(ctx.db, sourceId!, w.code, w.message, conv.id);
+          addSourceFinding(ctx.db, sourceId!, w.code, w.message, conv.id, { messageId: e.messageId });
         },
       );
       writer.onRepeatedLine = (e) =>
@@ -209,7 +209,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   }
   // A finding about one chat is recorded on its conversation, when the source holds messages of it; else with the chat
   // key alone (the report looks for the chat's conversation, and says when there is none).
-  for (const f of findings) addSourceFinding(ctx.db, sourceId, f.code, f.message, f.chatKey !== null ? chats.get(f.chatKey)?.conversationId ?? null : null, f.chatKey);
+  for (const f of findings) addSourceFinding(ctx.db, sourceId, f.code, f.message, f.chatKey !== null ? chats.get(f.chatKey)?.conversationId ?? null : null, { chatKey: f.chatKey });
   finishSource(ctx.db, sourceId, { firstAt: first, lastAt: last, count, warnings: warnings.list });
   const conversationIds = [...new Set([...chats.values()].map((c) => c.conversationId))];
   // messagesUpdated: messages seen before (counted in messagesSeenBefore too) to which this source added versions.

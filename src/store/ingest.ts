@@ -97,18 +97,26 @@ export function sourceFileList(db: DB, sourceId: number): { path: string; size: 
   }[];
 }
 
-/** `chatKey`: the chat of the source the finding is about, when it is about one (see ParseWarning.chatKey). */
-export function addSourceFinding(db: DB, sourceId: number, code: string, message: string, conversationId: number | null, chatKey: string | null = null): void {
-  sourceFindingWriter(db)(sourceId, code, message, conversationId, chatKey);
+/**
+ * What a source finding is about beyond its conversation: `chatKey`, the chat of the source, when it is about one (see
+ * ParseWarning.chatKey); `messageId`, the stored message (a message deleted since an earlier export, see DeletedSince).
+ */
+export interface FindingSubject {
+  chatKey?: string | null;
+  messageId?: number | null;
+}
+
+export function addSourceFinding(db: DB, sourceId: number, code: string, message: string, conversationId: number | null, about: FindingSubject = {}): void {
+  sourceFindingWriter(db)(sourceId, code, message, conversationId, about);
 }
 
 /** addSourceFinding with one prepared statement for many rows (a re-ingest may record 100k attachment updates). */
 export function sourceFindingWriter(
   db: DB,
-): (sourceId: number, code: string, message: string, conversationId: number | null, chatKey?: string | null) => void {
-  const insert = db.prepare('INSERT INTO source_findings (source_id, code, message, conversation_id, chat_key) VALUES (?, ?, ?, ?, ?)');
-  return (sourceId, code, message, conversationId, chatKey = null) => {
-    insert.run(sourceId, code, message, conversationId, chatKey);
+): (sourceId: number, code: string, message: string, conversationId: number | null, about?: FindingSubject) => void {
+  const insert = db.prepare('INSERT INTO source_findings (source_id, code, message, conversation_id, chat_key, message_id) VALUES (?, ?, ?, ?, ?, ?)');
+  return (sourceId, code, message, conversationId, about = {}) => {
+    insert.run(sourceId, code, message, conversationId, about.chatKey ?? null, about.messageId ?? null);
   };
 }
 

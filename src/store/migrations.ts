@@ -364,4 +364,17 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE source_findings ADD COLUMN chat_key TEXT;
   `,
+  // v13: a finding that a stored message was deleted since an earlier export records that message, so that a later
+  // export showing the same deletion is known as said (see DeletedSince) without reading the finding's wording. Earlier
+  // rows get it from their text, 'message <id> (conversation …', where that id is a message of the finding's
+  // conversation (the rows the text match found before). Not a foreign key: deleting a message (an edit match taking
+  // back a new row) would then search every finding.
+  `
+  ALTER TABLE source_findings ADD COLUMN message_id INTEGER;
+  UPDATE source_findings SET message_id = CAST(substr(message, 9, instr(substr(message, 9), ' ') - 1) AS INTEGER)
+    WHERE code = 'message-deleted-since' AND message GLOB 'message [0-9]* *'
+      AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = source_findings.conversation_id
+        AND m.id = CAST(substr(source_findings.message, 9, instr(substr(source_findings.message, 9), ' ') - 1) AS INTEGER));
+  CREATE INDEX source_findings_message ON source_findings(message_id, code) WHERE message_id IS NOT NULL;
+  `,
 ];

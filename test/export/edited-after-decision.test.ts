@@ -81,7 +81,7 @@ describe('a zakelijk decision made on an earlier text of an edited message', () 
     // A message whose text was replaced before any decision keeps no watermark.
     raw.prepare(`UPDATE messages SET extra_json = json_set(COALESCE(extra_json, '{}'), '$.textFromSource', 1) WHERE id = 2`).run();
     // Nor the schema of later versions (their migrations run again when the store is opened).
-    raw.exec('ALTER TABLE source_findings DROP COLUMN chat_key');
+    raw.exec('ALTER TABLE source_findings DROP COLUMN chat_key; DROP INDEX source_findings_message; ALTER TABLE source_findings DROP COLUMN message_id');
     raw.pragma('user_version = 10');
     raw.close();
 
