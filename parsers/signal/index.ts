@@ -61,5 +61,10 @@ export { detectSignalInput, GUIDE_SIGEXPORT, SIGEXPORT, type DetectEntry, type S
 export { groupIdFromMasterKey } from './group-id.js';
 export { generateSignalMainJsonl, generateSignalMetadata } from './generate.js';
 
-/** Bump when the output of any parser here changes for the same input. */
-export const SIGNAL_PARSER_VERSION = '1.0.0';
+/**
+ * Bump when the output of any parser here changes for the same input (recorded per source as `signal-<version>`).
+ * 1.1.0: voice messages carry extra.mediaType 'voice'; disappearing-timer warnings carry their chat's key; SMS XML
+ * declared Latin-1 or Windows-1252 is decoded as such (was U+FFFD); a malformed integer field or a time at the edge of
+ * the representable dates is refused naming the file and line.
+ */
+export const SIGNAL_PARSER_VERSION = '1.1.0';
