@@ -27,7 +27,8 @@ export { cleanText, hiddenPassages, type PassageRedaction };
  *    marking covers only its span: under a non-zakelijk default, a message with a zakelijk passage (and no
  *    attachments) keeps that span and withholds all other text as passages of the default category.
  * 5. In a kept message, privé/partijpolitiek passages are replaced span by span (UTF-16 offsets into the stored text,
- *    overlapping spans merged), then private contacts' names and numbers are replaced by their pseudonym.
+ *    overlapping spans merged), then private contacts' names and numbers are replaced by their pseudonym (in system
+ *    events and titles, which are made of names, also names of 2 and 3 characters: Screen.strict).
  */
 
 export type { Category, MarkingLevel };
@@ -259,7 +260,8 @@ export function cleanMessage(msg: MessageJson, own: readonly EffectiveMarking[],
       attachments: msg.attachments.map(() => ({ withheld: true as const, category: hidden.category })),
     };
   }
-  const { text, passages } = cleanText(msg.text, messagePassages(msg, own, ctx), ctx.screen);
+  // A system event is made of names ("Karin heeft Eva toegevoegd"): there a short name is that person, not a word.
+  const { text, passages } = cleanText(msg.text, messagePassages(msg, own, ctx), msg.kind === 'system' ? ctx.screen.strict : ctx.screen);
   return {
     type: 'message',
     id: msg.id,
@@ -331,7 +333,8 @@ export const TITLE_WITHHELD = 'Gesprek (titel afgeschermd)';
 /** The conversation title as the geschoonde set shows it. */
 export function titleShown(ctx: CleaningContext, excluded: boolean): string {
   if (excluded) return 'Afgeschermd gesprek';
-  return ctx.titleWithheld ? TITLE_WITHHELD : ctx.screen.redact(ctx.title);
+  // A 1:1 chat is titled after its counterpart, however short the name ("Eva").
+  return ctx.titleWithheld ? TITLE_WITHHELD : ctx.screen.strict.redact(ctx.title);
 }
 
 /** Participants as the geschoonde set shows them: private contacts by pseudonym, others by name (number only when nameless). */

@@ -250,6 +250,39 @@ function textsOf(file: string, line: string, state: { inStyle: boolean }): { tex
   return { texts: [line], joins: true, tail: line.slice(-200) };
 }
 
+/**
+ * The texts of one line that are made of names rather than prose, which the cleaner screens with Screen.strict (names
+ * from 2 characters): a conversation's title (chat.json header, chat.html title and heading, the name in the
+ * conversation's own sidecar) and the text of a system event ("Karin heeft Eva toegevoegd").
+ */
+function nameTextsOf(file: string, line: string, n: number, state: { naamSeen: boolean }): string[] {
+  const name = path.posix.basename(file);
+  try {
+    if (name === 'chat.json') {
+      if (n === 1) {
+        const m = line.match(/^(.*),"[A-Za-z]+":\[$/);
+        const h = m ? (JSON.parse(`${m[1]}}`) as { header?: { title?: unknown } }).header : undefined;
+        return typeof h?.title === 'string' ? [h.title] : [];
+      }
+      if (!line.startsWith('{')) return [];
+      const s = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as { type?: unknown; kind?: unknown; text?: unknown };
+      return s.type === 'message' && s.kind === 'system' && typeof s.text === 'string' ? [s.text] : [];
+    }
+  } catch {
+    return []; // not this package's layout: the slot check reports it
+  }
+  if (name === 'chat.html') {
+    const out = [...line.matchAll(/<(title|h1)>([^<]*)<\/\1>/g)].map((m) => decodeEntities(m[2]!));
+    if (line.includes(`· ${HTML_LABELS.system}`)) out.push(...[...line.matchAll(/<div class="t">([^<]*)<\/div>/g)].map((m) => decodeEntities(m[1]!)));
+    return out;
+  }
+  if (/^Gesprek_\d+\.mdto\.xml$/.test(name) && !state.naamSeen) {
+    const m = line.match(/<naam>([^<]*)<\/naam>/);
+    if (m) { state.naamSeen = true; return [decodeEntities(m[1]!)]; }
+  }
+  return [];
+}
+
 /** Every file of a bag, as paths relative to it with forward slashes, sorted. */
 export function packageFiles(bagDir: string): string[] {
   return findFiles(bagDir, () => true).map((abs) => path.relative(bagDir, abs).split(path.sep).join('/'));
@@ -274,7 +307,7 @@ function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: 
   for (const rel of packageFiles(bagDir)) {
     if (!pick(rel)) continue;
     const abs = path.join(bagDir, rel);
-    const state = { inStyle: false };
+    const state = { inStyle: false, naamSeen: false };
     const seen = new Set<string>();
     let tail = '';
     let n = 0;
@@ -297,6 +330,12 @@ function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: 
           }
         }
         for (const h of src.screen.find(t)) leaks.push({ file: rel, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
+      }
+      // Names of 2 and 3 characters, only where the text is made of names (the longer ones were found above).
+      for (const t of nameTextsOf(rel, line, n, state)) {
+        for (const h of src.screen.strict.find(t)) {
+          if (!src.screen.find(t.slice(h.start, h.end)).length) leaks.push({ file: rel, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
+        }
       }
       tail = next;
       if (leaks.length >= limit) return leaks;

@@ -10,7 +10,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  * Matching rules (documented in the package's LEESMIJ):
  * - Names match as a whole word sequence, case-insensitively after Unicode NFC; any run of non-letter, non-digit
  *   characters between the words counts as a separator ("Marieke  de\nVries" matches "Marieke de Vries"). Names shorter
- *   than 4 characters (letters and digits) are not screened: too ambiguous to find reliably ("Mam").
+ *   than 4 characters (letters and digits) are not screened: too ambiguous to find reliably ("Mam"). Conversation titles
+ *   and system events, which are made of names, use the `strict` screen: there names from 2 characters count.
  * - A name that is also the name of a business participant or of the custodian is not screened (it is public).
  * - Phone numbers match in E.164 and in the common written forms: `+31612345678`, `+31 6 12345678`, `0031 6 …`,
  *   `0612345678`, `06-12345678`, `06 1234 5678`, `(06) 12 34 56 78`, and the bare national number, with any dash,
@@ -38,6 +39,8 @@ export interface ScreenHit {
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const MIN_NAME_CHARS = 4;
+/** Shortest name the strict screen (titles, system events) replaces: "Eva", "Bo". */
+const STRICT_MIN_NAME_CHARS = 2;
 
 interface Token {
   text: string;
@@ -53,9 +56,9 @@ function tokens(s: string): Token[] {
 }
 
 /** The word sequence of a name, or null when it is too short to screen. */
-export function nameWords(name: string): string[] | null {
+export function nameWords(name: string, minChars = MIN_NAME_CHARS): string[] | null {
   const words = tokens(name).map((t) => t.text);
-  return words.join('').length >= MIN_NAME_CHARS ? words : null;
+  return words.join('').length >= minChars ? words : null;
 }
 
 interface PhoneForms {
@@ -90,16 +93,18 @@ export class Screen {
   private readonly phones: PhoneForms[] = [];
   private readonly maxPhoneDigits: number;
   private readonly namePrefilter: RegExp | null;
+  private strictScreen: Screen | null = null;
 
   /**
    * @param contacts the private contacts to screen
    * @param publicNames names that are public in the package (business participants, the custodian): never screened
+   * @param minNameChars names shorter than this (letters and digits) are not screened
    */
-  constructor(readonly contacts: readonly PrivateContact[], publicNames: readonly string[] = []) {
-    const pub = new Set(publicNames.map((n) => nameWords(n)?.join(' ')).filter((x): x is string => !!x));
+  constructor(readonly contacts: readonly PrivateContact[], private readonly publicNames: readonly string[] = [], minNameChars = MIN_NAME_CHARS) {
+    const pub = new Set(publicNames.map((n) => nameWords(n, 1)?.join(' ')).filter((x): x is string => !!x));
     for (const c of contacts) {
       for (const n of c.names) {
-        const words = nameWords(n);
+        const words = nameWords(n, minNameChars);
         if (!words || pub.has(words.join(' '))) continue;
         const list = this.byFirstWord.get(words[0]!) ?? [];
         if (!list.some((x) => x.words.join(' ') === words.join(' '))) list.push({ words, contact: c });
@@ -114,6 +119,15 @@ export class Screen {
     const first = [...this.byFirstWord.keys()].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.namePrefilter = first.length ? new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${first.join('|')})(?![\\p{L}\\p{M}\\p{N}])`, 'iu') : null;
     this.maxPhoneDigits = Math.max(0, ...this.phones.flatMap((p) => [...p.digits].map((d) => d.length)));
+  }
+
+  /**
+   * The same screen, also replacing names of 2 and 3 characters ("Eva", "Bo"). Used where the text is made of names
+   * rather than prose, so that a short name there is that person and not a word: conversation titles (a 1:1 chat is
+   * titled after its counterpart) and system events ("Karin heeft Eva toegevoegd").
+   */
+  get strict(): Screen {
+    return (this.strictScreen ??= new Screen(this.contacts, this.publicNames, STRICT_MIN_NAME_CHARS));
   }
 
   get empty(): boolean {

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SHARED } from '../helpers/cli.js';
+import { expect } from 'vitest';
+import { runCli, SHARED, tempDir } from '../helpers/cli.js';
 
 /** The MDTO XSD beside the repo (../shared/schemas), as CI has it. */
 export const XSD = path.join(SHARED, 'schemas', 'MDTO-XML1.0.1.xsd');
@@ -29,3 +30,26 @@ export function walk(dir: string, base = dir): string[] {
   }
   return out.sort();
 }
+
+/**
+ * A store of custodian `min` (Jan de Vries) with the given WhatsApp exports ingested (file name → text); `cli` runs a
+ * command on it, `out` is a free --out folder.
+ */
+export async function ingestedStore(files: Record<string, string>) {
+  const dir = tempDir('chatarchief-names-');
+  const db = path.join(dir, 'store.db');
+  const input = path.join(dir, 'in');
+  fs.mkdirSync(input);
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(input, name), text);
+  const cli = (...a: string[]) => runCli([...a, '--db', db]);
+  expect((await cli('custodian', 'add', '--id', 'min', '--name', 'Jan de Vries', '--function', 'Minister', '--department', 'IenW', '--from', '2024-01-01')).code).toBe(0);
+  const ing = await cli('ingest', input, '--custodian', 'min');
+  expect(ing.code, ing.stderr).toBe(0);
+  return { dir, db, cli, out: path.join(dir, 'levering') };
+}
+
+/** The bag of one set in an export's --out folder. */
+export const bagOf = (out: string, set: 'ruw' | 'geschoond'): string => path.join(out, fs.readdirSync(out).find((n) => n.endsWith(`_${set}`))!);
+
+/** Every file of a folder, its path and its text, as one string. */
+export const allText = (dir: string): string => walk(dir).map((rel) => `${rel}\n${fs.readFileSync(path.join(dir, rel), 'utf8')}`).join('\n');

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
-import { walk } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { allText, bagOf, ingestedStore, walk } from './helpers.js';
 
 /**
  * Names that only exist through withheld content never reach the geschoonde set: a group name set by a withheld
@@ -19,25 +19,10 @@ const GROUP = `06-03-2025 08:55 - \u200eSanne Mulder heeft de groep Crisisteam W
 06-03-2025 09:12 - Sanne Mulder: Dijkbewaking start om 12:00.
 `;
 
-async function setup(files: Record<string, string>) {
-  const dir = tempDir('chatarchief-withheld-');
-  const db = path.join(dir, 'store.db');
-  const input = path.join(dir, 'in');
-  fs.mkdirSync(input);
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(input, name), text);
-  const cli = (...a: string[]) => runCli([...a, '--db', db]);
-  expect((await cli('custodian', 'add', '--id', 'min', '--name', 'Jan de Vries', '--function', 'Minister', '--department', 'IenW', '--from', '2024-01-01')).code).toBe(0);
-  const ing = await cli('ingest', input, '--custodian', 'min');
-  expect(ing.code, ing.stderr).toBe(0);
-  return { dir, db, cli, out: path.join(dir, 'levering') };
-}
-
-const bagOf = (out: string, set: 'ruw' | 'geschoond'): string => path.join(out, fs.readdirSync(out).find((n) => n.endsWith(`_${set}`))!);
-const allText = (dir: string): string => walk(dir).map((rel) => `${rel}\n${fs.readFileSync(path.join(dir, rel), 'utf8')}`).join('\n');
 
 describe('a group name set by a withheld event', () => {
   it('is not shown anywhere in the geschoonde set, and verify reports it when it is planted there', async () => {
-    const { cli, out } = await setup({ 'WhatsApp-chat met Afscheidsfeest Pieter verrassing.txt': GROUP });
+    const { cli, out } = await ingestedStore({ 'WhatsApp-chat met Afscheidsfeest Pieter verrassing.txt': GROUP });
     // Message 6 is the subject change, 7 the private message about the farewell party.
     expect((await cli('review', 'mark', '--message', '6', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
     expect((await cli('review', 'mark', '--message', '7', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
@@ -65,7 +50,7 @@ describe('a group name set by a withheld event', () => {
   });
 
   it('stays shown when a kept event set it too, or when the renaming event is kept', async () => {
-    const { cli, out } = await setup({ 'WhatsApp-chat met Afscheidsfeest Pieter verrassing.txt': GROUP });
+    const { cli, out } = await ingestedStore({ 'WhatsApp-chat met Afscheidsfeest Pieter verrassing.txt': GROUP });
     expect((await cli('review', 'mark', '--message', '7', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
     const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
     expect(r.code, r.stderr).toBe(0);
@@ -81,7 +66,7 @@ const ONE_ON_ONE = `01-03-2025 20:00 - Berichten en oproepen worden end-to-end v
 
 describe('a contact present only in withheld messages (LEESMIJ rule 6)', () => {
   it('becomes "Privécontact n" in participants, senders and the title of a 1:1 named after her', async () => {
-    const { cli, out } = await setup({ 'WhatsApp-chat met Marieke Jansen.txt': ONE_ON_ONE });
+    const { cli, out } = await ingestedStore({ 'WhatsApp-chat met Marieke Jansen.txt': ONE_ON_ONE });
     // Message-level markings only: no contact marking, so the conversation is not excluded as a whole.
     expect((await cli('review', 'mark', '--message', '2', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
     expect((await cli('review', 'mark', '--message', '3', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
@@ -100,7 +85,7 @@ describe('a contact present only in withheld messages (LEESMIJ rule 6)', () => {
   });
 
   it('keeps a business participant whom a kept event names, even when her only message is withheld', async () => {
-    const { cli, out } = await setup({ 'WhatsApp-chat met Afscheidsfeest Pieter verrassing.txt': GROUP });
+    const { cli, out } = await ingestedStore({ 'WhatsApp-chat met Afscheidsfeest Pieter verrassing.txt': GROUP });
     expect((await cli('review', 'mark', '--message', '7', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
     const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
     expect(r.code, r.stderr).toBe(0);
@@ -117,7 +102,7 @@ const UNSAVED = `06-03-2025 08:55 - \u200eSanne Mulder heeft de groep Dijkoverle
 
 describe('a business participant without a saved name (LEESMIJ rule 6: no participant numbers)', () => {
   it('appears as "Contact n" in participants, senders, metadata and text; verify finds the number when planted', async () => {
-    const { out, cli } = await setup({ 'WhatsApp-chat met Dijkoverleg.txt': UNSAVED });
+    const { out, cli } = await ingestedStore({ 'WhatsApp-chat met Dijkoverleg.txt': UNSAVED });
     const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
     expect(r.code, r.stderr).toBe(0);
     const g = bagOf(out, 'geschoond');
