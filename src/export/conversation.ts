@@ -241,7 +241,10 @@ function mediaFile(w: SetWriter, messageId: number, ordinal: number, a: MessageJ
   // Ingested bytes that are gone are damage to the store, never a silently file-less attachment. (Ids only: the file
   // name may be private.)
   if (!w.blobs.has(a.sha256)) throw new StoreDamageError(`message ${messageId}, attachment ${ordinal + 1}: its bytes (sha256 ${a.sha256}) are not in the blob store ${w.blobs.dir}`);
-  return { name: `media_${messageId}_${ordinal}.${safeExtension(a.name)}`, sha256: a.sha256, mime: a.mime ?? null };
+  // The extension is part of the original name: in the geschoonde set never a private contact's name ("Nota.truus").
+  const ext = safeExtension(a.name);
+  const shown = w.set === 'geschoond' && w.x.screen.strict.find(ext).length ? 'bin' : ext;
+  return { name: `media_${messageId}_${ordinal}.${shown}`, sha256: a.sha256, mime: a.mime ?? null };
 }
 
 async function copyMedia(w: SetWriter, rel: string, c: MediaCopy, owner: Ref & { id: string }, y: Yielder): Promise<Ref> {

@@ -20,7 +20,8 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
 - \`Gesprek_<id>/\`: Archiefstuk (één gesprek in de periode) met \`chat.json\` (canoniek), \`chat.html\` (leesbare,
   afdrukbare weergave), \`review-log.json\` (aanvullende metagegevens: markeringen en besluiten) en de mediabestanden
   \`media_<bericht-id>_<volgnummer>.<extensie>\`. Bestandsnamen bevatten nooit een naam van een persoon of een
-  oorspronkelijke bijlagenaam; de titel staat in \`<naam>\` van de sidecar.
+  oorspronkelijke bijlagenaam (een extensie die de naam van een privécontact is, wordt in de geschoonde set \`bin\`);
+  de titel staat in \`<naam>\` van de sidecar.
 - Alleen in de ruwe dataset: \`Bronbestanden/\` (de oorspronkelijke exportbestanden, byte voor byte; SHA-256 gelijk
   aan het ingestverslag in \`Verantwoording/bronnen.json\`) en \`Verantwoording/\` (alle markeringen, besluiten, de
   audit-hashketen van de bewindspersoon, de contacten met hun pseudoniem en het ingestverslag).

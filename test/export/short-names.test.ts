@@ -7,7 +7,8 @@ import { allText, bagOf, ingestedStore, walk } from './helpers.js';
 /**
  * A private contact with a name shorter than 4 characters ("Eva"): prose does not screen such names (too ambiguous),
  * but a conversation title and a system event are made of names, so there the name is that person. It never reaches
- * the geschoonde set there, and verify reports it when it is planted there.
+ * the geschoonde set there, and verify reports it when it is planted there. Nor does a private name that is the
+ * extension of a kept attachment ("Dijknota.truus") reach the name of its copy.
  */
 
 const GROUP = `03-03-2025 09:00 - \u200eKarin van Dijk heeft de groep Werkoverleg Stikstof gemaakt
@@ -27,15 +28,20 @@ const ONE_ON_ONE = `04-03-2025 18:00 - Berichten en oproepen worden end-to-end v
 const leakFindings = (v: Awaited<ReturnType<typeof runCli>>): string =>
   v.json().findings.filter((x: any) => x.check === 'leaks').map((x: any) => x.message).join('\n');
 
+/** Marks the participant of that name privé at contact level and exports both sets; returns the geschoonde bag. */
+async function markContactAndExport(cli: (...a: string[]) => ReturnType<typeof runCli>, out: string, name: string): Promise<string> {
+  const conv = (await cli('conversations', '--custodian', 'min', '--json')).json().conversations[0];
+  const id = conv.participants.find((p: any) => p.name === name).contactId;
+  expect((await cli('review', 'mark', '--contact', String(id), '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+  const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
+  expect(r.code, r.stderr).toBe(0);
+  return bagOf(out, 'geschoond');
+}
+
 describe('a private contact with a short name', () => {
   it('is a pseudonym in the system events that name her, and verify reports her name planted there', async () => {
     const { cli, db, out } = await ingestedStore({ 'WhatsApp-chat met Werkoverleg Stikstof.txt': GROUP });
-    const conv = (await cli('conversations', '--custodian', 'min', '--json')).json().conversations[0];
-    const eva = conv.participants.find((p: any) => p.name === 'Eva').contactId;
-    expect((await cli('review', 'mark', '--contact', String(eva), '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
-    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
-    expect(r.code, r.stderr).toBe(0);
-    const g = bagOf(out, 'geschoond');
+    const g = await markContactAndExport(cli, out, 'Eva');
     const text = allText(g);
     expect(text).not.toMatch(/\bEva\b/);
     expect(text).toMatch(/Karin van Dijk heeft \[Privécontact \d+\] toegevoegd/);
@@ -80,5 +86,24 @@ describe('a private contact with a short name', () => {
     const v = await runCli(['verify', out, '--json']);
     expect(v.code).toBe(1);
     for (const f of ['chat\\.json:1', 'chat\\.html:\\d+', 'Gesprek_\\d+\\.mdto\\.xml:\\d+']) expect(leakFindings(v)).toMatch(new RegExp(`${f}: name of private contact`));
+  });
+});
+
+const NOTE = `03-03-2025 09:00 - \u200eKarin van Dijk heeft de groep Dijkoverleg gemaakt
+03-03-2025 09:02 - Karin van Dijk: Goedemorgen, de dijknota ligt klaar.
+03-03-2025 09:03 - Truus: Kom je zaterdag op mijn verjaardag?
+03-03-2025 09:04 - Karin van Dijk: \u200eDijknota.truus (bestand bijgevoegd)
+03-03-2025 09:05 - Jan de Vries: Dank, ik lees hem.
+`;
+
+describe('a kept attachment whose original extension is a private name', () => {
+  it('is copied under a neutral extension, so no file name, manifest or sidecar in the geschoonde set holds the name', async () => {
+    const { cli, out } = await ingestedStore({ 'WhatsApp-chat met Dijkoverleg.txt': NOTE, 'Dijknota.truus': 'Nota over de dijkversterking' });
+    const g = await markContactAndExport(cli, out, 'Truus');
+    expect(allText(g)).not.toMatch(/truus/i);
+    expect(walk(g).filter((x) => /\/media_\d+_0\.bin$/.test(x))).toHaveLength(1);
+    // The ruwe dataset keeps the file as it came.
+    expect(walk(bagOf(out, 'ruw')).some((x) => /\/media_\d+_0\.truus$/.test(x))).toBe(true);
+    expect((await runCli(['verify', out])).code).toBe(0);
   });
 });
