@@ -231,6 +231,6 @@ export function attachmentUpdateRecorder(
     const w = attachmentUpdateWarning(e, conversationId, sourceId);
     warn(w);
     record ??= sourceFindingWriter(db);
-    record(sourceId, w.code, w.message, conversationId);
+    record(sourceId, w.code, w.message, conversationId, { messageId: e.messageId });
   };
 }

@@ -163,7 +163,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
             const w = mismatchWarning(r.att.name, r.mismatch, { id, conversationId: st.conversationId, sender: m.sender, sentAt: m.sentAt, line: m.line });
             warnings.add(w);
             // Every one becomes a finding (the warning list keeps only the first 50 of a code).
-            addSourceFinding(ctx.db, sourceId!, ATTACHMENT_MISMATCH, w.message, st.conversationId);
+            addSourceFinding(ctx.db, sourceId!, ATTACHMENT_MISMATCH, w.message, st.conversationId, { messageId: id });
           }
           readOut.see(m, main.display);
         }

@@ -175,7 +175,8 @@ export function computeFindings(facts: FindingFacts): Finding[] {
     const info = FINDING_INFO[code];
     out.push({
       custodianId: s.custodianId, code, label: info.label, group: info.group, conversationId: s.conversationId,
-      conversation: s.conversationTitle, platform: s.platform, person: null, at: s.lastMessageAt ?? s.ingestedAt, localTime: null, messageId: null,
+      conversation: s.conversationTitle, platform: s.platform, person: s.about?.sender ?? null, at: s.about?.sentAt ?? s.lastMessageAt ?? s.ingestedAt,
+      localTime: s.about?.localTime ?? null, messageId: s.about?.messageId ?? null,
       sourceId: s.sourceId, sourceFile: s.sourceFile,
       detail:
         code === 'disappearing-may-be-absent'

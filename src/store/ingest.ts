@@ -99,7 +99,8 @@ export function sourceFileList(db: DB, sourceId: number): { path: string; size: 
 
 /**
  * What a source finding is about beyond its conversation: `chatKey`, the chat of the source, when it is about one (see
- * ParseWarning.chatKey); `messageId`, the stored message (a message deleted since an earlier export, see DeletedSince).
+ * ParseWarning.chatKey); `messageId`, the stored message (a message deleted since an earlier export, see DeletedSince;
+ * an attachment that differs from its export's record or from the stored bytes, or that a later source filled in).
  */
 export interface FindingSubject {
   chatKey?: string | null;

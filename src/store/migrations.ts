@@ -377,4 +377,13 @@ export const MIGRATIONS: readonly string[] = [
         AND m.id = CAST(substr(source_findings.message, 9, instr(substr(source_findings.message, 9), ' ') - 1) AS INTEGER));
   CREATE INDEX source_findings_message ON source_findings(message_id, code) WHERE message_id IS NOT NULL;
   `,
+  // v14: the attachment findings record their message too (so the findings report names it, its time and sender, as it
+  // does for every other finding about a message). Earlier rows get it from their text as in v13: 'message <id>
+  // (conversation …', where that id is a message of the finding's conversation.
+  `
+  UPDATE source_findings SET message_id = CAST(substr(message, 9, instr(substr(message, 9), ' ') - 1) AS INTEGER)
+    WHERE code IN ('attachment-mismatch', 'attachment-differs', 'attachment-filled') AND message_id IS NULL AND message GLOB 'message [0-9]* *'
+      AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = source_findings.conversation_id
+        AND m.id = CAST(substr(source_findings.message, 9, instr(substr(source_findings.message, 9), ' ') - 1) AS INTEGER));
+  `,
 ];

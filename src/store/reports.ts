@@ -131,6 +131,8 @@ export interface SourceFindingFact {
    * source's conversations.
    */
   unmatchedChat?: { title: string | null; reason: 'not-stored' | 'unknown' };
+  /** The stored message the finding is about (an attachment or deletion finding), when it records one. */
+  about?: { messageId: number; sentAt: string; localTime: string; sender: string | null };
 }
 
 /**
@@ -242,14 +244,17 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
     .prepare(
       // A finding recorded with its chat's key but no conversation (the source held no messages of that chat) names the
       // chat's conversation when the store has one (from another source).
-      `SELECT ${base}, f.code, f.message, f.chat_key, COALESCE(f.conversation_id, k.id) AS conversation_id, COALESCE(c.title, k.title) AS title
+      `SELECT ${base}, f.code, f.message, f.chat_key, COALESCE(f.conversation_id, k.id) AS conversation_id, COALESCE(c.title, k.title) AS title,
+         m.id AS about_id, m.sent_at AS about_sent_at, m.local_time AS about_local_time, m.sender AS about_sender
        FROM source_findings f JOIN sources s ON s.id = f.source_id
        LEFT JOIN conversations c ON c.id = f.conversation_id
+       LEFT JOIN messages m ON m.id = f.message_id
        LEFT JOIN conversations k ON f.conversation_id IS NULL AND k.custodian_id = s.custodian_id AND k.platform = s.platform AND k.chat_key = f.chat_key
        WHERE f.code IN (?, ?, ?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
     )
     .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ATTACHMENT_DIFFERS, MESSAGE_DELETED_SINCE, ...args) as (SourceFindingRow & {
       code: string; message: string; chat_key: string | null; conversation_id: number | null; title: string | null;
+      about_id: number | null; about_sent_at: string | null; about_local_time: string | null; about_sender: string | null;
     })[];
   const seen = new Set<number>();
   const fact = (r: SourceFindingRow, more: Pick<SourceFindingFact, 'code' | 'message' | 'conversationId' | 'conversationTitle' | 'origin'>): SourceFindingFact => ({
@@ -261,6 +266,7 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
   for (const r of rows) {
     if (r.code === DISAPPEARING_ABSENT) seen.add(r.source_id);
     const f = fact(r, { code: r.code, message: r.message, conversationId: r.conversation_id, conversationTitle: r.title, origin: 'finding' });
+    if (r.about_id !== null) f.about = { messageId: r.about_id, sentAt: r.about_sent_at!, localTime: r.about_local_time!, sender: r.about_sender };
     if (r.code === DISAPPEARING_ABSENT && r.conversation_id === null) {
       if (r.chat_key === null) byTitle.push(f);
       else f.unmatchedChat = { title: chatTitleIn(r.message), reason: 'not-stored' };

@@ -39,7 +39,10 @@ const ingest = async (...paths: string[]) => {
   return r.json().sources[0];
 };
 const messages = async (conversation = 1) => (await runCli(['messages', '--db', db, '--conversation', String(conversation), '--json'])).json().messages;
-const findings = async () => (await runCli(['report', 'findings', '--db', db, '--json'])).json().findings as { code: string; detail: string; sourceId: number }[];
+const findings = async () =>
+  (await runCli(['report', 'findings', '--db', db, '--json'])).json().findings as {
+    code: string; detail: string; sourceId: number; messageId: number | null; at: string; localTime: string | null; person: string | null;
+  }[];
 const query = <T>(sql: string, ...args: unknown[]): T[] => {
   const store = new Database(db, { readonly: true });
   try {
@@ -93,7 +96,16 @@ describe('a later export fills in an attachment an earlier export lacked', () =>
     const f = (await findings()).filter((x) => x.code === 'attachment-differs');
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ sourceId: second.id, detail: w.message });
-    expect(withAttachments(await messages())[0].attachments).toEqual([{ name: IMG, sha256: sha(JPEG), size: JPEG.length, missing: false, mime: null }]);
+    const [held] = withAttachments(await messages());
+    expect(held.attachments).toEqual([{ name: IMG, sha256: sha(JPEG), size: JPEG.length, missing: false, mime: null }]);
+    // The finding names its message, as every finding about a message does: id, time and sender.
+    expect(f[0]).toMatchObject({ messageId: held.id, at: held.sentAt, localTime: held.localTime, person: held.sender });
+    // A store of schema v13 recorded no message for it: the migration takes it from the finding's text.
+    const raw = new Database(db);
+    raw.exec(`UPDATE source_findings SET message_id = NULL WHERE code = 'attachment-differs'`);
+    raw.pragma('user_version = 13');
+    raw.close();
+    expect((await findings()).filter((x) => x.code === 'attachment-differs').map((x) => x.messageId)).toEqual([held.id]);
     // The same bytes again: nothing to fill, nothing to report.
     const third = await ingest(writeIn(dir, 'c.zip', makeZip([{ name: IMG, data: JPEG }, { name: CHAT_NAME, data: `${LATER}16-01-2023 09:00 - Piet: Derde\n` }])));
     expect(third).toMatchObject({ attachmentsFilled: 0, attachmentsDiffer: 0 });
@@ -162,7 +174,7 @@ describe("a Signal export's file is checked against the hash and size the export
     expect(m.attachments[0]).toMatchObject({ sha256: sha(altered), size: 75, missing: false });
     const f = (await findings()).filter((x) => x.code === 'attachment-mismatch');
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ sourceId: s.id, detail: w[0].message });
+    expect(f[0]).toMatchObject({ sourceId: s.id, detail: w[0].message, messageId: m.id, at: m.sentAt, localTime: m.localTime, person: m.sender });
   });
 
   it('checks the size alone when the export records no hash (sigtop JSON of an older Signal Desktop)', async () => {
