@@ -13,7 +13,7 @@ import type { WhatsAppScan } from '../../parsers/whatsapp/index.js';
 import type { ParseWarning } from '../../parsers/types.js';
 import type { IngestContext } from './context.js';
 import type { ExportUnit } from './discover.js';
-import { probeExport, probeExportFrom, type Probe, type Probed } from './conversation-probe.js';
+import { probeExport, probeExportFrom, slotOf, type Probe, type Probed } from './conversation-probe.js';
 /**
  * Shared messages that identify a conversation without a name to go on: at least this many, from two senders or more,
  * one of them not the custodian.
@@ -158,14 +158,14 @@ export async function identifyConversation(
      * export limit may have cut a source within the second (iOS) or minute (Android) of its first message, and a message
      * may follow its last one within the same minute.
      */
-    const notStoredWithinSource = (c: ConversationEvidence, heldAll: Map<string, unknown>): string | null => {
+    const notStoredWithinSource = (c: ConversationEvidence, heldAll: Map<string, unknown>, replaced: Set<string>): string | null => {
       // As the window check tolerates: from CONSISTENT_FROM shared messages on, one in ten may differ (a message deleted
       // for everyone or edited since shows here as one the stored export lacked).
       // (A message at an ambiguous time may lie an hour off: both passes of the repeated hour read as the first.)
       const within = (s: { fromMs: number; toMs: number }) => probe.messages.filter((m) => !m.ambiguous && m.atMs > s.fromMs && m.atMs < s.toMs);
       for (const s of conversationSourceSpans(ctx.db, c.id, format)) {
         const inSpan = within(s);
-        const out = inSpan.filter((m) => !heldAll.has(m.key));
+        const out = inSpan.filter((m) => !heldAll.has(m.key) && !(m.changed && replaced.has(slotOf(m.key)!)));
         if (out.length === 0) continue;
         const shared = inSpan.length - out.length;
         if (shared >= CONSISTENT_FROM && out.length * 10 <= inSpan.length) continue;
@@ -225,10 +225,15 @@ export async function identifyConversation(
     } else {
       // Occurrences compared, not base keys: a stored `X#1` is in this export only when it holds X at least twice.
       const stored = conversationKeysInWindow(ctx.db, c.id, probe.fromMs, windowTo, format, windowLimit);
-      const missing = stored.keys.filter((k) => !probeKeySet.has(k)).length;
+      // A stored message that this export shows edited or deleted for everyone since (the same sender at the same
+      // time, another key) is there, not missing; nor is its new reading one the stored export lacked.
+      const lacking = stored.keys.filter((k) => !probeKeySet.has(k));
+      const lackingSlots = new Set(lacking.map(slotOf));
+      const replaced = new Set(probe.messages.filter((m) => m.changed && !heldAll.has(m.key)).map((m) => slotOf(m.key)!).filter((x) => x !== null && lackingSlots.has(x)));
+      const missing = lacking.filter((k) => !replaced.has(slotOf(k)!)).length;
       const sharedIn = stored.keys.length - missing;
       const consistent = !stored.truncated && (missing === 0 || (sharedIn >= CONSISTENT_FROM && missing * 10 <= stored.keys.length));
-      const outside = consistent ? notStoredWithinSource(c, heldAll) : null;
+      const outside = consistent ? notStoredWithinSource(c, heldAll, replaced) : null;
       if (!consistent) {
         weak = stored.truncated
           ? `${sharedText}; yet that conversation stores more than ${stored.keys.length} messages with a sender between ${probe.fromAt} and ` +

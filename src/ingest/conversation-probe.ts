@@ -30,6 +30,19 @@ export interface ProbedMessage {
   localIso: string;
   /** In the hour repeated when daylight saving time ends (timeAmbiguous): its instant may be an hour off. */
   ambiguous: boolean;
+  /**
+   * Shown edited or as a deletion tombstone: the message an earlier export held with its earlier text (edited or
+   * deleted for everyone since) has another key, at the same slot (see slotOf).
+   */
+  changed: boolean;
+}
+
+/**
+ * The slot of a text key: its time as written and sender, without the hash of its body (see MessageKeys.text); null
+ * for a format's stable key, which no edit changes.
+ */
+export function slotOf(key: string): string | null {
+  return key.startsWith('t:') ? key.slice(0, key.lastIndexOf('|') + 1) : null;
 }
 
 export interface Probe {
@@ -108,7 +121,10 @@ class ProbeBuilder {
     if (!this.keys.has(key)) this.keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
     const occ = this.occurrences.get(key) ?? 0;
     this.occurrences.set(key, occ + 1);
-    this.messages.push({ key: occ === 0 ? key : `${key}#${occ}`, atMs: m.sentAtMs, localIso: m.localIso, ambiguous: m.timeAmbiguous });
+    this.messages.push({
+      key: occ === 0 ? key : `${key}#${occ}`, atMs: m.sentAtMs, localIso: m.localIso, ambiguous: m.timeAmbiguous,
+      changed: m.edited || m.kind === 'deleted',
+    });
     if (m.sentAtMs < this.lo) [this.lo, this.fromAt] = [m.sentAtMs, m.localIso];
     if (m.sentAtMs > this.hi) [this.hi, this.toAt] = [m.sentAtMs, m.localIso];
     // (A media message is a person's, whatever its first character: a group's name sends none.)
