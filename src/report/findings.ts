@@ -124,7 +124,7 @@ function fromMessage(m: MessageRef, code: FindingCode, detail: string, source?: 
   return {
     custodianId: m.custodianId, code, label: info.label, group: info.group, conversationId: m.conversationId, conversation: m.conversationTitle,
     platform: m.platform, person: m.sender, at: m.sentAt, localTime: m.localTime, messageId: m.messageId,
-    sourceId: source?.id ?? m.firstSourceId, sourceFile: source?.file ?? null, detail,
+    sourceId: source?.id ?? m.firstSourceId, sourceFile: source?.file ?? m.firstSourceFile ?? null, detail,
   };
 }
 

@@ -79,6 +79,8 @@ export interface MessageRef {
   fromSelf: boolean | null;
   viewOnce: boolean;
   firstSourceId: number;
+  /** The file name of the source that first held the message. */
+  firstSourceFile?: string | null;
 }
 
 /** A message that carries one or more finding flags. */
@@ -163,12 +165,12 @@ interface FlaggedRow extends RefRow {
 
 type ConversationInfo = { custodianId: string; title: string; platform: string };
 
-function messageRef(r: RefRow, conversations: Map<number, ConversationInfo>): MessageRef {
+function messageRef(r: RefRow, conversations: Map<number, ConversationInfo>, files: Map<number, string>): MessageRef {
   const c = conversations.get(r.conversation_id)!;
   return {
     custodianId: c.custodianId, conversationId: r.conversation_id, conversationTitle: c.title, platform: c.platform, messageId: r.message_id,
     sentAt: r.sent_at, localTime: r.local_time, sender: r.sender, fromSelf: r.from_self === null ? null : r.from_self === 1, viewOnce: r.view_once === 1,
-    firstSourceId: r.first_source_id,
+    firstSourceId: r.first_source_id, firstSourceFile: files.get(r.first_source_id) ?? null,
   };
 }
 
@@ -207,18 +209,18 @@ export function loadFindingFacts(db: DB, opts: { custodianId?: string } = {}): F
        WHERE ((m.kind = 'system' AND m.event IN ('disappearing-on','disappearing-off','disappearing-timer')) OR m.view_once = 1
          OR m.kind = 'deleted' OR m.time_ambiguous = 1 OR m.time_invalid = 1) ${only}`,
       (r: FlaggedRow) => ({
-        ...messageRef(r, conversations), kind: r.kind, event: r.event, text: r.text, deletedBy: r.deleted_by, timeAmbiguous: r.time_ambiguous === 1,
+        ...messageRef(r, conversations, files), kind: r.kind, event: r.event, text: r.text, deletedBy: r.deleted_by, timeAmbiguous: r.time_ambiguous === 1,
         timeInvalid: r.time_invalid === 1, localIso: r.local_iso, zone: r.zone, extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null,
       }),
     ),
     missing: rows(
       `SELECT ${REF_COLUMNS}, mm.source_id FROM message_missing mm JOIN messages m ON m.id = mm.message_id WHERE 1 = 1 ${only}`,
-      (r: RefRow & { source_id: number }) => ({ ...messageRef(r, conversations), sourceId: r.source_id, sourceFile: files.get(r.source_id) ?? '' }),
+      (r: RefRow & { source_id: number }) => ({ ...messageRef(r, conversations, files), sourceId: r.source_id, sourceFile: files.get(r.source_id) ?? '' }),
     ),
     missingAttachments: rows(
       `SELECT ${REF_COLUMNS}, a.name AS attachment_name FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.missing = 1 ${only}`,
       (r: RefRow & { attachment_name: string }) => ({
-        ...messageRef(r, conversations), attachmentName: r.attachment_name, sourceId: r.first_source_id, sourceFile: files.get(r.first_source_id) ?? '',
+        ...messageRef(r, conversations, files), attachmentName: r.attachment_name, sourceId: r.first_source_id, sourceFile: files.get(r.first_source_id) ?? '',
       }),
     ),
     sourceFindings: loadSourceFindings(db, opts),
