@@ -27,6 +27,8 @@ export interface MarkingView {
   lastDecision: LastDecision | null;
   conversationId: number | null;
   conversationTitle: string | null;
+  /** For contact markings: the contact's display name, else its number. */
+  contactName: string | null;
   messageSeq: number | null;
 }
 
@@ -48,6 +50,7 @@ export function markingView(r: ReviewMarkingRow): MarkingView {
     lastDecision: r.lastDecision,
     conversationId: r.conversationId,
     conversationTitle: r.conversationTitle,
+    contactName: r.contactName,
     messageSeq: r.messageSeq,
   };
 }

@@ -22,21 +22,26 @@ export interface ReviewMarkingRow extends MarkingRecord {
   /** The conversation the marking is in (null for contact-level markings). */
   conversationId: number | null;
   conversationTitle: string | null;
+  /** For contact markings: the contact's display name, else its number (null for other levels). */
+  contactName: string | null;
   /** For message and passage markings: the message's seq and its 0-based position in the conversation. */
   messageSeq: number | null;
   lastDecision: LastDecision | null;
   pending: LastDecision | null;
 }
 
-type Joined = MarkingDbRow & { bucket: ReviewBucket; pending_decision_id: number | null; conv_id: number | null; conv_title: string | null; msg_seq: number | null };
+type Joined = MarkingDbRow & {
+  bucket: ReviewBucket; pending_decision_id: number | null; conv_id: number | null; conv_title: string | null; msg_seq: number | null; contact_name: string | null;
+};
 
 const SELECT = `SELECT k.*, ${BUCKET_SQL} AS bucket, p.decision_id AS pending_decision_id,
     COALESCE(msg.conversation_id, CASE WHEN k.level = 'conversation' THEN k.target_id END) AS conv_id,
-    c.title AS conv_title, msg.seq AS msg_seq
+    c.title AS conv_title, msg.seq AS msg_seq, COALESCE(ct.display_name, ct.phone_e164) AS contact_name
   FROM markings k
   LEFT JOIN review_pending p ON p.marking_id = k.id
   LEFT JOIN messages msg ON k.level IN ('message','passage') AND msg.id = k.target_id
-  LEFT JOIN conversations c ON c.id = COALESCE(msg.conversation_id, CASE WHEN k.level = 'conversation' THEN k.target_id END)`;
+  LEFT JOIN conversations c ON c.id = COALESCE(msg.conversation_id, CASE WHEN k.level = 'conversation' THEN k.target_id END)
+  LEFT JOIN contacts ct ON k.level = 'contact' AND ct.id = k.target_id`;
 
 function decisionById(db: DB, id: number | null): LastDecision | null {
   if (id === null) return null;
@@ -53,6 +58,7 @@ function withDecisions(db: DB, rows: Joined[]): ReviewMarkingRow[] {
     pendingDecisionId: r.pending_decision_id,
     conversationId: r.conv_id,
     conversationTitle: r.conv_title,
+    contactName: r.contact_name,
     messageSeq: r.msg_seq,
     lastDecision: decisionById(db, (last.get(r.id) as number | null) ?? null),
     pending: decisionById(db, r.pending_decision_id),

@@ -103,6 +103,12 @@ describe('review CLI', () => {
     let r = await cli(['review', 'mark', '--contact', String(f.ids.contacts.pieter), '--category', 'partijpolitiek', '--reviewer', 'Els', '--reason', 'partijvoorzitter', '--json', ...db()]);
     expect(r.code, r.stderr).toBe(0);
     expect(row(f, 'SELECT level, target_id, origin, status FROM markings WHERE id = ?', r.json().markingId)).toEqual({ level: 'contact', target_id: f.ids.contacts.pieter, origin: 'manual', status: 'confirmed' });
+    // review list names the contact, not only its id (ids appear nowhere else a reviewer looks)
+    const contactMarking = r.json().markingId;
+    const listed = await cli(['review', 'list', '--custodian', 'minister-bzk', '--status', 'decided', '--json', ...db()]);
+    expect(listed.json().markings.find((m: { id: number }) => m.id === contactMarking)).toMatchObject({ level: 'contact', contactName: 'Pieter Bakker', conversationId: null });
+    const table = (await cli(['review', 'list', '--custodian', 'minister-bzk', '--status', 'decided', ...db()])).stdout;
+    expect(table).toMatch(new RegExp(`\\n${contactMarking} +contact +contact ${f.ids.contacts.pieter} \\(Pieter Bakker\\) +partijpolitiek`));
     r = await cli(['review', 'mark', '--conversation', String(f.ids.conversations.mama), '--category', 'privé', '--reviewer', 'Els', ...db()]);
     expect(r.stdout).toMatch(/Marked conversation \d+ as privé: marking \d+, confirmed\./);
     r = await cli(['review', 'mark', '--conversation', '1', '--span', '0:3', '--category', 'privé', '--reviewer', 'Els', ...db()]);

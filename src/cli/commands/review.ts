@@ -51,7 +51,7 @@ function renderMarkings(ms: MarkingView[]): string {
     ms.map((m) => [
       m.id,
       m.level + (m.span ? ` ${m.span[0]}:${m.span[1]}` : ''),
-      m.level === 'contact' ? `contact ${m.targetId}` : `${m.conversationTitle ?? ''} (#${m.conversationId})${m.messageSeq !== null ? ` msg ${m.targetId}` : ''}`,
+      m.level === 'contact' ? `contact ${m.targetId}${m.contactName ? ` (${m.contactName})` : ''}` : `${m.conversationTitle ?? ''} (#${m.conversationId})${m.messageSeq !== null ? ` msg ${m.targetId}` : ''}`,
       m.category + (m.category !== m.suggestedCategory ? ` (was ${m.suggestedCategory})` : ''),
       m.status,
       STATE_NL[m.state] + (m.active ? '' : m.state === 'lapsed' ? '' : ', suggestion gone'),
