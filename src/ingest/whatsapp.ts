@@ -14,7 +14,7 @@ import {
   adoptedEvidence, dateOrderBasis, isFirmBasis, orderName, sameDateFormat, type DateOrderBasis,
 } from '../../parsers/whatsapp/date-order.js';
 import { detectShape, shapeLabel, type HeaderShape } from '../../parsers/whatsapp/header.js';
-import type { DateOrder, ParsedChat, ParseWarning } from '../../parsers/types.js';
+import type { DateOrder, ParsedChat, ParsedMessage, ParseWarning } from '../../parsers/types.js';
 import type { DB } from '../store/db.js';
 import { checkInterrupted, entryWarnings, readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
 import type { ExportUnit } from './discover.js';
@@ -155,7 +155,9 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   /** Hashes of the files the chat links as attachments. */
   const linked = new Set<string>();
   const readOut = new ReadOutCheck(ctx.readOut);
-  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: order.dateOrder, zone: ctx.custodian.tz, scan: parseScan, onWarning: entryWarnings(unit, unit.main, warnings.add) })) {
+  const warnAt = entryWarnings(unit, unit.main, warnings.add);
+  let disappearingSaid = false;
+  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder: order.dateOrder, zone: ctx.custodian.tz, scan: parseScan, onWarning: warnAt })) {
     checkInterrupted(ctx);
     for (const m of batch) {
       const senderId = m.sender ? contactFor(m.sender, m.senderPhone, m.fromSelf === true) : null;
@@ -166,7 +168,11 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
         return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f, path: f?.path ?? null };
       });
       attachments += atts.length;
-      writer.write(m, senderId, atts);
+      const { outcome } = writer.write(m, senderId, atts);
+      if (!disappearingSaid && outcome === 'new' && m.kind === 'system' && (m.event === 'disappearing-on' || m.event === 'disappearing-timer')) {
+        disappearingSaid = true;
+        warnAt(disappearingWarning(m));
+      }
       readOut.see(m, unit.main.display);
       if (writer.count % 100_000 === 0) ctx.progress(`  ${unit.main.display}: ${writer.count} messages`);
     }
@@ -343,4 +349,19 @@ export function reconcileDateOrder(
 function sourceShape(db: DB, conversationId: number, sourceId: number): HeaderShape | null {
   const raw = firstRawTextOfSource(db, conversationId, sourceId);
   return raw === null ? null : detectShape(raw);
+}
+
+/**
+ * The operator is told at ingest, as a Signal export's is (`disappearing-messages-may-be-absent`), when this export is
+ * the first to show disappearing messages switched on in the chat (once per source, at the first such event): a
+ * message sent while they were on disappears from the phone after its timer, so no export holds it. The event itself
+ * is a finding of the findings report, as every such event is.
+ */
+function disappearingWarning(m: ParsedMessage): ParseWarning {
+  const timer = typeof m.extra?.['timer'] === 'string' ? `, timer ${m.extra['timer']}` : '';
+  return {
+    code: 'disappearing-messages-on',
+    message: `disappearing messages were switched on in this chat (${m.localTime}${timer}): messages sent while they were on disappear from the phone after their timer, so this export may lack some; the findings report lists every such event`,
+    line: m.line,
+  };
 }
