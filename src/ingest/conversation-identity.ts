@@ -216,6 +216,8 @@ export async function identifyConversation(
     const sharedText = `${held.size} of the ${probe.keys.size} messages with a sender ${where} (from ${from || 'nobody'}) ${held.size === 1 ? 'is' : 'are'} stored in it`;
     /** Why `c` is not this chat, or null when the evidence proves it is. */
     let weak: string | null = null;
+    /** How the stored messages of the probed time stand in this export (for the verdict's text). */
+    let storedThere = 'with every stored message of that time in this export';
     if (held.size === 0) {
       weak = `none of the ${probe.keys.size} messages with a sender ${where} is stored in it`;
     } else if (!c.isGroup && unknown.length >= 2) {
@@ -234,6 +236,10 @@ export async function identifyConversation(
       const sharedIn = stored.keys.length - missing;
       const consistent = !stored.truncated && (missing === 0 || (sharedIn >= CONSISTENT_FROM && missing * 10 <= stored.keys.length));
       const outside = consistent ? notStoredWithinSource(c, heldAll, replaced) : null;
+      if (missing > 0) {
+        storedThere = `with all but ${missing} of the ${stored.keys.length} stored messages of that time in this export (at most one in ten may be ` +
+          `missing: deleted on the phone; ${missing === 1 ? 'it is' : 'they are'} reported missing)`;
+      }
       if (!consistent) {
         weak = stored.truncated
           ? `${sharedText}; yet that conversation stores more than ${stored.keys.length} messages with a sender between ${probe.fromAt} and ` +
@@ -278,7 +284,7 @@ export async function identifyConversation(
           : c.isGroup
             ? `"${name}" authors lines here that WhatsApp writes itself, and is that group conversation's title, not a participant (a group's name authoring its events: read as such)`
             : `"${name}", an author here, is that 1:1 conversation's title and participant`;
-    return { hit: { c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}, with every stored message of that time in this export` } };
+    return { hit: { c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}, ${storedThere}` } };
   };
   const verdicts = convs.map((c) => ({ c, verdict: judge(c, start) }));
   // An older export of the chat ingested after a newer one: it begins before the conversation's stored exports, one of
