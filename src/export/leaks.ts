@@ -88,21 +88,25 @@ function addMessage(
   }
 }
 
-/** Leak source 1: a ruwe package (bag dir). Two passes over its chat.json files: withheld text, then kept text. */
-export function sourceFromRawPackage(bagDir: string): LeakSource {
-  return runSteps(rawPackageSteps(bagDir));
+/**
+ * Leak source 1: a ruwe package (bag dir). Two passes over its chat.json files: withheld text, then kept text. With
+ * more ruwe packages (other deliveries of the custodian), what any of them withholds counts as withheld and what any of
+ * them keeps as public: a later delivery must not show what an earlier one withheld either.
+ */
+export function sourceFromRawPackage(bagDir: string, others: string[] = []): LeakSource {
+  return runSteps(rawPackageSteps([bagDir, ...others]));
 }
 
 /** sourceFromRawPackage, yielding to the event loop when `y` is due (an export that a signal may stop). */
 export function sourceFromRawPackageYielding(bagDir: string, y: Yielder): Promise<LeakSource> {
-  return runStepsYielding(rawPackageSteps(bagDir), y);
+  return runStepsYielding(rawPackageSteps([bagDir]), y);
 }
 
 /** sourceFromRawPackage in steps: yields after every item read. */
-function* rawPackageSteps(bagDir: string): Generator<void, LeakSource, void> {
+function* rawPackageSteps(bagDirs: string[]): Generator<void, LeakSource, void> {
   const idx = new FragmentIndex();
-  const chats = findFiles(path.join(bagDir, 'data'), (n) => n === 'chat.json');
-  const contacts = findFiles(path.join(bagDir, 'data'), (n) => n === 'contacten.json');
+  const chats = bagDirs.flatMap((d) => findFiles(path.join(d, 'data'), (n) => n === 'chat.json'));
+  const contacts = bagDirs.flatMap((d) => findFiles(path.join(d, 'data'), (n) => n === 'contacten.json'));
   const privateContacts: PrivateContact[] = [];
   const publicNames = new Set<string>();
   for (const f of contacts) {
@@ -137,7 +141,8 @@ function* rawPackageSteps(bagDir: string): Generator<void, LeakSource, void> {
   }
   for (const n of publicNames) idx.addPublic(n);
   addBoilerplate(idx);
-  return { fragments: idx, screen: new Screen(privateContacts, [...publicNames]), describe: `the ruwe dataset ${bagDir}` };
+  const describe = bagDirs.length === 1 ? `the ruwe dataset ${bagDirs[0]}` : `the ruwe datasets ${bagDirs.join(', ')} (this delivery's first)`;
+  return { fragments: idx, screen: new Screen(privateContacts, [...publicNames]), describe };
 }
 
 /** Leak source 2: the store, for the custodian, period and --allow-unreviewed setting in the package's bag-info.txt. */

@@ -122,12 +122,16 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
     ? 'every review-log.json is valid; none carries rule ids, rule evidence or decision reasons (they may quote private content)'
     : 'every review-log.json is valid against its schema');
   for (const g of ges) {
-    // Withheld content comes from the ruwe package of the same delivery only: another delivery would miss some.
+    // Withheld content comes from the ruwe package of the same delivery (another delivery alone would miss some), plus
+    // the ruwe packages of the custodian's other deliveries given with it: a vervolgexport must not show what an earlier
+    // delivery withheld either.
     const r = ruw.find((x) => x.group !== null && x.group === g.group);
+    const custodian = custodianOf(g);
+    const earlier = r ? ruw.filter((x) => x !== r && custodian !== null && custodianOf(x) === custodian).map((x) => x.dir) : [];
     let src: LeakSource | null = null;
     let why = '';
     try {
-      src = r ? sourceFromRawPackage(r.dir) : opts.store ? sourceFromStore(opts.store, g.dir) : null;
+      src = r ? sourceFromRawPackage(r.dir, earlier) : opts.store ? sourceFromStore(opts.store, g.dir) : null;
     } catch (e) {
       why = (e as Error).message;
     }
@@ -147,6 +151,11 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
       `no withheld text (${src.fragments.count} fragments) and no private contact's name or number; withheld content taken from ${src.describe}`);
   }
   return report;
+}
+
+/** The custodian a package was exported for (bag-info.txt), or null. */
+function custodianOf(b: Bag): string | null {
+  return readBagInfo(b.dir).get('Chatarchief-Custodian') ?? null;
 }
 
 function sidecarFacts(b: Bag): string[] {

@@ -157,8 +157,9 @@ const verifyCmd: Command = {
   summary: 'check exported packages: bag manifests, MDTO sidecars (XSD), pakbon, 1:1 slots, and no private content in the geschoonde set',
   usage: 'verify <package-dir>... [--xsd <MDTO-XML1.0.1.xsd>] [--db <file>] [--accept-unchecked-leaks] [--json]',
   help: `Give the geschoonde and the ruwe package (or the --out folder of an export, holding both). The leak check takes
-the withheld content from the ruwe package of the same delivery; without it, from the store (--db, or the default
-database when it exists). xmllint (Debian: libxml2-utils) validates the sidecars; the XSD is --xsd, $CHATARCHIEF_MDTO_XSD,
+the withheld content from the ruwe package of the same delivery, and from the ruwe packages of the custodian's other
+deliveries given with it (a vervolgexport must not show what an earlier delivery withheld either); without it, from the
+store (--db, or the default database when it exists). xmllint (Debian: libxml2-utils) validates the sidecars; the XSD is --xsd, $CHATARCHIEF_MDTO_XSD,
 or shared/schemas/MDTO-XML1.0.1.xsd beside the installation. Exit 1 when a check fails, and when the leak check cannot
 run (no ruwe package, no store) unless --accept-unchecked-leaks accepts that explicitly.`,
   options: { xsd: { type: 'string' }, 'accept-unchecked-leaks': { type: 'boolean' } },
