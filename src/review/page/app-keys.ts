@@ -194,20 +194,30 @@ async function markTarget(level, targetId, span, category, reason, textSha256) {
   } catch (e) { toast(errText(e), true); return null; }
 }
 
-/** The current text selection as [start, end) UTF-16 offsets into one message's text, or null when nothing is selected. */
+/**
+ * The current text selection as [start, end) UTF-16 offsets into one message's text, or null when nothing is selected.
+ * Only the selected characters inside a message text count: a triple click selects a message's text up to the start of
+ * the element after it (the markings beside it), and a drag may begin on the sender's name; both are one message.
+ */
 function selectionInMessage() {
   var sel = window.getSelection();
   if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
   var r = sel.getRangeAt(0);
-  var textOf = function (n) { var e = n.nodeType === 3 ? n.parentElement : n; return e && e.closest ? e.closest('.text[data-mid]') : null; };
-  var a = textOf(r.startContainer), b = textOf(r.endContainer);
-  if (!a || a !== b) return { error: 'Selecteer tekst binnen één bericht.' };
-  var pre = document.createRange();
+  var hits = [];
+  document.querySelectorAll('#rows .text[data-mid]').forEach(function (t) {
+    if (!r.intersectsNode(t)) return;
+    var part = document.createRange();
+    part.selectNodeContents(t);
+    if (r.compareBoundaryPoints(Range.START_TO_START, part) > 0) part.setStart(r.startContainer, r.startOffset);
+    if (r.compareBoundaryPoints(Range.END_TO_END, part) < 0) part.setEnd(r.endContainer, r.endOffset);
+    if (part.toString().length) hits.push({ t: t, part: part });
+  });
+  if (hits.length !== 1) return { error: 'Selecteer tekst binnen één bericht.' };
+  var a = hits[0].t, pre = document.createRange();
   pre.selectNodeContents(a);
-  pre.setEnd(r.startContainer, r.startOffset);
+  pre.setEnd(hits[0].part.startContainer, hits[0].part.startOffset);
   var start = pre.toString().length;
-  var end = start + r.toString().length;
-  if (end <= start) return null;
+  var end = start + hits[0].part.toString().length;
   return { messageId: Number(a.dataset.mid), index: Number(a.dataset.index), start: start, end: end, textSha256: a.dataset.sha || null };
 }
 
