@@ -26,13 +26,15 @@ function renderConvList() {
   var box = clear($('convs'));
   var shown = S.convs.filter(passesFilters);
   if (!shown.length) { box.appendChild(el('div', { className: 'empty' }, 'Geen gesprekken voor dit filter.')); return; }
+  // One tab stop for the whole list (the open conversation, else the first); the arrow keys move within it.
+  var stop = shown.some(function (c) { return c.id === S.convId; }) ? S.convId : shown[0].id;
   shown.forEach(function (c) {
     var n = c.counts;
     var item = el('div', {
-      className: 'conv' + (c.id === S.convId ? ' active' : ''), role: 'option', tabindex: '0', 'aria-selected': c.id === S.convId ? 'true' : 'false',
+      className: 'conv' + (c.id === S.convId ? ' active' : ''), role: 'option', tabindex: c.id === stop ? '0' : '-1', 'aria-selected': c.id === S.convId ? 'true' : 'false',
       dataset: { cid: c.id },
       onclick: function () { openConversation(c.id); },
-      onkeydown: function (ev) { if (ev.key === 'Enter') { ev.stopPropagation(); openConversation(c.id); } }
+      onkeydown: function (ev) { convListKey(ev, c.id); }
     }, [
       el('div', { className: 't' }, [el('span', { className: 'title' }, c.title || '(zonder titel)'), el('span', { className: 'plat' }, PLATFORM_NL[c.platform] || c.platform), c.isGroup ? el('span', { className: 'plat' }, 'groep') : null]),
       el('div', { className: 'meta' }, fmtNum(c.messageCount) + ' berichten · ' + fmtShortDate(c.firstAt) + ' – ' + fmtShortDate(c.lastAt)),
@@ -49,6 +51,20 @@ function renderConvList() {
     ]);
     box.appendChild(item);
   });
+}
+
+/** Keys on a conversation in the list: Enter or Space opens it; arrows, Home and End move to another one. */
+function convListKey(ev, id) {
+  if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); openConversation(id); return; }
+  var items = Array.from(document.querySelectorAll('#convs .conv'));
+  var i = items.indexOf(ev.currentTarget);
+  var to = ev.key === 'ArrowDown' ? i + 1 : ev.key === 'ArrowUp' ? i - 1 : ev.key === 'Home' ? 0 : ev.key === 'End' ? items.length - 1 : null;
+  if (to === null) return;
+  ev.preventDefault();
+  ev.stopPropagation();
+  var next = items[Math.max(0, Math.min(items.length - 1, to))];
+  items.forEach(function (x) { x.tabIndex = x === next ? 0 : -1; });
+  next.focus();
 }
 
 async function loadConversations() {
