@@ -11,6 +11,26 @@ const focused = () => page.evaluate(() => {
   return e?.classList.contains('conv') ? `conv:${e.querySelector('.title')!.textContent}` : `${e?.tagName}#${e?.id}`;
 });
 
+/** The focused element's outline colour and the background it sits on, as 'r,g,b' strings. */
+const focusRing = () => page.evaluate(() => {
+  const e = document.activeElement as HTMLElement;
+  const rgb = (c: string) => c.match(/\d+(\.\d+)?/g)!.slice(0, 3).join(',');
+  let bg: HTMLElement | null = e.parentElement;
+  while (bg && /rgba\(0, 0, 0, 0\)|transparent/.test(getComputedStyle(bg).backgroundColor)) bg = bg.parentElement;
+  const style = getComputedStyle(e);
+  return { ring: rgb(style.outlineColor), width: parseFloat(style.outlineWidth), around: rgb(getComputedStyle(bg ?? document.body).backgroundColor) };
+});
+
+/** WCAG contrast ratio of two 'r,g,b' colours. */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = c.split(',').map((x) => Number(x) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x! + 0.05) / (y! + 0.05);
+}
+
 beforeAll(async () => {
   s = await openPageSession();
   page = s.page;
@@ -43,6 +63,35 @@ describe('review page: keyboard', () => {
     expect(await page.locator('.conv[tabindex="0"]').count()).toBe(1);
     expect(await page.locator('.conv.active').getAttribute('tabindex')).toBe('0');
     expect(s.pageErrors).toEqual([]);
+  });
+
+  it('focus and selection rings stand out at least 3:1 from their background (QA: yellow ring on white, 1.8:1)', async () => {
+    const seen: string[] = [];
+    const check = async (what: string) => {
+      const r = await focusRing();
+      expect(r.width, what).toBeGreaterThanOrEqual(2);
+      seen.push(`${what} ${contrast(r.ring, r.around).toFixed(2)}`);
+      expect(contrast(r.ring, r.around), `${what}: ring ${r.ring} on ${r.around}`).toBeGreaterThanOrEqual(3);
+    };
+    await page.locator('#f-open').focus();
+    await page.keyboard.press('Tab');
+    await check('conversation in the list');
+    await page.locator('#f-cat').focus();
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement!.id)).toBe('reviewer-change');
+    await check('button in the blue header');
+    await page.locator('#next-open').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Shift+Tab');
+    await check('toolbar button');
+    // The chosen suggestion: its outermost ring against the white card column.
+    await page.locator('#msgs').focus();
+    await page.keyboard.press('n');
+    await page.locator('.mk.sel').first().waitFor();
+    const shadow = await page.locator('.mk.sel').first().evaluate((e) => getComputedStyle(e).boxShadow);
+    const rings = shadow.match(/rgba?\([^)]*\)/g)!.map((c) => c.match(/\d+/g)!.slice(0, 3).join(','));
+    expect(contrast(rings[rings.length - 1]!, '255,255,255'), `selected marking ring ${shadow}`).toBeGreaterThanOrEqual(3);
+    expect(seen).toHaveLength(3);
   });
 
   it('the help (?) names the list keys', async () => {

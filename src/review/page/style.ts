@@ -4,6 +4,8 @@ export const STYLE = String.raw`
   --rijk: #154273; --rijk-2: #01689b; --ink: #1b1b1b; --muted: #5f6b7a; --line: #d8dee6; --bg: #f3f5f8; --card: #fff;
   --zak: #1d5fa8; --zak-bg: #e4eefa; --pri: #a34a00; --pri-bg: #fdebd9; --pp: #6f2c91; --pp-bg: #efe3f6;
   --ok: #2f7d32; --warn: #8a6100; --err: #b00020; --focus: #ffb612;
+  /* Focus and selection rings must stand out 3:1 from what is around them (WCAG 1.4.11): the yellow only on dark blue. */
+  --ring: #1b1b1b;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif;
   font-size: 14px; color: var(--ink); background: var(--bg);
 }
@@ -13,7 +15,8 @@ body { display: grid; grid-template-rows: auto 1fr auto; height: 100vh; overflow
 button, select, input, textarea { font: inherit; color: inherit; }
 button { cursor: pointer; border: 1px solid var(--line); background: #fff; border-radius: 4px; padding: 4px 10px; }
 button:hover { border-color: var(--rijk-2); }
-button:focus-visible, select:focus-visible, input:focus-visible, textarea:focus-visible, .conv:focus-visible { outline: 3px solid var(--focus); outline-offset: 1px; }
+button:focus-visible, select:focus-visible, input:focus-visible, textarea:focus-visible, .conv:focus-visible { outline: 3px solid var(--ring); outline-offset: 1px; }
+header.top :focus-visible { outline-color: var(--focus); }
 button.primary { background: var(--rijk); color: #fff; border-color: var(--rijk); }
 button.primary:hover { background: var(--rijk-2); }
 button.danger { color: var(--err); border-color: #e2b3bb; }
@@ -89,12 +92,12 @@ mark.pas { background: var(--pri-bg); color: inherit; border-bottom: 2px solid v
 mark.pas.cat-zakelijk { background: var(--zak-bg); border-bottom-color: var(--zak); }
 mark.pas.cat-partijpolitiek { background: var(--pp-bg); border-bottom-color: var(--pp); }
 mark.pas.st-suggested { border-bottom-style: dashed; }
-mark.pas.sel { outline: 2px solid var(--focus); }
+mark.pas.sel { outline: 2px solid var(--ring); }
 
 .marks { display: flex; flex-direction: column; gap: 6px; }
 .mk { border: 1px solid var(--line); border-left: 4px solid var(--line); border-radius: 4px; padding: 5px 8px; font-size: 12px; background: #fff; cursor: pointer; }
 .mk.cat-zakelijk { border-left-color: var(--zak); } .mk.cat-privé { border-left-color: var(--pri); } .mk.cat-partijpolitiek { border-left-color: var(--pp); }
-.mk.sel { box-shadow: 0 0 0 2px var(--focus); }
+.mk.sel { box-shadow: 0 0 0 2px var(--focus), 0 0 0 4px var(--ring); }
 .mk .row1 { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 .mk .why { color: var(--muted); margin-top: 2px; overflow-wrap: anywhere; }
 .mk .dec { margin-top: 2px; overflow-wrap: anywhere; }
