@@ -159,7 +159,7 @@ function slotRow(s) {
     return el('div', { className: 'msg slot-marker' + (s.index === S.cursor ? ' cursor' : ''), dataset: { index: s.index, id: s.id }, onclick: function () { setCursor(s.index); } }, [
       el('div', { className: 'time', title: s.sentAt }, fmtTime(s.sentAt)),
       el('div', null, [senderEl(s.sender, s.fromSelf, s.kind === 'system'), el('div', { className: 'text' }, s.label),
-        s.attachments.length ? el('div', { className: 'flags' }, s.attachments.length + ' bijlage(n) achtergehouden (' + s.attachments[0].category + ')') : null]),
+        s.attachments.length ? el('div', { className: 'flags' }, fmtCount(s.attachments.length, 'bijlage', 'bijlagen') + ' achtergehouden (' + s.attachments[0].category + ')') : null]),
       el('div')
     ]);
   }
@@ -194,7 +194,7 @@ function renderWindow(first, last) {
     box.appendChild(el('div', { className: 'conv-marker' }, [
       el('h2', null, 'Dit gesprek valt als geheel buiten de geschoonde set'),
       el('p', { className: 'text' }, x.label),
-      el('p', null, 'Periode ' + fmtShortDate(x.from) + ' – ' + fmtShortDate(x.to) + ' · ' + fmtNum(x.slotCount) + ' berichten')
+      el('p', null, 'Periode ' + fmtShortDate(x.from) + ' – ' + fmtShortDate(x.to) + ' · ' + fmtCount(x.slotCount, 'bericht', 'berichten'))
     ]));
     S.win = null;
     return;
@@ -298,7 +298,7 @@ function renderHead() {
     var samePhone = p.name && p.phone && digits(p.name).length > 5 && digits(p.phone).slice(-9) === digits(p.name).slice(-9);
     return (p.name || p.phone || 'contact ' + p.contactId) + (p.name && p.phone && !samePhone ? ' (' + p.phone + ')' : '');
   });
-  $('conv-sub').textContent = (PLATFORM_NL[c.platform] || c.platform) + (c.isGroup ? ' · groep' : '') + ' · ' + fmtNum(c.messageCount) + ' berichten · ' +
+  $('conv-sub').textContent = (PLATFORM_NL[c.platform] || c.platform) + (c.isGroup ? ' · groep' : '') + ' · ' + fmtCount(c.messageCount, 'bericht', 'berichten') + ' · ' +
     fmtShortDate(c.firstAt) + ' – ' + fmtShortDate(c.lastAt) + ' · deelnemers: ' + people.join(', ');
   var hm = clear($('head-marks'));
   S.header.forEach(function (m) { hm.appendChild(markCard(m)); });

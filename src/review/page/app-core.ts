@@ -149,6 +149,8 @@ function toast(msg, isErr) {
 }
 
 function fmtNum(n) { return Number(n || 0).toLocaleString('nl-NL'); }
+/** A number with its noun in the right number: 1 bericht, 2 berichten. */
+function fmtCount(n, one, many) { return fmtNum(n) + ' ' + (Number(n) === 1 ? one : many); }
 function fmtTime(iso) { return iso && iso.length >= 16 ? iso.slice(11, 16) : ''; }
 function fmtDay(iso) {
   if (!iso || iso.length < 10) return '';

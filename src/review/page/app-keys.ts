@@ -169,7 +169,7 @@ var BULK_UNDO_ASK = 10;
 async function undoBulk(last) {
   var n = last.bulk.length;
   if (n > BULK_UNDO_ASK) {
-    var ok = await dialog({ title: 'Bulkactie ongedaan maken', text: 'U maakt de laatste bulkactie (' + last.verb + ') ongedaan: ' + fmtNum(n) + ' besluiten worden teruggedraaid.', ok: 'Ongedaan maken' });
+    var ok = await dialog({ title: 'Bulkactie ongedaan maken', text: 'U maakt de laatste bulkactie (' + last.verb + ') ongedaan: ' + fmtCount(n, 'besluit wordt', 'besluiten worden') + ' teruggedraaid.', ok: 'Ongedaan maken' });
     if (ok === null) return;
   }
   var expect = {};
@@ -177,7 +177,7 @@ async function undoBulk(last) {
   try {
     await api('/api/decide', { markingIds: last.bulk.map(function (x) { return x.markingId; }), action: 'undo', reviewer: S.reviewer, lastDecisionIds: expect });
     S.undo.splice(S.undo.indexOf(last), 1);
-    toast('Bulkactie ongedaan gemaakt: ' + fmtNum(n) + ' besluiten teruggedraaid.');
+    toast('Bulkactie ongedaan gemaakt: ' + fmtCount(n, 'besluit', 'besluiten') + ' teruggedraaid.');
     if (last.conv === S.convId) await reloadConversation(); else refreshCountsSoon();
   } catch (e) { await failed(e); }
 }
@@ -282,7 +282,7 @@ async function bulk(action, category) {
   if (reason === null || conv !== S.convId) return;
   try {
     var r = await api('/api/bulk', { conversationId: conv, ruleId: rule || undefined, action: action, category: category, reviewer: S.reviewer, reason: reason || null, lastDecisionIds: scope.lastDecisionIds });
-    toast(fmtNum(r.decided) + ' besluiten vastgelegd' + (r.skipped ? ', ' + fmtNum(r.skipped) + ' overgeslagen' : '') + '.');
+    toast(fmtCount(r.decided, 'besluit', 'besluiten') + ' vastgelegd' + (r.skipped ? ', ' + fmtNum(r.skipped) + ' overgeslagen' : '') + '.');
     if (r.undo && r.undo.length) S.undo.push({ bulk: r.undo, conv: conv, verb: verb });
     await reloadConversation();
   } catch (e) { await failed(e); }

@@ -37,7 +37,7 @@ function renderConvList() {
       onkeydown: function (ev) { convListKey(ev, c.id); }
     }, [
       el('div', { className: 't' }, [el('span', { className: 'title' }, c.title || '(zonder titel)'), el('span', { className: 'plat' }, PLATFORM_NL[c.platform] || c.platform), c.isGroup ? el('span', { className: 'plat' }, 'groep') : null]),
-      el('div', { className: 'meta' }, fmtNum(c.messageCount) + ' berichten · ' + fmtShortDate(c.firstAt) + ' – ' + fmtShortDate(c.lastAt)),
+      el('div', { className: 'meta' }, fmtCount(c.messageCount, 'bericht', 'berichten') + ' · ' + fmtShortDate(c.firstAt) + ' – ' + fmtShortDate(c.lastAt)),
       el('div', { className: 'counts' }, [
         el('span', { className: n.open ? 'count-open' : '' }, fmtNum(n.open) + ' open'),
         n.pending ? el('span', { className: 'count-pending' }, fmtNum(n.pending) + ' wacht') : null,

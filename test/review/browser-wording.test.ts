@@ -1,0 +1,27 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPageSession, type PageSession } from './page-session.js';
+
+/** The page's Dutch: numbers with nouns, and texts that fit what the reviewer is deciding. */
+
+let s: PageSession;
+let page: Page;
+
+beforeAll(async () => {
+  s = await openPageSession();
+  page = s.page;
+  await page.locator('.conv').first().waitFor();
+});
+afterAll(async () => { await s?.close(); });
+
+describe('review page: wording', () => {
+  it('a conversation of one message says "1 bericht" (QA: "1 berichten")', async () => {
+    const mama = page.locator('.conv', { hasText: 'Mama' });
+    await expect.poll(() => mama.locator('.meta').textContent()).toMatch(/^1 bericht · /);
+    await mama.click();
+    await expect.poll(() => page.locator('#conv-sub').textContent()).toContain(' · 1 bericht · ');
+    expect(await page.locator('#conv-sub').textContent()).not.toContain('1 berichten');
+    expect(await page.locator('.conv', { hasText: 'Anna de Vries' }).locator('.meta').textContent()).toMatch(/^6 berichten · /);
+  });
+
+});
