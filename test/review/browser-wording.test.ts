@@ -24,4 +24,22 @@ describe('review page: wording', () => {
     expect(await page.locator('.conv', { hasText: 'Anna de Vries' }).locator('.meta').textContent()).toMatch(/^6 berichten · /);
   });
 
+  it('the suggested reasons for rejecting fit the suggestion\'s category (QA: "niet privé bedoeld" on a partijpolitiek one)', async () => {
+    const quick = () => page.locator('.dialog .quick button').allTextContents();
+    await page.locator('.conv', { hasText: 'Partijbestuur overleg' }).click();
+    await page.locator('#rows .msg .mk .st.open').first().waitFor();
+    await page.locator('#msgs').focus();
+    await page.keyboard.press('n');
+    await page.locator('.mk.sel').waitFor();
+    await page.keyboard.press('Backspace');
+    await page.locator('.dialog').waitFor();
+    expect(await quick()).toEqual(['Zakelijke inhoud', 'Term hier niet partijpolitiek bedoeld', 'Onjuiste treffer van de regel']);
+    await page.keyboard.press('Escape');
+    // A bulk covers suggestions of several categories: no category named.
+    await page.locator('#bulk-reject').click();
+    await page.locator('.dialog').waitFor();
+    expect((await quick()).join(' | ')).not.toMatch(/privé|partijpolitiek/);
+    await page.keyboard.press('Escape');
+    expect(s.pageErrors).toEqual([]);
+  });
 });

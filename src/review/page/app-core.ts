@@ -250,13 +250,18 @@ async function askReviewer(force) {
 }
 
 var QUICK_REASONS = {
-  reject: ['Zakelijke inhoud', 'Term hier niet privé bedoeld', 'Onjuiste treffer van de regel'],
   'privé': ['Familie of gezondheid', 'Persoonlijke afspraak', 'Privéfinanciën'],
   partijpolitiek: ['Partijoverleg', 'Campagne of verkiezingen', 'Partijfunctie'],
   zakelijk: ['Overleg over beleid', 'Ambtelijke afstemming', 'Zakelijk contact']
 };
 
-async function askReason(title, text, quickKey) {
-  return dialog({ title: title, text: text, input: 'textarea', required: true, quick: QUICK_REASONS[quickKey] || null, ok: 'Vastleggen' });
+/** Suggested reasons for rejecting a suggestion of category cat (null: of mixed categories, as in a bulk). */
+function rejectReasons(cat) {
+  return (cat === 'zakelijk' ? [] : ['Zakelijke inhoud']).concat([cat ? 'Term hier niet ' + cat + ' bedoeld' : 'Term hier anders bedoeld', 'Onjuiste treffer van de regel']);
+}
+
+/** quick: a category (its suggested reasons) or a list of suggested reasons. */
+async function askReason(title, text, quick) {
+  return dialog({ title: title, text: text, input: 'textarea', required: true, quick: Array.isArray(quick) ? quick : QUICK_REASONS[quick] || null, ok: 'Vastleggen' });
 }
 `;

@@ -85,7 +85,7 @@ async function decideMarking(id, action, category) {
   if (!f) return;
   var m = f.m, reason = null;
   if (action === 'change' && m.category === category && m.state === 'decided') { toast('Deze markering is al ' + category + '.'); return; }
-  if (action === 'reject') reason = await askReason('Reden voor verwerpen', 'Waarom klopt deze suggestie (' + m.category + ') niet?', 'reject');
+  if (action === 'reject') reason = await askReason('Reden voor verwerpen', 'Waarom klopt deze suggestie (' + m.category + ') niet?', rejectReasons(m.category));
   else if (action === 'change' && category !== m.suggestedCategory) reason = await askReason('Reden voor wijziging naar ' + category, 'De regel stelde ' + m.suggestedCategory + ' voor. Waarom is het ' + category + '?', category);
   if ((action === 'reject' || (action === 'change' && category !== m.suggestedCategory)) && reason === null) return;
   // The state this page showed: the server refuses (409 stale) when someone decided on the marking since.
@@ -95,7 +95,7 @@ async function decideMarking(id, action, category) {
     r = await api('/api/decide', body);
   } catch (e) {
     if (e.code !== 'reason-required' || reason !== null) { await failed(e); return; }
-    body.reason = await askReason('Reden voor het herzien', 'Dit wijzigt een eerder besluit of een voorstel van een collega. Geef een reden op.', action === 'confirm' ? m.suggestedCategory : category || 'reject');
+    body.reason = await askReason('Reden voor het herzien', 'Dit wijzigt een eerder besluit of een voorstel van een collega. Geef een reden op.', action === 'confirm' ? m.suggestedCategory : category || rejectReasons(m.category));
     if (body.reason === null) return;
     try { r = await api('/api/decide', body); } catch (e2) { await failed(e2); return; }
   }
@@ -277,7 +277,7 @@ async function bulk(action, category) {
     title: 'Bulkactie: ' + verb,
     text: 'U gaat ' + what + ' (' + fmtNum(n) + ') ' + verb + '. Besloten suggesties blijven ongemoeid' +
       (p ? '. Voorstellen die op een tweede beoordelaar wachten (' + fmtNum(p) + '): gelijke voorstellen van collega\'s worden meebevestigd, andere blijven ongemoeid.' : '.'),
-    input: 'textarea', required: action !== 'confirm', quick: action === 'confirm' ? null : QUICK_REASONS[action === 'reject' ? 'reject' : category], ok: 'Uitvoeren'
+    input: 'textarea', required: action !== 'confirm', quick: action === 'confirm' ? null : action === 'reject' ? rejectReasons(null) : QUICK_REASONS[category], ok: 'Uitvoeren'
   });
   if (reason === null || conv !== S.convId) return;
   try {
