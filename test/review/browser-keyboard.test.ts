@@ -94,6 +94,28 @@ describe('review page: keyboard', () => {
     expect(seen).toHaveLength(3);
   });
 
+  it('Tab stays inside an open dialog, and the page behind cannot be reached (QA: Tab left the reason dialog)', async () => {
+    await page.locator('.conv', { hasText: 'Partijbestuur overleg' }).click();
+    await page.locator('#rows .msg .mk .st.open').first().waitFor();
+    await page.locator('#msgs').focus();
+    await page.keyboard.press('n');
+    await page.locator('.mk.sel').waitFor();
+    await page.keyboard.press('Backspace');
+    await page.locator('.dialog').waitFor();
+    const inDialog = () => page.evaluate(() => !!document.activeElement?.closest('.dialog'));
+    for (const key of ['Tab', 'Shift+Tab']) {
+      for (let i = 0; i < 8; i++) {
+        await page.keyboard.press(key);
+        expect(await inDialog(), `${key} ${i + 1}`).toBe(true);
+      }
+    }
+    expect(await page.evaluate(() => (document.querySelector('body > main') as HTMLElement).inert)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.dialog').count()).toBe(0);
+    expect(await page.evaluate(() => (document.querySelector('body > main') as HTMLElement).inert)).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('msgs');
+  });
+
   it('the help (?) names the list keys', async () => {
     await page.locator('#msgs').focus();
     await page.keyboard.press('?');

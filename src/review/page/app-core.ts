@@ -180,8 +180,12 @@ function dialog(opts) {
     var quick = opts.quick && field ? el('div', { className: 'quick' }, opts.quick.map(function (q) {
       return el('button', { type: 'button', onclick: function () { field.value = q; field.focus(); } }, q);
     })) : null;
+    // The page behind is inert while the dialog is open: no focus, clicks or screen reader browsing there.
+    var behind = Array.from(document.querySelectorAll('body > header, body > main, body > footer')).filter(function (n) { return !n.inert; });
+    behind.forEach(function (n) { n.inert = true; });
     function done(v) {
       S.modal = false;
+      behind.forEach(function (n) { n.inert = false; });
       overlay.remove();
       document.removeEventListener('keydown', onKey, true);
       if (prev && prev.focus) prev.focus();
@@ -195,6 +199,7 @@ function dialog(opts) {
     function onKey(ev) {
       if (ev.key === 'Escape') { ev.preventDefault(); ev.stopPropagation(); done(null); }
       else if (ev.key === 'Enter' && !ev.shiftKey && (!field || ev.target === field || ev.target === okBtn)) { ev.preventDefault(); ev.stopPropagation(); ok(); }
+      else if (ev.key === 'Tab') { ev.preventDefault(); ev.stopPropagation(); cycleFocus(box, ev.shiftKey ? -1 : 1); }
       else ev.stopPropagation();
     }
     var okBtn = el('button', { type: 'button', className: 'primary', onclick: ok }, opts.ok || 'Opslaan');
@@ -212,6 +217,14 @@ function dialog(opts) {
     document.addEventListener('keydown', onKey, true);
     (field || okBtn).focus();
   });
+}
+
+/** Moves focus to the next (dir 1) or previous (dir -1) control inside box, round to the other end. */
+function cycleFocus(box, dir) {
+  var items = Array.from(box.querySelectorAll('button, textarea, input, select')).filter(function (n) { return !n.disabled; });
+  if (!items.length) return;
+  var i = items.indexOf(document.activeElement);
+  items[i < 0 ? 0 : (i + dir + items.length) % items.length].focus();
 }
 
 /**
