@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPageSession, type PageSession } from './page-session.js';
+import { openPageSession, rejectFirstOpen, type PageSession } from './page-session.js';
 
 /** Working through the review page without the mouse. */
 
@@ -95,13 +95,7 @@ describe('review page: keyboard', () => {
   });
 
   it('Tab stays inside an open dialog, and the page behind cannot be reached (QA: Tab left the reason dialog)', async () => {
-    await page.locator('.conv', { hasText: 'Partijbestuur overleg' }).click();
-    await page.locator('#rows .msg .mk .st.open').first().waitFor();
-    await page.locator('#msgs').focus();
-    await page.keyboard.press('n');
-    await page.locator('.mk.sel').waitFor();
-    await page.keyboard.press('Backspace');
-    await page.locator('.dialog').waitFor();
+    await rejectFirstOpen(page, 'Partijbestuur overleg');
     const inDialog = () => page.evaluate(() => !!document.activeElement?.closest('.dialog'));
     for (const key of ['Tab', 'Shift+Tab']) {
       for (let i = 0; i < 8; i++) {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPageSession, type PageSession } from './page-session.js';
+import { openPageSession, rejectFirstOpen, type PageSession } from './page-session.js';
 
 /** The page's Dutch: numbers with nouns, and texts that fit what the reviewer is deciding. */
 
@@ -26,13 +26,7 @@ describe('review page: wording', () => {
 
   it('the suggested reasons for rejecting fit the suggestion\'s category (QA: "niet privé bedoeld" on a partijpolitiek one)', async () => {
     const quick = () => page.locator('.dialog .quick button').allTextContents();
-    await page.locator('.conv', { hasText: 'Partijbestuur overleg' }).click();
-    await page.locator('#rows .msg .mk .st.open').first().waitFor();
-    await page.locator('#msgs').focus();
-    await page.keyboard.press('n');
-    await page.locator('.mk.sel').waitFor();
-    await page.keyboard.press('Backspace');
-    await page.locator('.dialog').waitFor();
+    await rejectFirstOpen(page, 'Partijbestuur overleg');
     expect(await quick()).toEqual(['Zakelijke inhoud', 'Term hier niet partijpolitiek bedoeld', 'Onjuiste treffer van de regel']);
     await page.keyboard.press('Escape');
     // A bulk covers suggestions of several categories: no category named.

@@ -36,3 +36,14 @@ export async function openPageSession(opts: { open?: (f: Fixture) => number; pre
     },
   };
 }
+
+/** Opens the conversation, goes to its first open suggestion with n and presses Backspace: the reason dialog is open. */
+export async function rejectFirstOpen(page: Page, conversationTitle: string): Promise<void> {
+  await page.locator('.conv', { hasText: conversationTitle }).click();
+  await page.locator('#rows .msg .mk .st.open').first().waitFor();
+  await page.locator('#msgs').focus();
+  await page.keyboard.press('n');
+  await page.locator('.mk.sel').waitFor();
+  await page.keyboard.press('Backspace');
+  await page.locator('.dialog').waitFor();
+}
