@@ -329,7 +329,12 @@ async function openConversation(id, index) {
     renderHead();
     await jumpTo(index || 0, index !== undefined);
     $('msgs').focus({ preventScroll: true });
-  } catch (e) { if (!e.stale) toast(errText(e), true); }
+  } catch (e) {
+    if (e.stale || gen !== S.gen) return;
+    toast(errText(e), true);
+    // Not "Gesprek laden…" forever: say why the conversation is not shown.
+    if (!S.win) clear($('msgs')).appendChild(el('div', { className: 'placeholder' }, 'Dit gesprek kon niet worden geladen. ' + errText(e)));
+  }
 }
 
 async function reloadView() {

@@ -372,7 +372,10 @@ async function boot() {
   $('cust-func').textContent = c.function + ' · ' + c.department + (c.secondReviewer ? ' · vier-ogenprincipe: elk besluit vraagt een tweede beoordelaar' : '');
   S.session.rules.forEach(function (r) { $('f-rule').appendChild(el('option', { value: r }, r)); });
   if (!S.session.preview) { $('preview-toggle').disabled = true; $('preview-toggle').parentElement.title = 'Niet beschikbaar'; }
-  await loadConversations();
+  try { await loadConversations(); } catch (e) {
+    clear($('convs')).appendChild(el('div', { className: 'empty', role: 'alert' }, errText(e) + ' Laad de pagina opnieuw.'));
+    return;
+  }
   var h = /gesprek=(\d+)/.exec(location.hash);
   if (h) openConversation(Number(h[1]));
   if (!S.reviewer) await askReviewer(true);
