@@ -8,7 +8,7 @@ import { getCustodian } from '../store/custodians.js';
 import type { DB } from '../store/db.js';
 import { getConversation, listConversations } from '../store/messages.js';
 import {
-  conversationShape, dataVersion, getReviewMarkings, headerMarkings, type ConversationShape, type MarkedPosition, markedMessagePositions, messageMarkings, messagePage, messagePosition, reviewProgress, reviewRuleIds,
+  conversationShape, custodianContactIds, dataVersion, getReviewMarkings, headerMarkings, type ConversationShape, type MarkedPosition, markedMessagePositions, messageMarkings, messagePage, messagePosition, reviewProgress, reviewRuleIds,
 } from '../store/review.js';
 import { conversationSuggestionIds, decisionsFor, targetInfo } from '../store/decisions.js';
 import { decide, decideBulk, mark, MAX_REASON, ReviewError, type ExpectedDecisions } from './service.js';
@@ -85,7 +85,10 @@ export function conversations(ctx: ApiContext) {
 
 export function conversation(ctx: ApiContext, id: number) {
   const c = conversationOf(ctx, id);
-  return { conversation: c, header: headerMarkings(ctx.db, id).map(markingView).map(withSummary) };
+  // isCustodian: the page does not offer to mark the custodian's own contact (that would withhold all they wrote).
+  const own = custodianContactIds(ctx.db, c.participants.map((p) => p.contactId));
+  const participants = c.participants.map((p) => ({ ...p, isCustodian: own.has(p.contactId) }));
+  return { conversation: { ...c, participants }, header: headerMarkings(ctx.db, id).map(markingView).map(withSummary) };
 }
 
 export function messages(ctx: ApiContext, id: number, q: URLSearchParams) {

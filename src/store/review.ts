@@ -191,6 +191,13 @@ export function reviewProgress(db: DB, custodianId: string): ProgressRow[] {
 }
 
 /** The rule ids that made suggestions for a custodian. */
+/** Which of these contacts are the custodian's own identities (recognised at ingest as the phone's owner). */
+export function custodianContactIds(db: DB, contactIds: readonly number[]): Set<number> {
+  if (!contactIds.length) return new Set();
+  const rows = db.prepare(`SELECT id FROM contacts WHERE is_custodian = 1 AND id IN (${contactIds.map(() => '?').join(',')})`).all(...contactIds) as { id: number }[];
+  return new Set(rows.map((r) => r.id));
+}
+
 export function reviewRuleIds(db: DB, custodianId: string): string[] {
   return prep(db, 'SELECT DISTINCT rule_id FROM markings WHERE custodian_id = ? AND rule_id IS NOT NULL ORDER BY rule_id').pluck().all(custodianId) as string[];
 }

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMOJI, row, type Fixture } from './fixture.js';
 import { openPageSession, type PageSession } from './page-session.js';
 
-/** Marking a passage the way reviewers select text with the mouse: triple click, or a drag that starts beside the text. */
+/**
+ * Marking from the page: a passage the way reviewers select text with the mouse (triple click, a drag that starts
+ * beside the text), and a contact from the toolbar.
+ */
 
 let s: PageSession;
 let f: Fixture;
@@ -59,5 +62,16 @@ describe('review page: selecting a passage', () => {
     expect(manual(f.ids.messages.xss)).toEqual([]);
     expect(manual(f.ids.messages.photo)).toEqual([]);
     expect(s.pageErrors).toEqual([]);
+  });
+});
+
+describe('review page: marking a contact', () => {
+  it('offers the other participants, never the custodian (a contact marking of the custodian would withhold all they wrote)', async () => {
+    const options = await page.locator('#mark-contact option').allTextContents();
+    expect(options).toContain('Anna de Vries als privé');
+    expect(options.filter((o) => o.startsWith('J. de Vries'))).toEqual([]);
+    const r = await fetch(`http://127.0.0.1:${s.srv.port}/api/conversations/${f.ids.conversations.anna}`, { headers: { 'X-Chatarchief-Token': s.srv.token } });
+    const { conversation } = (await r.json()) as { conversation: { participants: { contactId: number; isCustodian: boolean }[] } };
+    expect(conversation.participants.map((p) => [p.contactId, p.isCustodian])).toEqual([[f.ids.contacts.self, true], [f.ids.contacts.anna, false]]);
   });
 });

@@ -307,7 +307,8 @@ function renderHead() {
   ((S.summary && S.summary.rules) || []).forEach(function (r) { sel.appendChild(el('option', { value: r }, 'open van regel ' + r)); });
   var mc = clear($('mark-contact'));
   mc.appendChild(el('option', { value: '' }, 'contact als…'));
-  c.participants.forEach(function (p) {
+  // Not the custodian: a contact marking covers every message of the contact, so privé would withhold all they wrote.
+  c.participants.filter(function (p) { return !p.isCustodian; }).forEach(function (p) {
     var name = p.name || p.phone || ('contact ' + p.contactId);
     CATS.forEach(function (cat) { mc.appendChild(el('option', { value: p.contactId + '|' + cat }, name + ' als ' + cat)); });
   });
