@@ -1,6 +1,6 @@
 /**
  * Page script, part 4: selecting markings, recording decisions, marking passages from a text selection (UTF-16
- * offsets into the stored message text), the keyboard, the toolbar and start-up.
+ * offsets into the stored message text) and the keyboard.
  */
 export const APP_KEYS = String.raw`
 function findMarking(id) {
@@ -262,32 +262,6 @@ async function nextOpen(dir) {
   selectMarking(hit.markingIds[0]);
 }
 
-async function bulk(action, category) {
-  if (!noPreview() || !S.convId || !(await ensureReviewer())) return;
-  var rule = $('bulk-rule').value, conv = S.convId;
-  // The scope as it is now: the dialog shows its counts, and the bulk is refused (409 stale) if it changes before "Uitvoeren".
-  var scope;
-  try { scope = await api('/api/conversations/' + conv + '/bulk-scope' + (rule ? '?rule=' + encodeURIComponent(rule) : '')); } catch (e) { toast(errText(e), true); return; }
-  if (conv !== S.convId) return;
-  var n = scope.counts.open, p = scope.counts.pending;
-  var what = rule ? 'alle open suggesties van regel ' + rule + ' in dit gesprek' : 'alle open suggesties in dit gesprek';
-  if (!n && !p) { toast('Geen open suggesties ' + (rule ? 'van regel ' + rule + ' ' : '') + 'in dit gesprek.'); return; }
-  var verb = action === 'confirm' ? 'bevestigen' : action === 'reject' ? 'verwerpen' : 'wijzigen naar ' + category;
-  var reason = await dialog({
-    title: 'Bulkactie: ' + verb,
-    text: 'U gaat ' + what + ' (' + fmtNum(n) + ') ' + verb + '. Besloten suggesties blijven ongemoeid' +
-      (p ? '. Voorstellen die op een tweede beoordelaar wachten (' + fmtNum(p) + '): gelijke voorstellen van collega\'s worden meebevestigd, andere blijven ongemoeid.' : '.'),
-    input: 'textarea', required: action !== 'confirm', quick: action === 'confirm' ? null : action === 'reject' ? rejectReasons(null) : QUICK_REASONS[category], ok: 'Uitvoeren'
-  });
-  if (reason === null || conv !== S.convId) return;
-  try {
-    var r = await api('/api/bulk', { conversationId: conv, ruleId: rule || undefined, action: action, category: category, reviewer: S.reviewer, reason: reason || null, lastDecisionIds: scope.lastDecisionIds });
-    toast(fmtCount(r.decided, 'besluit', 'besluiten') + ' vastgelegd' + (r.skipped ? ', ' + fmtNum(r.skipped) + ' overgeslagen' : '') + '.');
-    if (r.undo && r.undo.length) S.undo.push({ bulk: r.undo, conv: conv, verb: verb });
-    await reloadConversation();
-  } catch (e) { await failed(e); }
-}
-
 function showHelp() {
   var rows = [['↑ / ↓', 'vorig / volgend gesprek in de lijst (Enter opent het)'], ['j / k', 'volgend / vorig bericht'], ['n / N', 'volgende / vorige open suggestie'], ['z / p / s', 'zakelijk / privé / partijpolitiek: beslist over de gekozen suggestie, markeert de geselecteerde tekst als passage, of markeert het bericht'],
     ['Shift + z / p / s', 'hele bericht markeren'], ['Enter', 'gekozen suggestie bevestigen'], ['Backspace', 'gekozen suggestie verwerpen (met reden)'], ['u', 'eigen laatste besluit of bulkactie ongedaan maken'], ['v', 'voorbeeld geschoonde set aan/uit'], ['Esc', 'selectie opheffen']];
@@ -322,63 +296,4 @@ document.addEventListener('keydown', function (ev) {
   else if (k === 'v') { ev.preventDefault(); if (!$('preview-toggle').disabled) $('preview-toggle').click(); }
   else if (k === 'Escape') { selectMarking(null); window.getSelection().removeAllRanges(); }
 });
-
-$('preview-toggle').addEventListener('change', function () { S.preview = this.checked; reloadView(); });
-$('bulk-confirm').addEventListener('click', function () { bulk('confirm'); });
-$('bulk-reject').addEventListener('click', function () { bulk('reject'); });
-$('bulk-cat').addEventListener('change', function () { var c = this.value; this.value = ''; if (c) bulk('change', c); });
-$('mark-conv').addEventListener('change', async function () {
-  var c = this.value; this.value = '';
-  if (!c || !S.convId) return;
-  var reason = await dialog({ title: 'Hele gesprek markeren als ' + c, text: 'Een handmatige markering op gespreksniveau. Reden (optioneel):', input: 'textarea', quick: QUICK_REASONS[c], ok: 'Markeren' });
-  if (reason !== null) await markTarget('conversation', S.convId, null, c, reason);
-});
-$('mark-contact').addEventListener('change', async function () {
-  var v = this.value; this.value = '';
-  if (!v) return;
-  var parts = v.split('|'), id = Number(parts[0]), cat = parts[1];
-  var reason = await dialog({ title: 'Contact ' + contactName(id) + ' markeren als ' + cat, text: 'Geldt voor alle gesprekken met en berichten van dit contact. Reden (optioneel):', input: 'textarea', quick: QUICK_REASONS[cat], ok: 'Markeren' });
-  if (reason !== null) await markTarget('contact', id, null, cat, reason);
-});
-
-async function showHistory(id) {
-  try {
-    var r = await api('/api/markings/' + id);
-    var m = r.marking;
-    var p = dialog({ title: 'Geschiedenis van M-' + id, ok: 'Sluiten', noCancel: true,
-      text: LEVEL_NL[m.level] + (m.span ? ' ' + m.span[0] + '–' + m.span[1] : '') + ' · ' + (m.origin === 'rule' ? 'regel ' + m.reasonText : m.reasonText) + ' · nu: ' + m.category + ', ' + stateLabel(m) });
-    var box = document.querySelector('.dialog');
-    var list = r.decisions.length ? el('ol', { className: 'history' }, r.decisions.map(function (d) {
-      return el('li', null, [el('b', null, 'B-' + d.id + ' ' + (ACTION_NL[d.action] || d.action)), (d.category ? ' (' + d.category + ')' : '') + ' door ' + d.reviewer + ', ' + fmtLocal(d.decidedAt) +
-        (d.needsSecond ? ' · vier-ogen' : '') + (d.undoes ? ' · maakt B-' + d.undoes + ' ongedaan' : '') + (d.reason ? ' · "' + d.reason + '"' : '')]);
-    })) : el('p', null, 'Nog geen besluiten.');
-    box.insertBefore(list, box.querySelector('.err'));
-    await p;
-  } catch (e) { toast(errText(e), true); }
-}
-
-$('next-open').addEventListener('click', function () { queueNav(function () { return nextOpen(1); }); });
-$('reviewer-change').addEventListener('click', function () { askReviewer(true); });
-
-async function boot() {
-  $('reviewer-name').textContent = S.reviewer || '–';
-  try { S.session = await api('/api/session'); } catch (e) {
-    clear($('msgs')).appendChild(el('div', { className: 'placeholder' }, errText(e)));
-    return;
-  }
-  var c = S.session.custodian;
-  S.pageSize = S.session.pageSize;
-  $('cust-name').textContent = c.name;
-  $('cust-func').textContent = c.function + ' · ' + c.department + (c.secondReviewer ? ' · vier-ogenprincipe: elk besluit vraagt een tweede beoordelaar' : '');
-  S.session.rules.forEach(function (r) { $('f-rule').appendChild(el('option', { value: r }, r)); });
-  if (!S.session.preview) { $('preview-toggle').disabled = true; $('preview-toggle').parentElement.title = 'Niet beschikbaar'; }
-  try { await loadConversations(); } catch (e) {
-    clear($('convs')).appendChild(el('div', { className: 'empty', role: 'alert' }, errText(e) + ' Laad de pagina opnieuw.'));
-    return;
-  }
-  var h = /gesprek=(\d+)/.exec(location.hash);
-  if (h) openConversation(Number(h[1]));
-  if (!S.reviewer) await askReviewer(true);
-}
-boot();
 `;
