@@ -117,3 +117,48 @@ describe('review page: keyboard', () => {
     await page.keyboard.press('Escape');
   });
 });
+
+describe('review page: toolbar menus from the keyboard', () => {
+  const titles = () => page.locator('.dialog h2').allTextContents();
+
+  it('arrows only move the choice in "Wijzig naar…", "hele gesprek als…" and "contact als…"; Enter acts (QA: the first arrow opened the first option\'s dialog)', async () => {
+    await page.locator('.conv', { hasText: 'Partijbestuur overleg' }).click();
+    await page.locator('#rows .msg').first().waitFor();
+    await page.locator('#bulk-cat').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(300);
+    expect(await titles()).toEqual([]);
+    expect(await page.locator('#bulk-cat').inputValue()).toBe('privé');
+    await page.keyboard.press('Enter');
+    await expect.poll(titles).toEqual(['Bulkactie: wijzigen naar privé']);
+    await page.keyboard.press('Escape');
+    await expect.poll(titles).toEqual([]);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('bulk-cat');
+    expect(await page.locator('#bulk-cat').inputValue()).toBe('');
+
+    await page.locator('#mark-conv').focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(300);
+    expect(await titles()).toEqual([]);
+    await page.keyboard.press('Enter');
+    await expect.poll(titles).toEqual(['Hele gesprek markeren als partijpolitiek']);
+    await page.keyboard.press('Escape');
+
+    // A choice moved to with the arrows and left without Enter is dropped, not acted on.
+    await page.locator('#mark-contact').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(300);
+    expect(await titles()).toEqual([]);
+    expect(await page.locator('#mark-contact').inputValue()).toBe('');
+    expect(s.f.store.db.prepare(`SELECT COUNT(*) AS n FROM markings WHERE origin = 'manual'`).get()).toEqual({ n: 0 });
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('a pick with the mouse still acts at once', async () => {
+    await page.selectOption('#mark-conv', 'zakelijk');
+    await expect.poll(titles).toEqual(['Hele gesprek markeren als zakelijk']);
+    await page.keyboard.press('Escape');
+  });
+});

@@ -29,19 +29,34 @@ async function bulk(action, category) {
   } catch (e) { await failed(e); }
 }
 
+/**
+ * A select whose choice starts an action (with a dialog). A pick with the mouse acts at once. From the keyboard the
+ * arrows and letters only move the choice, as a closed select changes its value (and fires change) on each arrow
+ * press: else the first option's dialog opened on the first press and the others could never be reached. Enter or
+ * Space then acts; leaving the select unchosen drops the choice.
+ */
+function actionSelect(id, act) {
+  var s = $(id), keyed = false;
+  var run = function () { var v = s.value; s.value = ''; keyed = false; if (v) act(v); };
+  s.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter' || ev.key === ' ') { if (s.value) { ev.preventDefault(); run(); } return; }
+    if (!ev.altKey && (ev.key.length === 1 || /^(Arrow(Up|Down|Left|Right)|Home|End|Page(Up|Down))$/.test(ev.key))) keyed = true;
+  });
+  s.addEventListener('mousedown', function () { keyed = false; });
+  s.addEventListener('change', function () { if (!keyed) run(); });
+  s.addEventListener('blur', function () { if (keyed) { s.value = ''; keyed = false; } });
+}
+
 $('preview-toggle').addEventListener('change', function () { S.preview = this.checked; reloadView(); });
 $('bulk-confirm').addEventListener('click', function () { bulk('confirm'); });
 $('bulk-reject').addEventListener('click', function () { bulk('reject'); });
-$('bulk-cat').addEventListener('change', function () { var c = this.value; this.value = ''; if (c) bulk('change', c); });
-$('mark-conv').addEventListener('change', async function () {
-  var c = this.value; this.value = '';
-  if (!c || !S.convId) return;
+actionSelect('bulk-cat', function (c) { bulk('change', c); });
+actionSelect('mark-conv', async function (c) {
+  if (!S.convId) return;
   var reason = await dialog({ title: 'Hele gesprek markeren als ' + c, text: 'Een handmatige markering op gespreksniveau. Reden (optioneel):', input: 'textarea', quick: QUICK_REASONS[c], ok: 'Markeren' });
   if (reason !== null) await markTarget('conversation', S.convId, null, c, reason);
 });
-$('mark-contact').addEventListener('change', async function () {
-  var v = this.value; this.value = '';
-  if (!v) return;
+actionSelect('mark-contact', async function (v) {
   var parts = v.split('|'), id = Number(parts[0]), cat = parts[1];
   var reason = await dialog({ title: 'Contact ' + contactName(id) + ' markeren als ' + cat, text: 'Geldt voor alle gesprekken met en berichten van dit contact. Reden (optioneel):', input: 'textarea', quick: QUICK_REASONS[cat], ok: 'Markeren' });
   if (reason !== null) await markTarget('contact', id, null, cat, reason);
