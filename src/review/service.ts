@@ -339,6 +339,14 @@ export function mark(db: DB, input: MarkInput): { markingId: number } & Decision
     const info = targetInfo(db, level === 'passage' ? 'message' : level, input.targetId);
     if (!info) throw new ReviewError(`${level === 'passage' ? 'message' : level} ${input.targetId} does not exist`, 'not-found');
     if (input.custodianId !== undefined && info.custodianId !== input.custodianId) throw new ReviewError(`${level} ${input.targetId} belongs to another custodian`, 'other-custodian');
+    if (info.isCustodian) {
+      // One such marking would withhold (or publish) everything the bewindspersoon wrote, in every conversation.
+      throw new ReviewError(
+        `contact ${input.targetId} is the bewindspersoon (${info.custodianId}) themself, known as the phone's owner from the exports: a contact ` +
+          'marking covers every message a contact wrote, in every conversation. Mark the conversations, messages or passages instead',
+        'invalid',
+      );
+    }
     if (seen !== null) checkText(seen, info.text ?? '', input.targetId);
     if (span) checkSpan(span, info.text ?? '', input.targetId);
     const same = standingManualMarking(db, { level, targetId: input.targetId, span, category: input.category });

@@ -183,11 +183,16 @@ export function setMarkingState(db: DB, markingId: number, s: { status: MarkingS
   else prep(db, 'INSERT INTO review_pending (marking_id, decision_id) VALUES (?, ?) ON CONFLICT(marking_id) DO UPDATE SET decision_id = excluded.decision_id').run(markingId, s.pendingDecisionId);
 }
 
-/** The custodian a marking target belongs to (null when the target does not exist), and for messages their text. */
-export function targetInfo(db: DB, level: MarkingLevel, targetId: number): { custodianId: string; conversationId: number | null; text: string | null } | null {
+/**
+ * The custodian a marking target belongs to (null when the target does not exist), for messages their text, and for a
+ * contact whether it is the custodian's own (the phone's owner, see markCustodianContact).
+ */
+export function targetInfo(
+  db: DB, level: MarkingLevel, targetId: number,
+): { custodianId: string; conversationId: number | null; text: string | null; isCustodian?: boolean } | null {
   if (level === 'contact') {
-    const r = prep(db, 'SELECT custodian_id AS c FROM contacts WHERE id = ?').get(targetId) as { c: string } | undefined;
-    return r ? { custodianId: r.c, conversationId: null, text: null } : null;
+    const r = prep(db, 'SELECT custodian_id AS c, is_custodian AS self FROM contacts WHERE id = ?').get(targetId) as { c: string; self: number } | undefined;
+    return r ? { custodianId: r.c, conversationId: null, text: null, isCustodian: r.self === 1 } : null;
   }
   if (level === 'conversation') {
     const r = prep(db, 'SELECT custodian_id AS c FROM conversations WHERE id = ?').get(targetId) as { c: string } | undefined;

@@ -117,6 +117,15 @@ describe('review CLI', () => {
     expect(r.stderr).toMatch(/--span: expected <start>:<end>/);
     r = await cli(['review', 'mark', '--contact', '424242', '--category', 'privé', '--reviewer', 'Els', ...db()]);
     expect(r.stderr).toMatch(/contact 424242 does not exist/);
+    // The bewindspersoon's own contact: one marking would cover everything they wrote, everywhere.
+    const before = row<{ n: number }>(f, 'SELECT COUNT(*) AS n FROM markings');
+    r = await cli(['review', 'mark', '--contact', String(f.ids.contacts.self), '--category', 'privé', '--reviewer', 'Els', ...db()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `chatarchief review mark: contact ${f.ids.contacts.self} is the bewindspersoon (minister-bzk) themself, known as the phone's owner from the exports: ` +
+        'a contact marking covers every message a contact wrote, in every conversation. Mark the conversations, messages or passages instead\n',
+    );
+    expect(row<{ n: number }>(f, 'SELECT COUNT(*) AS n FROM markings')).toEqual(before);
   });
 
   it('two connections (web server and CLI) deciding in turn keep one valid chain', () => {

@@ -133,6 +133,10 @@ describe('API', () => {
     expect(r.json().marking).toMatchObject({ origin: 'manual', level: 'passage', span: [0, 11], status: 'confirmed' });
     r = await request('POST', '/api/mark', { body: { level: 'passage', targetId: f.ids.messages.annaNota, span: [0, 9999], textSha256: nota.textSha256, category: 'zakelijk', reviewer: 'Els' } });
     expect(r.status).toBe(400);
+    // Not the bewindspersoon's own contact (the page offers it no more; the API refuses it too).
+    r = await request('POST', '/api/mark', { body: { level: 'contact', targetId: f.ids.contacts.self, category: 'privé', reviewer: 'Els' } });
+    expect(r.status).toBe(400);
+    expect(r.json().error).toMatch(/is the bewindspersoon \(minister-bzk\) themself/);
     const scope = (await request('GET', `/api/conversations/${f.ids.conversations.partij}/bulk-scope?rule=partij.lexicon`)).json();
     r = await request('POST', '/api/bulk', { body: { conversationId: f.ids.conversations.partij, ruleId: 'partij.lexicon', action: 'confirm', reviewer: 'Piet', lastDecisionIds: scope.lastDecisionIds } });
     expect(r.json()).toMatchObject({ decided: 1, skipped: 1 });

@@ -157,7 +157,8 @@ const markCmd: Command = {
   help: `--span marks a passage: [start, end) in UTF-16 code units of the stored message text (as \`messages --json\` shows it).
 --text-sha256 (optional) is the hex SHA-256 of the UTF-8 text you chose the span in (e.g. \`printf %s "$text" | sha256sum\`):
 the marking is refused (exit 1, nothing recorded) when the stored text differs, e.g. because a later export brought a
-newer version of an edited message. Without it the span is checked against the text stored when the command runs.`,
+newer version of an edited message. Without it the span is checked against the text stored when the command runs.
+--contact refuses the bewindspersoon's own contact: that marking would cover everything they wrote, everywhere.`,
   options: {
     contact: { type: 'string' }, conversation: { type: 'string' }, message: { type: 'string' }, span: { type: 'string' }, 'text-sha256': { type: 'string' },
     category: { type: 'string' }, reviewer: { type: 'string' }, reason: { type: 'string' },
