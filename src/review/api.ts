@@ -11,6 +11,7 @@ import {
   conversationShape, custodianContactIds, dataVersion, getReviewMarkings, headerMarkings, type ConversationShape, type MarkedPosition, markedMessagePositions, messageMarkings, messagePage, messagePosition, reviewProgress, reviewRuleIds,
 } from '../store/review.js';
 import { conversationSuggestionIds, decisionsFor, targetInfo } from '../store/decisions.js';
+import { textChangedMarkings } from '../store/text-changed.js';
 import { decide, decideBulk, mark, MAX_REASON, ReviewError, type ExpectedDecisions } from './service.js';
 import { sameReviewer } from './state.js';
 import { previewPage, type PreviewProvider } from './preview.js';
@@ -80,7 +81,14 @@ export function conversations(ctx: ApiContext) {
   const list = conversationSummaries(listConversations(ctx.db, ctx.custodianId), reviewProgress(ctx.db, ctx.custodianId));
   const totals = emptyCounts();
   for (const s of list) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += s.counts[k];
-  return { conversations: list, totals };
+  // Decided markings whose message text changed after their decision: per conversation and in all (additive fields).
+  const changed = new Map<number, number>();
+  for (const t of textChangedMarkings(ctx.db, ctx.custodianId)) changed.set(t.conversationId, (changed.get(t.conversationId) ?? 0) + 1);
+  return {
+    conversations: list.map((c) => ({ ...c, textChanged: changed.get(c.id) ?? 0 })),
+    totals,
+    textChanged: [...changed.values()].reduce((a, b) => a + b, 0),
+  };
 }
 
 export function conversation(ctx: ApiContext, id: number) {
@@ -108,17 +116,20 @@ export function messages(ctx: ApiContext, id: number, q: URLSearchParams) {
 }
 
 /**
- * Where the marked messages are. `state` filters: open, pending, decided, lapsed, or todo = what the given `reviewer`
- * can act on (open suggestions, and four-eyes proposals of other reviewers).
+ * Where the marked messages are. `state` filters: open, pending, decided, lapsed, text-changed (decided markings whose
+ * message text changed after their decision), or todo = what the given `reviewer` can act on (open suggestions,
+ * four-eyes proposals of other reviewers, and text-changed markings).
  */
 export function positions(ctx: ApiContext, id: number, q: URLSearchParams) {
   ownConversation(ctx, id);
   const state = q.get('state');
   const reviewer = q.get('reviewer') ?? '';
+  const changed = state === 'todo' || state === 'text-changed' ? new Set(textChangedMarkings(ctx.db, ctx.custodianId, id).map((t) => t.markingId)) : new Set<number>();
   const keep = (p: MarkedPosition): boolean =>
     !state ? true
-      : state === 'todo' ? p.bucket === 'open' || (p.bucket === 'pending' && !(reviewer && p.pendingReviewer && sameReviewer(p.pendingReviewer, reviewer)))
-        : p.bucket === state;
+      : state === 'todo' ? p.bucket === 'open' || (p.bucket === 'pending' && !(reviewer && p.pendingReviewer && sameReviewer(p.pendingReviewer, reviewer))) || changed.has(p.markingId)
+        : state === 'text-changed' ? changed.has(p.markingId)
+          : p.bucket === state;
   const out: { index: number; messageId: number; markingIds: number[] }[] = [];
   for (const p of markedMessagePositions(ctx.db, id, shapeOf(ctx, id))) {
     if (!keep(p)) continue;

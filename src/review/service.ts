@@ -12,6 +12,7 @@ import {
   conversationSuggestionIds, decisionsFor, getMarking, insertDecision, insertManualMarking, setMarkingState, standingManualMarking, targetInfo,
   type DecisionAction, type DecisionRecord, type MarkingLevel, type MarkingRecord,
 } from '../store/decisions.js';
+import { textChangedSinceDecision } from '../store/text-changed.js';
 import { applyDecision, outcomeOf, projection, replay, reviewerNameProblem, sameReviewer, type Replay } from './state.js';
 import { textSha256 } from './views.js';
 
@@ -210,16 +211,21 @@ function decideOne(ctx: Ctx, m: MarkingRecord, action: DecideAction, category: s
     } else if (opts.bulk) {
       return null;
     }
-  } else if (state.status !== 'suggested') {
-    if (state.status === target.status && state.category === target.category) return opts.bulk ? null : unchanged(m, r);
+  }
+  // A decision made on an earlier text of the message (src/store/text-changed.ts): the same decision again is a new
+  // decision on the text as it is now, recorded without a reason, and it clears the flag.
+  const same = !p && state.status !== 'suggested' && state.status === target.status && state.category === target.category;
+  const again = same && textChangedSinceDecision(ctx.db, m) !== null;
+  if (!p && state.status !== 'suggested') {
+    if (same && !again) return opts.bulk ? null : unchanged(m, r);
     if (opts.bulk) return null;
   }
   if (!m.active && state.status === 'suggested' && !p) {
     if (opts.bulk) return null;
     throw new ReviewError(`marking ${m.id}: this suggestion disappeared after a rule change and was never decided; add a manual marking instead`, 'inactive');
   }
-  const overriding = p !== null || state.status !== 'suggested';
-  if ((act !== 'confirm' || overriding) && !ctx.reason) {
+  const overriding = p !== null || (state.status !== 'suggested' && !again);
+  if (!again && (act !== 'confirm' || overriding) && !ctx.reason) {
     const why = act === 'reject' ? 'rejecting' : act === 'change' ? 'changing the category' : 'overriding an earlier decision';
     throw new ReviewError(`marking ${m.id}: a reason is required when ${why} (--reason <text>)`, 'reason-required');
   }

@@ -30,6 +30,14 @@ export interface MarkingView {
   /** For contact markings: the contact's display name, else its number. */
   contactName: string | null;
   messageSeq: number | null;
+  /**
+   * True when the decision in force was made on an earlier text of the message: a later source brought a newer text
+   * (a zakelijk message marking the export treats as unreviewed, or a passage marking that pins the earlier text).
+   * A new decision on the marking clears it.
+   */
+  textChangedSinceDecision: boolean;
+  /** The source that brought the newer text (null when not flagged, or unknown). */
+  textChangedBySource: number | null;
 }
 
 export function markingView(r: ReviewMarkingRow): MarkingView {
@@ -52,6 +60,8 @@ export function markingView(r: ReviewMarkingRow): MarkingView {
     conversationTitle: r.conversationTitle,
     contactName: r.contactName,
     messageSeq: r.messageSeq,
+    textChangedSinceDecision: r.textChanged !== null,
+    textChangedBySource: r.textChanged?.sourceId ?? null,
   };
 }
 

@@ -1,8 +1,7 @@
 import type { DB } from './db.js';
 import { nowIso } from './db.js';
-import { decisionsFor, getMarking, markingFromRow, type MarkingDbRow, type MarkingLevel, type MarkingRecord } from './decisions.js';
-import { replay } from '../review/state.js';
-import { decidedOnEarlierText, editedAfterDecisionInScope, type EditedAfterDecision } from './stale-decisions.js';
+import { getMarking, markingFromRow, type MarkingDbRow, type MarkingLevel, type MarkingRecord } from './decisions.js';
+import { decidedOnEarlierText, decisionInForce, editedAfterDecisionInScope, type EditedAfterDecision } from './stale-decisions.js';
 
 /**
  * Queries of the export (issue 6): which markings count, what is still open, conversations and contacts in scope,
@@ -52,19 +51,6 @@ const range = (alias: string, s: Scope): { sql: string; args: number[] } => {
   if (s.toMs !== undefined) { parts.push(`${alias}.sent_at_ms < ?`); args.push(s.toMs); }
   return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', args };
 };
-
-/** The decision in force for a marking (replaying its decisions), or the latest non-undo decision when replay fails. */
-function decisionInForce(m: MarkingRecord, db: DB): { id: number; at: string } | null {
-  const ds = decisionsFor(db, [m.id]).get(m.id) ?? [];
-  if (!ds.length) return null;
-  try {
-    const top = replay({ origin: m.origin, suggestedCategory: m.suggestedCategory }, ds).stack.at(-1)?.decision;
-    return top ? { id: top.id, at: top.decidedAt } : null;
-  } catch {
-    const d = [...ds].reverse().find((x) => x.action !== 'undo' && !x.needsSecond);
-    return d ? { id: d.id, at: d.decidedAt } : null;
-  }
-}
 
 /** Maps a stored marking to an effective one, or null when it does not count. */
 export function effectiveMarking(db: DB, r: MarkingDbRow, allowUnreviewed: boolean): StoredMarking | null {

@@ -2,6 +2,7 @@ import type { DB } from './db.js';
 import { prep } from './audit.js';
 import { markingFromRow, type MarkingDbRow, type MarkingRecord } from './decisions.js';
 import { toMessageJson, type MessageJson, type MessageRow } from './messages.js';
+import { textChangedSinceDecision, type TextChange } from './text-changed.js';
 
 /**
  * Read queries of the review page and `review list`: markings with their review state, progress per conversation,
@@ -28,6 +29,8 @@ export interface ReviewMarkingRow extends MarkingRecord {
   messageSeq: number | null;
   lastDecision: LastDecision | null;
   pending: LastDecision | null;
+  /** Set when the decision in force was made on an earlier text of the message (src/store/text-changed.ts). */
+  textChanged: TextChange | null;
 }
 
 type Joined = MarkingDbRow & {
@@ -52,21 +55,27 @@ function decisionById(db: DB, id: number | null): LastDecision | null {
 
 function withDecisions(db: DB, rows: Joined[]): ReviewMarkingRow[] {
   const last = prep(db, 'SELECT MAX(id) FROM decisions WHERE marking_id = ?').pluck();
-  return rows.map((r) => ({
-    ...markingFromRow(r),
-    bucket: r.bucket,
-    pendingDecisionId: r.pending_decision_id,
-    conversationId: r.conv_id,
-    conversationTitle: r.conv_title,
-    contactName: r.contact_name,
-    messageSeq: r.msg_seq,
-    lastDecision: decisionById(db, (last.get(r.id) as number | null) ?? null),
-    pending: decisionById(db, r.pending_decision_id),
-  }));
+  return rows.map((r) => {
+    const m = markingFromRow(r);
+    return {
+      ...m,
+      bucket: r.bucket,
+      pendingDecisionId: r.pending_decision_id,
+      conversationId: r.conv_id,
+      conversationTitle: r.conv_title,
+      contactName: r.contact_name,
+      messageSeq: r.msg_seq,
+      lastDecision: decisionById(db, (last.get(r.id) as number | null) ?? null),
+      pending: decisionById(db, r.pending_decision_id),
+      textChanged: textChangedSinceDecision(db, m),
+    };
+  });
 }
 
 export interface MarkingFilter {
   bucket?: ReviewBucket;
+  /** Only decided markings whose message text changed after their decision (textChangedSinceDecision). */
+  textChanged?: boolean;
   ruleId?: string;
   conversationId?: number;
   limit?: number;
@@ -77,11 +86,13 @@ export function listReviewMarkings(db: DB, custodianId: string, f: MarkingFilter
   const where = ['k.custodian_id = ?'];
   const args: unknown[] = [custodianId];
   if (f.bucket) { where.push(`${BUCKET_SQL} = ?`); args.push(f.bucket); }
+  if (f.textChanged) where.push(`k.level IN ('message','passage') AND k.status IN ('confirmed','changed')`);
   if (f.ruleId !== undefined) { where.push('k.rule_id = ?'); args.push(f.ruleId); }
   if (f.conversationId !== undefined) { where.push(`COALESCE(msg.conversation_id, CASE WHEN k.level = 'conversation' THEN k.target_id END) = ?`); args.push(f.conversationId); }
   const limit = f.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : '';
   const rows = prep(db, `${SELECT} WHERE ${where.join(' AND ')} ORDER BY conv_id IS NULL DESC, conv_id, msg.seq, k.id${limit}`).all(...args) as Joined[];
-  return withDecisions(db, rows);
+  const out = withDecisions(db, rows);
+  return f.textChanged ? out.filter((m) => m.textChanged !== null) : out;
 }
 
 export function getReviewMarkings(db: DB, ids: readonly number[]): ReviewMarkingRow[] {

@@ -1,5 +1,6 @@
 import type { DB } from './db.js';
-import type { MarkingRecord } from './decisions.js';
+import { decisionsFor, type MarkingRecord } from './decisions.js';
+import { replay } from '../review/state.js';
 
 /**
  * Decisions made on an earlier text. When a later source replaces a message's stored text by a newer version (an edit
@@ -10,6 +11,19 @@ import type { MarkingRecord } from './decisions.js';
  * decision has a higher id). Markings that withhold the message (privé, partijpolitiek) publish nothing and stay as
  * they are; passage markings pin the text they were made on, so the newer text never replaces it.
  */
+
+/** The decision in force for a marking (replaying its decisions), or the latest non-undo decision when replay fails. */
+export function decisionInForce(m: MarkingRecord, db: DB): { id: number; at: string } | null {
+  const ds = decisionsFor(db, [m.id]).get(m.id) ?? [];
+  if (!ds.length) return null;
+  try {
+    const top = replay({ origin: m.origin, suggestedCategory: m.suggestedCategory }, ds).stack.at(-1)?.decision;
+    return top ? { id: top.id, at: top.decidedAt } : null;
+  } catch {
+    const d = [...ds].reverse().find((x) => x.action !== 'undo' && !x.needsSecond);
+    return d ? { id: d.id, at: d.decidedAt } : null;
+  }
+}
 
 /** The watermark of a message, or null when its text was not replaced after a decision. */
 export function editedAfterDecision(db: DB, messageId: number): number | null {

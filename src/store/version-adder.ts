@@ -75,6 +75,16 @@ export class VersionAdder {
     if (textAt < newest) {
       next.newerVersions = merged.slice(textAt + 1);
       next.textKeptForMarkings = pins;
+      // The pinned passages were decided on a text that now has a newer version: mark which decisions predate it and
+      // which source brought it, so that the review points to them (src/store/text-changed.ts). Only a newer version
+      // moves the watermark; a source that adds older ones leaves it.
+      if (newest - textAt > stored.versions.length - 1 - stored.textIndex || next.newerTextAfterDecision === undefined) {
+        next.newerTextAfterDecision = this.lastDecision.get() as number;
+        next.newerTextFromSource = this.sourceId;
+      }
+    } else {
+      delete next.newerTextAfterDecision;
+      delete next.newerTextFromSource;
     }
     if (textAt !== storedAt) {
       const at = merged[textAt]!.at;

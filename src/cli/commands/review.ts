@@ -54,7 +54,8 @@ function renderMarkings(ms: MarkingView[]): string {
       m.level === 'contact' ? `contact ${m.targetId}${m.contactName ? ` (${m.contactName})` : ''}` : `${m.conversationTitle ?? ''} (#${m.conversationId})${m.messageSeq !== null ? ` msg ${m.targetId}` : ''}`,
       m.category + (m.category !== m.suggestedCategory ? ` (was ${m.suggestedCategory})` : ''),
       m.status,
-      STATE_NL[m.state] + (m.active ? '' : m.state === 'lapsed' ? '' : ', suggestion gone'),
+      STATE_NL[m.state] + (m.active ? '' : m.state === 'lapsed' ? '' : ', suggestion gone')
+        + (m.textChangedSinceDecision ? `, text changed since decision${m.textChangedBySource !== null ? ` (source ${m.textChangedBySource})` : ''}: decide again` : ''),
       evidenceSummary(m),
       m.lastDecision ? `${m.lastDecision.action} by ${m.lastDecision.reviewer}${m.lastDecision.reason ? `: ${m.lastDecision.reason}` : ''}` : '',
     ]),
@@ -64,13 +65,17 @@ function renderMarkings(ms: MarkingView[]): string {
 const list: Command = {
   name: 'review list',
   summary: 'list a custodian\'s suggestions and decisions (open, awaiting a second reviewer, decided)',
-  usage: 'review list --custodian <id> [--status open|decided|pending|lapsed] [--rule <id>] [--conversation <id>] [--json]',
-  help: 'open: undecided; pending: a four-eyes decision awaits a second reviewer; lapsed: undecided and no longer suggested by the rules.',
+  usage: 'review list --custodian <id> [--status open|decided|pending|lapsed|text-changed] [--rule <id>] [--conversation <id>] [--json]',
+  help: `open: undecided; pending: a four-eyes decision awaits a second reviewer; lapsed: undecided and no longer suggested by the rules;
+text-changed: decided markings whose message a later export showed with a newer text after the decision (a zakelijk
+message marking, which the export then treats as unreviewed, or a passage marking, which keeps the earlier text).
+Such a marking has textChangedSinceDecision: true and textChangedBySource (the source of the newer text) in --json;
+a new decision on it (review decide <id> --accept confirms it again) clears that.`,
   options: { custodian: { type: 'string' }, status: { type: 'string' }, rule: { type: 'string' }, conversation: { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, z.object({
       custodian: z.string({ message: 'required: --custodian <id>' }),
-      status: z.enum(['open', 'decided', 'pending', 'lapsed'], { message: 'expected open, decided, pending or lapsed' }).optional(),
+      status: z.enum(['open', 'decided', 'pending', 'lapsed', 'text-changed'], { message: 'expected open, decided, pending, lapsed or text-changed' }).optional(),
       rule: z.string().min(1).optional(),
       conversation: idOption('conversation').optional(),
     }), values);
@@ -83,10 +88,16 @@ const list: Command = {
     if (o.rule !== undefined && !ruleSuggested(db, c.id, o.rule, o.conversation)) {
       throw new UserError(`--rule ${o.rule}: this rule made no suggestion ${o.conversation !== undefined ? `in conversation ${o.conversation}` : `for custodian '${c.id}'`} (see: chatarchief review list --custodian ${c.id})`);
     }
-    const ms = listReviewMarkings(db, c.id, { bucket: o.status as ReviewBucket | undefined, ruleId: o.rule, conversationId: o.conversation }).map(markingView);
-    const counts = { open: 0, pending: 0, decided: 0, lapsed: 0 };
-    for (const m of ms) counts[m.state]++;
-    ctx.result({ custodianId: c.id, counts, markings: ms }, () => `${renderMarkings(ms)}\n\n${ms.length} markings: ${counts.open} open, ${counts.pending} awaiting a second reviewer, ${counts.decided} decided, ${counts.lapsed} lapsed.`);
+    const textChanged = o.status === 'text-changed';
+    const bucket = textChanged ? undefined : (o.status as ReviewBucket | undefined);
+    const ms = listReviewMarkings(db, c.id, { bucket, textChanged, ruleId: o.rule, conversationId: o.conversation }).map(markingView);
+    const counts = { open: 0, pending: 0, decided: 0, lapsed: 0, textChanged: 0 };
+    for (const m of ms) {
+      counts[m.state]++;
+      if (m.textChangedSinceDecision) counts.textChanged++;
+    }
+    const again = counts.textChanged ? ` ${counts.textChanged} decided on an earlier text of their message: decide again (--status text-changed lists them).` : '';
+    ctx.result({ custodianId: c.id, counts, markings: ms }, () => `${renderMarkings(ms)}\n\n${ms.length} markings: ${counts.open} open, ${counts.pending} awaiting a second reviewer, ${counts.decided} decided, ${counts.lapsed} lapsed.${again}`);
   },
 };
 

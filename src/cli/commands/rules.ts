@@ -7,6 +7,7 @@ import { loadRuleSet } from '../../rules/load.js';
 import { tagCustodian, type TagReport } from '../../rules/tag.js';
 import { listMarkingsForConversation, toMarkingJson } from '../../store/markings.js';
 import { getConversation } from '../../store/messages.js';
+import { textChangedSinceDecision } from '../../store/text-changed.js';
 import { categorySchema, idOption, validateOptions, type Command } from '../command.js';
 import { table } from '../format.js';
 import { requireCustodian } from './custodian.js';
@@ -163,6 +164,14 @@ const explain: Command = {
   },
 };
 
+/** The footer naming decided markings whose message text changed after their decision. */
+function textChangedNote(list: { id: number; textChangedSinceDecision: boolean; textChangedBySource: number | null }[]): string {
+  const flagged = list.filter((m) => m.textChangedSinceDecision);
+  if (!flagged.length) return '';
+  const names = flagged.map((m) => `${m.id}${m.textChangedBySource !== null ? ` (newer text from source ${m.textChangedBySource})` : ''}`);
+  return `\n\nDecided on an earlier text of their message, decide again: marking ${names.join(', ')}.`;
+}
+
 const markingsSchema = z.object({ conversation: idOption('conversation') });
 
 const markings: Command = {
@@ -170,15 +179,20 @@ const markings: Command = {
   summary: 'list the suggestions and decisions that concern one conversation, with evidence',
   usage: 'markings --conversation <id> [--json]',
   help: `Lists contact-level markings of the conversation's participants, conversation-level markings, and message and
-passage markings of its messages. JSON: {"markings": [{id, level, targetId, span, category, status, ruleId, evidence}]};
-span is null or [start, end), UTF-16 offsets into the message's stored text.`,
+passage markings of its messages. JSON: {"markings": [{id, level, targetId, span, category, status, ruleId, evidence, textChangedSinceDecision,
+textChangedBySource}]}; span is null or [start, end), UTF-16 offsets into the message's stored text;
+textChangedSinceDecision is true for a decided marking whose message a later export showed with a newer text after the
+decision (textChangedBySource: that source); see review list --status text-changed.`,
   options: { conversation: { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, markingsSchema, values);
     const db = ctx.store().db;
     const conv = getConversation(db, o.conversation);
     if (!conv) throw new UserError(`unknown conversation ${o.conversation} (see: chatarchief conversations --custodian <id>)`);
-    const list = listMarkingsForConversation(db, o.conversation).map(toMarkingJson);
+    const list = listMarkingsForConversation(db, o.conversation).map((m) => {
+      const t = textChangedSinceDecision(db, m);
+      return { ...toMarkingJson(m), textChangedSinceDecision: t !== null, textChangedBySource: t?.sourceId ?? null };
+    });
     ctx.result({ markings: list }, () =>
       list.length
         ? table(
@@ -187,7 +201,7 @@ span is null or [start, end), UTF-16 offsets into the message's stored text.`,
               const ev = m.evidence as { hits?: { term: string; matched?: string }[] };
               return [m.id, m.level, m.targetId, m.span ? `${m.span[0]}-${m.span[1]}` : '', m.category, m.status, m.ruleId ?? '(manual)', ev.hits?.map((h) => h.term).slice(0, 3).join(', ') ?? ''];
             }),
-          )
+          ) + textChangedNote(list)
         : `No markings for conversation ${o.conversation} (${conv.title}).`,
     );
   },
