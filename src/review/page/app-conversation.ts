@@ -55,6 +55,14 @@ function decisionLine(m) {
   return null;
 }
 
+/** A decision made on an earlier text of the message: a later export brought a newer text (n jumps to these too). */
+function textChangedNote(m) {
+  if (!m.textChangedSinceDecision) return null;
+  return el('div', { className: 'text-changed', role: 'note' }, 'Tekst gewijzigd na dit besluit — opnieuw beoordelen'
+    + (m.textChangedBySource !== null ? ' (nieuwere tekst uit bron ' + m.textChangedBySource + ')' : '')
+    + (m.level === 'passage' ? '. De passage blijft op de eerdere tekst staan.' : '. Tot een nieuw besluit telt dit bericht bij de export als onbeoordeeld.'));
+}
+
 function stateLabel(m) {
   if (m.state === 'decided') return m.origin === 'manual' && m.status === 'rejected' ? 'ingetrokken' : STATUS_NL[m.status];
   return STATE_NL[m.state];
@@ -77,6 +85,7 @@ function markCard(m) {
     ]),
     el('div', { className: 'why' }, (m.origin === 'rule' ? 'Regel ' : '') + m.reasonText + (m.category !== m.suggestedCategory ? ' · voorgesteld: ' + m.suggestedCategory : '')),
     decisionLine(m),
+    textChangedNote(m),
     el('div', { className: 'acts' }, [
       actButton('✓ Bevestig', 'Bevestigen (Enter)', function () { decideMarking(m.id, 'confirm'); }),
       actButton('✗ Verwerp', 'Verwerpen (Backspace)', function () { decideMarking(m.id, 'reject'); }),

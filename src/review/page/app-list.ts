@@ -9,7 +9,8 @@ function renderOverall() {
   var pct = function (n) { return total ? (100 * n / total).toFixed(2) + '%' : '0%'; };
   clear($('overall'));
   append($('overall'), [
-    el('div', null, fmtNum(t.open) + ' open · ' + fmtNum(t.pending) + ' wacht op 2e beoordelaar · ' + fmtNum(done) + ' van ' + fmtNum(total) + ' besloten'),
+    el('div', null, fmtNum(t.open) + ' open · ' + fmtNum(t.pending) + ' wacht op 2e beoordelaar · ' + fmtNum(done) + ' van ' + fmtNum(total) + ' besloten'
+      + (S.textChanged ? ' · ' + fmtNum(S.textChanged) + ' tekst gewijzigd na besluit' : '')),
     el('div', { className: 'bar', title: 'voortgang' }, [el('i', { className: 'd', style: { width: pct(done) } }), el('i', { className: 'p', style: { width: pct(t.pending) } })])
   ]);
 }
@@ -18,7 +19,7 @@ function passesFilters(c) {
   var cat = $('f-cat').value, rule = $('f-rule').value, open = $('f-open').checked;
   if (cat && !(c.categories[cat] > 0)) return false;
   if (rule && c.rules.indexOf(rule) < 0) return false;
-  if (open && !(c.counts.open > 0)) return false;
+  if (open && !(c.counts.open > 0 || c.textChanged > 0)) return false;
   return true;
 }
 
@@ -41,6 +42,7 @@ function renderConvList() {
       el('div', { className: 'counts' }, [
         el('span', { className: n.open ? 'count-open' : '' }, fmtNum(n.open) + ' open'),
         n.pending ? el('span', { className: 'count-pending' }, fmtNum(n.pending) + ' wacht') : null,
+        c.textChanged ? el('span', { className: 'count-text-changed', title: 'Besluiten waarvan de tekst daarna gewijzigd is: opnieuw beoordelen (n springt erheen)' }, fmtNum(c.textChanged) + ' tekst gewijzigd') : null,
         el('span', { className: 'count-done' }, fmtNum(n.decided) + ' besloten'),
         el('span', null, 'van ' + fmtNum(n.total))
       ]),
@@ -71,6 +73,7 @@ async function loadConversations() {
   var r = await api('/api/conversations');
   S.convs = r.conversations;
   S.totals = r.totals;
+  S.textChanged = r.textChanged || 0;
   S.summary = S.convs.find(function (c) { return c.id === S.convId; }) || null;
   renderOverall();
   renderConvList();

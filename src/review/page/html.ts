@@ -36,7 +36,7 @@ const SHELL = `
       <div class="head-marks" id="head-marks"></div>
       <div class="toolbar">
         <label class="toggle"><input type="checkbox" id="preview-toggle"> voorbeeld geschoonde set</label>
-        <button type="button" id="next-open" title="Volgende open suggestie (n)">Volgende open suggestie</button>
+        <button type="button" id="next-open" title="Volgende open suggestie of besluit waarvan de tekst daarna gewijzigd is (n)">Volgende open suggestie</button>
         <span class="pos" id="pos"></span>
       </div>
       <div class="toolbar">

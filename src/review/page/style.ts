@@ -101,6 +101,8 @@ mark.pas.sel { outline: 2px solid var(--ring); }
 .mk .row1 { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 .mk .why { color: var(--muted); margin-top: 2px; overflow-wrap: anywhere; }
 .mk .dec { margin-top: 2px; overflow-wrap: anywhere; }
+.mk .text-changed { margin-top: 4px; padding: 2px 6px; border-left: 3px solid var(--warn); color: var(--warn); font-weight: 600; }
+.count-text-changed { color: var(--warn); font-weight: 600; }
 .page { display: flow-root; }
 .mk .acts { display: none; gap: 4px; margin-top: 5px; flex-wrap: wrap; }
 .mk.sel .acts { display: flex; }
