@@ -75,7 +75,7 @@ a new decision on it (review decide <id> --accept confirms it again) clears that
   run(ctx, { values }) {
     const o = validateOptions(this, z.object({
       custodian: z.string({ message: 'required: --custodian <id>' }),
-      status: z.enum(['open', 'decided', 'pending', 'lapsed', 'text-changed'], { message: 'expected open, decided, pending, lapsed or text-changed' }).optional(),
+      status: z.enum(['open', 'decided', 'pending', 'lapsed', 'text-changed'], { message: 'expected open, decided, pending or lapsed (or text-changed: decided on an earlier text)' }).optional(),
       rule: z.string().min(1).optional(),
       conversation: idOption('conversation').optional(),
     }), values);
