@@ -249,21 +249,44 @@ async function openPositions() {
   return S.positions;
 }
 
+/** A suggestion on the conversation or a contact (shown above the messages) that this reviewer can still decide. */
+function headTodo(m) {
+  return m.state === 'open' || (m.state === 'pending' && m.awaitingSecond && m.awaitingSecond.reviewer.toLowerCase() !== S.reviewer.toLowerCase());
+}
+
+/**
+ * n (dir 1) / N (dir -1): the next or previous open suggestion. They form one round: the messages' in order, then those
+ * on the conversation or a contact (above). Past the last, n goes round to the first (N the other way) and says so;
+ * only when there is none at all does it say there is none.
+ */
 async function nextOpen(dir) {
   var ps = await openPositions();
-  var hit = dir > 0 ? ps.find(function (p) { return p.index > S.cursor; }) : ps.slice().reverse().find(function (p) { return p.index < S.cursor; });
-  if (!hit) {
-    var openHead = S.header.find(function (m) { return m.state === 'open' || (m.state === 'pending' && m.awaitingSecond && m.awaitingSecond.reviewer.toLowerCase() !== S.reviewer.toLowerCase()); });
-    if (openHead) { selectMarking(openHead.id); $('msgs').scrollTop = 0; toast('Open suggestie bij het gesprek of een contact (boven).'); return; }
-    toast('Geen open suggesties meer ' + (dir > 0 ? 'verderop' : 'eerder') + ' in dit gesprek.');
+  var stops = ps.map(function (p) { return { index: p.index, id: p.markingIds[0] }; })
+    .concat(S.header.filter(headTodo).map(function (m) { return { head: true, id: m.id }; }));
+  if (!stops.length) { toast('Geen open suggesties in dit gesprek.'); return; }
+  var at = stops.findIndex(function (x) { return x.head && x.id === S.selected; });
+  var hit;
+  if (at >= 0) hit = stops[at + dir];
+  else if (dir > 0) hit = stops.find(function (x) { return x.head || x.index > S.cursor; });
+  else hit = stops.slice().reverse().find(function (x) { return !x.head && x.index < S.cursor; });
+  var wrapped = !hit;
+  if (wrapped) hit = dir > 0 ? stops[0] : stops[stops.length - 1];
+  var current = hit.head ? hit.id === S.selected : hit.index === S.cursor && ps.some(function (p) { return p.index === S.cursor && p.markingIds.indexOf(S.selected) >= 0; });
+  if (wrapped && current && stops.length === 1) { toast('Dit is de enige open suggestie in dit gesprek.'); return; }
+  var note = wrapped ? (dir > 0 ? 'Na de laatste open suggestie: terug naar de eerste van dit gesprek' : 'Voor de eerste open suggestie: terug naar de laatste van dit gesprek') : '';
+  if (hit.head) {
+    selectMarking(hit.id);
+    $('msgs').scrollTop = 0;
+    toast(note ? note + ', bij het gesprek of een contact (boven).' : 'Open suggestie bij het gesprek of een contact (boven).');
     return;
   }
   await setCursor(hit.index, false);
-  selectMarking(hit.markingIds[0]);
+  selectMarking(hit.id);
+  if (note) toast(note + '.');
 }
 
 function showHelp() {
-  var rows = [['↑ / ↓', 'vorig / volgend gesprek in de lijst (Enter opent het)'], ['j / k', 'volgend / vorig bericht'], ['n / N', 'volgende / vorige open suggestie (ook een besluit waarvan de tekst daarna gewijzigd is)'], ['z / p / s', 'zakelijk / privé / partijpolitiek: beslist over de gekozen suggestie, markeert de geselecteerde tekst als passage, of markeert het bericht'],
+  var rows = [['↑ / ↓', 'vorig / volgend gesprek in de lijst (Enter opent het)'], ['j / k', 'volgend / vorig bericht'], ['n / N', 'volgende / vorige open suggestie (ook een besluit waarvan de tekst daarna gewijzigd is); na de laatste weer de eerste (en omgekeerd)'], ['z / p / s', 'zakelijk / privé / partijpolitiek: beslist over de gekozen suggestie, markeert de geselecteerde tekst als passage, of markeert het bericht'],
     ['Shift + z / p / s', 'hele bericht markeren'], ['Enter', 'gekozen suggestie bevestigen'], ['Backspace', 'gekozen suggestie verwerpen (met reden)'], ['u', 'eigen laatste besluit of bulkactie ongedaan maken'], ['v', 'voorbeeld geschoonde set aan/uit'], ['Enter in een keuzelijst', 'voert de gekozen bulkactie of markering uit (de pijltjes kiezen alleen)'], ['Esc', 'selectie opheffen']];
   dialog({ title: 'Sneltoetsen', ok: 'Sluiten', noCancel: true, text: 'Passage markeren: selecteer tekst in een bericht met de muis en druk op z, p of s.' }).then(function () {});
   var box = document.querySelector('.dialog');
