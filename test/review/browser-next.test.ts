@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from './api-client.js';
 import { openPageSession, type PageSession } from './page-session.js';
 
-/** n / N go round the open suggestions of a conversation. */
+/** n / N go round the open suggestions of a conversation; toasts are announced once. */
 
 let s: PageSession;
 let page: Page;
@@ -47,5 +47,18 @@ describe('review page: n / N wrap round (QA: "Geen open suggesties meer verderop
     await page.locator('#msgs').focus();
     await page.keyboard.press('n');
     await expect.poll(lastToast).toBe('Geen open suggesties in dit gesprek.');
+  });
+});
+
+describe('review page: toasts (QA: announced twice, a live region holding role=alert/status)', () => {
+  it('#toast is the one live region; a toast has no live role of its own', async () => {
+    await page.keyboard.press('n');
+    await page.locator('#toast div').first().waitFor();
+    expect(await page.locator('#toast').getAttribute('aria-live')).toBe('assertive');
+    expect(await page.locator('#toast [role], #toast [aria-live]').count()).toBe(0);
+    // An error toast too.
+    await page.keyboard.press('Backspace');
+    await page.locator('#toast div.err').first().waitFor();
+    expect(await page.locator('#toast [role], #toast [aria-live]').count()).toBe(0);
   });
 });

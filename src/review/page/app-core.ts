@@ -140,8 +140,12 @@ function errText(e) {
   return 'Er ging iets mis in de pagina: ' + (e.message || String(e));
 }
 
+/**
+ * A short message in #toast. #toast is the one live region that announces it (assertive); the message itself has no
+ * role of its own (alert or status), else a screen reader could read it twice.
+ */
 function toast(msg, isErr) {
-  var d = el('div', { className: isErr ? 'err' : '', role: isErr ? 'alert' : 'status' }, msg);
+  var d = el('div', { className: isErr ? 'err' : '' }, msg);
   var box = $('toast');
   while (box.children.length > 1) box.firstChild.remove();
   box.appendChild(d);
