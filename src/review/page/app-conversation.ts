@@ -76,7 +76,14 @@ function markCard(m) {
   var cls = 'mk cat-' + m.category + (m.status === 'rejected' ? ' rejected' : '') + (m.id === S.selected ? ' sel' : '');
   var where = m.level === 'contact' ? 'contact: ' + contactName(m.targetId) : m.level === 'passage' && m.span ? 'passage ' + m.span[0] + '–' + m.span[1] : m.level === 'conversation' ? 'hele gesprek' : null;
   var mine = m.lastDecision && m.lastDecision.action !== 'undo' && m.lastDecision.reviewer.toLowerCase() === S.reviewer.toLowerCase();
-  return el('div', { className: cls, dataset: { mid: m.id }, onclick: function (ev) { ev.stopPropagation(); selectMarking(m.id); } }, [
+  // Focusable (one tab stop per group, see syncMarkStops); the label says what the card is before its content.
+  var label = 'Markering ' + m.category + ', ' + stateLabel(m) + (where ? ', ' + where : '');
+  return el('div', {
+    className: cls, dataset: { mid: m.id }, role: 'group', 'aria-label': label, tabindex: m.id === S.selected ? '0' : '-1',
+    onclick: function (ev) { ev.stopPropagation(); selectMarking(m.id); },
+    onfocus: function () { onCardFocus(m.id); },
+    onkeydown: markCardKey
+  }, [
     el('div', { className: 'row1' }, [
       el('span', { className: 'cat ' + m.category }, m.category),
       el('span', { className: 'st ' + m.state }, stateLabel(m)),
@@ -213,6 +220,7 @@ function renderWindow(first, last) {
   for (var p = first; p <= last; p++) rows.appendChild(pageDiv(p, S.pages.get(p)));
   box.appendChild(rows);
   S.win = { first: first, last: last };
+  syncMarkStops();
 }
 
 async function jumpTo(index, select) {
@@ -261,6 +269,7 @@ async function extend() {
         S.win.first = p;
         if (S.win.last - S.win.first + 1 > MAXP) { rows.lastChild.remove(); S.win.last--; }
       });
+      syncMarkStops();
     } else if (box.scrollHeight - box.scrollTop - box.clientHeight < 1200 && S.win.last < lastPage()) {
       var n = S.win.last + 1;
       var its = await fetchPage(n);
@@ -270,6 +279,7 @@ async function extend() {
         S.win.last = n;
         if (S.win.last - S.win.first + 1 > MAXP) { rows.firstChild.remove(); S.win.first++; }
       });
+      syncMarkStops();
     } else return;
   } catch (e) {
     if (!e.stale) toast(errText(e), true);
@@ -311,6 +321,7 @@ function renderHead() {
     fmtShortDate(c.firstAt) + ' – ' + fmtShortDate(c.lastAt) + ' · deelnemers: ' + people.join(', ');
   var hm = clear($('head-marks'));
   S.header.forEach(function (m) { hm.appendChild(markCard(m)); });
+  syncMarkStops();
   var sel = clear($('bulk-rule'));
   sel.appendChild(el('option', { value: '' }, 'alle open suggesties'));
   ((S.summary && S.summary.rules) || []).forEach(function (r) { sel.appendChild(el('option', { value: r }, 'open van regel ' + r)); });

@@ -16,9 +16,12 @@ function findMarking(id) {
 function selectMarking(id) {
   S.selected = id;
   document.querySelectorAll('.mk.sel, mark.pas.sel').forEach(function (n) { n.classList.remove('sel'); });
-  if (id === null || id === undefined) return;
-  document.querySelectorAll('.mk[data-mid="' + id + '"]').forEach(function (n) { n.classList.add('sel'); });
-  document.querySelectorAll('mark.pas').forEach(function (n) { if (n.dataset.mids.split(',').indexOf(String(id)) >= 0) n.classList.add('sel'); });
+  if (id !== null && id !== undefined) {
+    document.querySelectorAll('.mk[data-mid="' + id + '"]').forEach(function (n) { n.classList.add('sel'); });
+    document.querySelectorAll('mark.pas').forEach(function (n) { if (n.dataset.mids.split(',').indexOf(String(id)) >= 0) n.classList.add('sel'); });
+  }
+  syncMarkStops();
+  followFocus(false);
 }
 
 function firstOpen(ms) {
@@ -44,7 +47,7 @@ async function setCursor(index, keepSelection) {
 
 /** Replaces markings in the caches with fresh ones from the server and redraws what shows them. */
 function applyMarkings(list) {
-  var rows = new Set(), head = false;
+  var rows = new Set(), head = false, onCard = !!cardOf(document.activeElement);
   list.forEach(function (m) {
     if (m.level === 'contact' || m.level === 'conversation') {
       var i = S.header.findIndex(function (x) { return x.id === m.id; });
@@ -64,6 +67,8 @@ function applyMarkings(list) {
   if (head) { var hm = clear($('head-marks')); S.header.forEach(function (m) { hm.appendChild(markCard(m)); }); }
   rows.forEach(function (i) { var old = rowEl(i); if (old) old.replaceWith(msgRow(itemAt(i))); });
   selectMarking(S.selected);
+  // Deciding from the keyboard redraws the card that had focus: focus goes to the chosen card, not to the page.
+  if (onCard && !cardOf(document.activeElement)) followFocus(true);
   S.positions = null;
   refreshCountsSoon();
 }
@@ -286,7 +291,9 @@ async function nextOpen(dir) {
 }
 
 function showHelp() {
-  var rows = [['↑ / ↓', 'vorig / volgend gesprek in de lijst (Enter opent het)'], ['j / k', 'volgend / vorig bericht'], ['n / N', 'volgende / vorige open suggestie (ook een besluit waarvan de tekst daarna gewijzigd is); na de laatste weer de eerste (en omgekeerd)'], ['z / p / s', 'zakelijk / privé / partijpolitiek: beslist over de gekozen suggestie, markeert de geselecteerde tekst als passage, of markeert het bericht'],
+  var rows = [['↑ / ↓', 'vorig / volgend gesprek in de lijst (Enter opent het)'], ['j / k', 'volgend / vorig bericht'], ['n / N', 'volgende / vorige open suggestie (ook een besluit waarvan de tekst daarna gewijzigd is); na de laatste weer de eerste (en omgekeerd)'],
+    ['Tab', 'naar de markeringen boven het gesprek of bij de berichten, en naar de knoppen van de gekozen markering'], ['↑ / ↓ op een markering', 'vorige / volgende markering (ook ← / →; Home / End: eerste / laatste); de markering met focus is de gekozen'],
+    ['Spatie op een markering', 'markering kiezen'], ['z / p / s', 'zakelijk / privé / partijpolitiek: beslist over de gekozen suggestie, markeert de geselecteerde tekst als passage, of markeert het bericht'],
     ['Shift + z / p / s', 'hele bericht markeren'], ['Enter', 'gekozen suggestie bevestigen'], ['Backspace', 'gekozen suggestie verwerpen (met reden)'], ['u', 'eigen laatste besluit of bulkactie ongedaan maken'], ['v', 'voorbeeld geschoonde set aan/uit'], ['Enter in een keuzelijst', 'voert de gekozen bulkactie of markering uit (de pijltjes kiezen alleen)'], ['Esc', 'selectie opheffen']];
   dialog({ title: 'Sneltoetsen', ok: 'Sluiten', noCancel: true, text: 'Passage markeren: selecteer tekst in een bericht met de muis en druk op z, p of s.' }).then(function () {});
   var box = document.querySelector('.dialog');

@@ -58,15 +58,23 @@ function renderConvList() {
 /** Keys on a conversation in the list: Enter or Space opens it; arrows, Home and End move to another one. */
 function convListKey(ev, id) {
   if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); openConversation(id); return; }
-  var items = Array.from(document.querySelectorAll('#convs .conv'));
-  var i = items.indexOf(ev.currentTarget);
-  var to = ev.key === 'ArrowDown' ? i + 1 : ev.key === 'ArrowUp' ? i - 1 : ev.key === 'Home' ? 0 : ev.key === 'End' ? items.length - 1 : null;
-  if (to === null) return;
+  rovingMove(ev, Array.from(document.querySelectorAll('#convs .conv')), false);
+}
+
+/**
+ * A roving tabindex (one tab stop for a group of items): ArrowDown / ArrowUp (with sideways also ArrowRight / ArrowLeft),
+ * Home and End move focus, and the tab stop, from ev.currentTarget to another item. Returns whether the key moved.
+ */
+function rovingMove(ev, items, sideways) {
+  var i = items.indexOf(ev.currentTarget), k = ev.key;
+  var to = k === 'ArrowDown' || (sideways && k === 'ArrowRight') ? i + 1 : k === 'ArrowUp' || (sideways && k === 'ArrowLeft') ? i - 1 : k === 'Home' ? 0 : k === 'End' ? items.length - 1 : null;
+  if (to === null) return false;
   ev.preventDefault();
   ev.stopPropagation();
   var next = items[Math.max(0, Math.min(items.length - 1, to))];
   items.forEach(function (x) { x.tabIndex = x === next ? 0 : -1; });
   next.focus();
+  return true;
 }
 
 async function loadConversations() {

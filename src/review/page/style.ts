@@ -98,6 +98,9 @@ mark.pas.sel { outline: 2px solid var(--ring); }
 .mk { border: 1px solid var(--line); border-left: 4px solid var(--line); border-radius: 4px; padding: 5px 8px; font-size: 12px; background: #fff; cursor: pointer; }
 .mk.cat-zakelijk { border-left-color: var(--zak); } .mk.cat-privé { border-left-color: var(--pri); } .mk.cat-partijpolitiek { border-left-color: var(--pp); }
 .mk.sel { box-shadow: 0 0 0 2px var(--focus), 0 0 0 4px var(--ring); }
+/* Keyboard focus on a card: a ring outside the selection rings (which end 4px out). */
+.mk:focus { outline: none; }
+.mk:focus-visible { outline: 3px solid var(--ring); outline-offset: 6px; }
 .mk .row1 { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 .mk .why { color: var(--muted); margin-top: 2px; overflow-wrap: anywhere; }
 .mk .dec { margin-top: 2px; overflow-wrap: anywhere; }
