@@ -8,6 +8,7 @@ import { tagCustodian, type TagReport } from '../../rules/tag.js';
 import { listMarkingsForConversation, toMarkingJson } from '../../store/markings.js';
 import { getConversation } from '../../store/messages.js';
 import { textChangedSinceDecision } from '../../store/text-changed.js';
+import type { DB } from '../../store/db.js';
 import { categorySchema, idOption, validateOptions, type Command } from '../command.js';
 import { table } from '../format.js';
 import { requireCustodian } from './custodian.js';
@@ -164,11 +165,17 @@ const explain: Command = {
   },
 };
 
-/** The footer naming decided markings whose message text changed after their decision. */
-function textChangedNote(list: { id: number; textChangedSinceDecision: boolean; textChangedBySource: number | null }[]): string {
-  const flagged = list.filter((m) => m.textChangedSinceDecision);
+/**
+ * The footer naming decided markings whose message text changed after their decision. (Text only: the JSON items of
+ * `markings` are exactly the contract's fields; review list --json carries the flag.)
+ */
+function textChangedNote(db: DB, records: Parameters<typeof textChangedSinceDecision>[1][]): string {
+  const flagged = records.flatMap((m) => {
+    const t = textChangedSinceDecision(db, m);
+    return t === null ? [] : [{ id: m.id, source: t.sourceId }];
+  });
   if (!flagged.length) return '';
-  const names = flagged.map((m) => `${m.id}${m.textChangedBySource !== null ? ` (newer text from source ${m.textChangedBySource})` : ''}`);
+  const names = flagged.map((m) => `${m.id}${m.source !== null ? ` (newer text from source ${m.source})` : ''}`);
   return `\n\nDecided on an earlier text of their message, decide again: marking ${names.join(', ')}.`;
 }
 
@@ -179,20 +186,18 @@ const markings: Command = {
   summary: 'list the suggestions and decisions that concern one conversation, with evidence',
   usage: 'markings --conversation <id> [--json]',
   help: `Lists contact-level markings of the conversation's participants, conversation-level markings, and message and
-passage markings of its messages. JSON: {"markings": [{id, level, targetId, span, category, status, ruleId, evidence, textChangedSinceDecision,
-textChangedBySource}]}; span is null or [start, end), UTF-16 offsets into the message's stored text;
-textChangedSinceDecision is true for a decided marking whose message a later export showed with a newer text after the
-decision (textChangedBySource: that source); see review list --status text-changed.`,
+passage markings of its messages. JSON: {"markings": [{id, level, targetId, span, category, status, ruleId, evidence}]}
+(exactly these fields: a contract); span is null or [start, end), UTF-16 offsets into the message's stored text. The
+table ends by naming decided markings whose message a later export showed with a newer text after the decision;
+review list --status text-changed lists them with textChangedSinceDecision and textChangedBySource.`,
   options: { conversation: { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, markingsSchema, values);
     const db = ctx.store().db;
     const conv = getConversation(db, o.conversation);
     if (!conv) throw new UserError(`unknown conversation ${o.conversation} (see: chatarchief conversations --custodian <id>)`);
-    const list = listMarkingsForConversation(db, o.conversation).map((m) => {
-      const t = textChangedSinceDecision(db, m);
-      return { ...toMarkingJson(m), textChangedSinceDecision: t !== null, textChangedBySource: t?.sourceId ?? null };
-    });
+    const records = listMarkingsForConversation(db, o.conversation);
+    const list = records.map(toMarkingJson);
     ctx.result({ markings: list }, () =>
       list.length
         ? table(
@@ -201,7 +206,7 @@ decision (textChangedBySource: that source); see review list --status text-chang
               const ev = m.evidence as { hits?: { term: string; matched?: string }[] };
               return [m.id, m.level, m.targetId, m.span ? `${m.span[0]}-${m.span[1]}` : '', m.category, m.status, m.ruleId ?? '(manual)', ev.hits?.map((h) => h.term).slice(0, 3).join(', ') ?? ''];
             }),
-          ) + textChangedNote(list)
+          ) + textChangedNote(db, records)
         : `No markings for conversation ${o.conversation} (${conv.title}).`,
     );
   },
