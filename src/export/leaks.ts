@@ -269,7 +269,8 @@ function nameTextsOf(file: string, line: string, n: number, state: { naamSeen: b
         const h = m ? (JSON.parse(`${m[1]}}`) as { header?: { title?: unknown } }).header : undefined;
         return typeof h?.title === 'string' ? [h.title] : [];
       }
-      if (!line.startsWith('{')) return [];
+      // (only a system event's slot is parsed again: the scan reads every line once already)
+      if (!line.startsWith('{') || !line.includes('"kind":"system"')) return [];
       const s = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as { type?: unknown; kind?: unknown; text?: unknown };
       return s.type === 'message' && s.kind === 'system' && typeof s.text === 'string' ? [s.text] : [];
     }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { DB } from './db.js';
 import { nowIso } from './db.js';
+import { prep } from './audit.js';
 import type { ParsedChat, Participant, Platform } from '../../parsers/types.js';
 
 /**
@@ -115,7 +116,8 @@ export function addSourceFinding(db: DB, sourceId: number, code: string, message
 export function sourceFindingWriter(
   db: DB,
 ): (sourceId: number, code: string, message: string, conversationId: number | null, about?: FindingSubject) => void {
-  const insert = db.prepare('INSERT INTO source_findings (source_id, code, message, conversation_id, chat_key, message_id) VALUES (?, ?, ?, ?, ?, ?)');
+  // (cached per connection: addSourceFinding, called once per finding, prepares it once)
+  const insert = prep(db, 'INSERT INTO source_findings (source_id, code, message, conversation_id, chat_key, message_id) VALUES (?, ?, ?, ?, ?, ?)');
   return (sourceId, code, message, conversationId, about = {}) => {
     insert.run(sourceId, code, message, conversationId, about.chatKey ?? null, about.messageId ?? null);
   };

@@ -201,7 +201,6 @@ export function reviewProgress(db: DB, custodianId: string): ProgressRow[] {
     .all(custodianId, custodianId, custodianId) as ProgressRow[];
 }
 
-/** The rule ids that made suggestions for a custodian. */
 /** Which of these contacts are the custodian's own identities (recognised at ingest as the phone's owner). */
 export function custodianContactIds(db: DB, contactIds: readonly number[]): Set<number> {
   if (!contactIds.length) return new Set();
@@ -209,6 +208,7 @@ export function custodianContactIds(db: DB, contactIds: readonly number[]): Set<
   return new Set(rows.map((r) => r.id));
 }
 
+/** The rule ids that made suggestions for a custodian. */
 export function reviewRuleIds(db: DB, custodianId: string): string[] {
   return prep(db, 'SELECT DISTINCT rule_id FROM markings WHERE custodian_id = ? AND rule_id IS NOT NULL ORDER BY rule_id').pluck().all(custodianId) as string[];
 }
