@@ -12,9 +12,9 @@
  */
 import { folderManifest } from '../ingest/files.js';
 import { inspectBlob, READ_CHUNK, tmpFiles, walkBlobStore, type BlobState } from '../store/blob-check.js';
-import { blobReferenceTotals, iterateBlobReferences, type BlobReference } from '../store/blob-refs.js';
+import { blobReferenceTotals, iterateBlobReferences, referencedBlobHashes, type BlobReference } from '../store/blob-refs.js';
 import type { Store } from '../store/db.js';
-import { referencedBlobHashes, sourceFileList } from '../store/ingest.js';
+import { sourceFileList } from '../store/ingest.js';
 
 export type EvidenceCode =
   | 'blob-missing' | 'blob-not-a-file' | 'blob-unreadable' | 'blob-size-differs' | 'blob-hash-differs' | 'blob-writable'

@@ -280,23 +280,6 @@ export function addParticipant(db: DB, conversationId: number, contactId: number
   db.prepare('INSERT OR IGNORE INTO conversation_participants (conversation_id, contact_id) VALUES (?, ?)').run(conversationId, contactId);
 }
 
-/**
- * The hashes among `hashes` that a row refers to: a source, a file of a source, an attachment (every column that names
- * a blob, as blob-refs.ts lists them for `audit verify`: keep the two in step). One pass over each table (the columns
- * have no index), however many hashes are asked about.
- */
-export function referencedBlobHashes(db: DB, hashes: string[]): Set<string> {
-  if (hashes.length === 0) return new Set();
-  const rows = db
-    .prepare(
-      `SELECT c.value AS sha256 FROM json_each(?) c
-        WHERE c.value IN (SELECT sha256 FROM sources) OR c.value IN (SELECT sha256 FROM source_files)
-           OR c.value IN (SELECT sha256 FROM attachments WHERE sha256 IS NOT NULL)`,
-    )
-    .all(JSON.stringify(hashes)) as { sha256: string }[];
-  return new Set(rows.map((r) => r.sha256));
-}
-
 /** The day-first or month-first WhatsApp sources of a conversation, with the evidence each order was read on. */
 export function conversationDateOrders(db: DB, conversationId: number): { id: number; dateOrder: 'dmy' | 'mdy'; evidence: string | null }[] {
   return db
