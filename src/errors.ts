@@ -12,10 +12,14 @@ export class UserError extends Error {
   }
 }
 
-/** Bad input in a file the user gave us. The message names the file and, when known, line or entry. */
+/**
+ * Bad input in a file the user gave us. The message names the file and, when known, the line, or the entry of a zip
+ * and the line in it: `x.txt:12: …`, `x.zip (entry _chat.txt, line 12): …`.
+ */
 export class InputError extends UserError {
   constructor(file: string, reason: string, where: { line?: number; entry?: string; code?: string } = {}) {
-    const loc = where.entry ? ` (entry ${where.entry})` : where.line !== undefined ? `:${where.line}` : '';
+    const line = where.line !== undefined ? where.line : undefined;
+    const loc = where.entry ? ` (entry ${where.entry}${line !== undefined ? `, line ${line}` : ''})` : line !== undefined ? `:${line}` : '';
     super(`${file}${loc}: ${reason}`, { file, ...where });
     this.name = 'InputError';
   }

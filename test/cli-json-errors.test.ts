@@ -5,7 +5,11 @@
  */
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { expectJsonRefusal, runCli, tempDir } from './helpers/cli.js';
+import { expectJsonRefusal, REPO, runCli, tempDir } from './helpers/cli.js';
+import { makeZip } from './helpers/zip.js';
+
+/** The first lines of the bundled Signal export (backup info, account) lead into the line that breaks off. */
+const SIGNAL_MAIN = (await import('node:fs')).readFileSync(path.join(REPO, 'samples/signal/signal-export-2025-10-27/main.jsonl'), 'utf8');
 
 const boom = vi.hoisted(() => ({ on: false }));
 vi.mock('../src/store/custodians.js', async (importOriginal) => {
@@ -42,6 +46,30 @@ describe('--json on failure', () => {
     const e = expectJsonRefusal(r, 'ingest');
     expect(e.file).toBe(file);
     expect(e.message).toMatch(/^.*WhatsApp-chat met Kabinet\.txt.*not a WhatsApp export/);
+  });
+
+  it('bad input in a file inside a zip: file is the zip (a path that exists), entry the file in it, line the line', async () => {
+    const fs = await import('node:fs');
+    const dir = path.dirname(db);
+    const wa = path.join(dir, 'WhatsApp Chat - Kabinet.zip');
+    fs.writeFileSync(wa, makeZip([{ name: 'WhatsApp-chat met Kabinet.txt', data: 'Boodschappen voor het weekend\n'.repeat(60), deflate: true }]));
+    const e1 = expectJsonRefusal(await runCli(['ingest', wa, '--custodian', 'minister-bzk', '--db', db, '--json']), 'ingest');
+    expect(e1).toMatchObject({ file: wa, entry: 'WhatsApp-chat met Kabinet.txt', line: 50 });
+    expect(e1.message).toBe(`${wa} (entry WhatsApp-chat met Kabinet.txt, line 50): not a WhatsApp export: no message header in the first 50 non-empty lines`);
+
+    const signal = path.join(dir, 'signal-export-2025-10-27.zip');
+    fs.writeFileSync(signal, makeZip([{ name: 'metadata.json', data: '{"version":1}' }, { name: 'main.jsonl', data: `${SIGNAL_MAIN.split('\n').slice(0, 2).join('\n')}\n{"chat": {"id": 3,\n` }]));
+    const e2 = expectJsonRefusal(await runCli(['ingest', signal, '--custodian', 'minister-bzk', '--db', db, '--json']), 'ingest');
+    expect(e2).toMatchObject({ file: signal, entry: 'main.jsonl', line: 3 });
+    expect(e2.message).toMatch(new RegExp(`^${signal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(entry main\\.jsonl, line 3\\): not valid JSON`));
+
+    // A good chat whose last message is after the read-out the operator gave: the line of that message, in its entry.
+    const late = path.join(dir, 'WhatsApp Chat - Staf.zip');
+    fs.writeFileSync(late, makeZip([{ name: 'WhatsApp-chat met Staf.txt', data: '02-10-2023 08:02 - Karin Smit: Goedemorgen\n03-10-2023 09:15 - Karin Smit: Nota is verstuurd\n', deflate: true }]));
+    const e3 = expectJsonRefusal(await runCli(['ingest', late, '--read-out', '2023-10-02', '--custodian', 'minister-bzk', '--db', db, '--json']), 'ingest');
+    expect(e3).toMatchObject({ file: late, entry: 'WhatsApp-chat met Staf.txt', line: 2, code: 'read-out-before-last-message' });
+    expect(e3.message.startsWith(`${late} (entry WhatsApp-chat met Staf.txt, line 2): the export's last message`)).toBe(true);
+    for (const e of [e1, e2, e3]) expect(fs.existsSync(e.file!), e.file).toBe(true);
   });
 
   it('an unknown command, --json before or after it: command null, code unknown-command', async () => {

@@ -47,9 +47,13 @@ export class SignalFormatError extends Error {
   readonly line?: number;
   readonly entry?: string;
   readonly expected?: string;
+  /** The message without its place (entry, line): for a caller that names the place itself. */
+  readonly detail: string;
   constructor(problem: string, at: { line?: number; entry?: string; expected?: string; cause?: unknown } = {}) {
     const where = [at.entry, at.line !== undefined ? `line ${at.line}` : undefined].filter(Boolean).join(', ');
-    super(`${where ? `${where}: ` : ''}${problem}${at.expected ? `; expected ${at.expected}` : ''}`, { cause: at.cause });
+    const detail = `${problem}${at.expected ? `; expected ${at.expected}` : ''}`;
+    super(`${where ? `${where}: ` : ''}${detail}`, { cause: at.cause });
+    this.detail = detail;
     this.name = 'SignalFormatError';
     if (at.line !== undefined) this.line = at.line;
     if (at.entry !== undefined) this.entry = at.entry;

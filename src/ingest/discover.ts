@@ -13,8 +13,12 @@ import { detectSignalInput, GUIDE_SIGEXPORT, SIGEXPORT, type SignalDetection } f
 export interface FileRef {
   /** Path relative to the export root (zip entry name, or path below the folder). */
   rel: string;
-  /** Path for messages: `/abs/x.zip!_chat.txt` or the file path. */
+  /** Path for messages: `/abs/x.zip (entry _chat.txt)` or the file path. */
   display: string;
+  /** The file on disk that holds the bytes: the zip, or the file itself (an error's `file`). */
+  file: string;
+  /** The entry's name in the zip (an error's `entry`); absent for a file on disk. */
+  entry?: string;
   size: number;
   open(): Promise<Readable>;
   /** A zip entry's time as the device wrote it (null for a file on disk: its modification time is no evidence). */
@@ -54,9 +58,17 @@ export interface ExportUnit {
   names: string[];
 }
 
+/**
+ * Bad input in the file `ref` reads: the error names the file on disk and, inside a zip, the entry, so that a script
+ * reading `--json` gets a path that exists (`file`) and the entry in it (`entry`).
+ */
+export function inputErrorIn(ref: Pick<FileRef, 'file' | 'entry'>, reason: string, where: { line?: number; code?: string } = {}): InputError {
+  return new InputError(ref.file, reason, { ...where, ...(ref.entry !== undefined ? { entry: ref.entry } : {}) });
+}
+
 const fileRef = (abs: string, rel: string): FileRef => {
   const st = fs.statSync(abs);
-  return { rel, display: abs, size: st.size, modified: null, open: async () => fs.createReadStream(abs), path: abs };
+  return { rel, display: abs, file: abs, size: st.size, modified: null, open: async () => fs.createReadStream(abs), path: abs };
 };
 
 const HEAD_BYTES = 4096;
@@ -206,7 +218,7 @@ async function discoverZip(abs: string, limits: ZipLimits): Promise<ExportUnit> 
   const names = entries.map((e) => e.name);
   const ref = (name: string): FileRef => {
     const e = entries.find((x) => x.name === name)!;
-    return { rel: name, display: `${abs}!${name}`, size: e.size, modified: e.modified, open: () => zip.open(name) };
+    return { rel: name, display: `${abs} (entry ${name})`, file: abs, entry: name, size: e.size, modified: e.modified, open: () => zip.open(name) };
   };
   const chats = names.filter((n) => isWhatsAppChatFileName(path.posix.basename(n)) && n.toLowerCase().endsWith('.txt'));
   let mains: string[] = [];

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { inputErrorIn, type FileRef } from './discover.js';
 import type { ParsedMessage } from '../../parsers/types.js';
 
 /** The read-out moment the operator stated (`ingest --read-out`). */
@@ -22,11 +22,11 @@ export interface ReadOut {
  * file counts, not the last line (exports are not always in time order). Cheap per message: one comparison.
  */
 export class ReadOutCheck {
-  private latest: { ms: number; file: string; line: number; localTime: string; sentAt: string; ambiguous: boolean; invalid: boolean } | null = null;
+  private latest: { ms: number; file: Pick<FileRef, 'file' | 'entry'>; line: number; localTime: string; sentAt: string; ambiguous: boolean; invalid: boolean } | null = null;
 
   constructor(private readonly readOut: ReadOut | undefined) {}
 
-  see(m: ParsedMessage, file: string): void {
+  see(m: ParsedMessage, file: Pick<FileRef, 'file' | 'entry'>): void {
     if (this.readOut === undefined || m.sentAtMs < this.readOut.untilMs || (this.latest !== null && m.sentAtMs <= this.latest.ms)) return;
     this.latest = { ms: m.sentAtMs, file, line: m.line, localTime: m.localTime, sentAt: m.sentAt, ambiguous: m.timeAmbiguous, invalid: m.timeInvalid };
   }
@@ -42,7 +42,7 @@ export class ReadOutCheck {
       : l.ambiguous
         ? ` (a time in the hour repeated when daylight saving ends, read at the earlier offset, flagged timeAmbiguous)`
         : '';
-    throw new InputError(
+    throw inputErrorIn(
       l.file,
       `the export's last message, '${l.localTime}' as written (${l.sentAt})${flag}, was sent after the read-out --read-out ${r.text} ` +
         `(${covers}, in ${r.zone}): expected a read-out at or after the last message. The phone cannot have been read out ` +

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { InputError, UserError } from '../errors.js';
 import { addParticipant, addSourceFile, addSourceFinding, createSource, ensureContact, ensureConversation, finishSource } from '../store/ingest.js';
 import { ATTACHMENT_MISMATCH } from '../store/reports.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
@@ -12,7 +11,7 @@ import {
 } from '../../parsers/signal/index.js';
 import type { ParsedAttachment, ParsedChat, ParseWarning, Platform } from '../../parsers/types.js';
 import { checkInterrupted, entryWarnings, readChunks, WarningLog, type IngestContext, type SourceReport } from './context.js';
-import type { ExportUnit, FileRef } from './discover.js';
+import { inputErrorIn, type ExportUnit, type FileRef } from './discover.js';
 import { attachmentUpdateRecorder, storeExportFiles, type ExportFile, type StoredSource } from './files.js';
 import { declaredOf, type DeclaredFile } from '../../parsers/signal/declared.js';
 import { ReadOutCheck } from './read-out.js';
@@ -141,7 +140,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
           onChat(ev.chat);
         } else {
           const st = chats.get(ev.chatKey);
-          if (!st) throw new InputError(main.display, `message for chat '${ev.chatKey}' before that chat was described`, { line: ev.message.line });
+          if (!st) throw inputErrorIn(main, `message for chat '${ev.chatKey}' before that chat was described`, { line: ev.message.line });
           const m = ev.message;
           let senderId: number | null = null;
           if (m.sender || m.senderPhone || m.senderKey) {
@@ -165,24 +164,23 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
             // Every one becomes a finding (the warning list keeps only the first 50 of a code).
             addSourceFinding(ctx.db, sourceId!, ATTACHMENT_MISMATCH, w.message, st.conversationId, { messageId: id });
           }
-          readOut.see(m, main.display);
+          readOut.see(m, main);
         }
       }
     }
   } catch (e) {
     if (e instanceof SignalFormatError) {
-      // The parser was given the file's display path as its entry, so its message already names file and line.
-      if (e.entry && e.message.startsWith(e.entry)) throw new UserError(e.message, { file: unit.main.display, ...(e.line !== undefined ? { line: e.line } : {}) });
-      throw new InputError(unit.main.display, e.message, { ...(e.line !== undefined ? { line: e.line } : {}), ...(e.entry ? { entry: e.entry } : {}) });
+      // (The parser names the place by the file's display path; the error names it as file, entry and line instead.)
+      throw inputErrorIn(unit.main, e.detail, e.line !== undefined ? { line: e.line } : {});
     }
     throw e;
   }
-  if (sourceId === null || chats.size === 0) throw new InputError(unit.main.display, 'the export holds no messages');
+  if (sourceId === null || chats.size === 0) throw inputErrorIn(unit.main, 'the export holds no messages');
   // The parse read these from the export, the store copied them apart: both must be the same bytes.
   for (const [rel, sha256] of read) {
     const kept = media.get(rel);
     if (kept && kept.sha256 !== sha256) {
-      throw new InputError(unit.files.get(rel)?.display ?? rel, `the file changed while being read: the parse read bytes with SHA-256 ${sha256}, the store kept SHA-256 ${kept.sha256}. Nothing was stored; ingest it again once nothing writes to it`, { code: 'changed-while-read' });
+      throw inputErrorIn(unit.files.get(rel) ?? { file: rel }, `the file changed while being read: the parse read bytes with SHA-256 ${sha256}, the store kept SHA-256 ${kept.sha256}. Nothing was stored; ingest it again once nothing writes to it`, { code: 'changed-while-read' });
     }
   }
   readOut.check();
@@ -267,7 +265,7 @@ function events(
           try {
             metadata = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           } catch (e) {
-            throw new InputError(metaRef.display, `metadata.json is not valid JSON (${(e as Error).message})`);
+            throw inputErrorIn(metaRef, `metadata.json is not valid JSON (${(e as Error).message})`);
           }
         } else {
           onWarning({

@@ -17,7 +17,7 @@ import { detectShape, shapeLabel, type HeaderShape } from '../../parsers/whatsap
 import type { DateOrder, ParsedChat, ParsedMessage, ParseWarning } from '../../parsers/types.js';
 import type { DB } from '../store/db.js';
 import { checkInterrupted, entryWarnings, readChunksReusing, readFileReusing, WarningLog, type IngestContext, type SourceReport } from './context.js';
-import type { ExportUnit } from './discover.js';
+import { inputErrorIn, type ExportUnit } from './discover.js';
 import { attachmentUpdateRecorder, mediaFile, storeExportFiles, type StoredSource } from './files.js';
 import { editedSinceWarning } from './edited-since.js';
 import { ReadOutCheck } from './read-out.js';
@@ -35,7 +35,7 @@ export async function scanWhatsAppUnit(ctx: Pick<IngestContext, 'dateOrder'>, un
   } catch (e) {
     if (e instanceof WhatsAppFormatError) {
       // (the message starts "not a WhatsApp export: …", or "--date-order mdy is impossible for this file: …")
-      throw new InputError(unit.main.display, e.message, { ...(e.line !== undefined ? { line: e.line } : {}), ...(e.code ? { code: e.code } : {}) });
+      throw inputErrorIn(unit.main, e.message, { ...(e.line !== undefined ? { line: e.line } : {}), ...(e.code ? { code: e.code } : {}) });
     }
     throw e;
   }
@@ -173,7 +173,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
         disappearingSaid = true;
         warnAt(disappearingWarning(m));
       }
-      readOut.see(m, unit.main.display);
+      readOut.see(m, unit.main);
       if (writer.count % 100_000 === 0) ctx.progress(`  ${unit.main.display}: ${writer.count} messages`);
     }
   }

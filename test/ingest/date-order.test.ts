@@ -86,7 +86,7 @@ describe('a forced --date-order that the file proves impossible is refused', () 
     const before = snapshot();
     const r = await ingest('--date-order', 'mdy', zip);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${zip}!${UK_NAME}:1: --date-order mdy is impossible`);
+    expect(r.stderr).toContain(`${zip} (entry ${UK_NAME}, line 1): --date-order mdy is impossible`);
     expect(snapshot()).toEqual(before);
   });
 

@@ -83,7 +83,7 @@ describe('ingest refuses a UTF-16 text given as a WhatsApp export', () => {
 
   it("a zip's _chat.txt in UTF-16LE without a byte order mark: names the entry in the zip", async () => {
     const zip = write('WhatsApp Chat - Crisisteam.zip', makeZip([{ name: '_chat.txt', data: utf16le(CHAT, false), deflate: true }]));
-    await expectRefused([zip], `${zip}!_chat.txt: the file is UTF-16 encoded (UTF-16LE`);
+    await expectRefused([zip], `${zip} (entry _chat.txt): the file is UTF-16 encoded (UTF-16LE`);
   });
 
   it('a .txt not named like a chat is refused as UTF-16, not as binary data', async () => {

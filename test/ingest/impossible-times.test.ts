@@ -45,7 +45,7 @@ describe.each([
     await refused((dir) => {
       const xml = fs.readFileSync(path.join(REPO, 'samples/signal/sms/sms-backup-restore-20251027.xml'), 'utf8').replace('date="1761285000000"', `date="${far}"`);
       return writeIn(dir, 'sms.xml', xml);
-    }, new RegExp(`sms\\.xml.*line \\d+.*without a usable date attribute \\(${far}\\)`, 's'));
+    }, new RegExp(`sms\\.xml:\\d+: .*without a usable date attribute \\(${far}\\)`, 's'));
   });
 
   it("in a sigtop message's sent_at", async () => {

@@ -209,7 +209,7 @@ describe('encrypted and corrupt Signal inputs are refused, exit 1, database unch
     fs.writeFileSync(path.join(d, 'main.jsonl'), text.join('\n'));
     const r = await ingest(d);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/main\.jsonl.*line 21/);
+    expect(r.stderr).toMatch(/main\.jsonl:21: not valid JSON/);
     expect(await conversations()).toEqual([]);
   });
   it('an SMS Backup & Restore XML that breaks off names the file and line', async () => {
@@ -218,7 +218,7 @@ describe('encrypted and corrupt Signal inputs are refused, exit 1, database unch
     fs.writeFileSync(f, xml.slice(0, Math.floor(xml.length / 2)) + '<sms address="+31620001001" date=\n');
     const r = await ingest(SAMPLE, f);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/sms-broken\.xml.*line \d+/);
+    expect(r.stderr).toMatch(/sms-broken\.xml:\d+: invalid XML/);
     expect(await conversations()).toEqual([]);
   });
   it('a sigtop JSON file of the wrong shape names the file', async () => {

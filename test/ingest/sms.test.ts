@@ -56,7 +56,7 @@ it('SMS XML with a DOCTYPE is refused for safety (entity expansion), naming the 
   const r = await runCli(['ingest', '--db', db, '--custodian', 'm', file]);
   expect(r.code, r.stderr).toBe(1);
   expect(r.stderr).toContain(
-    `${file}, line 2: the file has a DOCTYPE declaration (<!DOCTYPE …>); DOCTYPE and entity declarations are refused for safety (XML entity expansion`,
+    `${file}:2: the file has a DOCTYPE declaration (<!DOCTYPE …>); DOCTYPE and entity declarations are refused for safety (XML entity expansion`,
   );
   expect(r.stderr).not.toMatch(/not a recognised export|internal error/);
   expect(tableSnapshot(db)).toEqual(before);
