@@ -53,17 +53,20 @@ export class EditedOriginals {
   }
 
   /**
-   * The new message of this source that is the original of stored edited message `o` (an older export ingested after
-   * the later one): the only message this source added for that sender and time, an unedited text, with `o` the only
-   * one stored there that this source lacks; else null.
+   * The new message of this source that is an earlier state of stored edited message `o` (an older export ingested
+   * after the later one): the only message this source added for that sender and time, a text, with `o` the only one
+   * stored there that this source lacks; else null. Unedited, it is the original; edited, an earlier edit, taken only
+   * when this source is the `older` export (it ends before the stored messages do), as originalOf takes a later edit
+   * from the later export. (Three or more exports made within WhatsApp's 15 minutes for edits, ingested newest first,
+   * may list two earlier edits in the order ingested: WhatsApp versions carry no time. Every version is kept.)
    */
-  originalHere(o: NewEdited, prefix: string): { id: number; line: number; text: string; sentAt: string } | null {
+  originalHere(o: NewEdited, prefix: string, older: boolean): { id: number; line: number; text: string; sentAt: string; edited: boolean } | null {
     const here = this.at(prefix);
     const added = here.filter((r) => r.first === this.sourceId);
     const lacking = here.filter((r) => r.first !== this.sourceId && this.sightedHere.get(r.id, this.sourceId) === undefined);
     if (added.length !== 1 || lacking.length !== 1 || lacking[0]!.id !== o.id) return null;
     const n = added[0]!;
-    return n.kind === 'text' && n.edited === 0 ? { id: n.id, line: n.line, text: n.text, sentAt: n.sentAt } : null;
+    return n.kind === 'text' && (n.edited === 0 || older) ? { id: n.id, line: n.line, text: n.text, sentAt: n.sentAt, edited: n.edited === 1 } : null;
   }
 
   /** The messages keyed under `prefix`: one sender at one time. */

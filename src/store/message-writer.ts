@@ -311,17 +311,20 @@ export class MessageWriter {
     }
     // The reverse: an older export, ingested after a later one, shows the original of a message stored edited. It becomes
     // that message's earliest version: an unedited text precedes every edit, whichever export is later. (Given before
-    // the stored versions, each of which anchors the merge, so it lands first.)
+    // the stored versions, each of which anchors the merge, so it lands first.) An earlier edit is taken only from the
+    // export that ends earlier (originalOf reversed) and lands just before the stored text, so ingest order does not
+    // decide between one message and two (see EditedOriginals.originalHere).
     // (Only where this source added messages no later than the stored ones: a monthly export that only appends costs no
     // scan of the conversation.)
     const reverse = prev.t !== null && this.minNewMs <= prev.t ? originals.storedEditedLacking(this.minNewMs, this.maxMs) : [];
     for (const o of reverse) {
-      const n = originals.originalHere(o, this.keys.prefix(o.localIso, o.sender));
+      const n = originals.originalHere(o, this.keys.prefix(o.localIso, o.sender), !later);
       if (n === null) continue;
       const before = Array.isArray(o.reading.extra?.['revisions']) ? (o.reading.extra['revisions'] as { text: string; at: string | null }[]) : [];
       // (A text the message holds already is no new version: the same older state ingested twice.)
       const known = before.some((v) => v.text === n.text) || o.reading.text === n.text;
-      absorb(n.id, o.id, n.line, { ...o.reading, line: n.line, revisions: known ? before : [{ text: n.text, at: n.sentAt }, ...before] });
+      const revisions = known ? before : n.edited ? [...before, { text: n.text, at: null }] : [{ text: n.text, at: n.sentAt }, ...before];
+      absorb(n.id, o.id, n.line, { ...o.reading, line: n.line, revisions });
     }
   }
 

@@ -164,13 +164,30 @@ describe('a message edited after an earlier export', () => {
     expect([m.text, m.extra?.revisions?.map((r) => r.text)]).toEqual(['Hallo allemaal, tot morgen', ['Hallo', 'Hallo allemaal']]);
   });
 
-  it('an original stored edited already is left alone by an older export: which text is newer is not known', async () => {
-    // The later export first (edited twice by then), then an earlier one (edited once).
+  it('an earlier edit from an older export ingested after the later one: one message, the earlier edit a version before the text', async () => {
+    // The later export first (edited twice by then, it ends at 16:20), then an earlier one (edited once, it ends at 16:05):
+    // the same as ingesting them in export order, where the later export's edit is taken for the newer text.
     await ingest('e3', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal, tot morgen <Dit bericht is bewerkt>', '10-01-2024 16:20 - Piet: ok']);
-    await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:05 - Piet: eh']);
-    const texts = (await editedMessages()).map((m) => m.text);
-    expect(texts).toContain('Hallo allemaal, tot morgen');
-    expect(texts).toContain('Hallo allemaal');
+    const e2 = await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:05 - Piet: eh']);
+    expect(e2).toMatchObject({ messagesNew: 1, messagesSeenBefore: 2, messagesMissing: 0 });
+    const ms = await editedMessages();
+    expect(ms.map((m) => m.text)).toEqual(['begin', 'Hallo allemaal, tot morgen', 'ok', 'eh']);
+    const m = ms[1]!;
+    expect([m.edited, m.sources, m.missingIn, m.extra?.revisions?.map((r) => r.text)]).toEqual([true, [1, 2], [], ['Hallo allemaal']]);
+  });
+
+  it('three exports ingested newest first: one message with every version, the original first', async () => {
+    await ingest('e3', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal, tot morgen <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok', '10-01-2024 16:20 - Piet: later']);
+    await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:02 - Piet: ok', '10-01-2024 16:05 - Piet: eh']);
+    expect(await ingest('e1', HALLO)).toMatchObject({ messagesNew: 0, messagesSeenBefore: 3, messagesMissing: 0 });
+    const hallo = (await editedMessages()).filter((x) => x.text.startsWith('Hallo'));
+    expect(hallo.map((m) => [m.text, m.sources, m.extra?.revisions?.map((r) => r.text)])).toEqual([['Hallo allemaal, tot morgen', [1, 2, 3], ['Hallo', 'Hallo allemaal']]]);
+  });
+
+  it('an earlier edit is not taken from an export that ends as late as the stored one, nor with another message of that sender then', async () => {
+    // Another message of Min in 16:01 in the older export: which one is the earlier state is not known.
+    await ingest('e3', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal, tot morgen <Dit bericht is bewerkt>', '10-01-2024 16:20 - Piet: ok']);
+    expect(await ingest('e2', ['10-01-2024 16:00 - Piet: begin', '10-01-2024 16:01 - Min: Hallo allemaal <Dit bericht is bewerkt>', '10-01-2024 16:01 - Min: En nog iets', '10-01-2024 16:05 - Piet: eh'])).toMatchObject({ messagesNew: 3 });
   });
 
   it('a sender whose name extends another\'s with "|" is another sender', async () => {
