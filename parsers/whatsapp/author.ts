@@ -149,6 +149,7 @@ export class HeadSplitter {
       // `Bram:` with no trailing space is an empty message (§9.5).
       if (end > start + 1 && text.charCodeAt(end - 1) === 0x3a) {
         this.found = this.sender(text.slice(start, end - 1));
+        if (this.found.name === '') return this.authorless(text, start, end);
         return end;
       }
       return this.authorless(text, start, end);
@@ -181,6 +182,9 @@ export class HeadSplitter {
         s = this.sender(cn);
       }
     }
+    // An author of nothing but marks and spaces (`[…] : text`, which WhatsApp never writes) is no author: the line is
+    // read as authorless, its text kept whole.
+    if (s.name === '') return this.authorless(text, start, end);
     this.found = s;
     return k + 2;
   }

@@ -230,3 +230,17 @@ describe('date order inference (§7)', () => {
     expect([scan.firstLocalIso, scan.lastLocalIso]).toEqual(['2023-01-14T09:58:00', '2023-01-15T08:00:00']);
   });
 });
+
+describe('a header with an empty author (damaged or hand-edited export)', () => {
+  // WhatsApp never writes `[…] : text`; found by fuzzing, where it became a contact without a name and the ingest failed
+  // with an internal error. It is read as an authorless line (event 'other'), its text kept, and no author is invented.
+  it.each([
+    ['iOS', `[6/3/24, 9:05:00 AM] Pieter Smit: Programma volgt\n${LRM}[6/3/24, 9:06:00 AM] : 00000008-Burgemeester Veere.vcf>\n[6/3/24, 9:07:00 AM] ${LRM}: ok\n`],
+    ['Android', '03-10-2023 09:14 - Pieter Smit: Programma volgt\n03-10-2023 09:15 - : verkeerd geplakt\n03-10-2023 09:16 - \u200e:\n'],
+  ])('%s', async (_, text) => {
+    const { scan, messages } = await parse(text, { dateOrder: text.startsWith('[') ? 'mdy' : 'dmy' });
+    expect(scan.authors).toEqual(['Pieter Smit']);
+    expect(messages.map((m) => [m.sender, m.kind, m.event])).toEqual([['Pieter Smit', 'text', null], [null, 'system', 'other'], [null, 'system', 'other']]);
+    expect(messages[1]!.text).toContain(text.startsWith('[') ? '00000008-Burgemeester Veere.vcf>' : 'verkeerd geplakt');
+  });
+});
