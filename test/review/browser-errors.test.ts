@@ -33,4 +33,20 @@ describe('review page: failures shown in Dutch', () => {
     await expect.poll(() => page.locator('#conv-title').textContent()).toBe('Mama');
     expect(s.pageErrors).toEqual([]);
   });
+
+  it('a request that gets no answer says so in Dutch, whatever the browser calls it (QA: Safari showed "Load failed")', async () => {
+    const { page } = s;
+    // Safari rejects fetch with TypeError "Load failed", Firefox with "NetworkError when attempting to fetch resource."
+    // (each init script wraps the fetch before it, so the latest message is the one thrown).
+    for (const message of ['Load failed', 'NetworkError when attempting to fetch resource.']) {
+      await page.addInitScript((m) => {
+        const real = window.fetch;
+        window.fetch = (input, init) => (String(input).endsWith('/api/conversations') ? Promise.reject(new TypeError(m)) : real(input, init));
+      }, message);
+      await page.reload();
+      await expect.poll(() => page.locator('#convs [role="alert"]').textContent()).toBe('De server is niet bereikbaar. Draait chatarchief review nog? Laad de pagina opnieuw.');
+      expect(await page.locator('#convs').textContent()).not.toContain(message);
+    }
+    expect(s.pageErrors).toEqual([]);
+  });
 });

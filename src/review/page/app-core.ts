@@ -117,7 +117,14 @@ async function api(path, body) {
     opts.headers['Content-Type'] = 'application/json';
     opts.body = JSON.stringify(body);
   }
-  var r = await fetch(path, opts);
+  var r;
+  // No answer at all (server stopped, connection lost): each browser words this its own way (Chromium "Failed to
+  // fetch", Safari "Load failed", Firefox "NetworkError…"), so it gets a code of its own and the page's Dutch text.
+  try { r = await fetch(path, opts); } catch (e) {
+    var net = new Error('network: ' + (e && e.message));
+    net.code = 'network';
+    throw net;
+  }
   var j = {};
   try { j = await r.json(); } catch (e) { j = {}; }
   if (!r.ok) {
@@ -136,7 +143,6 @@ function errText(e) {
   if (nl) return nl;
   // An answer without a known code (e.g. a proxy's error page) or no answer at all: Dutch, never the English text.
   if (e.status) return 'De server weigerde dit verzoek (HTTP ' + e.status + '); er is niets vastgelegd. Probeer het opnieuw.';
-  if (e instanceof TypeError && /fetch/i.test(e.message)) return 'De server is niet bereikbaar. Draait chatarchief review nog?';
   return 'Er ging iets mis in de pagina: ' + (e.message || String(e));
 }
 

@@ -6,8 +6,11 @@
 import type { SystemEvent } from '../../../parsers/types.js';
 import type { ReviewErrorCode } from '../service.js';
 
-/** Codes besides the review service's: the request guard, the API and the server itself. */
-type PageErrorCode = ReviewErrorCode | 'token' | 'forbidden' | 'method' | 'no-preview' | 'internal' | 'busy';
+/**
+ * Codes besides the review service's: the request guard, the API and the server itself; `network` is the page's own,
+ * for a request that got no answer at all.
+ */
+type PageErrorCode = ReviewErrorCode | 'token' | 'forbidden' | 'method' | 'no-preview' | 'internal' | 'busy' | 'network';
 
 export const ERR_NL: Record<Exclude<PageErrorCode, 'stale'>, string> = {
   'reason-required': 'Geef een reden op.',
@@ -26,6 +29,7 @@ export const ERR_NL: Record<Exclude<PageErrorCode, 'stale'>, string> = {
   duplicate: 'Hier staat al precies deze markering. Maak die eerst ongedaan om opnieuw te markeren. Er is niets vastgelegd.',
   invalid: 'Dit verzoek is ongeldig; er is niets vastgelegd. Controleer de invoer (bijvoorbeeld uw naam of de geselecteerde tekst) en probeer het opnieuw.',
   busy: 'De opslag is even in gebruik door een ander proces (bijvoorbeeld een inlees- of exportopdracht). Er is niets vastgelegd; probeer het over een ogenblik opnieuw.',
+  network: 'De server is niet bereikbaar. Draait chatarchief review nog?',
   internal: 'Er ging op de server iets mis; er is niets vastgelegd. Probeer het opnieuw; blijft het misgaan, meld dan wat u deed.',
 };
 
