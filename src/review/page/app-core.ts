@@ -175,56 +175,79 @@ function fmtShortDate(iso) {
 function fmtStamp(iso) { return iso ? fmtShortDate(iso) + ' ' + fmtTime(iso) : ''; }
 
 /**
- * A modal dialog. opts: title, text, input ('textarea' | 'text' | null), value, quick (suggested texts), ok, required.
- * Resolves with the entered text ('' without input), or null when cancelled.
+ * Shows box (a .dialog) as a modal: the page behind is inert (no focus, clicks or screen reader browsing there), Tab
+ * and Shift+Tab go round the controls inside, Escape calls onCancel, Enter calls onEnter(ev) (which returns true when
+ * it handled the key). Keys never reach the page's own shortcuts. Returns close(), which restores focus.
+ */
+function modal(box, onCancel, onEnter) {
+  S.modal = true;
+  var prev = document.activeElement;
+  var behind = Array.from(document.querySelectorAll('body > header, body > main, body > footer')).filter(function (n) { return !n.inert; });
+  behind.forEach(function (n) { n.inert = true; });
+  function onKey(ev) {
+    if (ev.key === 'Escape') { ev.preventDefault(); ev.stopPropagation(); onCancel(); }
+    else if (ev.key === 'Enter' && !ev.shiftKey && onEnter(ev)) { ev.preventDefault(); ev.stopPropagation(); }
+    else if (ev.key === 'Tab') { ev.preventDefault(); ev.stopPropagation(); cycleFocus(box, ev.shiftKey ? -1 : 1); }
+    else ev.stopPropagation();
+  }
+  var overlay = el('div', { className: 'overlay' }, box);
+  document.body.appendChild(overlay);
+  document.addEventListener('keydown', onKey, true);
+  return function close() {
+    S.modal = false;
+    behind.forEach(function (n) { n.inert = false; });
+    overlay.remove();
+    document.removeEventListener('keydown', onKey, true);
+    if (prev && prev.focus) prev.focus();
+  };
+}
+
+/** A visible label for a control (its accessible name). */
+var labelSeq = 0;
+function labelled(text, control) {
+  control.id = control.id || 'fld-' + (++labelSeq);
+  return el('label', { className: 'fld', for: control.id }, text);
+}
+
+/**
+ * A modal dialog. opts: title, text, input ('textarea' | 'text' | null), label (the field's visible label; without
+ * it the title names the field), value, quick (suggested texts), ok, required. Resolves with the entered text ('' without
+ * input), or null when cancelled.
  */
 function dialog(opts) {
   return new Promise(function (resolve) {
-    S.modal = true;
-    var prev = document.activeElement;
     var field = null;
-    if (opts.input === 'textarea') field = el('textarea', { 'aria-label': opts.title });
-    else if (opts.input === 'text') field = el('input', { type: 'text', 'aria-label': opts.title, autocomplete: 'name' });
+    var name = opts.label ? null : opts.title;
+    if (opts.input === 'textarea') field = el('textarea', { 'aria-label': name });
+    else if (opts.input === 'text') field = el('input', { type: 'text', 'aria-label': name, autocomplete: 'name' });
     if (field && opts.value) field.value = opts.value;
     var err = el('div', { className: 'err', role: 'alert' });
     var quick = opts.quick && field ? el('div', { className: 'quick' }, opts.quick.map(function (q) {
       return el('button', { type: 'button', onclick: function () { field.value = q; field.focus(); } }, q);
     })) : null;
-    // The page behind is inert while the dialog is open: no focus, clicks or screen reader browsing there.
-    var behind = Array.from(document.querySelectorAll('body > header, body > main, body > footer')).filter(function (n) { return !n.inert; });
-    behind.forEach(function (n) { n.inert = true; });
-    function done(v) {
-      S.modal = false;
-      behind.forEach(function (n) { n.inert = false; });
-      overlay.remove();
-      document.removeEventListener('keydown', onKey, true);
-      if (prev && prev.focus) prev.focus();
-      resolve(v);
-    }
+    var close;
+    function done(v) { close(); resolve(v); }
     function ok() {
       var v = field ? field.value.trim() : '';
       if (opts.required && !v) { err.textContent = 'Dit veld is verplicht.'; if (field) field.focus(); return; }
       done(v);
     }
-    function onKey(ev) {
-      if (ev.key === 'Escape') { ev.preventDefault(); ev.stopPropagation(); done(null); }
-      else if (ev.key === 'Enter' && !ev.shiftKey && (!field || ev.target === field || ev.target === okBtn)) { ev.preventDefault(); ev.stopPropagation(); ok(); }
-      else if (ev.key === 'Tab') { ev.preventDefault(); ev.stopPropagation(); cycleFocus(box, ev.shiftKey ? -1 : 1); }
-      else ev.stopPropagation();
-    }
     var okBtn = el('button', { type: 'button', className: 'primary', onclick: ok }, opts.ok || 'Opslaan');
     var box = el('div', { className: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-label': opts.title }, [
       el('h2', null, opts.title),
       opts.text ? el('p', null, opts.text) : null,
+      field && opts.label ? labelled(opts.label, field) : null,
       field, quick, err,
       el('div', { className: 'btns' }, [
         opts.noCancel ? null : el('button', { type: 'button', onclick: function () { done(null); } }, 'Annuleren'),
         okBtn
       ])
     ]);
-    var overlay = el('div', { className: 'overlay' }, box);
-    document.body.appendChild(overlay);
-    document.addEventListener('keydown', onKey, true);
+    close = modal(box, function () { done(null); }, function (ev) {
+      if (field && ev.target !== field && ev.target !== okBtn) return false;
+      ok();
+      return true;
+    });
     (field || okBtn).focus();
   });
 }
@@ -282,6 +305,18 @@ var QUICK_REASONS = {
 function rejectReasons(cat) {
   return (cat === 'zakelijk' ? [] : ['Zakelijke inhoud']).concat([cat ? 'Term hier niet ' + cat + ' bedoeld' : 'Term hier anders bedoeld', 'Onjuiste treffer van de regel']);
 }
+
+/**
+ * An optional toelichting: stored as the decision's reason, the field that review decide|mark --reason fills. Resolves
+ * with null when cancelled, else { reason }: the text, or null for none (so a refusal 'reason-required' still asks).
+ */
+async function askNote(title, text, cat, ok) {
+  var v = await dialog({ title: title, text: text, input: 'textarea', label: 'Toelichting (optioneel)', quick: QUICK_REASONS[cat] || null, ok: ok || 'Vastleggen' });
+  return v === null ? null : { reason: v || null };
+}
+
+/** Whether the reviewer wants to be asked for a toelichting where none is required ("toelichting vragen"). */
+function wantsNote() { return $('ask-reason').checked; }
 
 /** quick: a category (its suggested reasons) or a list of suggested reasons. */
 async function askReason(title, text, quick) {

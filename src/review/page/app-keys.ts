@@ -90,9 +90,15 @@ async function decideMarking(id, action, category) {
   if (!f) return;
   var m = f.m, reason = null;
   if (action === 'change' && m.category === category && m.state === 'decided') { toast('Deze markering is al ' + category + '.'); return; }
+  var confirming = action === 'confirm' || (action === 'change' && category === m.suggestedCategory);
   if (action === 'reject') reason = await askReason('Reden voor verwerpen', 'Waarom klopt deze suggestie (' + m.category + ') niet?', rejectReasons(m.category));
-  else if (action === 'change' && category !== m.suggestedCategory) reason = await askReason('Reden voor wijziging naar ' + category, 'De regel stelde ' + m.suggestedCategory + ' voor. Waarom is het ' + category + '?', category);
-  if ((action === 'reject' || (action === 'change' && category !== m.suggestedCategory)) && reason === null) return;
+  else if (!confirming) reason = await askReason('Reden voor wijziging naar ' + category, 'De regel stelde ' + m.suggestedCategory + ' voor. Waarom is het ' + category + '?', category);
+  else if (wantsNote()) {
+    var note = await askNote('Bevestigen als ' + m.suggestedCategory, null, m.suggestedCategory);
+    if (!note) return;
+    reason = note.reason;
+  }
+  if (!confirming && reason === null) return;
   // The state this page showed: the server refuses (409 stale) when someone decided on the marking since.
   var body = { markingIds: [id], action: action, category: category, reviewer: S.reviewer, reason: reason, lastDecisionIds: shown(m) };
   var r;
@@ -232,7 +238,7 @@ async function onCategoryKey(cat, whole) {
   if (sel && sel.error) { toast(sel.error, true); return; }
   if (sel) {
     window.getSelection().removeAllRanges();
-    var r = await markTarget('passage', sel.messageId, [sel.start, sel.end], cat, null, sel.textSha256);
+    var r = await markPassage(sel.messageId, [sel.start, sel.end], cat, sel.textSha256);
     if (r && S.cursor !== sel.index) setCursor(sel.index, true);
     return;
   }
@@ -241,7 +247,21 @@ async function onCategoryKey(cat, whole) {
     if (f) { await decideMarking(f.m.id, cat === f.m.suggestedCategory ? 'confirm' : 'change', cat); return; }
   }
   if (S.cursor < 0) { toast('Kies eerst een bericht (j/k) of selecteer tekst.', true); return; }
-  await markTarget('message', itemAt(S.cursor).id, null, cat);
+  var id = itemAt(S.cursor).id, note = wantsNote() ? await askNote('Bericht markeren als ' + cat, null, cat) : { reason: null };
+  if (note) await markTarget('message', id, null, cat, note.reason);
+}
+
+/**
+ * Marks a passage: span [start, end) in UTF-16 code units of the message text whose textSha256 is given. The one way
+ * both the mouse (a text selection) and the keyboard (the passage dialog, reason given there) mark a passage.
+ */
+async function markPassage(messageId, span, cat, textSha256, reason) {
+  if (reason === undefined) {
+    var note = wantsNote() ? await askNote('Passage markeren als ' + cat, null, cat) : { reason: null };
+    if (!note) return null;
+    reason = note.reason;
+  }
+  return markTarget('passage', messageId, span, cat, reason, textSha256);
 }
 
 async function openPositions() {

@@ -53,13 +53,13 @@ $('bulk-reject').addEventListener('click', function () { bulk('reject'); });
 actionSelect('bulk-cat', function (c) { bulk('change', c); });
 actionSelect('mark-conv', async function (c) {
   if (!S.convId) return;
-  var reason = await dialog({ title: 'Hele gesprek markeren als ' + c, text: 'Een handmatige markering op gespreksniveau. Reden (optioneel):', input: 'textarea', quick: QUICK_REASONS[c], ok: 'Markeren' });
-  if (reason !== null) await markTarget('conversation', S.convId, null, c, reason);
+  var note = await askNote('Hele gesprek markeren als ' + c, 'Een handmatige markering op gespreksniveau.', c, 'Markeren');
+  if (note) await markTarget('conversation', S.convId, null, c, note.reason);
 });
 actionSelect('mark-contact', async function (v) {
   var parts = v.split('|'), id = Number(parts[0]), cat = parts[1];
-  var reason = await dialog({ title: 'Contact ' + contactName(id) + ' markeren als ' + cat, text: 'Geldt voor alle gesprekken met en berichten van dit contact. Reden (optioneel):', input: 'textarea', quick: QUICK_REASONS[cat], ok: 'Markeren' });
-  if (reason !== null) await markTarget('contact', id, null, cat, reason);
+  var note = await askNote('Contact ' + contactName(id) + ' markeren als ' + cat, 'Geldt voor alle gesprekken met en berichten van dit contact.', cat, 'Markeren');
+  if (note) await markTarget('contact', id, null, cat, note.reason);
 });
 
 async function showHistory(id) {

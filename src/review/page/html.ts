@@ -38,6 +38,7 @@ const SHELL = `
       <div class="toolbar">
         <label class="toggle"><input type="checkbox" id="preview-toggle"> voorbeeld geschoonde set</label>
         <button type="button" id="next-open" title="Volgende open suggestie of besluit waarvan de tekst daarna gewijzigd is (n)">Volgende open suggestie</button>
+        <label class="toggle" title="Vraag bij bevestigen en bij het markeren van een bericht of passage om een toelichting (optioneel); die komt bij het besluit in het auditlogboek."><input type="checkbox" id="ask-reason"> toelichting vragen bij bevestigen en markeren</label>
         <span class="pos" id="pos"></span>
       </div>
       <div class="toolbar">

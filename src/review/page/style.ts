@@ -133,6 +133,7 @@ kbd { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px;
 .dialog .quick { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
 .dialog .quick button { font-size: 12px; padding: 2px 8px; }
 .dialog .btns { display: flex; justify-content: flex-end; gap: 8px; margin-top: 14px; }
+.dialog .fld { display: block; font-size: 13px; font-weight: 600; margin: 8px 0 4px; }
 .dialog .err { color: var(--err); font-size: 12px; min-height: 16px; margin-top: 4px; }
 .history { margin: 0 0 8px; padding-left: 20px; max-height: 50vh; overflow: auto; }
 .history li { margin: 4px 0; overflow-wrap: anywhere; }
