@@ -1,11 +1,11 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMOJI, row, type Fixture } from './fixture.js';
+import { EMOJI, MIXED, PRIVATE_SENTENCE, row, type Fixture } from './fixture.js';
 import { openPageSession, type PageSession } from './page-session.js';
 
 /**
  * Marking from the page: a passage the way reviewers select text with the mouse (triple click, a drag that starts
- * beside the text), and a contact from the toolbar.
+ * beside the text), and a contact from the toolbar. A passage card says which text it covers.
  */
 
 let s: PageSession;
@@ -22,6 +22,19 @@ beforeAll(async () => {
 });
 afterAll(async () => { await s?.close(); });
 
+describe('review page: a passage card says which text it covers (QA: "passage 34–123")', () => {
+  it('quotes the first words of the passage and gives the positions in Dutch, on the card and in its history', async () => {
+    const start = MIXED.indexOf(PRIVATE_SENTENCE);
+    const card = page.locator(`.mk[data-mid="${f.ids.markings.passage}"]`);
+    expect(await card.locator('.row1 .st').last().textContent()).toBe(`passage: "Trouwens, mijn dochter heeft…" (tekens ${start}–${MIXED.length})`);
+    expect(await card.getAttribute('aria-label')).toBe(`Markering privé, open, passage: "Trouwens, mijn dochter heeft…" (tekens ${start}–${MIXED.length})`);
+    await card.click();
+    await card.locator('button', { hasText: 'Geschiedenis' }).click();
+    await expect.poll(() => page.locator('.dialog p').first().textContent()).toBe(`passage: "Trouwens, mijn dochter heeft…" (tekens ${start}–${MIXED.length}) · regel prive.familie "dochter" · nu: privé, open`);
+    await page.keyboard.press('Escape');
+  });
+});
+
 describe('review page: selecting a passage', () => {
   it('a triple click selects the whole message (ending beside the text) and marks it as one passage (QA: "Selecteer tekst binnen één bericht")', async () => {
     // Chromium ends a triple-click selection at the start of the next element (the markings column), outside the text.
@@ -30,6 +43,8 @@ describe('review page: selecting a passage', () => {
     await page.keyboard.press('p');
     await expect.poll(() => manual(f.ids.messages.emoji)).toEqual([{ s: 0, e: EMOJI.length, category: 'privé' }]);
     expect(await page.locator('#toast .err').count()).toBe(0);
+    // Its card quotes whole characters: the emoji with its skin tone, never half of a surrogate pair.
+    await expect.poll(() => page.locator(`${rowSel(5)} .mk .row1 .st`).last().textContent()).toBe(`passage: "Top 👍🏽 zet de stukken voor het…" (tekens 0–${EMOJI.length})`);
   });
 
   it('a selection that starts on the sender name counts only the selected text of the message', async () => {

@@ -72,9 +72,10 @@ function actButton(label, title, fn) {
   return el('button', { type: 'button', title: title, onclick: function (ev) { ev.stopPropagation(); fn(); } }, label);
 }
 
-function markCard(m) {
+/** text: the text of the message the marking is on (for a passage's first words). */
+function markCard(m, text) {
   var cls = 'mk cat-' + m.category + (m.status === 'rejected' ? ' rejected' : '') + (m.id === S.selected ? ' sel' : '');
-  var where = m.level === 'contact' ? 'contact: ' + contactName(m.targetId) : m.level === 'passage' && m.span ? 'passage ' + m.span[0] + '–' + m.span[1] : m.level === 'conversation' ? 'hele gesprek' : null;
+  var where = m.level === 'contact' ? 'contact: ' + contactName(m.targetId) : m.level === 'passage' && m.span ? passageWhere(m, text) : m.level === 'conversation' ? 'hele gesprek' : null;
   var mine = m.lastDecision && m.lastDecision.action !== 'undo' && m.lastDecision.reviewer.toLowerCase() === S.reviewer.toLowerCase();
   // Focusable (one tab stop per group, see syncMarkStops); the label says what the card is before its content.
   var label = 'Markering ' + m.category + ', ' + stateLabel(m) + (where ? ', ' + where : '');
@@ -166,7 +167,7 @@ function msgRow(m) {
       })) : null,
       flags.length ? el('div', { className: 'flags' }, flags.join(' · ')) : null
     ]),
-    el('div', { className: 'marks' }, (m.markings || []).map(markCard))
+    el('div', { className: 'marks' }, (m.markings || []).map(function (x) { return markCard(x, m.text); }))
   ]);
 }
 

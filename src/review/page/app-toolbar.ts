@@ -67,7 +67,7 @@ async function showHistory(id) {
     var r = await api('/api/markings/' + id);
     var m = r.marking;
     var p = dialog({ title: 'Geschiedenis van M-' + id, ok: 'Sluiten', noCancel: true,
-      text: LEVEL_NL[m.level] + (m.span ? ' ' + m.span[0] + '–' + m.span[1] : '') + ' · ' + (m.origin === 'rule' ? 'regel ' + m.reasonText : m.reasonText) + ' · nu: ' + m.category + ', ' + stateLabel(m) });
+      text: (m.span ? passageWhere(m, markingText(id)) : LEVEL_NL[m.level]) + ' · ' + (m.origin === 'rule' ? 'regel ' + m.reasonText : m.reasonText) + ' · nu: ' + m.category + ', ' + stateLabel(m) });
     var box = document.querySelector('.dialog');
     var list = r.decisions.length ? el('ol', { className: 'history' }, r.decisions.map(function (d) {
       return el('li', null, [el('b', null, 'B-' + d.id + ' ' + (ACTION_NL[d.action] || d.action)), (d.category ? ' (' + d.category + ')' : '') + ' door ' + d.reviewer + ', ' + fmtLocal(d.decidedAt) +

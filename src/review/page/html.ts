@@ -8,11 +8,12 @@ import { APP_CORE } from './app-core.js';
 import { APP_KEYS } from './app-keys.js';
 import { APP_LIST } from './app-list.js';
 import { APP_MARKS } from './app-marks.js';
+import { APP_PASSAGE } from './app-passage.js';
 import { APP_TOOLBAR } from './app-toolbar.js';
 import { STYLE } from './style.js';
 
 /** The page's script: the parts in order, inside one function scope. */
-export const APP_SCRIPT = `(function () {\n'use strict';\n${APP_CORE}\n${APP_LIST}\n${APP_CONVERSATION}\n${APP_KEYS}\n${APP_MARKS}\n${APP_TOOLBAR}\n})();\n`;
+export const APP_SCRIPT = `(function () {\n'use strict';\n${APP_CORE}\n${APP_LIST}\n${APP_CONVERSATION}\n${APP_KEYS}\n${APP_MARKS}\n${APP_PASSAGE}\n${APP_TOOLBAR}\n})();\n`;
 
 const SHELL = `
 <header class="top">
