@@ -314,8 +314,8 @@ function showHelp() {
   var rows = [['↑ / ↓', 'vorig / volgend gesprek in de lijst (Enter opent het)'], ['j / k', 'volgend / vorig bericht'], ['n / N', 'volgende / vorige open suggestie (ook een besluit waarvan de tekst daarna gewijzigd is); na de laatste weer de eerste (en omgekeerd)'],
     ['Tab', 'naar de markeringen boven het gesprek of bij de berichten, en naar de knoppen van de gekozen markering'], ['↑ / ↓ op een markering', 'vorige / volgende markering (ook ← / →; Home / End: eerste / laatste); de markering met focus is de gekozen'],
     ['Spatie op een markering', 'markering kiezen'], ['z / p / s', 'zakelijk / privé / partijpolitiek: beslist over de gekozen suggestie, markeert de geselecteerde tekst als passage, of markeert het bericht'],
-    ['Shift + z / p / s', 'hele bericht markeren'], ['Enter', 'gekozen suggestie bevestigen'], ['Backspace', 'gekozen suggestie verwerpen (met reden)'], ['u', 'eigen laatste besluit of bulkactie ongedaan maken'], ['v', 'voorbeeld geschoonde set aan/uit'], ['Enter in een keuzelijst', 'voert de gekozen bulkactie of markering uit (de pijltjes kiezen alleen)'], ['Esc', 'selectie opheffen']];
-  dialog({ title: 'Sneltoetsen', ok: 'Sluiten', noCancel: true, text: 'Passage markeren: selecteer tekst in een bericht met de muis en druk op z, p of s.' }).then(function () {});
+    ['Shift + z / p / s', 'hele bericht markeren'], ['m', 'passage van het gekozen bericht markeren zonder muis: kies zinnen of tekenposities'], ['Enter', 'gekozen suggestie bevestigen'], ['Backspace', 'gekozen suggestie verwerpen (met reden)'], ['u', 'eigen laatste besluit of bulkactie ongedaan maken'], ['v', 'voorbeeld geschoonde set aan/uit'], ['Enter in een keuzelijst', 'voert de gekozen bulkactie of markering uit (de pijltjes kiezen alleen)'], ['Esc', 'selectie opheffen']];
+  dialog({ title: 'Sneltoetsen', ok: 'Sluiten', noCancel: true, text: 'Passage markeren: selecteer tekst in een bericht met de muis en druk op z, p of s, of kies een bericht en druk op m. Met "toelichting vragen" aan vraagt de pagina bij bevestigen en markeren om een toelichting.' }).then(function () {});
   var box = document.querySelector('.dialog');
   box.insertBefore(el('div', { className: 'help-grid' }, rows.flatMap(function (r) { return [el('kbd', null, r[0]), el('span', null, r[1])]; })), box.querySelector('.err'));
 }
@@ -342,7 +342,8 @@ document.addEventListener('keydown', function (ev) {
     ev.preventDefault();
     if (!noPreview()) return;
     queueNav(function () { if (S.selected === null) toast('Geen suggestie gekozen.', true); else return decideMarking(S.selected, 'reject'); });
-  } else if (k === 'u') { ev.preventDefault(); queueNav(undoLast); }
+  } else if (k === 'm') { ev.preventDefault(); queueNav(markPassageByKeys); }
+  else if (k === 'u') { ev.preventDefault(); queueNav(undoLast); }
   else if (k === 'v') { ev.preventDefault(); if (!$('preview-toggle').disabled) $('preview-toggle').click(); }
   else if (k === 'Escape') { selectMarking(null); window.getSelection().removeAllRanges(); }
 });

@@ -50,6 +50,7 @@ const SHELL = `
         <select id="bulk-cat" aria-label="Wijzig categorie naar"><option value="">Wijzig naar…</option><option value="zakelijk">zakelijk</option><option value="privé">privé</option><option value="partijpolitiek">partijpolitiek</option></select>
         <span class="sep"></span>
         <span class="tlabel">Markeer</span>
+        <button type="button" id="mark-passage" title="Een passage van het gekozen bericht markeren, zonder muis (m)">Passage…</button>
         <select id="mark-conv" aria-label="Markeer het hele gesprek"><option value="">hele gesprek als…</option><option value="zakelijk">zakelijk</option><option value="privé">privé</option><option value="partijpolitiek">partijpolitiek</option></select>
         <select id="mark-contact" aria-label="Markeer een contact (alle gesprekken met en berichten van dit contact)"><option value="">contact als…</option></select>
       </div>
@@ -63,6 +64,7 @@ const SHELL = `
   <span><kbd>n</kbd> volgende open</span>
   <span><kbd>z</kbd> <kbd>p</kbd> <kbd>s</kbd> zakelijk/privé/partijpolitiek (ook op geselecteerde tekst)</span>
   <span><kbd>⇧</kbd>+<kbd>z</kbd> <kbd>p</kbd> <kbd>s</kbd> hele bericht</span>
+  <span><kbd>m</kbd> passage kiezen</span>
   <span><kbd>Enter</kbd> bevestigen</span>
   <span><kbd>⌫</kbd> verwerpen</span>
   <span><kbd>u</kbd> ongedaan</span>

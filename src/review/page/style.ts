@@ -134,6 +134,9 @@ kbd { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px;
 .dialog .quick button { font-size: 12px; padding: 2px 8px; }
 .dialog .btns { display: flex; justify-content: flex-end; gap: 8px; margin-top: 14px; }
 .dialog .fld { display: block; font-size: 13px; font-weight: 600; margin: 8px 0 4px; }
+.dialog select, .dialog input[type=number] { width: 100%; border: 1px solid #b9c2cc; border-radius: 4px; padding: 6px; }
+.dialog .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+.dialog .pas-preview { white-space: pre-wrap; min-height: 1.5em; max-height: 8em; overflow: auto; padding: 6px 8px; border-left: 3px solid #154273; background: #f3f6f9; }
 .dialog .err { color: var(--err); font-size: 12px; min-height: 16px; margin-top: 4px; }
 .history { margin: 0 0 8px; padding-left: 20px; max-height: 50vh; overflow: auto; }
 .history li { margin: 4px 0; overflow-wrap: anywhere; }
