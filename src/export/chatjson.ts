@@ -110,6 +110,7 @@ export const chatHeader = z.strictObject({
   title: z.string().describe('Title; "Afgeschermd gesprek" for a withheld conversation in the geschoonde set'),
   titleHistory: z.array(z.string()).optional().describe('ruw only: earlier titles'),
   titleWithheld: z.boolean().optional().describe('ruw only: the title only exists through withheld content and the geschoonde set does not show it'),
+  subjectsWithheld: z.array(z.string()).optional().describe('ruw only: group subjects and descriptions that only withheld events set; the geschoonde set shows "[onderwerp afgeschermd]" for them in system events and the title'),
   platform: z.string(),
   application: z.string().describe('X-RSMF-Application'),
   isGroup: z.boolean(),

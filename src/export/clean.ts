@@ -28,7 +28,8 @@ export { cleanText, hiddenPassages, type PassageRedaction };
  *    attachments) keeps that span and withholds all other text as passages of the default category.
  * 5. In a kept message, privé/partijpolitiek passages are replaced span by span (UTF-16 offsets into the stored text,
  *    overlapping spans merged), then private contacts' names and numbers are replaced by their pseudonym (in system
- *    events and titles, which are made of names, also names of 2 and 3 characters: Screen.strict).
+ *    events and titles, which are made of names, also names of 2 and 3 characters: Screen.strict). There, group
+ *    subjects that only withheld events set are replaced too (src/export/subjects.ts).
  */
 
 export type { Category, MarkingLevel };
@@ -60,6 +61,8 @@ export interface CleaningContext {
   neutralNames?: ReadonlyMap<number, string>;
   /** Finds private contacts' names and numbers in text that is kept. */
   screen: Screen;
+  /** Replaces group subjects that only withheld events set, in system events and the title (src/export/subjects.ts). */
+  subjects?: Screen | null;
 }
 
 export interface MarkingRef {
@@ -233,6 +236,15 @@ export function messagePassages(msg: MessageJson, own: readonly EffectiveMarking
   return hiddenPassages(msg.text, own, passageDefault(msg, own, ctx));
 }
 
+/**
+ * The screen of system events and titles, which are made of names and group subjects: withheld subjects first (a
+ * subject may hold a name), then private names from 2 characters.
+ */
+export function eventScreen(ctx: CleaningContext): Pick<Screen, 'redact'> {
+  const { subjects } = ctx;
+  return subjects ? { redact: (s) => ctx.screen.strict.redact(subjects.redact(s)) } : ctx.screen.strict;
+}
+
 /** The sender as the geschoonde set shows it: a private contact by pseudonym, anyone else by (screened) name. */
 export function senderShown(msg: MessageJson, ctx: CleaningContext): string | null {
   if (msg.senderContactId != null) {
@@ -261,7 +273,7 @@ export function cleanMessage(msg: MessageJson, own: readonly EffectiveMarking[],
     };
   }
   // A system event is made of names ("Karin heeft Eva toegevoegd"): there a short name is that person, not a word.
-  const { text, passages } = cleanText(msg.text, messagePassages(msg, own, ctx), msg.kind === 'system' ? ctx.screen.strict : ctx.screen);
+  const { text, passages } = cleanText(msg.text, messagePassages(msg, own, ctx), msg.kind === 'system' ? eventScreen(ctx) : ctx.screen);
   return {
     type: 'message',
     id: msg.id,
@@ -334,7 +346,7 @@ export const TITLE_WITHHELD = 'Gesprek (titel afgeschermd)';
 export function titleShown(ctx: CleaningContext, excluded: boolean): string {
   if (excluded) return 'Afgeschermd gesprek';
   // A 1:1 chat is titled after its counterpart, however short the name ("Eva").
-  return ctx.titleWithheld ? TITLE_WITHHELD : ctx.screen.strict.redact(ctx.title);
+  return ctx.titleWithheld ? TITLE_WITHHELD : eventScreen(ctx).redact(ctx.title);
 }
 
 /** Participants as the geschoonde set shows them: private contacts by pseudonym, others by name (number only when nameless). */

@@ -11,7 +11,8 @@ import { nameWords, Screen, type PrivateContact } from './screen.js';
 import { keptEventTexts, presentInKept } from './presence.js';
 import { isNameless, neutralNameFor } from './nameless.js';
 import { dayRangeMs } from '../store/term.js';
-import { titleOnlyInWithheld } from './titles.js';
+import { groupTextsOf } from './titles.js';
+import { subjectScreen } from './subjects.js';
 
 /**
  * Everything the cleaning needs for one custodian and period, computed once per export: effective contact and
@@ -34,6 +35,8 @@ export interface ExportContext {
   exclusions: Map<number, MarkingRef | null>;
   /** Kept conversations whose title only exists through withheld content (src/export/titles.ts). */
   withheldTitles: Set<number>;
+  /** Per kept conversation, the group subjects and descriptions that only withheld events set (src/export/subjects.ts). */
+  withheldSubjects: Map<number, string[]>;
   privateContacts: PrivateContact[];
   pseudonyms: Map<number, string>;
   /** "Contact <n>" for business participants known only by number (src/export/nameless.ts). */
@@ -92,13 +95,16 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   const neutralNames = new Map(nameless.map((p) => [p.contactId, p.pseudonym]));
   const screen = new Screen([...privateContacts, ...nameless], publicNames);
   const withheldTitles = new Set<number>();
+  const withheldSubjects = new Map<number, string[]>();
   for (const c of conversations) {
     if (exclusions.get(c.id)) continue;
     const ctx = { ...baseContext(c, convMarks.get(c.id) ?? [], cMarks, custodian, pseudonyms, screen), neutralNames };
-    if (titleOnlyInWithheld(db, ctx, (id) => messageMarkings(id).effective)) withheldTitles.add(c.id);
+    const g = groupTextsOf(db, ctx, (id) => messageMarkings(id).effective);
+    if (g.titleWithheld) withheldTitles.add(c.id);
+    if (g.subjectsWithheld.length) withheldSubjects.set(c.id, g.subjectsWithheld);
   }
   return {
-    custodian, scope, allowUnreviewed, conversations, contactMarkings: cMarks, conversationMarkings: convMarks, exclusions, withheldTitles,
+    custodian, scope, allowUnreviewed, conversations, contactMarkings: cMarks, conversationMarkings: convMarks, exclusions, withheldTitles, withheldSubjects,
     privateContacts, pseudonyms, neutralNames, publicNames, screen, messageMarkings,
   };
 }
@@ -116,7 +122,7 @@ function baseContext(
 export function cleaningContextFor(x: ExportContext, c: ScopedConversation): CleaningContext {
   return {
     ...baseContext(c, x.conversationMarkings.get(c.id) ?? [], x.contactMarkings, x.custodian, x.pseudonyms, x.screen),
-    titleWithheld: x.withheldTitles.has(c.id), neutralNames: x.neutralNames,
+    titleWithheld: x.withheldTitles.has(c.id), neutralNames: x.neutralNames, subjects: subjectScreen(x.withheldSubjects.get(c.id) ?? []),
   };
 }
 

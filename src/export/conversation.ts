@@ -147,7 +147,8 @@ function open(t: ConversationTarget, conv: ScopedConversation, ctx: CleaningCont
   const rel = `${t.dossierRel}/Gesprek_${String(conv.id).padStart(6, '0')}`;
   const ref = { naam: geschoond ? titleShown(ctx, !!excl) : conv.title, id: w.ids.conversation(w.set, conv.id) };
   const header: ChatHeader = {
-    conversationId: conv.id, title: ref.naam, ...(geschoond ? {} : { titleHistory: conv.titleHistory, titleWithheld: !!ctx.titleWithheld }), platform: conv.platform,
+    conversationId: conv.id, title: ref.naam, ...(geschoond ? {} : { titleHistory: conv.titleHistory, titleWithheld: !!ctx.titleWithheld, subjectsWithheld: x.withheldSubjects.get(conv.id) ?? [] }),
+    platform: conv.platform,
     application: APPLICATIONS[conv.platform] ?? conv.platform, isGroup: conv.isGroup,
     custodian: { id: x.custodian.id, name: x.custodian.name, function: x.custodian.function, department: x.custodian.department },
     participants: participants(w, conv, ctx, !!excl), beginDate: stats.firstAt, endDate: stats.lastAt,

@@ -54,7 +54,10 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
    zonder opgeslagen naam (de telefoon toont alleen een nummer) heet "Contact <n>" (zelfde nummering), en zijn nummer
    wordt overal vervangen door \`[Contact <n>]\`. Een groepsnaam die alleen
    bestaat door afgeschermde inhoud (ingesteld door een afgeschermd systeembericht en door geen getoond bericht)
-   wordt niet getoond: de titel is dan "Gesprek (titel afgeschermd)".
+   wordt niet getoond: de titel is dan "Gesprek (titel afgeschermd)". Een groepsnaam of groepsomschrijving die alleen
+   afgeschermde systeemberichten instellen, wordt ook in getoonde systeemberichten ("… heeft het onderwerp gewijzigd
+   van …") en in de titel vervangen door \`[onderwerp afgeschermd]\` (als hele woorden, vanaf 2 letters/cijfers);
+   de ruwe dataset noemt zulke namen in de kop van het gesprek (\`subjectsWithheld\`).
 7. Geldend: een markering met status \`confirmed\` of \`changed\` (met haar huidige categorie). \`rejected\` en niet
    meer actieve, onbeslist gebleven suggesties gelden niet. Zolang er in de periode onbesliste suggesties zijn,
    weigert de export; met \`--allow-unreviewed\` tellen ze als gemarkeerd (de privacyveilige keuze) en zeggen

@@ -89,7 +89,7 @@ export function keptSpans(text: string, marks: readonly EffectiveMarking[]): { s
 }
 
 /** Replaces hidden passages, then screens the kept parts for private names and numbers. */
-export function cleanText(text: string, hidden: readonly PassageRedaction[], screen: Screen): { text: string; passages: PassageRedaction[] } {
+export function cleanText(text: string, hidden: readonly PassageRedaction[], screen: Pick<Screen, 'redact'>): { text: string; passages: PassageRedaction[] } {
   let out = '';
   let at = 0;
   const passages: PassageRedaction[] = [];

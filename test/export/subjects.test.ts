@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { cleanMessage, titleShown, type CleaningContext } from '../../src/export/clean.js';
+import { Screen } from '../../src/export/screen.js';
 import { groupTextsSetBy, subjectScreen, withheldGroupTexts } from '../../src/export/subjects.js';
+import type { MessageJson } from '../../src/store/messages.js';
 
 const system = (text: string, extra: Record<string, unknown> | null = null) => ({ kind: 'system', text, extra });
 
@@ -43,4 +46,19 @@ describe('the subject screen', () => {
     expect(subjectScreen(['🎉🎉'])).toBeNull();
   });
 
+  it('applies to kept system events and the title, not to messages people typed', () => {
+    const ctx: CleaningContext = {
+      conversationId: 1, title: "Papa's verrassingsfeest 🎉", isGroup: true, participants: [], conversationMarkings: [], contactMarkings: new Map(),
+      defaultCategory: 'zakelijk', pseudonyms: new Map(), screen: new Screen([]), subjects: subjectScreen(["Papa's verrassingsfeest"]),
+    };
+    expect(titleShown(ctx, false)).toBe('[onderwerp afgeschermd] 🎉');
+    const msg = (kind: string, text: string): MessageJson => ({
+      id: 1, seq: 1, sentAt: '2025-03-10T09:00:00+01:00', localTime: '10-03-2025 09:00', sender: null, kind, event: kind === 'system' ? 'subject-changed' : null,
+      text, edited: false, viewOnce: false, timeAmbiguous: false, timeInvalid: false, attachments: [],
+    } as unknown as MessageJson);
+    const event = cleanMessage(msg('system', 'Karin heeft het onderwerp gewijzigd van "Papa\'s verrassingsfeest" naar "Crisisoverleg"'), [], ctx);
+    expect(event.type === 'message' && event.text).toBe('Karin heeft het onderwerp gewijzigd van "[onderwerp afgeschermd]" naar "Crisisoverleg"');
+    const typed = cleanMessage(msg('text', "De naam Papa's verrassingsfeest was een vergissing."), [], ctx);
+    expect(typed.type === 'message' && typed.text).toBe("De naam Papa's verrassingsfeest was een vergissing.");
+  });
 });
