@@ -17,6 +17,12 @@ import { runSteps, runStepsYielding, type Yielder } from './partial.js';
 import { restriction } from './writer.js';
 import { Screen, type PrivateContact } from './screen.js';
 import { isNameless, neutralNameFor } from './nameless.js';
+import { subjectScreen } from './subjects.js';
+
+type RawHeader = {
+  title: string; titleWithheld?: boolean; subjectsWithheld?: string[]; excluded: boolean;
+  participants: { name: string; private?: boolean }[]; custodian: { name: string };
+};
 
 /**
  * The leak check of `verify`: no text of a withheld message or passage, and no name or number of a private contact,
@@ -61,12 +67,15 @@ function addBoilerplate(idx: FragmentIndex): void {
   idx.addPublic('Afgeschermd gesprek. Gesprek (titel afgeschermd). Deelnemer (afgeschermd). bericht afgeschermd. passage afgeschermd. gesprek afgeschermd. standaardcategorie. onbeoordeeld. berichten');
 }
 
+type LeakMessage = { id: number; kind?: string; text: string; attachments: { name: string; mime?: string | null }[] };
+
 /**
  * Adds one message: `passages` null means the whole message is withheld; otherwise the message is kept and the given
- * passages are withheld. Pass "marked" collects withheld text, pass "public" the kept text.
+ * passages are withheld. Pass "marked" collects withheld text, pass "public" the kept text. `subjects` replaces the
+ * group subjects that only withheld events set, in a kept system event as the cleaner does (src/export/subjects.ts).
  */
 function addMessage(
-  idx: FragmentIndex, pass: 'marked' | 'public', m: { id: number; text: string; attachments: { name: string; mime?: string | null }[] }, passages: { start: number; end: number }[] | null,
+  idx: FragmentIndex, pass: 'marked' | 'public', m: LeakMessage, passages: { start: number; end: number }[] | null, subjects: Screen | null = null,
 ): void {
   if (passages === null) {
     if (pass === 'marked') {
@@ -75,15 +84,16 @@ function addMessage(
     }
     return;
   }
+  const shown = subjects && m.kind === 'system' ? (s: string) => subjects.redact(s) : (s: string) => s;
   let kept = '';
   let at = 0;
   for (const p of passages) {
     if (pass === 'marked') idx.addMarked(m.text.slice(p.start, p.end), `passage of message ${m.id}`);
-    kept += m.text.slice(at, p.start) + '\n';
+    kept += shown(m.text.slice(at, p.start)) + '\n';
     at = p.end;
   }
   if (pass === 'public') {
-    idx.addPublic(kept + m.text.slice(at));
+    idx.addPublic(kept + shown(m.text.slice(at)));
     for (const a of m.attachments) idx.addPublic(`${a.name}\n${a.mime ?? ''}`);
   }
 }
@@ -121,20 +131,24 @@ function* rawPackageSteps(bagDirs: string[]): Generator<void, LeakSource, void> 
   for (const pass of ['marked', 'public'] as const) {
     for (const f of chats) {
       let excluded = false;
+      let subjects: Screen | null = null;
       for (const e of parseJsonLinesArray(readLines(f))) {
         if ('head' in e) {
-          const h = (e.head as { header: { title: string; titleWithheld?: boolean; excluded: boolean; participants: { name: string; private?: boolean }[]; custodian: { name: string } } }).header;
+          const h = (e.head as { header: RawHeader }).header;
+          const conv = path.basename(path.dirname(f));
           excluded = h.excluded;
-          if (pass === 'marked' && (excluded || h.titleWithheld)) idx.addMarked(h.title, `conversation title (${path.basename(path.dirname(f))})`);
+          subjects = subjectScreen(h.subjectsWithheld ?? []);
+          if (pass === 'marked' && (excluded || h.titleWithheld)) idx.addMarked(h.title, `conversation title (${conv})`);
+          if (pass === 'marked') for (const s of h.subjectsWithheld ?? []) idx.addMarked(s, `group subject (${conv})`);
           if (pass === 'public') {
-            if (!excluded && !h.titleWithheld) idx.addPublic(h.title);
+            if (!excluded && !h.titleWithheld) idx.addPublic(subjects ? subjects.redact(h.title) : h.title);
             publicNames.add(h.custodian.name);
             for (const p of h.participants) if (!p.private && !excluded) publicNames.add(p.name);
           }
           continue;
         }
-        const s = e.item as { message: { id: number; text: string; attachments: { name: string; mime?: string | null }[] }; cleaning: { outcome: string; passages: { start: number; end: number }[] } };
-        addMessage(idx, pass, s.message, s.cleaning.outcome === 'kept' ? s.cleaning.passages : null);
+        const s = e.item as { message: LeakMessage; cleaning: { outcome: string; passages: { start: number; end: number }[] } };
+        addMessage(idx, pass, s.message, s.cleaning.outcome === 'kept' ? s.cleaning.passages : null, subjects);
         yield;
       }
     }
@@ -168,10 +182,11 @@ function* storeSteps(store: Store, geschoondBag: string): Generator<void, LeakSo
       const ctx = cleaningContextFor(x, conv);
       const excl = conversationExclusion(ctx);
       if ((excl || ctx.titleWithheld) && pass === 'marked') idx.addMarked(conv.title, `conversation ${conv.id} title`);
+      if (pass === 'marked') for (const s of x.withheldSubjects.get(conv.id) ?? []) idx.addMarked(s, `conversation ${conv.id} group subject`);
       if (!excl && pass === 'public') idx.addPublic(titleShown(ctx, false));
       for (const m of iterateMessages(store.db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
         const eff = x.messageMarkings(m.id).effective;
-        addMessage(idx, pass, m, excl || messageMarking(m, eff, ctx) ? null : messagePassages(m, eff, ctx));
+        addMessage(idx, pass, m, excl || messageMarking(m, eff, ctx) ? null : messagePassages(m, eff, ctx), ctx.subjects ?? null);
         yield;
       }
     }
