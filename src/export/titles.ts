@@ -23,10 +23,13 @@ export interface GroupTexts {
  *   screened: a kept event that merely quotes the title as the old subject does not make it public.
  */
 export function groupTextsOf(db: DB, ctx: CleaningContext, markingsOf: (messageId: number) => readonly EffectiveMarking[]): GroupTexts {
+  // Only events that may set a text (groupTextsSetBy): a large Signal group has many updates of members only.
   const ids = db
     .prepare(
       `SELECT id FROM messages WHERE conversation_id = ? AND kind = 'system'
-       AND (event IN ('group-created','subject-changed','description-changed') OR extra_json LIKE '%"groupUpdates"%') ORDER BY seq`,
+       AND (event IN ('group-created','subject-changed','description-changed') OR text LIKE '%changed the group name to "%'
+         OR (extra_json LIKE '%"groupUpdates"%' AND (extra_json LIKE '%"newGroupName"%' OR extra_json LIKE '%"newTitle"%'
+           OR extra_json LIKE '%"newDescription"%' OR extra_json LIKE '%"description"%'))) ORDER BY seq`,
     )
     .pluck()
     .all(ctx.conversationId) as number[];
