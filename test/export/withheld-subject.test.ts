@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { openStore } from '../../src/store/db.js';
+import { REPO, runCli, tempDir } from '../helpers/cli.js';
 import { allText, bagOf, ingestedStore, walk } from './helpers.js';
 
 /**
@@ -104,5 +105,36 @@ describe('a group subject set only by a withheld event', () => {
     expect(chat).not.toContain('onderwerp afgeschermd');
     expect(allText(bagOf(s.out, 'ruw'))).toContain('"subjectsWithheld":[]');
     expect((await runCli(['verify', s.out])).code).toBe(0);
+  });
+});
+
+describe('a Signal group name set only by a withheld group update', () => {
+  it('is recorded in the ruwe dataset, absent from the geschoonde set, and reported when planted there', async () => {
+    const dir = tempDir('chatarchief-signal-subject-');
+    const db = path.join(dir, 'store.db');
+    const out = path.join(dir, 'levering');
+    const cli = (...a: string[]) => runCli([...a, '--db', db]);
+    expect((await cli('custodian', 'add', '--id', 'min', '--name', 'Jan de Vries', '--function', 'Minister', '--department', 'IenW', '--from', '2024-01-01')).code).toBe(0);
+    const ing = await cli('ingest', path.join(REPO, 'samples/signal/signal-export-2025-10-27'), '--custodian', 'min');
+    expect(ing.code, ing.stderr).toBe(0);
+    // The group's creation, which names it "Hoogwater Limburg" (backup groupNameUpdate); a kept update renames it later.
+    const store = openStore(db);
+    const created = store.db.prepare(`SELECT m.id, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id
+      WHERE c.title = 'Crisisoverleg Hoogwater' AND m.event = 'group-created'`).get() as { id: number; text: string };
+    store.close();
+    expect(created.text).toContain('changed the group name to "Hoogwater Limburg"');
+    expect((await cli('review', 'mark', '--message', String(created.id), '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
+    expect(r.code, r.stderr).toBe(0);
+    const g = bagOf(out, 'geschoond');
+    expect(allText(g)).not.toMatch(/Limburg/);
+    expect(allText(g)).toContain('"title":"Crisisoverleg Hoogwater"');
+    expect(allText(bagOf(out, 'ruw'))).toContain('"subjectsWithheld":["Hoogwater Limburg"]');
+    expect((await runCli(['verify', out])).code).toBe(0);
+
+    const html = path.join(g, walk(g).find((x) => x.endsWith('/chat.html') && fs.readFileSync(path.join(g, x), 'utf8').includes('Crisisoverleg Hoogwater'))!);
+    fs.appendFileSync(html, '<p>Hoogwater Limburg</p>');
+    const v = await runCli(['verify', out, '--json']);
+    expect(leakFindings(v)).toMatch(/chat\.html:\d+: .*group subject/);
   });
 });
