@@ -61,6 +61,12 @@ describe('MDTO sidecars', () => {
     expect(bestand).toContain('<begripCode>fmt/13</begripCode>');
     expect(unknown).toContain('<begripLabel>application/x-thing</begripLabel>');
     expect(readBestandFacts(bestand)).toEqual({ omvang: 1234, sha256: 'ab'.repeat(32), naam: 'media_1_0.png' });
+    // A name with characters XML escapes is read back as the name (a chat "Papa's verjaardag" is common in Dutch).
+    for (const naam of ["bron_1_WhatsApp-chat_met_Papa's_verjaardag.txt", 'Q&A <"concept">.txt', 'caf\u00e9 \u{1F600}.txt']) {
+      const xml = bestandXml({ id: 'z', naam, omvang: 3, format: identify(Buffer.from('abc')), sha256: 'ef'.repeat(32), checksumDatum: '2025-04-01T10:00:00Z', isRepresentatieVan: { naam: 'z' } });
+      expect(readBestandFacts(xml).naam).toBe(naam);
+    }
+    expect(readBestandFacts('<naam>a&#39;b&#x26;c&bogus;</naam>').naam).toBe("a'b&c&bogus;");
     expect(identify(Buffer.from('ffd8ffe000104a464946', 'hex')).puid).toBe('fmt/43');
     expect(identify(Buffer.from('%PDF-1.4\n')).puid).toBe('fmt/18');
     expect(identify(Buffer.from('\u0000\u0000\u0000\u0018ftypmp42')).puid).toBe('fmt/199');
