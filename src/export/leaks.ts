@@ -8,6 +8,7 @@ import { jsonSchemas, parseJsonLinesArray } from './chatjson.js';
 import { conversationExclusion, messageMarking, messagePassages, titleShown } from './clean.js';
 import { buildExportContext, cleaningContextFor, scopeOf } from './context.js';
 import { LEESMIJ } from './docs.js';
+import { unescapeMarkup } from './mdto.js';
 import { readLines } from './files.js';
 import { FragmentIndex } from './fragments.js';
 import { CSP, HTML_LABELS } from './html.js';
@@ -208,11 +209,6 @@ function findFiles(dir: string, pick: (name: string) => boolean): string[] {
   return out.sort();
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-const decodeEntities = (s: string): string =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENTITIES[e.toLowerCase()] ?? m));
-
 const SEPARATOR = ' \n zz0sep0zz \n ';
 
 function collectStrings(v: unknown, out: string[]): void {
@@ -256,13 +252,13 @@ function textsOf(file: string, line: string, state: { inStyle: boolean }): { tex
     const start = s.indexOf('<style>');
     if (start >= 0) { s = s.slice(0, start); state.inStyle = true; }
     const texts: string[] = [];
-    s = s.replace(/<!--([\s\S]*?)-->/g, (_m, c: string) => { texts.push(decodeEntities(c)); return '<!---->'; });
+    s = s.replace(/<!--([\s\S]*?)-->/g, (_m, c: string) => { texts.push(unescapeMarkup(c)); return '<!---->'; });
     const nodes = s.split(/<[^>]*>/);
     for (const tag of s.match(/<[^>]*>/g) ?? []) {
-      for (const a of tag.matchAll(/=\s*(?:"([^"]*)"|'([^']*)')/g)) texts.push(decodeEntities(a[1] ?? a[2] ?? ''));
+      for (const a of tag.matchAll(/=\s*(?:"([^"]*)"|'([^']*)')/g)) texts.push(unescapeMarkup(a[1] ?? a[2] ?? ''));
     }
     // Text nodes first (in order), so that `joins` applies to the first node of the line.
-    const text = nodes.map(decodeEntities).filter((t) => t.trim());
+    const text = nodes.map(unescapeMarkup).filter((t) => t.trim());
     texts.unshift(...text);
     const open = !state.inStyle && !/>\s*$/.test(s);
     return { texts, joins: (nodes[0] ?? '').trim() !== '', tail: open ? (text[text.length - 1] ?? '').slice(-200) : '' };
@@ -293,13 +289,13 @@ function nameTextsOf(file: string, line: string, n: number, state: { naamSeen: b
     return []; // not this package's layout: the slot check reports it
   }
   if (name === 'chat.html') {
-    const out = [...line.matchAll(/<(title|h1)>([^<]*)<\/\1>/g)].map((m) => decodeEntities(m[2]!));
-    if (line.includes(`· ${HTML_LABELS.system}`)) out.push(...[...line.matchAll(/<div class="t">([^<]*)<\/div>/g)].map((m) => decodeEntities(m[1]!)));
+    const out = [...line.matchAll(/<(title|h1)>([^<]*)<\/\1>/g)].map((m) => unescapeMarkup(m[2]!));
+    if (line.includes(`· ${HTML_LABELS.system}`)) out.push(...[...line.matchAll(/<div class="t">([^<]*)<\/div>/g)].map((m) => unescapeMarkup(m[1]!)));
     return out;
   }
   if (/^Gesprek_\d+\.mdto\.xml$/.test(name) && !state.naamSeen) {
     const m = line.match(/<naam>([^<]*)<\/naam>/);
-    if (m) { state.naamSeen = true; return [decodeEntities(m[1]!)]; }
+    if (m) { state.naamSeen = true; return [unescapeMarkup(m[1]!)]; }
   }
   return [];
 }

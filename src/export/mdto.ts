@@ -147,22 +147,23 @@ export function bestandXml(s: BestandSpec): string {
 export function readBestandFacts(xml: string): { omvang: number | null; sha256: string | null; naam: string | null } {
   const get = (tag: string): string | null => {
     const raw = xml.match(new RegExp(`<${tag}>([^<]*)</${tag}>`))?.[1];
-    return raw === undefined ? null : xmlUnescape(raw);
+    return raw === undefined ? null : unescapeMarkup(raw);
   };
   const omvang = get('omvang');
   return { omvang: omvang === null ? null : Number(omvang), sha256: get('checksumWaarde'), naam: get('naam') };
 }
 
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
 /**
- * The text an XML character data run stands for: the five predefined entities and character references decoded
- * (`Papa&apos;s` is the name `Papa's`). An unknown entity stays as written, so that it reads as a difference.
+ * The text a run of XML or HTML character data stands for: the predefined entities (and HTML's &nbsp;) and character
+ * references decoded (`Papa&apos;s` is the name `Papa's`). An unknown entity, or a reference past U+10FFFF, stays as
+ * written, so that it reads as a difference rather than failing.
  */
-export function xmlUnescape(s: string): string {
+export function unescapeMarkup(s: string): string {
   if (!s.includes('&')) return s;
-  return s.replace(/&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([a-z]+));/g, (m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (name !== undefined) return XML_ENTITIES[name] ?? m;
+  return s.replace(/&(?:#[xX]([0-9a-fA-F]+)|#([0-9]+)|([a-zA-Z]+));/g, (m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+    if (name !== undefined) return ENTITIES[name.toLowerCase()] ?? m;
     const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
     return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });

@@ -66,7 +66,7 @@ describe('MDTO sidecars', () => {
       const xml = bestandXml({ id: 'z', naam, omvang: 3, format: identify(Buffer.from('abc')), sha256: 'ef'.repeat(32), checksumDatum: '2025-04-01T10:00:00Z', isRepresentatieVan: { naam: 'z' } });
       expect(readBestandFacts(xml).naam).toBe(naam);
     }
-    expect(readBestandFacts('<naam>a&#39;b&#x26;c&bogus;</naam>').naam).toBe("a'b&c&bogus;");
+    expect(readBestandFacts('<naam>a&#39;b&#x26;c&bogus;&#99999999;</naam>').naam).toBe("a'b&c&bogus;&#99999999;");
     expect(identify(Buffer.from('ffd8ffe000104a464946', 'hex')).puid).toBe('fmt/43');
     expect(identify(Buffer.from('%PDF-1.4\n')).puid).toBe('fmt/18');
     expect(identify(Buffer.from('\u0000\u0000\u0000\u0018ftypmp42')).puid).toBe('fmt/199');
