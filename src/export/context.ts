@@ -43,6 +43,8 @@ export interface ExportContext {
   neutralNames: Map<number, string>;
   /** Names shown in the geschoonde set (business participants and the custodian). */
   publicNames: string[];
+  /** The contacts whose names are publicNames (the custodian's, and those present in kept content). */
+  publicContacts: Set<number>;
   screen: Screen;
   messageMarkings: ReturnType<typeof messageMarkingLookup>;
 }
@@ -86,10 +88,14 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   const privateContacts: PrivateContact[] = [];
   const nameless: PrivateContact[] = [];
   const publicNames = [custodian.name];
+  const publicContacts = new Set<number>();
   for (const k of contacts) {
     if (isPrivate(k.id, k.isCustodian)) privateContacts.push({ contactId: k.id, pseudonym: pseudonymFor(k.rank), names: k.names, phones: k.phones });
     else if (!k.isCustodian && k.phones.length && isNameless(k.names)) nameless.push({ contactId: k.id, pseudonym: neutralNameFor(k.rank), names: [], phones: k.phones });
-    else if (visible.has(k.id) || k.isCustodian) publicNames.push(...k.names);
+    else if (visible.has(k.id) || k.isCustodian) {
+      publicNames.push(...k.names);
+      publicContacts.add(k.id);
+    }
   }
   const pseudonyms = new Map(privateContacts.map((p) => [p.contactId, p.pseudonym]));
   const neutralNames = new Map(nameless.map((p) => [p.contactId, p.pseudonym]));
@@ -105,7 +111,7 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   }
   return {
     custodian, scope, allowUnreviewed, conversations, contactMarkings: cMarks, conversationMarkings: convMarks, exclusions, withheldTitles, withheldSubjects,
-    privateContacts, pseudonyms, neutralNames, publicNames, screen, messageMarkings,
+    privateContacts, pseudonyms, neutralNames, publicNames, publicContacts, screen, messageMarkings,
   };
 }
 

@@ -48,10 +48,15 @@ dt{font-weight:600}ol{list-style:none;padding:0}li.m{border-top:1px solid #ddd;p
 .x.privé{border-color:#b35}.x.partijpolitiek{border-color:#35b}.p{background:#eee;font-style:italic}.warn{background:#fff3cd;padding:.5em}
 @media print{body{margin:0}a{color:inherit;text-decoration:none}}`;
 
+/** The participants as chat.html lists them (`verify` counts the line as shown content, see leaks.ts). */
+export function participantsLine(ps: readonly { name: string; custodian: boolean }[]): string {
+  return ps.map((p) => p.name + (p.custodian ? ' (bewindspersoon)' : '')).join(', ');
+}
+
 export class ChatHtmlWriter {
   constructor(private readonly file: HashingFile, h: ChatHeader, set: 'ruw' | 'geschoond') {
     const period = `${h.beginDate ?? '–'} – ${h.endDate ?? '–'}`;
-    const people = h.participants.map((p) => esc(p.name) + (p.custodian ? ' (bewindspersoon)' : '')).join(', ');
+    const people = esc(participantsLine(h.participants));
     const L = HTML_LABELS;
     file.write(
       `<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">` +

@@ -5,13 +5,13 @@ import { getCustodian } from '../store/custodians.js';
 import { iterateMessages } from '../store/messages.js';
 import { readBagInfo } from './bagit.js';
 import { jsonSchemas, parseJsonLinesArray } from './chatjson.js';
-import { conversationExclusion, messageMarking, messagePassages, titleShown } from './clean.js';
+import { conversationExclusion, messageMarking, messagePassages, participantsShown, titleShown } from './clean.js';
 import { buildExportContext, cleaningContextFor, scopeOf } from './context.js';
 import { LEESMIJ } from './docs.js';
 import { unescapeMarkup } from './mdto.js';
 import { readLines } from './files.js';
 import { FragmentIndex } from './fragments.js';
-import { CSP, HTML_LABELS } from './html.js';
+import { CSP, HTML_LABELS, participantsLine } from './html.js';
 import { MDTO_NS } from './mdto.js';
 import { MESSAGE_KINDS, SYSTEM_EVENTS } from '../../parsers/types.js';
 import { runSteps, runStepsYielding, type Yielder } from './partial.js';
@@ -22,7 +22,7 @@ import { subjectScreen } from './subjects.js';
 
 type RawHeader = {
   title: string; titleWithheld?: boolean; subjectsWithheld?: string[]; excluded: boolean;
-  participants: { name: string; private?: boolean }[]; custodian: { name: string };
+  participants: { name: string; custodian: boolean; private?: boolean; pseudonym?: string | null }[]; custodian: { name: string };
 };
 
 /**
@@ -123,7 +123,9 @@ function* rawPackageSteps(bagDirs: string[]): Generator<void, LeakSource, void> 
   for (const f of contacts) {
     for (const e of parseJsonLinesArray(readLines(f))) {
       if (!('item' in e)) continue;
-      const k = e.item as { id: number; rank: number; isCustodian: boolean; private: boolean; pseudonym: string | null; names: string[]; phones: string[] };
+      const k = e.item as { id: number; rank: number; isCustodian: boolean; private: boolean; pseudonym: string | null; names: string[]; phones: string[]; namesPublic?: boolean };
+      // (every name of a contact present in kept content is shown, not only the one a participant list gives)
+      if (k.namesPublic) for (const n of k.names) publicNames.add(n);
       if (k.private) privateContacts.push({ contactId: k.id, pseudonym: k.pseudonym ?? '', names: k.names, phones: k.phones });
       else if (!k.isCustodian && k.phones.length && isNameless(k.names)) privateContacts.push({ contactId: k.id, pseudonym: neutralNameFor(k.rank), names: [], phones: k.phones });
       yield;
@@ -145,6 +147,9 @@ function* rawPackageSteps(bagDirs: string[]): Generator<void, LeakSource, void> 
             if (!excluded && !h.titleWithheld) idx.addPublic(subjects ? subjects.redact(h.title) : h.title);
             publicNames.add(h.custodian.name);
             for (const p of h.participants) if (!p.private && !excluded) publicNames.add(p.name);
+            // The participant line of a kept conversation is shown as a whole: names in a row there prove nothing
+            // (an excluded group titled "Petra Hoekstra, Daan Mulder" is not found in another group's line).
+            if (!excluded) idx.addPublic(participantsLine(h.participants.map((p) => ({ name: p.private ? (p.pseudonym ?? '') : p.name, custodian: p.custodian }))));
           }
           continue;
         }
@@ -184,7 +189,10 @@ function* storeSteps(store: Store, geschoondBag: string): Generator<void, LeakSo
       const excl = conversationExclusion(ctx);
       if ((excl || ctx.titleWithheld) && pass === 'marked') idx.addMarked(conv.title, `conversation ${conv.id} title`);
       if (pass === 'marked') for (const s of x.withheldSubjects.get(conv.id) ?? []) idx.addMarked(s, `conversation ${conv.id} group subject`);
-      if (!excl && pass === 'public') idx.addPublic(titleShown(ctx, false));
+      if (!excl && pass === 'public') {
+        idx.addPublic(titleShown(ctx, false));
+        idx.addPublic(participantsLine(participantsShown(ctx)));
+      }
       for (const m of iterateMessages(store.db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
         const eff = x.messageMarkings(m.id).effective;
         addMessage(idx, pass, m, excl || messageMarking(m, eff, ctx) ? null : messagePassages(m, eff, ctx), ctx.subjects ?? null);

@@ -241,8 +241,10 @@ async function writeAccountability(w: SetWriter, dossierRel: string, dossier: Re
   const privateIds = new Set(w.x.privateContacts.map((p) => p.contactId));
   const reps = [
     await list('bronnen.json', { about: 'Ingest record of the sources in this period (sha256 = SHA-256 of the source file as read; for a folder export re-read with other media, of its file list: see files)' }, sourcesInScope(w.db, w.x.scope) as SourceRecord[]),
-    await list('contacten.json', { about: 'Contacts; private = pseudonymised in the geschoonde set of this export' },
-      custodianContacts(w.db, c, privateIds).map((k) => ({ ...k, private: privateIds.has(k.id), pseudonym: privateIds.has(k.id) ? pseudonymFor(k.rank) : null }))),
+    await list('contacten.json', { about: 'Contacts; private = pseudonymised in the geschoonde set of this export; namesPublic = every name shown there' },
+      custodianContacts(w.db, c, privateIds).map((k) => ({
+        ...k, private: privateIds.has(k.id), pseudonym: privateIds.has(k.id) ? pseudonymFor(k.rank) : null, namesPublic: w.x.publicContacts.has(k.id),
+      }))),
     await list('markeringen.json', { about: 'All markings of the custodian as stored' }, iterateAllMarkings(w.db, c)),
     await list('besluiten.json', { about: 'All decisions of the custodian' }, iterateDecisions(w.db, c)),
     await list('auditlog.json', { about: 'The custodian\'s hash-chained audit log (see src/store/audit.ts for the hash definition)' }, iterateAuditChain(w.db, c)),
