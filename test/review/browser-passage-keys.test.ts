@@ -140,8 +140,8 @@ describe('review page: marking a passage from the keyboard', () => {
     await expect.poll(() => passages(s.f.ids.messages.mixed).length).toBe(3);
     expect(passages(s.f.ids.messages.mixed)[2]).toMatchObject({ s: start, e: start + 7, category: 'privé', status: 'confirmed' });
     expect(markBodies[2]).toMatchObject({ span: [start, start + 7], category: 'privé', reason: 'Familie' });
-    const id = await page.locator(`${rowSel(2)} .mk`).last().getAttribute('data-mid');
-    expect(await page.locator(`.mk[data-mid="${id}"] .row1 .st`).last().textContent()).toBe(`passage: "dochter" (tekens ${start}–${start + 7})`);
+    // (the page shows the new card once it has reloaded the conversation: wait for it, wherever it lands among the cards)
+    await expect.poll(() => page.locator(`${rowSel(2)} .mk .row1 .st`).allTextContents()).toContain(`passage: "dochter" (tekens ${start}–${start + 7})`);
   });
 
   it('chooses sentences with the arrows, and refuses in Dutch what the server would refuse, recording nothing', async () => {
