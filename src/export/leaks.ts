@@ -22,7 +22,8 @@ import { subjectScreen } from './subjects.js';
 
 type RawHeader = {
   title: string; titleWithheld?: boolean; subjectsWithheld?: string[]; excluded: boolean;
-  participants: { name: string; custodian: boolean; private?: boolean; pseudonym?: string | null }[]; custodian: { name: string };
+  participants: { name: string; custodian: boolean; private?: boolean; pseudonym?: string | null }[];
+  custodian: { name: string; function: string; department: string };
 };
 
 /**
@@ -146,6 +147,8 @@ function* rawPackageSteps(bagDirs: string[]): Generator<void, LeakSource, void> 
           if (pass === 'public') {
             if (!excluded && !h.titleWithheld) idx.addPublic(subjects ? subjects.redact(h.title) : h.title);
             publicNames.add(h.custodian.name);
+            // (the package names the custodian with function and department: "Minister, …" in a withheld message proves nothing)
+            idx.addPublic(`${h.custodian.name} ${h.custodian.function} ${h.custodian.department}`);
             for (const p of h.participants) if (!p.private && !excluded) publicNames.add(p.name);
             // The participant line of a kept conversation is shown as a whole: names in a row there prove nothing
             // (an excluded group titled "Petra Hoekstra, Daan Mulder" is not found in another group's line).

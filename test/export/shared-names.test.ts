@@ -8,12 +8,14 @@
  *   chat became a "leak" of the private contact.
  * - The SMS group titled "Petra Hoekstra, Daan Mulder" withheld: its title (withheld text) reads word for word in the
  *   participant line of the Signal group where both take part, which is shown, not leaked.
- * The cleaner shows both rightly; verify must agree, from the ruwe dataset alone and from the store.
+ * - A withheld message "Staatssecretaris, de beantwoording …": its clause "Staatssecretaris" is the custodian's
+ *   function, which the package's own header shows; the check from the ruwe dataset did not count that as shown.
+ * The cleaner shows these rightly; verify must agree, from the ruwe dataset alone and from the store.
  */
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { runCli, REPO, tempDir } from '../helpers/cli.js';
-import { allText, bagOf } from './helpers.js';
+import { allText, bagOf, ingestedStore } from './helpers.js';
 
 it('names shown in kept conversations are not leaks of a private contact of the same name, nor of a withheld title made of them', async () => {
   const dir = tempDir();
@@ -48,4 +50,20 @@ it('names shown in kept conversations are not leaks of a private contact of the 
     expect(v.json().findings, args.join(' ')).toEqual([]);
     expect(v.code).toBe(0);
   }
+});
+
+it("a withheld message that addresses the bewindspersoon by function ('Minister, …') is no leak of the package's own header", async () => {
+  // ingestedStore's custodian is Jan de Vries, Minister, IenW.
+  const { cli, out } = await ingestedStore({
+    'WhatsApp-chat met Eva.txt': '04-03-2025 18:01 - Eva: Minister, vergeet je de verjaardag van oma niet?\n04-03-2025 18:02 - Jan de Vries: Nee hoor\n',
+    'WhatsApp-chat met Karin van Dijk.txt': '05-03-2025 09:00 - Karin van Dijk: Goedemorgen, de nota ligt klaar\n05-03-2025 09:01 - Jan de Vries: Dank\n',
+  });
+  const conv = ((await cli('conversations', '--custodian', 'min', '--json')).json().conversations as { id: number; title: string }[]).find((c) => c.title === 'Eva')!;
+  expect((await cli('review', 'mark', '--conversation', String(conv.id), '--category', 'privé', '--reviewer', 'Anna de Wit')).code).toBe(0);
+  const ex = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both', '--allow-unreviewed');
+  expect(ex.code, ex.stderr).toBe(0);
+  expect(allText(bagOf(out, 'geschoond'))).toContain('Minister');
+  const v = await runCli(['verify', bagOf(out, 'geschoond'), bagOf(out, 'ruw'), '--json']);
+  expect(v.json().findings).toEqual([]);
+  expect(v.code).toBe(0);
 });
