@@ -18,7 +18,7 @@ export class UserError extends Error {
  */
 export class InputError extends UserError {
   constructor(file: string, reason: string, where: { line?: number; entry?: string; code?: string } = {}) {
-    const line = where.line !== undefined ? where.line : undefined;
+    const { line } = where;
     const loc = where.entry ? ` (entry ${where.entry}${line !== undefined ? `, line ${line}` : ''})` : line !== undefined ? `:${line}` : '';
     super(`${file}${loc}: ${reason}`, { file, ...where });
     this.name = 'InputError';

@@ -40,7 +40,7 @@ export interface ScreenHit {
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const MIN_NAME_CHARS = 4;
 /** Shortest name the strict screen (titles, system events) replaces: "Eva", "Bo". */
-const STRICT_MIN_NAME_CHARS = 2;
+export const STRICT_MIN_NAME_CHARS = 2;
 
 interface Token {
   text: string;

@@ -1,4 +1,4 @@
-import { Screen } from './screen.js';
+import { Screen, STRICT_MIN_NAME_CHARS } from './screen.js';
 
 /**
  * Group subjects (names) and descriptions that only withheld content sets (pure; no I/O).
@@ -19,7 +19,6 @@ import { Screen } from './screen.js';
 /** What the geschoonde set shows instead of a withheld subject (inside brackets, like a pseudonym). */
 export const SUBJECT_WITHHELD = 'onderwerp afgeschermd';
 
-const STRICT_MIN_CHARS = 2;
 const SIGNAL_RENAME = /changed the group name to "(.*?)"\.?(?=\s|$)/g;
 
 interface EventLike {
@@ -69,6 +68,6 @@ export function withheldGroupTexts(events: Iterable<{ texts: readonly string[]; 
 /** The screen that replaces withheld subjects by `[onderwerp afgeschermd]`, or null when there are none. */
 export function subjectScreen(withheld: readonly string[]): Screen | null {
   if (!withheld.length) return null;
-  const s = new Screen([{ contactId: 0, pseudonym: SUBJECT_WITHHELD, names: [...withheld], phones: [] }], [], STRICT_MIN_CHARS);
+  const s = new Screen([{ contactId: 0, pseudonym: SUBJECT_WITHHELD, names: [...withheld], phones: [] }], [], STRICT_MIN_NAME_CHARS);
   return s.empty ? null : s;
 }
