@@ -4,29 +4,28 @@
  * random with fixed seeds: suggestions accepted, rejected or re-categorised, and manual marks on passages, messages,
  * conversations and contacts; both sets are exported and verified from the ruwe dataset alone and from the store.
  * (This is the export fuzz that found the false refusals fixed in fb0db4e and 57c9702, kept with three seeds that each fail
- * on the code before fb0db4e; sixteen seeds pass now.)
+ * on the code before fb0db4e; twelve seeds pass now.)
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../parsers/prng.js';
 import { REPO, runCli, tempDir } from '../helpers/cli.js';
 import { bagOf } from './helpers.js';
 
 const CATS = ['zakelijk', 'privé', 'partijpolitiek'] as const;
 
-function lcg(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return Math.floor((s / 0x7fffffff) * n);
-  };
-}
+/** n → a whole number in [0, n), from the project's deterministic PRNG (the cases must be the same on every run). */
+const picker = (seed: number): ((n: number) => number) => {
+  const next = rng(seed);
+  return (n) => Math.floor(next() * n);
+};
 
 type Conv = { id: number; participants: { contactId: number }[] };
 type Msg = { id: number; text: string };
 
 describe('random review decisions on the bundled samples, exported and verified', () => {
-  it.each([7, 1, 10])('seed %i', async (seed) => {
-    const rnd = lcg(seed);
+  it.each([1, 3, 7])('seed %i', async (seed) => {
+    const rnd = picker(seed);
     const chance = (p: number) => rnd(1_000_000) < p * 1_000_000;
     const dir = tempDir();
     const db = path.join(dir, 'store.db');

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
 import { addCustodian } from '../../src/store/custodians.js';
 import { ingestPaths } from '../../src/ingest/run.js';
+import { rng } from '../../parsers/prng.js';
 import { REPO, tempDir } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
 
@@ -20,14 +21,11 @@ const SAMPLES = path.join(REPO, 'samples/whatsapp');
 const EDITED = / <(This message was edited|Dit bericht is bewerkt)>/;
 const HEAD = /^\u200e?\[?\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4},? \d{1,2}[:.]\d{2}/;
 
-/** A small deterministic generator (the cases must be the same on every run). */
-function lcg(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return Math.floor((s / 0x7fffffff) * n);
-  };
-}
+/** n → a whole number in [0, n), from the project's deterministic PRNG (the cases must be the same on every run). */
+const picker = (seed: number): ((n: number) => number) => {
+  const next = rng(seed);
+  return (n) => Math.floor(next() * n);
+};
 
 type Row = { k: string; c: number; kind: string; event: string | null; raw: string };
 
@@ -68,7 +66,7 @@ describe('two overlapping exports of a chat, ingested in either order', () => {
     };
     const whole = await ingestAll(dir, 'whole', [zip('whole', text)], dateOrder);
     const texts = new Set(whole.filter((r) => r.kind === 'text' && r.event === null).map((r) => r.raw));
-    const rnd = lcg(chats.indexOf(sample) + 1);
+    const rnd = picker(chats.indexOf(sample) + 1);
     for (let round = 0; round < 3; round++) {
       let k1 = 1 + rnd(n - 3);
       let k2 = k1 + 1 + rnd(n - k1 - 1);
