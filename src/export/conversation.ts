@@ -14,6 +14,7 @@ import { ChatHtmlWriter } from './html.js';
 import { other } from './ids.js';
 import type { Ref } from './mdto.js';
 import { OWN_FORMATS } from './pronom.js';
+import { Screen } from './screen.js';
 import { archiefvormer, closeWithSidecar, exportEvent, restriction, sha256, writeFileSidecar, writeObjectSidecar, type SetWriter } from './writer.js';
 import { StoreDamageError } from './damage.js';
 import type { Yielder } from './partial.js';
@@ -100,7 +101,7 @@ interface Rendered {
 }
 
 /** One message as this set writes it, and the content hash the ledger keeps for it. */
-function render(w: SetWriter, msg: MessageJson, eff: Parameters<typeof hiddenPassages>[1], ctx: CleaningContext, excl: MarkingRef | null): Rendered {
+function render(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: MessageJson, eff: Parameters<typeof hiddenPassages>[1], ctx: CleaningContext, excl: MarkingRef | null): Rendered {
   if (w.set === 'geschoond' && excl) return { json: null, hash: sha256(JSON.stringify({ excludedBy: excl })), slot: null, copies: [] };
   const slot = w.set === 'geschoond' ? cleanMessage(msg, eff, ctx) : null;
   const copies = slot?.type === 'marker' ? [] : msg.attachments.map((a, i) => mediaFile(w, msg.id, i, a));
@@ -220,8 +221,10 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
       const objectId = `message:${msg.id}`;
       const prev = t.w.delivered(objectId);
       const rd = render(t.w, msg, marks.effective, ctx, excl);
-      if (prev !== null) t.w.ledger.skip(objectId, prev, rd.hash, rd.deliveredAs);
-      else if (opened[i]) {
+      if (prev !== null) {
+        t.w.ledger.skip(objectId, prev, rd.hash, rd.deliveredAs);
+        if (t.w.set === 'geschoond' && prev !== rd.hash && shownThenWithheldNow(t.w, msg, ctx, prev)) t.w.ledger.withheldSince(objectId);
+      } else if (opened[i]) {
         const o = opened[i]!;
         t.w.ledger.add(objectId, rd.hash);
         add(o, msg, rd, marks);
@@ -234,10 +237,54 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
   return opened.map((o) => (o ? close(o, conv, ctx, excl) : null));
 }
 
+/**
+ * Whether a message that an earlier geschoonde set delivered with hash `prev` (and whose slot is now another) showed
+ * there what its slot now withholds: `prev` is the hash of the message as the geschoonde set shows it without its
+ * message, passage and conversation markings (one made after that delivery), or with nothing withheld at all (a
+ * contact marked privé after it). Exact, not a guess: the two renderings differ from the current slot only in what
+ * markings withhold. A delivery that withheld part of it already, then more, is not recognised (it is still counted
+ * in changedSinceDelivery).
+ */
+function shownThenWithheldNow(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: MessageJson, ctx: CleaningContext, prev: string): boolean {
+  const unmarked: CleaningContext = { ...ctx, conversationMarkings: [] };
+  if (render(w, msg, [], unmarked, null).hash === prev) return true;
+  const open: CleaningContext = { ...unmarked, contactMarkings: new Map(), pseudonyms: new Map(), screen: NO_SCREEN, subjects: null, titleWithheld: false };
+  return render(w, msg, [], open, null).hash === prev;
+}
+
+const NO_SCREEN = new Screen([]);
+
+/**
+ * The messages that an earlier geschoonde set delivered showing what their slot now withholds (see
+ * shownThenWithheldNow), for an export that has nothing new to deliver and so renders nothing: their object ids,
+ * the first `limit`, and how many there are.
+ */
+export async function withheldSinceDelivery(
+  w: Pick<SetWriter, 'set' | 'x' | 'blobs' | 'db' | 'delivered'>, y: Yielder, limit = 20,
+): Promise<{ count: number; examples: string[] }> {
+  const { x, db } = w;
+  const found = { count: 0, examples: [] as string[] };
+  for (const conv of x.conversations) {
+    const ctx = cleaningContextFor(x, conv);
+    const excl = x.exclusions.get(conv.id) ?? null;
+    const marksOf = conversationMarkingStream(db, conv.id, x.scope, x.allowUnreviewed);
+    for (const msg of iterateMessages(db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
+      if (y.due) await y.yield();
+      const marks = marksOf(msg.id, msg.seq);
+      const objectId = `message:${msg.id}`;
+      const prev = w.delivered(objectId);
+      if (prev === null || prev === render(w, msg, marks.effective, ctx, excl).hash || !shownThenWithheldNow(w, msg, ctx, prev)) continue;
+      found.count++;
+      if (found.examples.length < limit) found.examples.push(objectId);
+    }
+  }
+  return found;
+}
+
 interface MediaCopy { name: string; sha256: string; mime: string | null }
 
 /** The package file of an attachment whose bytes are in the blob store: named after message id and position only. */
-function mediaFile(w: SetWriter, messageId: number, ordinal: number, a: MessageJson['attachments'][number]): MediaCopy | null {
+function mediaFile(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, messageId: number, ordinal: number, a: MessageJson['attachments'][number]): MediaCopy | null {
   if (!a.sha256) return null; // missing from the export itself: recorded as missing, nothing to copy
   // Ingested bytes that are gone are damage to the store, never a silently file-less attachment. (Ids only: the file
   // name may be private.)

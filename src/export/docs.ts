@@ -104,7 +104,9 @@ onbeoordeelde suggesties en vervolggegevens. **Pakket-SHA-256** (\`sipHash\`, ba
 de SHA-256 van de bytes van \`manifest-sha256.txt\`, dat de SHA-256 van elk payloadbestand bevat. \`levering.json\`
 (tagbestand) noemt elk geleverd object met zijn inhoudshash (\`message:<id>\`, \`source:<sha256>\`, \`serie\`,
 \`documentatie:<hash>\`); een vervolgexport bevat alleen objecten die nog niet eerder zijn geleverd en noemt de
-eerdere leveringen en het aantal weggelaten en sindsdien gewijzigde objecten.
+eerdere leveringen en het aantal weggelaten en sindsdien gewijzigde objecten. Een geschoonde vervolgexport noemt
+bovendien de berichten die een eerdere geschoonde set leverde met inhoud die sindsdien is afgeschermd
+(\`withheldSinceDelivery\`): die inhoud staat nog in die eerdere levering, die daarom moet worden vervangen of ingetrokken.
 
 ## Controle
 \`chatarchief verify <geschoond> <ruw>\` controleert de manifesten, elke sidecar tegen de XSD, omvang en hash in de

@@ -35,6 +35,9 @@ export interface SetResult {
   skippedAlreadyDelivered: number;
   changedSinceDelivery: number;
   changedExamples: string[];
+  /** Of those: messages an earlier geschoonde set delivered showing what they now withhold (see LedgerSink.withheld). */
+  withheldSinceDelivery: number;
+  withheldSinceDeliveryExamples: string[];
 }
 
 export interface SetOptions {
@@ -134,6 +137,7 @@ async function finishSet(w: SetWriter, o: SetOptions, layout: Layout, results: C
     markers: results.reduce((a, r) => a + r.markers, 0), passages: results.reduce((a, r) => a + r.passages, 0),
     excludedConversations: results.filter((r) => r.excluded).length, sources,
     newObjects: w.ledger.count, skippedAlreadyDelivered: w.ledger.skipped, changedSinceDelivery: w.ledger.changed, changedExamples: w.ledger.changedExamples,
+    withheldSinceDelivery: w.ledger.withheld, withheldSinceDeliveryExamples: w.ledger.withheldExamples,
   };
   fs.writeFileSync(path.join(w.pw.bagDir, 'pakbon.xml'), pakbonXml({
     id: `${ids.dossier(set)}:pakket`, naam: dossier.naam, set, doellocatie: 'Nader op te geven door de ontvangende archiefdienst', sipHash: pkgSha,
@@ -144,6 +148,10 @@ async function finishSet(w: SetWriter, o: SetOptions, layout: Layout, results: C
     bijzonderheden: [
       'Sidecars volgens MDTO-XML 1.0.1; chat.json volgt het eigen, gedocumenteerde formaat in Documentatie_chatformaat (JSON Schema).',
       ...(x.allowUnreviewed ? ['Geëxporteerd met onbeoordeelde suggesties (--allow-unreviewed); die zijn als gemarkeerd behandeld.'] : []),
+      ...(result.withheldSinceDelivery
+        ? [`${result.withheldSinceDelivery} berichten die een eerdere geschoonde set leverde met inhoud die nu is afgeschermd (privé of partijpolitiek), ` +
+            'zijn niet opnieuw geleverd; de eerdere levering toont die inhoud nog. Zie withheldSinceDelivery in levering.json.']
+        : []),
     ],
   }), { flag: 'wx' });
   if (y.due) await y.yield();
@@ -266,6 +274,7 @@ async function writeLevering(w: SetWriter, o: SetOptions, pkgSha: string, y: Yie
       format: 'chatarchief-levering', formatVersion: 1, set: w.set, custodianId: w.x.custodian.id, period: w.period, delivery: w.ids.delivery,
       packageSha256: pkgSha, previousExports: o.previousExports, skippedAlreadyDelivered: w.ledger.skipped,
       changedSinceDelivery: { count: w.ledger.changed, examples: w.ledger.changedExamples },
+      ...(w.set === 'geschoond' ? { withheldSinceDelivery: { count: w.ledger.withheld, examples: w.ledger.withheldExamples } } : {}),
     }, 'objects');
     for (const e of w.ledger.entries()) {
       out.item(e);

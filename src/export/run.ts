@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { getCustodian } from '../store/custodians.js';
-import type { Store } from '../store/db.js';
-import { conversationStats, ledgerLookup, listExports, openSuggestions, recordExport, type OpenSuggestions, type SetKind } from '../store/exports.js';
+import type { DB, Store } from '../store/db.js';
+import { conversationStats, lastDeliveriesOf, ledgerLookup, listExports, openSuggestions, recordExport, type OpenSuggestions, type SetKind } from '../store/exports.js';
 import { VERSION } from '../version.js';
-import { dateIn } from './conversation.js';
+import { dateIn, withheldSinceDelivery } from './conversation.js';
 import { buildExportContext, scopeOf } from './context.js';
 import { PayloadWriter } from './files.js';
 import { Ids } from './ids.js';
@@ -13,6 +13,19 @@ import { packageFiles, scanPackageYielding, sourceFromRawPackageYielding, source
 import { writeSets, type SetOptions, type SetResult } from './package.js';
 import { cannotWrite, cleanLeftovers, ExportInterrupted, makePartialDir, removeWorkDir, Yielder, type Leftovers } from './partial.js';
 import { LedgerSink, type SetWriter } from './writer.js';
+
+/**
+ * The warning about messages that an earlier geschoonde set delivered showing what they now withhold (ids and package
+ * names only: the content is private).
+ */
+function withheldWarning(db: DB, custodianId: string, count: number, examples: string[], packageWritten = true): string {
+  const where = lastDeliveriesOf(db, custodianId, 'geschoond', examples).map((p) => path.basename(p));
+  return (
+    `geschoond: ${count} message(s) that an earlier geschoonde set delivered with their content are now withheld (marked privé or ` +
+    `partijpolitiek since), e.g. ${examples.slice(0, 10).join(', ')}${where.length ? ` (delivered in ${where.join(', ')})` : ''}. That content is still in ` +
+    `the earlier delivery: ask the receiving archive to replace or withdraw it. They are not delivered again${packageWritten ? ' (see withheldSinceDelivery in levering.json)' : ''}.`
+  );
+}
 
 /**
  * `chatarchief export`: both deliveries of a custodian and period, written into a temporary folder beside --out and
@@ -174,6 +187,11 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
   const sets = o.sets.filter((set) => x.conversations.some((c) => conversationStats(db, c.id, scope, set).count > 0));
   for (const set of o.sets) if (!sets.includes(set)) log(`${set}: every message in ${period.from} – ${period.to} was delivered before; no ${set} package`);
   if (!sets.length) {
+    // Nothing is written, but a marking made since a delivery may have withheld what a geschoonde set showed: say so.
+    if (o.sets.includes('geschoond')) {
+      const found = await withheldSinceDelivery({ db, blobs: store.blobs, x, set: 'geschoond', delivered: ledgerLookup(db, custodian.id, 'geschoond') }, y);
+      if (found.count) warn(withheldWarning(db, custodian.id, found.count, found.examples, false));
+    }
     const last = listExports(db, custodian.id).at(-1);
     const where = last ? ` (the last delivery: ${last.setKind}, ${last.createdAt.slice(0, 10)}, ${last.outPath})` : '';
     throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before${where}`);
@@ -207,6 +225,7 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
       return { w, o: { bagName, openSuggestions: open.total, previousExports: listExports(db, custodian.id, set).map((e) => e.id) } };
     });
     const written = (await writeSets(jobs, y)).map((r, i) => ({ r, w: jobs[i]!.w }));
+    for (const { r } of written) if (r.withheldSinceDelivery) warn(withheldWarning(db, custodian.id, r.withheldSinceDelivery, r.withheldSinceDeliveryExamples));
     // Before anything is delivered: the files the cleaner did not write, kept attachments copied byte for byte, are
     // checked like verify checks the set: no private contact's name or number (a forwarded vCard) and no withheld text
     // (a forwarded .txt). Only text-like attachments: in image, audio or video bytes a 4-letter name turns up by chance

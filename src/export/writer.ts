@@ -119,6 +119,18 @@ export class LedgerSink {
     }
   }
 
+  /**
+   * Of the changed: messages that an earlier geschoonde set delivered showing what their slot now withholds (marked
+   * privé or partijpolitiek after the delivery). The archive holds that content in a geschoonde set.
+   */
+  withheld = 0;
+  withheldExamples: string[] = [];
+
+  withheldSince(objectId: string): void {
+    this.withheld++;
+    if (this.withheldExamples.length < 20) this.withheldExamples.push(objectId);
+  }
+
   private open = true;
 
   close(): void {
