@@ -4,7 +4,7 @@ import { getCustodian } from '../store/custodians.js';
 import { getConversation, iterateMessages } from '../store/messages.js';
 import {
   contactMarkings, conversationMarkings, conversationsInScope, custodianContacts, messageMarkingLookup,
-  type Scope, type ScopedConversation, type StoredMarking,
+  type ContactInfo, type Scope, type ScopedConversation, type StoredMarking,
 } from '../store/exports.js';
 import { cleanConversation, conversationExclusion, type Category, type CleaningContext, type MarkingRef, type Slot } from './clean.js';
 import { nameWords, Screen, type PrivateContact } from './screen.js';
@@ -46,6 +46,11 @@ export interface ExportContext {
   /** The contacts whose names are publicNames (the custodian's, and those present in kept content). */
   publicContacts: Set<number>;
   screen: Screen;
+  /**
+   * How the geschoonde set would show contacts if none were private: every contact known only by number (private
+   * ones too) as "Contact <n>", its number screened; all others by name (see shownThenWithheldNow in conversation.ts).
+   */
+  withoutPrivate: { neutralNames: Map<number, string>; screen: Screen };
   messageMarkings: ReturnType<typeof messageMarkingLookup>;
 }
 
@@ -111,8 +116,15 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   }
   return {
     custodian, scope, allowUnreviewed, conversations, contactMarkings: cMarks, conversationMarkings: convMarks, exclusions, withheldTitles, withheldSubjects,
-    privateContacts, pseudonyms, neutralNames, publicNames, publicContacts, screen, messageMarkings,
+    privateContacts, pseudonyms, neutralNames, publicNames, publicContacts, screen, withoutPrivate: withoutPrivate(contacts, publicNames), messageMarkings,
   };
+}
+
+function withoutPrivate(contacts: ContactInfo[], publicNames: string[]): ExportContext['withoutPrivate'] {
+  const nameless = contacts
+    .filter((k) => !k.isCustodian && k.phones.length && isNameless(k.names))
+    .map((k): PrivateContact => ({ contactId: k.id, pseudonym: neutralNameFor(k.rank), names: [], phones: k.phones }));
+  return { neutralNames: new Map(nameless.map((p) => [p.contactId, p.pseudonym])), screen: new Screen(nameless, publicNames) };
 }
 
 function baseContext(

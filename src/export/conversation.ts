@@ -14,7 +14,6 @@ import { ChatHtmlWriter } from './html.js';
 import { other } from './ids.js';
 import type { Ref } from './mdto.js';
 import { OWN_FORMATS } from './pronom.js';
-import { Screen } from './screen.js';
 import { archiefvormer, closeWithSidecar, exportEvent, restriction, sha256, writeFileSidecar, writeObjectSidecar, type SetWriter } from './writer.js';
 import { StoreDamageError } from './damage.js';
 import type { Yielder } from './partial.js';
@@ -241,18 +240,18 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
  * Whether a message that an earlier geschoonde set delivered with hash `prev` (and whose slot is now another) showed
  * there what its slot now withholds: `prev` is the hash of the message as the geschoonde set shows it without its
  * message, passage and conversation markings (one made after that delivery), or with nothing withheld at all (a
- * contact marked privé after it). Exact, not a guess: the two renderings differ from the current slot only in what
+ * contact marked privé after it, or only present in withheld content since: see ExportContext.withoutPrivate). Exact, not a guess: the two renderings differ from the current slot only in what
  * markings withhold. A delivery that withheld part of it already, then more, is not recognised (it is still counted
  * in changedSinceDelivery).
  */
 function shownThenWithheldNow(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: MessageJson, ctx: CleaningContext, prev: string): boolean {
   const unmarked: CleaningContext = { ...ctx, conversationMarkings: [] };
   if (render(w, msg, [], unmarked, null).hash === prev) return true;
-  const open: CleaningContext = { ...unmarked, contactMarkings: new Map(), pseudonyms: new Map(), screen: NO_SCREEN, subjects: null, titleWithheld: false };
+  const open: CleaningContext = {
+    ...unmarked, contactMarkings: new Map(), pseudonyms: new Map(), ...w.x.withoutPrivate, subjects: null, titleWithheld: false,
+  };
   return render(w, msg, [], open, null).hash === prev;
 }
-
-const NO_SCREEN = new Screen([]);
 
 /**
  * The messages that an earlier geschoonde set delivered showing what their slot now withholds (see
