@@ -194,7 +194,8 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
     }
     const last = listExports(db, custodian.id).at(-1);
     const where = last ? ` (the last delivery: ${last.setKind}, ${last.createdAt.slice(0, 10)}, ${last.outPath})` : '';
-    throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before${where}`);
+    // (code: a monthly script can tell this refusal from a failure)
+    throw new UserError(`nothing new to export: every message of '${custodian.id}' in ${period.from} – ${period.to} was delivered before${where}`, { code: 'nothing-new' });
   }
 
   const leftovers = cleanLeftovers(out);

@@ -150,6 +150,7 @@ describe('vervolgexport: withheldSinceDelivery', () => {
     await mark('--message', String(id), '--category', 'partijpolitiek');
     const r = await exportTo('levering-2');
     expect(r.code).toBe(1);
+    expect(r.json().error).toMatchObject({ code: 'nothing-new', exitCode: 1 });
     expect(r.json().error.message).toContain('nothing new to export');
     const warning = r.stderr.split('\n').find((l) => l.includes('are now withheld'));
     expect(warning).toContain(`e.g. message:${id} (delivered in min_2023-01-14_2023-01-14_levering-1_geschoond)`);
