@@ -12,6 +12,7 @@ const STRINGS: [string, string, Record<string, unknown>][] = [
   ['Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them. Tap to learn more.', 'encryption-notice', {}],
   [`${LRM}Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.`, 'encryption-notice', {}],
   ['Messages and calls are end-to-end encrypted. Only people in this chat can read, listen to, or share them. Learn more.', 'encryption-notice', {}],
+  [`${LRM}Messages and calls are end-to-end encrypted. Only people in this chat can read, listen to, or share them.`, 'encryption-notice', {}],
   ['Messages to this group are now secured with end-to-end encryption. Tap for more info.', 'encryption-notice', {}],
   ['Messages you send to this group are now secured with end-to-end encryption. Tap for more info.', 'encryption-notice', {}],
   ['Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.', 'encryption-notice', {}],
@@ -43,9 +44,11 @@ const STRINGS: [string, string, Record<string, unknown>][] = [
   [`${LRM}${LRE}+31 6 12345678${PDF} heeft het onderwerp gewijzigd naar “Test export nieuwe naam”`, 'subject-changed', { actor: '+31 6 12345678', subject: 'Test export nieuwe naam' }],
   ["You changed this group's icon", 'icon-changed', { actor: 'You' }],
   ["Alice deleted this group's icon", 'icon-changed', { actor: 'Alice' }],
+  ["You deleted this group's icon", 'icon-changed', { actor: 'You', selfActor: true }],
   ['U hebt de groepsafbeelding gewijzigd', 'icon-changed', { actor: 'U', selfActor: true }],
   ['Alice heeft de groepsafbeelding verwijderd', 'icon-changed', { actor: 'Alice' }],
   ['X changed the group description', 'description-changed', { actor: 'X' }],
+  [`${LRM}You changed the group description`, 'description-changed', { actor: 'You', selfActor: true }],
   ['X heeft de groepsomschrijving gewijzigd', 'description-changed', { actor: 'X' }],
   ["X changed this group's settings to allow only admins to send messages to this group", 'settings-changed', { actor: 'X' }],
   ["X changed this group's settings to allow all participants to edit this group's info", 'settings-changed', { actor: 'X' }],
@@ -60,7 +63,11 @@ const STRINGS: [string, string, Record<string, unknown>][] = [
   ['You added Alice', 'member-added', { actor: 'You', target: 'Alice', selfActor: true }],
   ['You were added', 'member-added', { target: 'You', selfActor: false }],
   ['X, Y were added', 'member-added', { target: 'X, Y' }],
+  ['X was added', 'member-added', { target: 'X' }],
+  [`${LRM}Akshay added Sunil`, 'member-added', { actor: 'Akshay', target: 'Sunil' }],
   [`${LRM}Alice heeft u toegevoegd`, 'member-added', { actor: 'Alice', target: 'u' }],
+  [`${LRM}Alice heeft Dave toegevoegd`, 'member-added', { actor: 'Alice', target: 'Dave' }],
+  [`${LRM}+31 6 12345678 heeft u toegevoegd`, 'member-added', { actor: '+31 6 12345678', target: 'u', selfActor: false }],
   ['Alice heeft je toegevoegd', 'member-added', { actor: 'Alice', target: 'je' }],
   ['U hebt Alice toegevoegd', 'member-added', { actor: 'U', target: 'Alice', selfActor: true }],
   ['Je hebt Alice toegevoegd', 'member-added', { actor: 'Je', target: 'Alice', selfActor: true }],
@@ -68,6 +75,7 @@ const STRINGS: [string, string, Record<string, unknown>][] = [
   [`${LRM}${LRE}+31 6 11111111${PDF} is toegevoegd`, 'member-added', { target: '+31 6 11111111' }],
   ["X joined using this group's invite link", 'member-joined', { actor: 'X' }],
   ["You joined using this group's invite link", 'member-joined', { actor: 'You', selfActor: true }],
+  [`${LRM}Tony Stark joined using this group's invite link`, 'member-joined', { actor: 'Tony Stark' }],
   ['Dave Privé joined using your invite', 'member-joined', { actor: 'Dave Privé' }],
   [`${LRM}Dave neemt deel via uw uitnodiging`, 'member-joined', { actor: 'Dave' }],
   ['Dave neemt deel via je uitnodiging', 'member-joined', { actor: 'Dave' }],
@@ -76,6 +84,8 @@ const STRINGS: [string, string, Record<string, unknown>][] = [
   ['Alice left', 'member-left', { actor: 'Alice' }],
   ['You left', 'member-left', { actor: 'You', selfActor: true }],
   ['X left the group', 'member-left', { actor: 'X' }],
+  ['+31 6 44455566 left', 'member-left', { actor: '+31 6 44455566' }],
+  [`${LRE}+91 98765 43210${PDF} left`, 'member-left', { actor: '+91 98765 43210' }],
   [`${LRM}Alice heeft de groep verlaten`, 'member-left', { actor: 'Alice' }],
   [`${LRM}U hebt de groep verlaten`, 'member-left', { actor: 'U', selfActor: true }],
   ['Je hebt de groep verlaten', 'member-left', { actor: 'Je' }],
@@ -194,5 +204,15 @@ describe('system templates are matched before splitting out an author (§6.1)', 
   it('Android: an unknown authorless line is a system event "other" with no sender', async () => {
     const p = await parse('01-02-2024 10:00 - Dit is een onbekende systeemmelding\n');
     expect(p.messages[0]).toMatchObject({ kind: 'system', event: 'other', sender: null, text: 'Dit is een onbekende systeemmelding' });
+  });
+
+  it('Android: a phone number wrapped in LRE/PDF in an authorless line is the actor, not a sender (§3)', async () => {
+    const p = await parse([
+      '08/12/22, 7:14 pm - +91 98765 43210: POLL:', 'Lunch?', 'OPTION: Ja (1 vote)', '',
+      `08/12/22, 7:16 pm - ${LRE}+91 98765 43210${PDF} left`,
+      '',
+    ].join('\n'));
+    expect(p.scan.authors).toEqual(['+91 98765 43210']);
+    expect(p.messages[1]).toMatchObject({ kind: 'system', event: 'member-left', sender: null, text: `${LRE}+91 98765 43210${PDF} left`, extra: { actor: '+91 98765 43210' } });
   });
 });
