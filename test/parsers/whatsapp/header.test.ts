@@ -19,10 +19,12 @@ describe('header shapes (whatsapp.md §2)', () => {
     ['Android NL', '02-05-2022 16:09 - Carol: De taal is ingesteld', { a: 2, b: 5, c: 2022, hour: 16, minute: 9, second: 0, ampm: '', localTime: '02-05-2022 16:09', rest: 'Carol: De taal is ingesteld' }],
     ['iOS NL', '[02-05-2022 16:12:20] Dave: Ik heb een iPhone', { a: 2, b: 5, c: 2022, hour: 16, minute: 12, second: 20, localTime: '02-05-2022 16:12:20', rest: 'Dave: Ik heb een iPhone' }],
     ['iOS NL old', '13-06-18 21:25:15: a: m', { a: 13, b: 6, c: 18, cDigits: 2, second: 15, localTime: '13-06-18 21:25:15', rest: 'a: m' }],
+    ['iOS old, dotted date and time', '13.06.18 21.25.15: a: m', { a: 13, b: 6, c: 18, hour: 21, minute: 25, second: 15, localTime: '13.06.18 21.25.15', rest: 'a: m' }],
     ['iOS NL 2-digit year', '[22-01-20 10:00:00] Bob: x', { c: 20, cDigits: 2, rest: 'Bob: x' }],
     ['Android EN UK', '23/03/2022, 13:31 - Messages and calls', { a: 23, b: 3, c: 2022, localTime: '23/03/2022, 13:31', rest: 'Messages and calls' }],
     ['Android EN US 24h', '5/2/22, 16:08 - Alice: Hoi', { a: 5, b: 2, c: 22, hour: 16, localTime: '5/2/22, 16:08' }],
     ['Android EN US 12h NNBSP', `1/4/23, 7:02${NNBSP}PM - Messages`, { hour: 7, ampm: 'p', localTime: `1/4/23, 7:02${NNBSP}PM`, rest: 'Messages' }],
+    ['Android EN US 12h NBSP', `1/4/23, 7:02${NBSP}PM - Messages`, { hour: 7, ampm: 'p', localTime: `1/4/23, 7:02${NBSP}PM`, rest: 'Messages' }],
     ['Android IN 12h lowercase', '08/12/22, 7:16 pm - +91 98765 43210: POLL:', { hour: 7, ampm: 'p', rest: '+91 98765 43210: POLL:' }],
     ['iOS EN US 24h', '[3/27/22, 21:41:35] Dmitry S: Hello World', { a: 3, b: 27, second: 35, rest: 'Dmitry S: Hello World' }],
     ['iOS EN US 12h space', '[7/11/2017, 8:20:41 PM] someone: bla', { hour: 8, ampm: 'p', localTime: '7/11/2017, 8:20:41 PM' }],
@@ -96,6 +98,15 @@ describe('lines that are not headers (§9.1, §9.4)', () => {
     expect(detectShape('12/25/23 10:00 was fun')).toBeNull(); // a bare space after the time only in the hr/sr shape
     expect(detectShape('Notulen 14-02-2024')).toBeNull();
     expect(detectShape('123-06-2021 10:00 - x')).toBeNull();
+  });
+
+  it('Buddhist-era and Japanese-era dates (§2, other shapes seen) are not read: such a file is refused, never misdated', async () => {
+    const buddhist = '[3/18/2565 BE, 14:56:01] Elon Musk: Hello\n[3/27/2565 BE, 21:41:35] Dmitry S: Hello World\n';
+    const japanese = '[R4/3/18, 14:56:01] Elon Musk: Hello\n[R4/3/27, 21:41:35] Dmitry S: Hello World\n';
+    for (const text of [buddhist, japanese]) {
+      expect(detectShape(text.slice(0, text.indexOf('\n')))).toBeNull();
+      await expect(scanWhatsApp(lines(text))).rejects.toMatchObject({ name: 'WhatsAppFormatError', message: 'not a WhatsApp export: no message header found' });
+    }
   });
 
   it('a continuation that is a complete header cannot be told apart (accepted, §9.4)', () => {
