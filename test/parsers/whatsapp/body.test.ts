@@ -96,6 +96,9 @@ describe('attached files (§4, §9.7)', () => {
   it('media types from file names', () => {
     expect(['IMG-1.jpg', 'VID-1.mp4', 'PTT-1.opus', 'AUD-1.m4a', 'STK-1.webp', 'DOC-1.', '00000001-VIDEO-x.mp4', '00000001-GIF-x.mp4', 'x.heic', 'x.docx'].map(mediaTypeOf))
       .toEqual(['image', 'video', 'voice', 'audio', 'sticker', 'document', 'video', 'gif', 'image', 'document']);
+    // The iOS names of §4: NNNNNNNN-PHOTO/-VIDEO/-AUDIO/-STICKER/-GIF-YYYY-MM-DD-HH-MM-SS.ext, NNNNNNNN-<original name>.
+    expect(['00000035-PHOTO-2022-03-27-21-41-55.jpg', '00000009-AUDIO-2024-09-03-20-05-40.opus', '00000012-STICKER-2022-03-27-21-49-17.webp', '00000047-Resume.pdf', '00000042-TR.vcf'].map(mediaTypeOf))
+      .toEqual(['image', 'audio', 'sticker', 'document', 'contact']);
   });
 });
 
@@ -114,6 +117,7 @@ describe('locations, calls, deleted, edited, polls, mentions', () => {
 
   it('calls', () => {
     expect(one('Missed voice call')).toMatchObject({ kind: 'call', extra: { call: { missed: true, video: false, group: false } } });
+    expect(one('Missed video call')).toMatchObject({ kind: 'call', extra: { call: { missed: true, video: true, group: false } } });
     expect(one(`${LRM}Missed Voice Call`)).toMatchObject({ kind: 'call' });
     expect(one(`${LRM}Missed group video call`)).toMatchObject({ kind: 'call', extra: { call: { video: true, group: true } } });
     expect(one('Gemiste spraakoproep')).toMatchObject({ kind: 'call', extra: { call: { video: false } } });
