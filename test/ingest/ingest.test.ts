@@ -145,6 +145,34 @@ describe('ingest: zips and attachments', () => {
     expect(human[0]).toMatch(/^0\t2023-10-05T11:00:00\+02:00\tKarin Smit: \[media\] Kaart dijkring 43 <IMG-20231005-WA0001\.jpg>$/);
     expect(human[1]).toMatch(/^1\t2023-10-05T11:01:00\+02:00\tPieter Bos: \[media\] <media \(missing\)>$/);
   });
+
+  it('an iOS zip re-packed on a Mac (whatsapp.md §1): _chat.txt is the chat; the __MACOSX/ resource forks are no second chat and no media', async () => {
+    const photo = Buffer.from('\xff\xd8\xff fake jpeg bytes of a dijkring map', 'latin1');
+    const PHOTO = '00000002-PHOTO-2023-10-05-11-00-30.jpg';
+    const chat = [
+      '[05-10-2023 11:00:00] Crisisteam: \u200eBerichten en gesprekken worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet.',
+      `\u200e[05-10-2023 11:00:30] Karin Smit: \u200e<bijgevoegd: ${PHOTO}>`,
+      '[05-10-2023 11:01:00] Pieter Bos: Dank',
+    ].join('\r\n') + '\r\n';
+    // AppleDouble headers: what a Mac writes beside every file it zips.
+    const fork = Buffer.concat([Buffer.from([0x00, 0x05, 0x16, 0x07]), Buffer.alloc(60)]);
+    const zip = write('zips/WhatsApp Chat - Crisisteam.zip', makeZip([
+      { name: '_chat.txt', data: chat, deflate: true },
+      { name: PHOTO, data: photo },
+      { name: '__MACOSX/._chat.txt', data: fork },
+      { name: `__MACOSX/._${PHOTO}`, data: fork },
+    ]));
+    const r = await ingest(zip);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().sources[0]).toMatchObject({ messagesNew: 3, attachments: 1, attachmentsMissing: 0 });
+    const msgs = (await runCli(['messages', '--db', db, '--conversation', '1', '--json'])).json().messages;
+    expect(msgs[1].attachments).toEqual([{ name: PHOTO, sha256: sha(photo), size: photo.length, missing: false, mime: null }]);
+    const store = new Database(db, { readonly: true });
+    expect(store.prepare('SELECT path, role FROM source_files ORDER BY path').all()).toEqual([
+      { path: PHOTO, role: 'media' }, { path: '_chat.txt', role: 'chat' },
+    ]);
+    store.close();
+  });
 });
 
 describe('ingest: a chat in a zip is read from its stored copy', () => {
