@@ -127,6 +127,11 @@ export class HeadSplitter {
   found: Sender | null = null;
   /** After `locate` of an authorless line: the matched system template (null → event 'other'). */
   foundSys: SystemMatch | null = null;
+  /**
+   * After `locate` of a line with an author: the system template versions before whatsapp-1.3.0 read the whole line
+   * as (see LegacyReading), or null.
+   */
+  readBefore: SystemMatch | null = null;
   /** Lines whose author contains `: ` (`Team: Noord: ‎Alice added you`), counted when `countColonAuthors` is set. */
   colonAuthorLines = 0;
   /** Pass 1 sets this to learn whether any line has an author containing `: ` (whatever the chat name). */
@@ -142,6 +147,7 @@ export class HeadSplitter {
    */
   locate(text: string, start: number, end: number): number {
     this.foundSys = null;
+    this.readBefore = null;
     // Android NL system lines and old-iOS system lines start with LRM and have no author.
     if (this.lrmAt(text, start)) return this.authorless(text, start, end);
     let k = text.indexOf(': ', start);
@@ -156,11 +162,18 @@ export class HeadSplitter {
     }
     let s = this.lookup(text, start, k - start) ?? this.add(text.slice(start, k));
     if (s.suspicious) {
-      const sys = matchSystem(systemKey(this.decoded(text, start, end)));
+      const key = systemKey(this.decoded(text, start, end));
+      const sys = matchSystem(key);
       if (sys) {
-        this.found = null;
-        this.foundSys = sys;
-        return start;
+        // Not a system sentence after all when the `: ` is an author's: WhatsApp starts the body with an LRM there
+        // (`Wie heeft de sleutel?: ‎Alice heeft u toegevoegd`), or the sentence's first name would run past it
+        // (`Robert "Bob" Jansen: They removed the barrier` is no event of actor `Robert "Bob" Jansen: They`).
+        if (!this.lrmAt(text, k + 2) && !leadsPastColon(key, sys)) {
+          this.found = null;
+          this.foundSys = sys;
+          return start;
+        }
+        this.readBefore = sys;
       }
     }
     if (this.ios) {
@@ -195,6 +208,12 @@ export class HeadSplitter {
     this.foundSys = mayBeSystem(rest) ? matchSystem(systemKey(rest)) : null;
     return start;
   }
+}
+
+/** The name a template match on a whole line starts with (its actor, or its target that starts the sentence) holds a `: `. */
+function leadsPastColon(key: string, sys: SystemMatch): boolean {
+  const lead = sys.actor ?? sys.target;
+  return lead !== undefined && lead.includes(': ') && key.startsWith(lead);
 }
 
 const NAME_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;

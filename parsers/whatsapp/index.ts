@@ -14,4 +14,6 @@ export { parseWhatsApp, parseWhatsAppChunks, type ParseOptions } from './parse.j
 // 1.1.0: text joined by '\n' without trailing empty lines; a 'waiting' notice has no sender (ParsedMessage.legacy).
 // 1.2.0: an iOS group's name known from the export's title alone authors system lines; a 'waiting' notice is keyed by its
 // author (LegacyReading.since).
-export const WHATSAPP_PARSER_VERSION = 'whatsapp-1.2.0';
+// 1.3.0: a line whose author reads like a system sentence (`Robert "Bob" Jansen: They removed the barrier`) stays that
+// author's message when the sentence's first name would run past the `: ` or an LRM starts the body (LegacyReading.since).
+export const WHATSAPP_PARSER_VERSION = 'whatsapp-1.3.0';

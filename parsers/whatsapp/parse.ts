@@ -237,6 +237,7 @@ export class WhatsAppParser {
     const b = sp.locate(p.head, p.restStart, p.headEnd);
     const s = sp.found;
     const sys = sp.foundSys;
+    const before = sp.readBefore;
     const body = b === p.headEnd ? '' : p.head.slice(b, p.headEnd);
     const live = p.src.slice(p.segStart, p.segEnd);
     const raw = p.rawPrefix ? p.rawPrefix + live : live;
@@ -286,7 +287,12 @@ export class WhatsAppParser {
     // export finds their contact (and withholds the notice with their other messages).
     if (author !== null) extra = waiting ? { ...extra, actor: author, author } : { ...extra, author };
     if (extra) msg.extra = extra;
-    if (waiting) {
+    if (before !== null) {
+      // Versions before whatsapp-1.3.0 read a line like `Robert "Bob" Jansen: They removed the barrier` as one system
+      // sentence without a sender: stores ingested then hold it under that reading's key.
+      const old = systemBody(p.head.slice(p.restStart, p.headEnd), '\n', rest, before);
+      msg.legacy = { since: 'whatsapp-1.3.0', kind: old.kind, event: old.event, sender: null, text: old.text };
+    } else if (waiting) {
       // A 'waiting' notice is keyed by its author (see MessageKeys.base), as whatsapp-1.0.0 keyed it with the author as
       // its sender; whatsapp-1.1.0 keyed it without one.
       msg.legacy = { since: 'whatsapp-1.2.0', kind: info.kind, event: info.event, sender: null, text: info.text };

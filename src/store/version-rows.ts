@@ -2,7 +2,10 @@
 import type { DB } from './db.js';
 
 /** The parser versions before a version that changed a reading (see LegacyReading.since). */
-export const EARLIER_VERSIONS: Record<string, string[]> = { 'whatsapp-1.2.0': ['whatsapp-1.0.0', 'whatsapp-1.1.0'] };
+export const EARLIER_VERSIONS: Record<string, string[]> = {
+  'whatsapp-1.2.0': ['whatsapp-1.0.0', 'whatsapp-1.1.0'],
+  'whatsapp-1.3.0': ['whatsapp-1.0.0', 'whatsapp-1.1.0', 'whatsapp-1.2.0'],
+};
 
 /**
  * Whether conversation `conversationId` holds messages first stored by a source of one of `versions` (keys of their

@@ -201,6 +201,49 @@ describe('system templates are matched before splitting out an author (§6.1)', 
     expect(p.messages[1]).toMatchObject({ kind: 'system', event: 'other', sender: null, text: 'Alice pinned a message', extra: { author: 'Werkgroep' } });
   });
 
+  it('a person whose name has quotes keeps a message that reads like an event; versions before whatsapp-1.3.0 read it as one', async () => {
+    // A name saved with a nickname makes the would-be author look like a system sentence; the templates must not take
+    // `Robert "Bob" Jansen: They` for an actor (§9.5: author names vary, bodies contain anything).
+    const p = await parse([
+      '05-09-2024 19:00 - Robert "Bob" Jansen: Hoi allemaal',
+      '05-09-2024 19:01 - Robert "Bob" Jansen: They removed the barrier',
+      '05-09-2024 19:02 - Robert “Bob” Jansen: Zij heeft het document toegevoegd',
+      '05-09-2024 19:03 - Karin: De stukken were added',
+      '05-09-2024 19:04 - Robert "Bob" Jansen created group "Team: Noord"',
+      '',
+    ].join('\n'));
+    expect(p.messages.map((m) => [m.sender, m.kind, m.event, m.text])).toEqual([
+      ['Robert "Bob" Jansen', 'text', null, 'Hoi allemaal'],
+      ['Robert "Bob" Jansen', 'text', null, 'They removed the barrier'],
+      ['Robert “Bob” Jansen', 'text', null, 'Zij heeft het document toegevoegd'],
+      ['Karin', 'text', null, 'De stukken were added'],
+      [null, 'system', 'group-created', 'Robert "Bob" Jansen created group "Team: Noord"'],
+    ]);
+    expect(p.messages[4]!.extra).toEqual({ actor: 'Robert "Bob" Jansen', subject: 'Team: Noord' });
+    expect(p.messages[1]!.legacy).toEqual({ since: 'whatsapp-1.3.0', kind: 'system', event: 'member-removed', sender: null, text: 'Robert "Bob" Jansen: They removed the barrier' });
+    expect(p.messages[2]!.legacy).toMatchObject({ since: 'whatsapp-1.3.0', event: 'member-added', sender: null });
+    expect([p.messages[0]!.legacy, p.messages[3]!.legacy, p.messages[4]!.legacy]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('iOS: a group name that reads like a sentence (" heeft ") is the pseudo-author; the LRM after its ": " starts the body', async () => {
+    const p = await parse([
+      `[05-09-2024 19:00:00] Wie heeft de sleutel?: ${LRM}Berichten en gesprekken worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet.`,
+      `[05-09-2024 19:00:01] Wie heeft de sleutel?: ${LRM}Alice heeft u toegevoegd`,
+      '[05-09-2024 19:00:02] Alice: Hoi',
+      '[05-09-2024 19:00:03] Bob: Hoi',
+      `[05-09-2024 19:00:04] Wie heeft de sleutel?: ${LRM}Bob heeft de groep verlaten`,
+      '',
+    ].join('\r\n'));
+    expect(p.scan).toMatchObject({ chatNameHint: 'Wie heeft de sleutel?', authors: ['Alice', 'Bob'], isGroup: true });
+    expect(p.messages.map((m) => [m.sender, m.event, m.extra ?? null])).toEqual([
+      [null, 'encryption-notice', { author: 'Wie heeft de sleutel?' }],
+      [null, 'member-added', { actor: 'Alice', target: 'u', author: 'Wie heeft de sleutel?' }],
+      ['Alice', null, null], ['Bob', null, null],
+      [null, 'member-left', { actor: 'Bob', author: 'Wie heeft de sleutel?' }],
+    ]);
+    expect(p.messages[1]!.legacy).toMatchObject({ since: 'whatsapp-1.3.0', event: 'member-added', text: 'Wie heeft de sleutel?: Alice heeft u toegevoegd' });
+  });
+
   it('Android: an unknown authorless line is a system event "other" with no sender', async () => {
     const p = await parse('01-02-2024 10:00 - Dit is een onbekende systeemmelding\n');
     expect(p.messages[0]).toMatchObject({ kind: 'system', event: 'other', sender: null, text: 'Dit is een onbekende systeemmelding' });
