@@ -245,12 +245,14 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
  * in changedSinceDelivery).
  */
 function shownThenWithheldNow(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: MessageJson, ctx: CleaningContext, prev: string): boolean {
-  const unmarked: CleaningContext = { ...ctx, conversationMarkings: [] };
-  if (render(w, msg, [], unmarked, null).hash === prev) return true;
-  const open: CleaningContext = {
-    ...unmarked, contactMarkings: new Map(), pseudonyms: new Map(), ...w.x.withoutPrivate, subjects: null, titleWithheld: false,
+  // A rendering that is itself a marker (a contact-level marking, the default category) showed nothing: no match.
+  const shown = (c: CleaningContext): boolean => {
+    const rd = render(w, msg, [], c, null);
+    return rd.slot?.type === 'message' && rd.hash === prev;
   };
-  return render(w, msg, [], open, null).hash === prev;
+  const unmarked: CleaningContext = { ...ctx, conversationMarkings: [] };
+  if (shown(unmarked)) return true;
+  return shown({ ...unmarked, contactMarkings: new Map(), pseudonyms: new Map(), ...w.x.withoutPrivate, subjects: null, titleWithheld: false });
 }
 
 /**

@@ -143,6 +143,18 @@ describe('vervolgexport: withheldSinceDelivery', () => {
     expect(r.stderr).not.toContain('are now withheld');
   });
 
+  it('withheld when delivered through its sender (a contact marking), then marked itself: nothing was shown', async () => {
+    await ingest('jan', JAN);
+    await mark('--contact', String(await contactOf('Piet de Boer')), '--category', 'partijpolitiek');
+    expect((await exportTo('levering-1')).code).toBe(0);
+    const id = await idOf(VERJAARDAG);
+    await mark('--message', String(id), '--category', 'privé');
+    await ingest('feb', JAN + NEW);
+    const r = await exportTo('levering-2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(geschoond(r)).toMatchObject({ changedSinceDelivery: 1, changedExamples: [`message:${id}`], withheldSinceDelivery: 0 });
+  });
+
   it('nothing new to export: still refused (exit 1), and the warning is given all the same', async () => {
     await ingest('jan', JAN);
     expect((await exportTo('levering-1')).code).toBe(0);
