@@ -58,7 +58,7 @@ export function parseCommandArgs(cmd: Command, argv: string[]): { values: Record
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: cmd.positionals ?? false, strict: true, tokens: true });
   } catch (e) {
-    throw new UserError(`${(e as Error).message}\nusage: chatarchief ${cmd.usage}`);
+    throw new UserError(`${parseProblem(cmd, options, argv, e as Error & { code?: string })}\nusage: chatarchief ${cmd.usage}`);
   }
   // parseArgs lets the last of a repeated option win: '--span 0:4 --span 9:12' would silently mark one passage.
   const seen = new Set<string>();
@@ -76,6 +76,58 @@ export function parseCommandArgs(cmd: Command, argv: string[]): { values: Record
     throw new UserError(`argument ${empty + 1} is empty (an unset shell variable?); expected a path or id in its place\nusage: chatarchief ${cmd.usage}`);
   }
   return { values: parsed.values as Record<string, unknown>, positionals };
+}
+
+/**
+ * node:util's parseArgs words its refusals for programmers ("Option '--custodian <value>' argument missing", "Unknown
+ * option '--bogus'. To specify a positional argument starting with a '-', …"). Said again here as the other option
+ * errors are: the option first, then what it expects (as the usage line shows it) or which options the command has.
+ */
+function parseProblem(cmd: Command, options: OptionSpec, argv: string[], e: Error & { code?: string }): string {
+  const quoted = /'(-[^'\s]*)/.exec(e.message)?.[1];
+  const help = `run 'chatarchief ${cmd.name} --help' for its options`;
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const given = quoted ?? 'an option';
+      const near = given.startsWith('--') ? closestOption(given.slice(2), Object.keys(options)) : undefined;
+      if (near) return `unknown option ${given}; did you mean --${near}? (${help})`;
+      const dash = cmd.positionals ? `; a path that starts with '-' goes after '--' (${cmd.name} … -- ${given})` : '';
+      return `unknown option ${given}; ${help}${dash}`;
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const name = quoted?.replace(/^-+/, '');
+      if (!name) break;
+      if (options[name]?.type === 'boolean') return `--${name} takes no value (give --${name} alone)`;
+      const expected = name === 'db' ? '<file>, the store' : shownValue(cmd, name);
+      const at = argv.indexOf(`--${name}`);
+      const next = at >= 0 ? argv[at + 1] : undefined;
+      const why = next === undefined ? 'is missing its value' : `is missing its value (the next word, ${next}, is an option)`;
+      return `--${name} ${why}; expected ${expected}`;
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
+      const word = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+      return `unexpected argument '${word}': ${cmd.name} takes only options; ${help}`;
+    }
+  }
+  return e.message;
+}
+
+/** The option whose name is at most two edits from `given` (a typo such as --custodain), if exactly one is. */
+function closestOption(given: string, names: string[]): string | undefined {
+  const near = names.filter((n) => n !== 'help' && editDistance(given, n) <= 2);
+  return near.length === 1 ? near[0] : undefined;
+}
+
+/** Levenshtein distance (with adjacent swaps counted as one edit), for short option names. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /**
