@@ -150,7 +150,7 @@ function msgRow(m) {
   var flags = [
     m.edited ? 'bewerkt' : null, m.viewOnce ? 'eenmalig bekijken' : null,
     m.timeAmbiguous ? 'tijd dubbelzinnig (wissel zomertijd)' : null, m.timeInvalid ? 'tijd bestaat niet (wissel zomertijd)' : null,
-    m.deletedBy ? 'verwijderd door ' + m.deletedBy : null, m.kind === 'deleted' ? 'verwijderd bericht' : null,
+    m.deletedBy ? 'verwijderd door ' + (DELETED_BY_NL[m.deletedBy] || 'onbekende') : m.kind === 'deleted' ? 'verwijderd bericht' : null,
     system && m.event ? 'gebeurtenis: ' + (EVENT_NL[m.event] || EVENT_NL.other) : null, m.missingIn && m.missingIn.length ? 'ontbreekt in een latere export' : null
   ].filter(Boolean);
   return el('div', {

@@ -2,7 +2,7 @@
  * Page script, part 1: state, the API client (token in the X-Chatarchief-Token header), DOM helpers that only ever
  * set text (textContent / createTextNode), dialogs and messages. Plain browser JavaScript kept as a string.
  */
-import { ERR_NL, EVENT_NL } from './texts-nl.js';
+import { DELETED_BY_NL, ERR_NL, EVENT_NL } from './texts-nl.js';
 
 export const APP_CORE = String.raw`
 var params = new URLSearchParams(location.search);
@@ -59,6 +59,7 @@ var ACTION_NL = { confirm: 'bevestigd', reject: 'verworpen', change: 'categorie 
 var LEVEL_NL = { contact: 'contact', conversation: 'gesprek', message: 'bericht', passage: 'passage' };
 var ERR_NL = ${JSON.stringify(ERR_NL)};
 var EVENT_NL = ${JSON.stringify(EVENT_NL)};
+var DELETED_BY_NL = ${JSON.stringify(DELETED_BY_NL)};
 var DID_NL = { confirm: 'bevestigd', reject: 'verworpen', change: 'gewijzigd', mark: 'gemarkeerd', 'second-confirm': 'als tweede beoordelaar bevestigd', undo: 'ongedaan gemaakt' };
 var PROPOSE_NL = { confirm: 'bevestigen', reject: 'verwerpen', change: 'wijzigen', mark: 'markeren' };
 

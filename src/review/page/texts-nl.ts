@@ -1,9 +1,9 @@
 /**
  * Dutch texts of the page that are checked against the server's vocabularies at compile time: every error code the
- * page can receive and every system event a parser can produce has a text here (the page never shows the server's
+ * page can receive, every system event a parser can produce and everyone who can delete a message has a text here (the page never shows the server's
  * English message or a raw event id). Interpolated into the page script as JSON.
  */
-import type { SystemEvent } from '../../../parsers/types.js';
+import type { ParsedMessage, SystemEvent } from '../../../parsers/types.js';
 import type { ReviewErrorCode } from '../service.js';
 
 /**
@@ -53,4 +53,10 @@ export const EVENT_NL: Record<SystemEvent, string> = {
   waiting: 'wachten op bericht',
   blocked: 'contact geblokkeerd of gedeblokkeerd',
   other: 'systeemmelding',
+};
+
+/** Who deleted a message (the parsers' `deletedBy`), in the words of the findings report. */
+export const DELETED_BY_NL: Record<NonNullable<ParsedMessage['deletedBy']>, string> = {
+  sender: 'afzender',
+  self: 'bewindspersoon',
 };
