@@ -4,7 +4,7 @@
  * Every text is escaped; the SVG references nothing outside itself.
  */
 import { DateTime } from 'luxon';
-import type { CustodianCoverage, Period } from './coverage.js';
+import { channelLabel, type CustodianCoverage, type Period } from './coverage.js';
 import type { Finding, FindingGroup } from './findings.js';
 import { dayEnd, dayStart, instant } from './intervals.js';
 import { esc, fmtDate } from './html-util.js';
@@ -80,7 +80,8 @@ export function timelineSvg(
   for (const v of c.veiligstellingen) {
     if (!v.readoutAt) continue;
     const tx = x(instant(v.readoutAt)!).toFixed(1);
-    const t = `Veiligstelling ${v.id}: uitgelezen ${fmtDate(v.readoutDate!)} (${v.platforms.join(', ') || 'geen berichten'}; ${v.messageCount} berichten; ${v.operator}${v.device ? `, ${v.device}` : ''})`;
+    const platforms = v.platforms.map(channelLabel).join(', ') || 'geen berichten';
+    const t = `Veiligstelling ${v.id}: uitgelezen ${fmtDate(v.readoutDate!)} (${platforms}; ${v.messageCount} ${v.messageCount === 1 ? 'bericht' : 'berichten'}; ${v.operator}${v.device ? `, ${v.device}` : ''})`;
     rows.push(`<line class="tick" x1="${tx}" x2="${tx}" y1="${y - 1}" y2="${y + BAR_H + 1}" stroke="${COLORS.tick}" stroke-width="2"><title>${esc(t)}</title></line>`);
   }
   y += ROW_H;
