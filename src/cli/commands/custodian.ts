@@ -54,6 +54,7 @@ const list: Command = {
   name: 'custodian list',
   summary: 'list custodians',
   usage: 'custodian list [--department <name>] [--json]',
+  help: '--department lists only the custodians of that department (one that no custodian has is refused, so a typo shows).',
   options: { department: { type: 'string' } },
   run(ctx, { values }) {
     const db = ctx.store().db;

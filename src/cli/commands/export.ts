@@ -82,7 +82,8 @@ const exportCmd: Command = {
   name: 'export',
   summary: 'export the ruwe dataset and the geschoonde set of a custodian as MDTO + BagIt packages',
   usage: 'export --custodian <id> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] --out <dir> [--set geschoond|ruw|both] [--allow-unreviewed] [--json]',
-  help: `Writes one BagIt bag per set into --out (a new or empty folder), atomically: everything is written beside it first
+  help: `--set (default both) chooses the sets: the geschoonde set, the ruwe dataset, or both.
+Writes one BagIt bag per set into --out (a new or empty folder), atomically: everything is written beside it first
 and renamed into place together with the export ledger. Refuses (exit 1, listing what is open) while suggestions in
 the period are undecided, unless --allow-unreviewed: then they count as marked and the packages say so. A later export
 of the same custodian contains only objects not delivered before (vervolgexport); with none left it exits 1 (--json:

@@ -42,6 +42,9 @@ is all-or-nothing.
 out (in the custodian's zone; a date alone covers that whole day, a time that whole minute). A read-out before the
 export's last message is refused. Without it the export's own time is used where the export has one (Signal's backup header,
 a zip entry's time); a loose file's modification time is not evidence and is ignored.
+--format (default: detected per file) forces one of whatsapp, signal-export, sms-xml, sigtop-json, signal-txt.
+--date-order (default: inferred per file) forces day-first (dmy) or month-first (mdy) dates; a file that proves the
+forced order impossible is refused, naming the line.
 Zip limits (defaults): --max-zip-entries ${DEFAULT_ZIP_LIMITS.maxEntries}, --max-zip-bytes ${DEFAULT_ZIP_LIMITS.maxTotalBytes} (uncompressed total),
 --max-zip-ratio ${DEFAULT_ZIP_LIMITS.maxRatio} (per entry over 1 MiB).
 Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the run at its next step and rolls it back, the files it copied into the blob

@@ -75,6 +75,10 @@ const common = {
 
 const commonOptions = { format: { type: 'string' }, out: { type: 'string' }, 'as-of': { type: 'string' } } as const;
 
+/** The help lines on the output options every report shares. */
+const OUTPUT_HELP = `--format (default table) chooses table, json (the same as --json), csv or html (one self-contained page);
+--out <file> writes the report to that file, whole or not at all, instead of to stdout.`;
+
 /** --json is the same as --format json; a conflicting --format is an error. */
 function formatOf(o: { format?: Format; json?: boolean }): Format {
   if (o.json && o.format && o.format !== 'json') throw new UserError(`--json conflicts with --format ${o.format}`);
@@ -139,7 +143,9 @@ const coverage: Command = {
 the gaps inside the term, days since the last veiligstelling, and whether it is overdue.
 --as-of (default today) assesses the term up to that day. --max-interval-days (default ${DEFAULTS.maxIntervalDays}: monthly) is the target
 frequency. --tolerance-days (default ${DEFAULTS.toleranceDays}) leaves uncovered stretches shorter than that out of the gaps (they stay in the JSON
-as shortGaps). --format html writes the whole rapport: this table, a timeline and findings per custodian, and the status per department.`,
+as shortGaps). --format html writes the whole rapport: this table, a timeline and findings per custodian, and the status per department.
+--department or --custodian limits the report to one department or one custodian.
+${OUTPUT_HELP}`,
   options: { ...commonOptions, 'max-interval-days': { type: 'string' }, 'tolerance-days': { type: 'string' }, department: { type: 'string' }, custodian: { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, coverageSchema, values);
@@ -170,7 +176,8 @@ const findings: Command = {
   help: `Lists, with conversation, person and time: disappearing messages switched on, timer changed or off; view-once media;
 messages deleted by the sender or by the custodian; messages present in an earlier export and missing from a later one;
 attachments missing from an export; Signal exports that may lack disappearing messages; ambiguous or invalid time stamps.
-Chat content is never shown, only system texts and attachment names.`,
+Chat content is never shown, only system texts and attachment names. --custodian limits it to one custodian.
+${OUTPUT_HELP}`,
   options: { format: commonOptions.format, out: commonOptions.out, custodian: { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, findingsSchema, values);
@@ -200,7 +207,8 @@ of the term; target --max-interval-days, default ${DEFAULTS.maxIntervalDays}), e
 cleaning or marking (decided markings and exported geschoonde sets), and the ruwe dataset kept (exported).
 --as-of (default today) gives every row as it stood at the end of that day (in the custodian's zone): the messages of
 the read-outs done by then (as the coverage report counts them, by read-out, else by ingest), and only the markings,
-review decisions, tag runs and exports recorded before the end of that day.`,
+review decisions, tag runs and exports recorded before the end of that day. --department limits it to one department.
+${OUTPUT_HELP}`,
   options: { ...commonOptions, department: { type: 'string' }, 'max-interval-days': { type: 'string' }, 'max-private-percent': { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, statusSchema, values);

@@ -70,7 +70,8 @@ const list: Command = {
 text-changed: decided markings whose message a later export showed with a newer text after the decision (a zakelijk
 message marking, which the export then treats as unreviewed, or a passage marking, which keeps the earlier text).
 Such a marking has textChangedSinceDecision: true and textChangedBySource (the source of the newer text) in --json;
-a new decision on it (review decide <id> --accept confirms it again) clears that.`,
+a new decision on it (review decide <id> --accept confirms it again) clears that.
+Without --status every marking is listed; --rule <id> and --conversation <id> keep those of one rule or conversation.`,
   options: { custodian: { type: 'string' }, status: { type: 'string' }, rule: { type: 'string' }, conversation: { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, z.object({

@@ -156,6 +156,10 @@ const explain: Command = {
   name: 'rules explain',
   summary: 'show which rules fire on a message and why (for rule authors)',
   usage: 'rules explain --text "<message>" [--sender <name or number>] [--rules <file|dir>]... [--default-category <c>] [--json]',
+  help: `Runs the rules on one made-up message; nothing is read from or written to the store.
+--sender (optional) is who sent it, as a name or phone number: the contact rules are run on it too.
+--rules (default: the repository's rules/ folder, as tag uses it) replaces the rule set; give it more than once to combine.
+--default-category (default zakelijk) is the custodian's default category that the outcome falls back to.`,
   options: { text: { type: 'string' }, sender: { type: 'string' }, ...rulesOption, 'default-category': { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, explainSchema, values);
