@@ -119,13 +119,17 @@ export function conversationSummaries(convs: ConversationJson[], progress: Progr
   return [...by.values()];
 }
 
+/** The words of evidenceSummary: Dutch for the review page, English for the CLI's tables (its convention). */
+const SUMMARY_WORDS = { nl: { manual: 'handmatig', beats: 'wint van' }, en: { manual: 'manual', beats: 'beats' } } as const;
+
 /**
  * A short human description of why a marking was suggested: rule id, the matched term(s) (rule engine evidence
  * `hits[].matched` / `hits[].term`, or a top-level term/pattern/contact field), and the rules it won over.
  */
-export function evidenceSummary(m: Pick<MarkingView, 'ruleId' | 'evidence' | 'origin'>): string {
+export function evidenceSummary(m: Pick<MarkingView, 'ruleId' | 'evidence' | 'origin'>, lang: keyof typeof SUMMARY_WORDS = 'nl'): string {
   const e = m.evidence ?? {};
-  if (m.origin === 'manual') return `handmatig${typeof e.markedBy === 'string' ? ` (${e.markedBy})` : ''}`;
+  const words = SUMMARY_WORDS[lang];
+  if (m.origin === 'manual') return `${words.manual}${typeof e.markedBy === 'string' ? ` (${e.markedBy})` : ''}`;
   const terms: string[] = [];
   const add = (v: unknown) => {
     if (typeof v === 'string' && v) terms.push(v);
@@ -140,6 +144,6 @@ export function evidenceSummary(m: Pick<MarkingView, 'ruleId' | 'evidence' | 'or
   return [
     m.ruleId ?? '',
     shown.length ? `"${shown.slice(0, 5).join('", "')}"${shown.length > 5 ? ` (+${shown.length - 5})` : ''}` : '',
-    losers.length ? `· wint van ${losers.join(', ')}` : '',
+    losers.length ? `· ${words.beats} ${losers.join(', ')}` : '',
   ].filter(Boolean).join(' ');
 }

@@ -56,7 +56,7 @@ function renderMarkings(ms: MarkingView[]): string {
       m.status,
       STATE_NL[m.state] + (m.active ? '' : m.state === 'lapsed' ? '' : ', suggestion gone')
         + (m.textChangedSinceDecision ? `, text changed since decision${m.textChangedBySource !== null ? ` (source ${m.textChangedBySource})` : ''}: decide again` : ''),
-      evidenceSummary(m),
+      evidenceSummary(m, 'en'),
       m.lastDecision ? `${m.lastDecision.action} by ${m.lastDecision.reviewer}${m.lastDecision.reason ? `: ${m.lastDecision.reason}` : ''}` : '',
     ]),
   );
