@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPageSession, type PageSession } from './page-session.js';
 
-/** Values the store keeps in English (who deleted a message) reach the reviewer in Dutch. */
+/** Values the store keeps in English (who deleted a message) reach the reviewer in Dutch; empty states say what to do. */
 
 let s: PageSession;
 let page: Page;
@@ -28,6 +28,26 @@ describe('review page: deleted messages', () => {
     await expect.poll(() => flags(s.f.ids.messages.photo)).toBe('verwijderd door afzender');
     expect(await flags(s.f.ids.messages.emoji)).toBe('verwijderd door bewindspersoon');
     expect(await page.locator('#rows .flags').allTextContents()).not.toContainEqual(expect.stringMatching(/\b(sender|self)\b/));
+    expect(s.pageErrors).toEqual([]);
+  });
+});
+
+describe('review page: nothing to review yet', () => {
+  it('a custodian without conversations is told to ingest first, not that a filter hides them', async () => {
+    await page.route('**/api/conversations', (r) => r.fulfill({
+      status: 200, contentType: 'application/json',
+      body: JSON.stringify({ conversations: [], totals: { open: 0, pending: 0, decided: 0, lapsed: 0, total: 0 }, textChanged: 0 }),
+    }));
+    await page.reload();
+    await expect.poll(() => page.locator('#convs .empty').textContent()).toBe(
+      'Er zijn nog geen gesprekken van deze bewindspersoon. Lees eerst exports in (chatarchief ingest) en laad daarna de pagina opnieuw.',
+    );
+    await page.unroute('**/api/conversations');
+    await page.reload();
+    await page.locator('#f-cat').selectOption('zakelijk');
+    await page.locator('#f-open').check();
+    await page.locator('#f-rule').selectOption('partij.rollen');
+    await expect.poll(() => page.locator('#convs .empty').textContent()).toBe('Geen gesprekken voor dit filter.');
     expect(s.pageErrors).toEqual([]);
   });
 });

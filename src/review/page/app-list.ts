@@ -26,6 +26,11 @@ function passesFilters(c) {
 function renderConvList() {
   var box = clear($('convs'));
   var shown = S.convs.filter(passesFilters);
+  if (!S.convs.length) {
+    // Nothing ingested for this custodian yet: no filter hides anything, and there is nothing to review.
+    box.appendChild(el('div', { className: 'empty' }, 'Er zijn nog geen gesprekken van deze bewindspersoon. Lees eerst exports in (chatarchief ingest) en laad daarna de pagina opnieuw.'));
+    return;
+  }
   if (!shown.length) { box.appendChild(el('div', { className: 'empty' }, 'Geen gesprekken voor dit filter.')); return; }
   // One tab stop for the whole list (the open conversation, else the first); the arrow keys move within it.
   var stop = shown.some(function (c) { return c.id === S.convId; }) ? S.convId : shown[0].id;
