@@ -48,6 +48,22 @@ describe('review page: nothing to review yet', () => {
     await page.locator('#f-open').check();
     await page.locator('#f-rule').selectOption('partij.rollen');
     await expect.poll(() => page.locator('#convs .empty').textContent()).toBe('Geen gesprekken voor dit filter.');
+    await page.locator('#f-cat').selectOption('');
+    await page.locator('#f-open').uncheck();
+    await page.locator('#f-rule').selectOption('');
+    expect(s.pageErrors).toEqual([]);
+  });
+});
+
+describe('review page: a key with nothing chosen', () => {
+  it('Enter and Backspace both say how to choose a suggestion', async () => {
+    await page.locator('.conv', { hasText: 'Partijbestuur overleg' }).click();
+    await page.locator('#rows .msg').first().waitFor();
+    await page.locator('#msgs').focus();
+    for (const key of ['Enter', 'Backspace']) {
+      await page.keyboard.press(key);
+      await expect.poll(() => page.locator('#toast .err').last().textContent(), key).toBe('Geen suggestie gekozen: kies een bericht met j/k of klik op een markering.');
+    }
     expect(s.pageErrors).toEqual([]);
   });
 });

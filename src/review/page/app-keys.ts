@@ -320,6 +320,9 @@ function showHelp() {
   box.insertBefore(el('div', { className: 'help-grid' }, rows.flatMap(function (r) { return [el('kbd', null, r[0]), el('span', null, r[1])]; })), box.querySelector('.err'));
 }
 
+/** Enter or Backspace with no marking chosen: how to choose one. */
+var NONE_CHOSEN = 'Geen suggestie gekozen: kies een bericht met j/k of klik op een markering.';
+
 document.addEventListener('keydown', function (ev) {
   if (S.modal) return;
   var t = ev.target, tag = t && t.tagName;
@@ -337,11 +340,11 @@ document.addEventListener('keydown', function (ev) {
     if (tag === 'BUTTON' || (t && t.classList && t.classList.contains('conv'))) return;
     ev.preventDefault();
     if (!noPreview()) return;
-    queueNav(function () { if (S.selected === null) toast('Geen suggestie gekozen (j/k of klik op een markering).', true); else return decideMarking(S.selected, 'confirm'); });
+    queueNav(function () { if (S.selected === null) toast(NONE_CHOSEN, true); else return decideMarking(S.selected, 'confirm'); });
   } else if (k === 'Backspace') {
     ev.preventDefault();
     if (!noPreview()) return;
-    queueNav(function () { if (S.selected === null) toast('Geen suggestie gekozen.', true); else return decideMarking(S.selected, 'reject'); });
+    queueNav(function () { if (S.selected === null) toast(NONE_CHOSEN, true); else return decideMarking(S.selected, 'reject'); });
   } else if (k === 'm') { ev.preventDefault(); queueNav(markPassageByKeys); }
   else if (k === 'u') { ev.preventDefault(); queueNav(undoLast); }
   else if (k === 'v') { ev.preventDefault(); if (!$('preview-toggle').disabled) $('preview-toggle').click(); }
