@@ -45,6 +45,17 @@ describe('command-line mistakes', () => {
     );
   });
 
+  it('a missing required option is named once, with what it takes', async () => {
+    for (const [argv, line] of [
+      [['ingest', 'x.zip'], 'chatarchief ingest: --custodian: required; expected <id> (see: chatarchief custodian list)'],
+      [['review'], 'chatarchief review: --custodian: required; expected <id> (see: chatarchief custodian list)'],
+      [['review', 'list'], 'chatarchief review list: --custodian: required; expected <id> (see: chatarchief custodian list)'],
+      [['review', 'decide', '7', '--accept'], 'chatarchief review decide: --reviewer: required; expected <name>, who decides (recorded with the decision in the audit log)'],
+    ] as const) {
+      expect(await refusal([...argv])).toBe(line);
+    }
+  });
+
   it('under --json the same message is the error object on stdout', async () => {
     const e = expectJsonRefusal(await runCli(['ingest', 'x.zip', '--custodian', '--json']), 'ingest');
     expect(e.message).toMatch(/^--custodian is missing its value \(the next word, --json, is an option\); expected <id>\nusage: chatarchief ingest /);

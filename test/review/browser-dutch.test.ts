@@ -62,7 +62,7 @@ describe('review page: a key with nothing chosen', () => {
     await page.locator('#msgs').focus();
     for (const key of ['Enter', 'Backspace']) {
       await page.keyboard.press(key);
-      await expect.poll(() => page.locator('#toast .err').last().textContent(), key).toBe('Geen suggestie gekozen: kies een bericht met j/k of klik op een markering.');
+      await expect.poll(() => page.locator('#toast .err').last().textContent()).toBe('Geen suggestie gekozen: kies een bericht met j/k of klik op een markering.');
     }
     expect(s.pageErrors).toEqual([]);
   });

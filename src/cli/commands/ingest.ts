@@ -16,7 +16,7 @@ import { requireCustodian } from './custodian.js';
 const positiveInt = z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().positive());
 
 const ingestSchema = z.object({
-  custodian: z.string({ message: 'required: --custodian <id>' }).min(1),
+  custodian: z.string({ message: 'required; expected <id> (see: chatarchief custodian list)' }).min(1),
   operator: z.string().min(1).optional(),
   device: z.string().min(1).optional(),
   'date-order': z.enum(['dmy', 'mdy'], { message: 'expected dmy or mdy' }).optional(),

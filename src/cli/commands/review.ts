@@ -11,7 +11,9 @@ import { categorySchema, idOption, validateOptions, type Command } from '../comm
 import { table } from '../format.js';
 import { requireCustodian } from './custodian.js';
 
-const reviewer = z.string({ message: 'required: --reviewer <name> (who decides)' }).trim().min(1, 'required: --reviewer <name> (who decides)');
+const REVIEWER_REQUIRED = 'required; expected <name>, who decides (recorded with the decision in the audit log)';
+const reviewer = z.string({ message: REVIEWER_REQUIRED }).trim().min(1, REVIEWER_REQUIRED);
+const custodianId = z.string({ message: 'required; expected <id> (see: chatarchief custodian list)' });
 
 const server: Command = {
   name: 'review',
@@ -23,7 +25,7 @@ access token; requests without it are refused (401) and changes need it in the X
   options: { custodian: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
   async run(ctx, { values }) {
     const o = validateOptions(this, z.object({
-      custodian: z.string({ message: 'required: --custodian <id>' }),
+      custodian: custodianId,
       port: z.string().regex(/^\d{1,5}$/, 'expected a port number 0-65535').transform(Number).refine((n) => n <= 65535, 'expected a port number 0-65535').default(0),
       host: z.string().min(1).default('127.0.0.1'),
     }), values);
@@ -75,7 +77,7 @@ Without --status every marking is listed; --rule <id> and --conversation <id> ke
   options: { custodian: { type: 'string' }, status: { type: 'string' }, rule: { type: 'string' }, conversation: { type: 'string' } },
   run(ctx, { values }) {
     const o = validateOptions(this, z.object({
-      custodian: z.string({ message: 'required: --custodian <id>' }),
+      custodian: custodianId,
       status: z.enum(['open', 'decided', 'pending', 'lapsed', 'text-changed'], { message: 'expected open, decided, pending or lapsed (or text-changed: decided on an earlier text)' }).optional(),
       rule: z.string().min(1).optional(),
       conversation: idOption('conversation').optional(),
