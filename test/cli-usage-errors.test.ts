@@ -56,6 +56,10 @@ describe('command-line mistakes', () => {
     }
   });
 
+  it('a message that names its option already is not prefixed with it again', async () => {
+    expect(await refusal(['export', '--custodian', 'x', '--out', 'pk', '--from', '2024-05-01', '--to', '2024-01-01'])).toBe('chatarchief export: --to must not be before --from');
+  });
+
   it('under --json the same message is the error object on stdout', async () => {
     const e = expectJsonRefusal(await runCli(['ingest', 'x.zip', '--custodian', '--json']), 'ingest');
     expect(e.message).toMatch(/^--custodian is missing its value \(the next word, --json, is an option\); expected <id>\nusage: chatarchief ingest /);

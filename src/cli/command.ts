@@ -140,7 +140,8 @@ export function validateOptions<T extends z.ZodType>(cmd: Command, schema: T, va
   if (r.success) return r.data;
   const lines = r.error.issues.map((i) => {
     const opt = i.path.length ? `--${String(i.path[0])}` : 'options';
-    return `${opt}: ${i.message}`;
+    // A message that names the option itself ('--to must not be before --from') is not prefixed with it again.
+    return i.message.startsWith(`${opt} `) ? i.message : `${opt}: ${i.message}`;
   });
   throw new UserError(`${lines.join('\n')}\nusage: chatarchief ${cmd.usage}`);
 }
