@@ -249,7 +249,12 @@ export function postBulk(ctx: ApiContext, body: unknown) {
   const r = decideBulk(ctx.db, { ...b, expected: toExpected(lastDecisionIds), custodianId: ctx.custodianId });
   // `undo`: what the page needs to undo the whole bulk with one request (every decision it recorded, by marking).
   const undo = r.decided.filter((d) => d.decisionId !== null).map((d) => ({ markingId: d.markingId, decisionId: d.decisionId }));
-  return { decided: r.decided.length, skipped: r.skipped, decisionIds: r.decided.map((d) => d.decisionId), undo };
+  // `deliveredInGeschoond`: the decisions that withhold messages an earlier geschoonde set delivered (see DecisionOutcome).
+  const delivered = r.decided.filter((d) => d.deliveredInGeschoond);
+  return {
+    decided: r.decided.length, skipped: r.skipped, decisionIds: r.decided.map((d) => d.decisionId), undo,
+    ...(delivered.length ? { deliveredInGeschoond: { decisions: delivered.length, package: delivered.map((d) => d.deliveredInGeschoond!.package).filter(Boolean).sort().at(-1) ?? null } } : {}),
+  };
 }
 
 export function postMark(ctx: ApiContext, body: unknown) {

@@ -12,6 +12,7 @@ import {
   conversationSuggestionIds, decisionsFor, getMarking, insertDecision, insertManualMarking, setMarkingState, standingManualMarking, targetInfo,
   type DecisionAction, type DecisionRecord, type MarkingLevel, type MarkingRecord,
 } from '../store/decisions.js';
+import { deliveredInGeschoond } from '../store/delivered.js';
 import { textChangedSinceDecision } from '../store/text-changed.js';
 import { applyDecision, outcomeOf, projection, replay, reviewerNameProblem, sameReviewer, type Replay } from './state.js';
 import { textSha256 } from './views.js';
@@ -76,6 +77,11 @@ export interface DecisionOutcome {
   status: string;
   category: string;
   awaitingSecond: boolean;
+  /**
+   * When the decision withholds messages that an earlier geschoonde set delivered: how many, and the package that
+   * delivered the last of them (the archive may hold them shown; the next export names those it did).
+   */
+  deliveredInGeschoond?: { messages: number; package: string | null };
 }
 
 export interface BulkInput {
@@ -174,7 +180,12 @@ function record(ctx: Ctx, m: MarkingRecord, r: Replay, d: Omit<DecisionRecord, '
       ...(ctx.bulk ? { bulk: ctx.bulk } : {}),
     },
   });
-  return { markingId: m.id, decisionId: id, action: d.action, status: p.status, category: p.category, awaitingSecond: p.pendingDecisionId !== null };
+  const out: DecisionOutcome = { markingId: m.id, decisionId: id, action: d.action, status: p.status, category: p.category, awaitingSecond: p.pendingDecisionId !== null };
+  if (d.action !== 'undo' && p.status !== 'rejected' && p.category !== 'zakelijk') {
+    const delivered = deliveredInGeschoond(ctx.db, m.custodianId, m.level, m.targetId);
+    if (delivered.messages) out.deliveredInGeschoond = delivered;
+  }
+  return out;
 }
 
 function unchanged(m: MarkingRecord, r: Replay): DecisionOutcome {

@@ -111,7 +111,16 @@ function renderOutcomes(os: DecisionOutcome[], skipped = 0): string {
       : `marking ${o.markingId}: ${o.action} recorded (decision ${o.decisionId}) → ${o.status} ${o.category}${o.awaitingSecond ? ', awaiting a second reviewer' : ''}`,
   );
   if (skipped) lines.push(`${skipped} markings skipped (already decided, or awaiting a different proposal).`);
+  for (const o of os) if (o.deliveredInGeschoond) lines.push(deliveredNote(o.markingId, o.deliveredInGeschoond));
   return lines.join('\n') || 'Nothing to decide.';
+}
+
+/** The note that a decision withholds messages an earlier geschoonde set delivered (ids and package names only). */
+function deliveredNote(markingId: number, d: NonNullable<DecisionOutcome['deliveredInGeschoond']>): string {
+  return (
+    `note: marking ${markingId} withholds ${d.messages} message(s) that an earlier geschoonde set delivered${d.package ? ` (last: ${d.package})` : ''}. ` +
+    'If that delivery showed them, the archive holds them shown: the next export names them (withheldSinceDelivery); ask the archive to replace or withdraw that delivery.'
+  );
 }
 
 const decideCmd: Command = {
@@ -191,7 +200,8 @@ newer version of an edited message. Without it the span is checked against the t
     const level = o.contact !== undefined ? 'contact' : o.conversation !== undefined ? 'conversation' : o.span ? 'passage' : 'message';
     const targetId = (o.contact ?? o.conversation ?? o.message)!;
     const r = mark(ctx.store().db, { level, targetId, span: o.span ?? null, textSha256: o['text-sha256'] ?? null, category: o.category, reviewer: o.reviewer, reason: o.reason });
-    ctx.result(r, () => `Marked ${level} ${targetId}${o.span ? ` [${o.span[0]}, ${o.span[1]})` : ''} as ${o.category}: marking ${r.markingId}, ${r.awaitingSecond ? 'awaiting a second reviewer' : r.status}.`);
+    ctx.result(r, () => `Marked ${level} ${targetId}${o.span ? ` [${o.span[0]}, ${o.span[1]})` : ''} as ${o.category}: marking ${r.markingId}, ${r.awaitingSecond ? 'awaiting a second reviewer' : r.status}.` +
+      (r.deliveredInGeschoond ? `\n${deliveredNote(r.markingId, r.deliveredInGeschoond)}` : ''));
   },
 };
 

@@ -149,14 +149,24 @@ function errText(e) {
 
 /**
  * A short message in #toast. #toast is the one live region that announces it (assertive); the message itself has no
- * role of its own (alert or status), else a screen reader could read it twice.
+ * role of its own (alert or status), else a screen reader could read it twice. kind: true (or 'err') for an error,
+ * 'warn' for a warning; both stay longer.
  */
-function toast(msg, isErr) {
-  var d = el('div', { className: isErr ? 'err' : '' }, msg);
+function toast(msg, kind) {
+  var cls = kind === 'warn' ? 'warn' : kind ? 'err' : '';
+  var d = el('div', { className: cls }, msg);
   var box = $('toast');
   while (box.children.length > 1) box.firstChild.remove();
   box.appendChild(d);
-  setTimeout(function () { d.remove(); }, isErr ? 6000 : 2500);
+  setTimeout(function () { d.remove(); }, cls === 'warn' ? 12000 : cls ? 6000 : 2500);
+}
+
+/** After a decision that withholds messages an earlier geschoonde set delivered: say so (package name, no content). */
+function deliveredWarning(d) {
+  if (!d || !d.deliveredInGeschoond) return;
+  var g = d.deliveredInGeschoond;
+  toast('Let op: ' + (g.messages === 1 ? 'dit bericht is' : fmtCount(g.messages, 'bericht', 'berichten') + ' hiervan zijn') + ' al geleverd in een geschoonde set' +
+    (g.package ? ' (' + g.package + ')' : '') + '. Toonde die levering de inhoud, vraag het archief dan die levering te vervangen of in te trekken; de volgende export noemt ze.', 'warn');
 }
 
 function fmtNum(n) { return Number(n || 0).toLocaleString('nl-NL'); }

@@ -115,6 +115,7 @@ async function decideMarking(id, action, category) {
   else {
     S.undo.push({ id: id, decisionId: d.decisionId });
     toast(d.awaitingSecond ? 'Vastgelegd; wacht op een tweede beoordelaar.' : d.action === 'second-confirm' ? 'Tweede bevestiging vastgelegd.' : 'Vastgelegd: ' + (STATUS_NL[d.status] || d.status) + ' (' + d.category + ').');
+    deliveredWarning(d);
   }
   applyMarkings(r.markings);
   if (f.index >= 0) {
@@ -201,6 +202,7 @@ async function markTarget(level, targetId, span, category, reason, textSha256) {
     S.selected = r.markingId;
     applyMarkings([r.marking]);
     toast((level === 'passage' ? 'Passage' : level === 'message' ? 'Bericht' : level === 'contact' ? 'Contact' : 'Gesprek') + ' gemarkeerd als ' + category + (r.awaitingSecond ? '; wacht op een tweede beoordelaar.' : '.'));
+    deliveredWarning(r);
     return r;
   } catch (e) { toast(errText(e), true); return null; }
 }

@@ -146,6 +146,7 @@ kbd { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px;
 #toast { position: fixed; right: 20px; bottom: 44px; max-width: 420px; z-index: 20; display: flex; flex-direction: column; gap: 8px; }
 #toast div { background: #1f2933; color: #fff; padding: 10px 14px; border-radius: 4px; box-shadow: 0 4px 14px rgba(0,0,0,.2); }
 #toast div.err { background: var(--err); }
+#toast div.warn { background: #8a5a00; }
 .placeholder { color: var(--muted); padding: 60px 20px; text-align: center; }
 .loading { color: var(--muted); padding: 8px; text-align: center; font-size: 12px; }
 `;

@@ -1,0 +1,28 @@
+import path from 'node:path';
+import type { DB } from './db.js';
+import type { MarkingLevel } from './decisions.js';
+
+/**
+ * How many of the messages a marking covers an earlier geschoonde set delivered, and the package that delivered the
+ * last of them: a reviewer who withholds them now learns at once that the archive may hold them shown (the next export
+ * says exactly which, see withheldSinceDelivery in src/export/conversation.ts). A contact marking is counted by the
+ * messages the contact sent.
+ */
+export function deliveredInGeschoond(db: DB, custodianId: string, level: MarkingLevel, targetId: number): { messages: number; package: string | null } {
+  // (CAST: a JavaScript number is bound as a REAL, and 'message:' || 1.0 is 'message:1.0')
+  const ids =
+    level === 'message' || level === 'passage'
+      ? 'SELECT CAST(? AS INTEGER) AS id'
+      : level === 'conversation'
+        ? 'SELECT id FROM messages WHERE conversation_id = ?'
+        : 'SELECT id FROM messages WHERE sender_contact_id = ?';
+  const r = db
+    .prepare(
+      `SELECT COUNT(DISTINCT l.object_id) AS n, MAX(l.export_id) AS last FROM export_ledger l
+       WHERE l.custodian_id = ? AND l.set_kind = 'geschoond' AND l.object_id IN (SELECT 'message:' || id FROM (${ids}))`,
+    )
+    .get(custodianId, targetId) as { n: number; last: number | null };
+  if (!r.n || r.last === null) return { messages: 0, package: null };
+  const out = db.prepare('SELECT out_path FROM exports WHERE id = ?').pluck().get(r.last) as string | undefined;
+  return { messages: r.n, package: out === undefined ? null : path.basename(out) };
+}
