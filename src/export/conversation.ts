@@ -240,9 +240,10 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
  * Whether a message that an earlier geschoonde set delivered with hash `prev` (and whose slot is now another) showed
  * there what its slot now withholds: `prev` is the hash of the message as the geschoonde set shows it without its
  * message, passage and conversation markings (one made after that delivery), or with nothing withheld at all (a
- * contact marked privé after it, or only present in withheld content since: see ExportContext.withoutPrivate). Exact, not a guess: the two renderings differ from the current slot only in what
- * markings withhold. A delivery that withheld part of it already, then more, is not recognised (it is still counted
- * in changedSinceDelivery).
+ * contact marked privé after it, or only present in withheld content since: see ExportContext.withoutPrivate).
+ * Exact, not a guess: a rendering that shows the message differs from the current slot only in what markings
+ * withhold. A delivery that withheld part of it already, then more, is not recognised (it is still counted in
+ * changedSinceDelivery).
  */
 function shownThenWithheldNow(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: MessageJson, ctx: CleaningContext, prev: string): boolean {
   // A rendering that is itself a marker (a contact-level marking, the default category) showed nothing: no match.
