@@ -222,7 +222,9 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
       const rd = render(t.w, msg, marks.effective, ctx, excl);
       if (prev !== null) {
         t.w.ledger.skip(objectId, prev, rd.hash, rd.deliveredAs);
-        if (t.w.set === 'geschoond' && prev !== rd.hash && shownThenWithheldNow(t.w, msg, ctx, prev)) t.w.ledger.withheldSince(objectId);
+        if (t.w.set === 'geschoond' && prev !== rd.hash && shownThenWithheldNow(t.w, msg, ctx, prev, marks.effective, t.w.deliveredAt?.(objectId) ?? null)) {
+          t.w.ledger.withheldSince(objectId);
+        }
       } else if (opened[i]) {
         const o = opened[i]!;
         t.w.ledger.add(objectId, rd.hash);
@@ -238,19 +240,29 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
 
 /**
  * Whether a message that an earlier geschoonde set delivered with hash `prev` (and whose slot is now another) showed
- * there what its slot now withholds: `prev` is the hash of the message as the geschoonde set shows it without its
- * message, passage and conversation markings (one made after that delivery), or with nothing withheld at all (a
- * contact marked privé after it, or only present in withheld content since: see ExportContext.withoutPrivate).
- * Exact, not a guess: a rendering that shows the message differs from the current slot only in what markings
- * withhold. A delivery that withheld part of it already, then more, is not recognised (it is still counted in
- * changedSinceDelivery).
+ * there what its slot now withholds. `prev` is the hash of a rendering that shows the message with fewer of the
+ * markings it has now:
+ * - with only its message, passage and conversation markings decided before that delivery (`deliveredAt`; a passage
+ *   marked after a delivery that withheld another one);
+ * - without any of them (one made after the delivery);
+ * - with nothing withheld at all (a contact marked privé after it, or only present in withheld content since: see
+ *   ExportContext.withoutPrivate).
+ * Exact, not a guess: such a rendering differs from the current slot only in markings that withhold more. A delivery
+ * that withheld a private contact already, then more, is not recognised (it is still counted in changedSinceDelivery).
  */
-function shownThenWithheldNow(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: MessageJson, ctx: CleaningContext, prev: string): boolean {
+function shownThenWithheldNow(
+  w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: MessageJson, ctx: CleaningContext, prev: string, own: readonly StoredMarking[], deliveredAt: string | null,
+): boolean {
   // A rendering that is itself a marker (a contact-level marking, the default category) showed nothing: no match.
-  const shown = (c: CleaningContext): boolean => {
-    const rd = render(w, msg, [], c, null);
+  const shown = (c: CleaningContext, marks: readonly StoredMarking[] = []): boolean => {
+    const rd = render(w, msg, marks, c, null);
     return rd.slot?.type === 'message' && rd.hash === prev;
   };
+  if (deliveredAt !== null) {
+    // (an undecided suggestion is kept: it may be older than the delivery; a newer one only makes this miss)
+    const then = (m: StoredMarking): boolean => m.undecided || (m.decidedAt !== null && m.decidedAt < deliveredAt);
+    if (shown({ ...ctx, conversationMarkings: ctx.conversationMarkings.filter(then) }, own.filter(then))) return true;
+  }
   const unmarked: CleaningContext = { ...ctx, conversationMarkings: [] };
   if (shown(unmarked)) return true;
   return shown({ ...unmarked, contactMarkings: new Map(), pseudonyms: new Map(), ...w.x.withoutPrivate, subjects: null, titleWithheld: false });
@@ -262,7 +274,7 @@ function shownThenWithheldNow(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: Me
  * the first `limit`, and how many there are.
  */
 export async function withheldSinceDelivery(
-  w: Pick<SetWriter, 'set' | 'x' | 'blobs' | 'db' | 'delivered'>, y: Yielder, limit = 20,
+  w: Pick<SetWriter, 'set' | 'x' | 'blobs' | 'db' | 'delivered' | 'deliveredAt'>, y: Yielder, limit = 20,
 ): Promise<{ count: number; examples: string[] }> {
   const { x, db } = w;
   const found = { count: 0, examples: [] as string[] };
@@ -275,7 +287,8 @@ export async function withheldSinceDelivery(
       const marks = marksOf(msg.id, msg.seq);
       const objectId = `message:${msg.id}`;
       const prev = w.delivered(objectId);
-      if (prev === null || prev === render(w, msg, marks.effective, ctx, excl).hash || !shownThenWithheldNow(w, msg, ctx, prev)) continue;
+      if (prev === null || prev === render(w, msg, marks.effective, ctx, excl).hash) continue;
+      if (!shownThenWithheldNow(w, msg, ctx, prev, marks.effective, w.deliveredAt?.(objectId) ?? null)) continue;
       found.count++;
       if (found.examples.length < limit) found.examples.push(objectId);
     }

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { getCustodian } from '../store/custodians.js';
 import type { DB, Store } from '../store/db.js';
 import { conversationStats, lastDeliveriesOf, ledgerLookup, listExports, openSuggestions, recordExport, type OpenSuggestions, type SetKind } from '../store/exports.js';
+import { deliveredAtLookup } from '../store/delivered.js';
 import { VERSION } from '../version.js';
 import { dateIn, withheldSinceDelivery } from './conversation.js';
 import { buildExportContext, scopeOf } from './context.js';
@@ -189,7 +190,9 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
   if (!sets.length) {
     // Nothing is written, but a marking made since a delivery may have withheld what a geschoonde set showed: say so.
     if (o.sets.includes('geschoond')) {
-      const found = await withheldSinceDelivery({ db, blobs: store.blobs, x, set: 'geschoond', delivered: ledgerLookup(db, custodian.id, 'geschoond') }, y);
+      const found = await withheldSinceDelivery(
+        { db, blobs: store.blobs, x, set: 'geschoond', delivered: ledgerLookup(db, custodian.id, 'geschoond'), deliveredAt: deliveredAtLookup(db, custodian.id, 'geschoond') }, y,
+      );
       if (found.count) warn(withheldWarning(db, custodian.id, found.count, found.examples, false));
     }
     const last = listExports(db, custodian.id).at(-1);
@@ -220,7 +223,8 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
       log(`${set}: writing ${bagName}`);
       const w: SetWriter = {
         db, blobs: store.blobs, x, set, pw: new PayloadWriter(path.join(pkgDir, bagName)), ids, exportedAt, period,
-        delivered: ledgerLookup(db, custodian.id, set), ledger: new LedgerSink(path.join(workDir, `ledger-${set}.tsv`)), tool: `chatarchief ${VERSION}`,
+        delivered: ledgerLookup(db, custodian.id, set), deliveredAt: deliveredAtLookup(db, custodian.id, set),
+        ledger: new LedgerSink(path.join(workDir, `ledger-${set}.tsv`)), tool: `chatarchief ${VERSION}`,
         ...(i === 0 ? { tick } : {}),
       };
       return { w, o: { bagName, openSuggestions: open.total, previousExports: listExports(db, custodian.id, set).map((e) => e.id) } };

@@ -22,6 +22,8 @@ export interface SetWriter {
   period: { from: string | null; to: string | null };
   /** The content hash a ledger object was delivered with in this set, or null. */
   delivered: (objectId: string) => string | null;
+  /** When that delivery was made (asked only for a delivered message that changed since). */
+  deliveredAt?: (objectId: string) => string | null;
   ledger: LedgerSink;
   tool: string;
   /** Called once per message of the export (for progress); optional. */

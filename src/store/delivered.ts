@@ -26,3 +26,14 @@ export function deliveredInGeschoond(db: DB, custodianId: string, level: Marking
   const out = db.prepare('SELECT out_path FROM exports WHERE id = ?').pluck().get(r.last) as string | undefined;
   return { messages: r.n, package: out === undefined ? null : path.basename(out) };
 }
+
+/** When an object was last delivered in a set (the export's time), or null: for a vervolgexport's look back. */
+export function deliveredAtLookup(db: DB, custodianId: string, setKind: 'ruw' | 'geschoond'): (objectId: string) => string | null {
+  const stmt = db
+    .prepare(
+      `SELECT e.created_at FROM export_ledger l JOIN exports e ON e.id = l.export_id
+       WHERE l.custodian_id = ? AND l.set_kind = ? AND l.object_id = ? ORDER BY l.export_id DESC LIMIT 1`,
+    )
+    .pluck();
+  return (objectId) => (stmt.get(custodianId, setKind, objectId) as string | undefined) ?? null;
+}

@@ -103,6 +103,18 @@ describe('vervolgexport: withheldSinceDelivery', () => {
     expect(geschoond(r)).toMatchObject({ withheldSinceDelivery: 1, withheldSinceDeliveryExamples: [`message:${id}`] });
   });
 
+  it('a passage marked after a delivery that withheld another passage of the message counts too', async () => {
+    await ingest('jan', JAN);
+    const id = await idOf(VERJAARDAG);
+    await mark('--message', String(id), '--span', '0:8', '--category', 'privé'); // "Zaterdag"
+    expect((await exportTo('levering-1')).code).toBe(0);
+    await mark('--message', String(id), '--span', '12:17', '--category', 'privé'); // "Lotte"
+    await ingest('feb', JAN + NEW);
+    const r = await exportTo('levering-2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(geschoond(r)).toMatchObject({ changedSinceDelivery: 1, withheldSinceDelivery: 1, withheldSinceDeliveryExamples: [`message:${id}`] });
+  });
+
   it('a contact marked privé after the delivery: the messages that showed them (as sender or by name)', async () => {
     let ids: number[] = [];
     const r = await deliverThenChange(async () => {
