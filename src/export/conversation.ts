@@ -3,13 +3,9 @@ import { decisionsFor, type MarkingRecord } from '../store/decisions.js';
 import { conversationMarkingStream, conversationStats, markingRecordsFor, type ScopedConversation, type StoredMarking } from '../store/exports.js';
 import { iterateMessages, type MessageJson } from '../store/messages.js';
 import { FORMAT_VERSION, JsonLinesArrayWriter, type ChatHeader } from './chatjson.js';
-import {
-  cleanMessage, conversationMarkerSlot, hiddenPassages, messageMarking, messagePassages, participantsShown, titleShown,
-  type CleaningContext, type MarkingRef,
-} from './clean.js';
+import { conversationMarkerSlot, participantsShown, titleShown, type CleaningContext, type MarkingRef } from './clean.js';
 import { cleaningContextFor } from './context.js';
-import { matchesEarlierSightings, rawLineHash, type RawSlot } from './ledger-hash.js';
-import { safeExtension, type HashingFile } from './files.js';
+import type { HashingFile } from './files.js';
 import { ChatHtmlWriter } from './html.js';
 import { other } from './ids.js';
 import type { Ref } from './mdto.js';
@@ -17,6 +13,8 @@ import { OWN_FORMATS } from './pronom.js';
 import { archiefvormer, closeWithSidecar, exportEvent, restriction, sha256, writeFileSidecar, writeObjectSidecar, type SetWriter } from './writer.js';
 import { StoreDamageError } from './damage.js';
 import type { Yielder } from './partial.js';
+import { render, type MediaCopy, type Rendered } from './render.js';
+import { shownThenWithheldNow } from './withheld-since.js';
 
 /** One conversation, in each set: chat.json, chat.html, review-log.json, media, and their MDTO sidecars. */
 
@@ -79,41 +77,6 @@ class ReviewLog {
     this.out.close();
     return this.out.file;
   }
-}
-
-function cleaningOf(msg: MessageJson, eff: Parameters<typeof hiddenPassages>[1], ctx: CleaningContext, excl: MarkingRef | null) {
-  if (excl) return { outcome: 'conversation-marker' as const, ref: excl, passages: [] };
-  const hidden = messageMarking(msg, eff, ctx);
-  if (hidden) return { outcome: 'marker' as const, ref: hidden, passages: [] };
-  return { outcome: 'kept' as const, ref: null, passages: messagePassages(msg, eff, ctx) };
-}
-
-interface Rendered {
-  /** The slot line for chat.json; null for a message inside a conversation withheld as a whole (geschoond). */
-  json: string | null;
-  /** The ledger's content hash (ruw: without the sightings, see ledger-hash.ts). */
-  hash: string;
-  /** Recognises a ledger hash of an earlier definition as this content (ruw only). */
-  deliveredAs?: (deliveredHash: string) => boolean;
-  slot: ReturnType<typeof cleanMessage> | null;
-  copies: (MediaCopy | null)[];
-}
-
-/** One message as this set writes it, and the content hash the ledger keeps for it. */
-function render(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: MessageJson, eff: Parameters<typeof hiddenPassages>[1], ctx: CleaningContext, excl: MarkingRef | null): Rendered {
-  if (w.set === 'geschoond' && excl) return { json: null, hash: sha256(JSON.stringify({ excludedBy: excl })), slot: null, copies: [] };
-  const slot = w.set === 'geschoond' ? cleanMessage(msg, eff, ctx) : null;
-  const copies = slot?.type === 'marker' ? [] : msg.attachments.map((a, i) => mediaFile(w, msg.id, i, a));
-  const fileOf = (i: number): string | null => copies[i]?.name ?? null;
-  if (!slot) {
-    const raw: RawSlot = { type: 'raw-message', message: { ...msg, attachments: msg.attachments.map((a, i) => ({ ...a, file: fileOf(i) })) }, cleaning: cleaningOf(msg, eff, ctx, excl) };
-    const json = JSON.stringify(raw);
-    return { json, hash: rawLineHash(json), deliveredAs: (h) => matchesEarlierSightings(raw, h), slot, copies };
-  }
-  // A geschoonde slot shows no sightings (sources, missingIn): its hash stays the hash of the slot as written.
-  const out = slot.type === 'message' ? { ...slot, attachments: slot.attachments.map((a) => ({ ...a, file: fileOf(a.ordinal) })) } : slot;
-  const json = JSON.stringify(out);
-  return { json, hash: sha256(json), slot, copies };
 }
 
 /** Where one set writes a conversation. */
@@ -222,7 +185,7 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
       const rd = render(t.w, msg, marks.effective, ctx, excl);
       if (prev !== null) {
         t.w.ledger.skip(objectId, prev, rd.hash, rd.deliveredAs);
-        if (t.w.set === 'geschoond' && prev !== rd.hash && shownThenWithheldNow(t.w, msg, ctx, prev, marks.effective, t.w.deliveredAt?.(objectId) ?? null)) {
+        if (t.w.set === 'geschoond' && prev !== rd.hash && shownThenWithheldNow(t.w, msg, ctx, prev, rd, marks.effective, t.w.deliveredAt?.(objectId) ?? null)) {
           t.w.ledger.withheldSince(objectId);
         }
       } else if (opened[i]) {
@@ -236,78 +199,6 @@ export async function writeConversation(targets: ConversationTarget[], conv: Sco
     }
   }
   return opened.map((o) => (o ? close(o, conv, ctx, excl) : null));
-}
-
-/**
- * Whether a message that an earlier geschoonde set delivered with hash `prev` (and whose slot is now another) showed
- * there what its slot now withholds. `prev` is the hash of a rendering that shows the message with fewer of the
- * markings it has now:
- * - with only its message, passage and conversation markings decided before that delivery (`deliveredAt`; a passage
- *   marked after a delivery that withheld another one);
- * - without any of them (one made after the delivery);
- * - with nothing withheld at all (a contact marked privé after it, or only present in withheld content since: see
- *   ExportContext.withoutPrivate).
- * Exact, not a guess: such a rendering differs from the current slot only in markings that withhold more. A delivery
- * that withheld a private contact already, then more, is not recognised (it is still counted in changedSinceDelivery).
- */
-function shownThenWithheldNow(
-  w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, msg: MessageJson, ctx: CleaningContext, prev: string, own: readonly StoredMarking[], deliveredAt: string | null,
-): boolean {
-  // A rendering that is itself a marker (a contact-level marking, the default category) showed nothing: no match.
-  const shown = (c: CleaningContext, marks: readonly StoredMarking[] = []): boolean => {
-    const rd = render(w, msg, marks, c, null);
-    return rd.slot?.type === 'message' && rd.hash === prev;
-  };
-  if (deliveredAt !== null) {
-    // (an undecided suggestion is kept: it may be older than the delivery; a newer one only makes this miss)
-    const then = (m: StoredMarking): boolean => m.undecided || (m.decidedAt !== null && m.decidedAt < deliveredAt);
-    if (shown({ ...ctx, conversationMarkings: ctx.conversationMarkings.filter(then) }, own.filter(then))) return true;
-  }
-  const unmarked: CleaningContext = { ...ctx, conversationMarkings: [] };
-  if (shown(unmarked)) return true;
-  return shown({ ...unmarked, contactMarkings: new Map(), pseudonyms: new Map(), ...w.x.withoutPrivate, subjects: null, titleWithheld: false });
-}
-
-/**
- * The messages that an earlier geschoonde set delivered showing what their slot now withholds (see
- * shownThenWithheldNow), for an export that has nothing new to deliver and so renders nothing: their object ids,
- * the first `limit`, and how many there are.
- */
-export async function withheldSinceDelivery(
-  w: Pick<SetWriter, 'set' | 'x' | 'blobs' | 'db' | 'delivered' | 'deliveredAt'>, y: Yielder, limit = 20,
-): Promise<{ count: number; examples: string[] }> {
-  const { x, db } = w;
-  const found = { count: 0, examples: [] as string[] };
-  for (const conv of x.conversations) {
-    const ctx = cleaningContextFor(x, conv);
-    const excl = x.exclusions.get(conv.id) ?? null;
-    const marksOf = conversationMarkingStream(db, conv.id, x.scope, x.allowUnreviewed);
-    for (const msg of iterateMessages(db, conv.id, { fromMs: x.scope.fromMs, toMs: x.scope.toMs })) {
-      if (y.due) await y.yield();
-      const marks = marksOf(msg.id, msg.seq);
-      const objectId = `message:${msg.id}`;
-      const prev = w.delivered(objectId);
-      if (prev === null || prev === render(w, msg, marks.effective, ctx, excl).hash) continue;
-      if (!shownThenWithheldNow(w, msg, ctx, prev, marks.effective, w.deliveredAt?.(objectId) ?? null)) continue;
-      found.count++;
-      if (found.examples.length < limit) found.examples.push(objectId);
-    }
-  }
-  return found;
-}
-
-interface MediaCopy { name: string; sha256: string; mime: string | null }
-
-/** The package file of an attachment whose bytes are in the blob store: named after message id and position only. */
-function mediaFile(w: Pick<SetWriter, 'set' | 'x' | 'blobs'>, messageId: number, ordinal: number, a: MessageJson['attachments'][number]): MediaCopy | null {
-  if (!a.sha256) return null; // missing from the export itself: recorded as missing, nothing to copy
-  // Ingested bytes that are gone are damage to the store, never a silently file-less attachment. (Ids only: the file
-  // name may be private.)
-  if (!w.blobs.has(a.sha256)) throw new StoreDamageError(`message ${messageId}, attachment ${ordinal + 1}: its bytes (sha256 ${a.sha256}) are not in the blob store ${w.blobs.dir}`);
-  // The extension is part of the original name: in the geschoonde set never a private contact's name ("Nota.truus").
-  const ext = safeExtension(a.name);
-  const shown = w.set === 'geschoond' && w.x.screen.strict.find(ext).length ? 'bin' : ext;
-  return { name: `media_${messageId}_${ordinal}.${shown}`, sha256: a.sha256, mime: a.mime ?? null };
 }
 
 async function copyMedia(w: SetWriter, rel: string, c: MediaCopy, owner: Ref & { id: string }, y: Yielder): Promise<Ref> {

@@ -125,6 +125,16 @@ describe('vervolgexport: withheldSinceDelivery', () => {
     expect(geschoond(r)).toMatchObject({ withheldSinceDelivery: 3, withheldSinceDeliveryExamples: ids.map((i) => `message:${i}`) });
   });
 
+  it('a participant known only by number marked privé after the delivery: their message counts; a message quoting their number does not', async () => {
+    let own = 0;
+    const r = await deliverThenChange(async () => {
+      own = await idOf('Ik sluit aan namens het waterschap');
+      await mark('--contact', String(await contactOf('+31 6 12345678')), '--category', 'privé');
+    });
+    // BEL showed the number as "[Contact <n>]" and shows it as "[Privécontact <n>]" now: nothing more is withheld.
+    expect(geschoond(r)).toMatchObject({ withheldSinceDelivery: 1, withheldSinceDeliveryExamples: [`message:${own}`] });
+  });
+
   it('a conversation marked partijpolitiek after the delivery: every message it delivered', async () => {
     const r = await deliverThenChange(() => mark('--conversation', '1', '--category', 'partijpolitiek'));
     expect(geschoond(r)).toMatchObject({ withheldSinceDelivery: 7 });
