@@ -115,6 +115,18 @@ describe('vervolgexport: withheldSinceDelivery', () => {
     expect(geschoond(r)).toMatchObject({ changedSinceDelivery: 1, withheldSinceDelivery: 1, withheldSinceDeliveryExamples: [`message:${id}`] });
   });
 
+  it('a passage withheld when delivered, then the sender marked privé at contact level: counted', async () => {
+    await ingest('jan', JAN);
+    const id = await idOf(VERJAARDAG);
+    await mark('--message', String(id), '--span', '0:8', '--category', 'privé'); // "Zaterdag"
+    expect((await exportTo('levering-1')).code).toBe(0);
+    await mark('--contact', String(await contactOf('Piet de Boer')), '--category', 'privé');
+    await ingest('feb', JAN + NEW);
+    const r = await exportTo('levering-2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(geschoond(r).withheldSinceDeliveryExamples).toContain(`message:${id}`);
+  });
+
   it('a contact marked privé after the delivery: the messages that showed them (as sender or by name)', async () => {
     let ids: number[] = [];
     const r = await deliverThenChange(async () => {
