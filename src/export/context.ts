@@ -48,9 +48,10 @@ export interface ExportContext {
   screen: Screen;
   /**
    * How the geschoonde set would show contacts if none were private: every contact known only by number (private
-   * ones too) as "Contact <n>", its number screened; all others by name (see shownThenWithheldNow in conversation.ts).
+   * ones too) as "Contact <n>", its number screened; all others by name (see withheld-since.ts). Built on first use:
+   * only a vervolgexport with a changed delivered message asks.
    */
-  withoutPrivate: { neutralNames: Map<number, string>; screen: Screen };
+  withoutPrivate: () => { neutralNames: Map<number, string>; screen: Screen };
   messageMarkings: ReturnType<typeof messageMarkingLookup>;
 }
 
@@ -96,7 +97,7 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   const publicContacts = new Set<number>();
   for (const k of contacts) {
     if (isPrivate(k.id, k.isCustodian)) privateContacts.push({ contactId: k.id, pseudonym: pseudonymFor(k.rank), names: k.names, phones: k.phones });
-    else if (!k.isCustodian && k.phones.length && isNameless(k.names)) nameless.push({ contactId: k.id, pseudonym: neutralNameFor(k.rank), names: [], phones: k.phones });
+    else if (knownByNumber(k)) nameless.push(neutralContact(k));
     else if (visible.has(k.id) || k.isCustodian) {
       publicNames.push(...k.names);
       publicContacts.add(k.id);
@@ -116,15 +117,22 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   }
   return {
     custodian, scope, allowUnreviewed, conversations, contactMarkings: cMarks, conversationMarkings: convMarks, exclusions, withheldTitles, withheldSubjects,
-    privateContacts, pseudonyms, neutralNames, publicNames, publicContacts, screen, withoutPrivate: withoutPrivate(contacts, publicNames), messageMarkings,
+    privateContacts, pseudonyms, neutralNames, publicNames, publicContacts, screen, withoutPrivate: once(() => withoutPrivate(contacts, publicNames)), messageMarkings,
   };
 }
 
-function withoutPrivate(contacts: ContactInfo[], publicNames: string[]): ExportContext['withoutPrivate'] {
-  const nameless = contacts
-    .filter((k) => !k.isCustodian && k.phones.length && isNameless(k.names))
-    .map((k): PrivateContact => ({ contactId: k.id, pseudonym: neutralNameFor(k.rank), names: [], phones: k.phones }));
+/** A business participant known only by number (src/export/nameless.ts). */
+const knownByNumber = (k: ContactInfo): boolean => !k.isCustodian && k.phones.length > 0 && isNameless(k.names);
+const neutralContact = (k: ContactInfo): PrivateContact => ({ contactId: k.id, pseudonym: neutralNameFor(k.rank), names: [], phones: k.phones });
+
+function withoutPrivate(contacts: ContactInfo[], publicNames: string[]): ReturnType<ExportContext['withoutPrivate']> {
+  const nameless = contacts.filter(knownByNumber).map(neutralContact);
   return { neutralNames: new Map(nameless.map((p) => [p.contactId, p.pseudonym])), screen: new Screen(nameless, publicNames) };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | null = null;
+  return () => (value ??= { v: make() }).v;
 }
 
 function baseContext(

@@ -32,7 +32,7 @@ export function shownThenWithheldNow(
     const rd = render(w, msg, marks, c, null);
     return rd.slot?.type === 'message' && rd.hash === prev && withholdsMore(rd.slot, now);
   };
-  const noPrivate: Partial<CleaningContext> = { pseudonyms: new Map(), ...w.x.withoutPrivate, subjects: null, titleWithheld: false };
+  const noPrivate: Partial<CleaningContext> = { pseudonyms: new Map(), ...w.x.withoutPrivate(), subjects: null, titleWithheld: false };
   if (deliveredAt !== null) {
     // (an undecided suggestion is kept: it may be older than the delivery; a newer one only makes this miss)
     const then = (m: StoredMarking): boolean => m.undecided || (m.decidedAt !== null && m.decidedAt < deliveredAt);

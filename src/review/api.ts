@@ -253,9 +253,13 @@ export function postBulk(ctx: ApiContext, body: unknown) {
   const delivered = r.decided.filter((d) => d.deliveredInGeschoond);
   return {
     decided: r.decided.length, skipped: r.skipped, decisionIds: r.decided.map((d) => d.decisionId), undo,
-    ...(delivered.length ? { deliveredInGeschoond: { decisions: delivered.length, package: delivered.map((d) => d.deliveredInGeschoond!.package).filter(Boolean).sort().at(-1) ?? null } } : {}),
+    ...(delivered.length ? { deliveredInGeschoond: { decisions: delivered.length, package: latestPackage(delivered.map((d) => d.deliveredInGeschoond!.package)) } } : {}),
   };
 }
+
+/** The newest of some package names (`…_levering-<n>_<set>`): numbers compare as numbers, so levering-10 follows levering-9. */
+const latestPackage = (names: (string | null)[]): string | null =>
+  names.filter((n): n is string => n !== null).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1) ?? null;
 
 export function postMark(ctx: ApiContext, body: unknown) {
   const b = parse(markBody, body);

@@ -338,20 +338,6 @@ export function ledgerLookup(db: DB, custodianId: string, setKind: SetKind): (ob
   return (objectId) => (stmt.get(custodianId, setKind, objectId) as string | undefined) ?? null;
 }
 
-/** The packages (out paths, oldest first) that last delivered these objects in a set. */
-export function lastDeliveriesOf(db: DB, custodianId: string, setKind: SetKind, objectIds: readonly string[]): string[] {
-  const stmt = db.prepare(
-    `SELECT e.out_path FROM export_ledger l JOIN exports e ON e.id = l.export_id
-     WHERE l.custodian_id = ? AND l.set_kind = ? AND l.object_id = ? ORDER BY l.export_id DESC LIMIT 1`,
-  ).pluck();
-  const paths = new Set<string>();
-  for (const id of objectIds) {
-    const p = stmt.get(custodianId, setKind, id) as string | undefined;
-    if (p !== undefined) paths.add(p);
-  }
-  return [...paths].sort();
-}
-
 export interface ExportRecord {
   id: number;
   setKind: SetKind;

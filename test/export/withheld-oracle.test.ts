@@ -5,7 +5,7 @@
  * shows: no message missed, none reported that the archive never saw. Messages the delivery already showed in part
  * (a passage or a private contact withheld) and that now show less may be missed: the export recognises some of them
  * (see shownThenWithheldNow), and the rest stay counted as changed. (This is the fuzz that found the nameless-number miss,
- * fixed with ExportContext.withoutPrivate: both seeds fail without it; 16 seeds pass. The false alarm it also found is
+ * fixed with ExportContext.withoutPrivate: both seeds fail without it; 24 seeds pass. The false alarm it also found is
  * pinned in withheld-since-delivery.test.ts.)
  */
 import fs from 'node:fs';
