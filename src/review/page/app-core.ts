@@ -161,12 +161,18 @@ function toast(msg, kind) {
   setTimeout(function () { d.remove(); }, cls === 'warn' ? 12000 : cls ? 6000 : 2500);
 }
 
-/** After a decision that withholds messages an earlier geschoonde set delivered: say so (package name, no content). */
+/**
+ * After a decision (or a bulk action: its count of such decisions) that withholds messages an earlier geschoonde set
+ * delivered: say so (package name, no content).
+ */
 function deliveredWarning(d) {
   if (!d || !d.deliveredInGeschoond) return;
   var g = d.deliveredInGeschoond;
-  toast('Let op: ' + (g.messages === 1 ? 'dit bericht is' : fmtCount(g.messages, 'bericht', 'berichten') + ' hiervan zijn') + ' al geleverd in een geschoonde set' +
-    (g.package ? ' (' + g.package + ')' : '') + '. Toonde die levering de inhoud, vraag het archief dan die levering te vervangen of in te trekken; de volgende export noemt ze.', 'warn');
+  var what = g.decisions !== undefined
+    ? fmtCount(g.decisions, 'besluit schermt', 'besluiten schermen') + ' berichten af die al in een geschoonde set zijn geleverd'
+    : (g.messages === 1 ? 'dit bericht is' : fmtCount(g.messages, 'bericht', 'berichten') + ' hiervan zijn') + ' al geleverd in een geschoonde set';
+  toast('Let op: ' + what + (g.package ? ' (' + g.package + ')' : '') +
+    '. Toonde die levering de inhoud, vraag het archief dan die levering te vervangen of in te trekken; de volgende export noemt ze.', 'warn');
 }
 
 function fmtNum(n) { return Number(n || 0).toLocaleString('nl-NL'); }

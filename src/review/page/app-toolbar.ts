@@ -24,11 +24,7 @@ async function bulk(action, category) {
   try {
     var r = await api('/api/bulk', { conversationId: conv, ruleId: rule || undefined, action: action, category: category, reviewer: S.reviewer, reason: reason || null, lastDecisionIds: scope.lastDecisionIds });
     toast(fmtCount(r.decided, 'besluit', 'besluiten') + ' vastgelegd' + (r.skipped ? ', ' + fmtNum(r.skipped) + ' overgeslagen' : '') + '.');
-    if (r.deliveredInGeschoond) {
-      var g = r.deliveredInGeschoond;
-      toast('Let op: ' + fmtCount(g.decisions, 'besluit schermt', 'besluiten schermen') + ' berichten af die al in een geschoonde set zijn geleverd' + (g.package ? ' (' + g.package + ')' : '') +
-        '. Toonde die levering de inhoud, vraag het archief dan die levering te vervangen of in te trekken; de volgende export noemt ze.', 'warn');
-    }
+    deliveredWarning(r);
     if (r.undo && r.undo.length) S.undo.push({ bulk: r.undo, conv: conv, verb: verb });
     await reloadConversation();
   } catch (e) { await failed(e); }
