@@ -4,7 +4,7 @@ import { VersionAdder, type EditedSince } from './version-adder.js';
 import { MessageKeys } from './message-keys.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 import { markMissing } from './missing.js';
-import { conversationHoldsRowsOf, EARLIER_VERSIONS } from './version-rows.js';
+import { EarlierReadings } from './earlier-readings.js';
 import { EditedOriginals } from './edited-original.js';
 import { ReactionMerge } from './reaction-merge.js';
 import { DeletedSince, type DeletedSinceEvent } from './deleted-since.js';
@@ -77,7 +77,6 @@ export class MessageWriter {
     const r = db.prepare('SELECT MAX(seq) AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number | null };
     this.nextSeq = (r.s ?? -1) + 1;
     this.hadMessages = r.s !== null;
-    this.oldRows = this.hadMessages ? undefined : false;
     this.find = db.prepare('SELECT id, first_source_id AS first FROM messages WHERE conversation_id = ? AND dedup_key = ?');
     this.insert = db.prepare(
       `INSERT INTO messages (conversation_id, seq, dedup_key, sent_at, sent_at_ms, local_time, local_iso, zone, time_ambiguous, time_invalid,
@@ -91,6 +90,7 @@ export class MessageWriter {
     this.attachmentFill = new AttachmentFill(db, onAttachment);
     this.versions = new VersionAdder(db, sourceId, onEditedSince);
     this.deletions = onDeletedSince ? new DeletedSince(db, onDeletedSince) : null;
+    this.earlier = new EarlierReadings(db, conversationId, this.keys, this.hadMessages);
   }
 
   /** Reports messages stored with content that this source shows deleted (see DeletedSince). */
@@ -101,8 +101,8 @@ export class MessageWriter {
   deletedSinceCount = 0;
 
   private readonly keys = new MessageKeys();
-  /** See holdsOldRows; undefined until asked. */
-  private oldRows: boolean | undefined;
+  /** Where a message may be stored under the key of an earlier parser's reading (see writeOld). */
+  private readonly earlier: EarlierReadings;
 
   /** Attachments of messages seen before that were stored without bytes and that this source filled in. */
   get attachmentsFilled(): number {
@@ -130,16 +130,9 @@ export class MessageWriter {
       this.lastAmbiguous = m.timeAmbiguous;
     }
     const base = this.keys.base(m);
-    // A message that whatsapp-1.0.0 may have stored under another key: looked for under each key it could have had.
-    // Only a message with a line break or an older reading of its own can have one, and only in a conversation that
-    // holds rows of that version; everywhere else this costs no lookup (the insert-first path below).
-    if (m.legacy?.since !== undefined) {
-      // A reading that changed later (see LegacyReading.since): looked for under the old key where rows of an earlier
-      // version may hold it.
-      if (this.hadMessages && !m.stableKey && this.holdsRowsBefore(m.legacy.since)) return this.writeOld(m, base, senderContactId, attachments);
-    } else if (this.oldRows !== false && !m.stableKey && (m.legacy !== undefined || m.text.includes('\n')) && this.holdsOldRows()) {
-      return this.writeOld(m, base, senderContactId, attachments);
-    }
+    // A message that an earlier parser version may have stored under another key: looked for under each key it could
+    // have had (see EarlierReadings); everywhere else this costs no lookup (the insert-first path below).
+    if (this.earlier.mayHold(m)) return this.writeOld(m, base, senderContactId, attachments);
     for (let occ = 0; ; occ++) {
       const key = occ === 0 ? base : `${base}#${occ}`;
       const newId = this.insertNew(m, key, senderContactId, attachments);
@@ -171,21 +164,15 @@ export class MessageWriter {
     return true;
   }
 
-  /** Whether the conversation holds rows of whatsapp-1.0.0 (see conversationHoldsRowsOf). Asked once, when needed. */
-  private holdsOldRows(): boolean {
-    if (this.oldRows === undefined) this.oldRows = conversationHoldsRowsOf(this.db, this.conversationId, ['whatsapp-1.0.0']);
-    return this.oldRows;
-  }
-
   /**
-   * Writes a message that may be stored under a key of the whatsapp-1.0.0 reading (see oldKeys). Looks before
+   * Writes a message that may be stored under a key of an earlier reading (see EarlierReadings.candidates). Looks before
    * inserting: the first candidate stored and not yet taken by this source is the message. Occurrence n of an
    * identical repeat is #n under every candidate, so repeats pair up one by one whichever key each was stored under;
    * a candidate taken by an earlier repeat lets the next candidate of the same occurrence try. When no candidate of
    * an occurrence is stored, the message is new there, under its current key.
    */
   private writeOld(m: ParsedMessage, base: string, senderContactId: number | null, attachments: StoredAttachment[]): { id: number; outcome: WriteOutcome } {
-    const candidates = this.oldKeys(m, base);
+    const candidates = this.earlier.candidates(m, base);
     for (let occ = 0; ; occ++) {
       let stored = false;
       for (const c of candidates) {
@@ -217,40 +204,6 @@ export class MessageWriter {
 
   /** See noteSiblings. */
   private readonly siblings: number[] = [];
-
-  /** Per parser version: whether the conversation holds rows of an earlier version (see LegacyReading.since). */
-  private readonly rowsBefore = new Map<string, boolean>();
-
-  private holdsRowsBefore(since: string): boolean {
-    let held = this.rowsBefore.get(since);
-    if (held === undefined) this.rowsBefore.set(since, (held = conversationHoldsRowsOf(this.db, this.conversationId, EARLIER_VERSIONS[since] ?? [])));
-    return held;
-  }
-
-  /**
-   * The keys a message may be stored under, each with the text of that reading, in the order tried:
-   * 1. the key whatsapp-1.0.0 gave this very line (its legacy reading, else the current one: an LF line reads alike),
-   *    first so that in a file of mixed line endings each identical copy finds its own old row rather than the row
-   *    of a copy whose old key equals its current one;
-   * 2. the current key (a row of a later parser version);
-   * 3. the old reading with the other line endings, every line break as '\n', '\r\n' and '\r' (trailing break
-   *    included): the same message stored from an export made with other line endings than this one.
-   * Deduplicated: at most four, three without a trailing empty line. A file with mixed endings inside one message
-   * had readings no uniform variant gives back; those can only be matched by the same mixture (candidate 1).
-   */
-  private oldKeys(m: ParsedMessage, base: string): { key: string; text: string }[] {
-    const old = m.legacy ?? m;
-    const out = [{ key: m.legacy ? this.keys.text(m.localIso, old) : base, text: old.text }];
-    if (m.legacy) out.push({ key: base, text: m.text });
-    const lf = old.text.replace(CR_EOL, '\n');
-    if (lf.includes('\n')) {
-      for (const text of [lf, lf.replaceAll('\n', '\r\n'), lf.replaceAll('\n', '\r')]) {
-        const key = this.keys.text(m.localIso, { ...old, text });
-        if (!out.some((c) => c.key === key)) out.push({ key, text });
-      }
-    }
-    return out;
-  }
 
   private seen(row: Found): { id: number; outcome: WriteOutcome } {
     if (this.count === 1) this.firstSeen = row.id;
@@ -402,8 +355,6 @@ export class MessageWriter {
       .run(this.conversationId);
   }
 }
-
-const CR_EOL = /\r\n?/g;
 
 /** extra_json: the parser's extra fields plus reactions and revisions, or null when there are none. */
 function extraJson(m: ParsedMessage): string | null {
