@@ -26,7 +26,7 @@ describe('review page: failures shown in Dutch', () => {
     await page.locator('#rows .msg').first().waitFor();
     await page.evaluate(() => { location.hash = '#gesprek=999999'; });
     await page.reload();
-    await expect.poll(() => page.locator('#msgs .placeholder').textContent()).toBe('Dit gesprek kon niet worden geladen. Niet gevonden.');
+    await expect.poll(() => page.locator('#msgs .placeholder').textContent()).toBe('Dit gesprek kon niet worden geladen. Niet gevonden: dit bestaat niet in de opslag van deze bewindspersoon (een oude link?). Kies een gesprek uit de lijst.');
     expect(await page.locator('#msgs .loading').count()).toBe(0);
     // Another conversation from the list still opens.
     await page.locator('.conv', { hasText: 'Mama' }).click();

@@ -18,7 +18,7 @@ export const ERR_NL: Record<Exclude<PageErrorCode, 'stale'>, string> = {
   inactive: 'Deze suggestie is na een regelwijziging vervallen en nooit beoordeeld. Voeg zo nodig een handmatige markering toe.',
   'nothing-to-undo': 'Er is niets om ongedaan te maken.',
   'undo-not-yours': 'Het laatste besluit is van een andere beoordelaar; alleen die kan het ongedaan maken.',
-  'not-found': 'Niet gevonden.',
+  'not-found': 'Niet gevonden: dit bestaat niet in de opslag van deze bewindspersoon (een oude link?). Kies een gesprek uit de lijst.',
   'other-custodian': 'Dit hoort bij een andere bewindspersoon.',
   token: 'Geen toegang: open de link uit de terminal opnieuw.',
   forbidden: 'Dit verzoek is geweigerd (niet van deze pagina afkomstig). Open de link uit de terminal opnieuw.',
