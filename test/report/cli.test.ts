@@ -101,6 +101,21 @@ describe('report options', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('niet overschrijven\n');
   });
 
+  it('an --out that names a folder says to name a file in it, with the report\'s own name, not the temporary file', async () => {
+    const folder = tempDir('chatarchief-report-folder-');
+    const planned = path.join(folder, 'nieuw') + path.sep; // a folder the operator means to make: ends in a separator
+    for (const [out, args, suggested] of [
+      [folder, ['report', 'status', '--format', 'csv'], path.join(folder, 'status.csv')],
+      [planned, ['report', 'coverage'], path.join(planned, 'coverage.txt')],
+    ] as const) {
+      const r = await run([...args, '--out', out]);
+      expect([r.code, r.stdout], out).toEqual([1, '']);
+      expect(r.stderr, out).toContain(`cannot write ${out} (--out): a folder is in the way; name a file in it, e.g. --out ${suggested}`);
+      expect(r.stderr).not.toMatch(/\.tmp\b|EISDIR/);
+    }
+    expect(fs.readdirSync(folder)).toEqual([]);
+  });
+
   it('says overdue for a term running at the as-of date without read-outs, and not before the term starts', async () => {
     const mid = (await run(['report', 'coverage', '--as-of', '2024-03-01', '--json'])).json().custodians[0];
     expect([mid.overdue, mid.unsecuredDays, mid.termStarted]).toEqual([true, 52, true]);

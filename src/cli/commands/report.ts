@@ -89,7 +89,7 @@ function formatOf(o: { format?: Format; json?: boolean }): Format {
  * Writes the output (a string or a stream of chunks) to stdout, or atomically to --out: a temporary file beside it,
  * renamed into place when complete, removed on failure.
  */
-function emit(ctx: Context, out: string | undefined, output: string | Iterable<string>): void {
+function emit(ctx: Context, out: string | undefined, output: string | Iterable<string>, name: string): void {
   const chunks = typeof output === 'string' ? [output.endsWith('\n') ? output : `${output}\n`] : output;
   if (!out) {
     let buf = '';
@@ -104,6 +104,10 @@ function emit(ctx: Context, out: string | undefined, output: string | Iterable<s
     return;
   }
   const file = path.resolve(out);
+  // A folder (named so, or existing) is no file to write: say so in the operator's terms, not the temporary file's.
+  if (/[\\/]$/.test(out) || isFolder(file)) {
+    throw new UserError(`cannot write ${out} (--out): a folder is in the way; name a file in it, e.g. --out ${path.join(out, name)}`);
+  }
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -126,6 +130,17 @@ function emit(ctx: Context, out: string | undefined, output: string | Iterable<s
   }
   ctx.log(`wrote ${file}`);
 }
+
+function isFolder(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The file name an --out folder is told to hold: the report's name with its format's extension. */
+const fileName = (report: string, format: string): string => `${report}.${format === 'table' ? 'txt' : format}`;
 
 const coverageSchema = z.object({
   ...common,
@@ -161,9 +176,9 @@ ${OUTPUT_HELP}`,
       asOf: o['as-of'] ?? todayInAmsterdam(), maxIntervalDays: o['max-interval-days'], toleranceDays: o['tolerance-days'],
       department: o.department, custodianId: o.custodian,
     };
-    if (format === 'html') return emit(ctx, o.out, fullReportHtml(buildFullReport(db, opts)));
+    if (format === 'html') return emit(ctx, o.out, fullReportHtml(buildFullReport(db, opts)), fileName('coverage', format));
     const r = buildCoverageReport(db, opts);
-    emit(ctx, o.out, format === 'json' ? JSON.stringify(r, null, 2) : format === 'csv' ? coverageCsv(r) : coverageTable(r));
+    emit(ctx, o.out, format === 'json' ? JSON.stringify(r, null, 2) : format === 'csv' ? coverageCsv(r) : coverageTable(r), fileName('coverage', format));
   },
 };
 
@@ -185,8 +200,8 @@ ${OUTPUT_HELP}`,
     const db = ctx.store().db;
     if (o.custodian) requireCustodian(db, o.custodian);
     const r = buildFindingsReport(db, { custodianId: o.custodian });
-    if (format === 'html') return emit(ctx, o.out, findingsReportHtml(r));
-    emit(ctx, o.out, format === 'json' ? findingsJson(r) : format === 'csv' ? findingsCsv(r) : findingsTable(r));
+    if (format === 'html') return emit(ctx, o.out, findingsReportHtml(r), fileName('findings', format));
+    emit(ctx, o.out, format === 'json' ? findingsJson(r) : format === 'csv' ? findingsCsv(r) : findingsTable(r), fileName('findings', format));
   },
 };
 
@@ -220,8 +235,8 @@ ${OUTPUT_HELP}`,
       asOf: o['as-of'] ?? todayInAmsterdam(), department: o.department, maxIntervalDays: o['max-interval-days'],
       privateShareThreshold: pct === undefined ? undefined : pct / 100,
     });
-    if (format === 'html') return emit(ctx, o.out, statusReportHtml(r));
-    emit(ctx, o.out, format === 'json' ? JSON.stringify(r, null, 2) : format === 'csv' ? statusCsv(r) : statusTable(r));
+    if (format === 'html') return emit(ctx, o.out, statusReportHtml(r), fileName('status', format));
+    emit(ctx, o.out, format === 'json' ? JSON.stringify(r, null, 2) : format === 'csv' ? statusCsv(r) : statusTable(r), fileName('status', format));
   },
 };
 
