@@ -16,7 +16,7 @@ import { GROUP_EVENTS, isGroupEncryptionNotice, matchSystem, mayBeSystem, mayNam
 
 export class WhatsAppFormatError extends Error {
   line?: number;
-  /** Set for a refusal other than "not a WhatsApp export": `date-order-impossible`, `utf16`. */
+  /** Set for a refusal other than "not a WhatsApp export": `date-order-impossible`, `utf16`, `calendar`. */
   code?: string;
   constructor(message: string, line?: number, code?: string) {
     super(message);
@@ -70,6 +70,11 @@ export interface WhatsAppScan {
 export const NON_EMPTY = /\S/;
 const ATTACHED = /<(?:attached|bijgevoegd): | \((?:file attached|bestand bijgevoegd)\)$/;
 const DETECT_LIMIT = 50;
+/**
+ * A header dated in another calendar (§2, other shapes seen): Buddhist `[3/18/2565 BE, 14:56:01]`, Japanese era
+ * `[3/18/R4, 14:56:01]` (also `R4/3/18`). Group 1 is the date as written.
+ */
+const OTHER_CALENDAR = /^\u200e?\[?(\d{1,2}[/.-]\d{1,2}[/.-]\d{4} BE|\d{1,2}[/.-]\d{1,2}[/.-][HR]\d{1,2}|[HR]\d{1,2}[/.-]\d{1,2}[/.-]\d{1,2})[,\] ]/;
 
 /**
  * Pass 1: detects the header shape and date order, counts messages and collects authors and subjects.
@@ -213,6 +218,8 @@ export class WhatsAppScanner {
       this.nonEmpty++;
       const shape = detectShape(line);
       if (!shape) {
+        const era = OTHER_CALENDAR.exec(line);
+        if (era) this.refuseCalendar(era[1]!, era[1]!.endsWith(' BE') ? 'Buddhist' : 'Japanese', lineNo);
         if (this.nonEmpty >= DETECT_LIMIT) {
           throw new WhatsAppFormatError(`not a WhatsApp export${this.what}: no message header in the first ${DETECT_LIMIT} non-empty lines`, lineNo);
         }
@@ -231,6 +238,8 @@ export class WhatsAppScanner {
     if (!readHeader(text, i, this.re, sh, hf) || hf.end > end) return; // (the header grammar matches no line break)
     this.count++;
     const year = sh.yearFirst ? hf.a : fullYear(hf.c, hf.cDigits);
+    // A Buddhist year written without its "BE" (2552 is 2009, the year WhatsApp came out) would be read 543 years late.
+    if (year >= 2400) this.refuseCalendar(this.decoded(text, hf.tsStart, dateEnd(text, hf.tsStart, sh)), 'Buddhist', lineNo);
     const hour = hf.ampm === '' ? hf.hour : to24h(hf.hour, hf.ampm);
     if (sh.yearFirst) {
       this.dmy.add(year, hf.b, hf.c, hour, hf.minute, hf.second);
@@ -288,6 +297,18 @@ export class WhatsAppScanner {
       const last = text.charCodeAt(end - 1);
       if ((last === 0x3e || last === 0x29) && ATTACHED.test(this.decoded(text, b, end))) this.withMedia = true;
     }
+  }
+
+  /** Refuses a file dated in another calendar than the Gregorian: its dates are not converted, never misread. */
+  private refuseCalendar(date: string, calendar: 'Buddhist' | 'Japanese', lineNo: number): never {
+    throw new WhatsAppFormatError(
+      `${this.opts.fileName ? `${this.opts.fileName}: ` : ''}the dates are written in the ${calendar} calendar ("${date}"); ` +
+        'chatarchief reads Gregorian dates only and does not convert others, so that no message is misdated. Export the chat again ' +
+        'from the phone with its calendar set to Gregorian (iPhone: Instellingen > Algemeen > Taal en regio > Kalender; Android: ' +
+        'the region settings) and ingest that export. Nothing was stored',
+      lineNo,
+      'calendar',
+    );
   }
 
   private onSystem(sys: SystemMatch | null, key: () => string): void {

@@ -216,8 +216,9 @@ async function refuseUnlinkedChats(ctx: IngestContext, unit: ExportUnit, media: 
       // From its copy in the blob store, whose bytes storing checked against the zip's CRC.
       await scanWhatsAppChunks(readFileReusing(ctx.blobs.pathFor(f.sha256)));
     } catch (e) {
-      if (e instanceof WhatsAppFormatError) continue; // a text file, not a chat: kept as a file of the export
-      throw e;
+      if (!(e instanceof WhatsAppFormatError)) throw e;
+      // A text file, not a chat: kept as a file of the export (a chat in another calendar is a chat, though unread).
+      if (e.code !== 'calendar') continue;
     }
     unlinked.push(rel);
   }

@@ -131,6 +131,14 @@ describe('ingest refuses a UTF-16 text given as a WhatsApp export', () => {
     expect(r3.json().sources[0]).toMatchObject({ format: 'signal-export', messagesNew: 22 });
   });
 
+  it('a chat dated in the Buddhist calendar is refused as such (file, line, what to do; code calendar), nothing stored', async () => {
+    const file = write('thai/_chat.txt', '[3/18/2565 BE, 14:56:01] Elon Musk: Hello\n[3/27/2565 BE, 21:41:35] Dmitry S: Hello World\n');
+    const err = await expectRefused([file], `${file}:1: the dates are written in the Buddhist calendar ("3/18/2565 BE")`, /Export the chat again from the phone with its calendar set to Gregorian/);
+    expect(err).not.toMatch(/not a WhatsApp export/);
+    const r = await ingest(file);
+    expect(r.json().error).toMatchObject({ kind: 'bad-input', code: 'calendar', file, line: 1 });
+  });
+
   it('detects UTF-16 from the first bytes only when it is clear', () => {
     expect(utf16Encoding(utf16le('你好，部长'))?.encoding).toBe('UTF-16LE');
     expect(utf16Encoding(utf16be('02-10-2023 08:02 - Karin', false))?.encoding).toBe('UTF-16BE');

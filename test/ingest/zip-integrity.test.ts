@@ -156,6 +156,14 @@ describe('ingest: no chat in a zip is dropped silently', () => {
     expect(err).toMatch(/unpack the zip into a folder/);
   });
 
+  it('a second chat dated in another calendar is a chat all the same: refused, not kept as a file of the export', async () => {
+    const zip = write('bad/WhatsApp Chat - Overleg.zip', makeZip([
+      { name: '_chat.txt', data: '[05-10-2023 11:00:00] Karin Smit: Goedemorgen\n' },
+      { name: 'thai/_chat.txt', data: '[3/18/2565 BE, 14:56:01] Mallory: Doorsturen?\n' },
+    ]));
+    await expectRefused(zip, /the zip holds 2 chats \('_chat\.txt', 'thai\/_chat\.txt'\)/);
+  });
+
   it('a chat file that the chat shares as a document is kept as its attachment, not refused', async () => {
     // The shared document has a shorter name than the chat: the chat is the one the zip is named after.
     const shared = 'WhatsApp-chat met Karin.txt';

@@ -100,13 +100,26 @@ describe('lines that are not headers (§9.1, §9.4)', () => {
     expect(detectShape('123-06-2021 10:00 - x')).toBeNull();
   });
 
-  it('Buddhist-era and Japanese-era dates (§2, other shapes seen) are not read: such a file is refused, never misdated', async () => {
+  it('Buddhist-era and Japanese-era dates (§2, other shapes seen) are not read: such a file is refused as such, never misdated', async () => {
     const buddhist = '[3/18/2565 BE, 14:56:01] Elon Musk: Hello\n[3/27/2565 BE, 21:41:35] Dmitry S: Hello World\n';
-    const japanese = '[R4/3/18, 14:56:01] Elon Musk: Hello\n[R4/3/27, 21:41:35] Dmitry S: Hello World\n';
-    for (const text of [buddhist, japanese]) {
-      expect(detectShape(text.slice(0, text.indexOf('\n')))).toBeNull();
-      await expect(scanWhatsApp(lines(text))).rejects.toMatchObject({ name: 'WhatsAppFormatError', message: 'not a WhatsApp export: no message header found' });
+    const japanese = '[3/18/R4, 14:56:01] Elon Musk: Hello\n[3/27/R4, 21:41:35] Dmitry S: Hello World\n';
+    const japaneseYearFirst = '[R4/3/18, 14:56:01] Elon Musk: Hello\n[R4/3/27, 21:41:35] Dmitry S: Hello World\n';
+    for (const [text, calendar, date] of [[buddhist, 'Buddhist', '3/18/2565 BE'], [japanese, 'Japanese', '3/18/R4'], [japaneseYearFirst, 'Japanese', 'R4/3/18']]) {
+      expect(detectShape(text!.slice(0, text!.indexOf('\n')))).toBeNull();
+      const refusal = await scanWhatsApp(lines(text!), { fileName: '_chat.txt' }).catch((e: unknown) => e);
+      expect(refusal).toMatchObject({ name: 'WhatsAppFormatError', code: 'calendar', line: 1 });
+      expect((refusal as Error).message).toMatch(new RegExp(`^_chat\\.txt: the dates are written in the ${calendar} calendar \\("${date}"\\); chatarchief reads Gregorian dates only`));
     }
+  });
+
+  it('a Buddhist year written without "BE" in a header the parser knows is refused, not read 543 years late', async () => {
+    const android = '18/03/2565 14:56 - Elon Musk: Hello\n27/03/2565 21:41 - Dmitry S: Hello World\n';
+    expect(detectShape(android.slice(0, android.indexOf('\n')))).not.toBeNull();
+    await expect(scanWhatsApp(lines(android))).rejects.toMatchObject({
+      name: 'WhatsAppFormatError', code: 'calendar', line: 1, message: expect.stringMatching(/^the dates are written in the Buddhist calendar \("18\/03\/2565"\)/),
+    });
+    // A Gregorian file of this century is read as ever.
+    await expect(scanWhatsApp(lines(android.replaceAll('2565', '2022')))).resolves.toMatchObject({ messageCount: 2, firstLocalIso: '2022-03-18T14:56:00' });
   });
 
   it('a continuation that is a complete header cannot be told apart (accepted, §9.4)', () => {
