@@ -7,6 +7,7 @@ import type { ZipTime } from './zip-time.js';
 import { mentions, readsLikeWhatsApp } from './folder-sniff.js';
 import { chatTitleFromFileName, isWhatsAppChatFileName } from '../../parsers/whatsapp/index.js';
 import { utf16Text } from './utf16.js';
+import type { StoreFiles } from './store-files.js';
 import { detectSignalInput, GUIDE_SIGEXPORT, SIGEXPORT, type SignalDetection } from '../../parsers/signal/index.js';
 
 /** A file inside an export: on disk or inside a zip. */
@@ -122,7 +123,7 @@ function symlinkRefusal(abs: string): InputError {
  * symbolic link anywhere below a folder. `skipped` lists the entries of folders that were not taken in (hidden
  * entries, and files that are neither an export nor the media of a chat beside them).
  */
-export async function discoverExports(paths: string[], limits: ZipLimits): Promise<{ units: ExportUnit[]; skipped: SkippedEntry[] }> {
+export async function discoverExports(paths: string[], limits: ZipLimits, own?: StoreFiles): Promise<{ units: ExportUnit[]; skipped: SkippedEntry[] }> {
   const units: ExportUnit[] = [];
   const skipped: SkippedEntry[] = [];
   try {
@@ -131,9 +132,11 @@ export async function discoverExports(paths: string[], limits: ZipLimits): Promi
       if (!fs.existsSync(abs)) throw new UserError(`${p}: no such file or directory`);
       const st = fs.lstatSync(abs);
       if (st.isSymbolicLink()) throw new InputError(p, 'symbolic links are not followed; name the file itself');
-      if (st.isDirectory()) await discoverDir(abs, limits, units, skipped);
+      const ownReason = own?.reason(abs);
+      if (ownReason) throw new InputError(abs, `${ownReason}; name the exports to ingest, or a folder that holds them`, { code: 'store-file' });
+      if (st.isDirectory()) await discoverDir(abs, limits, units, skipped, own);
       else if (!st.isFile()) throw notRegular(abs, st);
-      else units.push(await discoverFile(abs, limits));
+      else units.push(await discoverFile(abs, limits, own));
     }
   } catch (e) {
     for (const u of units) u.zip?.close();
@@ -155,13 +158,13 @@ function notRegular(abs: string, st: fs.Stats): InputError {
   );
 }
 
-async function discoverFile(abs: string, limits: ZipLimits): Promise<ExportUnit> {
+async function discoverFile(abs: string, limits: ZipLimits, own?: StoreFiles): Promise<ExportUnit> {
   const base = path.basename(abs);
   const lower = base.toLowerCase();
   const size = fs.statSync(abs).size;
   if (size === 0) throw new InputError(abs, 'the file is empty; expected a WhatsApp or Signal export');
   if (lower.endsWith('.zip')) return discoverZip(abs, limits);
-  if (lower === 'main.jsonl') return signalFolderUnit(path.dirname(abs));
+  if (lower === 'main.jsonl') return signalFolderUnit(path.dirname(abs), own);
   const unit = (format: ExportFormat | null): ExportUnit => ({ sourcePath: abs, container: 'file', format, main: fileRef(abs, base), files: new Map(), names: [base] });
   if (isWhatsAppChatFileName(base) && lower.endsWith('.txt')) return unit('whatsapp');
   const head = await readHead(async () => fs.createReadStream(abs, { end: HEAD_BYTES - 1 }));
@@ -287,24 +290,25 @@ function mainChat(chats: string[], zipName: string): string {
   return [...chats].sort((a, b) => rank(a) - rank(b) || depth(a) - depth(b) || a.length - b.length || (a < b ? -1 : 1))[0]!;
 }
 
-function signalFolderUnit(dir: string): ExportUnit {
+function signalFolderUnit(dir: string, own?: StoreFiles): ExportUnit {
   const files = new Map<string, FileRef>();
   const names: string[] = [];
   walk(dir, (abs, rel) => {
     names.push(rel);
     if (rel !== 'main.jsonl') files.set(rel, fileRef(abs, rel));
-  });
+  }, '', own);
   const mainAbs = path.join(dir, 'main.jsonl');
   return { sourcePath: mainAbs, container: 'dir', format: 'signal-export', main: fileRef(mainAbs, 'main.jsonl'), files, names };
 }
 
-function walk(dir: string, visit: (abs: string, rel: string) => void, rel = ''): void {
+function walk(dir: string, visit: (abs: string, rel: string) => void, rel = '', own?: StoreFiles): void {
   for (const d of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const abs = path.join(dir, d.name);
     const r = rel ? `${rel}/${d.name}` : d.name;
     if (d.name.startsWith('.')) continue; // .DS_Store and the like: not part of the export (as in a chat folder)
+    if (own?.whatIs(abs)) continue; // the store itself, kept in the export's folder: no file of the export
     if (d.isSymbolicLink()) throw symlinkRefusal(abs);
-    if (d.isDirectory()) walk(abs, visit, r);
+    if (d.isDirectory()) walk(abs, visit, r, own);
     else if (d.isFile()) visit(abs, r);
   }
 }
@@ -316,12 +320,18 @@ function walk(dir: string, visit: (abs: string, rel: string) => void, rel = ''):
  * of the same name). A symbolic link anywhere is refused; hidden entries (a name starting with a dot: .DS_Store, .git)
  * and files that are not an export and have no chat .txt beside them are not taken in, and are listed in `skipped`.
  */
-async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], skipped: SkippedEntry[]): Promise<void> {
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], skipped: SkippedEntry[], own?: StoreFiles): Promise<void> {
+  const all = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  // The store's own files (kept in the folder of the exports) are listed as skipped and looked at no further.
+  const entries = all.filter((e) => {
+    const reason = own?.reason(path.join(dir, e.name));
+    if (reason) skipped.push({ path: path.join(dir, e.name) + (e.isDirectory() ? path.sep : ''), reason });
+    return !reason;
+  });
   const link = entries.find((e) => e.isSymbolicLink());
   if (link) throw symlinkRefusal(path.join(dir, link.name));
   if (entries.some((e) => e.isFile() && e.name === 'main.jsonl')) {
-    units.push(signalFolderUnit(dir));
+    units.push(signalFolderUnit(dir, own));
     return;
   }
   const v2 = entries.find((e) => e.isDirectory() && (e.name === 'SignalBackups' || /^signal-backup-/.test(e.name)));
@@ -363,14 +373,14 @@ async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], 
     // may be exports.
     const sharedInChat = (): boolean => mentions(chatTxts.map((t) => path.join(dir, t.name)), e.name);
     if (lower.endsWith('.zip') && !(chatTxts.length && sharedInChat())) {
-      units.push(await discoverFile(abs, limits));
+      units.push(await discoverFile(abs, limits, own));
     } else if (chatTxts.length) {
       // The same for a file that reads as an export (a Signal or SMS backup, a chat renamed notes.txt): never taken for
       // media unless the chat shares it.
-      if (CANDIDATE.test(lower) && (await mayBeExport(abs)) && !sharedInChat()) units.push(await discoverFile(abs, limits));
+      if (CANDIDATE.test(lower) && (await mayBeExport(abs)) && !sharedInChat()) units.push(await discoverFile(abs, limits, own));
       else media.set(e.name, fileRef(abs, e.name));
     }
-    else if ((CANDIDATE.test(lower) || lower === 'db.sqlite') && (await mayBeExport(abs))) units.push(await discoverFile(abs, limits));
+    else if ((CANDIDATE.test(lower) || lower === 'db.sqlite') && (await mayBeExport(abs))) units.push(await discoverFile(abs, limits, own));
     else notExports.push(e);
   }
   for (const e of notExports) {
@@ -386,6 +396,6 @@ async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], 
     units.slice(first).filter((u) => u.format === 'sigtop-json' && path.dirname(u.sourcePath) === dir).map((u) => path.basename(u.sourcePath).replace(/\.json$/i, '')),
   );
   for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && !sigtopDirs.has(e.name)) await discoverDir(path.join(dir, e.name), limits, units, skipped);
+    if (e.isDirectory() && !e.name.startsWith('.') && !sigtopDirs.has(e.name)) await discoverDir(path.join(dir, e.name), limits, units, skipped, own);
   }
 }

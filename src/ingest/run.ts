@@ -8,6 +8,7 @@ import { referencedBlobHashes } from '../store/blob-refs.js';
 import { createVeiligstelling, findSourceByHash, hasSourceOfSize, sourceFileList } from '../store/ingest.js';
 import { appendSourceWarning, sourceMessagesOutsideTerm } from '../store/term.js';
 import { discoverExports, type ExportUnit, type SkippedEntry } from './discover.js';
+import { StoreFiles } from './store-files.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.js';
 import { fileListDiff, folderManifest, hashExportFiles, hashSourceBytes, restoreLostBlobs, storeSourceBytes, type StoredSource } from './files.js';
 import type { ParseWarning } from '../../parsers/types.js';
@@ -42,7 +43,8 @@ export async function ingestPaths(
   opts: IngestOptions,
 ): Promise<{ veiligstellingId: number | null; sources: SourceReport[]; skipped: SkippedEntry[] }> {
   const progress = opts.progress ?? (() => {});
-  const { units, skipped } = await discoverExports(paths, opts.zipLimits ?? DEFAULT_ZIP_LIMITS).catch((e: unknown) => {
+  const own = new StoreFiles(store.path, store.blobs.dir);
+  const { units, skipped } = await discoverExports(paths, opts.zipLimits ?? DEFAULT_ZIP_LIMITS, own).catch((e: unknown) => {
     if (e instanceof UserError && paths.length > 1) e.message += `\n${NOTHING_STORED}, so the other paths given with this one were not read either. ${AGAIN}`;
     throw e;
   });
