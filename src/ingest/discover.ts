@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
 import type { ZipTime } from './zip-time.js';
-import { mentions, readsLikeWhatsApp } from './folder-sniff.js';
+import { BAG_REASON, enclosingBag, isBag, mentions, readsLikeWhatsApp } from './folder-sniff.js';
 import { chatTitleFromFileName, isWhatsAppChatFileName } from '../../parsers/whatsapp/index.js';
 import { utf16Text } from './utf16.js';
 import type { StoreFiles } from './store-files.js';
@@ -134,6 +134,8 @@ export async function discoverExports(paths: string[], limits: ZipLimits, own?: 
       if (st.isSymbolicLink()) throw new InputError(p, 'symbolic links are not followed; name the file itself');
       const ownReason = own?.reason(abs);
       if (ownReason) throw new InputError(abs, `${ownReason}; name the exports to ingest, or a folder that holds them`, { code: 'store-file' });
+      const bag = st.isDirectory() && isBag(fs.readdirSync(abs, { withFileTypes: true })) ? abs : enclosingBag(abs);
+      if (bag) throw new InputError(abs, `${bag === abs ? 'this is ' : `this is in ${bag}, `}${BAG_REASON.replace(': not searched', '')}; ingest the original exports`, { code: 'package' });
       if (st.isDirectory()) await discoverDir(abs, limits, units, skipped, own);
       else if (!st.isFile()) throw notRegular(abs, st);
       else units.push(await discoverFile(abs, limits, own));
@@ -330,6 +332,10 @@ async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], 
   });
   const link = entries.find((e) => e.isSymbolicLink());
   if (link) throw symlinkRefusal(path.join(dir, link.name));
+  if (isBag(entries)) {
+    skipped.push({ path: dir + path.sep, reason: BAG_REASON });
+    return;
+  }
   if (entries.some((e) => e.isFile() && e.name === 'main.jsonl')) {
     units.push(signalFolderUnit(dir, own));
     return;

@@ -3,6 +3,7 @@
  * names a file (an attachment it shares), and whether a text file reads like a WhatsApp export at all.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { detectShape } from '../../parsers/whatsapp/index.js';
 
 const CHUNK = 1 << 20;
@@ -44,4 +45,22 @@ export function mentions(texts: string[], name: string): boolean {
 export function readsLikeWhatsApp(head: Buffer): boolean {
   const lines = head.toString('utf8').split(/\r\n|\r|\n/).slice(0, 60);
   return lines.some((l) => detectShape(l.replace(/^\ufeff/, '')) !== null);
+}
+
+/**
+ * A BagIt package (`bagit.txt` beside `data/`), such as `chatarchief export` writes: its Bronbestanden are copies of
+ * exports already ingested, and taking them in again would record copies, renamed, as new sources of the custodian.
+ */
+export function isBag(entries: fs.Dirent[]): boolean {
+  return entries.some((e) => e.isFile() && e.name === 'bagit.txt') && entries.some((e) => e.isDirectory() && e.name === 'data');
+}
+
+export const BAG_REASON = 'a BagIt package (bagit.txt and data/), such as chatarchief export writes, not a device export: not searched';
+
+/** The BagIt package whose payload (`data/`) holds `abs`, or null. */
+export function enclosingBag(abs: string): string | null {
+  for (let dir = path.dirname(abs), below = abs; dir !== below; below = dir, dir = path.dirname(dir)) {
+    if (path.basename(below) === 'data' && fs.existsSync(path.join(dir, 'bagit.txt'))) return dir;
+  }
+  return null;
 }
