@@ -183,7 +183,8 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
       throw inputErrorIn(unit.files.get(rel) ?? { file: rel }, `the file changed while being read: the parse read bytes with SHA-256 ${sha256}, the store kept SHA-256 ${kept.sha256}. Nothing was stored; ingest it again once nothing writes to it`, { code: 'changed-while-read' });
     }
   }
-  readOut.check();
+  const late = readOut.check();
+  if (late) warnings.add(late);
   let first: string | null = null;
   let last: string | null = null;
   let count = 0;

@@ -177,7 +177,8 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
       if (writer.count % 100_000 === 0) ctx.progress(`  ${unit.main.display}: ${writer.count} messages`);
     }
   }
-  readOut.check();
+  const late = readOut.check();
+  if (late) warnings.add(late);
   await refuseUnlinkedChats(ctx, unit, media, linked.add(stored.mainSha256));
   const missing = writer.finish();
   finishSource(ctx.db, sourceId, { firstAt: writer.firstAt, lastAt: writer.lastAt, count: writer.count, warnings: warnings.list });

@@ -25,6 +25,7 @@ export const FINDING_CODES = [
   'time-ambiguous',
   'time-invalid',
   'date-impossible',
+  'date-after-ingest',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -48,6 +49,7 @@ export const FINDING_INFO: Record<FindingCode, { label: string; group: FindingGr
   'time-ambiguous': { label: 'Tijdstip dubbelzinnig (uur van de wintertijd)', group: 'tijd' },
   'time-invalid': { label: 'Tijdstip bestaat niet (uur van de zomertijd)', group: 'tijd' },
   'date-impossible': { label: 'Datum of tijd bestaat niet (onmogelijk in de export)', group: 'tijd' },
+  'date-after-ingest': { label: 'Gedateerd na het inlezen (klok, kalender of datumvolgorde van de telefoon?)', group: 'tijd' },
 };
 
 export const GROUP_LABELS: Record<FindingGroup, string> = {
@@ -154,6 +156,9 @@ export function computeFindings(facts: FindingFacts): Finding[] {
           ? fromMessage(m, 'time-invalid', `"${m.localTime}" valt in het overgeslagen uur`)
           : fromMessage(m, 'date-impossible', `"${m.localTime}" bestaat niet; gelezen als ${m.localIso.replace('T', ' ')}`),
       );
+    }
+    if (m.afterIngest !== null) {
+      out.push(fromMessage(m, 'date-after-ingest', `"${m.localTime}" ligt na het inlezen op ${m.afterIngest.slice(0, 10)}; bewaard zoals geschreven`));
     }
   }
   for (const m of facts.missing) {

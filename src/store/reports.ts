@@ -96,6 +96,8 @@ export interface FlaggedMessageFact extends MessageRef {
   localIso: string;
   zone: string;
   extra: Record<string, unknown> | null;
+  /** When the message is dated more than a day after its first source was ingested: that ingest's time (ISO); else null. */
+  afterIngest: string | null;
 }
 
 export interface MissingMessageFact extends MessageRef {
@@ -160,8 +162,14 @@ interface RefRow {
 
 interface FlaggedRow extends RefRow {
   kind: string; event: string | null; text: string; deleted_by: string | null; time_ambiguous: number; time_invalid: number; extra_json: string | null;
-  local_iso: string; zone: string;
+  local_iso: string; zone: string; sent_at_ms: number;
 }
+
+/**
+ * A message dated more than this after the ingest that first stored it cannot be as dated (no phone holds a message sent
+ * after it was read out; a phone abroad shows times up to 14 hours ahead of the custodian's zone): see ReadOutCheck.
+ */
+const AFTER_INGEST_SLACK_MS = 24 * 3600_000;
 
 type ConversationInfo = { custodianId: string; title: string; platform: string };
 
@@ -198,19 +206,26 @@ export function loadFindingFacts(db: DB, opts: { custodianId?: string } = {}): F
       (c) => [c.id, { custodianId: c.custodian_id, title: c.title, platform: c.platform }],
     ),
   );
-  const files = new Map((db.prepare('SELECT id, file_name FROM sources').all() as { id: number; file_name: string }[]).map((x) => [x.id, x.file_name]));
+  const sources = db.prepare('SELECT id, file_name, ingested_at FROM sources').all() as { id: number; file_name: string; ingested_at: string }[];
+  const files = new Map(sources.map((x) => [x.id, x.file_name]));
+  const ingested = new Map(sources.map((x) => [x.id, { at: x.ingested_at, ms: Date.parse(x.ingested_at) }]));
+  // Only a message later than the earliest ingest can be later than its own: the scan selects no more than those.
+  const earliest = Math.min(...[...ingested.values()].map((x) => x.ms));
+  const afterIngest = Number.isFinite(earliest) ? ` OR m.sent_at_ms > ${Math.floor(earliest + AFTER_INGEST_SLACK_MS)}` : '';
   // Rows come in store order; the findings are sorted once, after they are made.
   const rows = function* <R, T>(sql: string, map: (r: R) => T): Generator<T> {
     for (const r of db.prepare(sql).iterate(...args) as IterableIterator<R>) yield map(r);
   };
   return {
     flagged: rows(
-      `SELECT ${REF_COLUMNS}, m.kind, m.event, m.text, m.deleted_by, m.time_ambiguous, m.time_invalid, m.extra_json, m.local_iso, m.zone FROM messages m
+      `SELECT ${REF_COLUMNS}, m.kind, m.event, m.text, m.deleted_by, m.time_ambiguous, m.time_invalid, m.extra_json, m.local_iso, m.zone, m.sent_at_ms
+       FROM messages m
        WHERE ((m.kind = 'system' AND m.event IN ('disappearing-on','disappearing-off','disappearing-timer')) OR m.view_once = 1
-         OR m.kind = 'deleted' OR m.time_ambiguous = 1 OR m.time_invalid = 1) ${only}`,
+         OR m.kind = 'deleted' OR m.time_ambiguous = 1 OR m.time_invalid = 1${afterIngest}) ${only}`,
       (r: FlaggedRow) => ({
         ...messageRef(r, conversations, files), kind: r.kind, event: r.event, text: r.text, deletedBy: r.deleted_by, timeAmbiguous: r.time_ambiguous === 1,
         timeInvalid: r.time_invalid === 1, localIso: r.local_iso, zone: r.zone, extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null,
+        afterIngest: afterIngestOf(r, ingested.get(r.first_source_id)),
       }),
     ),
     missing: rows(
@@ -225,6 +240,10 @@ export function loadFindingFacts(db: DB, opts: { custodianId?: string } = {}): F
     ),
     sourceFindings: loadSourceFindings(db, opts),
   };
+}
+
+function afterIngestOf(r: FlaggedRow, first: { at: string; ms: number } | undefined): string | null {
+  return first !== undefined && r.sent_at_ms > first.ms + AFTER_INGEST_SLACK_MS ? first.at : null;
 }
 
 interface SourceFindingRow {

@@ -176,7 +176,7 @@ describe('Signal source findings', () => {
     const flagged = (messageId: number, localTime: string, localIso: string) => ({
       custodianId: 'c', conversationId: 1, conversationTitle: 'Chef de cabinet', platform: 'whatsapp', messageId, sentAt: '2024-03-31T03:30:00+02:00', localTime,
       sender: 'Chef', fromSelf: false, kind: 'text', event: null, text: '', viewOnce: false, deletedBy: null, timeAmbiguous: false, timeInvalid: true,
-      localIso, zone: 'Europe/Amsterdam', extra: null, firstSourceId: 1,
+      localIso, zone: 'Europe/Amsterdam', extra: null, firstSourceId: 1, afterIngest: null,
     });
     const facts: FindingFacts = {
       flagged: [flagged(1, '31-03-2024 02:30', '2024-03-31T02:30:00'), flagged(2, '31-02-2024 10:00', '2024-02-29T10:00:00')],
@@ -194,7 +194,7 @@ describe('Signal source findings', () => {
         custodianId: 'c', conversationId: 1, conversationTitle: 'Youssef', platform: 'signal', messageId: 5, sentAt: '2025-10-01T10:00:00+02:00', localTime: '1759305600000',
         sender: null, fromSelf: false, kind: 'system', event: 'disappearing-on', text: 'Youssef set the disappearing message timer to 1 week.', viewOnce: false,
         deletedBy: null, timeAmbiguous: false, timeInvalid: false, localIso: '2025-10-01T10:00:00', zone: 'Europe/Amsterdam',
-        extra: { actor: { name: 'Youssef El Amrani', phone: '+31620001001' }, timerSeconds: 604800 }, firstSourceId: 1,
+        extra: { actor: { name: 'Youssef El Amrani', phone: '+31620001001' }, timerSeconds: 604800 }, firstSourceId: 1, afterIngest: null,
       }],
       missing: [], missingAttachments: [], sourceFindings: [],
     };
