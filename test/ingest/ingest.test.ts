@@ -142,8 +142,8 @@ describe('ingest: zips and attachments', () => {
     expect(msgs[1].attachments[0].missing).toBe(true);
     // The listing for people: one line per message, the caption (if any) before the attachment.
     const human = (await runCli(['messages', '--db', db, '--conversation', '1'])).stdout.split('\n');
-    expect(human[0]).toMatch(/^0\t2023-10-05T11:00:00\+02:00\tKarin Smit: \[media\] Kaart dijkring 43 <IMG-20231005-WA0001\.jpg>$/);
-    expect(human[1]).toMatch(/^1\t2023-10-05T11:01:00\+02:00\tPieter Bos: \[media\] <media \(missing\)>$/);
+    expect(human[0]).toMatch(/^0\tmsg 1\t2023-10-05T11:00:00\+02:00\tKarin Smit: \[media\] Kaart dijkring 43 <IMG-20231005-WA0001\.jpg>$/);
+    expect(human[1]).toMatch(/^1\tmsg 2\t2023-10-05T11:01:00\+02:00\tPieter Bos: \[media\] <media \(missing\)>$/);
   });
 
   it('an iOS zip re-packed on a Mac (whatsapp.md §1): _chat.txt is the chat; the __MACOSX/ resource forks are no second chat and no media', async () => {

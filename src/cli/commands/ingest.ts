@@ -147,6 +147,8 @@ const messages: Command = {
   name: 'messages',
   summary: 'list the messages of a conversation (in file order)',
   usage: 'messages --conversation <id> [--json]',
+  help: `One line per message: its position in file order, \`msg <id>\` (the message id that review mark --message takes and
+review list and markings show), the time it was sent, the sender and the text. --json gives both as \`seq\` and \`id\`.`,
   options: { conversation: { type: 'string' } },
   run(ctx, { values }) {
     const { conversation: id } = validateOptions(this, z.object({
@@ -172,7 +174,7 @@ const messages: Command = {
         .filter(Boolean).join(', ');
       const body = m.kind === 'system' ? `[${m.event}] ${m.text}` : m.kind === 'text' ? m.text : m.text ? `[${m.kind}] ${m.text}` : `[${m.kind}]`;
       const att = m.attachments.map((a) => ` <${a.name}${a.missing ? ' (missing)' : ''}>`).join('');
-      out.push(`${m.seq}\t${m.sentAt}\t${m.sender ?? '-'}: ${body}${att}${flags ? `  {${flags}}` : ''}`);
+      out.push(`${m.seq}\tmsg ${m.id}\t${m.sentAt}\t${m.sender ?? '-'}: ${body}${att}${flags ? `  {${flags}}` : ''}`);
     }
     ctx.result(null, () => out.join('\n'));
   },

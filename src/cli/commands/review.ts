@@ -177,7 +177,9 @@ const markCmd: Command = {
   name: 'review mark',
   summary: 'add a manual marking to a contact, conversation, message or passage',
   usage: 'review mark (--contact <id> | --conversation <id> | --message <id> [--span <start>:<end> [--text-sha256 <hex>]]) --category <c> --reviewer <name> [--reason <text>]',
-  help: `--span marks a passage: [start, end) in UTF-16 code units of the stored message text (as \`messages --json\` shows it).
+  help: `--message takes the message id: \`msg <id>\` in the text of \`messages\` and \`review list\`, \`id\` in \`messages --json\`
+(not the message's position in the chat). --contact takes a contact id (\`participants\` in \`conversations --json\`).
+--span marks a passage: [start, end) in UTF-16 code units of the stored message text (as \`messages --json\` shows it).
 --text-sha256 (optional) is the hex SHA-256 of the UTF-8 text you chose the span in (e.g. \`printf %s "$text" | sha256sum\`):
 the marking is refused (exit 1, nothing recorded) when the stored text differs, e.g. because a later export brought a
 newer version of an edited message. Without it the span is checked against the text stored when the command runs.
