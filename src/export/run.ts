@@ -30,6 +30,15 @@ function withheldWarning(db: DB, custodianId: string, count: number, examples: s
 }
 
 /**
+ * The warning of an export that writes no package about delivered messages that changed since their delivery (the
+ * written package's changedSinceDelivery note, in the same words, for scripts that look for them).
+ */
+function changedWarning(set: SetKind, count: number, examples: string[]): string {
+  return `${set}: ${count} object(s) changed since an earlier delivery and were NOT delivered again, e.g. ${examples.slice(0, 5).join(', ')} ` +
+    '(the earlier delivery holds them as they were then; a vervolgexport delivers only what was never delivered).';
+}
+
+/**
  * `chatarchief export`: both deliveries of a custodian and period, written into a temporary folder beside --out and
  * renamed into place in the same database transaction that records the exports and their ledger entries; a failure
  * leaves neither a (partial) package nor a ledger entry.
@@ -189,11 +198,13 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
   const sets = o.sets.filter((set) => x.conversations.some((c) => conversationStats(db, c.id, scope, set).count > 0));
   for (const set of o.sets) if (!sets.includes(set)) log(`${set}: every message in ${period.from} – ${period.to} was delivered before; no ${set} package`);
   if (!sets.length) {
-    // Nothing is written, but a marking made since a delivery may have withheld what a geschoonde set showed: say so.
-    if (o.sets.includes('geschoond')) {
+    // Nothing is written, but a delivered message may have changed since (a marking made or undone, a later edit), and
+    // a marking made since a delivery may have withheld what a geschoonde set showed: say so, as a written package does.
+    for (const set of o.sets) {
       const found = await withheldSinceDelivery(
-        { db, blobs: store.blobs, x, set: 'geschoond', delivered: ledgerLookup(db, custodian.id, 'geschoond'), deliveredAt: deliveredAtLookup(db, custodian.id, 'geschoond') }, y,
+        { db, blobs: store.blobs, x, set, delivered: ledgerLookup(db, custodian.id, set), deliveredAt: deliveredAtLookup(db, custodian.id, set) }, y,
       );
+      if (found.changed) warn(changedWarning(set, found.changed, found.changedExamples));
       if (found.count) warn(withheldWarning(db, custodian.id, found.count, found.examples, false));
     }
     const last = listExports(db, custodian.id).at(-1);

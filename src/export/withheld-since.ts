@@ -69,13 +69,15 @@ function withholdsMore(then: MessageSlot, now: Rendered): boolean {
 /**
  * The messages that an earlier geschoonde set delivered showing what their slot now withholds (see
  * shownThenWithheldNow), for an export that has nothing new to deliver and so renders nothing: their object ids,
- * the first `limit`, and how many there are.
+ * the first `limit`, and how many there are. Beside them (`changed`, `changedExamples`) every delivered message of
+ * the set whose record differs from what was delivered (changedSinceDelivery of a written package: a marking undone
+ * or made since, a later edit, an attachment filled in), so that such an export can say so too.
  */
 export async function withheldSinceDelivery(
   w: Pick<SetWriter, 'set' | 'x' | 'blobs' | 'db' | 'delivered' | 'deliveredAt'>, y: Yielder, limit = 20,
-): Promise<{ count: number; examples: string[] }> {
+): Promise<{ count: number; examples: string[]; changed: number; changedExamples: string[] }> {
   const { x, db } = w;
-  const found = { count: 0, examples: [] as string[] };
+  const found = { count: 0, examples: [] as string[], changed: 0, changedExamples: [] as string[] };
   for (const conv of x.conversations) {
     const ctx = cleaningContextFor(x, conv);
     const excl = x.exclusions.get(conv.id) ?? null;
@@ -87,11 +89,14 @@ export async function withheldSinceDelivery(
       const prev = w.delivered(objectId);
       if (prev === null) continue;
       const now = render(w, msg, marks.effective, ctx, excl);
-      if (prev === now.hash || !shownThenWithheldNow(w, msg, ctx, prev, now, marks.effective, w.deliveredAt?.(objectId) ?? null)) continue;
+      // (as LedgerSink.skip counts a change: a ledger hash of an earlier definition may stand for the same record)
+      if (prev === now.hash || now.deliveredAs?.(prev)) continue;
+      found.changed++;
+      if (found.changedExamples.length < limit) found.changedExamples.push(objectId);
+      if (w.set !== 'geschoond' || !shownThenWithheldNow(w, msg, ctx, prev, now, marks.effective, w.deliveredAt?.(objectId) ?? null)) continue;
       found.count++;
       if (found.examples.length < limit) found.examples.push(objectId);
     }
   }
   return found;
 }
-

@@ -88,7 +88,9 @@ and renamed into place together with the export ledger. Refuses (exit 1, listing
 the period are undecided, unless --allow-unreviewed: then they count as marked and the packages say so. A later export
 of the same custodian contains only objects not delivered before (vervolgexport); with none left it exits 1 (--json:
 error code nothing-new). It warns about delivered messages that a marking made since withholds: the earlier geschoonde
-set still shows them (withheldSinceDelivery in --json and levering.json). --from/--to are dates in the
+set still shows them (withheldSinceDelivery in --json and levering.json). Delivered messages that changed since their
+delivery (a marking made or undone, a later edit) are not delivered again; the export names them (changedSinceDelivery),
+also when it has nothing new to deliver. --from/--to are dates in the
 custodian's zone, inclusive; messages of the period outside the custodian's term (custodian add --from/--to) are
 exported too, with a warning (outsideTerm in --json). SOURCE_DATE_EPOCH fixes the export time (reproducible packages).
 Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal or SSH session went away) stops the export, removes what it wrote
