@@ -90,13 +90,15 @@ export function replay(m: MarkingBase, decisions: readonly DecisionRecord[]): Re
 }
 
 /**
- * The stored form of a state. A manual marking that is not in force but has a pending proposal to put it in force is
- * stored as `suggested` (undecided), so the export treats it as open: the privacy-safe reading.
+ * The stored form of a state. A manual marking that is not in force but has a pending proposal is stored as
+ * `suggested` (undecided), so the export treats it as open: the privacy-safe reading. Also when the proposal is a
+ * rejection: a second reviewer who rejects a marking still awaiting its second reviewer replaces that proposal with
+ * their own, and one reviewer's word must not deliver what another marked privé (a rule suggestion in the same
+ * disagreement stays `suggested` too).
  */
 export function projection(m: MarkingBase, s: ReviewState): { status: MarkingStatus; category: string; pendingDecisionId: number | null } {
   if (s.pending && m.origin === 'manual' && s.status === 'rejected') {
-    const o = outcomeOf(s.pending, s.category);
-    if (o.status !== 'rejected') return { status: 'suggested', category: o.category, pendingDecisionId: s.pending.id };
+    return { status: 'suggested', category: outcomeOf(s.pending, s.category).category, pendingDecisionId: s.pending.id };
   }
   return { status: s.status, category: s.category, pendingDecisionId: s.pending?.id ?? null };
 }

@@ -386,4 +386,13 @@ export const MIGRATIONS: readonly string[] = [
       AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = source_findings.conversation_id
         AND m.id = CAST(substr(source_findings.message, 9, instr(substr(source_findings.message, 9), ' ') - 1) AS INTEGER));
   `,
+  // v15: a manual marking not in force whose pending proposal is a rejection (a second reviewer rejected a marking that
+  // awaited its second reviewer) is undecided, as src/review/state.ts projects it now; it was stored as rejected, which
+  // let the export deliver the message on one reviewer's word.
+  `
+  UPDATE markings SET status = 'suggested',
+      category = COALESCE((SELECT d.category FROM review_pending p JOIN decisions d ON d.id = p.decision_id WHERE p.marking_id = markings.id), category)
+    WHERE origin = 'manual' AND status = 'rejected'
+      AND id IN (SELECT p.marking_id FROM review_pending p JOIN decisions d ON d.id = p.decision_id WHERE d.action = 'reject');
+  `,
 ];
