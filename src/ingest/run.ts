@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import { isDiskFull, type DB, type Store } from '../store/db.js';
 import type { BlobRun } from '../store/blobs.js';
@@ -46,6 +47,11 @@ export async function ingestPaths(
   const own = new StoreFiles(store.path, store.blobs.dir);
   const { units, skipped } = await discoverExports(paths, opts.zipLimits ?? DEFAULT_ZIP_LIMITS, own).catch((e: unknown) => {
     if (e instanceof UserError && paths.length > 1) e.message += `\n${NOTHING_STORED}, so the other paths given with this one were not read either. ${AGAIN}`;
+    else if (e instanceof UserError && e.details.file !== undefined && path.resolve(e.details.file) !== path.resolve(paths[0]!)) {
+      // A file found in the folder given: the folder's other exports were not stored either, which naming the one
+      // refused does not say.
+      e.message += `\n${NOTHING_STORED}, so no other export in ${paths[0]} was read either. ${AGAIN}`;
+    }
     throw e;
   });
   if (units.length === 0) {
