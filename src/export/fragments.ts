@@ -1,9 +1,12 @@
+import { foldedWords } from './fold.js';
+
 /**
  * Finding withheld text again (pure): the marked text of privé/partijpolitiek messages and passages is cut into
  * fragments (sentences and clauses, as word sequences), and text is scanned for them word by word.
  *
- * - Normalisation: Unicode NFC, lower case; words are runs of letters, marks and digits, so whitespace, line breaks
- *   and punctuation between words do not matter ("normalised whitespace").
+ * - Normalisation: words are runs of letters, marks and digits, compared by their folded key (src/export/fold.ts:
+ *   case, accents and invisible format characters inside a word do not matter), so whitespace, line breaks and
+ *   punctuation between words do not matter ("normalised whitespace").
  * - Fragments: the whole text, each sentence, each clause, and every run of 5 consecutive words (so that part of a
  *   sentence is found too).
  * - A fragment counts when it has at least 4 characters (its words joined by single spaces) and at least 2 letters
@@ -13,12 +16,11 @@
  * A hit always lies on word boundaries.
  */
 
-const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const WINDOW = 5;
 const SPLIT = /(?<=[.!?…])\s+|[\n\r]+|[,;:]\s+|[()"“”«»]|\s[-–—]\s/u;
 
 export function words(s: string): string[] {
-  return s.normalize('NFC').toLowerCase().match(WORD) ?? [];
+  return foldedWords(s).map((w) => w.text);
 }
 
 /** Sentences and clauses of a text (and the whole text), as word sequences that are long enough to count. */

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { fold, foldedWords } from './fold.js';
 
 /**
  * Screening of private contacts' names and phone numbers in text (pure; no I/O).
@@ -8,8 +9,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  * `verify` uses the same matcher to prove that no such name or number is left anywhere in a geschoonde package.
  *
  * Matching rules (documented in the package's LEESMIJ):
- * - Names match as a whole word sequence, case-insensitively after Unicode NFC; any run of non-letter, non-digit
- *   characters between the words counts as a separator ("Marieke  de\nVries" matches "Marieke de Vries"). Names shorter
+ * - Names match as a whole word sequence, each word by its folded key (src/export/fold.ts: case, accents and invisible
+ *   format characters inside a word do not matter, "ZOE" matches "Zoë"); any run of non-letter, non-digit characters
+ *   between the words counts as a separator ("Marieke  de\nVries" matches "Marieke de Vries"). Names shorter
  *   than 4 characters (letters and digits) are not screened: too ambiguous to find reliably ("Mam"). Conversation titles
  *   and system events, which are made of names, use the `strict` screen: there names from 2 characters count.
  * - A name that is also the name of a business participant or of the custodian is not screened (it is public).
@@ -37,7 +39,6 @@ export interface ScreenHit {
   pseudonym: string;
 }
 
-const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const MIN_NAME_CHARS = 4;
 /** Shortest name the strict screen (titles, system events) replaces: "Eva", "Bo". */
 export const STRICT_MIN_NAME_CHARS = 2;
@@ -49,10 +50,9 @@ interface Token {
 }
 
 function tokens(s: string): Token[] {
-  const out: Token[] = [];
-  // Offsets index `s` itself; each word is compared in NFC lower case, so decomposed accents still match.
-  for (const m of s.matchAll(WORD)) out.push({ text: m[0].normalize('NFC').toLowerCase(), start: m.index!, end: m.index! + m[0].length });
-  return out;
+  // Offsets index `s` itself; each word is compared by its folded key (src/export/fold.ts), so "ZOË", "Zoe\u0308",
+  // "Zoe" and "Zo\u200bë" all match "Zoë".
+  return foldedWords(s);
 }
 
 /** The word sequence of a name, or null when it is too short to screen. */
@@ -117,7 +117,8 @@ export class Screen {
     for (const list of this.byFirstWord.values()) list.sort((a, b) => b.words.length - a.words.length);
     // A quick native test before tokenising: does the text hold any first word of a name at all?
     const first = [...this.byFirstWord.keys()].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.namePrefilter = first.length ? new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${first.join('|')})(?![\\p{L}\\p{M}\\p{N}])`, 'iu') : null;
+    // (tested on the folded text, in which the words are their keys)
+    this.namePrefilter = first.length ? new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${first.join('|')})(?![\\p{L}\\p{M}\\p{N}])`, 'u') : null;
     this.maxPhoneDigits = Math.max(0, ...this.phones.flatMap((p) => [...p.digits].map((d) => d.length)));
   }
 
@@ -158,8 +159,7 @@ export class Screen {
 
   private findNames(s: string): ScreenHit[] {
     if (!this.namePrefilter) return [];
-    const nfc = /[\u0300-\u036f]/.test(s) ? s.normalize('NFC') : s;
-    if (!this.namePrefilter.test(nfc)) return [];
+    if (!this.namePrefilter.test(fold(s))) return [];
     const toks = tokens(s);
     const out: ScreenHit[] = [];
     for (let i = 0; i < toks.length; i++) {

@@ -1,0 +1,33 @@
+/**
+ * The word key under which the leak screens compare text (pure): the Screen (private names) and the FragmentIndex
+ * (withheld text) both cut text into words and compare each word's key, so that a name or fragment is found whatever
+ * form it is written in:
+ * - invisible format characters (Unicode Cf: zero-width space and joiners, direction marks, soft hyphen, BOM) inside a
+ *   word do not split it and are dropped ("Mo\u200fhamedi" is "mohamedi");
+ * - compatibility forms and accents are folded away (NFKD, marks removed: "Zoë", "Zoe\u0308" and "ZOE" are "zoe"),
+ *   as are the letters that have no decomposition (Turkish dotless ı, ø, ł, ß…), then lower case.
+ * Folding finds more than an exact comparison would: the privacy-safe choice.
+ */
+
+/** A word: letters, marks and digits, with format characters allowed between them. */
+export const WORD = /[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}\p{Cf}]*[\p{L}\p{M}\p{N}])?/gu;
+
+const FORMAT = /\p{Cf}/gu;
+const MARKS = /\p{M}/gu;
+const SPECIAL: Record<string, string> = { ı: 'i', ø: 'o', ł: 'l', đ: 'd', ħ: 'h', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th', ð: 'd' };
+const SPECIALS = /[ıøłđħßæœþð]/g;
+
+/** The comparison key of a word (or of a whole text, for a quick prefilter). */
+export function fold(s: string): string {
+  return s.replace(FORMAT, '').normalize('NFKD').replace(MARKS, '').toLowerCase().replace(SPECIALS, (c) => SPECIAL[c] ?? c);
+}
+
+/** The words of a text with their UTF-16 offsets into it and their keys (a word of marks alone has no key: left out). */
+export function foldedWords(s: string): { text: string; start: number; end: number }[] {
+  const out: { text: string; start: number; end: number }[] = [];
+  for (const m of s.matchAll(WORD)) {
+    const text = fold(m[0]);
+    if (text) out.push({ text, start: m.index!, end: m.index! + m[0].length });
+  }
+  return out;
+}
