@@ -37,7 +37,7 @@ export function fragmentsOf(text: string): string[][] {
     for (const clause of sentence.split(SPLIT)) add(clause);
   }
   const all = words(text);
-  for (let i = 0; i + WINDOW < all.length; i++) add(all.slice(i, i + WINDOW).join(' '));
+  for (let i = 0; i + WINDOW <= all.length; i++) add(all.slice(i, i + WINDOW).join(' '));
   return [...pieces].map((p) => p.split(' '));
 }
 

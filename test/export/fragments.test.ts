@@ -11,6 +11,14 @@ describe('fragments of withheld text', () => {
     expect(fragmentsOf('12:30')).toEqual([]); // no letters: proves nothing
   });
 
+  it('cuts the last 5-word run too, so that the end of a withheld sentence is found on its own', () => {
+    const f = fragmentsOf('Mijn scheiding loopt stroef bij het Pinguïnpaleis').map((w) => w.join(' '));
+    expect(f).toContain('loopt stroef bij het pinguinpaleis');
+    const idx = new FragmentIndex();
+    idx.addMarked('Mijn scheiding loopt stroef bij het Pinguïnpaleis', 'message 3');
+    expect(idx.scan('Zakelijk bericht: loopt stroef bij het Pinguïnpaleis.').map((h) => h.origin)).toEqual(['message 3']);
+  });
+
   it('finds a fragment across whitespace, line breaks and case, on word boundaries only', () => {
     const idx = new FragmentIndex();
     idx.addMarked('Mijn vader ligt in het ziekenhuis.', 'message 7');
