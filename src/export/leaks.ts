@@ -43,7 +43,9 @@ export interface LeakSource {
 }
 
 export interface Leak {
+  /** The file's path in the bag, any segment of it that is itself a leak masked (NAME_MASKED). */
   file: string;
+  /** 1-based; 0 for a leak in the file's path. */
   line: number;
   kind: 'text' | 'name' | 'phone';
   /**
@@ -310,6 +312,26 @@ function nameTextsOf(file: string, line: string, n: number, state: { naamSeen: b
   return [];
 }
 
+/** What shows in place of a path segment that holds withheld text or a private name. */
+export const NAME_MASKED = '[naam afgeschermd]';
+
+/** Withheld text and private names and numbers in the segments of a file's path, and the path with those masked. */
+function pathLeaks(rel: string, src: LeakSource): { shown: string; leaks: Leak[] } {
+  const segs = rel.split('/');
+  const found = segs.map((seg) => ({ text: src.fragments.scan(seg), names: src.screen.find(seg) }));
+  if (!found.some((f) => f.text.length || f.names.length)) return { shown: rel, leaks: [] };
+  const shown = segs.map((seg, i) => (found[i]!.text.length || found[i]!.names.length ? NAME_MASKED : seg)).join('/');
+  const leaks: Leak[] = [];
+  for (const f of found) {
+    for (const origin of new Set(f.text.map((h) => h.origin))) {
+      const longest = Math.max(...f.text.filter((h) => h.origin === origin).map((h) => h.fragment.length));
+      leaks.push({ file: shown, line: 0, kind: 'text', found: `${longest} characters`, origin });
+    }
+    for (const h of f.names) leaks.push({ file: shown, line: 0, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
+  }
+  return { shown, leaks };
+}
+
 /** Every file of a bag, as paths relative to it with forward slashes, sorted. */
 export function packageFiles(bagDir: string): string[] {
   return findFiles(bagDir, () => true).map((abs) => path.relative(bagDir, abs).split(path.sep).join('/'));
@@ -331,16 +353,21 @@ export function scanPackageYielding(bagDir: string, src: LeakSource, limit: numb
 /** scanPackage in steps: yields after every line. */
 function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: string) => boolean): Generator<void, Leak[], void> {
   const leaks: Leak[] = [];
-  for (const rel of packageFiles(bagDir)) {
-    if (!pick(rel)) continue;
-    const abs = path.join(bagDir, rel);
+  for (const actual of packageFiles(bagDir)) {
+    if (!pick(actual)) continue;
+    const abs = path.join(bagDir, actual);
+    // The path itself: a file or folder named after withheld text or a private name (line 0). Findings then name the
+    // file with that part of its path masked, so that they do not repeat it.
+    const named = pathLeaks(actual, src);
+    const rel = named.shown;
+    leaks.push(...named.leaks);
     const state = { inStyle: false, naamSeen: false };
     const seen = new Set<string>();
     let tail = '';
     let n = 0;
     for (const line of readLines(abs)) {
       n++;
-      const { texts, joins, tail: next } = textsOf(rel, line, state);
+      const { texts, joins, tail: next } = textsOf(actual, line, state);
       for (let i = 0; i < texts.length; i++) {
         const t = texts[i]!;
         const hits = src.fragments.scan(i === 0 && joins && tail ? `${tail}\n${t}` : t);
@@ -359,7 +386,7 @@ function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: 
         for (const h of src.screen.find(t)) leaks.push({ file: rel, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
       }
       // Names of 2 and 3 characters, only where the text is made of names (the longer ones were found above).
-      for (const t of nameTextsOf(rel, line, n, state)) {
+      for (const t of nameTextsOf(actual, line, n, state)) {
         for (const h of src.screen.strict.find(t)) {
           if (!src.screen.find(t.slice(h.start, h.end)).length) leaks.push({ file: rel, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
         }
