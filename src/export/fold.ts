@@ -31,3 +31,34 @@ export function foldedWords(s: string): { text: string; start: number; end: numb
   }
   return out;
 }
+
+const ESCAPED = /(?:%[0-9A-Fa-f]{2})+|&#(?:\d{1,7}|[xX][0-9A-Fa-f]{1,6});/g;
+
+/**
+ * `s` with its percent escapes (a name in a link: `?q=Zo%C3%AB%20%C3%96l%C3%A7ek`) and numeric character references
+ * (`&#235;`) decoded, or null when it has none. `start[i]` and `end[i]` are the UTF-16 span in `s` that decoded
+ * character i comes from (a run of escapes as a whole), so a hit in the decoded text maps back onto `s`.
+ */
+export function decodeEscapes(s: string): { text: string; start: number[]; end: number[] } | null {
+  if (!/%[0-9A-Fa-f]{2}|&#/.test(s)) return null;
+  let text = '';
+  const start: number[] = [];
+  const end: number[] = [];
+  const push = (t: string, a: number, b: number): void => {
+    for (let i = 0; i < t.length; i++) { start.push(a); end.push(b); }
+    text += t;
+  };
+  let at = 0;
+  for (const m of s.matchAll(ESCAPED)) {
+    for (let i = at; i < m.index!; i++) push(s[i]!, i, i + 1);
+    const e = m[0];
+    const hex = e[2] === 'x' || e[2] === 'X';
+    const cp = e.startsWith('&#') ? parseInt(e.slice(hex ? 3 : 2, -1), hex ? 16 : 10) : -1;
+    const t = e.startsWith('%') ? Buffer.from(e.replace(/%/g, ''), 'hex').toString('utf8') : cp <= 0x10ffff ? String.fromCodePoint(cp) : e;
+    push(t, m.index!, m.index! + e.length);
+    at = m.index! + e.length;
+  }
+  if (at === 0) return null;
+  for (let i = at; i < s.length; i++) push(s[i]!, i, i + 1);
+  return { text, start, end };
+}

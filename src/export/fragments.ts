@@ -1,4 +1,4 @@
-import { foldedWords } from './fold.js';
+import { decodeEscapes, foldedWords } from './fold.js';
 
 /**
  * Finding withheld text again (pure): the marked text of privé/partijpolitiek messages and passages is cut into
@@ -91,9 +91,13 @@ export class FragmentIndex {
   /** The non-public fragments found in `text`. */
   scan(text: string): FragmentHit[] {
     const out: FragmentHit[] = [];
-    this.walk(text, (e) => {
+    const hit = (e: Entry): void => {
       if (!e.public) out.push({ fragment: e.words.join(' '), origin: e.origin });
-    });
+    };
+    this.walk(text, hit);
+    // Withheld text percent-escaped (in a link) or as character references is found too.
+    const d = decodeEscapes(text);
+    if (d) this.walk(d.text, hit);
     return out;
   }
 

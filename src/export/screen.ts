@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { fold, foldedWords } from './fold.js';
+import { decodeEscapes, fold, foldedWords } from './fold.js';
 
 /**
  * Screening of private contacts' names and phone numbers in text (pure; no I/O).
@@ -19,6 +19,8 @@ import { fold, foldedWords } from './fold.js';
  *   `0612345678`, `06-12345678`, `06 1234 5678`, `(06) 12 34 56 78`, and the bare national number, with any dash,
  *   space or invisible format character between the digit groups (PHONE_SEPARATORS), also with the trunk 0 after the
  *   country code (`+31 (0)6 …`). A number must not touch a digit on either side; a letter it may (`mob0612345678`).
+ * - Names and numbers are also found percent-escaped (in a link) or as numeric character references: the hit then
+ *   covers the escaped form.
  */
 
 export interface PrivateContact {
@@ -138,7 +140,11 @@ export class Screen {
   /** Every name or number of a private contact in `s`, as UTF-16 offsets into `s`, non-overlapping, in order. */
   find(s: string): ScreenHit[] {
     if (this.empty || s.length === 0) return [];
-    const hits = [...this.findNames(s), ...this.findPhones(s)].sort((a, b) => a.start - b.start || b.end - a.end);
+    const hits = [...this.findNames(s), ...this.findPhones(s)];
+    // A name or number escaped in a link or a character reference: the hit covers its escaped form.
+    const d = decodeEscapes(s);
+    if (d) for (const h of [...this.findNames(d.text), ...this.findPhones(d.text)]) hits.push({ ...h, start: d.start[h.start]!, end: d.end[h.end - 1]! });
+    hits.sort((a, b) => a.start - b.start || b.end - a.end);
     const out: ScreenHit[] = [];
     for (const h of hits) if (!out.length || h.start >= out[out.length - 1]!.end) out.push(h);
     return out;

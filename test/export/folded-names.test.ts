@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FragmentIndex } from '../../src/export/fragments.js';
 import { Screen } from '../../src/export/screen.js';
 import { runCli } from '../helpers/cli.js';
-import { allText, bagOf, ingestedStore, walk } from './helpers.js';
+import { allText, exportedWithPrivateContact, walk } from './helpers.js';
 
 /**
  * A private name written in another form than the contact's own: without its accents, in capitals (Turkish dotless ı
@@ -48,13 +48,7 @@ const GROUP = `10-03-2024 09:00 - Berichten en oproepen worden end-to-end versle
 
 describe('a private contact whose name is written in other forms', () => {
   it('is a pseudonym in every form in the geschoonde set, and verify finds the forms planted', async () => {
-    const { cli, db, out } = await ingestedStore({ 'WhatsApp-chat met Werkgroep Dijken.txt': GROUP });
-    const conv = (await cli('conversations', '--custodian', 'min', '--json')).json().conversations[0];
-    const id = conv.participants.find((p: any) => String(p.name).startsWith('Ré')).contactId;
-    expect((await cli('review', 'mark', '--contact', String(id), '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
-    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
-    expect(r.code, r.stderr).toBe(0);
-    const g = bagOf(out, 'geschoond');
+    const { db, out, g } = await exportedWithPrivateContact({ 'WhatsApp-chat met Werkgroep Dijken.txt': GROUP }, (n) => n.startsWith('Ré'));
     const text = allText(g).replace(/[\u200b-\u200f\u00ad]/g, '');
     expect(text).not.toMatch(/mohamedi/i);
     expect(text).toMatch(/Alice Bakker heeft \[Privécontact \d+\] toegevoegd/);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { bagOf, ingestedStore } from './helpers.js';
+import { exportedWithPrivateContact } from './helpers.js';
 
 /**
  * A file or folder in a geschoonde set named after a private contact or after withheld text: verify finds it in the
@@ -18,13 +18,7 @@ const GROUP = `10-03-2024 09:00 - Berichten en oproepen worden end-to-end versle
 
 describe('a file named after private content in a geschoonde set', () => {
   it('is a leak finding that names the file with that part masked', async () => {
-    const { cli, db, out } = await ingestedStore({ 'WhatsApp-chat met Werkgroep Dijken.txt': GROUP });
-    const conv = (await cli('conversations', '--custodian', 'min', '--json')).json().conversations[0];
-    const id = conv.participants.find((p: any) => p.name === 'Zoë Ölçek').contactId;
-    expect((await cli('review', 'mark', '--contact', String(id), '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
-    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
-    expect(r.code, r.stderr).toBe(0);
-    const g = bagOf(out, 'geschoond');
+    const { db, out, g } = await exportedWithPrivateContact({ 'WhatsApp-chat met Werkgroep Dijken.txt': GROUP }, (n) => n === 'Zoë Ölçek');
     expect((await runCli(['verify', out])).code).toBe(0);
 
     const conversation = path.join(g, 'data', 'Chatberichten_min', 'Periode_2024-03-10_2024-03-10', 'Gesprek_000001');
