@@ -18,6 +18,7 @@ import { restriction } from './writer.js';
 import { Screen, type PrivateContact } from './screen.js';
 import { isNameless, neutralNameFor } from './nameless.js';
 import { subjectScreen } from './subjects.js';
+import { pathLeaks } from './leak-paths.js';
 
 type RawHeader = {
   title: string; titleWithheld?: boolean; subjectsWithheld?: string[]; excluded: boolean;
@@ -310,26 +311,6 @@ function nameTextsOf(file: string, line: string, n: number, state: { naamSeen: b
     if (m) { state.naamSeen = true; return [unescapeMarkup(m[1]!)]; }
   }
   return [];
-}
-
-/** What shows in place of a path segment that holds withheld text or a private name. */
-export const NAME_MASKED = '[naam afgeschermd]';
-
-/** Withheld text and private names and numbers in the segments of a file's path, and the path with those masked. */
-function pathLeaks(rel: string, src: LeakSource): { shown: string; leaks: Leak[] } {
-  const segs = rel.split('/');
-  const found = segs.map((seg) => ({ text: src.fragments.scan(seg), names: src.screen.find(seg) }));
-  if (!found.some((f) => f.text.length || f.names.length)) return { shown: rel, leaks: [] };
-  const shown = segs.map((seg, i) => (found[i]!.text.length || found[i]!.names.length ? NAME_MASKED : seg)).join('/');
-  const leaks: Leak[] = [];
-  for (const f of found) {
-    for (const origin of new Set(f.text.map((h) => h.origin))) {
-      const longest = Math.max(...f.text.filter((h) => h.origin === origin).map((h) => h.fragment.length));
-      leaks.push({ file: shown, line: 0, kind: 'text', found: `${longest} characters`, origin });
-    }
-    for (const h of f.names) leaks.push({ file: shown, line: 0, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
-  }
-  return { shown, leaks };
 }
 
 /** Every file of a bag, as paths relative to it with forward slashes, sorted. */

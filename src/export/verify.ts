@@ -8,6 +8,7 @@ import { checkBag, packageSha256, readBagInfo } from './bagit.js';
 import { chatFileHead, geschoondSlot, parseJsonLinesArray, rawSlot, reviewLogEntry, reviewLogHead } from './chatjson.js';
 import { isSipName, readLines } from './files.js';
 import { scanPackage, sourceFromRawPackage, sourceFromStore, type LeakSource } from './leaks.js';
+import { leakingSegments, maskSegments } from './leak-paths.js';
 import { readBestandFacts } from './mdto.js';
 import { readPakbon } from './pakbon.js';
 
@@ -149,6 +150,9 @@ export function verifyPackages(dirs: string[], opts: { store?: Store | null; xsd
       ? `${l.file}:${l.line}: withheld text (${l.found}) of ${l.origin}`
       : `${l.file}:${l.line}: ${l.kind === 'name' ? 'name' : 'phone number'} of ${l.origin} (${l.found})`),
       `no withheld text (${src.fragments.count} fragments) and no private contact's name or number; withheld content taken from ${src.describe}`);
+    // Other checks name files too: a file named after private content is named masked there as well.
+    const segments = leakingSegments(g.dir, src);
+    if (segments.length) for (const f of report.findings) f.message = maskSegments(f.message, segments);
   }
   return report;
 }

@@ -6,8 +6,8 @@ import { exportedWithPrivateContact } from './helpers.js';
 
 /**
  * A file or folder in a geschoonde set named after a private contact or after withheld text: verify finds it in the
- * path itself (also when the manifest does not list the file, so no manifest line names it), and its finding masks
- * that part of the path rather than repeating it.
+ * path itself (also when the manifest does not list the file, so no manifest line names it), and its findings (of
+ * the leak check and of the other checks) mask that part of the path rather than repeating it.
  */
 
 const GROUP = `10-03-2024 09:00 - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.
@@ -32,6 +32,10 @@ describe('a file named after private content in a geschoonde set', () => {
       expect(leaks).toMatch(/Gesprek_000001\/\[naam afgeschermd\]:0: name of private contact \d+ \(Privécontact \d+\)/);
       expect(leaks).toMatch(/Gesprek_000001\/\[naam afgeschermd\]\/x\.txt:0: withheld text \(\d+ characters\) of message 3/);
       expect(leaks).not.toMatch(/olcek|dolfijn/i);
+      // The bag check names the files the manifest lacks, masked as well; no output repeats the names.
+      const all = v.json().findings.map((x: any) => x.message).join('\n');
+      expect(all).toMatch(/Gesprek_000001\/\[naam afgeschermd\]: payload file not in manifest/);
+      expect(`${v.stdout}\n${v.stderr}`).not.toMatch(/olcek|dolfijn/i);
     }
   });
 });
