@@ -48,10 +48,9 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
    (UTF-16-posities in de opgeslagen tekst; overlappende passages samengevoegd).
 6. Een privécontact (geldende contactmarkering privé/partijpolitiek, of alleen aanwezig in afgeschermde inhoud)
    verschijnt als "Privécontact <n>", met n de plaats van het contact in de contactenlijst van de bewindspersoon
-   (vast over leveringen heen). Zijn naam (vanaf 4 letters/cijfers, als hele woorden, ongeacht hoofdletters, accenten en onzichtbare
-   tekens; in gesprekstitels en
-   systeemberichten, die uit namen bestaan, al vanaf 2) en telefoonnummer (E.164 en gangbare schrijfwijzen; beide ook
-   procent-gecodeerd in een link) worden ook
+   (vast over leveringen heen). Zijn naam (vanaf 4 letters/cijfers, als hele woorden, ongeacht hoofdletters, accenten
+   en onzichtbare tekens; in gesprekstitels en systeemberichten, die uit namen bestaan, en na @ (een vermelding) al
+   vanaf 2) en telefoonnummer (E.164 en gangbare schrijfwijzen; beide ook procent-gecodeerd in een link) worden ook
    in overigens zakelijke tekst, titels en bijlagenamen vervangen door \`[Privécontact <n>]\`. Telefoonnummers van deelnemers staan niet in de geschoonde set: een zakelijke deelnemer
    zonder opgeslagen naam (de telefoon toont alleen een nummer) heet "Contact <n>" (zelfde nummering), en zijn nummer
    wordt overal vervangen door \`[Contact <n>]\`. Een groepsnaam die alleen

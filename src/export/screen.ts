@@ -19,6 +19,7 @@ import { decodeEscapes, fold, foldedWords } from './fold.js';
  *   `0612345678`, `06-12345678`, `06 1234 5678`, `(06) 12 34 56 78`, and the bare national number, with any dash,
  *   space or invisible format character between the digit groups (PHONE_SEPARATORS), also with the trunk 0 after the
  *   country code (`+31 (0)6 …`). A number must not touch a digit on either side; a letter it may (`mob0612345678`).
+ * - A name right after `@` is a mention: there names from 2 characters count, as in titles.
  * - Names and numbers are also found percent-escaped (in a link) or as numeric character references: the hit then
  *   covers the escaped form.
  */
@@ -87,6 +88,8 @@ function phoneDigitForms(e164: string): string[] {
  */
 const PHONE_SEPARATORS = ' \\u00a0\\u2000-\\u200f\\u202a-\\u202f\\u205f\\u2060\\u2066-\\u2069\\ufeff\\-\\u2010-\\u2015\\u2212().\\/';
 const PHONE_RUN = new RegExp(`\\+?\\d[\\d${PHONE_SEPARATORS}]*\\d`, 'g');
+/** What stands right before a mentioned name: `@`, maybe with an isolate or direction mark (WhatsApp) after it. */
+const MENTION_BEFORE = /@\p{Cf}*$/u;
 /** A number may touch a letter (`mob0612345678`), never a digit: `70612345678` is another number. */
 const isDigit = (c: string | undefined): boolean => c !== undefined && /\p{N}/u.test(c);
 
@@ -102,7 +105,7 @@ export class Screen {
    * @param publicNames names that are public in the package (business participants, the custodian): never screened
    * @param minNameChars names shorter than this (letters and digits) are not screened
    */
-  constructor(readonly contacts: readonly PrivateContact[], private readonly publicNames: readonly string[] = [], minNameChars = MIN_NAME_CHARS) {
+  constructor(readonly contacts: readonly PrivateContact[], private readonly publicNames: readonly string[] = [], private readonly minNameChars = MIN_NAME_CHARS) {
     const pub = new Set(publicNames.map((n) => nameWords(n, 1)?.join(' ')).filter((x): x is string => !!x));
     for (const c of contacts) {
       for (const n of c.names) {
@@ -139,11 +142,17 @@ export class Screen {
 
   /** Every name or number of a private contact in `s`, as UTF-16 offsets into `s`, non-overlapping, in order. */
   find(s: string): ScreenHit[] {
-    if (this.empty || s.length === 0) return [];
+    if (s.length === 0) return [];
+    const mentions = this.minNameChars > STRICT_MIN_NAME_CHARS && s.includes('@') && !this.strict.empty;
+    if (this.empty && !mentions) return [];
     const hits = [...this.findNames(s), ...this.findPhones(s)];
     // A name or number escaped in a link or a character reference: the hit covers its escaped form.
     const d = decodeEscapes(s);
     if (d) for (const h of [...this.findNames(d.text), ...this.findPhones(d.text)]) hits.push({ ...h, start: d.start[h.start]!, end: d.end[h.end - 1]! });
+    // A mention (`@Eva`, WhatsApp's `@\u2068Eva\u2069`) names a person: there a short name is that person, as in a title.
+    if (mentions) {
+      for (const h of this.strict.findNames(s)) if (MENTION_BEFORE.test(s.slice(Math.max(0, h.start - 3), h.start))) hits.push(h);
+    }
     hits.sort((a, b) => a.start - b.start || b.end - a.end);
     const out: ScreenHit[] = [];
     for (const h of hits) if (!out.length || h.start >= out[out.length - 1]!.end) out.push(h);
