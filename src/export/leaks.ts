@@ -19,6 +19,7 @@ import { Screen, type PrivateContact } from './screen.js';
 import { isNameless, neutralNameFor } from './nameless.js';
 import { subjectScreen } from './subjects.js';
 import { pathLeaks } from './leak-paths.js';
+import { looksLikeZip, zipTextEntries } from './zip-text.js';
 
 type RawHeader = {
   title: string; titleWithheld?: boolean; subjectsWithheld?: string[]; excluded: boolean;
@@ -340,42 +341,58 @@ function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: 
     // The path itself: a file or folder named after withheld text or a private name (line 0). Findings then name the
     // file with that part of its path masked, so that they do not repeat it.
     const named = pathLeaks(actual, src);
-    const rel = named.shown;
     leaks.push(...named.leaks);
-    const state = { inStyle: false, naamSeen: false };
-    const seen = new Set<string>();
-    let tail = '';
-    let n = 0;
-    for (const line of readLines(abs)) {
-      n++;
-      const { texts, joins, tail: next } = textsOf(actual, line, state);
-      for (let i = 0; i < texts.length; i++) {
-        const t = texts[i]!;
-        const hits = src.fragments.scan(i === 0 && joins && tail ? `${tail}\n${t}` : t);
-        if (hits.length) {
-          // One finding per withheld source and line: its longest fragment found here.
-          const longest = new Map<string, string>();
-          for (const h of hits) {
-            if (seen.has(`${h.origin}|${h.fragment}`)) continue;
-            if (h.fragment.length > (longest.get(h.origin)?.length ?? 0)) longest.set(h.origin, h.fragment);
-          }
-          for (const [origin, fragment] of longest) {
-            seen.add(`${origin}|${fragment}`);
-            leaks.push({ file: rel, line: n, kind: 'text', found: `${fragment.length} characters`, origin });
-          }
-        }
-        for (const h of src.screen.find(t)) leaks.push({ file: rel, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
-      }
-      // Names of 2 and 3 characters, only where the text is made of names (the longer ones were found above).
-      for (const t of nameTextsOf(actual, line, n, state)) {
-        for (const h of src.screen.strict.find(t)) {
-          if (!src.screen.find(t.slice(h.start, h.end)).length) leaks.push({ file: rel, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
-        }
-      }
-      tail = next;
-      if (leaks.length >= limit) return leaks;
-      yield;
+    if (yield* scanLines(readLines(abs), actual, named.shown, src, leaks, limit)) return leaks;
+    // A zip (or an office document, which is one): the names and text of its entries, as `<file>!<entry>`.
+    if (!looksLikeZip(abs)) continue;
+    for (const e of zipTextEntries(abs) ?? []) {
+      const entry = pathLeaks(e.name.replace(/!/g, '/'), src);
+      const shown = `${named.shown}!${entry.shown}`;
+      leaks.push(...entry.leaks.map((l) => ({ ...l, file: shown })));
+      if (e.text !== null && (yield* scanLines(e.text.split('\n'), e.name, shown, src, leaks, limit))) return leaks;
     }
   }
   return leaks;
+}
+
+/**
+ * Scans the lines of one file (or zip entry) into `leaks`; `format` is its name as the package has it (it decides how
+ * a line is read), `shown` the name findings give. True when `limit` findings are reached.
+ */
+function* scanLines(lines: Iterable<string>, format: string, shown: string, src: LeakSource, leaks: Leak[], limit: number): Generator<void, boolean, void> {
+  const state = { inStyle: false, naamSeen: false };
+  const seen = new Set<string>();
+  let tail = '';
+  let n = 0;
+  for (const line of lines) {
+    n++;
+    const { texts, joins, tail: next } = textsOf(format, line, state);
+    for (let i = 0; i < texts.length; i++) {
+      const t = texts[i]!;
+      const hits = src.fragments.scan(i === 0 && joins && tail ? `${tail}\n${t}` : t);
+      if (hits.length) {
+        // One finding per withheld source and line: its longest fragment found here.
+        const longest = new Map<string, string>();
+        for (const h of hits) {
+          if (seen.has(`${h.origin}|${h.fragment}`)) continue;
+          if (h.fragment.length > (longest.get(h.origin)?.length ?? 0)) longest.set(h.origin, h.fragment);
+        }
+        for (const [origin, fragment] of longest) {
+          seen.add(`${origin}|${fragment}`);
+          leaks.push({ file: shown, line: n, kind: 'text', found: `${fragment.length} characters`, origin });
+        }
+      }
+      for (const h of src.screen.find(t)) leaks.push({ file: shown, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
+    }
+    // Names of 2 and 3 characters, only where the text is made of names (the longer ones were found above).
+    for (const t of nameTextsOf(format, line, n, state)) {
+      for (const h of src.screen.strict.find(t)) {
+        if (!src.screen.find(t.slice(h.start, h.end)).length) leaks.push({ file: shown, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
+      }
+    }
+    tail = next;
+    if (leaks.length >= limit) return true;
+    yield;
+  }
+  return false;
 }

@@ -15,6 +15,7 @@ import { packageFiles, scanPackageYielding, sourceFromRawPackageYielding, source
 import { writeSets, type SetOptions, type SetResult } from './package.js';
 import { cannotWrite, cleanLeftovers, ExportInterrupted, makePartialDir, removeWorkDir, Yielder, type Leftovers } from './partial.js';
 import { LedgerSink, type SetWriter } from './writer.js';
+import { looksLikeZip } from './zip-text.js';
 
 /**
  * The warning about messages that an earlier geschoonde set delivered showing what they now withhold (ids and package
@@ -98,6 +99,8 @@ export interface ExportResult {
 
 /** A kept attachment that is text (`media_<message id>_<n>.<ext>`, see conversation.ts; not its .mdto.xml sidecar). */
 const TEXT_ATTACHMENT = /\/media_\d+_\d+\.(?:vcf|vcard|txt|text|csv|tsv|json|xml|html?|md|ics|vcs|eml|rtf|log)$/;
+/** Any kept attachment (not a sidecar). */
+const MEDIA_FILE = /\/media_\d+_\d+\.[^./]+$/;
 
 /**
  * Thrown when the geschoonde set as written would hold withheld text or a private contact's name or number (exit 1;
@@ -246,12 +249,13 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
     // Before anything is delivered: the files the cleaner did not write, kept attachments copied byte for byte, are
     // checked like verify checks the set: no private contact's name or number (a forwarded vCard) and no withheld text
     // (a forwarded .txt). Only text-like attachments: in image, audio or video bytes a 4-letter name turns up by chance
-    // (about twice per GB per name), which would refuse sound exports. The rest of the set is cleaner output, which
-    // verify's full leak check covers afterwards.
+    // (about twice per GB per name), which would refuse sound exports; zips and office documents also by their entries.
+    // The rest of the set is cleaner output, which verify's full leak check covers afterwards.
     const geschoond = written.find(({ r }) => r.set === 'geschoond');
     if (geschoond) {
       const bag = path.join(pkgDir, geschoond.r.bagName);
-      const texts = packageFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel));
+      // (a zip, or an office document, is read entry by entry: whatever its name, its compressed bytes hide its text)
+      const texts = packageFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel) || (MEDIA_FILE.test(rel) && looksLikeZip(path.join(bag, rel))));
       if (texts.length) {
         log(`geschoond: checking ${texts.length} kept text attachment(s) for private names, numbers and withheld text`);
         const ruw = written.find(({ r }) => r.set === 'ruw');

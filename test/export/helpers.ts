@@ -35,7 +35,7 @@ export function walk(dir: string, base = dir): string[] {
  * A store of custodian `min` (Jan de Vries) with the given WhatsApp exports ingested (file name → text); `cli` runs a
  * command on it, `out` is a free --out folder.
  */
-export async function ingestedStore(files: Record<string, string>) {
+export async function ingestedStore(files: Record<string, string | Buffer>) {
   const dir = tempDir('chatarchief-names-');
   const db = path.join(dir, 'store.db');
   const input = path.join(dir, 'in');
@@ -54,15 +54,18 @@ export const bagOf = (out: string, set: 'ruw' | 'geschoond'): string => path.joi
 /** Every file of a folder, its path and its text, as one string. */
 export const allText = (dir: string): string => walk(dir).map((rel) => `${rel}\n${fs.readFileSync(path.join(dir, rel), 'utf8')}`).join('\n');
 
-/**
- * A store with the given WhatsApp exports ingested, the participant that `pick` chooses (by name) of the first
- * conversation marked privé at contact level, and both sets exported; `g` is the geschoonde bag.
- */
-export async function exportedWithPrivateContact(files: Record<string, string>, pick: (name: string) => boolean) {
+/** A store with the given WhatsApp exports ingested and the participant that `pick` chooses (by name) of the first conversation marked privé at contact level. */
+export async function withPrivateContact(files: Record<string, string | Buffer>, pick: (name: string) => boolean) {
   const s = await ingestedStore(files);
   const conv = (await s.cli('conversations', '--custodian', 'min', '--json')).json().conversations[0];
   const id = conv.participants.find((p: { name: string }) => pick(String(p.name))).contactId;
   expect((await s.cli('review', 'mark', '--contact', String(id), '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+  return s;
+}
+
+/** withPrivateContact, then both sets exported; `g` is the geschoonde bag. */
+export async function exportedWithPrivateContact(files: Record<string, string | Buffer>, pick: (name: string) => boolean) {
+  const s = await withPrivateContact(files, pick);
   const r = await s.cli('export', '--custodian', 'min', '--out', s.out, '--set', 'both');
   expect(r.code, r.stderr).toBe(0);
   return { ...s, g: bagOf(s.out, 'geschoond') };
