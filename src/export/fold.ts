@@ -17,8 +17,12 @@ const MARKS = /\p{M}/gu;
 const SPECIAL: Record<string, string> = { ı: 'i', ø: 'o', ł: 'l', đ: 'd', ħ: 'h', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th', ð: 'd' };
 const SPECIALS = /[ıøłđħßæœþð]/g;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** The comparison key of a word (or of a whole text, for a quick prefilter). */
 export function fold(s: string): string {
+  // (ASCII has no format characters, decompositions or marks: the common case, kept cheap)
+  if (ASCII.test(s)) return s.toLowerCase();
   return s.replace(FORMAT, '').normalize('NFKD').replace(MARKS, '').toLowerCase().replace(SPECIALS, (c) => SPECIAL[c] ?? c);
 }
 
