@@ -36,36 +36,69 @@ export function looksLikeZip(file: string): boolean {
   }
 }
 
-/** The entries of a zip file; null when it cannot be read as one (then only its bytes are checked). */
-export function zipTextEntries(file: string): ZipTextEntry[] | null {
-  return entriesOf(fs.readFileSync(file), '', 0);
+/** Random access to the bytes of a zip: a file read piecewise (a zip attachment may be larger than memory), or a buffer. */
+interface Bytes {
+  size: number;
+  read(pos: number, len: number): Buffer;
 }
 
-function entriesOf(buf: Buffer, prefix: string, depth: number): ZipTextEntry[] | null {
+function bufferBytes(buf: Buffer): Bytes {
+  return { size: buf.length, read: (pos, len) => buf.subarray(pos, Math.min(buf.length, pos + len)) };
+}
+
+/**
+ * The entries of a zip file; null when it cannot be read as one (then only its bytes are checked). Only the central
+ * directory and the entries read are loaded, never the whole file: a forwarded zip may be gigabytes.
+ */
+export function zipTextEntries(file: string): ZipTextEntry[] | null {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const bytes: Bytes = {
+      size: fs.fstatSync(fd).size,
+      read: (pos, len) => {
+        const b = Buffer.alloc(Math.max(0, Math.min(len, bytes.size - pos)));
+        fs.readSync(fd, b, 0, b.length, pos);
+        return b;
+      },
+    };
+    return entriesOf(bytes, '', 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function entriesOf(bytes: Bytes, prefix: string, depth: number): ZipTextEntry[] | null {
+  // The end record lies in the last 22 bytes plus a comment of at most 0xffff.
+  const tailStart = Math.max(0, bytes.size - 22 - 0xffff);
+  const tail = bytes.read(tailStart, bytes.size - tailStart);
   let end = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === SIG_END) { end = i; break; }
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === SIG_END) { end = i; break; }
   }
   if (end < 0) return null;
-  const count = buf.readUInt16LE(end + 10);
-  let at = buf.readUInt32LE(end + 16);
+  const count = tail.readUInt16LE(end + 10);
+  const dirSize = tail.readUInt32LE(end + 12);
+  const dirStart = tail.readUInt32LE(end + 16);
+  if (dirStart + dirSize > bytes.size) return null;
+  const dir = bytes.read(dirStart, dirSize);
+  let at = 0;
   const out: ZipTextEntry[] = [];
   for (let k = 0; k < count; k++) {
-    if (at + 46 > buf.length || buf.readUInt32LE(at) !== SIG_CENTRAL) return out.length ? out : null;
-    const method = buf.readUInt16LE(at + 10);
-    const compressed = buf.readUInt32LE(at + 20);
-    const nameLen = buf.readUInt16LE(at + 28);
-    const extraLen = buf.readUInt16LE(at + 30);
-    const commentLen = buf.readUInt16LE(at + 32);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    if (at + 46 > dir.length || dir.readUInt32LE(at) !== SIG_CENTRAL) return out.length ? out : null;
+    const method = dir.readUInt16LE(at + 10);
+    const compressed = dir.readUInt32LE(at + 20);
+    const nameLen = dir.readUInt16LE(at + 28);
+    const extraLen = dir.readUInt16LE(at + 30);
+    const commentLen = dir.readUInt16LE(at + 32);
+    const local = dir.readUInt32LE(at + 42);
+    const name = dir.subarray(at + 46, at + 46 + nameLen).toString('utf8');
     at += 46 + nameLen + extraLen + commentLen;
     const full = `${prefix}${name}`;
     const wanted = TEXT_ENTRY.test(name) || (ZIP_ENTRY.test(name) && depth < MAX_DEPTH);
-    const data = wanted ? entryData(buf, local, method, compressed) : null;
+    const data = wanted ? entryData(bytes, local, method, compressed) : null;
     if (data && ZIP_ENTRY.test(name)) {
       out.push({ name: full, text: null });
-      out.push(...(entriesOf(data, `${full}!`, depth + 1) ?? []));
+      out.push(...(entriesOf(bufferBytes(data), `${full}!`, depth + 1) ?? []));
     } else {
       out.push({ name: full, text: data ? data.toString('utf8') : null });
     }
@@ -73,12 +106,13 @@ function entriesOf(buf: Buffer, prefix: string, depth: number): ZipTextEntry[] |
   return out;
 }
 
-function entryData(buf: Buffer, local: number, method: number, compressed: number): Buffer | null {
-  if (local + 30 > buf.length || buf.readUInt32LE(local) !== SIG_LOCAL) return null;
-  const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-  const raw = buf.subarray(start, start + compressed);
+function entryData(bytes: Bytes, local: number, method: number, compressed: number): Buffer | null {
+  if (compressed > MAX_ENTRY) return null; // its name is still checked
+  const head = bytes.read(local, 30);
+  if (head.length < 30 || head.readUInt32LE(0) !== SIG_LOCAL) return null;
+  const raw = bytes.read(local + 30 + head.readUInt16LE(26) + head.readUInt16LE(28), compressed);
   try {
-    if (method === 0) return raw.length <= MAX_ENTRY ? raw : null;
+    if (method === 0) return raw;
     if (method === 8) return zlib.inflateRawSync(raw, { maxOutputLength: MAX_ENTRY });
   } catch {
     return null; // damaged, encrypted or too large: its name is still checked
