@@ -9,6 +9,7 @@ import { conversationExclusion, messageMarking, messagePassages, participantsSho
 import { buildExportContext, cleaningContextFor, scopeOf } from './context.js';
 import { LEESMIJ } from './docs.js';
 import { readLines } from './files.js';
+import { leakLines } from './image-meta.js';
 import { FragmentIndex } from './fragments.js';
 import { CSP, HTML_LABELS, participantsLine } from './html.js';
 import { MDTO_NS, unescapeMarkup } from './mdto.js';
@@ -342,7 +343,7 @@ function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: 
     // file with that part of its path masked, so that they do not repeat it.
     const named = pathLeaks(actual, src);
     leaks.push(...named.leaks);
-    if (yield* scanLines(readLines(abs), actual, named.shown, src, leaks, limit)) return leaks;
+    if (yield* scanLines(leakLines(abs), actual, named.shown, src, leaks, limit)) return leaks;
     // A zip (or an office document, which is one): the names and text of its entries, as `<file>!<entry>`.
     if (!looksLikeZip(abs)) continue;
     for (const e of zipTextEntries(abs) ?? []) {

@@ -16,6 +16,7 @@ import { writeSets, type SetOptions, type SetResult } from './package.js';
 import { cannotWrite, cleanLeftovers, ExportInterrupted, makePartialDir, removeWorkDir, Yielder, type Leftovers } from './partial.js';
 import { LedgerSink, type SetWriter } from './writer.js';
 import { looksLikeZip } from './zip-text.js';
+import { IMAGE_FILE } from './image-meta.js';
 
 /**
  * The warning about messages that an earlier geschoonde set delivered showing what they now withhold (ids and package
@@ -249,15 +250,16 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
     // Before anything is delivered: the files the cleaner did not write, kept attachments copied byte for byte, are
     // checked like verify checks the set: no private contact's name or number (a forwarded vCard) and no withheld text
     // (a forwarded .txt). Only text-like attachments: in image, audio or video bytes a 4-letter name turns up by chance
-    // (about twice per GB per name), which would refuse sound exports; zips and office documents also by their entries.
+    // (about twice per GB per name), which would refuse sound exports; zips and office documents also by their entries,
+    // images by their metadata alone (a photo sent as a document keeps its Exif and XMP: Artist, XPAuthor, creator).
     // The rest of the set is cleaner output, which verify's full leak check covers afterwards.
     const geschoond = written.find(({ r }) => r.set === 'geschoond');
     if (geschoond) {
       const bag = path.join(pkgDir, geschoond.r.bagName);
       // (a zip, or an office document, is read entry by entry: whatever its name, its compressed bytes hide its text)
-      const texts = packageFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel) || (MEDIA_FILE.test(rel) && looksLikeZip(path.join(bag, rel))));
+      const texts = packageFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel) || (MEDIA_FILE.test(rel) && (IMAGE_FILE.test(rel) || looksLikeZip(path.join(bag, rel)))));
       if (texts.length) {
-        log(`geschoond: checking ${texts.length} kept text attachment(s) for private names, numbers and withheld text`);
+        log(`geschoond: checking ${texts.length} kept attachment(s) (text, zip entries, image metadata) for private names, numbers and withheld text`);
         const ruw = written.find(({ r }) => r.set === 'ruw');
         const src = ruw ? await sourceFromRawPackageYielding(path.join(pkgDir, ruw.r.bagName), y) : await sourceFromStoreYielding(store, bag, y);
         const pick = new Set(texts);
