@@ -20,11 +20,12 @@ const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]+/;
  * turns up in pixel data by chance: about twice per GB per name), any other file whole.
  */
 export function leakLines(file: string): Iterable<string> {
-  return IMAGE_FILE.test(file) ? imageMetadataLines(file) : readLines(file);
+  // (a file named like an image that is none, such as text planted as .jpg, is read whole)
+  return (IMAGE_FILE.test(file) && imageMetadataLines(file)) || readLines(file);
 }
 
-/** The metadata of an image as lines of text (empty when it has none, or is no image of a format it knows). */
-export function imageMetadataLines(file: string): string[] {
+/** The metadata of an image as lines of text (empty when it has none); null when it is no JPEG, PNG or WebP. */
+export function imageMetadataLines(file: string): string[] | null {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
@@ -38,8 +39,8 @@ export function imageMetadataLines(file: string): string[] {
       head[0] === 0xff && head[1] === 0xd8 ? jpegSegments(read, size)
       : head.subarray(0, 8).equals(PNG_SIGNATURE) ? pngChunks(read, size)
       : head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP' ? webpChunks(read, size)
-      : [];
-    return payloads.flatMap(linesOf);
+      : null;
+    return payloads && payloads.flatMap(linesOf);
   } finally {
     fs.closeSync(fd);
   }

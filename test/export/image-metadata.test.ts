@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { withPrivateContact } from './helpers.js';
-import { imageMetadataLines } from '../../src/export/image-meta.js';
+import { imageMetadataLines, leakLines } from '../../src/export/image-meta.js';
 
 /**
  * A photo sent as a document keeps its metadata: a business photo whose Exif Artist, Windows XPAuthor or PNG text
@@ -43,10 +43,13 @@ describe('a kept image attachment', () => {
   it('reads Exif (UTF-8 and UTF-16LE XPAuthor) and PNG text, not the picture', () => {
     const dir = fs.mkdtempSync('/tmp/imgmeta-');
     const write = (name: string, b: Buffer): string => { fs.writeFileSync(`${dir}/${name}`, b); return `${dir}/${name}`; };
-    expect(imageMetadataLines(write('a.jpg', jpeg(Buffer.from(NAME, 'utf8')))).join('\n')).toContain(NAME);
-    expect(imageMetadataLines(write('b.jpg', jpeg(Buffer.from(NAME, 'utf16le')))).join('\n')).toContain(NAME);
-    expect(imageMetadataLines(write('c.png', png(NAME))).join('\n')).toContain(NAME);
-    expect(imageMetadataLines(write('d.jpg', jpeg(Buffer.from('Bram Smit'), NAME))).join('\n')).not.toContain(NAME);
+    expect(imageMetadataLines(write('a.jpg', jpeg(Buffer.from(NAME, 'utf8'))))!.join('\n')).toContain(NAME);
+    expect(imageMetadataLines(write('b.jpg', jpeg(Buffer.from(NAME, 'utf16le'))))!.join('\n')).toContain(NAME);
+    expect(imageMetadataLines(write('c.png', png(NAME)))!.join('\n')).toContain(NAME);
+    expect(imageMetadataLines(write('d.jpg', jpeg(Buffer.from('Bram Smit'), NAME)))!.join('\n')).not.toContain(NAME);
+    // A file named like an image that is none (text planted as .jpg) is no image: the leak check reads it whole.
+    expect(imageMetadataLines(write('e.jpg', Buffer.from(`Met ${NAME} gesproken\n`)))).toBeNull();
+    expect([...leakLines(`${dir}/e.jpg`)]).toEqual([`Met ${NAME} gesproken`]);
     fs.rmSync(dir, { recursive: true });
   });
 
