@@ -155,6 +155,26 @@ export function readBestandFacts(xml: string): { omvang: number | null; sha256: 
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
+/** HTML's accents by entity suffix (`&euml;` is e with U+0308), and its letters that have no base letter. */
+const ACCENTS: Record<string, string> = {
+  acute: '\u0301', grave: '\u0300', circ: '\u0302', uml: '\u0308', tilde: '\u0303', ring: '\u030a', cedil: '\u0327',
+  caron: '\u030c', ogon: '\u0328', dot: '\u0307', macr: '\u0304', breve: '\u0306', dblac: '\u030b',
+};
+const LETTERS: Record<string, string> = {
+  szlig: 'ß', aelig: 'æ', AElig: 'Æ', oelig: 'œ', OElig: 'Œ', oslash: 'ø', Oslash: 'Ø', eth: 'ð', ETH: 'Ð', thorn: 'þ',
+  THORN: 'Þ', imath: 'ı', inodot: 'ı', lstrok: 'ł', Lstrok: 'Ł', dstrok: 'đ', Dstrok: 'Đ',
+};
+
+/**
+ * An HTML named entity for a letter (`&euml;`, `&Ccedil;`, `&szlig;`), which a browser shows as that letter: a name
+ * written so in a geschoonde chat.html must still read as the name. Null for any other entity.
+ */
+function letterEntity(name: string): string | null {
+  const m = /^([A-Za-z])([a-z]+)$/.exec(name);
+  const mark = m ? ACCENTS[m[2]!] : undefined;
+  return m && mark ? (m[1]! + mark).normalize('NFC') : LETTERS[name] ?? null;
+}
+
 /**
  * The text a run of XML or HTML character data stands for: the predefined entities (and HTML's &nbsp;) and character
  * references decoded (`Papa&apos;s` is the name `Papa's`). An unknown entity, or a reference past U+10FFFF, stays as
@@ -163,7 +183,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 export function unescapeMarkup(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(/&(?:#[xX]([0-9a-fA-F]+)|#([0-9]+)|([a-zA-Z]+));/g, (m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (name !== undefined) return ENTITIES[name.toLowerCase()] ?? m;
+    if (name !== undefined) return ENTITIES[name.toLowerCase()] ?? letterEntity(name) ?? m;
     const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
     return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });

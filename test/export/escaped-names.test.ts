@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FragmentIndex } from '../../src/export/fragments.js';
+import { unescapeMarkup } from '../../src/export/mdto.js';
 import { Screen } from '../../src/export/screen.js';
 import { runCli } from '../helpers/cli.js';
 import { allText, exportedWithPrivateContact, walk } from './helpers.js';
@@ -27,6 +28,11 @@ describe('the screen decodes escapes', () => {
   it('leaves links without a private name alone', () => {
     const link = 'https://maps.google.com/maps?q=52.0799%2C4.3113&t=Dijk%20Noord';
     expect(screen.redact(link)).toBe(link);
+  });
+
+  it('reads HTML entities for letters as the letters a browser shows', () => {
+    expect(unescapeMarkup('Zo&euml; &Ouml;l&ccedil;ek, Stra&szlig;e, &AElig;sir, &amp;euml;')).toBe('Zoë Ölçek, Straße, Æsir, &euml;');
+    expect(unescapeMarkup('&foo; &eacutex; &Xuml;')).toBe(`&foo; &eacutex; ${'X\u0308'.normalize('NFC')}`);
   });
 
   it('finds withheld text percent-escaped', () => {
@@ -66,5 +72,12 @@ describe('a private name in a link of a business message', () => {
       }
       chats.forEach((f, i) => fs.writeFileSync(f, before[i]!));
     }
+
+    // In chat.html, where a browser shows an entity as its letter.
+    const html = walk(g).filter((x) => /\/chat\.html$/.test(x)).map((f) => path.join(g, f));
+    for (const f of html) fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('De dijkinspectie begint', 'Zo&euml; &Ouml;l&ccedil;ek begint'));
+    const v = await runCli(['verify', out, '--json']);
+    expect(v.code).toBe(1);
+    expect(v.json().findings.map((x: any) => x.message).join('\n')).toMatch(/chat\.html:\d+: name of private contact/);
   });
 });
