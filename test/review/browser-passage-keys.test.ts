@@ -115,7 +115,7 @@ describe('review page: marking a passage from the keyboard', () => {
     await tabTo('Markeren');
     await page.keyboard.press('Enter');
     await expect.poll(() => passages(s.f.ids.messages.mixed).length).toBe(2);
-    expect(markBodies).toHaveLength(2);
+    await expect.poll(() => markBodies.length).toBe(2);
     expect(markBodies[1]).toEqual(markBodies[0]);
     expect(markBodies[0]).toMatchObject({ level: 'passage', targetId: s.f.ids.messages.mixed, span: [0, FIRST_SENTENCE.length], category: 'zakelijk', reason: null });
     const [byMouse, byKeys] = passages(s.f.ids.messages.mixed);
@@ -139,6 +139,8 @@ describe('review page: marking a passage from the keyboard', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => passages(s.f.ids.messages.mixed).length).toBe(3);
     expect(passages(s.f.ids.messages.mixed)[2]).toMatchObject({ s: start, e: start + 7, category: 'privé', status: 'confirmed' });
+    // (Playwright reports the request to this process after the server may have stored it: wait for the report)
+    await expect.poll(() => markBodies.length).toBe(3);
     expect(markBodies[2]).toMatchObject({ span: [start, start + 7], category: 'privé', reason: 'Familie' });
     // (the page shows the new card once it has reloaded the conversation: wait for it, wherever it lands among the cards)
     await expect.poll(() => page.locator(`${rowSel(2)} .mk .row1 .st`).allTextContents()).toContain(`passage: "dochter" (tekens ${start}–${start + 7})`);
