@@ -46,7 +46,8 @@ export const periodText = (p: Period): string => (p.fromDate === p.toDate ? p.fr
 export function securedText(ch: ChannelCoverage): string {
   if (ch.secured.length) return ch.secured.map(periodText).join(', ');
   if (ch.notSecured.length) return 'niet veiliggesteld';
-  if (ch.notApplicable.length) return 'n.v.t.';
+  // Not applicable for part of the term only (its gaps stand beside it): which part, so that it does not read as the whole.
+  if (ch.notApplicable.length) return ch.gaps.length ? `n.v.t. ${ch.notApplicable.map(periodText).join(', ')}` : 'n.v.t.';
   return ch.assessed ? 'niet veiliggesteld' : '—';
 }
 

@@ -27,6 +27,19 @@ describe('record', () => {
     expect(cov.custodians[0].channels.find((c: any) => c.channel === 'linkedin').gaps).toEqual([]);
   });
 
+  it('a channel not applicable for part of the term says which part, beside the gap of the rest', async () => {
+    const own = path.join(tempDir('chatarchief-report-na-'), 'c.db');
+    const run = (args: string[]) => runCli([...args, '--db', own]); // a store of its own: the other tests count custodians
+    expect((await run(['custodian', 'add', '--id', 'stas-fin', '--name', 'P. Hendriks', '--function', 'Staatssecretaris van Financiën', '--department', 'Fin', '--from', '2024-01-01', '--to', '2024-06-30'])).code).toBe(0);
+    expect((await run(['record', '--custodian', 'stas-fin', '--channel', 'signal', '--from', '2024-04-01', '--to', '2024-06-30', '--status', 'not-applicable'])).code).toBe(0);
+    const csv = (await run(['report', 'coverage', '--as-of', '2024-09-16', '--custodian', 'stas-fin', '--format', 'csv'])).stdout;
+    expect(csv.split('\n')[1]).toMatch(/^stas-fin,Staatssecretaris van Financiën,2024-01-01,2024-06-30,n\.v\.t\. 2024-04-01 t\/m 2024-06-30,Chat \(Signal\): 2024-01-01 t\/m 2024-03-31 \(91 d\),/);
+    // Not applicable for the whole term: no gap, and the cell says just that.
+    expect((await run(['record', '--custodian', 'stas-fin', '--channel', 'signal', '--from', '2024-01-01', '--to', '2024-03-31', '--status', 'not-applicable'])).code).toBe(0);
+    const whole = (await run(['report', 'coverage', '--as-of', '2024-09-16', '--custodian', 'stas-fin', '--format', 'csv'])).stdout;
+    expect(whole.split('\n')[1]).toMatch(/^stas-fin,Staatssecretaris van Financiën,2024-01-01,2024-06-30,n\.v\.t\.,—,/);
+  });
+
   it.each([
     [['--channel', 'email', '--from', '2024-01-10', '--to', '2024-07-02'], "--custodian: required: the custodian id"],
     [['--custodian', 'nobody', '--channel', 'email', '--from', '2024-01-10', '--to', '2024-07-02'], "unknown custodian 'nobody'"],
