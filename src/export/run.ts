@@ -31,13 +31,17 @@ function withheldWarning(db: DB, custodianId: string, count: number, examples: s
   );
 }
 
+/** The note on delivered objects that changed since their delivery (`export`'s text output of a written package). */
+export function changedSinceNote(set: SetKind, count: number, examples: string[]): string {
+  return `${set}: ${count} object(s) changed since an earlier delivery and were NOT delivered again, e.g. ${examples.slice(0, 5).join(', ')}`;
+}
+
 /**
  * The warning of an export that writes no package about delivered messages that changed since their delivery (the
- * written package's changedSinceDelivery note, in the same words, for scripts that look for them).
+ * written package's note, in the same words, for scripts that look for them).
  */
 function changedWarning(set: SetKind, count: number, examples: string[]): string {
-  return `${set}: ${count} object(s) changed since an earlier delivery and were NOT delivered again, e.g. ${examples.slice(0, 5).join(', ')} ` +
-    '(the earlier delivery holds them as they were then; a vervolgexport delivers only what was never delivered).';
+  return `${changedSinceNote(set, count, examples)} (the earlier delivery holds them as they were then; a vervolgexport delivers only what was never delivered).`;
 }
 
 /**

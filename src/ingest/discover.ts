@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { InputError, UserError } from '../errors.js';
 import { openZip, type ZipArchive, type ZipLimits } from './zip.js';
 import type { ZipTime } from './zip-time.js';
-import { BAG_REASON, enclosingBag, isBag, mentions, readsLikeWhatsApp } from './folder-sniff.js';
+import { BAG, enclosingBag, isBag, mentions, readsLikeWhatsApp } from './folder-sniff.js';
 import { chatTitleFromFileName, isWhatsAppChatFileName } from '../../parsers/whatsapp/index.js';
 import { utf16Text } from './utf16.js';
 import type { StoreFiles } from './store-files.js';
@@ -123,7 +123,7 @@ function symlinkRefusal(abs: string): InputError {
  * symbolic link anywhere below a folder. `skipped` lists the entries of folders that were not taken in (hidden
  * entries, and files that are neither an export nor the media of a chat beside them).
  */
-export async function discoverExports(paths: string[], limits: ZipLimits, own?: StoreFiles): Promise<{ units: ExportUnit[]; skipped: SkippedEntry[] }> {
+export async function discoverExports(paths: string[], limits: ZipLimits, own: StoreFiles): Promise<{ units: ExportUnit[]; skipped: SkippedEntry[] }> {
   const units: ExportUnit[] = [];
   const skipped: SkippedEntry[] = [];
   try {
@@ -132,10 +132,10 @@ export async function discoverExports(paths: string[], limits: ZipLimits, own?: 
       if (!fs.existsSync(abs)) throw new UserError(`${p}: no such file or directory`);
       const st = fs.lstatSync(abs);
       if (st.isSymbolicLink()) throw new InputError(p, 'symbolic links are not followed; name the file itself');
-      const ownReason = own?.reason(abs);
+      const ownReason = own.reason(abs);
       if (ownReason) throw new InputError(abs, `${ownReason}; name the exports to ingest, or a folder that holds them`, { code: 'store-file' });
       const bag = st.isDirectory() && isBag(fs.readdirSync(abs, { withFileTypes: true })) ? abs : enclosingBag(abs);
-      if (bag) throw new InputError(abs, `${bag === abs ? 'this is ' : `this is in ${bag}, `}${BAG_REASON.replace(': not searched', '')}; ingest the original exports`, { code: 'package' });
+      if (bag) throw new InputError(abs, `${bag === abs ? 'this is ' : `this is in ${bag}, `}${BAG}; ingest the original exports`, { code: 'package' });
       if (st.isDirectory()) await discoverDir(abs, limits, units, skipped, own);
       else if (!st.isFile()) throw notRegular(abs, st);
       else units.push(await discoverFile(abs, limits, own));
@@ -160,7 +160,7 @@ function notRegular(abs: string, st: fs.Stats): InputError {
   );
 }
 
-async function discoverFile(abs: string, limits: ZipLimits, own?: StoreFiles): Promise<ExportUnit> {
+async function discoverFile(abs: string, limits: ZipLimits, own: StoreFiles): Promise<ExportUnit> {
   const base = path.basename(abs);
   const lower = base.toLowerCase();
   const size = fs.statSync(abs).size;
@@ -292,7 +292,7 @@ function mainChat(chats: string[], zipName: string): string {
   return [...chats].sort((a, b) => rank(a) - rank(b) || depth(a) - depth(b) || a.length - b.length || (a < b ? -1 : 1))[0]!;
 }
 
-function signalFolderUnit(dir: string, own?: StoreFiles): ExportUnit {
+function signalFolderUnit(dir: string, own: StoreFiles): ExportUnit {
   const files = new Map<string, FileRef>();
   const names: string[] = [];
   walk(dir, (abs, rel) => {
@@ -322,18 +322,18 @@ function walk(dir: string, visit: (abs: string, rel: string) => void, rel = '', 
  * of the same name). A symbolic link anywhere is refused; hidden entries (a name starting with a dot: .DS_Store, .git)
  * and files that are not an export and have no chat .txt beside them are not taken in, and are listed in `skipped`.
  */
-async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], skipped: SkippedEntry[], own?: StoreFiles): Promise<void> {
+async function discoverDir(dir: string, limits: ZipLimits, units: ExportUnit[], skipped: SkippedEntry[], own: StoreFiles): Promise<void> {
   const all = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   // The store's own files (kept in the folder of the exports) are listed as skipped and looked at no further.
   const entries = all.filter((e) => {
-    const reason = own?.reason(path.join(dir, e.name));
+    const reason = own.reason(path.join(dir, e.name));
     if (reason) skipped.push({ path: path.join(dir, e.name) + (e.isDirectory() ? path.sep : ''), reason });
     return !reason;
   });
   const link = entries.find((e) => e.isSymbolicLink());
   if (link) throw symlinkRefusal(path.join(dir, link.name));
   if (isBag(entries)) {
-    skipped.push({ path: dir + path.sep, reason: BAG_REASON });
+    skipped.push({ path: dir + path.sep, reason: `${BAG}: not searched` });
     return;
   }
   if (entries.some((e) => e.isFile() && e.name === 'main.jsonl')) {

@@ -55,7 +55,7 @@ export function isBag(entries: fs.Dirent[]): boolean {
   return entries.some((e) => e.isFile() && e.name === 'bagit.txt') && entries.some((e) => e.isDirectory() && e.name === 'data');
 }
 
-export const BAG_REASON = 'a BagIt package (bagit.txt and data/), such as chatarchief export writes, not a device export: not searched';
+export const BAG = 'a BagIt package (bagit.txt and data/), such as chatarchief export writes, not a device export';
 
 /** The BagIt package whose payload (`data/`) holds `abs`, or null. */
 export function enclosingBag(abs: string): string | null {

@@ -1,5 +1,6 @@
 import { inputErrorIn, type FileRef } from './discover.js';
 import type { ParsedMessage, ParseWarning } from '../../parsers/types.js';
+import { AFTER_INGEST_SLACK_MS } from '../store/reports.js';
 
 /** The read-out moment the operator stated (`ingest --read-out`). */
 export interface ReadOut {
@@ -16,11 +17,6 @@ export interface ReadOut {
   untilMs: number;
 }
 
-/**
- * Without a read-out moment, a message dated more than this after the ingest is flagged: a phone abroad may show times up
- * to 14 hours ahead of the custodian's zone, in which they are read.
- */
-const AFTER_INGEST_SLACK_MS = 24 * 3600_000;
 
 /**
  * Refuses a read-out moment before the export's last message: the phone cannot have been read out before a message it

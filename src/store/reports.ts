@@ -166,10 +166,11 @@ interface FlaggedRow extends RefRow {
 }
 
 /**
- * A message dated more than this after the ingest that first stored it cannot be as dated (no phone holds a message sent
- * after it was read out; a phone abroad shows times up to 14 hours ahead of the custodian's zone): see ReadOutCheck.
+ * A message dated more than this after the ingest that first stored it cannot be as dated: no phone holds a message sent
+ * after it was read out, and a phone abroad shows times up to 14 hours ahead of the custodian's zone, in which they are
+ * read. The ingest warns of such messages (ReadOutCheck) and the findings report lists them.
  */
-const AFTER_INGEST_SLACK_MS = 24 * 3600_000;
+export const AFTER_INGEST_SLACK_MS = 24 * 3600_000;
 
 type ConversationInfo = { custodianId: string; title: string; platform: string };
 

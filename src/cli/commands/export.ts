@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { ExportInterrupted, removeWorkDir } from '../../export/partial.js';
-import { OpenSuggestionsError, runExport, type ExportResult } from '../../export/run.js';
+import { changedSinceNote, OpenSuggestionsError, runExport, type ExportResult } from '../../export/run.js';
 import { verifyPackages, type VerifyReport } from '../../export/verify.js';
 import { isoDate, validateOptions, type Command, type Context } from '../command.js';
 import { table } from '../format.js';
@@ -39,7 +39,7 @@ function renderExport(r: ExportResult): string {
     ...(r.outsideTerm.before || r.outsideTerm.after
       ? [`NOTE: ${r.outsideTerm.before} message(s) before and ${r.outsideTerm.after} after the custodian's term (${r.outsideTerm.termFrom} – ${r.outsideTerm.termTo ?? 'now'}) are in this export.`]
       : []),
-    ...r.packages.filter((p) => p.changedSinceDelivery).map((p) => `${p.set}: ${p.changedSinceDelivery} object(s) changed since an earlier delivery and were NOT delivered again, e.g. ${p.changedExamples.slice(0, 5).join(', ')}`),
+    ...r.packages.filter((p) => p.changedSinceDelivery).map((p) => changedSinceNote(p.set, p.changedSinceDelivery, p.changedExamples)),
     '',
     `Check with: chatarchief verify ${r.out}`,
   ];
