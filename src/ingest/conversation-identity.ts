@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { matchKey } from '../store/ingest.js';
 import {
-  conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationSourceStarts, conversationsWithParticipants, custodianSelfContacts,
+  conversationEventAuthors, conversationKeysHeld, conversationKeysInWindow, conversationSourceSpans, conversationSourceStarts, conversationsWithParticipants, custodianSelfContacts,
   type ConversationEvidence,
 } from '../store/conversation-evidence.js';
 import { toE164 } from '../../parsers/phone.js';
@@ -127,6 +127,21 @@ export async function identifyConversation(
   const span = `${scan.firstLocalIso ?? '?'} – ${scan.lastLocalIso ?? '?'}`;
   const overlapsInTime = (c: ConversationEvidence): boolean =>
     exportFrom !== null && exportTo !== null && c.firstMs !== null && c.lastMs !== null && c.firstMs <= exportTo && c.lastMs >= exportFrom;
+  // A group renamed since a conversation's exports: iOS writes a group's own events (the encryption notice, members
+  // added) under the group's name at export time, so the conversation stores them under an earlier title and this
+  // export, whose events show the group renamed to its title, under that title, at the same second with the same text.
+  const renamedHere = ownKey !== null && scan.platform === 'ios' && scan.isGroup && scan.subjects.some((s) => matchKey(s) === ownKey);
+  /** The events of `probe` that `c`, a group, stores under one of its titles and this export under its own (see above). */
+  const renamedEvents = (c: ConversationEvidence, probe: Probe): number => {
+    if (!renamedHere || !c.isGroup) return 0;
+    const titles = titleKeys(c);
+    const own = probe.events.filter((e) => matchKey(e.author) === ownKey);
+    const stored = conversationEventAuthors(ctx.db, c.id, own.map((e) => e.key));
+    return own.filter((e) => {
+      const a = stored.get(e.key);
+      return a !== undefined && titles.has(matchKey(a));
+    }).length;
+  };
   type Qualified = { c: ConversationEvidence; chatName: string | null; how: string };
   type NearMiss = { c: ConversationEvidence; tie: string; why: string };
   const qualified: Qualified[] = [];
@@ -187,6 +202,10 @@ export async function identifyConversation(
       : new Map<string, { seq: number; source: number }>();
     const held = new Map([...heldAll].filter(([k]) => probe.keys.has(k)));
     const sameAuthors = madeUpKey !== null && titleKeys(c).has(madeUpKey);
+    const renamed = renamedEvents(c, probe);
+    const renamedText = renamed === 0 ? '' :
+      `the group was renamed since: ${renamed} of its own event${renamed === 1 ? '' : 's'} ${renamed === 1 ? 'stands' : 'stand'} in that conversation ` +
+      `under its earlier name and here under "${namedTitle}", at the same second with the same text, and this export shows the rename; `;
     const tie =
       name !== undefined
         ? "an author or the chat's name and the participants agree"
@@ -234,10 +253,15 @@ export async function identifyConversation(
       const replaced = new Set(probe.messages.filter((m) => m.changed && !heldAll.has(m.key)).map((m) => slotOf(m.key)!).filter((x) => x !== null && lackingSlots.has(x)));
       const missing = lacking.filter((k) => !replaced.has(slotOf(k)!)).length;
       const sharedIn = stored.keys.length - missing;
-      const consistent = !stored.truncated && (missing === 0 || (sharedIn >= CONSISTENT_FROM && missing * 10 <= stored.keys.length));
+      // A renamed group (see renamedEvents) is tied by WhatsApp's own lines, not by shared messages alone: one stored
+      // message (or one in ten) may be missing however few are shared, as a deletion on the phone in a small group.
+      const consistent = !stored.truncated && (
+        missing === 0 || (sharedIn >= CONSISTENT_FROM && missing * 10 <= stored.keys.length) ||
+        (renamed > 0 && missing <= Math.max(1, Math.floor(stored.keys.length / 10)))
+      );
       const outside = consistent ? notStoredWithinSource(c, heldAll, replaced) : null;
       if (missing > 0) {
-        storedThere = `with all but ${missing} of the ${stored.keys.length} stored messages of that time in this export (at most one in ten may be ` +
+        storedThere = `with all but ${missing} of the ${stored.keys.length} stored messages of that time in this export (at most ${renamed > 0 ? 'one, or one in ten,' : 'one in ten'} may be ` +
           `missing: deleted on the phone; ${missing === 1 ? 'it is' : 'they are'} reported missing)`;
       }
       if (!consistent) {
@@ -284,7 +308,7 @@ export async function identifyConversation(
           : c.isGroup
             ? `"${name}" authors lines here that WhatsApp writes itself, and is that group conversation's title, not a participant (a group's name authoring its events: read as such)`
             : `"${name}", an author here, is that 1:1 conversation's title and participant`;
-    return { hit: { c, chatName: name ?? null, how: `${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}, ${storedThere}` } };
+    return { hit: { c, chatName: name ?? null, how: `${renamedText}${why === null ? '' : `${why}, `}${theOthers}, and ${sharedText}, ${storedThere}` } };
   };
   const verdicts = convs.map((c) => ({ c, verdict: judge(c, start) }));
   // An older export of the chat ingested after a newer one: it begins before the conversation's stored exports, one of

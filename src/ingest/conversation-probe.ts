@@ -60,6 +60,11 @@ export interface Probe {
   systemAuthors: string[];
   /** Senders (matchKey) of an ordinary message: media, or a text without the leading U+200E of a line WhatsApp writes itself. */
   ordinary: Set<string>;
+  /**
+   * The system events written under a name (an iOS group's own events, under the group's name at export time), with
+   * their base key and that name.
+   */
+  events: { key: string; author: string }[];
 }
 
 /** Parses at most PROBE_MESSAGES messages from the export's start (see probeExportFrom). */
@@ -89,7 +94,7 @@ export async function probeExportFrom(ctx: IngestContext, unit: ExportUnit, scan
           if (--open === 0) break read;
           continue;
         }
-        if (key === undefined) key = m.sender === null ? null : keyOf.base(m);
+        if (key === undefined) key = m.sender !== null || typeof m.extra?.['author'] === 'string' ? keyOf.base(m) : null;
         p.add(m, key);
       }
     }
@@ -105,6 +110,7 @@ class ProbeBuilder {
   private readonly occurrences = new Map<string, number>();
   private readonly systemAuthors = new Set<string>();
   private readonly ordinary = new Set<string>();
+  private readonly events: { key: string; author: string }[] = [];
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
   private fromAt = '';
@@ -112,10 +118,13 @@ class ProbeBuilder {
 
   constructor(readonly from: number) {}
 
-  /** `key`: the message's base key, null for one without a sender. */
+  /** `key`: the message's base key, null for one with neither a sender nor an author. */
   add(m: ParsedMessage, key: string | null): void {
     const author = m.extra?.['author'];
-    if (typeof author === 'string') this.systemAuthors.add(author);
+    if (typeof author === 'string') {
+      this.systemAuthors.add(author);
+      if (m.sender === null && key !== null) this.events.push({ key, author });
+    }
     if (m.sender === null || key === null) return;
     // (An identical repeat keeps the first one's place: MessageWriter stores the first under the base key.)
     if (!this.keys.has(key)) this.keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
@@ -135,6 +144,7 @@ class ProbeBuilder {
     return {
       keys: this.keys, messages: this.messages, fromMs: this.lo, toMs: this.hi, fromAt: this.fromAt, toAt: this.toAt,
       complete: !this.full, systemAuthors: [...this.systemAuthors], ordinary: this.ordinary,
+      events: this.events,
     };
   }
 }

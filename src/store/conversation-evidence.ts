@@ -141,3 +141,19 @@ export function conversationSourceStarts(db: DB, conversationId: number): number
     .pluck()
     .all({ c: conversationId }) as number[];
 }
+
+/**
+ * The authors that conversation `conversationId` stored its system events among `keys` (MessageKeys.base) under: the
+ * name an iOS export writes a group's own events under (extra.author), by key. Events stored without an author are
+ * left out.
+ */
+export function conversationEventAuthors(db: DB, conversationId: number, keys: string[]): Map<string, string> {
+  if (keys.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT dedup_key AS k, json_extract(extra_json, '$.author') AS author FROM messages
+        WHERE conversation_id = ? AND sender IS NULL AND dedup_key IN (SELECT value FROM json_each(?))`,
+    )
+    .all(conversationId, JSON.stringify(keys)) as { k: string; author: unknown }[];
+  return new Map(rows.filter((r): r is { k: string; author: string } => typeof r.author === 'string').map((r) => [r.k, r.author]));
+}
