@@ -128,14 +128,16 @@ export async function identifyConversation(
   const overlapsInTime = (c: ConversationEvidence): boolean =>
     exportFrom !== null && exportTo !== null && c.firstMs !== null && c.lastMs !== null && c.firstMs <= exportTo && c.lastMs >= exportFrom;
   // A group renamed since a conversation's exports: iOS writes a group's own events (the encryption notice, members
-  // added) under the group's name at export time, so the conversation stores them under an earlier title and this
-  // export, whose events show the group renamed to its title, under that title, at the same second with the same text.
-  const renamedHere = ownKey !== null && scan.platform === 'ios' && scan.isGroup && scan.subjects.some((s) => matchKey(s) === ownKey);
-  /** The events of `probe` that `c`, a group, stores under one of its titles and this export under its own (see above). */
+  // added) under the group's name at export time, the last one its events show it renamed to; so the conversation
+  // stores them under an earlier title and this export under that name, at the same second with the same text. (The
+  // name, not the export's title: a zip's name may spell the group's name otherwise.)
+  const renamedTo = scan.platform === 'ios' && scan.isGroup ? scan.subjects[scan.subjects.length - 1] ?? null : null;
+  const renamedKey = renamedTo === null ? null : matchKey(renamedTo);
+  /** The events of `probe` that `c`, a group not yet so named, stores under one of its titles and this export under renamedTo. */
   const renamedEvents = (c: ConversationEvidence, probe: Probe): number => {
-    if (!renamedHere || !c.isGroup) return 0;
     const titles = titleKeys(c);
-    const own = probe.events.filter((e) => matchKey(e.author) === ownKey);
+    if (renamedKey === null || !c.isGroup || titles.has(renamedKey)) return 0;
+    const own = probe.events.filter((e) => matchKey(e.author) === renamedKey);
     const stored = conversationEventAuthors(ctx.db, c.id, own.map((e) => e.key));
     return own.filter((e) => {
       const a = stored.get(e.key);
@@ -205,7 +207,7 @@ export async function identifyConversation(
     const renamed = renamedEvents(c, probe);
     const renamedText = renamed === 0 ? '' :
       `the group was renamed since: ${renamed} of its own event${renamed === 1 ? '' : 's'} ${renamed === 1 ? 'stands' : 'stand'} in that conversation ` +
-      `under its earlier name and here under "${namedTitle}", at the same second with the same text, and this export shows the rename; `;
+      `under its earlier name and here under "${renamedTo}", at the same second with the same text, and this export shows the rename; `;
     const tie =
       name !== undefined
         ? "an author or the chat's name and the participants agree"
