@@ -5,6 +5,7 @@ import {
   firstRawTextOfSource, joinConversation, markCustodianContact, matchKey,
 } from '../store/ingest.js';
 import { identifyConversation } from './conversation-identity.js';
+import { findSenderRenames } from './sender-renames.js';
 import { MessageWriter, type StoredAttachment } from '../store/message-writer.js';
 import { toE164 } from '../../parsers/phone.js';
 import {
@@ -145,11 +146,16 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   const self = selfAuthor({
     authors: chat.participants.map((p) => p.name!), isGroup: chat.isGroup, namedTitle, selfNameHint: scan.selfNameHint, custodianName: ctx.custodian.name,
   });
+  // Authors renamed since the stored messages are the contact they were (see findSenderRenames).
+  const renamed = conv.created ? null : await findSenderRenames(ctx, unit, parseScan, order.dateOrder, conv.id);
+  for (const w of renamed?.warnings ?? []) warnings.add(w);
+  for (const [name, r] of renamed?.renames ?? []) if (r.contactId !== null) contactIds.set(name, r.contactId);
   for (const p of chat.participants) contactFor(p.name!, p.phone, p.name === self);
 
   const writer = new MessageWriter(
     ctx.db, conv.id, sourceId, (e) => warnings.add(editedSinceWarning(e, conv.id)), attachmentUpdateRecorder(ctx.db, warnings.add, conv.id, sourceId),
   );
+  if (renamed) writer.setSenderAliases(new Map([...renamed.renames].map(([name, r]) => [name, r.stored])));
   let attachments = 0;
   let attachmentsMissing = 0;
   /** Hashes of the files the chat links as attachments. */

@@ -157,3 +157,26 @@ export function conversationEventAuthors(db: DB, conversationId: number, keys: s
     .all(conversationId, JSON.stringify(keys)) as { k: string; author: unknown }[];
   return new Map(rows.filter((r): r is { k: string; author: string } => typeof r.author === 'string').map((r) => [r.k, r.author]));
 }
+
+/**
+ * The senders of conversation `conversationId`'s messages written between the local times `fromIso` and `toIso` (as
+ * written, inclusive), each with its contact and how many messages it sent then (see src/ingest/sender-renames.ts).
+ */
+export function conversationSendersBetween(
+  db: DB, conversationId: number, fromIso: string, toIso: string,
+): { sender: string; contactId: number | null; count: number }[] {
+  return db
+    .prepare(
+      `SELECT sender, MIN(sender_contact_id) AS contactId, COUNT(*) AS count FROM messages
+        WHERE conversation_id = ? AND sender IS NOT NULL AND local_iso BETWEEN ? AND ? GROUP BY sender`,
+    )
+    .all(conversationId, fromIso, toIso) as { sender: string; contactId: number | null; count: number }[];
+}
+
+/** The keys among `keys` that conversation `conversationId` stores. */
+export function conversationHoldsKeys(db: DB, conversationId: number, keys: string[]): Set<string> {
+  if (keys.length === 0) return new Set();
+  return new Set(
+    db.prepare('SELECT dedup_key FROM messages WHERE conversation_id = ? AND dedup_key IN (SELECT value FROM json_each(?))').pluck().all(conversationId, JSON.stringify(keys)) as string[],
+  );
+}

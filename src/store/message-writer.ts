@@ -101,6 +101,16 @@ export class MessageWriter {
   deletedSinceCount = 0;
 
   private readonly keys = new MessageKeys();
+  /** Senders renamed since the stored messages: the name this source writes → the name stored (see setSenderAliases). */
+  private aliases: Map<string, string> | null = null;
+
+  /**
+   * Senders this source writes under another name than the stored messages (src/ingest/sender-renames.ts): each
+   * message of theirs is looked for under the stored name first, then its own; a new one is stored as written.
+   */
+  setSenderAliases(aliases: Map<string, string>): void {
+    this.aliases = aliases.size ? aliases : null;
+  }
   /** Where a message may be stored under the key of an earlier parser's reading (see writeOld). */
   private readonly earlier: EarlierReadings;
 
@@ -130,6 +140,9 @@ export class MessageWriter {
       this.lastAmbiguous = m.timeAmbiguous;
     }
     const base = this.keys.base(m);
+    // A message of a sender renamed since: looked for under the stored name first (see setSenderAliases).
+    const alias = m.sender === null || m.stableKey || this.aliases === null ? undefined : this.aliases.get(m.sender);
+    if (alias !== undefined) return this.writeOld(m, base, senderContactId, attachments, alias);
     // A message that an earlier parser version may have stored under another key: looked for under each key it could
     // have had (see EarlierReadings); everywhere else this costs no lookup (the insert-first path below).
     if (this.earlier.mayHold(m)) return this.writeOld(m, base, senderContactId, attachments);
@@ -171,8 +184,15 @@ export class MessageWriter {
    * a candidate taken by an earlier repeat lets the next candidate of the same occurrence try. When no candidate of
    * an occurrence is stored, the message is new there, under its current key.
    */
-  private writeOld(m: ParsedMessage, base: string, senderContactId: number | null, attachments: StoredAttachment[]): { id: number; outcome: WriteOutcome } {
-    const candidates = this.earlier.candidates(m, base);
+  private writeOld(
+    m: ParsedMessage, base: string, senderContactId: number | null, attachments: StoredAttachment[], alias?: string,
+  ): { id: number; outcome: WriteOutcome } {
+    const own = (r: ParsedMessage, key: string) => (this.earlier.mayHold(r) ? this.earlier.candidates(r, key) : [{ key, text: r.text }]);
+    const candidates = own(m, base);
+    if (alias !== undefined) {
+      const as: ParsedMessage = { ...m, sender: alias, ...(m.legacy && m.legacy.sender !== null ? { legacy: { ...m.legacy, sender: alias } } : {}) };
+      candidates.unshift(...own(as, this.keys.base(as)));
+    }
     for (let occ = 0; ; occ++) {
       let stored = false;
       for (const c of candidates) {

@@ -1,0 +1,88 @@
+/**
+ * A person saved in the phone's address book between two monthly read-outs (`+31 6 12345678` becomes `Jeroen Bos`),
+ * or renamed there: WhatsApp writes every message of the later export under the new name. Those messages are the
+ * stored ones, found under the earlier name, with the same contact: not reported missing, not stored twice. Before,
+ * each was reported missing (a false deletion finding) and stored again as new, to be delivered twice.
+ */
+import Database from 'better-sqlite3';
+import { beforeEach, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { freshStore, writeIn } from './store-dir.js';
+
+const CUSTODIAN = ['--id', 'min', '--name', 'Anke de Wit', '--function', 'f', '--department', 'd', '--from', '2026-01-01'];
+const NOTICE = 'Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet. Tik voor meer informatie.';
+const FILE = 'WhatsApp-chat met Crisisteam.txt';
+
+let dir: string;
+let db: string;
+beforeEach(async () => {
+  ({ dir, db } = await freshStore(CUSTODIAN));
+});
+
+const ingest = async (folder: string, lines: string[]) => {
+  const file = writeIn(dir, `${folder}/${FILE}`, lines.join('\n') + '\n');
+  const r = await runCli(['ingest', '--db', db, '--custodian', 'min', '--json', file]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.json().sources[0];
+};
+const messages = async (conversation: number) => (await runCli(['messages', '--db', db, '--conversation', String(conversation), '--json'])).json().messages;
+const warnings = (s: { warnings: { code: string; message: string }[] }, code: string) => s.warnings.filter((w) => w.code === code).map((w) => w.message);
+/** Sender and contact of every stored message with a sender, in seq order. */
+const senders = () => {
+  const store = new Database(db, { readonly: true });
+  try {
+    return store.prepare('SELECT m.sender, k.display_name AS contact FROM messages m JOIN contacts k ON k.id = m.sender_contact_id ORDER BY m.seq').all();
+  } finally {
+    store.close();
+  }
+};
+
+/** Android NL group; `jeroen` and `mila` as the phone shows them when exported. */
+const september = (jeroen: string, mila = 'Mila Peters'): string[] => [
+  `01-09-2026 08:00 - ${NOTICE}`,
+  `01-09-2026 08:05 - ${jeroen}: Goedemorgen. De cijfers komen donderdag.`,
+  '01-09-2026 08:07 - Anke de Wit: Dank. Graag een nota.',
+  `02-09-2026 09:16 - ${mila}: Persmoment in Barneveld, 14:00`,
+  `15-09-2026 08:30 - ${jeroen}: Overleg met de provincies morgen om 13:00.`,
+  '15-09-2026 08:32 - Anke de Wit: Ik sluit aan.',
+  `22-09-2026 11:00 - ${mila}: Woordvoeringslijn staat in de map.`,
+];
+
+it('a member saved in the address book since: the stored messages are found under the number, the new stored under the name', async () => {
+  const first = await ingest('m1', september('+31 6 12345678'));
+  const later = await ingest('m2', [...september('Jeroen Bos'), '05-10-2026 09:00 - Jeroen Bos: Debat is verplaatst naar 14 oktober.']);
+  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesSeenBefore: 7, messagesMissing: 0 });
+  expect(warnings(later, 'sender-renamed')).toEqual([expect.stringMatching(
+    /^"Jeroen Bos" writes 2 messages that the conversation holds from "\+31 6 12345678", at the same time with the same text, and "\+31 6 12345678" writes nothing in this export: taken as one person/,
+  )]);
+  const stored = await messages(first.conversationId);
+  expect(stored.every((m: { missingIn: number[] }) => m.missingIn.length === 0)).toBe(true);
+  expect(stored.filter((m: { sender: string | null }) => m.sender?.includes('12345678') || m.sender === 'Jeroen Bos').map((m: { sender: string; sources: number[] }) => [m.sender, m.sources]))
+    .toEqual([['+31 6 12345678', [first.id, later.id]], ['+31 6 12345678', [first.id, later.id]], ['Jeroen Bos', [later.id]]]);
+  // One person, one contact: a marking of the contact covers the new messages too.
+  expect(senders().filter((s: any) => s.sender !== 'Anke de Wit' && s.sender !== 'Mila Peters'))
+    .toEqual([{ sender: '+31 6 12345678', contact: '+31 6 12345678' }, { sender: '+31 6 12345678', contact: '+31 6 12345678' }, { sender: 'Jeroen Bos', contact: '+31 6 12345678' }]);
+
+  // The next month finds both: the oldest under the number, October's under the name; re-ingest changes nothing.
+  const next = await ingest('m3', [...september('Jeroen Bos'), '05-10-2026 09:00 - Jeroen Bos: Debat is verplaatst naar 14 oktober.', '02-11-2026 09:00 - Jeroen Bos: Nieuwe maand.']);
+  expect(next).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesSeenBefore: 8, messagesMissing: 0 });
+  const again = await runCli(['ingest', '--db', db, '--custodian', 'min', '--json', `${dir}/m3/${FILE}`]);
+  expect(again.json().sources[0]).toMatchObject({ duplicateSource: true, messagesNew: 0 });
+});
+
+it('two members renamed at once are each matched to their own earlier name', async () => {
+  const first = await ingest('m1', september('+31 6 12345678', 'Mila'));
+  const later = await ingest('m2', september('Jeroen Bos', 'Mila Peters (RVD)'));
+  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 0, messagesMissing: 0 });
+  expect(warnings(later, 'sender-renamed').map((w) => w.slice(0, w.indexOf(' writes')))).toEqual(['"Jeroen Bos"', '"Mila Peters (RVD)"']);
+});
+
+it('a new member who once writes what a member whose messages are gone wrote is no rename: those are reported missing', async () => {
+  // Jeroen's two messages were deleted on the phone; Sara joined and wrote "Goedemorgen." at the minute Jeroen had.
+  const first = await ingest('m1', [...september('Jeroen Bos').slice(0, 4), '10-09-2026 10:00 - Jeroen Bos: Goedemorgen.', ...september('Jeroen Bos').slice(4)]);
+  const later = await ingest('m2', [
+    ...september('Jeroen Bos').filter((l) => !l.includes('Jeroen Bos')), '10-09-2026 10:00 - Sara Jansen: Goedemorgen.',
+  ]);
+  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesMissing: 3 });
+  expect(warnings(later, 'sender-renamed')).toEqual([]);
+});
