@@ -14,6 +14,7 @@ import type { ParseWarning } from '../../parsers/types.js';
 import type { IngestContext } from './context.js';
 import type { ExportUnit } from './discover.js';
 import { probeExport, probeExportFrom, slotOf, type Probe, type Probed } from './conversation-probe.js';
+import { renamedPerson } from './renamed-person.js';
 /**
  * Shared messages that identify a conversation without a name to go on: at least this many, from two senders or more,
  * one of them not the custodian.
@@ -152,8 +153,18 @@ export async function identifyConversation(
    * Whether `c` is this chat on the evidence of `probe` (hit), may be but is not proven (miss), or nothing ties the two
    * (null).
    */
-  const judge = (c: ConversationEvidence, probe: Probe): { hit: Qualified } | { miss: NearMiss } | null => {
-    const where = probe === start ? 'at the start of this export' : `from where a stored export of that conversation begins (${probe.fromAt}) on in this export`;
+  const judge = (c: ConversationEvidence, given: Probe): { hit: Qualified } | { miss: NearMiss } | null => {
+    const atStart = given === start;
+    // A 1:1 chat's person renamed on the phone since: their messages looked up under the stored name (see renamedPerson).
+    const isSelf = (n: string): boolean => {
+      const phone = toE164(n);
+      return selfKeys.has(matchKey(n)) || (phone !== null && selfPhones.has(phone));
+    };
+    // (The export's own title is such an author: a 1:1 export is named after its person.)
+    const strangers = scan.authors.filter((a) => !titleKeys(c).has(matchKey(a)) && !isParticipant(c, a) && !isSelf(a));
+    const person = renamedPerson(ctx.db, c, given, scan.isGroup, scan.authors, strangers, isSelf);
+    const probe = person?.probe ?? given;
+    const where = atStart ? 'at the start of this export' : `from where a stored export of that conversation begins (${probe.fromAt}) on in this export`;
     // A sender is the custodian when known as such, or when the export shows one of its messages as sent from the phone.
     const selfSenders = new Set<string>();
     for (const m of probe.keys.values()) {
@@ -197,7 +208,7 @@ export async function identifyConversation(
       return null;
     };
     const name = named(c);
-    const unknown = unknownAuthors(c);
+    const unknown = unknownAuthors(c).filter((a) => a !== person?.from);
     // Every occurrence of an identical repeat is asked for (`held` keeps the base keys, `heldAll` all of them).
     const heldAll = probe.messages.length
       ? conversationKeysHeld(ctx.db, c.id, probeKeys, probe.fromMs, probe.toMs)
@@ -205,7 +216,10 @@ export async function identifyConversation(
     const held = new Map([...heldAll].filter(([k]) => probe.keys.has(k)));
     const sameAuthors = madeUpKey !== null && titleKeys(c).has(madeUpKey);
     const renamed = renamedEvents(c, probe);
-    const renamedText = renamed === 0 ? '' :
+    const renamedText = person !== null
+      ? `"${person.from}", an author here, writes ${person.found} messages that that conversation stores from "${person.to}", its other ` +
+        `participant, at the same time with the same text, and "${person.to}" writes nothing here (saved or renamed on the phone since); `
+      : renamed === 0 ? '' :
       `the group was renamed since: ${renamed} of its own event${renamed === 1 ? '' : 's'} ${renamed === 1 ? 'stands' : 'stand'} in that conversation ` +
       `under its earlier name and here under "${renamedTo}", at the same second with the same text, and this export shows the rename; `;
     const tie =
@@ -292,7 +306,7 @@ export async function identifyConversation(
       // its very end, would be all the evidence, against an export that shared too little at its start. So there: at
       // least CONSISTENT_FROM shared, in DISTINCT_MINUTES minutes or more (a batch is forwarded in a moment), and a
       // group only for a group export (a 1:1 chat and a group of the same people share such batches).
-      if (weak === null && probe !== start) {
+      if (weak === null && !atStart) {
         const minutes = new Set(probe.messages.filter((m) => heldAll.has(m.key)).map((m) => m.localIso.slice(0, 16))).size;
         if (held.size < CONSISTENT_FROM || minutes < DISTINCT_MINUTES) {
           weak = `${sharedText}${minutes < DISTINCT_MINUTES ? ` within ${minutes} minute${minutes === 1 ? '' : 's'}` : ''}, and an export that shares too little at its start needs at least ${CONSISTENT_FROM} there, in ${DISTINCT_MINUTES} minutes or more`;

@@ -35,6 +35,10 @@ export interface ProbedMessage {
    * deleted for everyone since) has another key, at the same slot (see slotOf).
    */
   changed: boolean;
+  /** matchKey of its sender. */
+  senderKey: string;
+  /** Its key had the sender written under another name (see identifyConversation: a 1:1 chat's person renamed). */
+  keyAs: (sender: string) => string;
 }
 
 /**
@@ -95,7 +99,7 @@ export async function probeExportFrom(ctx: IngestContext, unit: ExportUnit, scan
           continue;
         }
         if (key === undefined) key = m.sender !== null || typeof m.extra?.['author'] === 'string' ? keyOf.base(m) : null;
-        p.add(m, key);
+        p.add(m, key, keyOf);
       }
     }
   }
@@ -119,7 +123,7 @@ class ProbeBuilder {
   constructor(readonly from: number) {}
 
   /** `key`: the message's base key, null for one with neither a sender nor an author. */
-  add(m: ParsedMessage, key: string | null): void {
+  add(m: ParsedMessage, key: string | null, keyOf: MessageKeys): void {
     const author = m.extra?.['author'];
     if (typeof author === 'string') {
       this.systemAuthors.add(author);
@@ -127,12 +131,14 @@ class ProbeBuilder {
     }
     if (m.sender === null || key === null) return;
     // (An identical repeat keeps the first one's place: MessageWriter stores the first under the base key.)
-    if (!this.keys.has(key)) this.keys.set(key, { sender: m.sender, senderKey: matchKey(m.sender), phone: m.senderPhone, fromSelf: m.fromSelf === true });
+    const senderKey = matchKey(m.sender);
+    if (!this.keys.has(key)) this.keys.set(key, { sender: m.sender, senderKey, phone: m.senderPhone, fromSelf: m.fromSelf === true });
     const occ = this.occurrences.get(key) ?? 0;
     this.occurrences.set(key, occ + 1);
+    const suffix = occ === 0 ? '' : `#${occ}`;
     this.messages.push({
-      key: occ === 0 ? key : `${key}#${occ}`, atMs: m.sentAtMs, localIso: m.localIso, ambiguous: m.timeAmbiguous,
-      changed: m.edited || m.kind === 'deleted',
+      key: key + suffix, atMs: m.sentAtMs, localIso: m.localIso, ambiguous: m.timeAmbiguous,
+      changed: m.edited || m.kind === 'deleted', senderKey, keyAs: (sender) => keyOf.base({ ...m, sender }) + suffix,
     });
     if (m.sentAtMs < this.lo) [this.lo, this.fromAt] = [m.sentAtMs, m.localIso];
     if (m.sentAtMs > this.hi) [this.hi, this.toAt] = [m.sentAtMs, m.localIso];

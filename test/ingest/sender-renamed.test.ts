@@ -86,3 +86,42 @@ it('a new member who once writes what a member whose messages are gone wrote is 
   expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesMissing: 3 });
   expect(warnings(later, 'sender-renamed')).toEqual([]);
 });
+
+/** iOS NL 1:1 chat with `person` as the phone shows them (the notice is written under that name, as the chat's). */
+const ios1on1 = (person: string, extra: string[] = []): string => [
+  `[01-09-2026 08:00:00] ${person}: \u200eBerichten en gesprekken worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet.`,
+  `[01-09-2026 08:05:10] ${person}: Goedemorgen. De cijfers komen donderdag.`,
+  '[01-09-2026 08:07:45] Anke de Wit: Dank. Graag een nota.',
+  `[02-09-2026 09:16:30] ${person}: Persmoment in Barneveld, 14:00`,
+  `[15-09-2026 08:30:00] ${person}: Overleg morgen om 13:00.`,
+  '[15-09-2026 08:32:00] Anke de Wit: Ik sluit aan.',
+  ...extra,
+].join('\r\n') + '\r\n';
+const ingestIos = async (folder: string, text: string) => {
+  const r = await runCli(['ingest', '--db', db, '--custodian', 'min', '--json', writeIn(dir, `${folder}/_chat.txt`, text)]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.json().sources[0];
+};
+
+it('a 1:1 chat whose person was renamed in the address book is the same conversation, titled by the new name', async () => {
+  const first = await ingestIos('m1', ios1on1('Jeroen'));
+  const later = await ingestIos('m2', ios1on1('Jeroen Bos (LNV)', ['[05-10-2026 09:00:00] Jeroen Bos (LNV): Debat verplaatst.']));
+  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesMissing: 0 });
+  expect(warnings(later, 'conversation-matched')).toEqual([expect.stringContaining(
+    '"Jeroen Bos (LNV)", an author here, writes 3 messages that that conversation stores from "Jeroen", its other participant, at the same time with the same text',
+  )]);
+  expect(warnings(later, 'sender-renamed')).toHaveLength(1);
+  const list = (await runCli(['conversations', '--db', db, '--custodian', 'min', '--json'])).json().conversations;
+  expect(list.map((c: { title: string }) => c.title)).toEqual(['Jeroen Bos (LNV)']);
+});
+
+it('another person\'s 1:1 chat to which the custodian forwarded her messages stays its own conversation', async () => {
+  const first = await ingestIos('m1', ios1on1('Jeroen'));
+  const other = ios1on1('Karin van Dijk')
+    .replace('Goedemorgen. De cijfers komen donderdag.', 'Hoi, ben je er morgen?')
+    .replace('Persmoment in Barneveld, 14:00', 'Tot straks')
+    .replace('Overleg morgen om 13:00.', 'Zie je vrijdag.');
+  const later = await ingestIos('m2', other);
+  expect(later.conversationId).not.toBe(first.conversationId);
+  expect(warnings(later, 'sender-renamed')).toEqual([]);
+});
