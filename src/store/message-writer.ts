@@ -5,6 +5,7 @@ import { MessageKeys } from './message-keys.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
 import { markMissing } from './missing.js';
 import { EarlierReadings } from './earlier-readings.js';
+import { SenderAliases } from './sender-aliases.js';
 import { EditedOriginals } from './edited-original.js';
 import { ReactionMerge } from './reaction-merge.js';
 import { DeletedSince, type DeletedSinceEvent } from './deleted-since.js';
@@ -101,15 +102,16 @@ export class MessageWriter {
   deletedSinceCount = 0;
 
   private readonly keys = new MessageKeys();
-  /** Senders renamed since the stored messages: the name this source writes → the name stored (see setSenderAliases). */
-  private aliases: Map<string, string> | null = null;
+  /** Senders renamed since the stored messages (see setSenderAliases). */
+  private aliases: SenderAliases | null = null;
 
   /**
    * Senders this source writes under another name than the stored messages (src/ingest/sender-renames.ts): each
-   * message of theirs is looked for under the stored name first, then its own; a new one is stored as written.
+   * message of theirs, or event naming them, is looked for as the stored messages read first (see SenderAliases), then
+   * as written; a new one is stored as written.
    */
   setSenderAliases(aliases: Map<string, string>): void {
-    this.aliases = aliases.size ? aliases : null;
+    this.aliases = aliases.size ? new SenderAliases(aliases) : null;
   }
   /** Where a message may be stored under the key of an earlier parser's reading (see writeOld). */
   private readonly earlier: EarlierReadings;
@@ -140,9 +142,9 @@ export class MessageWriter {
       this.lastAmbiguous = m.timeAmbiguous;
     }
     const base = this.keys.base(m);
-    // A message of a sender renamed since: looked for under the stored name first (see setSenderAliases).
-    const alias = m.sender === null || m.stableKey || this.aliases === null ? undefined : this.aliases.get(m.sender);
-    if (alias !== undefined) return this.writeOld(m, base, senderContactId, attachments, alias);
+    // A message of a sender renamed since, or naming one: looked for as the stored messages read first (see setSenderAliases).
+    const earlier = this.aliases?.earlierReading(m) ?? null;
+    if (earlier !== null) return this.writeOld(m, base, senderContactId, attachments, earlier);
     // A message that an earlier parser version may have stored under another key: looked for under each key it could
     // have had (see EarlierReadings); everywhere else this costs no lookup (the insert-first path below).
     if (this.earlier.mayHold(m)) return this.writeOld(m, base, senderContactId, attachments);
@@ -185,14 +187,11 @@ export class MessageWriter {
    * an occurrence is stored, the message is new there, under its current key.
    */
   private writeOld(
-    m: ParsedMessage, base: string, senderContactId: number | null, attachments: StoredAttachment[], alias?: string,
+    m: ParsedMessage, base: string, senderContactId: number | null, attachments: StoredAttachment[], renamed?: ParsedMessage,
   ): { id: number; outcome: WriteOutcome } {
     const own = (r: ParsedMessage, key: string) => (this.earlier.mayHold(r) ? this.earlier.candidates(r, key) : [{ key, text: r.text }]);
     const candidates = own(m, base);
-    if (alias !== undefined) {
-      const as: ParsedMessage = { ...m, sender: alias, ...(m.legacy && m.legacy.sender !== null ? { legacy: { ...m.legacy, sender: alias } } : {}) };
-      candidates.unshift(...own(as, this.keys.base(as)));
-    }
+    if (renamed !== undefined) candidates.unshift(...own(renamed, this.keys.base(renamed)));
     for (let occ = 0; ; occ++) {
       let stored = false;
       for (const c of candidates) {

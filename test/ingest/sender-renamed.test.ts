@@ -40,18 +40,21 @@ const senders = () => {
 /** Android NL group; `jeroen` and `mila` as the phone shows them when exported. */
 const september = (jeroen: string, mila = 'Mila Peters'): string[] => [
   `01-09-2026 08:00 - ${NOTICE}`,
+  `01-09-2026 08:01 - \u200eAnke de Wit heeft ${jeroen} toegevoegd`,
   `01-09-2026 08:05 - ${jeroen}: Goedemorgen. De cijfers komen donderdag.`,
   '01-09-2026 08:07 - Anke de Wit: Dank. Graag een nota.',
   `02-09-2026 09:16 - ${mila}: Persmoment in Barneveld, 14:00`,
   `15-09-2026 08:30 - ${jeroen}: Overleg met de provincies morgen om 13:00.`,
   '15-09-2026 08:32 - Anke de Wit: Ik sluit aan.',
   `22-09-2026 11:00 - ${mila}: Woordvoeringslijn staat in de map.`,
+  `22-09-2026 11:02 - ${jeroen}: Wachten op dit bericht.`,
 ];
 
 it('a member saved in the address book since: the stored messages are found under the number, the new stored under the name', async () => {
   const first = await ingest('m1', september('+31 6 12345678'));
   const later = await ingest('m2', [...september('Jeroen Bos'), '05-10-2026 09:00 - Jeroen Bos: Debat is verplaatst naar 14 oktober.']);
-  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesSeenBefore: 7, messagesMissing: 0 });
+  // The event that names him and his 'waiting for this message' notice are found too, under the number.
+  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesSeenBefore: 9, messagesMissing: 0 });
   expect(warnings(later, 'sender-renamed')).toEqual([expect.stringMatching(
     /^"Jeroen Bos" writes 2 messages that the conversation holds from "\+31 6 12345678", at the same time with the same text, and "\+31 6 12345678" writes nothing in this export: taken as one person/,
   )]);
@@ -65,7 +68,7 @@ it('a member saved in the address book since: the stored messages are found unde
 
   // The next month finds both: the oldest under the number, October's under the name; re-ingest changes nothing.
   const next = await ingest('m3', [...september('Jeroen Bos'), '05-10-2026 09:00 - Jeroen Bos: Debat is verplaatst naar 14 oktober.', '02-11-2026 09:00 - Jeroen Bos: Nieuwe maand.']);
-  expect(next).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesSeenBefore: 8, messagesMissing: 0 });
+  expect(next).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesSeenBefore: 10, messagesMissing: 0 });
   const again = await runCli(['ingest', '--db', db, '--custodian', 'min', '--json', `${dir}/m3/${FILE}`]);
   expect(again.json().sources[0]).toMatchObject({ duplicateSource: true, messagesNew: 0 });
 });
@@ -79,11 +82,12 @@ it('two members renamed at once are each matched to their own earlier name', asy
 
 it('a new member who once writes what a member whose messages are gone wrote is no rename: those are reported missing', async () => {
   // Jeroen's two messages were deleted on the phone; Sara joined and wrote "Goedemorgen." at the minute Jeroen had.
-  const first = await ingest('m1', [...september('Jeroen Bos').slice(0, 4), '10-09-2026 10:00 - Jeroen Bos: Goedemorgen.', ...september('Jeroen Bos').slice(4)]);
+  const first = await ingest('m1', [...september('Jeroen Bos').slice(0, 5), '10-09-2026 10:00 - Jeroen Bos: Goedemorgen.', ...september('Jeroen Bos').slice(5, -1)]);
   const later = await ingest('m2', [
     ...september('Jeroen Bos').filter((l) => !l.includes('Jeroen Bos')), '10-09-2026 10:00 - Sara Jansen: Goedemorgen.',
   ]);
-  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesMissing: 3 });
+  // His three messages and the event that added him.
+  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesMissing: 4 });
   expect(warnings(later, 'sender-renamed')).toEqual([]);
 });
 
