@@ -1,6 +1,8 @@
 import type { DB } from './db.js';
 import type { ParsedMessage } from '../../parsers/types.js';
 import type { StoredAttachment } from './message-writer.js';
+import type { AttachmentAbsent } from './attachment-missing-later.js';
+import { ATTACHMENT_FILLED } from './reports.js';
 
 /**
  * What this source's bytes did to an attachment of a message seen before (matched on ordinal and name):
@@ -44,19 +46,30 @@ interface StoredRow {
 
 /**
  * Fills in, for the messages one source shows again, the attachments the store held without bytes, and reports bytes
- * that differ from the stored ones (kept). Owned by the source's MessageWriter, which calls `fill` only for a message
- * seen before with an attachment whose bytes this source holds.
+ * that differ from the stored ones (kept), and (when asked, see `onAbsent`) stored bytes that this source lacks. Owned
+ * by the source's MessageWriter, which calls `fill` for a message seen before with an attachment whose bytes this
+ * source holds, or, when absences are judged, with any attachment.
  */
 export class AttachmentFill {
   /** Attachments of messages seen before that were stored without bytes and that this source filled in. */
   filled = 0;
   /** Attachments of messages seen before for which this source brought other bytes than the store holds. */
   differ = 0;
+  /** Attachments of messages seen before whose stored bytes this source shows (with or without the file). */
+  secured = 0;
+  /** Of those, the ones this source lacks (see AttachmentAbsent). */
+  absent = 0;
+  /**
+   * Set to judge absences: called for each stored attachment with bytes that this source, showing its message again,
+   * lacks the file of. Left unset for a source that cannot hold files (a best-effort transcript).
+   */
+  onAbsent: ((e: AttachmentAbsent) => void) | undefined;
   private readonly readAtts;
   private readonly fillAtt;
+  private securedBy: ReturnType<DB['prepare']> | undefined;
 
   constructor(
-    db: DB,
+    private readonly db: DB,
     private readonly onUpdate?: (e: AttachmentUpdate) => void,
   ) {
     this.readAtts = db.prepare('SELECT id, ordinal, name, sha256, size, missing FROM attachments WHERE message_id = ? ORDER BY ordinal');
@@ -79,13 +92,20 @@ export class AttachmentFill {
     const free = (r: { id: number }): boolean => !used.has(r.id);
     for (let i = 0; i < attachments.length; i++) {
       const a = attachments[i]!;
-      if (a.sha256 === null) continue;
+      if (a.sha256 === null && this.onAbsent === undefined) continue;
       const row =
         stored.find((r) => free(r) && r.ordinal === i && r.name === a.name) ??
         stored.find((r) => free(r) && r.name === a.name) ??
         (stored.length === attachments.length ? stored.find((r) => free(r) && r.ordinal === i && !attachments.some((b) => b.name === r.name)) : undefined);
       if (!row) continue;
       used.add(row.id);
+      // Bytes an earlier source secured: a row with a hash that is not flagged missing.
+      const kept = row.sha256 !== null && row.missing === 0;
+      if (kept) this.secured++;
+      if (a.sha256 === null) {
+        if (kept) this.reportAbsent(id, m, row, a);
+        continue;
+      }
       const event = {
         messageId: id, sender: m.sender, sentAt: m.sentAt, line: m.line, ordinal: row.ordinal, name: row.name, incomingName: a.name, path: a.path ?? null,
         sha256: a.sha256, size: a.size, storedSha256: row.sha256, storedSize: row.size,
@@ -100,5 +120,24 @@ export class AttachmentFill {
         this.onUpdate?.({ kind: 'differs', ...event });
       }
     }
+  }
+
+  /**
+   * Reports a stored attachment with bytes that this source lacks. The attachment row is left exactly as it is: the
+   * bytes stay linked, and it is not flagged missing. The source that secured them is the one recorded as having
+   * filled them in (`attachment-filled`, naming the hash), else the message's first source, which stored them.
+   */
+  private reportAbsent(id: number, m: ParsedMessage, row: StoredRow, a: StoredAttachment): void {
+    this.absent++;
+    this.securedBy ??= this.db.prepare(
+      `SELECT s.id, s.file_name AS file FROM sources s WHERE s.id = COALESCE(
+         (SELECT MIN(f.source_id) FROM source_findings f WHERE f.message_id = @m AND f.code = @filled AND instr(f.message, 'sha256 ' || @sha || ',') > 0),
+         (SELECT first_source_id FROM messages WHERE id = @m))`,
+    );
+    const by = this.securedBy.get({ m: id, filled: ATTACHMENT_FILLED, sha: row.sha256 }) as { id: number; file: string };
+    this.onAbsent!({
+      messageId: id, sender: m.sender, sentAt: m.sentAt, localTime: m.localTime, line: m.line, name: row.name, incomingName: a.name,
+      omitted: a.omitted === true, sha256: row.sha256!, size: row.size, earlierSourceId: by.id, earlierSourceFile: by.file,
+    });
   }
 }

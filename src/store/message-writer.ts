@@ -3,6 +3,7 @@ import type { ParsedMessage } from '../../parsers/types.js';
 import { VersionAdder, type EditedSince } from './version-adder.js';
 import { MessageKeys } from './message-keys.js';
 import { AttachmentFill, type AttachmentUpdate } from './attachment-fill.js';
+import type { AttachmentAbsent } from './attachment-missing-later.js';
 import { markMissing } from './missing.js';
 import { EarlierReadings } from './earlier-readings.js';
 import { SenderAliases } from './sender-aliases.js';
@@ -20,6 +21,8 @@ export interface StoredAttachment {
   missing: boolean;
   /** Where this source holds the bytes: the path of the file in the source (as in source_files), when known. */
   path?: string | null;
+  /** The export marks the file as left out (`<Media weggelaten>`) rather than naming one it lacks. */
+  omitted?: boolean;
 }
 
 export type WriteOutcome = 'new' | 'seen';
@@ -124,6 +127,24 @@ export class MessageWriter {
   /** Attachments of messages seen before for which this source brought other bytes than the store holds. */
   get attachmentsDiffer(): number {
     return this.attachmentFill.differ;
+  }
+
+  /**
+   * Judges, for the messages this source shows again, which attachments it lacks although an earlier source secured
+   * their bytes (see AttachmentFill.onAbsent; the stored attachment is left as it is). Not set: not judged.
+   */
+  set onAttachmentAbsent(f: ((e: AttachmentAbsent) => void) | undefined) {
+    this.attachmentFill.onAbsent = f;
+  }
+
+  /** Attachments this source lacks of those earlier sources secured (of `attachmentsSecuredShown`), when judged. */
+  get attachmentsMissingLater(): number {
+    return this.attachmentFill.absent;
+  }
+
+  /** Attachments with stored bytes of the messages this source shows again, when absences are judged. */
+  get attachmentsSecuredShown(): number {
+    return this.attachmentFill.secured;
   }
 
 
@@ -310,8 +331,11 @@ export class MessageWriter {
     this.seenCount++;
     // Only an edited message can bring versions the store lacks (same key, later edit); the rest stays a lookup.
     if (m.edited || m.revisions?.length) this.versions.add(id, m);
-    // Likewise only a message with an attachment whose bytes this source holds can fill one in.
-    if (attachments.length !== 0 && attachments.some((a) => a.sha256 !== null)) this.attachmentFill.fill(id, m, attachments);
+    // Likewise only a message with an attachment whose bytes this source holds can fill one in; when absences are
+    // judged, one without the bytes may lack stored ones.
+    if (attachments.length !== 0 && (this.attachmentFill.onAbsent !== undefined || attachments.some((a) => a.sha256 !== null))) {
+      this.attachmentFill.fill(id, m, attachments);
+    }
     if (this.deletions?.check(id, m)) this.deletedSinceCount++;
     if (m.reactions?.length) (this.reactions ??= new ReactionMerge(this.db)).merge(id, m);
     return true;

@@ -1,6 +1,7 @@
 /**
  * MessageWriter: a message seen before gets the bytes of an attachment the store held without them, matched on ordinal
- * and name; bytes already held are never replaced.
+ * and name; bytes already held are never replaced, and a later source that lacks them is reported (when the ingest
+ * asks), the stored attachment left as it was.
  */
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { openStore, type Store } from '../../src/store/db.js';
 import { createSource, createVeiligstelling, ensureConversation } from '../../src/store/ingest.js';
 import { MessageWriter, type StoredAttachment } from '../../src/store/message-writer.js';
 import type { AttachmentUpdate } from '../../src/store/attachment-fill.js';
+import { attachmentMissingLaterText, readAttachmentMissingLater, type AttachmentAbsent } from '../../src/store/attachment-missing-later.js';
 import { loadFindingFacts } from '../../src/store/reports.js';
 import { computeFindings, FINDING_INFO } from '../../src/report/findings.js';
 import { attachmentUpdateRecorder } from '../../src/ingest/files.js';
@@ -150,5 +152,51 @@ describe('every attachment update is recorded, beyond the 50 warnings a code kee
     const findings = computeFindings(loadFindingFacts(store.db));
     expect(findings.filter((f) => f.code === 'attachment-differs')).toEqual([]);
     expect(findings.filter((f) => f.code === 'attachment-missing')).toEqual([]);
+  });
+});
+
+describe('MessageWriter reports stored bytes a later source lacks', () => {
+  /** Writes the message from a new source; `judge`: the ingest asks for absences (not for a best-effort transcript). */
+  function writeJudged(atts: StoredAttachment[], judge = true): { absent: AttachmentAbsent[]; writer: MessageWriter; sourceId: number } {
+    const absent: AttachmentAbsent[] = [];
+    const sourceId = source();
+    const writer = new MessageWriter(store.db, conv, sourceId);
+    if (judge) writer.onAttachmentAbsent = (e) => absent.push(e);
+    writer.write(message, null, atts);
+    writer.finish();
+    return { absent, writer, sourceId };
+  }
+  const omitted = (name: string): StoredAttachment => ({ ...missing(name), omitted: true });
+
+  it('only the attachment with kept bytes, matched as a fill is; the row stays as it was', () => {
+    const first = writeJudged([held('a.png', 'aa'), missing('b.png'), held('c.png', 'cc')]).sourceId;
+    const before = stored();
+    const { absent, writer } = writeJudged([missing('a.png'), missing('b.png'), held('c.png', 'cc')]);
+    expect([writer.attachmentsMissingLater, writer.attachmentsSecuredShown]).toEqual([1, 2]);
+    expect(absent).toEqual([{
+      messageId: 1, sender: 'Anna', sentAt: message.sentAt, localTime: message.localTime, line: 2, name: 'a.png', incomingName: 'a.png', omitted: false,
+      sha256: 'aa', size: 3, earlierSourceId: first, earlierSourceFile: store.db.prepare('SELECT file_name FROM sources WHERE id = ?').pluck().get(first),
+    }]);
+    expect(stored()).toEqual(before);
+  });
+
+  it('an omitted placeholder named otherwise matches by ordinal; a transcript, not asked, reports nothing', () => {
+    writeJudged([held('IMG-1.jpg', 'aa')]);
+    expect(writeJudged([omitted('media')], false).absent).toEqual([]);
+    expect(writeJudged([omitted('media')]).absent).toMatchObject([{ name: 'IMG-1.jpg', incomingName: 'media', omitted: true, sha256: 'aa' }]);
+    expect(stored()).toEqual([{ ordinal: 0, name: 'IMG-1.jpg', mime: 'image/png', sha256: 'aa', size: 3, missing: 0 }]);
+  });
+
+  it("the finding's text names the attachment and the earlier source, and reads back whatever the name holds", () => {
+    const e: AttachmentAbsent = {
+      messageId: 7, sender: null, sentAt: message.sentAt, localTime: '11-03-2025 09:20', line: 4, name: 'Nota "def" (v2), 12 p.pdf', incomingName: 'document',
+      omitted: true, sha256: 'ab'.repeat(32), size: 1200, earlierSourceId: 3, earlierSourceFile: 'WhatsApp-chat met "X" (1).zip',
+    };
+    const text = attachmentMissingLaterText(e, 2, 5);
+    expect(text).toMatch(/^message 7 \(conversation 2, /);
+    expect(text).toContain('is not in source 5');
+    expect(text).toContain('remain the evidence');
+    expect(readAttachmentMissingLater(text)).toEqual({ name: e.name, sha256: e.sha256, earlierSourceId: 3, omitted: true });
+    expect(readAttachmentMissingLater(attachmentMissingLaterText({ ...e, omitted: false }, 2, 5))).toMatchObject({ omitted: false });
   });
 });
