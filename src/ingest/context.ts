@@ -71,6 +71,12 @@ export interface SourceReport {
    * its own); each is an `attachment-differs` finding.
    */
   attachmentsDiffer?: number;
+  /**
+   * Attachments of messages seen before whose bytes an earlier source secured and that this source lacks (omitted, or
+   * named without the file); the stored bytes are kept, and each is an `attachment-missing-later` finding. Counted in
+   * attachmentsMissing too.
+   */
+  attachmentsMissingLater?: number;
   lowFidelity?: boolean;
   warnings: ParseWarning[];
 }

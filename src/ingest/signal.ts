@@ -14,6 +14,7 @@ import { checkInterrupted, entryWarnings, readChunks, WarningLog, type IngestCon
 import { inputErrorIn, type ExportUnit, type FileRef } from './discover.js';
 import { attachmentUpdateRecorder, storeExportFiles, type ExportFile, type StoredSource } from './files.js';
 import { declaredOf, type DeclaredFile } from '../../parsers/signal/declared.js';
+import { AbsentAttachments } from './absent-attachments.js';
 import { ReadOutCheck } from './read-out.js';
 
 export const SIGNAL_FORMATS = ['signal-export', 'sms-xml', 'sigtop-json', 'signal-txt'] as const;
@@ -47,6 +48,8 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   const byStem = new Map<string, ExportFile>();
   let attachments = 0;
   let attachmentsMissing = 0;
+  /** Made with the source (see ensureSource). */
+  let absent: AbsentAttachments | undefined;
 
   const ensureSource = async (details: Record<string, unknown>): Promise<number> => {
     if (sourceId !== null) return sourceId;
@@ -59,6 +62,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
       parserVersion: `signal-${SIGNAL_PARSER_VERSION}`, lowFidelity,
       exportedAt: ctx.readOut?.at ?? (Number.isFinite(exportedMs) ? new Date(exportedMs).toISOString() : unit.container === 'zip' ? zipTimeIn(unit.main.modified, ctx.custodian.tz) : null),
     });
+    absent = new AbsentAttachments(ctx.db, sourceId);
     addSourceFile(ctx.db, sourceId, unit.main.rel, unit.main.size, stored.mainSha256, 'chat');
     media = await storeExportFiles(ctx, unit, sourceId);
     for (const [rel, f] of media) byStem.set(rel.replace(/\.[^./]+$/, ''), f);
@@ -80,7 +84,10 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
       if (declared.sha256 !== null && declared.sha256 !== f.sha256 && a.ref) f = looseSigtopAll(media, a.ref).find((x) => x.sha256 === declared.sha256) ?? f;
       if ((declared.sha256 !== null && declared.sha256 !== f.sha256) || (declared.size !== null && declared.size !== f.size)) mismatch = { file: f, declared };
     }
-    return { att: { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f, path: f?.path ?? null }, mismatch };
+    return {
+      att: { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f, path: f?.path ?? null, omitted: a.omitted === true },
+      mismatch,
+    };
   };
 
   const onChat = (chat: ParsedChat & { chatKey: string }): void => {
@@ -96,6 +103,8 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
           addSourceFinding(ctx.db, sourceId!, w.code, w.message, conv.id, { messageId: e.messageId });
         },
       );
+      // A best-effort transcript holds no files, so it cannot show one gone (see AttachmentFill.onAbsent).
+      if (!lowFidelity) writer.onAttachmentAbsent = absent!.recorder(conv.id);
       writer.onRepeatedLine = (e) =>
         warnings.add({
           code: 'repeated-line',
@@ -194,6 +203,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
   let filled = 0;
   let differ = 0;
   let missing = 0;
+  let secured = 0;
   for (const st of chats.values()) {
     missing += st.writer.finish({ lowFidelity });
     st.writer.resolveReplies();
@@ -203,19 +213,23 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     updated += st.writer.updatedCount;
     filled += st.writer.attachmentsFilled;
     differ += st.writer.attachmentsDiffer;
+    secured += st.writer.attachmentsSecuredShown;
     if (st.writer.firstAt && (!first || Date.parse(st.writer.firstAt) < Date.parse(first))) first = st.writer.firstAt;
     if (st.writer.lastAt && (!last || Date.parse(st.writer.lastAt) > Date.parse(last))) last = st.writer.lastAt;
   }
   // A finding about one chat is recorded on its conversation, when the source holds messages of it; else with the chat
   // key alone (the report looks for the chat's conversation, and says when there is none).
   for (const f of findings) addSourceFinding(ctx.db, sourceId, f.code, f.message, f.chatKey !== null ? chats.get(f.chatKey)?.conversationId ?? null : null, { chatKey: f.chatKey });
+  const lacking = absent!.warning({ secured, mediaFiles: unit.files.size });
+  if (lacking) warnings.add(lacking);
   finishSource(ctx.db, sourceId, { firstAt: first, lastAt: last, count, warnings: warnings.list });
   const conversationIds = [...new Set([...chats.values()].map((c) => c.conversationId))];
   // messagesUpdated: messages seen before (counted in messagesSeenBefore too) to which this source added versions.
   const report: SourceReport = {
     id: sourceId, file: unit.sourcePath, sha256: stored.sha256, format, dateOrder: null, duplicateSource: false,
     conversationId: conversationIds[0] ?? null, conversationIds, messagesNew: newCount, messagesSeenBefore: seen, messagesUpdated: updated,
-    messagesMissing: missing, attachments, attachmentsMissing, attachmentsFilled: filled, attachmentsDiffer: differ, lowFidelity, warnings: warnings.list,
+    messagesMissing: missing, attachments, attachmentsMissing, attachmentsFilled: filled, attachmentsDiffer: differ,
+    attachmentsMissingLater: absent!.count, lowFidelity, warnings: warnings.list,
   };
   return report;
 }

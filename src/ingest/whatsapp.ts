@@ -22,6 +22,7 @@ import { inputErrorIn, type ExportUnit } from './discover.js';
 import { attachmentUpdateRecorder, mediaFile, storeExportFiles, type StoredSource } from './files.js';
 import { editedSinceWarning } from './edited-since.js';
 import { ReadOutCheck } from './read-out.js';
+import { AbsentAttachments } from './absent-attachments.js';
 import { selfAuthor } from './self-author.js';
 import { zipTimeIn } from './zip-time.js';
 
@@ -156,6 +157,8 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     ctx.db, conv.id, sourceId, (e) => warnings.add(editedSinceWarning(e, conv.id)), attachmentUpdateRecorder(ctx.db, warnings.add, conv.id, sourceId),
   );
   if (renamed) writer.setSenderAliases(new Map([...renamed.renames].map(([name, r]) => [name, r.stored])));
+  const absent = new AbsentAttachments(ctx.db, sourceId);
+  writer.onAttachmentAbsent = absent.recorder(conv.id);
   let attachments = 0;
   let attachmentsMissing = 0;
   /** Hashes of the files the chat links as attachments. */
@@ -171,7 +174,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
         const f = a.omitted ? undefined : mediaFile(media, a.name);
         if (!f) attachmentsMissing++;
         else linked.add(f.sha256);
-        return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f, path: f?.path ?? null };
+        return { name: a.name, mime: a.mime ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null, missing: !f, path: f?.path ?? null, omitted: a.omitted === true };
       });
       attachments += atts.length;
       const { outcome } = writer.write(m, senderId, atts);
@@ -185,6 +188,8 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   }
   const late = readOut.check();
   if (late) warnings.add(late);
+  const lacking = absent.warning({ secured: writer.attachmentsSecuredShown, mediaFiles: unit.files.size });
+  if (lacking) warnAt(lacking);
   await refuseUnlinkedChats(ctx, unit, media, linked.add(stored.mainSha256));
   const missing = writer.finish();
   finishSource(ctx.db, sourceId, { firstAt: writer.firstAt, lastAt: writer.lastAt, count: writer.count, warnings: warnings.list });
@@ -204,6 +209,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
     attachmentsMissing,
     attachmentsFilled: writer.attachmentsFilled,
     attachmentsDiffer: writer.attachmentsDiffer,
+    attachmentsMissingLater: absent.count,
     warnings: warnings.list,
   };
 }

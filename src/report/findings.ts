@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { MESSAGE_DELETED_SINCE } from '../store/deleted-since.js';
+import { ATTACHMENT_MISSING_LATER } from '../store/attachment-missing-later.js';
 import { ATTACHMENT_DIFFERS, ATTACHMENT_MISMATCH, type FindingFacts, type FlaggedMessageFact, type MessageRef, type SourceFindingFact } from '../store/reports.js';
 import { instant } from './intervals.js';
 
@@ -21,6 +22,7 @@ export const FINDING_CODES = [
   'attachment-missing',
   'attachment-mismatch',
   'attachment-differs',
+  'attachment-missing-later',
   'disappearing-may-be-absent',
   'time-ambiguous',
   'time-invalid',
@@ -45,6 +47,7 @@ export const FINDING_INFO: Record<FindingCode, { label: string; group: FindingGr
   'attachment-missing': { label: 'Bijlage ontbreekt in export', group: 'verlies' },
   'attachment-mismatch': { label: 'Bijlage wijkt af van wat de export vermeldt (hash of grootte)', group: 'verlies' },
   'attachment-differs': { label: 'Bijlage in latere export wijkt af van de bewaarde bijlage (bewaarde bytes behouden)', group: 'verlies' },
+  'attachment-missing-later': { label: 'Eerder veiliggestelde bijlage ontbreekt in latere export (bewaarde bytes behouden)', group: 'verlies' },
   'disappearing-may-be-absent': { label: 'Signal-export mist mogelijk verdwijnende berichten', group: 'verlies' },
   'time-ambiguous': { label: 'Tijdstip dubbelzinnig (uur van de wintertijd)', group: 'tijd' },
   'time-invalid': { label: 'Tijdstip bestaat niet (uur van de zomertijd)', group: 'tijd' },
@@ -176,6 +179,7 @@ export function computeFindings(facts: FindingFacts): Finding[] {
       s.code === ATTACHMENT_MISMATCH ? 'attachment-mismatch'
         : s.code === ATTACHMENT_DIFFERS ? 'attachment-differs'
         : s.code === MESSAGE_DELETED_SINCE ? 'deleted-since-earlier-export'
+        : s.code === ATTACHMENT_MISSING_LATER ? 'attachment-missing-later'
         : 'disappearing-may-be-absent';
     const info = FINDING_INFO[code];
     out.push({
@@ -186,6 +190,8 @@ export function computeFindings(facts: FindingFacts): Finding[] {
       detail:
         code === 'disappearing-may-be-absent'
           ? disappearingDetail(s)
+          : code === 'attachment-missing-later' && s.lacked
+            ? lackedDetail(s, s.lacked)
           : s.message || (code === 'attachment-mismatch' ? 'bijlage wijkt af van de export' : 'bijlage wijkt af van de bewaarde bytes'),
     });
   }
@@ -215,6 +221,19 @@ function disappearingDetail(s: SourceFindingFact): string {
         ? 'berichten die al uit Signal Desktop verdwenen waren toen sigtop de export maakte, ontbreken'
         : 'berichten die al verdwenen waren toen de export werd gemaakt, ontbreken';
   return `verdwijnende berichten gebruikt${timer}; ${lacks}${unmatchedChat(s)}`;
+}
+
+/**
+ * The Dutch detail of an attachment that an earlier export secured and a later one lacks: which file, which export
+ * secured it and which lacks it. The kept bytes are not lost, and the detail says so.
+ */
+function lackedDetail(s: SourceFindingFact, a: NonNullable<SourceFindingFact['lacked']>): string {
+  const earlier = a.earlierSourceFile !== null ? `${a.earlierSourceFile} (bron ${a.earlierSourceId})` : `bron ${a.earlierSourceId}`;
+  const how = a.omitted ? 'de export meldt de bijlage als weggelaten' : 'de export noemt de bijlage maar bevat het bestand niet';
+  return (
+    `"${a.name}" ontbreekt in ${s.sourceFile} (bron ${s.sourceId}): ${how}; mogelijk niet meer op de telefoon (verwijderd?) of zonder media geëxporteerd. ` +
+    `Veiliggesteld uit ${earlier}, sha256 ${a.sha256}: die bytes blijven bewaard als bewijs`
+  );
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { DB } from './db.js';
 import type { Custodian } from './custodians.js';
 import { MESSAGE_DELETED_SINCE } from './deleted-since.js';
+import { ATTACHMENT_MISSING_LATER, readAttachmentMissingLater } from './attachment-missing-later.js';
 
 export type CustodianFact = Pick<Custodian, 'id' | 'name' | 'function' | 'department' | 'termFrom' | 'termTo' | 'tz'>;
 
@@ -137,6 +138,11 @@ export interface SourceFindingFact {
   unmatchedChat?: { title: string | null; reason: 'not-stored' | 'unknown' };
   /** The stored message the finding is about (an attachment or deletion finding), when it records one. */
   about?: { messageId: number; sentAt: string; localTime: string; sender: string | null };
+  /**
+   * An `attachment-missing-later` finding: the attachment, its kept bytes, whether the export marked it omitted, and the
+   * earlier source that secured it (this finding's source is the later one that lacks it).
+   */
+  lacked?: { name: string; sha256: string; omitted: boolean; earlierSourceId: number; earlierSourceFile: string | null };
 }
 
 /**
@@ -272,13 +278,14 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
        LEFT JOIN conversations c ON c.id = f.conversation_id
        LEFT JOIN messages m ON m.id = f.message_id
        LEFT JOIN conversations k ON f.conversation_id IS NULL AND k.custodian_id = s.custodian_id AND k.platform = s.platform AND k.chat_key = f.chat_key
-       WHERE f.code IN (?, ?, ?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
+       WHERE f.code IN (?, ?, ?, ?, ?) ${sWhere} ORDER BY s.custodian_id, s.id, f.id`,
     )
-    .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ATTACHMENT_DIFFERS, MESSAGE_DELETED_SINCE, ...args) as (SourceFindingRow & {
+    .all(DISAPPEARING_ABSENT, ATTACHMENT_MISMATCH, ATTACHMENT_DIFFERS, MESSAGE_DELETED_SINCE, ATTACHMENT_MISSING_LATER, ...args) as (SourceFindingRow & {
       code: string; message: string; chat_key: string | null; conversation_id: number | null; title: string | null;
       about_id: number | null; about_sent_at: string | null; about_local_time: string | null; about_sender: string | null;
     })[];
   const seen = new Set<number>();
+  const fileOf = db.prepare('SELECT file_name FROM sources WHERE id = ?').pluck();
   const fact = (r: SourceFindingRow, more: Pick<SourceFindingFact, 'code' | 'message' | 'conversationId' | 'conversationTitle' | 'origin'>): SourceFindingFact => ({
     custodianId: r.custodian_id, sourceId: r.source_id, sourceFile: r.file_name, platform: r.platform, format: r.format, ingestedAt: r.ingested_at,
     firstMessageAt: r.first_message_at, lastMessageAt: r.last_message_at, ...more,
@@ -289,6 +296,8 @@ function loadSourceFindings(db: DB, opts: { custodianId?: string }): SourceFindi
     if (r.code === DISAPPEARING_ABSENT) seen.add(r.source_id);
     const f = fact(r, { code: r.code, message: r.message, conversationId: r.conversation_id, conversationTitle: r.title, origin: 'finding' });
     if (r.about_id !== null) f.about = { messageId: r.about_id, sentAt: r.about_sent_at!, localTime: r.about_local_time!, sender: r.about_sender };
+    const lacked = r.code === ATTACHMENT_MISSING_LATER ? readAttachmentMissingLater(r.message) : null;
+    if (lacked) f.lacked = { ...lacked, earlierSourceFile: (fileOf.get(lacked.earlierSourceId) as string | undefined) ?? null };
     if (r.code === DISAPPEARING_ABSENT && r.conversation_id === null) {
       if (r.chat_key === null) byTitle.push(f);
       else f.unmatchedChat = { title: chatTitleIn(r.message), reason: 'not-stored' };

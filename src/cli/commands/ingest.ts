@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { ingestPaths } from '../../ingest/run.js';
-import { IngestInterrupted } from '../../ingest/context.js';
+import { IngestInterrupted, type SourceReport } from '../../ingest/context.js';
 import { SIGNAL_EXIT_CODE as EXIT_CODE, STOP_SIGNALS as SIGNALS } from '../signals.js';
 import type { ReadOut } from '../../ingest/read-out.js';
 import type { ParseWarning } from '../../../parsers/types.js';
@@ -112,7 +112,7 @@ they are an hour old; whole blobs no row refers to are kept.`,
           ['source', 'file', 'format', 'date order', 'conversation', 'new', 'seen before', 'missing', 'attachments', 'warnings'],
           result.sources.map((s) => [
             s.duplicateSource ? `${s.id} (duplicate)` : s.id, s.file, s.format, s.dateOrder ?? '', s.conversationIds?.join(',') ?? s.conversationId ?? '',
-            s.messagesNew, s.messagesSeenBefore, s.messagesMissing, s.attachmentsMissing ? `${s.attachments} (${s.attachmentsMissing} missing)` : s.attachments,
+            s.messagesNew, s.messagesSeenBefore, s.messagesMissing, attachmentsCell(s),
             s.warnings.length,
           ]),
         ),
@@ -123,6 +123,16 @@ they are an hour old; whole blobs no row refers to are kept.`,
     );
   },
 };
+
+/**
+ * The ingest table's attachments: how many, how many the export lacks, and of those how many an earlier export had
+ * secured (their kept bytes are the evidence; see the source's `attachment-missing-later` warning).
+ */
+function attachmentsCell(s: SourceReport): string | number {
+  if (!s.attachmentsMissing) return s.attachments;
+  const later = s.attachmentsMissingLater ? `, ${s.attachmentsMissingLater} of them secured by an earlier export` : '';
+  return `${s.attachments} (${s.attachmentsMissing} missing${later})`;
+}
 
 const conversations: Command = {
   name: 'conversations',

@@ -190,7 +190,8 @@ const findings: Command = {
   usage: 'report findings [--custodian <id>] [--format table|json|csv|html] [--out <file>]',
   help: `Lists, with conversation, person and time: disappearing messages switched on, timer changed or off; view-once media;
 messages deleted by the sender or by the custodian; messages present in an earlier export and missing from a later one;
-attachments missing from an export; Signal exports that may lack disappearing messages; ambiguous or invalid time stamps;
+attachments missing from an export, and attachments an earlier export secured that a later one lacks (the kept bytes
+remain the evidence); Signal exports that may lack disappearing messages; ambiguous or invalid time stamps;
 messages dated after the ingest that read them in (a phone's clock, calendar or date order set wrong).
 Chat content is never shown, only system texts and attachment names. --custodian limits it to one custodian.
 ${OUTPUT_HELP}`,
