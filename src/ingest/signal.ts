@@ -214,6 +214,7 @@ export async function ingestSignal(ctx: IngestContext, unit: ExportUnit, stored:
     filled += st.writer.attachmentsFilled;
     differ += st.writer.attachmentsDiffer;
     secured += st.writer.attachmentsSecuredShown;
+    absent!.settle(st.conversationId, st.writer.maxMs);
     if (st.writer.firstAt && (!first || Date.parse(st.writer.firstAt) < Date.parse(first))) first = st.writer.firstAt;
     if (st.writer.lastAt && (!last || Date.parse(st.writer.lastAt) > Date.parse(last))) last = st.writer.lastAt;
   }

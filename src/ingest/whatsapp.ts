@@ -188,6 +188,7 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   }
   const late = readOut.check();
   if (late) warnings.add(late);
+  absent.settle(conv.id, writer.maxMs);
   const lacking = absent.warning({ secured: writer.attachmentsSecuredShown, mediaFiles: unit.files.size });
   if (lacking) warnAt(lacking);
   await refuseUnlinkedChats(ctx, unit, media, linked.add(stored.mainSha256));

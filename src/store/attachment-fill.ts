@@ -130,14 +130,15 @@ export class AttachmentFill {
   private reportAbsent(id: number, m: ParsedMessage, row: StoredRow, a: StoredAttachment): void {
     this.absent++;
     this.securedBy ??= this.db.prepare(
-      `SELECT s.id, s.file_name AS file FROM sources s WHERE s.id = COALESCE(
+      `SELECT s.id, s.file_name AS file, s.last_message_at AS lastAt FROM sources s WHERE s.id = COALESCE(
          (SELECT MIN(f.source_id) FROM source_findings f WHERE f.message_id = @m AND f.code = @filled AND instr(f.message, 'sha256 ' || @sha || ',') > 0),
          (SELECT first_source_id FROM messages WHERE id = @m))`,
     );
-    const by = this.securedBy.get({ m: id, filled: ATTACHMENT_FILLED, sha: row.sha256 }) as { id: number; file: string };
+    const by = this.securedBy.get({ m: id, filled: ATTACHMENT_FILLED, sha: row.sha256 }) as { id: number; file: string; lastAt: string | null };
     this.onAbsent!({
       messageId: id, sender: m.sender, sentAt: m.sentAt, localTime: m.localTime, line: m.line, name: row.name, incomingName: a.name,
       omitted: a.omitted === true, sha256: row.sha256!, size: row.size, earlierSourceId: by.id, earlierSourceFile: by.file,
+      earlierLastAt: by.lastAt,
     });
   }
 }

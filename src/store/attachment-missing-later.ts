@@ -28,6 +28,8 @@ export interface AttachmentAbsent {
   /** The source that secured them (the one that filled them in, else the message's first source), and its file. */
   earlierSourceId: number;
   earlierSourceFile: string;
+  /** The earlier source's last message (ISO), or null: an export that reaches less late is older, not later. */
+  earlierLastAt: string | null;
 }
 
 /**

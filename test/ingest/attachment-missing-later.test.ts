@@ -140,6 +140,21 @@ describe('Android: a later export names a file an earlier export secured but doe
     ]);
   });
 
+  it('an older export without media, ingested after a newer one with the files, is no later export: nothing is said', async () => {
+    const april = await ingest(writeIn(dir, 'april.zip', makeZip([
+      { name: CHAT_NAME, data: APRIL }, { name: IMG, data: JPEG }, { name: DOC, data: PDF }, { name: 'IMG-20240402-WA0001.jpg', data: JPEG2 },
+    ])));
+    const withoutMedia = MARCH.replace(/\u200e\S+\.jpg \(bestand bijgevoegd\)|\u200eNota waterberging\.pdf \(bestand bijgevoegd\)/g, '<Media weggelaten>');
+    const march = await ingest(writeIn(dir, 'maart.zip', makeZip([{ name: CHAT_NAME, data: withoutMedia }])));
+    expect(march).toMatchObject({ conversationId: april.conversationId, messagesNew: 0, messagesSeenBefore: 4, attachmentsMissing: 2, attachmentsMissingLater: 0 });
+    expect(warningsOf(march)).toEqual([]);
+    expect(await findings()).toEqual([]);
+    // A newer one without media is later, whatever the order of ingest.
+    const may = await ingest(writeIn(dir, 'mei.zip', makeZip([{ name: CHAT_NAME, data: `${withoutMedia}01-05-2024 11:00 - Piet de Vries: Mei\n` }])));
+    expect(may).toMatchObject({ attachmentsMissingLater: 2 });
+    expect((await findings()).map((f) => f.sourceId)).toEqual([may.id, may.id]);
+  });
+
   it('bytes filled in by a later export are secured by that export; an attachment never secured is no finding', async () => {
     // March: the bare .txt without media (nothing secured); April: with the photo (filled in); May: without it again.
     await ingest(writeIn(dir, `maart/${CHAT_NAME}`, MARCH));

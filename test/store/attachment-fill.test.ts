@@ -176,6 +176,7 @@ describe('MessageWriter reports stored bytes a later source lacks', () => {
     expect(absent).toEqual([{
       messageId: 1, sender: 'Anna', sentAt: message.sentAt, localTime: message.localTime, line: 2, name: 'a.png', incomingName: 'a.png', omitted: false,
       sha256: 'aa', size: 3, earlierSourceId: first, earlierSourceFile: store.db.prepare('SELECT file_name FROM sources WHERE id = ?').pluck().get(first),
+      earlierLastAt: null, // (no finishSource here)
     }]);
     expect(stored()).toEqual(before);
   });
@@ -190,7 +191,7 @@ describe('MessageWriter reports stored bytes a later source lacks', () => {
   it("the finding's text names the attachment and the earlier source, and reads back whatever the name holds", () => {
     const e: AttachmentAbsent = {
       messageId: 7, sender: null, sentAt: message.sentAt, localTime: '11-03-2025 09:20', line: 4, name: 'Nota "def" (v2), 12 p.pdf', incomingName: 'document',
-      omitted: true, sha256: 'ab'.repeat(32), size: 1200, earlierSourceId: 3, earlierSourceFile: 'WhatsApp-chat met "X" (1).zip',
+      omitted: true, sha256: 'ab'.repeat(32), size: 1200, earlierSourceId: 3, earlierSourceFile: 'WhatsApp-chat met "X" (1).zip', earlierLastAt: null,
     };
     const text = attachmentMissingLaterText(e, 2, 5);
     expect(text).toMatch(/^message 7 \(conversation 2, /);
