@@ -7,6 +7,7 @@ import type { AttachmentAbsent } from './attachment-missing-later.js';
 import { markMissing } from './missing.js';
 import { EarlierReadings } from './earlier-readings.js';
 import { SenderAliases } from './sender-aliases.js';
+import { MessageRows } from './message-rows.js';
 import { EditedOriginals } from './edited-original.js';
 import { ReactionMerge } from './reaction-merge.js';
 import { DeletedSince, type DeletedSinceEvent } from './deleted-since.js';
@@ -44,9 +45,9 @@ export class MessageWriter {
   /** The conversation held messages before this source (else nothing can be missing from it). */
   private readonly hadMessages: boolean;
   private readonly find;
-  private readonly insert;
+  /** Inserts message and attachment rows. */
+  private readonly rows: MessageRows;
   private readonly link;
-  private readonly insertAtt;
   minMs = Number.POSITIVE_INFINITY;
   maxMs = Number.NEGATIVE_INFINITY;
   firstAt: string | null = null;
@@ -82,15 +83,8 @@ export class MessageWriter {
     this.nextSeq = (r.s ?? -1) + 1;
     this.hadMessages = r.s !== null;
     this.find = db.prepare('SELECT id, first_source_id AS first FROM messages WHERE conversation_id = ? AND dedup_key = ?');
-    this.insert = db.prepare(
-      `INSERT INTO messages (conversation_id, seq, dedup_key, sent_at, sent_at_ms, local_time, local_iso, zone, time_ambiguous, time_invalid,
-         sender, sender_raw, sender_contact_id, from_self, kind, event, text, edited, view_once, deleted_by, stable_key, reply_to_key,
-         raw_text, source_line, first_source_id, extra_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (conversation_id, dedup_key) DO NOTHING`,
-    );
+    this.rows = new MessageRows(db);
     this.link = db.prepare('INSERT OR IGNORE INTO message_sightings (message_id, source_id, line) VALUES (?, ?, ?)');
-    this.insertAtt = db.prepare('INSERT INTO attachments (message_id, ordinal, name, mime, sha256, size, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.attachmentFill = new AttachmentFill(db, onAttachment);
     this.versions = new VersionAdder(db, sourceId, onEditedSince);
     this.deletions = onDeletedSince ? new DeletedSince(db, onDeletedSince) : null;
@@ -343,19 +337,8 @@ export class MessageWriter {
 
   /** Inserts the message unless its key exists; returns the new id, or null when the key was taken. */
   private insertNew(m: ParsedMessage, key: string, senderContactId: number | null, attachments: StoredAttachment[]): number | null {
-    const r = this.insert.run(
-      this.conversationId, this.nextSeq, key, m.sentAt, m.sentAtMs, m.localTime, m.localIso, m.zone, m.timeAmbiguous ? 1 : 0, m.timeInvalid ? 1 : 0,
-      m.sender, m.senderRaw, senderContactId, m.fromSelf === null ? null : m.fromSelf ? 1 : 0, m.kind, m.event, m.text, m.edited ? 1 : 0,
-      m.viewOnce ? 1 : 0, m.deletedBy ?? null, m.stableKey ?? null, m.replyToKey ?? null, m.rawText, m.line, this.sourceId, extraJson(m),
-    );
-    if (r.changes === 0) return null;
-    this.nextSeq++;
-    const id = Number(r.lastInsertRowid);
-    // (the first source is first_source_id: no message_sightings row)
-    for (let i = 0; i < attachments.length; i++) {
-      const a = attachments[i]!;
-      this.insertAtt.run(id, i, a.name, a.mime, a.sha256, a.size, a.missing ? 1 : 0);
-    }
+    const id = this.rows.insert(this.conversationId, this.nextSeq, key, m, senderContactId, this.sourceId, attachments);
+    if (id !== null) this.nextSeq++;
     return id;
   }
 
@@ -398,15 +381,3 @@ export class MessageWriter {
       .run(this.conversationId);
   }
 }
-
-/** extra_json: the parser's extra fields plus reactions and revisions, or null when there are none. */
-function extraJson(m: ParsedMessage): string | null {
-  const hasReactions = !!m.reactions?.length;
-  const hasRevisions = !!m.revisions?.length;
-  if (!hasReactions && !hasRevisions) return m.extra && Object.keys(m.extra).length ? JSON.stringify(m.extra) : null;
-  const extra: Record<string, unknown> = { ...(m.extra ?? {}) };
-  if (hasReactions) extra.reactions = m.reactions;
-  if (hasRevisions) extra.revisions = m.revisions;
-  return JSON.stringify(extra);
-}
-
