@@ -7,14 +7,11 @@
  */
 import { matchKey } from '../store/ingest.js';
 import { MessageKeys } from '../store/message-keys.js';
-import { conversationHoldsKeys, conversationSendersBetween } from '../store/conversation-evidence.js';
+import { conversationHoldsKeys, conversationSendersBetween, senderTimesBetween } from '../store/conversation-evidence.js';
 import { parseWhatsAppChunks, type WhatsAppScan } from '../../parsers/whatsapp/index.js';
 import type { DateOrder, ParseWarning } from '../../parsers/types.js';
 import { readChunksReusing, type IngestContext } from './context.js';
 import type { ExportUnit } from './discover.js';
-
-/** At most this many messages of the export are looked up under an earlier name (the evidence is in the first ones). */
-const LOOKUPS = 5000;
 
 /** A sender of the export renamed since: the name the conversation stores its messages under, and that contact. */
 export interface SenderRename {
@@ -42,14 +39,17 @@ export async function findSenderRenames(
   const gone = stored.filter((s) => !authorKeys.has(matchKey(s.sender)));
   if (gone.length === 0 || scan.authors.length === 0) return none;
 
-  // The export's messages looked up under each gone sender's name: keyed as MessageWriter keys them.
+  // The export's messages at a time a gone sender wrote, looked up under that sender's name: keyed as MessageWriter
+  // keys them.
+  const times = gone.map((g) => senderTimesBetween(ctx.db, conversationId, g.sender, scan.firstLocalIso!, scan.lastLocalIso!));
   const keys = new MessageKeys();
   const asked = new Map<string, { author: string; gone: number }>();
-  read: for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder, zone: ctx.custodian.tz, scan })) {
+  for await (const batch of parseWhatsAppChunks(readChunksReusing(unit.main), { dateOrder, zone: ctx.custodian.tz, scan })) {
     for (const m of batch) {
       if (m.sender === null || m.stableKey) continue;
-      for (let g = 0; g < gone.length; g++) asked.set(keys.base({ ...m, sender: gone[g]!.sender }), { author: m.sender, gone: g });
-      if (asked.size >= LOOKUPS) break read;
+      for (let g = 0; g < gone.length; g++) {
+        if (times[g]!.has(m.localIso)) asked.set(keys.base({ ...m, sender: gone[g]!.sender }), { author: m.sender, gone: g });
+      }
     }
   }
   const held = conversationHoldsKeys(ctx.db, conversationId, [...asked.keys()]);

@@ -173,6 +173,13 @@ export function conversationSendersBetween(
     .all(conversationId, fromIso, toIso) as { sender: string; contactId: number | null; count: number }[];
 }
 
+/** The local times (as written) of the messages that `sender` sent in conversation `conversationId` between `fromIso` and `toIso`. */
+export function senderTimesBetween(db: DB, conversationId: number, sender: string, fromIso: string, toIso: string): Set<string> {
+  return new Set(
+    db.prepare('SELECT local_iso FROM messages WHERE conversation_id = ? AND sender = ? AND local_iso BETWEEN ? AND ?').pluck().all(conversationId, sender, fromIso, toIso) as string[],
+  );
+}
+
 /** The keys among `keys` that conversation `conversationId` stores. */
 export function conversationHoldsKeys(db: DB, conversationId: number, keys: string[]): Set<string> {
   if (keys.length === 0) return new Set();

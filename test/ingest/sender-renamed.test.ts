@@ -129,3 +129,16 @@ it('another person\'s 1:1 chat to which the custodian forwarded her messages sta
   expect(later.conversationId).not.toBe(first.conversationId);
   expect(warnings(later, 'sender-renamed')).toEqual([]);
 });
+
+it('a renamed member found only late in a long export is still found', async () => {
+  // 6,000 messages of others first: the renamed member's messages are looked up at the times they were stored, wherever.
+  const busy = Array.from({ length: 6000 }, (_, i) => {
+    const t = new Date(Date.UTC(2026, 7, 1) + i * 60_000);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${p(t.getUTCDate())}-${p(t.getUTCMonth() + 1)}-2026 ${p(t.getUTCHours())}:${p(t.getUTCMinutes())} - Mila Peters: bericht ${i}`;
+  });
+  const first = await ingest('m1', [...busy, ...september('+31 6 12345678').slice(1)]);
+  const later = await ingest('m2', [...busy, ...september('Jeroen Bos').slice(1)]);
+  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 0, messagesMissing: 0 });
+  expect(warnings(later, 'sender-renamed')).toHaveLength(1);
+});
