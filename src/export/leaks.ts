@@ -9,7 +9,6 @@ import { conversationExclusion, messageMarking, messagePassages, participantsSho
 import { buildExportContext, cleaningContextFor, scopeOf } from './context.js';
 import { LEESMIJ } from './docs.js';
 import { readLines } from './files.js';
-import { leakLines } from './image-meta.js';
 import { FragmentIndex } from './fragments.js';
 import { CSP, HTML_LABELS, participantsLine } from './html.js';
 import { MDTO_NS, unescapeMarkup } from './mdto.js';
@@ -20,7 +19,7 @@ import { Screen, type PrivateContact } from './screen.js';
 import { isNameless, neutralNameFor } from './nameless.js';
 import { subjectScreen } from './subjects.js';
 import { pathLeaks } from './leak-paths.js';
-import { looksLikeZip, zipTextEntries } from './zip-text.js';
+import { leakParts } from './leak-parts.js';
 
 type RawHeader = {
   title: string; titleWithheld?: boolean; subjectsWithheld?: string[]; excluded: boolean;
@@ -343,14 +342,15 @@ function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: 
     // file with that part of its path masked, so that they do not repeat it.
     const named = pathLeaks(actual, src);
     leaks.push(...named.leaks);
-    if (yield* scanLines(leakLines(abs), actual, named.shown, src, leaks, limit)) return leaks;
-    // A zip (or an office document, which is one): the names and text of its entries, as `<file>!<entry>`.
-    if (!looksLikeZip(abs)) continue;
-    for (const e of zipTextEntries(abs) ?? []) {
-      const entry = pathLeaks(e.name.replace(/!/g, '/'), src);
-      const shown = `${named.shown}!${entry.shown}`;
-      leaks.push(...entry.leaks.map((l) => ({ ...l, file: shown })));
-      if (e.text !== null && (yield* scanLines(e.text.split('\n'), e.name, shown, src, leaks, limit))) return leaks;
+    // What the file holds (leak-parts.ts): its lines, and a zip's (or office document's) entries as `<file>!<entry>`.
+    for (const p of leakParts(abs, actual)) {
+      let shown = named.shown;
+      if (p.entry !== null) {
+        const entry = pathLeaks(p.entry.replace(/!/g, '/'), src);
+        shown = `${named.shown}!${entry.shown}`;
+        leaks.push(...entry.leaks.map((l) => ({ ...l, file: shown })));
+      }
+      if (p.lines !== null && (yield* scanLines(p.lines, p.format, shown, src, leaks, limit))) return leaks;
     }
   }
   return leaks;

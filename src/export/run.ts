@@ -15,8 +15,7 @@ import { packageFiles, scanPackageYielding, sourceFromRawPackageYielding, source
 import { writeSets, type SetOptions, type SetResult } from './package.js';
 import { cannotWrite, cleanLeftovers, ExportInterrupted, makePartialDir, removeWorkDir, Yielder, type Leftovers } from './partial.js';
 import { LedgerSink, type SetWriter } from './writer.js';
-import { looksLikeZip } from './zip-text.js';
-import { IMAGE_FILE } from './image-meta.js';
+import { hidesText } from './leak-parts.js';
 
 /**
  * The warning about messages that an earlier geschoonde set delivered showing what they now withhold (ids and package
@@ -261,7 +260,7 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
     if (geschoond) {
       const bag = path.join(pkgDir, geschoond.r.bagName);
       // (a zip, or an office document, is read entry by entry: whatever its name, its compressed bytes hide its text)
-      const texts = packageFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel) || (MEDIA_FILE.test(rel) && (IMAGE_FILE.test(rel) || looksLikeZip(path.join(bag, rel)))));
+      const texts = packageFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel) || (MEDIA_FILE.test(rel) && hidesText(path.join(bag, rel))));
       if (texts.length) {
         log(`geschoond: checking ${texts.length} kept attachment(s) (text, zip entries, image metadata) for private names, numbers and withheld text`);
         const ruw = written.find(({ r }) => r.set === 'ruw');
