@@ -342,7 +342,7 @@ function* scanSteps(bagDir: string, src: LeakSource, limit: number, pick: (rel: 
     // file with that part of its path masked, so that they do not repeat it.
     const named = pathLeaks(actual, src);
     leaks.push(...named.leaks);
-    // What the file holds (leak-parts.ts): its lines, and a zip's (or office document's) entries as `<file>!<entry>`.
+    // What the file holds: its lines, and a zip's (or office document's) entries or a PDF's text as `<file>!<entry>`.
     for (const p of leakParts(abs, actual)) {
       let shown = named.shown;
       if (p.entry !== null) {

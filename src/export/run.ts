@@ -254,15 +254,16 @@ export async function runExport(store: Store, o: ExportOptions): Promise<ExportR
     // checked like verify checks the set: no private contact's name or number (a forwarded vCard) and no withheld text
     // (a forwarded .txt). Only text-like attachments: in image, audio or video bytes a 4-letter name turns up by chance
     // (about twice per GB per name), which would refuse sound exports; zips and office documents also by their entries,
-    // images by their metadata alone (a photo sent as a document keeps its Exif and XMP: Artist, XPAuthor, creator).
+    // images by their metadata alone (a photo sent as a document keeps its Exif and XMP: Artist, XPAuthor, creator),
+    // PDFs by their text (src/export/pdf-text.ts).
     // The rest of the set is cleaner output, which verify's full leak check covers afterwards.
     const geschoond = written.find(({ r }) => r.set === 'geschoond');
     if (geschoond) {
       const bag = path.join(pkgDir, geschoond.r.bagName);
-      // (a zip, or an office document, is read entry by entry: whatever its name, its compressed bytes hide its text)
+      // (a zip, an office document or a PDF is read part by part: whatever its name, its compressed bytes hide its text)
       const texts = packageFiles(bag).filter((rel) => TEXT_ATTACHMENT.test(rel) || (MEDIA_FILE.test(rel) && hidesText(path.join(bag, rel))));
       if (texts.length) {
-        log(`geschoond: checking ${texts.length} kept attachment(s) (text, zip entries, image metadata) for private names, numbers and withheld text`);
+        log(`geschoond: checking ${texts.length} kept attachment(s) (text, zip entries, image metadata, PDF text) for private names, numbers and withheld text`);
         const ruw = written.find(({ r }) => r.set === 'ruw');
         const src = ruw ? await sourceFromRawPackageYielding(path.join(pkgDir, ruw.r.bagName), y) : await sourceFromStoreYielding(store, bag, y);
         const pick = new Set(texts);

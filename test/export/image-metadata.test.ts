@@ -64,7 +64,7 @@ describe('a kept image attachment', () => {
     const clean = await withPrivateContact({ 'WhatsApp-chat met Werkgroep Dijken.txt': CHAT, 'dijk-noord.jpg': jpeg(Buffer.from('Alice Bakker'), NAME) }, (n) => n === NAME);
     const ok = await clean.cli('export', '--custodian', 'min', '--out', clean.out, '--set', 'both');
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stderr).toMatch(/checking 1 kept attachment\(s\) \(text, zip entries, image metadata\)/);
+    expect(ok.stderr).toMatch(/checking 1 kept attachment\(s\) \(text, zip entries, image metadata, PDF text\)/);
     const v = await runCli(['verify', clean.out]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
