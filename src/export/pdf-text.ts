@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import { PdfFonts, type RawText } from './pdf-fonts.js';
 
 /**
  * The text of a PDF, read synchronously for the leak check (a kept attachment that is a PDF, whatever its name). A PDF
@@ -8,9 +9,10 @@ import zlib from 'node:zlib';
  * Subject, Keywords, in PDFDocEncoding or UTF-16BE) and what else it says; the string operands of content streams
  * (literal and hex strings; the fragments of one TJ array joined into one text, a gap wider than WORD_GAP read as a
  * space); XMP metadata and embedded text files as text; objects inside object streams. Enough to find names, not a
- * layout. Not read: pictures and font programs (their bytes are no text, and a short name turns up in them by chance),
- * streams under another filter than FlateDecode (DCT, JPX, ASCII85…), and text whose font maps codes to glyphs of its
- * own (Identity-H without its ToUnicode map). A stream that does not inflate is read raw.
+ * layout. Text in a subset font's own codes is read through the font's ToUnicode map as well (pdf-fonts.ts). Not
+ * read: pictures and font programs (their bytes are no text, and a short name turns up in them by chance), streams
+ * under another filter than FlateDecode (DCT, JPX, ASCII85…), and text in codes of a font without a ToUnicode map. A
+ * stream that does not inflate is read raw.
  *
  * The file is read piecewise by position, never whole (a forwarded PDF may be gigabytes): a picture whose /Length is
  * given is skipped unread, and a run of zero bytes (a sparse file) costs no parsing.
@@ -73,6 +75,7 @@ export function* pdfTextParts(file: string): Generator<PdfPart> {
 /** The object syntax is read window by window; at each `stream` keyword its data is read and the syntax goes on after. */
 function* partsOf(read: Read, size: number): Generator<PdfPart> {
   const budget = { left: MAX_INFLATED };
+  const fonts = new PdfFonts();
   let name = TRAILER;
   let lines: string[] = [];
   let dict = '';
@@ -105,7 +108,7 @@ function* partsOf(read: Read, size: number): Generator<PdfPart> {
     add(text.slice(from, end));
     if (!start) { at += end; continue; }
     const s = readStream(read, size, at + start.index + start[0].length, dict);
-    for (const p of streamParts(s.data, dict, name, budget)) {
+    for (const p of streamParts(s.data, dict, name, budget, fonts)) {
       if (p.name === name) append(lines, p.lines);
       else yield p;
     }
@@ -113,10 +116,12 @@ function* partsOf(read: Read, size: number): Generator<PdfPart> {
   }
   const part = flush(TRAILER);
   if (part) yield part;
+  yield* fonts.decoded();
 
   function add(t: string): void {
     if (!t) return;
     dict = (dict + t).slice(-MAX_DICT);
+    fonts.noteObject(name, t);
     append(lines, syntaxTexts(t, true));
   }
 }
@@ -179,7 +184,7 @@ function filtersOf(dict: string): string[] {
 }
 
 /** What a stream says, as parts: `name` for its own object, other names for the objects of an object stream. */
-function streamParts(data: Buffer | null, dict: string, name: string, budget: { left: number }): PdfPart[] {
+function streamParts(data: Buffer | null, dict: string, name: string, budget: { left: number }, fonts: PdfFonts): PdfPart[] {
   if (!data?.length) return [];
   const filters = filtersOf(dict);
   let bytes = data;
@@ -190,12 +195,14 @@ function streamParts(data: Buffer | null, dict: string, name: string, budget: { 
     if (inflated === null) return [{ name, lines: rawLines(data) }];
     bytes = inflated;
   }
-  if (/\/Type\s*\/ObjStm\b/.test(dict)) return objectStream(bytes, dict, name);
+  if (/\/Type\s*\/ObjStm\b/.test(dict)) return objectStream(bytes, dict, name, fonts);
   if (/\/Type\s*\/Metadata\b|\/Subtype\s*\/XML\b/.test(dict) || /^\s*<(?:\?xpacket|\?xml|x:xmpmeta)/.test(bytes.toString('latin1', 0, 64))) {
     return [{ name, lines: bytes.toString('utf8').split('\n') }];
   }
   if (/\/Type\s*\/EmbeddedFile\b/.test(dict)) return bytes.subarray(0, 8192).includes(0) ? [] : [{ name, lines: bytes.toString('utf8').split('\n') }];
-  return [{ name, lines: syntaxTexts(bytes.toString('latin1').replace(INLINE_IMAGE, ' '), false) }];
+  const text = bytes.toString('latin1');
+  fonts.noteCMap(name, text);
+  return [{ name, lines: syntaxTexts(text.replace(INLINE_IMAGE, ' '), false, (font, raw) => fonts.keep(name, font, raw)) }];
 }
 
 /** Inflated data; null when it does not inflate (damaged), undefined when it exceeds what is left of MAX_INFLATED. */
@@ -219,7 +226,7 @@ function rawLines(data: Buffer): string[] {
 }
 
 /** The objects of an object stream, each as a part of its own (by the numbers and offsets its head lists). */
-function objectStream(bytes: Buffer, dict: string, name: string): PdfPart[] {
+function objectStream(bytes: Buffer, dict: string, name: string, fonts: PdfFonts): PdfPart[] {
   const text = bytes.toString('latin1');
   const first = Number(/\/First\s+(\d+)/.exec(dict)?.[1] ?? text.length);
   const objects = [...text.slice(0, first).matchAll(/(\d+)\s+(\d+)/g)]
@@ -228,7 +235,11 @@ function objectStream(bytes: Buffer, dict: string, name: string): PdfPart[] {
     .sort((a, b) => a.at - b.at);
   if (!objects.length) return [{ name, lines: syntaxTexts(text, true) }];
   const parts = [{ name, lines: syntaxTexts(text.slice(first, objects[0]!.at), true) }];
-  objects.forEach((o, i) => parts.push({ name: `PDF object ${o.n}`, lines: syntaxTexts(text.slice(o.at, objects[i + 1]?.at ?? text.length), true) }));
+  objects.forEach((o, i) => {
+    const t = text.slice(o.at, objects[i + 1]?.at ?? text.length);
+    fonts.noteObject(`PDF object ${o.n}`, t);
+    parts.push({ name: `PDF object ${o.n}`, lines: syntaxTexts(t, true) });
+  });
   return parts.filter((p) => p.lines.length);
 }
 
@@ -237,21 +248,29 @@ const INLINE_IMAGE = /\bBI\b[\s\S]*?\bID[\s\0][\s\S]*?[\s\0]EI\b/g;
 const SPECIAL = /[(<[\]%]/g;
 const HEX_STRING = /([0-9A-Fa-f\s\0]*)>/y;
 const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)/g;
+/** The font operator of a content stream: `/F2 12 Tf`. */
+const SET_FONT = /\/([^\s/[\]<>()]+)\s+[-+]?[\d.]+\s+Tf\b/g;
 
 /**
  * The texts of PDF syntax (latin1, a byte a character): each string decoded, the strings of one array joined (a TJ
  * array: its numbers are kerning, one below -WORD_GAP a space between words); with `withRest`, also the syntax between
- * the strings (comments included), as lines holding letters.
+ * the strings (comments included), as lines holding letters. `keep` (content streams) gets each string as it is, with
+ * the name of the font it is set in, for the font's own codes (pdf-fonts.ts).
  */
-function syntaxTexts(t: string, withRest: boolean): string[] {
+function syntaxTexts(t: string, withRest: boolean, keep?: (font: string, text: RawText) => void): string[] {
   const out: string[] = [];
   const rest: string[] = [];
-  let arr: string[] | null = null;
-  const push = (s: string): void => { if (arr) arr.push(s); else if (s.trim()) out.push(s); };
-  const close = (): void => {
-    const s = arr?.join('') ?? '';
-    arr = null;
+  let arr: RawText | null = null;
+  let font = '';
+  const text = (raw: RawText): void => {
+    const s = raw.map((f) => (f === null ? ' ' : decodeString(f))).join('');
     if (s.trim()) out.push(s);
+    keep?.(font, raw);
+  };
+  const push = (raw: string): void => { if (arr) arr.push(raw); else text([raw]); };
+  const close = (): void => {
+    if (arr) text(arr);
+    arr = null;
   };
   let i = 0;
   while (i < t.length) {
@@ -261,14 +280,15 @@ function syntaxTexts(t: string, withRest: boolean): string[] {
     if (j > i) {
       const between = t.slice(i, j);
       if (withRest) rest.push(between);
-      if (arr) for (const n of between.matchAll(NUMBER)) if (Number(n[0]) < -WORD_GAP) (arr as string[]).push(' ');
+      if (arr) for (const n of between.matchAll(NUMBER)) if (Number(n[0]) < -WORD_GAP) (arr as RawText).push(null);
+      if (keep) for (const f of between.matchAll(SET_FONT)) font = f[1]!;
     }
     if (!m) break;
     const c = t[j];
     i = j + 1;
     if (c === '(') {
       const s = literal(t, j + 1);
-      push(decodeString(s.text));
+      push(s.text);
       i = s.end;
     } else if (c === '<') {
       HEX_STRING.lastIndex = j + 1;
@@ -277,11 +297,11 @@ function syntaxTexts(t: string, withRest: boolean): string[] {
         i = j + 2; // a dictionary
       } else if (h) {
         const hex = h[1]!.replace(/[\s\0]/g, '');
-        push(decodeString(Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex').toString('latin1')));
+        push(Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex').toString('latin1'));
         i = HEX_STRING.lastIndex;
       } else if (withRest) rest.push('<');
     } else if (c === '[') {
-      if (arr) close();
+      close();
       arr = [];
     } else if (c === ']') {
       close();
@@ -292,7 +312,7 @@ function syntaxTexts(t: string, withRest: boolean): string[] {
     }
     if (withRest) rest.push('\n');
   }
-  if (arr) close();
+  close();
   if (withRest) append(out, rest.join('').split(/[\x00-\x1f\x7f]+/).filter((l) => /\p{L}.*\p{L}/u.test(l)));
   return out;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { pagePdf, utf16Hex } from '../helpers/pdf.js';
+import { pagePdf, subsetFont, utf16Hex } from '../helpers/pdf.js';
 import { bagOf, withPrivateContact } from './helpers.js';
 
 /**
@@ -51,12 +51,16 @@ describe('a kept PDF attachment', () => {
     expect((await runCli(['verify', out])).code).toBe(0);
   });
 
-  it('is read by its text: a name split over a TJ array, accents written as octal codes, withheld text', async () => {
+  it('is read by its text: a name split over a TJ array, accents written as octal codes, a subset font, withheld text', async () => {
     const tj = await exportWith(pagePdf(PAGE('[(Re) -20 (za Mo) 10 (hamedi)] TJ')));
     expectRefused(tj.r, tj.out, /media_4_0\.pdf!PDF object 4:\d+: name of a private contact/);
     // PDFDocEncoding: é and È as octal codes, and the name in capitals; folded as all screened text is
     const folded = await exportWith(pagePdf(PAGE('[(Gesprek) -333 (met) -333 (R\\351za) -250 (MOHAM\\310DI)] TJ')));
     expectRefused(folded.r, folded.out, /media_4_0\.pdf!PDF object 4:\d+: name of a private contact/);
+    // A subset font's own codes, read through its ToUnicode map (as LibreOffice and Chrome write text)
+    const font = subsetFont(6);
+    const subset = await exportWith(pagePdf(`BT /F2 11 Tf [${font.codes('Reza')} -280 ${font.codes('Mohamedi')}] TJ ET`, { fonts: '/F2 6 0 R', extra: font.objects }));
+    expectRefused(subset.r, subset.out, /media_4_0\.pdf!PDF object 4:\d+: name of a private contact/);
     const text = await exportWith(pagePdf(PAGE('[(Zullen we vrijdag samen bij Het Dolfijn) 15 (restaurant eten?)] TJ')));
     expectRefused(text.r, text.out, /media_4_0\.pdf!PDF object 4:\d+: withheld text \(message 3\)/);
   });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { makePdf, pagePdf, utf16Hex } from '../helpers/pdf.js';
+import { makePdf, pagePdf, subsetFont, utf16Hex } from '../helpers/pdf.js';
 import { looksLikePdf, pdfTextParts } from '../../src/export/pdf-text.js';
 import { leakParts } from '../../src/export/leak-parts.js';
 
@@ -35,6 +35,15 @@ describe('the text of a PDF', () => {
     const lines = streamLines(pdf, 'PDF object 4');
     expect(lines.length).toBe(300_001);
     expect(lines[300_000]).toBe('Reza Mohamedi');
+  });
+
+  it('reads text in the codes of a subset font through its ToUnicode map, also when the map comes after the page', () => {
+    const font = subsetFont(6);
+    // (Helvetica's string holds the same bytes: it is not read through the other font's map)
+    const content = `BT /F2 11 Tf [${font.codes('Reza')} -300 ${font.codes('Mohamedi')}] TJ /F1 11 Tf ${font.codes('Reza')} Tj ET`;
+    const lines = streamLines(pagePdf(content, { fonts: '/F2 6 0 R', extra: font.objects }), 'PDF object 4');
+    expect(lines).toContain('Reza Mohamedi');
+    expect(lines.filter((l) => l.includes('Reza'))).toEqual(['Reza Mohamedi']);
   });
 
   it('holds its document info, in UTF-16BE with its byte order mark too, and its XMP', () => {

@@ -38,12 +38,15 @@ export function makePdf(objects: PdfObject[], info?: number): Buffer {
   return Buffer.concat([...parts, Buffer.from(xref + trailer, 'latin1')]);
 }
 
-/** A one-page PDF showing `content` (a content stream: `BT /F1 12 Tf 72 712 Td (…) Tj ET`), deflated; `extra` objects follow (numbers from 6). */
-export function pagePdf(content: string | Buffer, o: { extra?: PdfObject[]; info?: number; storedStream?: Buffer } = {}): Buffer {
+/**
+ * A one-page PDF showing `content` (a content stream: `BT /F1 12 Tf 72 712 Td (…) Tj ET`), deflated, in Helvetica (/F1)
+ * and the `fonts` named (`/F2 6 0 R`); `extra` objects follow (numbers from 6).
+ */
+export function pagePdf(content: string | Buffer, o: { extra?: PdfObject[]; info?: number; storedStream?: Buffer; fonts?: string } = {}): Buffer {
   return makePdf([
     { dict: '<< /Type /Catalog /Pages 2 0 R >>' },
     { dict: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
-    { dict: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>' },
+    { dict: `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R${o.fonts ? ` ${o.fonts}` : ''} >> >> >>` },
     { dict: '<< >>', stream: content, deflate: true, ...(o.storedStream ? { storedStream: o.storedStream } : {}) },
     { dict: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>' },
     ...(o.extra ?? []),
@@ -53,4 +56,31 @@ export function pagePdf(content: string | Buffer, o: { extra?: PdfObject[]; info
 /** A PDF string in UTF-16BE hex with its byte order mark, as writers put non-Latin document info. */
 export function utf16Hex(s: string): string {
   return `<FEFF${Buffer.from(s, 'utf16le').swap16().toString('hex').toUpperCase()}>`;
+}
+
+/**
+ * A subset font as LibreOffice and Chrome write it: its text in codes of its own (`R` is <01>, `e` <02>…), readable only
+ * through its ToUnicode map. Objects `n` (the font) and `n + 1` (the map); `codes` encodes a text in it.
+ */
+export function subsetFont(n: number): { objects: PdfObject[]; codes: (s: string) => string } {
+  const letters = 'Reza Mohamedi';
+  const chars = [...new Set(letters)];
+  const code = (c: string): string => (chars.indexOf(c) + 1).toString(16).padStart(2, '0').toUpperCase();
+  const hex = (c: string): string => c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase();
+  const [first, ...others] = chars;
+  const cmap = [
+    '/CIDInit /ProcSet findresource begin', '12 dict begin', 'begincmap', '/CMapName /Adobe-Identity-UCS def', '/CMapType 2 def',
+    '1 begincodespacerange', '<00> <FF>', 'endcodespacerange',
+    '1 beginbfchar', `<${code(first!)}> <${hex(first!)}>`, 'endbfchar',
+    // (the others as one range with a destination each)
+    '1 beginbfrange', `<${code(others[0]!)}> <${code(others[others.length - 1]!)}> [${others.map((c) => `<${hex(c)}>`).join(' ')}]`, 'endbfrange',
+    'endcmap', 'CMapName currentdict /CMap defineresource pop', 'end', 'end',
+  ].join('\n');
+  return {
+    objects: [
+      { dict: `<< /Type /Font /Subtype /TrueType /BaseFont /BAAAAA+LiberationSans /FirstChar 0 /LastChar 11 /ToUnicode ${n + 1} 0 R >>` },
+      { dict: '<< >>', stream: cmap, deflate: true },
+    ],
+    codes: (s) => `<${[...s].map(code).join('')}>`,
+  };
 }
