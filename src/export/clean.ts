@@ -194,7 +194,8 @@ export function actorContactId(msg: MessageJson, ctx: CleaningContext): number |
       !x.isCustodian && ((x.name !== null && x.name.normalize('NFC').toLowerCase() === key) || (phone !== null && x.phone === phone)));
     if (p) return p.contactId;
     const hits = ctx.screen.find(text);
-    if (hits.length === 1 && hits[0]!.start === 0 && hits[0]!.end === text.length) return hits[0]!.contactId;
+    // (a contact card's person, CARD_CONTACT_ID 0, is no contact: no contact marking applies)
+    if (hits.length === 1 && hits[0]!.start === 0 && hits[0]!.end === text.length && hits[0]!.contactId > 0) return hits[0]!.contactId;
   }
   return null;
 }

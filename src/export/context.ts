@@ -1,18 +1,20 @@
-import type { DB } from '../store/db.js';
+import { blobDirFor, type DB } from '../store/db.js';
+import { BlobStore } from '../store/blobs.js';
 import type { Custodian } from '../store/custodians.js';
 import { getCustodian } from '../store/custodians.js';
-import { getConversation, iterateMessages } from '../store/messages.js';
+import { getConversation, getMessage, iterateMessages } from '../store/messages.js';
 import {
-  contactMarkings, conversationMarkings, conversationsInScope, custodianContacts, messageMarkingLookup,
+  cardMessageIds, contactMarkings, conversationMarkings, conversationsInScope, custodianContacts, messageMarkingLookup,
   type ContactInfo, type Scope, type ScopedConversation, type StoredMarking,
 } from '../store/exports.js';
-import { cleanConversation, conversationExclusion, type Category, type CleaningContext, type MarkingRef, type Slot } from './clean.js';
+import { cleanConversation, conversationExclusion, messageMarking, type Category, type CleaningContext, type MarkingRef, type Slot } from './clean.js';
 import { nameWords, Screen, type PrivateContact } from './screen.js';
 import { keptEventTexts, presentInKept } from './presence.js';
 import { isNameless, neutralNameFor } from './nameless.js';
 import { dayRangeMs } from '../store/term.js';
 import { groupTextsOf } from './titles.js';
 import { subjectScreen } from './subjects.js';
+import { CardSet, cardsOf } from './cards.js';
 
 /**
  * Everything the cleaning needs for one custodian and period, computed once per export: effective contact and
@@ -105,7 +107,11 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
   }
   const pseudonyms = new Map(privateContacts.map((p) => [p.contactId, p.pseudonym]));
   const neutralNames = new Map(nameless.map((p) => [p.contactId, p.pseudonym]));
-  const screen = new Screen([...privateContacts, ...nameless], publicNames);
+  // People of contact cards shared in withheld messages (src/export/cards.ts): after the store's contacts, so that a
+  // name or number of a private contact is found as that contact.
+  const publicPhones = new Set(contacts.filter((k) => publicContacts.has(k.id)).flatMap((k) => k.phones));
+  const cards = cardsInScope(db, conversations, scope, (c) => ({ ...baseContext(c, convMarks.get(c.id) ?? [], cMarks, custodian, new Map(), new Screen([])), excluded: !!exclusions.get(c.id) }), messageMarkings);
+  const screen = new Screen([...privateContacts, ...nameless, ...cards.contacts((p) => publicPhones.has(p))], publicNames);
   const withheldTitles = new Set<number>();
   const withheldSubjects = new Map<number, string[]>();
   for (const c of conversations) {
@@ -120,6 +126,32 @@ export function buildExportContext(db: DB, custodian: Custodian, scope: Scope, a
     privateContacts, pseudonyms, neutralNames, publicNames, publicContacts, screen, withoutPrivate: once(() => withoutPrivate(contacts, publicNames)), messageMarkings,
   };
 }
+
+/** The contact cards shared in scope, withheld or kept as the cleaning treats the message that shares them. */
+function cardsInScope(
+  db: DB, conversations: ScopedConversation[], scope: Scope, contextOf: (c: ScopedConversation) => CleaningContext & { excluded: boolean },
+  markings: ExportContext['messageMarkings'],
+): CardSet {
+  const set = new CardSet();
+  const blobs = new BlobStore(blobDirFor(db.name));
+  const read = (a: { sha256: string | null; size: number | null; missing: boolean }): string | null => {
+    if (!a.sha256 || a.missing || (a.size ?? 0) > CARD_MAX_BYTES) return null;
+    try { return blobs.read(a.sha256).toString('utf8'); } catch { return null; } // (a missing blob is audit verify's finding)
+  };
+  for (const c of conversations) {
+    let ctx: (CleaningContext & { excluded: boolean }) | null = null;
+    for (const id of cardMessageIds(db, c.id, scope)) {
+      const m = getMessage(db, id);
+      if (!m) continue;
+      ctx ??= contextOf(c);
+      set.add(ctx.excluded || messageMarking(m, markings(id).effective, ctx) !== null, cardsOf(m, read));
+    }
+  }
+  return set;
+}
+
+/** A vCard larger than this is no contact card (a file misnamed .vcf): not read. */
+const CARD_MAX_BYTES = 1 << 20;
 
 /** A business participant known only by number (src/export/nameless.ts). */
 const knownByNumber = (k: ContactInfo): boolean => !k.isCustodian && k.phones.length > 0 && isNameless(k.names);

@@ -53,7 +53,10 @@ inhoud vervangen door markeringen die de context bewaren). De payload (\`data/\`
    vanaf 2) en telefoonnummer (E.164 en gangbare schrijfwijzen; beide ook procent-gecodeerd in een link) worden ook
    in overigens zakelijke tekst, titels en bijlagenamen vervangen door \`[Privécontact <n>]\`. Telefoonnummers van deelnemers staan niet in de geschoonde set: een zakelijke deelnemer
    zonder opgeslagen naam (de telefoon toont alleen een nummer) heet "Contact <n>" (zelfde nummering), en zijn nummer
-   wordt overal vervangen door \`[Contact <n>]\`. Een groepsnaam die alleen
+   wordt overal vervangen door \`[Contact <n>]\`. Een visitekaartje (vCard, contactbericht) in een afgeschermd
+   bericht of gesprek maakt de volledige naam (vanaf twee woorden) en de nummers erop privé: in getoonde inhoud worden
+   ze vervangen door \`[Privécontact (visitekaartje)]\`, behalve wat ook een getoond bericht deelt en de namen en
+   nummers van zakelijke deelnemers en de bewindspersoon. Een groepsnaam die alleen
    bestaat door afgeschermde inhoud (ingesteld door een afgeschermd systeembericht en door geen getoond bericht)
    wordt niet getoond: de titel is dan "Gesprek (titel afgeschermd)". Een groepsnaam of groepsomschrijving die alleen
    afgeschermde systeemberichten instellen, wordt ook in getoonde systeemberichten ("… heeft het onderwerp gewijzigd

@@ -1,4 +1,5 @@
 import { packageFiles, type Leak, type LeakSource } from './leaks.js';
+import { hitOrigin } from './cards.js';
 
 /**
  * Leaks in the paths of a geschoonde package's files (pure but for listing the files): a file or folder named after
@@ -21,7 +22,7 @@ export function pathLeaks(rel: string, src: LeakSource): { shown: string; leaks:
       const longest = Math.max(...f.text.filter((h) => h.origin === origin).map((h) => h.fragment.length));
       leaks.push({ file: shown, line: 0, kind: 'text', found: `${longest} characters`, origin });
     }
-    for (const h of f.names) leaks.push({ file: shown, line: 0, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
+    for (const h of f.names) leaks.push({ file: shown, line: 0, kind: h.kind, found: h.pseudonym, origin: hitOrigin(h) });
   }
   return { shown, leaks };
 }

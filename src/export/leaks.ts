@@ -21,6 +21,7 @@ import { subjectScreen } from './subjects.js';
 import { pathLeaks } from './leak-paths.js';
 import { leakParts } from './leak-parts.js';
 import { nameTextsOf, textsOf } from './shown-text.js';
+import { CardSet, cardsOf, hitOrigin, isCardFile } from './cards.js';
 
 type RawHeader = {
   title: string; titleWithheld?: boolean; subjectsWithheld?: string[]; excluded: boolean;
@@ -125,12 +126,15 @@ function* rawPackageSteps(bagDirs: string[]): Generator<void, LeakSource, void> 
   const contacts = bagDirs.flatMap((d) => findFiles(path.join(d, 'data'), (n) => n === 'contacten.json'));
   const privateContacts: PrivateContact[] = [];
   const publicNames = new Set<string>();
+  const publicPhones = new Set<string>();
+  const cards = new CardSet();
   for (const f of contacts) {
     for (const e of parseJsonLinesArray(readLines(f))) {
       if (!('item' in e)) continue;
       const k = e.item as { id: number; rank: number; isCustodian: boolean; private: boolean; pseudonym: string | null; names: string[]; phones: string[]; namesPublic?: boolean };
       // (every name of a contact present in kept content is shown, not only the one a participant list gives)
       if (k.namesPublic) for (const n of k.names) publicNames.add(n);
+      if (k.namesPublic || k.isCustodian) for (const p of k.phones) publicPhones.add(p);
       if (k.private) privateContacts.push({ contactId: k.id, pseudonym: k.pseudonym ?? '', names: k.names, phones: k.phones });
       else if (!k.isCustodian && k.phones.length && isNameless(k.names)) privateContacts.push({ contactId: k.id, pseudonym: neutralNameFor(k.rank), names: [], phones: k.phones });
       yield;
@@ -160,7 +164,9 @@ function* rawPackageSteps(bagDirs: string[]): Generator<void, LeakSource, void> 
           }
           continue;
         }
-        const s = e.item as { message: LeakMessage; cleaning: { outcome: string; passages: { start: number; end: number }[] } };
+        const s = e.item as { message: LeakMessage & { extra?: Record<string, unknown> | null; attachments: { name: string; mime?: string | null; file?: string | null }[] }; cleaning: { outcome: string; passages: { start: number; end: number }[] } };
+        // (a contact card: its bytes are the conversation folder's media file)
+        if (pass === 'marked') cards.add(s.cleaning.outcome !== 'kept', cardsOf(s.message, (a) => (isCardFile(a) && a.file ? readCard(path.join(path.dirname(f), a.file)) : null)));
         addMessage(idx, pass, s.message, s.cleaning.outcome === 'kept' ? s.cleaning.passages : null, subjects);
         yield;
       }
@@ -169,7 +175,7 @@ function* rawPackageSteps(bagDirs: string[]): Generator<void, LeakSource, void> 
   for (const n of publicNames) idx.addPublic(n);
   addBoilerplate(idx);
   const describe = bagDirs.length === 1 ? `the ruwe dataset ${bagDirs[0]}` : `the ruwe datasets ${bagDirs.join(', ')} (this delivery's first)`;
-  return { fragments: idx, screen: new Screen(privateContacts, [...publicNames]), describe };
+  return { fragments: idx, screen: new Screen([...privateContacts, ...cards.contacts((p) => publicPhones.has(p))], [...publicNames]), describe };
 }
 
 /** Leak source 2: the store, for the custodian, period and --allow-unreviewed setting in the package's bag-info.txt. */
@@ -211,6 +217,11 @@ function* storeSteps(store: Store, geschoondBag: string): Generator<void, LeakSo
   idx.addPublic(`${custodian.name} ${custodian.function} ${custodian.department}`);
   addBoilerplate(idx);
   return { fragments: idx, screen: x.screen, describe: `the store ${store.path}` };
+}
+
+/** A contact card's text from a file of a ruwe package, or null when it is not there or too large to be one. */
+function readCard(file: string): string | null {
+  try { return fs.statSync(file).size <= 1 << 20 ? fs.readFileSync(file, 'utf8') : null; } catch { return null; }
 }
 
 function findFiles(dir: string, pick: (name: string) => boolean): string[] {
@@ -293,12 +304,12 @@ function* scanLines(lines: Iterable<string>, format: string, shown: string, src:
           leaks.push({ file: shown, line: n, kind: 'text', found: `${fragment.length} characters`, origin });
         }
       }
-      for (const h of src.screen.find(t)) leaks.push({ file: shown, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
+      for (const h of src.screen.find(t)) leaks.push({ file: shown, line: n, kind: h.kind, found: h.pseudonym, origin: hitOrigin(h) });
     }
     // Names of 2 and 3 characters, only where the text is made of names (the longer ones were found above).
     for (const t of nameTextsOf(format, line, n, state)) {
       for (const h of src.screen.strict.find(t)) {
-        if (!src.screen.find(t.slice(h.start, h.end)).length) leaks.push({ file: shown, line: n, kind: h.kind, found: h.pseudonym, origin: `private contact ${h.contactId}` });
+        if (!src.screen.find(t.slice(h.start, h.end)).length) leaks.push({ file: shown, line: n, kind: h.kind, found: h.pseudonym, origin: hitOrigin(h) });
       }
     }
     tail = next;

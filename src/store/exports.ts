@@ -281,6 +281,21 @@ export function custodianContacts(db: DB, custodianId: string, senderNamesFor: R
   });
 }
 
+/**
+ * Messages of a conversation in scope that share a contact card: a contact message (Signal, WhatsApp), or any message
+ * with a vCard attachment (by name or type: a card sent as a document, an MMS part), in file order.
+ */
+export function cardMessageIds(db: DB, conversationId: number, s: Scope): number[] {
+  const r = range('m', s);
+  return db
+    .prepare(
+      `SELECT m.id FROM messages m WHERE m.conversation_id = ?${r.sql} AND (m.kind = 'contact' OR EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id
+         AND (lower(a.name) LIKE '%.vcf' OR lower(a.name) LIKE '%.vcard' OR lower(a.mime) IN ('text/vcard', 'text/x-vcard')))) ORDER BY m.seq`,
+    )
+    .pluck()
+    .all(conversationId, ...r.args) as number[];
+}
+
 export interface SourceRecord {
   id: number;
   fileName: string;
