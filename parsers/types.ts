@@ -162,6 +162,11 @@ export interface Participant {
   phone: string | null;
   /** Platform identity (Signal ACI, SMS address); null when only a display name is known. */
   key: string | null;
+  /**
+   * Other names the export knows the person by, beside `name` (Signal: the address-book and profile names of a contact
+   * shown by the nickname the custodian gave it). Kept with the contact, so that a private contact is screened by each.
+   */
+  otherNames?: string[];
 }
 
 /** Describes the chat a source belongs to. */

@@ -29,6 +29,8 @@ export interface Person {
   /** ACI (UUID text), else E.164, else `recipient:<id>`; the custodian: the given self ACI or `self`. */
   key: string;
   isSelf: boolean;
+  /** The contact's other names (Participant.otherNames). */
+  otherNames?: string[];
 }
 
 export interface ExportChatState {

@@ -213,16 +213,17 @@ function checkMetadata(metadata: unknown, warnings: WarningSink): void {
   }
 }
 
-function contactName(c: NonNullable<RecipientT['contact']>): string | null {
+/**
+ * A contact's names, the one Signal shows first (the custodian's nickname for it, the address-book name, the profile
+ * name, the username): `name` is the first of them, `otherNames` the rest, each once.
+ */
+function contactNames(c: NonNullable<RecipientT['contact']>): { name: string | null; otherNames: string[] } {
   const join = (...p: (string | undefined)[]): string => p.filter(Boolean).join(' ').trim();
-  return (
-    join(c.nickname?.given, c.nickname?.family) ||
-    join(c.systemGivenName, c.systemFamilyName) ||
-    c.systemNickname ||
-    join(c.profileGivenName, c.profileFamilyName) ||
-    c.username ||
-    null
-  );
+  const all = [
+    join(c.nickname?.given, c.nickname?.family), join(c.systemGivenName, c.systemFamilyName), c.systemNickname?.trim() ?? '',
+    join(c.profileGivenName, c.profileFamilyName), c.username?.trim() ?? '',
+  ].filter((n, i, a) => n && a.indexOf(n) === i);
+  return { name: all[0] ?? null, otherNames: all.slice(1) };
 }
 
 function recipientInfo(r: RecipientT, self: Person): RecipientInfo {
@@ -231,7 +232,8 @@ function recipientInfo(r: RecipientT, self: Person): RecipientInfo {
   if (r.contact) {
     const aci = uuidFromBase64(r.contact.aci);
     const phone = r.contact.e164 !== undefined ? toE164(`+${r.contact.e164}`) : null;
-    return { id, raw: r, person: { name: contactName(r.contact), phone, key: aci ?? phone ?? `recipient:${id}`, isSelf: false } };
+    const { name, otherNames } = contactNames(r.contact);
+    return { id, raw: r, person: { name, phone, key: aci ?? phone ?? `recipient:${id}`, isSelf: false, ...(otherNames.length ? { otherNames } : {}) } };
   }
   const name = r.group?.snapshot?.title?.title ?? (r.releaseNotes ? 'Signal' : r.callLink?.name ?? null);
   return { id, raw: r, person: { name, phone: null, key: `recipient:${id}`, isSelf: false } };
@@ -256,7 +258,7 @@ function chatTitle(r: RecipientInfo): string {
 }
 
 function participant(p: Person): Participant {
-  return { name: p.name, phone: p.phone, key: p.key };
+  return { name: p.name, phone: p.phone, key: p.key, ...(p.otherNames ? { otherNames: p.otherNames } : {}) };
 }
 
 /**

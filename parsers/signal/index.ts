@@ -66,5 +66,7 @@ export { generateSignalMainJsonl, generateSignalMetadata } from './generate.js';
  * 1.1.0: voice messages carry extra.mediaType 'voice'; disappearing-timer warnings carry their chat's key; SMS XML
  * declared Latin-1 or Windows-1252 is decoded as such (was U+FFFD); a malformed integer field or a time at the edge of
  * the representable dates is refused naming the file and line.
+ * 1.2.0: a contact of Signal's own export carries its other names (address-book, profile, username) beside the one
+ * shown first (Participant.otherNames).
  */
-export const SIGNAL_PARSER_VERSION = '1.1.0';
+export const SIGNAL_PARSER_VERSION = '1.2.0';

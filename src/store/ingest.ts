@@ -166,10 +166,13 @@ export function ensureContact(db: DB, custodianId: string, platform: Platform, p
       `UPDATE contacts SET display_name = COALESCE(display_name, ?), phone_e164 = COALESCE(phone_e164, ?), is_custodian = MAX(is_custodian, ?) WHERE id = ?`,
     ).run(p.name, p.phone, fromSelf ? 1 : 0, contactId);
   }
-  if (!existing) {
-    db.prepare('INSERT OR IGNORE INTO contact_identities (contact_id, custodian_id, platform, handle, display_name) VALUES (?, ?, ?, ?, ?)').run(
-      contactId, custodianId, platform, handle, p.name,
-    );
+  const identity = db.prepare('INSERT OR IGNORE INTO contact_identities (contact_id, custodian_id, platform, handle, display_name) VALUES (?, ?, ?, ?, ?)');
+  if (!existing) identity.run(contactId, custodianId, platform, handle, p.name);
+  // Each other name the platform shows the identity by (Signal: address-book and profile name beside a nickname) is
+  // an identity of its own, `alias:<handle>:<name>`, so that every name the contact is known by is screened (when it
+  // is private) and matched by contact rules. A later export adds the names it shows anew.
+  for (const n of p.otherNames ?? []) {
+    if (matchKey(n) && matchKey(n) !== matchKey(p.name ?? '')) identity.run(contactId, custodianId, platform, `alias:${handle}:${matchKey(n)}`, n);
   }
   return contactId;
 }
