@@ -16,11 +16,26 @@ function collectStrings(v: unknown, out: string[]): void {
   else if (v && typeof v === 'object') for (const x of Object.values(v)) collectStrings(x, out);
 }
 
+/** Files read as markup (HTML also in a zip: an e-mail or web page forwarded as a file). */
+const MARKUP = /\.(?:x?html?|xml)$/i;
+const HTML = /\.x?html?$/i;
+/**
+ * Tags of the elements a browser shows inside a run of text, and comments, which it does not show at all. Not `time`:
+ * chat.html writes a message's time so, beside its sender ("07:03 · Sanne Mulder"), and a withheld forward that quotes
+ * both ("[11/1, 07:03] Sanne Mulder: …") would be found in every such line.
+ */
+const INLINE = /<\/?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub|sup|tt|u|var|wbr)(?:\s[^>]*)?\/?>|<!---->/gi;
+
+/** HTML as a browser runs its text: the inline tags and (emptied) comments taken out, so the text on both sides joins. */
+const inlineJoined = (s: string): string => s.replace(INLINE, '');
+
 /**
  * The texts of one line of a file that the package shows: JSON string values (not keys), markup text nodes, comments
  * and attribute values (not element names or CSS), or the line itself. Separate values and nodes are scanned
- * separately, so words of two neighbouring values never form a fragment together. `joins` says whether the first text
- * continues the previous line's last one (text that runs over a line break).
+ * separately, so words of two neighbouring values never form a fragment together. In HTML a node is what a browser
+ * shows as one run of text: inline elements and comments do not split it (`Re<b></b>za <span>Mohamedi</span>` is
+ * "Reza Mohamedi"), block elements and line breaks do. `joins` says whether the first text continues the previous
+ * line's last one (text that runs over a line break).
  */
 export function textsOf(file: string, line: string, state: { inStyle: boolean }): { texts: string[]; joins: boolean; tail: string } {
   if (file.endsWith('.json')) {
@@ -39,7 +54,7 @@ export function textsOf(file: string, line: string, state: { inStyle: boolean })
     }
     return { texts, joins: false, tail: '' };
   }
-  if (/\.(html|xml)$/.test(file)) {
+  if (MARKUP.test(file)) {
     let s = line;
     if (state.inStyle) {
       const end = s.indexOf('</style>');
@@ -52,10 +67,11 @@ export function textsOf(file: string, line: string, state: { inStyle: boolean })
     if (start >= 0) { s = s.slice(0, start); state.inStyle = true; }
     const texts: string[] = [];
     s = s.replace(/<!--([\s\S]*?)-->/g, (_m, c: string) => { texts.push(unescapeMarkup(c)); return '<!---->'; });
-    const nodes = s.split(/<[^>]*>/);
     for (const tag of s.match(/<[^>]*>/g) ?? []) {
       for (const a of tag.matchAll(/=\s*(?:"([^"]*)"|'([^']*)')/g)) texts.push(unescapeMarkup(a[1] ?? a[2] ?? ''));
     }
+    if (HTML.test(file)) s = inlineJoined(s);
+    const nodes = s.split(/<[^>]*>/);
     // Text nodes first (in order), so that `joins` applies to the first node of the line.
     const text = nodes.map(unescapeMarkup).filter((t) => t.trim());
     texts.unshift(...text);
@@ -88,8 +104,9 @@ export function nameTextsOf(file: string, line: string, n: number, state: { naam
     return []; // not this package's layout: the slot check reports it
   }
   if (name === 'chat.html') {
-    const out = [...line.matchAll(/<(title|h1)>([^<]*)<\/\1>/g)].map((m) => unescapeMarkup(m[2]!));
-    if (line.includes(`· ${HTML_LABELS.system}`)) out.push(...[...line.matchAll(/<div class="t">([^<]*)<\/div>/g)].map((m) => unescapeMarkup(m[1]!)));
+    const flat = inlineJoined(line.replace(/<!--[\s\S]*?-->/g, ''));
+    const out = [...flat.matchAll(/<(title|h1)>([^<]*)<\/\1>/g)].map((m) => unescapeMarkup(m[2]!));
+    if (flat.includes(`· ${HTML_LABELS.system}`)) out.push(...[...flat.matchAll(/<div class="t">([^<]*)<\/div>/g)].map((m) => unescapeMarkup(m[1]!)));
     return out;
   }
   if (/^Gesprek_\d+\.mdto\.xml$/.test(name) && !state.naamSeen) {
