@@ -16,6 +16,8 @@ import type { PrivateContact, ScreenHit } from './screen.js';
 
 /** What shows for a name or number from a card in withheld content. */
 export const CARD_PSEUDONYM = 'Privécontact (visitekaartje)';
+/** A vCard larger than this is no contact card (a file misnamed .vcf): not read. */
+export const CARD_MAX_BYTES = 1 << 20;
 /** The contact id of a card's hits (no contact of the store has it). */
 export const CARD_CONTACT_ID = 0;
 
@@ -80,8 +82,7 @@ export function parseVcards(text: string): Card[] {
     } else if (!cur) continue;
     else if (name === 'FN') cur.names.push(unescape(value));
     else if (name === 'N') {
-      const [family, given, additional, prefix, suffix] = splitUnescaped(value, ';');
-      void prefix; void suffix;
+      const [family, given, additional] = splitUnescaped(value, ';');
       cur.names.push([given, additional, family].filter(Boolean).join(' '));
     } else if (name === 'NICKNAME') cur.names.push(...splitUnescaped(value, ','));
     else if (name === 'TEL') cur.tels.push(value.trim());

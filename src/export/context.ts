@@ -14,7 +14,7 @@ import { isNameless, neutralNameFor } from './nameless.js';
 import { dayRangeMs } from '../store/term.js';
 import { groupTextsOf } from './titles.js';
 import { subjectScreen } from './subjects.js';
-import { CardSet, cardsOf } from './cards.js';
+import { CARD_MAX_BYTES, CardSet, cardsOf } from './cards.js';
 
 /**
  * Everything the cleaning needs for one custodian and period, computed once per export: effective contact and
@@ -149,9 +149,6 @@ function cardsInScope(
   }
   return set;
 }
-
-/** A vCard larger than this is no contact card (a file misnamed .vcf): not read. */
-const CARD_MAX_BYTES = 1 << 20;
 
 /** A business participant known only by number (src/export/nameless.ts). */
 const knownByNumber = (k: ContactInfo): boolean => !k.isCustodian && k.phones.length > 0 && isNameless(k.names);

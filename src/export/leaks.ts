@@ -21,7 +21,7 @@ import { subjectScreen } from './subjects.js';
 import { pathLeaks } from './leak-paths.js';
 import { leakParts } from './leak-parts.js';
 import { nameTextsOf, textsOf } from './shown-text.js';
-import { CardSet, cardsOf, hitOrigin, isCardFile } from './cards.js';
+import { CARD_MAX_BYTES, CardSet, cardsOf, hitOrigin, isCardFile } from './cards.js';
 
 type RawHeader = {
   title: string; titleWithheld?: boolean; subjectsWithheld?: string[]; excluded: boolean;
@@ -221,7 +221,7 @@ function* storeSteps(store: Store, geschoondBag: string): Generator<void, LeakSo
 
 /** A contact card's text from a file of a ruwe package, or null when it is not there or too large to be one. */
 function readCard(file: string): string | null {
-  try { return fs.statSync(file).size <= 1 << 20 ? fs.readFileSync(file, 'utf8') : null; } catch { return null; }
+  try { return fs.statSync(file).size <= CARD_MAX_BYTES ? fs.readFileSync(file, 'utf8') : null; } catch { return null; }
 }
 
 function findFiles(dir: string, pick: (name: string) => boolean): string[] {
