@@ -228,23 +228,57 @@ export function hashFile(file: string): { sha256: string; size: number } {
   return { sha256: hash.digest('hex'), size };
 }
 
-/** Reads a text file line by line with flat memory (sync generator). */
-export function* readLines(file: string): Generator<string> {
+/**
+ * Reads a text file line by line with flat memory (sync generator). A line longer than `maxLine` characters (binary
+ * bytes without a line break: a zero-filled or sparse file) is given in pieces of that length, each but the first
+ * starting with the last `overlap` characters of the one before, so that a name across a cut is still whole in one.
+ * Without a limit such a line grows until it no longer fits a string. A line is collected from its chunks once, not
+ * re-split with each new chunk.
+ */
+export function* readLines(file: string, maxLine = Number.POSITIVE_INFINITY, overlap = 4096): Generator<string> {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
-    let rest = '';
     const decoder = new TextDecoder('utf-8');
+    /** The start of the current line, from earlier chunks. */
+    let parts: string[] = [];
+    let partsLength = 0;
+    /** Gives the pieces of `line` longer than maxLine but its last, which it returns. */
+    const cut = function* (line: string): Generator<string, string> {
+      while (line.length > maxLine) {
+        yield line.slice(0, maxLine);
+        line = line.slice(maxLine - overlap);
+      }
+      return line;
+    };
+    const take = function* (text: string): Generator<string> {
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; from = nl + 1, nl = text.indexOf('\n', from)) {
+        if (parts.length === 0) yield yield* cut(text.slice(from, nl));
+        else {
+          parts.push(text.slice(from, nl));
+          yield yield* cut(parts.join(''));
+          parts = [];
+          partsLength = 0;
+        }
+      }
+      if (from < text.length) {
+        parts.push(from === 0 ? text : text.slice(from));
+        partsLength += text.length - from;
+      }
+      if (partsLength > maxLine) {
+        const rest = yield* cut(parts.join(''));
+        parts = [rest];
+        partsLength = rest.length;
+      }
+    };
     for (;;) {
       const n = fs.readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
-      const chunk = rest + decoder.decode(buf.subarray(0, n), { stream: true });
-      const lines = chunk.split('\n');
-      rest = lines.pop()!;
-      yield* lines;
+      yield* take(decoder.decode(buf.subarray(0, n), { stream: true }));
     }
-    rest += decoder.decode();
-    if (rest) yield rest;
+    yield* take(decoder.decode());
+    if (partsLength > 0) yield yield* cut(parts.join(''));
   } finally {
     fs.closeSync(fd);
   }

@@ -16,12 +16,18 @@ const MAX_META = 8 << 20;
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]+/;
 
 /**
+ * The longest line the leak check reads of a file as one (64 Mi characters); a longer one, binary bytes without a line
+ * break, is read in overlapping pieces (see readLines).
+ */
+const LEAK_MAX_LINE = 1 << 26;
+
+/**
  * The lines the leak check reads of a file in a package: an image's metadata (its picture is no text, and a short name
  * turns up in pixel data by chance: about twice per GB per name), any other file whole.
  */
 export function leakLines(file: string): Iterable<string> {
   // (a file named like an image that is none, such as text planted as .jpg, is read whole)
-  return (IMAGE_FILE.test(file) && imageMetadataLines(file)) || readLines(file);
+  return (IMAGE_FILE.test(file) && imageMetadataLines(file)) || readLines(file, LEAK_MAX_LINE);
 }
 
 /** The metadata of an image as lines of text (empty when it has none); null when it is no JPEG, PNG or WebP. */
