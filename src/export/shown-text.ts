@@ -30,6 +30,17 @@ const INLINE = /<\/?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd
 const inlineJoined = (s: string): string => s.replace(INLINE, '');
 
 /**
+ * The XML parts of an office document (Word, PowerPoint, Excel), in which Word splits a word over runs wherever its
+ * formatting, spelling marks or revision history change (`<w:r><w:t>Re</w:t></w:r><w:r><w:t>za</w:t></w:r>`).
+ */
+const OFFICE_XML = /(?:^|\/)(?:word|ppt|xl)\/.*\.xml$/i;
+/** What separates text in an office part as a reader sees it: paragraphs, line breaks, tabs, table cells, shared strings. */
+const OFFICE_SPLIT = /<\/?(?:w:p|a:p|w:br|a:br|w:cr|w:tab|w:tc|a:tc|si|c|is)(?:\s[^>]*)?\/?>/g;
+
+/** An office part as a reader reads its text: only what separates text is kept as a tag (`<p>`), every other tag taken out. */
+const officeJoined = (s: string): string => s.replace(OFFICE_SPLIT, '\u0000').replace(/<[^>]*>/g, '').replaceAll('\u0000', '<p>');
+
+/**
  * The texts of one line of a file that the package shows: JSON string values (not keys), markup text nodes, comments
  * and attribute values (not element names or CSS), or the line itself. Separate values and nodes are scanned
  * separately, so words of two neighbouring values never form a fragment together. In HTML a node is what a browser
@@ -71,6 +82,7 @@ export function textsOf(file: string, line: string, state: { inStyle: boolean })
       for (const a of tag.matchAll(/=\s*(?:"([^"]*)"|'([^']*)')/g)) texts.push(unescapeMarkup(a[1] ?? a[2] ?? ''));
     }
     if (HTML.test(file)) s = inlineJoined(s);
+    else if (OFFICE_XML.test(file)) s = officeJoined(s);
     const nodes = s.split(/<[^>]*>/);
     // Text nodes first (in order), so that `joins` applies to the first node of the line.
     const text = nodes.map(unescapeMarkup).filter((t) => t.trim());
