@@ -43,13 +43,17 @@ interface Read {
   peek(pos: number, len: number): Buffer;
 }
 
-/** Whether the file starts like a PDF (`%PDF-` on one of its first lines within 1 KiB, as readers accept it). */
+/** Whether bytes start like a PDF (`%PDF-` on one of their first lines within 1 KiB, as readers accept it). */
+export function isPdfHead(bytes: Buffer): boolean {
+  return /(?:^|[\r\n])%PDF-/.test(bytes.subarray(0, 1024).toString('latin1'));
+}
+
+/** Whether the file starts like a PDF (see isPdfHead). */
 export function looksLikePdf(file: string): boolean {
   const fd = fs.openSync(file, 'r');
   try {
     const b = Buffer.alloc(1024);
-    const head = b.subarray(0, fs.readSync(fd, b, 0, b.length, 0)).toString('latin1');
-    return /(?:^|[\r\n])%PDF-/.test(head);
+    return isPdfHead(b.subarray(0, fs.readSync(fd, b, 0, b.length, 0)));
   } finally {
     fs.closeSync(fd);
   }
@@ -70,6 +74,15 @@ export function* pdfTextParts(file: string): Generator<PdfPart> {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The text of a PDF held in memory (an entry of a zip), by object. */
+export function* pdfTextPartsOf(buf: Buffer): Generator<PdfPart> {
+  const read: Read = {
+    read: (pos, len) => Buffer.from(buf.subarray(pos, Math.min(buf.length, pos + len))),
+    peek: (pos, len) => buf.subarray(pos, Math.min(buf.length, pos + len)),
+  };
+  yield* partsOf(read, buf.length);
 }
 
 /** The object syntax is read window by window; at each `stream` keyword its data is read and the syntax goes on after. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import { isPdfHead, pdfTextPartsOf } from './pdf-text.js';
 
 /**
  * The names and text of the entries of a zip file, read synchronously for the leak check (a kept attachment that is
@@ -23,6 +24,8 @@ const MAX_ENTRY = 64 * 1024 * 1024;
 const MAX_DEPTH = 3;
 /** Entries read as text: text formats, and the XML of office documents. */
 const TEXT_ENTRY = /\.(?:vcf|vcard|txt|text|csv|tsv|json|xml|rels|html?|xhtml|md|ics|vcs|eml|rtf|log)$/i;
+/** A PDF in the zip (a document forwarded in an archive, a scan in an office file). */
+const PDF_ENTRY = /\.pdf$/i;
 const ZIP_ENTRY = /\.(?:zip|docx|docm|xlsx|xlsm|pptx|odt|ods|odp|epub)$/i;
 
 /** Whether the bytes start like a zip (a local file header). */
@@ -94,9 +97,13 @@ function entriesOf(bytes: Bytes, prefix: string, depth: number): ZipTextEntry[] 
     const name = dir.subarray(at + 46, at + 46 + nameLen).toString('utf8');
     at += 46 + nameLen + extraLen + commentLen;
     const full = `${prefix}${name}`;
-    const wanted = TEXT_ENTRY.test(name) || (ZIP_ENTRY.test(name) && depth < MAX_DEPTH);
+    const wanted = TEXT_ENTRY.test(name) || PDF_ENTRY.test(name) || (ZIP_ENTRY.test(name) && depth < MAX_DEPTH);
     const data = wanted ? entryData(bytes, local, method, compressed) : null;
-    if (data && ZIP_ENTRY.test(name)) {
+    if (data && PDF_ENTRY.test(name) && isPdfHead(data)) {
+      // (a PDF is read by its text, as a kept PDF file is: see leak-parts.ts)
+      out.push({ name: full, text: null });
+      for (const p of pdfTextPartsOf(data)) out.push({ name: `${full}!${p.name}`, text: p.lines.join('\n') });
+    } else if (data && ZIP_ENTRY.test(name)) {
       out.push({ name: full, text: null });
       out.push(...(entriesOf(bufferBytes(data), `${full}!`, depth + 1) ?? []));
     } else {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
+import { pagePdf } from '../helpers/pdf.js';
 import { bagOf, withPrivateContact } from './helpers.js';
 
 /**
@@ -54,6 +55,17 @@ describe('a kept zip attachment', () => {
     const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/media_4_0\.zip!word\/document\.xml:1: name of a private contact/);
+    expect(r.stderr).not.toMatch(/olcek|ölçek/i);
+  });
+
+  it('holding a PDF reads the PDF by its text, as a kept PDF is read', async () => {
+    const zip = makeZip([{ name: 'stukken/verslag.pdf', data: pagePdf('BT /F1 12 Tf 72 712 Td (Gesprek met Zo\\353 \\326l\\347ek) Tj ET'), deflate: true }]);
+    const { cli, out } = await withPrivateContact({ 'WhatsApp-chat met Werkgroep Dijken.txt': GROUP, 'Dossier-dijken.zip': zip }, (n) => n === 'Zoë Ölçek');
+    expect((await cli('review', 'mark', '--message', '3', '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
+    const r = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both');
+    expect(r.code).toBe(1);
+    // (a part inside an entry is named as nested zips name theirs: its path under the entry)
+    expect(r.stderr).toMatch(/media_4_0\.zip!stukken\/verslag\.pdf\/PDF object 4:\d+: name of a private contact/);
     expect(r.stderr).not.toMatch(/olcek|ölçek/i);
   });
 
