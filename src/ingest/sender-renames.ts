@@ -25,8 +25,10 @@ export interface SenderRename {
  * The export's authors renamed since the conversation's stored messages, by the name the export writes them under.
  * A stored sender is gone when it sent messages within the export's time but is no author of it; an author is that
  * sender renamed when messages of the author stand in the store as that sender's, at the same time with the same text,
- * one to one: the author matches no other gone sender and the sender no other author, and at least two match (one
- * when the sender has only one stored message in that time). A person who left a group keeps their name in the export,
+ * one to one: the author matches no other gone sender and the sender no other author, and at least two match. (One
+ * is too little: a new member's "Ok" in the minute of a deleted one would make two people one contact, and a contact's
+ * marking would then cover the other's messages. A renamed sender with one message is reported missing instead.)
+ * A person who left a group keeps their name in the export,
  * so a gone sender's messages within the export's time are in it under another name or were deleted on the phone.
  */
 export async function findSenderRenames(
@@ -69,7 +71,7 @@ export async function findSenderRenames(
     if (per.size !== 1) continue;
     const [g, found] = [...per][0]!;
     const s = gone[g]!;
-    if (authorsOf.get(g)!.length !== 1 || found < Math.min(2, s.count)) continue;
+    if (authorsOf.get(g)!.length !== 1 || found < 2) continue;
     renames.set(author, { stored: s.sender, contactId: s.contactId, found });
     warnings.push({
       code: 'sender-renamed',

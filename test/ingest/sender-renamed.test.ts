@@ -91,6 +91,15 @@ it('a new member who once writes what a member whose messages are gone wrote is 
   expect(warnings(later, 'sender-renamed')).toEqual([]);
 });
 
+it('one matching message is not enough, even when the gone member wrote only that one: two people stay two contacts', async () => {
+  const lines = september('Jeroen Bos').filter((l) => !l.includes('Jeroen Bos'));
+  const first = await ingest('m1', [...lines, '25-09-2026 10:00 - Jeroen Bos: Ok']);
+  const later = await ingest('m2', [...lines, '25-09-2026 10:00 - Sara Jansen: Ok']);
+  expect(later).toMatchObject({ conversationId: first.conversationId, messagesNew: 1, messagesMissing: 1 });
+  expect(warnings(later, 'sender-renamed')).toEqual([]);
+  expect(senders().filter((s: any) => s.sender === 'Sara Jansen')).toEqual([{ sender: 'Sara Jansen', contact: 'Sara Jansen' }]);
+});
+
 /** iOS NL 1:1 chat with `person` as the phone shows them (the notice is written under that name, as the chat's). */
 const ios1on1 = (person: string, extra: string[] = []): string => [
   `[01-09-2026 08:00:00] ${person}: \u200eBerichten en gesprekken worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen of beluisteren, zelfs WhatsApp niet.`,
