@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import {
-  addParticipant, addSourceFile, conversationByTitle, conversationDateOrders, createSource, ensureContact, ensureConversation, finishSource,
+  addContactIdentity, addParticipant, addSourceFile, conversationByTitle, conversationDateOrders, createSource, ensureContact, ensureConversation, finishSource,
   firstRawTextOfSource, joinConversation, markCustodianContact, matchKey,
 } from '../store/ingest.js';
 import { identifyConversation } from './conversation-identity.js';
@@ -150,7 +150,11 @@ export async function ingestWhatsApp(ctx: IngestContext, unit: ExportUnit, store
   // Authors renamed since the stored messages are the contact they were (see findSenderRenames).
   const renamed = conv.created ? null : await findSenderRenames(ctx, unit, parseScan, order.dateOrder, conv.id);
   for (const w of renamed?.warnings ?? []) warnings.add(w);
-  for (const [name, r] of renamed?.renames ?? []) if (r.contactId !== null) contactIds.set(name, r.contactId);
+  for (const [name, r] of renamed?.renames ?? []) {
+    if (r.contactId === null) continue;
+    contactIds.set(name, r.contactId);
+    addContactIdentity(ctx.db, ctx.custodian.id, 'whatsapp', r.contactId, { name, phone: toE164(name), key: null });
+  }
   for (const p of chat.participants) contactFor(p.name!, p.phone, p.name === self);
 
   const writer = new MessageWriter(

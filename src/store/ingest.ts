@@ -177,6 +177,21 @@ export function ensureContact(db: DB, custodianId: string, platform: Platform, p
   return contactId;
 }
 
+/**
+ * Records `p` as an identity of contact `contactId`: a sender the phone shows under a new name (see
+ * src/ingest/sender-renames.ts), so that the name finds the contact in other chats, contact rules match it and, when the
+ * contact is private, it is screened; a number as the name also becomes the contact's number when it has none. An
+ * identity another contact holds already stays with it.
+ */
+export function addContactIdentity(db: DB, custodianId: string, platform: Platform, contactId: number, p: Participant): void {
+  const handle = p.phone ?? p.key ?? (p.name ? `name:${matchKey(p.name)}` : null);
+  if (!handle) return;
+  db.prepare('INSERT OR IGNORE INTO contact_identities (contact_id, custodian_id, platform, handle, display_name) VALUES (?, ?, ?, ?, ?)').run(
+    contactId, custodianId, platform, handle, p.name,
+  );
+  if (p.phone) db.prepare('UPDATE contacts SET phone_e164 = COALESCE(phone_e164, ?) WHERE id = ?').run(p.phone, contactId);
+}
+
 /** Marks a contact as the custodian (a line showed it to be the phone's owner); never unmarks one. */
 export function markCustodianContact(db: DB, contactId: number): void {
   db.prepare('UPDATE contacts SET is_custodian = 1 WHERE id = ?').run(contactId);

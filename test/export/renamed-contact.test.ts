@@ -1,8 +1,8 @@
 /**
  * A contact marked privé whom the phone shows under another name by the next read-out (a number saved in the address
- * book since): the ingest finds the stored messages under the number and keeps the contact (see
- * test/ingest/sender-renamed.test.ts), so the contact-level marking still withholds the new messages, and the new name
- * is screened as the contact's: it appears nowhere in the geschoonde set.
+ * book since, or a name removed from it): the ingest finds the stored messages under the earlier name and keeps the
+ * contact (see test/ingest/sender-renamed.test.ts), so the contact-level marking still withholds the new messages, and
+ * the new name or number is screened as the contact's: it appears nowhere in the geschoonde set, in any form.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,11 @@ const month = (thomas: string, extra: string[] = []) => [
   ...extra,
 ].join('\n') + '\n';
 
-it('a private contact saved under a name since stays withheld, and the new name is screened', async () => {
+/**
+ * Ingests the group with Thomas as `before`, marks his contact privé, ingests the next month with him as `after` and
+ * `extra` lines, exports both sets and returns the geschoonde set's text once verify has found nothing in it.
+ */
+async function exportedAfterRename(before: string, after: string, extra: string[], expectNew: number): Promise<string> {
   const dir = tempDir('chatarchief-renamed-');
   const db = path.join(dir, 'store.db');
   const cli = (...a: string[]) => runCli([...a, '--db', db]);
@@ -29,23 +33,33 @@ it('a private contact saved under a name since stays withheld, and the new name 
     return path.join(dir, folder);
   };
   expect((await cli('custodian', 'add', '--id', 'min', '--name', 'Jan de Vries', '--function', 'Minister', '--department', 'IenW', '--from', '2024-01-01')).code).toBe(0);
-  expect((await cli('ingest', write('m1', month('+31 6 12345678')), '--custodian', 'min')).code).toBe(0);
+  expect((await cli('ingest', write('m1', month(before)), '--custodian', 'min')).code).toBe(0);
   const conv = (await cli('conversations', '--custodian', 'min', '--json')).json().conversations[0];
-  const thomas = conv.participants.find((p: { name: string }) => p.name === '+31 6 12345678').contactId;
+  const thomas = conv.participants.find((p: { name: string }) => p.name === before).contactId;
   expect((await cli('review', 'mark', '--contact', String(thomas), '--category', 'privé', '--reviewer', 'anna')).code).toBe(0);
 
-  const later = await cli('ingest', write('m2', month('Thomas Bakker', [
-    '03-03-2025 18:00 - Thomas Bakker: Ik ben er om zeven uur.',
-    '04-03-2025 09:00 - Karin van Dijk: Ik heb Thomas Bakker gesproken over de planning.',
-  ])), '--custodian', 'min', '--json');
-  expect(later.json().sources[0]).toMatchObject({ conversationId: conv.id, messagesNew: 2, messagesMissing: 0 });
+  const later = await cli('ingest', write('m2', month(after, extra)), '--custodian', 'min', '--json');
+  expect(later.json().sources[0]).toMatchObject({ conversationId: conv.id, messagesNew: expectNew, messagesMissing: 0 });
 
   const out = path.join(dir, 'levering');
   const ex = await cli('export', '--custodian', 'min', '--out', out, '--set', 'both', '--allow-unreviewed');
   expect(ex.code, ex.stderr).toBe(0);
-  const shown = allText(bagOf(out, 'geschoond'));
-  expect(shown).toContain('de nota over de dijkversterking');
-  for (const leak of ['Thomas', 'Bakker', '12345678', 'zeven uur', 'sleutels']) expect(shown, leak).not.toContain(leak);
   const v = await runCli(['verify', bagOf(out, 'geschoond'), '--db', db, '--json']);
   expect(v.json().findings).toEqual([]);
+  return allText(bagOf(out, 'geschoond'));
+}
+
+it('a private contact saved under a name since stays withheld, and the new name is screened', async () => {
+  const shown = await exportedAfterRename('+31 6 12345678', 'Thomas Bakker', [
+    '03-03-2025 18:00 - Thomas Bakker: Ik ben er om zeven uur.',
+    '04-03-2025 09:00 - Karin van Dijk: Ik heb Thomas Bakker gesproken over de planning.',
+  ], 2);
+  expect(shown).toContain('de nota over de dijkversterking');
+  for (const leak of ['Thomas', 'Bakker', '12345678', 'zeven uur', 'sleutels']) expect(shown, leak).not.toContain(leak);
+});
+
+it('a private contact removed from the address book since, now shown by number, has that number screened in every form', async () => {
+  const shown = await exportedAfterRename('Thomas Bakker', '+31 6 99887766', ['04-03-2025 09:00 - Karin van Dijk: Bij spoed kun je ook 06-99887766 bellen.'], 1);
+  expect(shown).toContain('Bij spoed kun je ook');
+  for (const leak of ['99887766', 'Thomas', 'Bakker']) expect(shown, leak).not.toContain(leak);
 });

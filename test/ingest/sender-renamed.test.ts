@@ -73,6 +73,22 @@ it('a member saved in the address book since: the stored messages are found unde
   expect(again.json().sources[0]).toMatchObject({ duplicateSource: true, messagesNew: 0 });
 });
 
+it('the new name is the contact\'s in other chats too, and a number as the new name becomes its number', async () => {
+  await ingest('m1', september('+31 6 12345678', 'Mila'));
+  await ingest('m2', september('Jeroen Bos', '+31 6 55544433'));
+  // A 1:1 chat with him exported the same day: the same contact, not a second one for the same person.
+  const file = writeIn(dir, 'm2/WhatsApp-chat met Jeroen Bos.txt', '03-10-2026 10:00 - Jeroen Bos: Bel je me even?\n');
+  expect((await runCli(['ingest', '--db', db, '--custodian', 'min', '--json', file])).code).toBe(0);
+  const store = new Database(db, { readonly: true });
+  try {
+    const contactOf = (sender: string) => (store.prepare('SELECT DISTINCT sender_contact_id AS c FROM messages WHERE sender = ?').all(sender) as { c: number }[]).map((r) => r.c);
+    expect(contactOf('Jeroen Bos')).toEqual(contactOf('+31 6 12345678'));
+    expect(store.prepare('SELECT phone_e164 AS p FROM contacts WHERE display_name = ?').get('Mila')).toEqual({ p: '+31655544433' });
+  } finally {
+    store.close();
+  }
+});
+
 it('two members renamed at once are each matched to their own earlier name', async () => {
   const first = await ingest('m1', september('+31 6 12345678', 'Mila'));
   const later = await ingest('m2', september('Jeroen Bos', 'Mila Peters (RVD)'));
