@@ -7,7 +7,7 @@
  */
 import { sourceFindingWriter } from '../store/ingest.js';
 import type { DB } from '../store/db.js';
-import { ATTACHMENT_MISSING_LATER, attachmentMissingLaterText, type AttachmentAbsent } from '../store/attachment-missing-later.js';
+import { ATTACHMENT_MISSING_LATER, attachmentMissingLaterText, dropAttachmentsMissingLater, type AttachmentAbsent } from '../store/attachment-missing-later.js';
 import type { ParseWarning } from '../../parsers/types.js';
 
 const EXAMPLES = 5;
@@ -67,12 +67,9 @@ export class AbsentAttachments {
    */
   settle(conversationId: number, reachesMs: number): void {
     if (this.tallies.size === 0) return;
-    const drop = this.db.prepare(
-      `DELETE FROM source_findings WHERE source_id = ? AND conversation_id = ? AND code = ? AND instr(message, ?) > 0`,
-    );
     for (const [key, t] of this.tallies) {
       if (t.conversationId !== conversationId || t.earlierLastMs <= reachesMs) continue;
-      drop.run(this.sourceId, conversationId, ATTACHMENT_MISSING_LATER, `, secured from source ${t.earlierSourceId} (`);
+      dropAttachmentsMissingLater(this.db, this.sourceId, conversationId, t.earlierSourceId);
       this.tallies.delete(key);
     }
   }

@@ -96,15 +96,18 @@ export async function identifyConversation(
     const phone = toE164(name);
     return c.participants.some((p) => (p.name !== null && matchKey(p.name) === key) || (phone !== null && p.phone === phone));
   };
-  /** The export's authors that `c` does not know: no participant, not the custodian, not the chat's name. */
-  const unknownAuthors = (c: ConversationEvidence): string[] => {
-    const titles = titleKeys(c);
-    return scan.authors.filter((a) => {
-      const key = matchKey(a);
-      const phone = toE164(a);
-      return !(titles.has(key) || key === ownKey || isParticipant(c, a) || selfKeys.has(key) || (phone !== null && selfPhones.has(phone)));
-    });
+  /** Whether an author is the custodian: by a name or number the custodian is known by. */
+  const isSelf = (name: string): boolean => {
+    const phone = toE164(name);
+    return selfKeys.has(matchKey(name)) || (phone !== null && selfPhones.has(phone));
   };
+  /** The export's authors that `c` does not know: no participant, not the custodian, not one of its titles. */
+  const strangers = (c: ConversationEvidence): string[] => {
+    const titles = titleKeys(c);
+    return scan.authors.filter((a) => !(titles.has(matchKey(a)) || isParticipant(c, a) || isSelf(a)));
+  };
+  /** The strangers that are not the chat's name either (this export's own title). */
+  const unknownAuthors = (c: ConversationEvidence): string[] => strangers(c).filter((a) => matchKey(a) !== ownKey);
 
   const start = await probeExport(ctx, unit, scan);
   const names = [...new Set([...scan.authors, ...start.systemAuthors])];
@@ -156,13 +159,8 @@ export async function identifyConversation(
   const judge = (c: ConversationEvidence, given: Probe): { hit: Qualified } | { miss: NearMiss } | null => {
     const atStart = given === start;
     // A 1:1 chat's person renamed on the phone since: their messages looked up under the stored name (see renamedPerson).
-    const isSelf = (n: string): boolean => {
-      const phone = toE164(n);
-      return selfKeys.has(matchKey(n)) || (phone !== null && selfPhones.has(phone));
-    };
-    // (The export's own title is such an author: a 1:1 export is named after its person.)
-    const strangers = scan.authors.filter((a) => !titleKeys(c).has(matchKey(a)) && !isParticipant(c, a) && !isSelf(a));
-    const person = renamedPerson(ctx.db, c, given, scan.isGroup, scan.authors, strangers, isSelf);
+    // (The export's own title is such a stranger: a 1:1 export is named after its person.)
+    const person = renamedPerson(ctx.db, c, given, scan.isGroup, scan.authors, strangers(c), isSelf);
     const probe = person?.probe ?? given;
     const where = atStart ? 'at the start of this export' : `from where a stored export of that conversation begins (${probe.fromAt}) on in this export`;
     // A sender is the custodian when known as such, or when the export shows one of its messages as sent from the phone.

@@ -7,7 +7,7 @@
  */
 import { matchKey } from '../store/ingest.js';
 import { MessageKeys } from '../store/message-keys.js';
-import { conversationHoldsKeys, conversationSendersBetween, senderTimesBetween } from '../store/conversation-evidence.js';
+import { conversationKeysHeld, conversationSendersBetween, senderTimesBetween } from '../store/conversation-evidence.js';
 import { parseWhatsAppChunks, type WhatsAppScan } from '../../parsers/whatsapp/index.js';
 import type { DateOrder, ParseWarning } from '../../parsers/types.js';
 import { readChunksReusing, type IngestContext } from './context.js';
@@ -54,7 +54,7 @@ export async function findSenderRenames(
       }
     }
   }
-  const held = conversationHoldsKeys(ctx.db, conversationId, [...asked.keys()]);
+  const held = conversationKeysHeld(ctx.db, conversationId, [...asked.keys()], Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY).keys();
   /** Matches per author, per gone sender. */
   const pairs = new Map<string, Map<number, number>>();
   for (const k of held) {

@@ -5,6 +5,7 @@
  * as they are (AttachmentFill never touches them): they are the evidence. Each one is a source finding of the later
  * source (source_findings, with its message), as a message a later export lacks is a message_missing row.
  */
+import type { DB } from './db.js';
 
 /** The source finding's code (and the ingest warning's). */
 export const ATTACHMENT_MISSING_LATER = 'attachment-missing-later';
@@ -43,9 +44,22 @@ export function attachmentMissingLaterText(e: AttachmentAbsent, conversationId: 
     : `names it${e.incomingName !== e.name ? ` as '${e.incomingName}'` : ''} but does not hold the file`;
   return (
     `message ${e.messageId} (conversation ${conversationId}, ${e.sender ?? 'system'}, sent ${e.sentAt}, '${e.localTime}' as written here): ` +
-    `attachment ${JSON.stringify(e.name)} (sha256 ${e.sha256}, ${e.size ?? '?'} bytes), secured from source ${e.earlierSourceId} ` +
-    `(${JSON.stringify(e.earlierSourceFile)}), is not in source ${sourceId}: the export ${how}. The bytes kept from source ` +
+    `attachment ${JSON.stringify(e.name)} (sha256 ${e.sha256}, ${e.size ?? '?'} bytes)${securedFrom(e.earlierSourceId)}` +
+    `${JSON.stringify(e.earlierSourceFile)}), is not in source ${sourceId}: the export ${how}. The bytes kept from source ` +
     `${e.earlierSourceId} are unchanged and remain the evidence`
+  );
+}
+
+/** The part of a finding's text that names the source that secured the bytes (see dropAttachmentsMissingLater). */
+const securedFrom = (sourceId: number): string => `, secured from source ${sourceId} (`;
+
+/**
+ * Takes back source `sourceId`'s findings in a conversation of bytes that source `earlierSourceId` secured (see
+ * src/ingest/absent-attachments.ts: that export turned out to be the newer one).
+ */
+export function dropAttachmentsMissingLater(db: DB, sourceId: number, conversationId: number, earlierSourceId: number): void {
+  db.prepare('DELETE FROM source_findings WHERE source_id = ? AND conversation_id = ? AND code = ? AND instr(message, ?) > 0').run(
+    sourceId, conversationId, ATTACHMENT_MISSING_LATER, securedFrom(earlierSourceId),
   );
 }
 

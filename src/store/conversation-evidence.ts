@@ -179,11 +179,3 @@ export function senderTimesBetween(db: DB, conversationId: number, sender: strin
     db.prepare('SELECT local_iso FROM messages WHERE conversation_id = ? AND sender = ? AND local_iso BETWEEN ? AND ?').pluck().all(conversationId, sender, fromIso, toIso) as string[],
   );
 }
-
-/** The keys among `keys` that conversation `conversationId` stores. */
-export function conversationHoldsKeys(db: DB, conversationId: number, keys: string[]): Set<string> {
-  if (keys.length === 0) return new Set();
-  return new Set(
-    db.prepare('SELECT dedup_key FROM messages WHERE conversation_id = ? AND dedup_key IN (SELECT value FROM json_each(?))').pluck().all(conversationId, JSON.stringify(keys)) as string[],
-  );
-}

@@ -137,7 +137,7 @@ export function matchKey(s: string): string {
  * phone number joins the contact that has that number; otherwise an exact display-name match joins.
  */
 export function ensureContact(db: DB, custodianId: string, platform: Platform, p: Participant, fromSelf = false): number {
-  const handle = p.phone ?? p.key ?? (p.name ? `name:${matchKey(p.name)}` : null);
+  const handle = handleOf(p);
   if (!handle) throw new Error('participant without name, phone or key');
   const existing = db
     .prepare('SELECT contact_id FROM contact_identities WHERE custodian_id = ? AND platform = ? AND handle = ?')
@@ -166,7 +166,7 @@ export function ensureContact(db: DB, custodianId: string, platform: Platform, p
       `UPDATE contacts SET display_name = COALESCE(display_name, ?), phone_e164 = COALESCE(phone_e164, ?), is_custodian = MAX(is_custodian, ?) WHERE id = ?`,
     ).run(p.name, p.phone, fromSelf ? 1 : 0, contactId);
   }
-  const identity = db.prepare('INSERT OR IGNORE INTO contact_identities (contact_id, custodian_id, platform, handle, display_name) VALUES (?, ?, ?, ?, ?)');
+  const identity = identityInsert(db);
   if (!existing) identity.run(contactId, custodianId, platform, handle, p.name);
   // Each other name the platform shows the identity by (Signal: address-book and profile name beside a nickname) is
   // an identity of its own, `alias:<handle>:<name>`, so that every name the contact is known by is screened (when it
@@ -184,13 +184,18 @@ export function ensureContact(db: DB, custodianId: string, platform: Platform, p
  * identity another contact holds already stays with it.
  */
 export function addContactIdentity(db: DB, custodianId: string, platform: Platform, contactId: number, p: Participant): void {
-  const handle = p.phone ?? p.key ?? (p.name ? `name:${matchKey(p.name)}` : null);
+  const handle = handleOf(p);
   if (!handle) return;
-  db.prepare('INSERT OR IGNORE INTO contact_identities (contact_id, custodian_id, platform, handle, display_name) VALUES (?, ?, ?, ?, ?)').run(
-    contactId, custodianId, platform, handle, p.name,
-  );
+  identityInsert(db).run(contactId, custodianId, platform, handle, p.name);
   if (p.phone) db.prepare('UPDATE contacts SET phone_e164 = COALESCE(phone_e164, ?) WHERE id = ?').run(p.phone, contactId);
 }
+
+/** A participant's handle on its platform: its number, the platform's key, else its name; null without any. */
+const handleOf = (p: Participant): string | null => p.phone ?? p.key ?? (p.name ? `name:${matchKey(p.name)}` : null);
+
+/** Adds an identity to a contact unless the custodian's platform has that handle already. */
+const identityInsert = (db: DB) =>
+  db.prepare('INSERT OR IGNORE INTO contact_identities (contact_id, custodian_id, platform, handle, display_name) VALUES (?, ?, ?, ?, ?)');
 
 /** Marks a contact as the custodian (a line showed it to be the phone's owner); never unmarks one. */
 export function markCustodianContact(db: DB, contactId: number): void {
